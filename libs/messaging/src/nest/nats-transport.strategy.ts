@@ -1,0 +1,99 @@
+import { type EventDefinition, type RpcDefinition, STREAMS, type StreamName } from '@dv/contracts';
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import { type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { lastValueFrom } from 'rxjs';
+import { consumeEvents, type ConsumeEventsOptions, type EventConsumerHandle, type EventSubscription } from '../events/consume-events';
+import { ensureStreams } from '../events/ensure-streams';
+import { serveRpc } from '../rpc/serve-rpc';
+import { CONTRACT_EXTRA } from './handler-decorators';
+
+export interface NatsTransportOptions {
+  nc: NatsConnection;
+  /** The service name: queue group of its RPC subscriptions and durable name of its event consumers. */
+  service: string;
+  rpcMaxConcurrent?: number;
+  events?: Omit<ConsumeEventsOptions, 'stream' | 'durable' | 'subscriptions'>;
+}
+
+function streamOf(type: string): StreamName {
+  if (type.startsWith('dv.evt.')) return STREAMS.domain.name;
+  if (type.startsWith('platform.evt.')) return STREAMS.platform.name;
+  throw new Error(`event type ${type} belongs to no stream`);
+}
+
+/**
+ * NestJS custom transport: plain-JSON request/reply on core NATS with queue groups, and typed
+ * JetStream events through durable pull consumers. Nest's own NATS transport wraps bodies in its
+ * envelope and knows no JetStream, hence this one.
+ */
+export class NatsTransportStrategy extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly consumers: EventConsumerHandle[] = [];
+  private readonly log = new Logger('NatsTransport');
+
+  constructor(private readonly options: NatsTransportOptions) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  private async start(): Promise<void> {
+    const { nc, service } = this.options;
+    const eventsByStream = new Map<StreamName, EventSubscription[]>();
+    for (const [pattern, handler] of this.messageHandlers) {
+      const contract = this.contractOf(pattern, handler);
+      if (contract.kind === 'rpc') {
+        this.subscriptions.push(
+          serveRpc(nc, contract, (request, ctx) => this.invoke(handler, request, ctx), {
+            queue: service,
+            ...(this.options.rpcMaxConcurrent !== undefined ? { maxConcurrent: this.options.rpcMaxConcurrent } : {}),
+          }),
+        );
+      } else {
+        const stream = streamOf(contract.type);
+        const list = eventsByStream.get(stream) ?? [];
+        list.push({ def: contract, handler: async (data, ctx) => void (await this.invoke(handler, data, ctx)) });
+        eventsByStream.set(stream, list);
+      }
+    }
+    if (eventsByStream.size > 0) await ensureStreams(nc);
+    for (const [stream, subscriptions] of eventsByStream) {
+      this.consumers.push(await consumeEvents(nc, { ...this.options.events, stream, durable: service, subscriptions }));
+    }
+    await nc.flush();
+    this.log.log(`${service}: ${this.subscriptions.length} request subjects, ${this.consumers.length} event consumers`);
+  }
+
+  private contractOf(pattern: string, handler: MessageHandler): RpcDefinition | EventDefinition {
+    const extras: Record<string, unknown> | undefined = handler.extras;
+    const contract = extras?.[CONTRACT_EXTRA] as RpcDefinition | EventDefinition | undefined;
+    if (!contract) throw new Error(`handler for ${pattern} has no contract: use @RpcHandler or @EventHandler`);
+    return contract;
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, ctx: unknown): Promise<never> {
+    const result: unknown = await handler(data, ctx);
+    return (await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined })) as never;
+  }
+
+  async close(): Promise<void> {
+    for (const sub of this.subscriptions) await sub.drain().catch(() => undefined);
+    for (const consumer of this.consumers) await consumer.stop();
+    this.subscriptions.length = 0;
+    this.consumers.length = 0;
+  }
+
+  on(): never {
+    throw new Error('NatsTransportStrategy has no events to listen to; use the NATS connection status');
+  }
+
+  unwrap<T>(): T {
+    return this.options.nc as T;
+  }
+}

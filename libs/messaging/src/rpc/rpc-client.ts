@@ -1,0 +1,111 @@
+import {
+  DvError,
+  HEADERS,
+  type IdentityInput,
+  type ReplyEnvelope,
+  type RpcDefinition,
+  type RpcReply,
+  type RpcRequestInput,
+  describeIssues,
+  identitySchema,
+  replyEnvelopeSchema,
+  summarizeIssues,
+} from '@dv/contracts';
+import { RequestError, TimeoutError, headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import { injectTraceContext } from '../trace/trace-headers';
+
+export interface RpcCallOptions {
+  /** The caller on whose behalf the request is made. */
+  identity?: IdentityInput;
+  /** Passed along from the incoming request, or generated. */
+  requestId?: string;
+  timeoutMs?: number;
+}
+
+const tracer = trace.getTracer('@dv/messaging');
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Sends requests with a typed body and gets typed replies. The request is validated before it
+ * leaves (a bad body never reaches the wire) and the reply is validated when it arrives.
+ * No responder or no answer in time is UNAVAILABLE.
+ */
+export class RpcClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly defaults: { timeoutMs: number } = { timeoutMs: 5000 },
+  ) {}
+
+  /** The reply envelope as it came: `{ok: true, data}` or `{ok: false, error}`. */
+  async request<D extends RpcDefinition>(def: D, body: RpcRequestInput<D>, options: RpcCallOptions = {}): Promise<ReplyEnvelope<RpcReply<D>>> {
+    try {
+      return { ok: true, data: await this.call(def, body, options) };
+    } catch (error) {
+      if (error instanceof DvError) return { ok: false, error: error.toBody() };
+      throw error;
+    }
+  }
+
+  /** The reply's data, or a DvError carrying the error reply's code. */
+  async call<D extends RpcDefinition>(def: D, body: RpcRequestInput<D>, options: RpcCallOptions = {}): Promise<RpcReply<D>> {
+    const checked = def.request.safeParse(body);
+    if (!checked.success) {
+      throw DvError.validation(`invalid ${def.subject} request: ${summarizeIssues(checked.error)}`, { issues: describeIssues(checked.error) });
+    }
+    const raw = await this.send(def.subject, encoder.encode(JSON.stringify(body)), options);
+    const envelope = replyEnvelopeSchema.safeParse(raw);
+    if (!envelope.success) throw new DvError('INTERNAL', `malformed reply on ${def.subject}`);
+    if (!envelope.data.ok) throw DvError.fromBody(envelope.data.error);
+    const data = def.reply.safeParse(envelope.data.data);
+    if (!data.success) throw new DvError('INTERNAL', `reply on ${def.subject} failed its schema: ${summarizeIssues(data.error)}`);
+    return data.data as RpcReply<D>;
+  }
+
+  /** Sends raw bytes on a subject and parses the JSON answer: for tests of malformed input. */
+  async sendRaw(subject: string, payload: Uint8Array, options: RpcCallOptions = {}): Promise<unknown> {
+    return this.send(subject, payload, options);
+  }
+
+  private async send(subject: string, payload: Uint8Array, options: RpcCallOptions): Promise<unknown> {
+    const timeout = options.timeoutMs ?? this.defaults.timeoutMs;
+    return tracer.startActiveSpan(
+      `${subject} send`,
+      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
+      async (span) => {
+        try {
+          const h = natsHeaders();
+          h.set(HEADERS.requestId, options.requestId ?? randomUUID());
+          if (options.identity !== undefined) h.set(HEADERS.identity, JSON.stringify(identitySchema.parse(options.identity)));
+          injectTraceContext(h);
+          const msg = await this.nc.request(subject, payload, { timeout, headers: h }).catch((error: unknown) => {
+            throw toUnavailable(error, subject, timeout);
+          });
+          try {
+            return JSON.parse(decoder.decode(msg.data)) as unknown;
+          } catch {
+            throw new DvError('INTERNAL', `reply on ${subject} is not JSON`);
+          }
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof DvError ? error.code : 'error' });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+}
+
+function toUnavailable(error: unknown, subject: string, timeoutMs: number): unknown {
+  if (error instanceof RequestError && error.isNoResponders()) {
+    return DvError.unavailable(`no service answers ${subject}`, { subject, reason: 'no-responders' });
+  }
+  if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {
+    return DvError.unavailable(`no answer on ${subject} within ${timeoutMs} ms`, { subject, reason: 'timeout', timeoutMs });
+  }
+  if (error instanceof Error) return DvError.unavailable(`request on ${subject} failed: ${error.message}`, { subject, reason: 'transport' });
+  return error;
+}

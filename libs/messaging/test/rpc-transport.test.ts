@@ -1,0 +1,137 @@
+import { Controller, type INestMicroservice, Module } from '@nestjs/common';
+import { DvError } from '@dv/contracts';
+import { type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats } from '@dv/messaging';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { testContracts, uniquePrefix, requireEnv } from './fixtures/test-contracts';
+
+const contracts = testContracts(uniquePrefix());
+
+function replicaModule(replica: string) {
+  @Controller()
+  class MathController {
+    @RpcHandler(contracts.add)
+    async add(req: { a: number; b: number }, ctx: RpcCallContext) {
+      return { sum: req.a + req.b, replica, caller: ctx.identity?.subjectId };
+    }
+
+    @RpcHandler(contracts.explode)
+    async explode(): Promise<Record<string, never>> {
+      throw new Error('secret internal detail /srv/app/file.ts:12');
+    }
+
+    @RpcHandler(contracts.refuse)
+    async refuse(): Promise<Record<string, never>> {
+      throw DvError.forbidden('not yours', { rule: 'none' });
+    }
+  }
+  @Module({ controllers: [MathController] })
+  class MathModule {}
+  return MathModule;
+}
+
+describe('RPC over the NATS transport (real nats-server)', () => {
+  let serverConnections: NatsConnection[] = [];
+  let apps: INestMicroservice[] = [];
+  let clientConnection: NatsConnection;
+  let client: RpcClient;
+
+  beforeAll(async () => {
+    const url = requireEnv('NATS_URL');
+    for (const replica of ['r1', 'r2']) {
+      const nc = await connectNats({ url, name: `math-${replica}` });
+      const app = await createNatsMicroservice(replicaModule(replica), { nc, service: 'math-test' });
+      await app.listen();
+      serverConnections.push(nc);
+      apps.push(app);
+    }
+    clientConnection = await connectNats({ url, name: 'math-client' });
+    client = new RpcClient(clientConnection, { timeoutMs: 2000 });
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    for (const nc of serverConnections) await drainNats(nc);
+    await drainNats(clientConnection);
+    apps = [];
+    serverConnections = [];
+  });
+
+  it('answers a typed round trip with the caller identity from the headers', async () => {
+    const reply = await client.call(contracts.add, { a: 2, b: 40 }, { identity: { subjectId: 'alice', subjectType: 'user' } });
+    expect(reply.sum).toBe(42);
+    expect(reply.caller).toBe('alice');
+    expect(['r1', 'r2']).toContain(reply.replica);
+  });
+
+  it('answers plain JSON that any NATS client can send', async () => {
+    const raw = await client.sendRaw(contracts.add.subject, new TextEncoder().encode('{"a":1,"b":2}'));
+    expect(raw).toEqual({ ok: true, data: { sum: 3, replica: expect.stringMatching(/^r[12]$/) } });
+  });
+
+  it('rejects a malformed body with VALIDATION_FAILED and keeps serving', async () => {
+    const notJson = await client.sendRaw(contracts.add.subject, new TextEncoder().encode('{"a":'));
+    expect(notJson).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'request body is not JSON' } });
+
+    const wrongShape = await client.sendRaw(contracts.add.subject, new TextEncoder().encode('{"a":"one"}'));
+    expect(wrongShape).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { issues: expect.arrayContaining([expect.objectContaining({ path: 'a' }), expect.objectContaining({ path: 'b' })]) } },
+    });
+
+    await expect(client.call(contracts.add, { a: 1, b: 1 })).resolves.toMatchObject({ sum: 2 });
+  });
+
+  it('rejects a malformed identity header with VALIDATION_FAILED', async () => {
+    const { headers } = await import('@nats-io/nats-core');
+    const h = headers();
+    h.set('dv-identity', '{"subjectId": "", "subjectType": "robot"}');
+    const msg = await clientConnection.request(contracts.add.subject, new TextEncoder().encode('{"a":1,"b":2}'), { timeout: 2000, headers: h });
+    expect(JSON.parse(new TextDecoder().decode(msg.data))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('refuses a bad request on the client side before sending it', async () => {
+    // @ts-expect-error: the contract types the body; this one is wrong on purpose.
+    await expect(client.call(contracts.add, { a: 'x', b: 1 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('turns a throwing handler into INTERNAL with no stack or internal message', async () => {
+    const raw = await client.sendRaw(contracts.explode.subject, new TextEncoder().encode('{}'));
+    expect(raw).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    const text = JSON.stringify(raw);
+    expect(text).not.toContain('secret internal detail');
+    expect(text).not.toMatch(/\.ts:\d+|\bat\s+\w+\s+\(/);
+  });
+
+  it('carries a DvError through with its own code, message and details', async () => {
+    const reply = await client.request(contracts.refuse, {});
+    expect(reply).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'not yours', details: { rule: 'none' } } });
+  });
+
+  it('answers UNAVAILABLE at once when nobody serves the subject', async () => {
+    const started = Date.now();
+    const error = await client.call({ ...contracts.add, subject: `${contracts.add.subject}.nobody` }, { a: 1, b: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DvError);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'no-responders' } });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('answers UNAVAILABLE when the responder does not answer within the timeout', async () => {
+    const silentSubject = `${contracts.add.subject}.silent`;
+    const silent = clientConnection.subscribe(silentSubject, { callback: () => undefined });
+    try {
+      const error = await client.call({ ...contracts.add, subject: silentSubject }, { a: 1, b: 1 }, { timeoutMs: 300 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'timeout', timeoutMs: 300 } });
+    } finally {
+      silent.unsubscribe();
+    }
+  });
+
+  it('splits the load of one subject between two replicas', async () => {
+    const replies = await Promise.all(Array.from({ length: 400 }, (_, i) => client.call(contracts.add, { a: i, b: 0 })));
+    const counts = { r1: 0, r2: 0 };
+    for (const reply of replies) counts[reply.replica as 'r1' | 'r2']++;
+    expect(counts.r1 + counts.r2).toBe(400);
+    expect(counts.r1).toBeGreaterThan(80);
+    expect(counts.r2).toBeGreaterThan(80);
+  });
+});

@@ -1,0 +1,91 @@
+import { Logger } from '@nestjs/common';
+import { type EventEnvelope } from '@dv/contracts';
+import { type EventPublisher, type PublishResult } from '@dv/messaging';
+import { type Model, type QueryFilter, type UpdateQuery } from 'mongoose';
+import { type Aggregate } from './aggregate';
+
+export interface OutboxRelayOptions {
+  /** How often pending events are swept up (those whose writer died before publishing). */
+  intervalMs?: number;
+  /** Aggregates read per sweep. */
+  batchSize?: number;
+}
+
+export interface FlushResult {
+  published: PublishResult[];
+  /** The highest stream sequence of the aggregate's events: the revision a write replies with. */
+  revision: number | undefined;
+}
+
+/**
+ * Publishes the events waiting in aggregates' outboxes, in order, with `Nats-Msg-Id` = event id,
+ * then removes exactly those from the document. Publishing twice (two replicas, a crash between
+ * publish and removal) is harmless: JetStream stores an id once within its duplicate window and
+ * consumers are idempotent. Runs right after each write (`flush`) and on start and a timer (`sweep`).
+ */
+export class OutboxRelay<T extends Aggregate> {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly model: Model<T>,
+    private readonly publisher: EventPublisher,
+    private readonly options: OutboxRelayOptions = {},
+  ) {
+    this.logger = new Logger(`Outbox ${model.collection.collectionName}`);
+  }
+
+  /** Publishes what is pending now, then keeps sweeping on a timer. */
+  async start(): Promise<void> {
+    await this.sweep();
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: unknown) => this.logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, this.options.intervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Publishes one aggregate's pending events now (right after its write). */
+  async flush(id: string): Promise<FlushResult> {
+    const doc = await this.model.findById(id, { outbox: 1 }).lean<Pick<T, '_id' | 'outbox'>>().exec();
+    if (!doc) return { published: [], revision: undefined };
+    return this.publishPending(doc._id, doc.outbox);
+  }
+
+  /** Publishes the events of every aggregate that still has some; returns how many were published. */
+  async sweep(): Promise<number> {
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = (async () => {
+      let count = 0;
+      const docs = await this.model
+        .find({ outbox: { $ne: [] } } as QueryFilter<T>, { outbox: 1 })
+        .limit(this.options.batchSize ?? 100)
+        .lean<Pick<T, '_id' | 'outbox'>[]>()
+        .exec();
+      for (const doc of docs) count += (await this.publishPending(doc._id, doc.outbox)).published.length;
+      return count;
+    })().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async publishPending(id: string, outbox: EventEnvelope[]): Promise<FlushResult> {
+    const published: PublishResult[] = [];
+    const ids: string[] = [];
+    for (const envelope of outbox) {
+      published.push(await this.publisher.publishEnvelope(envelope));
+      ids.push(envelope.id);
+    }
+    if (ids.length > 0) {
+      await this.model.updateOne({ _id: id } as QueryFilter<T>, { $pull: { outbox: { id: { $in: ids } } } } as UpdateQuery<T>).exec();
+    }
+    const revision = published.reduce<number | undefined>((max, p) => (max === undefined || p.seq > max ? p.seq : max), undefined);
+    return { published, revision };
+  }
+}
