@@ -77,13 +77,11 @@ export class OutboxRelay<T extends Aggregate> {
 
   private async publishPending(id: string, outbox: EventEnvelope[]): Promise<FlushResult> {
     const published: PublishResult[] = [];
-    const ids: string[] = [];
-    for (const envelope of outbox) {
-      published.push(await this.publisher.publishEnvelope(envelope));
-      ids.push(envelope.id);
-    }
-    if (ids.length > 0) {
-      await this.model.updateOne({ _id: id } as QueryFilter<T>, { $pull: { outbox: { id: { $in: ids } } } } as UpdateQuery<T>).exec();
+    for (const envelope of outbox) published.push(await this.publisher.publishEnvelope(envelope));
+    if (outbox.length > 0) {
+      // $pullAll removes exactly the envelopes read (byte-equal documents); events appended since stay.
+      // (FerretDB's $pull takes no query conditions, and $pullAll works on MongoDB as well.)
+      await this.model.updateOne({ _id: id } as QueryFilter<T>, { $pullAll: { outbox } } as UpdateQuery<T>).exec();
     }
     const revision = published.reduce<number | undefined>((max, p) => (max === undefined || p.seq > max ? p.seq : max), undefined);
     return { published, revision };

@@ -15,13 +15,14 @@ export async function insertWithEvents<T extends Aggregate>(
   doc: Omit<T, 'version' | 'outbox'>,
   events: EventsOf,
   what = 'document',
+  uniqueFields?: string,
 ): Promise<T> {
   try {
     const full = { ...doc, version: 1, outbox: events(1) } as T;
     await model.insertMany([full]);
     return full;
   } catch (error) {
-    throw mapMongoError(error, what);
+    throw mapMongoError(error, what, uniqueFields);
   }
 }
 
