@@ -12,3 +12,8 @@ export * from './org/scope';
 export * from './org/org-events';
 export * from './workload/workload-events';
 export * from './streams';
+export * from './query/list-query';
+export * from './authz/catalog';
+export * from './authz/authz-schemas';
+export * from './authz/authz-rpc';
+export * from './authz/authz-events';

@@ -1,5 +1,5 @@
 import { HEADERS, STREAMS } from '@dv/contracts';
-import { type EventHandlingContext, EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams } from '@dv/messaging';
+import { type EventHandlingContext, EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams } from '../src';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { requireEnv, testContracts, uniquePrefix } from './fixtures/test-contracts';

@@ -1,6 +1,6 @@
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { DvError } from '@dv/contracts';
-import { type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats } from '@dv/messaging';
+import { type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats } from '../src';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { testContracts, uniquePrefix, requireEnv } from './fixtures/test-contracts';
 

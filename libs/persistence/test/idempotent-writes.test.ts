@@ -1,4 +1,4 @@
-import { connectMongo, insertOnce, upsertIfNewer } from '@dv/persistence';
+import { connectMongo, insertOnce, upsertIfNewer } from '../src';
 import { randomUUID } from 'node:crypto';
 import { type Connection, Schema } from 'mongoose';
 

@@ -1,6 +1,6 @@
 import { STREAMS } from '@dv/contracts';
 import { EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams } from '@dv/messaging';
-import { OutboxRelay, connectMongo, insertWithEvents, updateWithEvents } from '@dv/persistence';
+import { OutboxRelay, connectMongo, insertWithEvents, updateWithEvents } from '../src';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const SUBJECT_TYPES = ['user', 'group', 'application', 'serviceAccount'] as const;
+/** Subject types as the public API spells them: users, groups, applications and service accounts. */
+export const SUBJECT_TYPES = ['user', 'group', 'app', 'service-account'] as const;
 export const subjectTypeSchema = z.enum(SUBJECT_TYPES);
 export type SubjectType = z.infer<typeof subjectTypeSchema>;
 

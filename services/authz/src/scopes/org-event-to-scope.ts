@@ -1,0 +1,60 @@
+import { OrgEvents, type ScopeType } from '@dv/contracts';
+import { type ScopeUpsert } from './scope-tree';
+import { type ScopeDoc, scopeKey } from './scope.model';
+
+export type ScopeChange = { kind: 'upsert'; change: ScopeUpsert } | { kind: 'delete'; type: ScopeType; id: string; version: number };
+
+/** The scope org events (tenant, cluster, department, project); users and groups are not scopes. */
+export const SCOPE_EVENTS = [
+  OrgEvents.tenant.created, OrgEvents.tenant.updated, OrgEvents.tenant.deleted,
+  OrgEvents.cluster.created, OrgEvents.cluster.updated, OrgEvents.cluster.deleted,
+  OrgEvents.department.created, OrgEvents.department.updated, OrgEvents.department.deleted,
+  OrgEvents.project.created, OrgEvents.project.updated, OrgEvents.project.deleted,
+] as const;
+
+/** What an org event (already validated against its contract) does to the scope tree. */
+export function scopeChangeOf(type: string, data: unknown, version: number): ScopeChange | undefined {
+  for (const entity of ['tenant', 'cluster', 'department', 'project'] as const) {
+    const events = OrgEvents[entity];
+    if (type === events.deleted.type) {
+      const d = events.deleted.data.parse(data) as Record<string, string>;
+      return { kind: 'delete', type: entity, id: d[`${entity}Id`] as string, version };
+    }
+    if (type === events.created.type || type === events.updated.type) {
+      return { kind: 'upsert', change: upsertOf(entity, events.created.data.parse(data) as Record<string, string>, version) };
+    }
+  }
+  return undefined;
+}
+
+function upsertOf(entity: Exclude<ScopeType, 'system'>, d: Record<string, string>, version: number): ScopeUpsert {
+  const name = d['name'] as string;
+  switch (entity) {
+    case 'tenant':
+      return { type: 'tenant', id: d['tenantId'] as string, name, parent: { scopeType: 'system', scopeId: 'system' }, version };
+    case 'cluster':
+      return { type: 'cluster', id: d['clusterId'] as string, name, parent: { scopeType: 'tenant', scopeId: d['tenantId'] as string }, version };
+    case 'department':
+      return { type: 'department', id: d['departmentId'] as string, name, parent: { scopeType: 'cluster', scopeId: d['clusterId'] as string }, version };
+    case 'project':
+      return { type: 'project', id: d['projectId'] as string, name, parent: { scopeType: 'department', scopeId: d['departmentId'] as string }, version };
+  }
+}
+
+/** The stored form of a change, for the projection collection. */
+export function scopeDocOf(change: ScopeChange): ScopeDoc {
+  if (change.kind === 'delete') {
+    return { _id: scopeKey(change.type, change.id), type: change.type, id: change.id, name: change.id, parentType: null, parentId: null, deleted: true, version: change.version };
+  }
+  const c = change.change;
+  return {
+    _id: scopeKey(c.type, c.id),
+    type: c.type,
+    id: c.id,
+    name: c.name,
+    parentType: c.parent?.scopeType ?? null,
+    parentId: c.parent?.scopeId ?? null,
+    deleted: false,
+    version: c.version,
+  };
+}
