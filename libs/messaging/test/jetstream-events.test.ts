@@ -1,5 +1,5 @@
 import { HEADERS, STREAMS } from '@dv/contracts';
-import { type EventHandlingContext, EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams } from '../src';
+import { type EventHandlingContext, EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams, on } from '../src';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { requireEnv, testContracts, uniquePrefix } from './fixtures/test-contracts';
@@ -46,7 +46,7 @@ describe('JetStream events (real nats-server)', () => {
       stream: STREAMS.domain.name,
       durable: `once-${uniquePrefix()}`,
       deliverPolicy: 'new',
-      subscriptions: [{ def: happened, handler: async (data, ctx) => void seen.push({ n: data.n, ctx }) }],
+      subscriptions: [on(happened, async (data, ctx) => void seen.push({ n: data.n, ctx }))],
     });
     try {
       const published = await publisher.publish(happened, { n: 7 }, { actor, subject: 'thing-1', aggregateVersion: 3 });
@@ -102,7 +102,7 @@ describe('JetStream events (real nats-server)', () => {
       stream: STREAMS.domain.name,
       durable,
       ackWaitMs: 1000,
-      subscriptions: [{ def: happened, handler: async (data, ctx) => void seen.push(ctx.deliveryCount * 1000 + data.n) }],
+      subscriptions: [on(happened, async (data, ctx) => void seen.push(ctx.deliveryCount * 1000 + data.n))],
     });
     try {
       await waitUntil(() => seen.length === 1);
@@ -165,7 +165,7 @@ describe('JetStream events (real nats-server)', () => {
       durable,
       deliverPolicy: 'new',
       maxConcurrent: 1,
-      subscriptions: [{ def: happened, handler: async (data) => void seen.push(data.n) }],
+      subscriptions: [on(happened, async (data) => void seen.push(data.n))],
     });
     try {
       const js = jetstream(nc);

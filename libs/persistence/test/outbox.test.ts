@@ -1,5 +1,5 @@
 import { STREAMS } from '@dv/contracts';
-import { EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams } from '@dv/messaging';
+import { EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams, on } from '@dv/messaging';
 import { OutboxRelay, connectMongo, insertWithEvents, updateWithEvents } from '../src';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { spawn } from 'node:child_process';
@@ -113,7 +113,7 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
       stream: STREAMS.domain.name,
       durable: `outbox-${id.slice(0, 8)}`,
       deliverPolicy: 'new',
-      subscriptions: [{ def: widgetCreated, handler: async (data, ctx) => void (data.widgetId === id && seen.push(ctx.envelope.id)) }],
+      subscriptions: [on(widgetCreated, async (data, ctx) => void (data.widgetId === id && seen.push(ctx.envelope.id)))],
     });
     try {
       const writer = runFixture('outbox-writer.process.ts', [env('MONGO_URL'), env('NATS_URL'), collection, id], /written/);

@@ -9,6 +9,8 @@ export const HEADERS = {
   tracestate: 'tracestate',
   /** JetStream de-duplication key: the event id. */
   msgId: 'Nats-Msg-Id',
+  /** Which replica answered a request (`<service>@<host>:<pid>`), for tracing a reply to its process. */
+  responder: 'dv-responder',
   /** Why a message landed on the dead-letter subject. */
   deadLetterReason: 'dv-dead-letter-reason',
 } as const;

@@ -15,6 +15,11 @@ export interface EventSubscription<E extends EventDefinition = EventDefinition> 
   handler: EventHandlerFn<E>;
 }
 
+/** A typed subscription: the handler's data type comes from the contract. */
+export function on<E extends EventDefinition>(def: E, handler: EventHandlerFn<E>): EventSubscription {
+  return { def, handler: handler as EventHandlerFn<EventDefinition> };
+}
+
 export interface ConsumeEventsOptions {
   stream: StreamName;
   /** Durable consumer name: the service's name. Replicas share it, so each event goes to one replica. */

@@ -1,4 +1,4 @@
-import { type INestMicroservice, type LoggerService, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestMicroservice, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type NatsTransportOptions, NatsTransportStrategy } from './nats-transport.strategy';
@@ -12,7 +12,7 @@ export interface CreateNatsMicroserviceOptions extends Omit<NatsTransportOptions
 }
 
 /** A Nest microservice on our NATS transport, with MessagingModule and typed error replies wired in. */
-export async function createNatsMicroservice(appModule: Type, options: CreateNatsMicroserviceOptions): Promise<INestMicroservice> {
+export async function createNatsMicroservice(appModule: Type | DynamicModule, options: CreateNatsMicroserviceOptions): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice(
     {
       module: class ServiceRootModule {},

@@ -14,7 +14,9 @@ type RpcMethod<D extends RpcDefinition> = (request: RpcRequest<D>, ctx: RpcCallC
  * types are checked against the contract by the compiler; the transport validates both at runtime.
  */
 export function RpcHandler<D extends RpcDefinition>(def: D) {
-  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<RpcMethod<D>>): void => {
+  // The method type is inferred and checked against the contract: its parameter must accept the
+  // request (contravariance) and its result must be a valid reply.
+  return <M extends RpcMethod<D>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     MessagePattern(def.subject, { [CONTRACT_EXTRA]: def })(target, key, descriptor);
     bindArguments(target, key);
   };
@@ -22,7 +24,7 @@ export function RpcHandler<D extends RpcDefinition>(def: D) {
 
 /** Marks a controller method as the (idempotent) handler of an event contract. */
 export function EventHandler<E extends EventDefinition>(def: E) {
-  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventHandlerFn<E>>): void => {
+  return <M extends EventHandlerFn<E>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     EventPattern(def.type, { [CONTRACT_EXTRA]: def })(target, key, descriptor);
     bindArguments(target, key);
   };

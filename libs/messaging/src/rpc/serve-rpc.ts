@@ -3,6 +3,7 @@ import { DvError, HEADERS, type ReplyEnvelope, type RpcDefinition, type RpcReply
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Semaphore } from '../concurrency/semaphore';
 import { toErrorBody } from '../errors/to-error-body';
 import { extractTraceContext } from '../trace/trace-headers';
@@ -30,6 +31,7 @@ const decoder = new TextDecoder();
 export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription {
   const logger = new Logger(`Rpc ${def.subject}`);
   const slots = new Semaphore(options.maxConcurrent ?? 256);
+  const responder = `${options.queue}@${hostname()}:${process.pid}`;
   return nc.subscribe(def.subject, {
     queue: options.queue,
     callback: (err, msg) => {
@@ -39,13 +41,13 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
       }
       void slots
         .acquire()
-        .then(() => handleOne(def, handler, msg, logger))
+        .then(() => handleOne(def, handler, msg, logger, responder))
         .finally(() => slots.release());
     },
   });
 }
 
-async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, logger: Logger): Promise<void> {
+async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, logger: Logger, responder: string): Promise<void> {
   const requestId = msg.headers?.has(HEADERS.requestId) ? msg.headers.get(HEADERS.requestId) : randomUUID();
   const parent = extractTraceContext(msg.headers);
   await tracer.startActiveSpan(
@@ -66,7 +68,7 @@ async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<
       } finally {
         span.end();
       }
-      respond(msg, reply, requestId, logger);
+      respond(msg, reply, requestId, responder, logger);
     },
   );
 }
@@ -92,10 +94,11 @@ async function run<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, ms
   return checked.data;
 }
 
-function respond(msg: Msg, reply: ReplyEnvelope<unknown>, requestId: string, logger: Logger): void {
+function respond(msg: Msg, reply: ReplyEnvelope<unknown>, requestId: string, responder: string, logger: Logger): void {
   if (!msg.reply) return;
   const h = natsHeaders();
   h.set(HEADERS.requestId, requestId);
+  h.set(HEADERS.responder, responder);
   try {
     msg.respond(encoder.encode(JSON.stringify(reply)), { headers: h });
   } catch (error) {

@@ -47,7 +47,7 @@ export async function updateWithEvents<T extends Aggregate>(
   } as UpdateQuery<T>;
   let updated: T | null;
   try {
-    updated = await model.findOneAndUpdate({ _id: id, version: expectedVersion } as QueryFilter<T>, change, { new: true }).lean<T>().exec();
+    updated = await model.findOneAndUpdate({ _id: id, version: expectedVersion } as QueryFilter<T>, change, { returnDocument: 'after' }).lean<T>().exec();
   } catch (error) {
     throw mapMongoError(error, what);
   }

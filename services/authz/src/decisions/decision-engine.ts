@@ -78,7 +78,7 @@ export class DecisionEngine {
       return {
         allowed: true,
         reason: 'granted',
-        message: `${who} may ${action} ${resourceType} in ${target}: ${rule.role.name} in ${where}${via} (rule ${rule.rule.id})`,
+        message: `${who} may ${action} ${resourceType} in ${target}: ${rule.role.name}${via} in ${where} (rule ${rule.rule.id})`,
         grantedBy: ruleRef(rule),
         scopePath,
       };

@@ -1,0 +1,17 @@
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+
+/** The API clients the platform uses, all bound to one configuration. */
+export interface KubeClients {
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+  /** Generic access to any kind (workload kinds, webhooks) by apiVersion and kind. */
+  objects: KubernetesObjectApi;
+}
+
+export function createKubeClients(kc: KubeConfig): KubeClients {
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+    objects: KubernetesObjectApi.makeApiClient(kc),
+  };
+}

@@ -1,0 +1,8 @@
+// @dv/kube: a thin, typed layer over @kubernetes/client-node (configuration, clients, errors as DvError).
+export { type LoadKubeConfigOptions, loadKubeConfig } from './load-kube-config';
+export { type KubeClients, createKubeClients } from './create-kube-clients';
+export { isConflict, isNotFound, kubeErrorStatus } from './kube-error-status';
+export { kubeErrorCode } from './kube-error-code';
+export { kubeStatusMessage } from './kube-status-message';
+export { KubeError } from './kube-error';
+export { type EnsureNamespaceResult, ensureNamespace } from './ensure-namespace';

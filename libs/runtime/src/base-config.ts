@@ -1,0 +1,14 @@
+import { envEnum, envPort, envUrl } from '@dv/telemetry';
+import { z } from 'zod';
+
+/** What every service reads from its environment. */
+export const baseConfigShape = {
+  NATS_URL: envUrl(['nats', 'tls']),
+  MONGO_URL: envUrl(['mongodb', 'mongodb+srv']),
+  /** Health, readiness and metrics; 0 picks a free port (logged at start). */
+  HEALTH_PORT: envPort(0),
+  HEALTH_HOST: z.string().optional().transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
+  LOG_LEVEL: envEnum(['error', 'warn', 'info', 'debug'] as const, 'info'),
+};
+export const baseConfigSchema = z.object(baseConfigShape);
+export type BaseConfig = z.output<typeof baseConfigSchema>;

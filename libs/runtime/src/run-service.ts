@@ -1,0 +1,83 @@
+import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { connectNats, createNatsMicroservice, drainNats, ensureStreams } from '@dv/messaging';
+import { connectMongo } from '@dv/persistence';
+import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, startHealthServer } from '@dv/telemetry';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { type Connection } from 'mongoose';
+import { type BaseConfig } from './base-config';
+
+export interface ServiceContext<C extends BaseConfig> {
+  readonly name: string;
+  readonly config: C;
+  readonly nc: NatsConnection;
+  readonly mongo: Connection;
+  readonly logger: JsonLogger;
+  readonly metrics: MetricsRegistry;
+}
+
+export interface RunServiceOptions<C extends BaseConfig> {
+  name: string;
+  config: C;
+  telemetry: Telemetry;
+  /** The service's database (each service owns its collections). */
+  mongoDb: string;
+  appModule: (ctx: ServiceContext<C>) => DynamicModule;
+  /** Extra readiness checks beyond NATS and MongoDB. */
+  readiness?: (app: INestMicroservice) => Record<string, () => boolean | Promise<boolean>>;
+  /** Handle SIGTERM/SIGINT (off in tests that run several services in one process). */
+  handleSignals?: boolean;
+}
+
+export interface RunningService<C extends BaseConfig> {
+  readonly ctx: ServiceContext<C>;
+  readonly app: INestMicroservice;
+  readonly health: HealthServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a service the same way everywhere: NATS and MongoDB connections, the Nest microservice on
+ * our transport, the health/readiness/metrics endpoint, and a graceful stop on SIGTERM/SIGINT
+ * (stop taking requests, let in-flight ones finish, drain NATS, close MongoDB, flush spans).
+ */
+export async function runService<C extends BaseConfig>(options: RunServiceOptions<C>): Promise<RunningService<C>> {
+  const logger = new JsonLogger(options.name, { level: options.config.LOG_LEVEL });
+  const metrics = new MetricsRegistry();
+  const nc = await connectNats({ url: options.config.NATS_URL, name: options.name });
+  // Streams first: a service may read them while it initializes (snapshots, ordered consumers).
+  await ensureStreams(nc);
+  const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });
+  const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics };
+  const app = await createNatsMicroservice(options.appModule(ctx), { nc, service: options.name, logger });
+  await app.listen();
+  const health = await startHealthServer({
+    port: options.config.HEALTH_PORT,
+    host: options.config.HEALTH_HOST,
+    checks: {
+      nats: () => !nc.isClosed() && !nc.isDraining(),
+      mongo: () => mongo.readyState === 1,
+      ...(options.readiness?.(app) ?? {}),
+    },
+    metrics: () => metrics.render(),
+  });
+  logger.info('service ready', { healthPort: health.port, pid: process.pid });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info('service stopping');
+      await app.close().catch((e: unknown) => logger.error('closing the app failed', e));
+      await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
+      await mongo.close().catch((e: unknown) => logger.error('closing MongoDB failed', e));
+      await health.close();
+      await options.telemetry.shutdown().catch(() => undefined);
+    })());
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        void stop().then(() => process.exit(0));
+      });
+    }
+  }
+  return { ctx, app, health, stop };
+}

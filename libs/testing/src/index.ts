@@ -1,0 +1,22 @@
+// @dv/testing: the test bed of real servers (nats-server with JetStream, FerretDB or mongod,
+// etcd + kube-apiserver), built from source once into a cache outside the repository.
+export { ALL_SERVER_BUILDS, type BinaryPaths, type EnsureBinariesOptions, type ServerBuild, ensureBinaries } from './ensure-binaries';
+export { cacheRoot } from './cache-root';
+export { freePort } from './free-port';
+export { type HttpRequestOptions, type HttpResponse, httpRequest } from './http-request';
+export { type KubeconfigInput, writeKubeconfig } from './kubeconfig';
+export { type ProgressLog, silentProgressLog, stderrProgressLog } from './progress-log';
+export { repoRoot } from './repo-root';
+export { type RunningServer } from './running-server';
+export { type ServerProcess, type SpawnServerOptions, ServerExitedError, spawnServer } from './server-process';
+export { FERRETDB_VERSION, NATS_SERVER_VERSION } from './server-versions';
+export { type RunningEtcd, type StartEtcdOptions, startEtcd } from './start-etcd';
+export { type RunningFerret, type StartFerretOptions, startFerret } from './start-ferret';
+export { type RunningKube, type StartKubeOptions, KUBE_ADMIN_USER, SERVICE_ACCOUNT_ISSUER, SERVICE_CLUSTER_IP_RANGE, startKube } from './start-kube';
+export { type RunningMongo, type StartMongoOptions, startMongo } from './start-mongo';
+export { type RunningMongod, type StartMongodOptions, startMongod } from './start-mongod';
+export { type RunningNats, type StartNatsOptions, startNats } from './start-nats';
+export { type StartTestBedOptions, type TestBed, startTestBed } from './test-bed';
+export { type CertificateAuthority, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueServingCertificate } from './tls-certificates';
+export { type WaitForOptions, waitFor } from './wait-for';
+export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';

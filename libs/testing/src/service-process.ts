@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBinaries } from './ensure-binaries';
+import { repoRoot } from './repo-root';
+import { type RunningNats, startNats } from './start-nats';
+
+export interface ServiceProcessOptions {
+  /** The folder under services/ */
+  service: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+  /** Also append everything it prints to this file. */
+  logPath?: string;
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** The port of its health/readiness/metrics endpoint. */
+  readonly healthPort: number;
+  /** Everything it printed so far (JSON log lines). */
+  output(): string;
+  /** SIGTERM (graceful) and wait for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, nothing flushed. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs a service as its own process, the way the run command does (TypeScript through
+ * scripts/ts-register.js), and resolves once it logs "service ready".
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const root = repoRoot();
+  const child = spawn(process.execPath, ['-r', join(root, 'scripts/ts-register.js'), join(root, 'services', options.service, 'src/main.ts')], {
+    cwd: root,
+    env: { PATH: process.env['PATH'] ?? '', HEALTH_PORT: '0', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  if (options.logPath) {
+    const file = createWriteStream(options.logPath, { flags: 'a' });
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const healthPort = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.service} not ready within ${options.timeoutMs ?? 30_000} ms:\n${out.slice(-4000)}`)), options.timeoutMs ?? 30_000);
+    const onData = (): void => {
+      const match = /"msg":"service ready","healthPort":(\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.service} exited (${code ?? signal}) before it was ready:\n${out.slice(-4000)}`));
+    });
+  });
+  const signal = async (s: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(s);
+    await exited;
+  };
+  return { child, healthPort, output: () => out, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+}
+
+/**
+ * A nats-server of one's own (JetStream on, fresh store): for tests that run a service whose
+ * durable consumers and queue groups must not meet another test file's.
+ */
+export async function startIsolatedNats(): Promise<RunningNats> {
+  const { natsServer } = await ensureBinaries({ builds: ['nats-server'] });
+  if (!natsServer) throw new Error('nats-server binary is not available');
+  const dir = await mkdtemp(join(tmpdir(), 'dv-nats-'));
+  const nats = await startNats({ binary: natsServer, dir });
+  return {
+    ...nats,
+    stop: async () => {
+      await nats.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

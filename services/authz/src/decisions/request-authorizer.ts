@@ -1,0 +1,55 @@
+import { type Action, DvError, type Principal, type ResourceType, type ScopeRef, type ScopeType } from '@dv/contracts';
+import { type RpcCallContext } from '@dv/messaging';
+import { Injectable } from '@nestjs/common';
+import { type ScopeNode } from '../scopes/scope-tree';
+import { AuthzState } from '../state/authz-state';
+
+/** Authorizes the requests made to authz itself, with its own engine. Deny by default. */
+@Injectable()
+export class RequestAuthorizer {
+  constructor(private readonly state: AuthzState) {}
+
+  /** The caller, from the request's identity header: UNAUTHENTICATED without one. */
+  caller(ctx: RpcCallContext): Principal {
+    const identity = ctx.identity;
+    if (!identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    if (identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
+    return { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
+  }
+
+  /** A live scope, or NOT_FOUND naming what the id is when it exists under another type. */
+  scope(ref: ScopeRef): ScopeNode {
+    const node = this.state.tree.live(ref.scopeType, ref.scopeId);
+    if (node) return node;
+    const others = this.state.tree.typesOf(ref.scopeId);
+    const hint = others.length > 0 ? `; ${ref.scopeId} is a ${others.join(' and a ')}, not a ${ref.scopeType}` : '';
+    throw DvError.notFound(`${ref.scopeType} ${ref.scopeId} does not exist${hint}`, { scopeType: ref.scopeType, scopeId: ref.scopeId, ...(others.length ? { existsAs: others } : {}) });
+  }
+
+  allowed(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): boolean {
+    return this.state.engine.decide(principal, action, resourceType, node).allowed;
+  }
+
+  /** FORBIDDEN, with the engine's explanation, unless the caller may do it. */
+  require(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): void {
+    const outcome = this.state.engine.decide(principal, action, resourceType, node);
+    if (outcome.allowed) return;
+    const decision = this.state.engine.explain(principal, action, resourceType, node, outcome);
+    throw DvError.forbidden(decision.message, { action, resourceType, scopeType: node.type, scopeId: node.id });
+  }
+
+  /** Asking about someone else is for services (service accounts) or holders of access-rule read rights there. */
+  requireMayAskAbout(caller: Principal, subject: Principal, node: ScopeNode): void {
+    if (caller.subjectType === 'service-account') return;
+    if (caller.subjectType === subject.subjectType && caller.subjectId === subject.subjectId) return;
+    this.require(caller, 'read', 'access_rules', node);
+  }
+
+  root(): ScopeNode {
+    return this.state.tree.root;
+  }
+
+  typeOf(node: ScopeNode): ScopeType {
+    return node.type;
+  }
+}

@@ -1,0 +1,16 @@
+// The authz service: roles, access rules in scopes, and fast explainable decisions.
+import { SERVICE_NAME, telemetry } from './start-telemetry';
+import { runService } from '@dv/runtime';
+import { exitOnConfigError, loadConfig } from '@dv/telemetry';
+import { AuthzModule } from './authz.module';
+import { authzConfigSchema } from './config/authz-config';
+
+async function main(): Promise<void> {
+  const config = exitOnConfigError(() => loadConfig(authzConfigSchema));
+  await runService({ name: SERVICE_NAME, config, telemetry, mongoDb: config.MONGO_DB, appModule: (c) => AuthzModule.register(c) });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', service: SERVICE_NAME, msg: 'start-up failed', error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.exit(1);
+});

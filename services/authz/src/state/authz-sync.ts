@@ -1,0 +1,112 @@
+import { type AccessRule, AuthzEvents, STREAMS, eventEnvelopeSchema } from '@dv/contracts';
+import { NATS_CONNECTION } from '@dv/messaging';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { type Model } from 'mongoose';
+import { type AccessRuleDoc, toAccessRule } from '../rules/access-rule.model';
+import { scopeChangeOf } from '../scopes/org-event-to-scope';
+import { type ScopeDoc } from '../scopes/scope.model';
+import { ACCESS_RULE_MODEL, SCOPE_MODEL } from '../tokens';
+import { AuthzState } from './authz-state';
+
+/** The durable consumer that persists the scope projection (shared by all replicas). */
+export const PROJECTION_CONSUMER = 'authz';
+
+/**
+ * Keeps this replica's in-memory state current. At start: a snapshot from MongoDB (rules, and the
+ * scope projection up to the projection consumer's ack floor), then an ordered consumer per stream
+ * from just after the snapshot. Every event is applied only if newer, so the overlap is harmless.
+ * Every replica sees every event: that is what keeps replicas consistent.
+ */
+@Injectable()
+export class AuthzSync implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('AuthzSync');
+  private readonly streams: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly state: AuthzState,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(ACCESS_RULE_MODEL) private readonly rules: Model<AccessRuleDoc>,
+    @Inject(SCOPE_MODEL) private readonly scopes: Model<ScopeDoc>,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    const domainSeq = (await jsm.streams.info(STREAMS.domain.name)).state.last_seq;
+    const platformFloor = await this.projectionFloor();
+    const started = Date.now();
+
+    for (const doc of await this.rules.find().lean<AccessRuleDoc[]>().exec()) this.state.applyRule(toAccessRule(doc), doc.version);
+    const scopeDocs = await this.scopes.find({ version: { $lte: platformFloor } }).lean<ScopeDoc[]>().exec();
+    // Parents before children is not needed: the tree links placeholders; order by version keeps moves right.
+    scopeDocs.sort((a, b) => a.version - b.version);
+    for (const doc of scopeDocs) {
+      if (doc.deleted) this.state.tree.remove(doc.type, doc.id, doc.version);
+      else if (doc.parentType && doc.parentId) {
+        this.state.upsertScope({ type: doc.type, id: doc.id, name: doc.name, parent: { scopeType: doc.parentType, scopeId: doc.parentId }, version: doc.version });
+      }
+    }
+    this.state.markApplied('events', domainSeq);
+    this.state.markApplied('platform', platformFloor);
+    this.logger.log(`snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`);
+
+    await this.follow(STREAMS.domain.name, ['dv.evt.access-rule.>'], domainSeq + 1, (type, data, seq, version) => {
+      if (type === AuthzEvents.accessRuleCreated.type || type === AuthzEvents.accessRuleDeleted.type) {
+        const rule: AccessRule = AuthzEvents.accessRuleCreated.data.parse(data);
+        this.state.applyRule(rule, version ?? (rule.status === 'deleted' ? 2 : 1));
+      }
+      this.state.markApplied('events', seq);
+    });
+    await this.follow(STREAMS.platform.name, ['platform.evt.>'], platformFloor + 1, (type, data, seq) => {
+      const change = scopeChangeOf(type, data, seq);
+      if (change?.kind === 'upsert') this.state.upsertScope(change.change);
+      else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
+      this.state.markApplied('platform', seq);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const messages of this.streams) await messages.close();
+    await Promise.allSettled(this.loops);
+  }
+
+  /** Everything up to here is in the scope projection collection. */
+  private async projectionFloor(): Promise<number> {
+    const jsm = await jetstreamManager(this.nc);
+    try {
+      return (await jsm.consumers.info(STREAMS.platform.name, PROJECTION_CONSUMER)).ack_floor.stream_seq;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return 0;
+      throw error;
+    }
+  }
+
+  private async follow(
+    stream: string,
+    subjects: string[],
+    startSeq: number,
+    apply: (type: string, data: unknown, seq: number, version: number | undefined) => void,
+  ): Promise<void> {
+    const js = jetstream(this.nc);
+    const consumer = await js.consumers.get(stream, { filter_subjects: subjects, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq });
+    const messages = await consumer.consume();
+    this.streams.push(messages);
+    this.loops.push(
+      (async () => {
+        for await (const msg of messages) {
+          try {
+            const envelope = eventEnvelopeSchema.parse(msg.json());
+            apply(envelope.type, envelope.data, msg.seq, envelope.aggregateversion);
+          } catch (error) {
+            // Malformed events are dead-lettered by the durable consumers; here they are only skipped.
+            this.logger.warn(`skipping event #${msg.seq} on ${msg.subject}: ${error instanceof Error ? error.message : String(error)}`);
+            if (stream === STREAMS.domain.name) this.state.markApplied('events', msg.seq);
+            else this.state.markApplied('platform', msg.seq);
+          }
+        }
+      })(),
+    );
+  }
+}

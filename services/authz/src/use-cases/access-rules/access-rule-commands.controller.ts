@@ -1,0 +1,50 @@
+import { AuthzRpc, DvError, type AccessRule, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { Controller } from '@nestjs/common';
+import { RequestAuthorizer } from '../../decisions/request-authorizer';
+import { AccessRuleWriter } from '../../rules/access-rule-writer';
+
+/** Creating (one, or a batch with per-item results) and deleting access rules. */
+@Controller()
+export class AccessRuleCommandsController {
+  constructor(
+    private readonly writer: AccessRuleWriter,
+    private readonly authorizer: RequestAuthorizer,
+  ) {}
+
+  @RpcHandler(AuthzRpc.createAccessRule)
+  async create(request: RpcRequest<typeof AuthzRpc.createAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.createAccessRule>> {
+    const principal = this.authorizer.caller(ctx);
+    return this.writer.create(request, { kind: 'caller', principal, requestId: ctx.requestId });
+  }
+
+  @RpcHandler(AuthzRpc.deleteAccessRule)
+  async delete(request: RpcRequest<typeof AuthzRpc.deleteAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.deleteAccessRule>> {
+    const principal = this.authorizer.caller(ctx);
+    return this.writer.delete(request.id, { kind: 'caller', principal, requestId: ctx.requestId });
+  }
+
+  @RpcHandler(AuthzRpc.batchCreateAccessRules)
+  async batchCreate(request: RpcRequest<typeof AuthzRpc.batchCreateAccessRules>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>> {
+    const principal = this.authorizer.caller(ctx);
+    const succeeded: AccessRule[] = [];
+    const failed: RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>['failed'] = [];
+    let revision: number | undefined;
+    for (const subject of request.subjects) {
+      for (const scope of request.scopes) {
+        try {
+          const result = await this.writer.create(
+            { ...subject, ...scope, roleId: request.roleId, ...(request.clusterId !== undefined ? { clusterId: request.clusterId } : {}) },
+            { kind: 'caller', principal, requestId: ctx.requestId },
+          );
+          succeeded.push(result.rule);
+          if (result.revision.events !== undefined) revision = Math.max(revision ?? 0, result.revision.events);
+        } catch (error) {
+          if (!(error instanceof DvError)) throw error;
+          failed.push({ ...subject, ...scope, error: { code: error.code, message: error.message } });
+        }
+      }
+    }
+    return { succeeded, failed, revision: revision === undefined ? {} : { events: revision } };
+  }
+}

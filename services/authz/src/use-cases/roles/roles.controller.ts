@@ -1,0 +1,75 @@
+import { AuthzRpc, DvError, type Principal, ROLES_CSV_MAX_ROWS, ROLE_FIELDS, type Role, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { Controller } from '@nestjs/common';
+import { RequestAuthorizer } from '../../decisions/request-authorizer';
+import { type FieldAccessors, applyListQuery, toCsv } from '../../listing/apply-list-query';
+import { AuthzState } from '../../state/authz-state';
+
+type RoleField = (typeof ROLE_FIELDS)[number];
+const ROLE_ACCESSORS: FieldAccessors<Role, RoleField> = {
+  id: (r) => r.id,
+  name: (r) => r.name,
+  description: (r) => r.description,
+  createdBy: (r) => r.createdBy,
+  createdAt: (r) => r.createdAt,
+};
+// The Roles table's visible text columns (the seed: Role, Created by).
+const SEARCHED: readonly RoleField[] = ['name', 'createdBy'];
+
+/** The read-only role catalog: the seed's Roles table (filter, search, sort, columns, CSV). */
+@Controller()
+export class RolesController {
+  constructor(
+    private readonly state: AuthzState,
+    private readonly authorizer: RequestAuthorizer,
+  ) {}
+
+  /** Viewing roles needs `roles` read permission somewhere. */
+  private requireMayView(caller: Principal): void {
+    const where = this.state.engine.permittedScopes(caller, 'roles', 'read').read;
+    const anywhere = where && (where.system || where.tenants.length + where.clusters.length + where.departments.length + where.projects.length > 0);
+    if (!anywhere) throw DvError.forbidden(`${caller.subjectType} ${caller.subjectId} may not view roles: no rule grants roles read in any scope`);
+  }
+
+  private roles(): Role[] {
+    return this.state.catalog.roles.map((r) => r.view);
+  }
+
+  @RpcHandler(AuthzRpc.listRoles)
+  async listRoles(request: RpcRequest<typeof AuthzRpc.listRoles>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.listRoles>> {
+    this.requireMayView(this.authorizer.caller(ctx));
+    const matching = applyListQuery(this.roles(), request, ROLE_ACCESSORS, SEARCHED);
+    const page = matching.slice(request.offset, request.offset + request.limit);
+    const columns = request.columns;
+    const roles = columns
+      ? page.map((role) => {
+          const picked: Partial<Role> & { id: number } = { id: role.id };
+          for (const column of columns) Object.assign(picked, { [column]: role[column] });
+          return picked;
+        })
+      : page;
+    return { totalRecords: matching.length, displayRecords: roles.length, roles };
+  }
+
+  @RpcHandler(AuthzRpc.getRole)
+  async getRole(request: RpcRequest<typeof AuthzRpc.getRole>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.getRole>> {
+    this.requireMayView(this.authorizer.caller(ctx));
+    const role = this.state.catalog.resolve(request.id);
+    if (!role) throw DvError.notFound(`role ${String(request.id)} does not exist (by id, name or legacy name)`);
+    return role.view;
+  }
+
+  @RpcHandler(AuthzRpc.exportRolesCsv)
+  async exportRolesCsv(request: RpcRequest<typeof AuthzRpc.exportRolesCsv>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.exportRolesCsv>> {
+    this.requireMayView(this.authorizer.caller(ctx));
+    const matching = applyListQuery(this.roles(), request, ROLE_ACCESSORS, SEARCHED);
+    const rows = matching.slice(0, ROLES_CSV_MAX_ROWS);
+    const columns = (request.columns?.filter((c): c is RoleField => (ROLE_FIELDS as readonly string[]).includes(c)) ?? ['name', 'createdBy', 'createdAt']) as RoleField[];
+    return { csv: toCsv(rows, columns.length > 0 ? columns : ['name'], ROLE_ACCESSORS), rows: rows.length, truncated: matching.length > rows.length };
+  }
+
+  @RpcHandler(AuthzRpc.mutateRole)
+  async mutateRole(request: RpcRequest<typeof AuthzRpc.mutateRole>, _ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.mutateRole>> {
+    throw DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, { reason: 'predefined-roles', operation: request.operation });
+  }
+}

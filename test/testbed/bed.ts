@@ -1,0 +1,79 @@
+// The test bed from the command line, for the local dev run and for CI caches:
+//   node -r @swc-node/register test/testbed/bed.ts build   builds (or finds cached) all server binaries
+//   node -r @swc-node/register test/testbed/bed.ts up      starts the bed, writes tmp/bed.env, runs until SIGINT/SIGTERM
+//   node -r @swc-node/register test/testbed/bed.ts env     prints tmp/bed.env of a running bed as shell exports
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureBinaries, repoRoot, startTestBed, stderrProgressLog } from './testing-lib';
+
+const USAGE = 'usage: node -r @swc-node/register test/testbed/bed.ts <build|up|env>';
+
+function bedEnvPath(): string {
+  return join(repoRoot(), 'tmp', 'bed.env');
+}
+
+async function build(): Promise<void> {
+  const paths = await ensureBinaries();
+  for (const [name, path] of Object.entries(paths)) process.stdout.write(`${name}=${path}\n`);
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      // A second signal while tearing down ends at once; the exit hook SIGKILLs what is left.
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+async function up(): Promise<void> {
+  const signal = untilSignal();
+  const bed = await startTestBed();
+  const envPath = bedEnvPath();
+  const lines = Object.entries(bed.env).map(([key, value]) => `${key}=${value}`);
+  await mkdir(join(repoRoot(), 'tmp'), { recursive: true });
+  await writeFile(envPath, [`# test bed of pid ${process.pid}; data and logs in ${bed.dir}; removed when it stops`, ...lines, ''].join('\n'));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  stderrProgressLog(`wrote ${envPath}; press Ctrl-C to stop`);
+  const received = await signal;
+  stderrProgressLog(`${received}: stopping the test bed`);
+  await bed.stop();
+  await rm(envPath, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function env(): Promise<void> {
+  const text = await readFile(bedEnvPath(), 'utf8').catch(() => undefined);
+  if (text === undefined) throw new Error(`no ${bedEnvPath()}: start the bed with "bed.ts up" first`);
+  const pid = Number(/pid (\d+)/.exec(text)?.[1]);
+  if (!isAlive(pid)) stderrProgressLog(`warning: the bed that wrote ${bedEnvPath()} (pid ${pid}) is not running`);
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (match) process.stdout.write(`export ${match[1]}='${(match[2] ?? '').replace(/'/g, `'\\''`)}'\n`);
+  }
+}
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'build') return build();
+  if (command === 'up') return up();
+  if (command === 'env') return env();
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

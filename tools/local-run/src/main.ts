@@ -1,0 +1,72 @@
+// The local run: the whole system on an embedded default, no Docker. Starts the test bed's real
+// servers (or uses NATS_URL / MONGO_URL / KUBECONFIG), every service as its own process, publishes
+// the example org (deploy/examples/org.yaml) and grants demo access rules, then stays up until Ctrl-C.
+import { AuthzRpc, STREAMS } from '@dv/contracts';
+import { RpcClient, connectNats, drainNats } from '@dv/messaging';
+import { type ServiceProcess, repoRoot, startServiceProcess, startTestBed } from '@dv/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { grantDemoAccessRules } from './demo-access-rules';
+import { LOCAL_ADMIN, LOCAL_SERVICES } from './services';
+
+function say(line: string): void {
+  process.stdout.write(`[local-run] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const logs = join(root, 'tmp', 'logs');
+  await mkdir(logs, { recursive: true });
+  say('starting the servers (nats-server, FerretDB, etcd + kube-apiserver)…');
+  const bed = await startTestBed();
+  const env: Record<string, string> = { ...bed.env };
+  await writeFile(join(root, 'tmp', 'local.env'), `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+
+  const running: { name: string; process: ServiceProcess }[] = [];
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const s of running.reverse()) await s.process.stop();
+    await bed.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+
+  for (const service of LOCAL_SERVICES) {
+    const proc = await startServiceProcess({ service: service.name, env: { ...env, ...service.env }, logPath: join(logs, `${service.name}.log`) });
+    running.push({ name: service.name, process: proc });
+    say(`${service.name} is up: health http://127.0.0.1:${proc.healthPort}/readyz, log tmp/logs/${service.name}.log`);
+  }
+
+  say('publishing the example org (deploy/examples/org.yaml) and creating its namespaces…');
+  const publisher = spawnSync(
+    process.execPath,
+    ['-r', join(root, 'scripts/ts-register.js'), join(root, 'tools/platform-publisher/src/main.ts'), '--file', join(root, 'deploy/examples/org.yaml'), '--state', join(root, 'tmp', 'local-run.org-state.json')],
+    { env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  if (publisher.status !== 0) throw new Error(`the platform publisher failed: ${publisher.stderr}`);
+
+  const nc = await connectNats({ url: env['NATS_URL'] ?? '', name: 'local-run' });
+  const platformSeq = (await (await jetstreamManager(nc)).streams.info(STREAMS.platform.name)).state.last_seq;
+  const client = new RpcClient(nc);
+  for (const line of await grantDemoAccessRules(client, platformSeq)) say(line);
+  const decision = await client.call(
+    AuthzRpc.check,
+    { subject: { subjectType: 'user', subjectId: 'alice@acme.example', groups: ['researchers', 'vision-team'] }, action: 'create', resourceType: 'workloads', scope: { scopeType: 'project', scopeId: 'proj-a' } },
+    { identity: { subjectId: LOCAL_ADMIN, subjectType: 'user' } },
+  );
+  say(`example decision: ${decision.message}`);
+  await drainNats(nc);
+
+  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG). Ctrl-C stops everything.');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[local-run] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

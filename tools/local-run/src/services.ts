@@ -1,0 +1,10 @@
+/** Every service of the platform the local run starts, with its own environment. */
+export interface LocalService {
+  name: string;
+  env: Record<string, string>;
+}
+
+/** The platform operator of deploy/examples/org.yaml is the first System administrator. */
+export const LOCAL_ADMIN = 'oscar@acme.example';
+
+export const LOCAL_SERVICES: readonly LocalService[] = [{ name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: `user:${LOCAL_ADMIN}` } }];
