@@ -4,10 +4,18 @@ import { runService } from '@dv/runtime';
 import { exitOnConfigError, loadConfig } from '@dv/telemetry';
 import { AuthzModule } from './authz.module';
 import { authzConfigSchema } from './config/authz-config';
+import { AuthzSync } from './state/authz-sync';
 
 async function main(): Promise<void> {
   const config = exitOnConfigError(() => loadConfig(authzConfigSchema));
-  await runService({ name: SERVICE_NAME, config, telemetry, mongoDb: config.MONGO_DB, appModule: (c) => AuthzModule.register(c) });
+  await runService({
+    name: SERVICE_NAME,
+    config,
+    telemetry,
+    mongoDb: config.MONGO_DB,
+    appModule: (c) => AuthzModule.register(c),
+    readiness: (app) => ({ following: () => app.get(AuthzSync).ready }),
+  });
 }
 
 main().catch((error: unknown) => {

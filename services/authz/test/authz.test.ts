@@ -1,4 +1,5 @@
 import { ACTIONS, AuthzRpc, type CheckItem, DvError, HEADERS, RESOURCE_TYPES, type RpcRequestInput } from '@dv/contracts';
+import { httpRequest } from '@dv/testing';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import rolesJson from '../src/catalog/roles.json';
 import { AuthzHarness, ORG_SCOPES, ROOT, isAtOrBelow } from './authz-harness';
@@ -83,6 +84,16 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     expect(items.length).toBe(ROLE_IDS.length * PLACEMENTS.length * ORG_SCOPES.length * 36 * 4);
     expect(mismatches.slice(0, 10)).toEqual([]);
   }, 180_000);
+
+  it('reports readiness (NATS, MongoDB, streams followed), liveness and metrics over HTTP', async () => {
+    for (const replica of h.replicas) {
+      const ready = await httpRequest(`http://127.0.0.1:${replica.healthPort}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', checks: { nats: 'ok', mongo: 'ok', following: 'ok' } });
+      expect((await httpRequest(`http://127.0.0.1:${replica.healthPort}/healthz`)).status).toBe(200);
+      expect((await httpRequest(`http://127.0.0.1:${replica.healthPort}/metrics`)).status).toBe(200);
+    }
+  });
 
   it("holds the seed's data-volume rows for every role named there", async () => {
     const expectations: Record<string, { dv: string; sharing: string }> = {

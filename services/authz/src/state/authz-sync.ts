@@ -23,6 +23,12 @@ export const PROJECTION_CONSUMER = 'authz';
 export class AuthzSync implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AuthzSync');
   private readonly streams: ConsumerMessages[] = [];
+  private following = false;
+
+  /** Ready once the snapshot is loaded and both streams are followed (the readiness check). */
+  get ready(): boolean {
+    return this.following;
+  }
   private readonly loops: Promise<void>[] = [];
 
   constructor(
@@ -65,9 +71,11 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
       else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
       this.state.markApplied('platform', seq);
     });
+    this.following = true;
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.following = false;
     for (const messages of this.streams) await messages.close();
     await Promise.allSettled(this.loops);
   }
