@@ -11,6 +11,13 @@ export class Semaphore {
     return this.active;
   }
 
+  /** Takes a slot at once if one is free (no promise, no tick): the common case on the hot path. */
+  tryAcquire(): boolean {
+    if (this.active >= this.limit) return false;
+    this.active++;
+    return true;
+  }
+
   async acquire(): Promise<void> {
     if (this.active < this.limit) {
       this.active++;

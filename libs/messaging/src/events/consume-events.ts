@@ -165,7 +165,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
 
   const loop = (async () => {
     for await (const msg of messages) {
-      await slots.acquire();
+      if (!slots.tryAcquire()) await slots.acquire();
       void handle(msg).finally(() => slots.release());
     }
   })();

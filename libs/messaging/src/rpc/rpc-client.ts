@@ -11,8 +11,8 @@ import {
   replyEnvelopeSchema,
   summarizeIssues,
 } from '@dv/contracts';
-import { RequestError, TimeoutError, headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Msg, RequestError, TimeoutError, headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { injectTraceContext } from '../trace/trace-headers';
 
@@ -71,31 +71,30 @@ export class RpcClient {
 
   private async send(subject: string, payload: Uint8Array, options: RpcCallOptions): Promise<unknown> {
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs;
-    return tracer.startActiveSpan(
-      `${subject} send`,
-      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } },
-      async (span) => {
-        try {
-          const h = natsHeaders();
-          h.set(HEADERS.requestId, options.requestId ?? randomUUID());
-          if (options.identity !== undefined) h.set(HEADERS.identity, JSON.stringify(identitySchema.parse(options.identity)));
-          injectTraceContext(h);
-          const msg = await this.nc.request(subject, payload, { timeout, headers: h }).catch((error: unknown) => {
-            throw toUnavailable(error, subject, timeout);
-          });
-          try {
-            return JSON.parse(decoder.decode(msg.data)) as unknown;
-          } catch {
-            throw new DvError('INTERNAL', `reply on ${subject} is not JSON`);
-          }
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof DvError ? error.code : 'error' });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    );
+    // startSpan + an explicit context (not startActiveSpan): one promise hop less per request.
+    const span = tracer.startSpan(`${subject} send`, { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } });
+    try {
+      const h = natsHeaders();
+      h.set(HEADERS.requestId, options.requestId ?? randomUUID());
+      if (options.identity !== undefined) h.set(HEADERS.identity, JSON.stringify(identitySchema.parse(options.identity)));
+      injectTraceContext(h, trace.setSpan(context.active(), span));
+      let msg: Msg;
+      try {
+        msg = await this.nc.request(subject, payload, { timeout, headers: h });
+      } catch (error) {
+        throw toUnavailable(error, subject, timeout);
+      }
+      try {
+        return JSON.parse(decoder.decode(msg.data)) as unknown;
+      } catch {
+        throw new DvError('INTERNAL', `reply on ${subject} is not JSON`);
+      }
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof DvError ? error.code : 'error' });
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 }
 

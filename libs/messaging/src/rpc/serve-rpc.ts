@@ -39,10 +39,9 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
         logger.error(`subscription error: ${err.message}`);
         return;
       }
-      void slots
-        .acquire()
-        .then(() => handleOne(def, handler, msg, logger, responder))
-        .finally(() => slots.release());
+      const run = (): void => void handleOne(def, handler, msg, logger, responder).finally(() => slots.release());
+      if (slots.tryAcquire()) run();
+      else void slots.acquire().then(run);
     },
   });
 }
