@@ -2,7 +2,7 @@ import { ACTIONS, type AccessRule, RESOURCE_TYPES, type ScopeType } from '@dv/co
 import { RoleCatalog } from '../catalog/role-catalog';
 import rolesJson from '../catalog/roles.json';
 import { RuleIndex } from '../rules/rule-index';
-import { type ScopeNode, ScopeTree } from '../scopes/scope-tree';
+import { type ScopeNode, ScopeTree } from '@dv/org';
 import { DecisionEngine } from './decision-engine';
 
 const catalog = RoleCatalog.load();

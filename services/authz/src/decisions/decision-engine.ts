@@ -10,7 +10,7 @@ import {
 } from '@dv/contracts';
 import { ACTION_BIT, RESOURCE_INDEX, type RoleCatalog } from '../catalog/role-catalog';
 import { type IndexedRule, type RuleIndex, type ScopeGrants, principalKey } from '../rules/rule-index';
-import { type ScopeNode, type ScopeTree } from '../scopes/scope-tree';
+import { type ScopeNode, type ScopeTree } from '@dv/org';
 
 /** The bare outcome of a decision: the deciding rule, or none. Explanations are built from it on demand. */
 export interface Outcome {

@@ -1,7 +1,7 @@
 import { type Action, DvError, type Principal, type ResourceType, type ScopeRef, type ScopeType } from '@dv/contracts';
 import { type RpcCallContext } from '@dv/messaging';
 import { Injectable } from '@nestjs/common';
-import { type ScopeNode } from '../scopes/scope-tree';
+import { type ScopeNode } from '@dv/org';
 import { AuthzState } from '../state/authz-state';
 
 /** Authorizes the requests made to authz itself, with its own engine. Deny by default. */

@@ -1,6 +1,6 @@
 import { type AccessRule, RESOURCE_TYPES, type SubjectType } from '@dv/contracts';
 import { type CatalogRole } from '../catalog/role-catalog';
-import { type ScopeNode } from '../scopes/scope-tree';
+import { type ScopeNode } from '@dv/org';
 
 
 export interface IndexedRule {

@@ -4,7 +4,8 @@ import { OrgEvents } from '@dv/contracts';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { SCOPE_MODEL } from '../tokens';
-import { scopeChangeOf, scopeDocOf } from './org-event-to-scope';
+import { scopeChangeOf } from '@dv/org';
+import { scopeDocOf } from './scope-doc';
 import { type ScopeDoc } from './scope.model';
 
 /**

@@ -10,6 +10,7 @@ export interface ScopeDoc {
   name: string;
   parentType: ScopeType | null;
   parentId: string | null;
+  namespace?: string;
   deleted: boolean;
   /** Stream sequence of the org event that produced this state. */
   version: number;
@@ -30,6 +31,7 @@ export function scopeModel(connection: Connection): Model<ScopeDoc> {
       name: { type: String, required: true },
       parentType: { type: String, default: null },
       parentId: { type: String, default: null },
+      namespace: { type: String },
       deleted: { type: Boolean, required: true },
       version: { type: Number, required: true },
     },

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { RoleCatalog } from '../catalog/role-catalog';
 import { DecisionEngine } from '../decisions/decision-engine';
 import { RuleIndex } from '../rules/rule-index';
-import { ScopeTree, type ScopeUpsert } from '../scopes/scope-tree';
+import { ScopeTree, type ScopeUpsert } from '@dv/org';
 
 type Stream = keyof Required<Revision>;
 

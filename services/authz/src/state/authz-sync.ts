@@ -5,7 +5,7 @@ import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstre
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type Model } from 'mongoose';
 import { type AccessRuleDoc, toAccessRule } from '../rules/access-rule.model';
-import { scopeChangeOf } from '../scopes/org-event-to-scope';
+import { scopeChangeOf } from '@dv/org';
 import { type ScopeDoc } from '../scopes/scope.model';
 import { ACCESS_RULE_MODEL, SCOPE_MODEL } from '../tokens';
 import { AuthzState } from './authz-state';
@@ -51,7 +51,14 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     for (const doc of scopeDocs) {
       if (doc.deleted) this.state.tree.remove(doc.type, doc.id, doc.version);
       else if (doc.parentType && doc.parentId) {
-        this.state.upsertScope({ type: doc.type, id: doc.id, name: doc.name, parent: { scopeType: doc.parentType, scopeId: doc.parentId }, version: doc.version });
+        this.state.upsertScope({
+          type: doc.type,
+          id: doc.id,
+          name: doc.name,
+          parent: { scopeType: doc.parentType, scopeId: doc.parentId },
+          version: doc.version,
+          ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
+        });
       }
     }
     this.state.markApplied('events', domainSeq);

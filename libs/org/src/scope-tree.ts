@@ -11,6 +11,8 @@ export interface ScopeNode {
   deleted: boolean;
   /** Known from an org event, not only referenced as someone's parent or by a rule. */
   known: boolean;
+  /** A project's Kubernetes namespace. */
+  namespace?: string;
 }
 
 export interface ScopeUpsert {
@@ -19,13 +21,14 @@ export interface ScopeUpsert {
   name: string;
   parent: ScopeRef | null;
   version: number;
+  namespace?: string;
 }
 
 export const SYSTEM_SCOPE_ID = 'system';
 
 /**
  * The scope hierarchy (system ⊃ tenant ⊃ cluster ⊃ department ⊃ project), a projection of the org
- * events held in memory. Changes apply only when newer (by stream sequence), so replays and
+ * events held in memory (authz decides from it; sharing and volume resolve projects with it). Changes apply only when newer (by stream sequence), so replays and
  * redeliveries are harmless. Deleting a scope makes it and everything below it non-live.
  */
 export class ScopeTree {
@@ -85,6 +88,7 @@ export class ScopeTree {
       node.parent = parent;
     }
     node.name = change.name;
+    if (change.namespace !== undefined) node.namespace = change.namespace;
     node.version = change.version;
     node.deleted = false;
     node.known = true;

@@ -1,3 +1,4 @@
+import { scopeChangeOf } from './scope-change';
 import { ScopeTree } from './scope-tree';
 
 function org(): ScopeTree {
@@ -56,5 +57,17 @@ describe('ScopeTree', () => {
 
   it('refuses a scope whose parent has the wrong type', () => {
     expect(() => new ScopeTree().upsert({ type: 'project', id: 'p', name: 'P', parent: { scopeType: 'cluster', scopeId: 'c' }, version: 1 })).toThrow(/department parent/);
+  });
+});
+
+describe('scopeChangeOf', () => {
+  it('turns org events into tree changes, keeping a project namespace', () => {
+    const tree = org();
+    const change = scopeChangeOf('platform.evt.project.updated.v1', { projectId: 'p1', departmentId: 'd2', clusterId: 'c1', name: 'P1 moved', namespace: 'dv-p1' }, 20);
+    expect(change?.kind).toBe('upsert');
+    if (change?.kind === 'upsert') tree.upsert(change.change);
+    expect(tree.live('project', 'p1')).toMatchObject({ name: 'P1 moved', namespace: 'dv-p1', parent: { id: 'd2' } });
+    expect(scopeChangeOf('platform.evt.department.deleted.v1', { departmentId: 'd2', clusterId: 'c1' }, 21)).toEqual({ kind: 'delete', type: 'department', id: 'd2', version: 21 });
+    expect(scopeChangeOf('platform.evt.user.created.v1', { userId: 'u' }, 22)).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 import { OrgEvents, type ScopeType } from '@dv/contracts';
 import { type ScopeUpsert } from './scope-tree';
-import { type ScopeDoc, scopeKey } from './scope.model';
 
 export type ScopeChange = { kind: 'upsert'; change: ScopeUpsert } | { kind: 'delete'; type: ScopeType; id: string; version: number };
 
@@ -37,24 +36,14 @@ function upsertOf(entity: Exclude<ScopeType, 'system'>, d: Record<string, string
     case 'department':
       return { type: 'department', id: d['departmentId'] as string, name, parent: { scopeType: 'cluster', scopeId: d['clusterId'] as string }, version };
     case 'project':
-      return { type: 'project', id: d['projectId'] as string, name, parent: { scopeType: 'department', scopeId: d['departmentId'] as string }, version };
+      return {
+        type: 'project',
+        id: d['projectId'] as string,
+        name,
+        parent: { scopeType: 'department', scopeId: d['departmentId'] as string },
+        version,
+        namespace: d['namespace'] as string,
+      };
   }
 }
 
-/** The stored form of a change, for the projection collection. */
-export function scopeDocOf(change: ScopeChange): ScopeDoc {
-  if (change.kind === 'delete') {
-    return { _id: scopeKey(change.type, change.id), type: change.type, id: change.id, name: change.id, parentType: null, parentId: null, deleted: true, version: change.version };
-  }
-  const c = change.change;
-  return {
-    _id: scopeKey(c.type, c.id),
-    type: c.type,
-    id: c.id,
-    name: c.name,
-    parentType: c.parent?.scopeType ?? null,
-    parentId: c.parent?.scopeId ?? null,
-    deleted: false,
-    version: c.version,
-  };
-}

@@ -1,0 +1,2 @@
+export * from './scope-tree';
+export * from './scope-change';
