@@ -17,3 +17,7 @@ export * from './authz/catalog';
 export * from './authz/authz-schemas';
 export * from './authz/authz-rpc';
 export * from './authz/authz-events';
+export * from './audit';
+export * from './permissions';
+export * from './volume';
+export * from './sharing';

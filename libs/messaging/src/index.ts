@@ -10,6 +10,8 @@ export * from './events/ensure-streams';
 export * from './events/event-publisher';
 export * from './events/event-context';
 export * from './events/consume-events';
+export * from './events/follow-stream';
+export * from './events/revision-tracker';
 export * from './nest/handler-decorators';
 export * from './nest/nats-transport.strategy';
 export * from './nest/messaging.module';

@@ -43,7 +43,11 @@ export interface RunningService<C extends BaseConfig> {
 export async function runService<C extends BaseConfig>(options: RunServiceOptions<C>): Promise<RunningService<C>> {
   const logger = new JsonLogger(options.name, { level: options.config.LOG_LEVEL });
   const metrics = new MetricsRegistry();
-  const nc = await connectNats({ url: options.config.NATS_URL, name: options.name });
+  const nc = await connectNats({
+    url: options.config.NATS_URL,
+    name: options.name,
+    ...(options.config.NATS_USER !== undefined ? { user: options.config.NATS_USER, pass: options.config.NATS_PASSWORD ?? '' } : {}),
+  });
   // Streams first: a service may read them while it initializes (snapshots, ordered consumers).
   await ensureStreams(nc);
   const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });

@@ -20,3 +20,4 @@ export { type StartTestBedOptions, type TestBed, startTestBed } from './test-bed
 export { type CertificateAuthority, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueServingCertificate } from './tls-certificates';
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
+export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness } from './platform-harness';

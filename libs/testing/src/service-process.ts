@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from './ensure-binaries';
 import { repoRoot } from './repo-root';
-import { type RunningNats, startNats } from './start-nats';
+import { type RunningNats, type StartNatsOptions, startNats } from './start-nats';
 
 export interface ServiceProcessOptions {
   /** The folder under services/ */
@@ -72,13 +72,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 
 /**
  * A nats-server of one's own (JetStream on, fresh store): for tests that run a service whose
- * durable consumers and queue groups must not meet another test file's.
+ * durable consumers and queue groups must not meet another test file's. A config file (and the
+ * environment it refers to) turns on authorization.
  */
-export async function startIsolatedNats(): Promise<RunningNats> {
+export async function startIsolatedNats(options: Pick<StartNatsOptions, 'configFile' | 'env' | 'extraArgs'> = {}): Promise<RunningNats> {
   const { natsServer } = await ensureBinaries({ builds: ['nats-server'] });
   if (!natsServer) throw new Error('nats-server binary is not available');
   const dir = await mkdtemp(join(tmpdir(), 'dv-nats-'));
-  const nats = await startNats({ binary: natsServer, dir });
+  const nats = await startNats({ ...options, binary: natsServer, dir });
   return {
     ...nats,
     stop: async () => {

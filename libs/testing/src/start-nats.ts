@@ -13,6 +13,12 @@ export interface StartNatsOptions {
   /** The bed's folder: JetStream data goes to <dir>/nats, output to <dir>/nats-server.log. */
   dir: string;
   timeoutMs?: number;
+  /** A config file (`-c`), e.g. deploy/nats/nats-server.conf; the command line still sets address, ports and store. */
+  configFile?: string;
+  /** Added to the server's environment (the `$DV_NATS_<CLIENT>_PASSWORD` a config refers to). */
+  env?: Record<string, string>;
+  /** More command-line arguments, after the bed's own. */
+  extraArgs?: readonly string[];
 }
 
 export interface RunningNats extends RunningServer {
@@ -30,8 +36,13 @@ export function startNats(options: StartNatsOptions): Promise<RunningNats> {
     const server = await spawnServer({
       name: 'nats-server',
       command: options.binary,
-      args: ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '--server_name', 'dv-testbed'],
+      args: [
+        ...(options.configFile !== undefined ? ['-c', options.configFile] : []),
+        ...['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '--server_name', 'dv-testbed'],
+        ...(options.extraArgs ?? []),
+      ],
       logPath: join(options.dir, 'nats-server.log'),
+      ...(options.env !== undefined ? { env: { ...process.env, ...options.env } } : {}),
     });
     const monitorUrl = `http://127.0.0.1:${monitorPort}`;
     try {

@@ -7,4 +7,8 @@ export interface LocalService {
 /** The platform operator of deploy/examples/org.yaml is the first System administrator. */
 export const LOCAL_ADMIN = 'oscar@acme.example';
 
-export const LOCAL_SERVICES: readonly LocalService[] = [{ name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: `user:${LOCAL_ADMIN}` } }];
+export const LOCAL_SERVICES: readonly LocalService[] = [
+  { name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: `user:${LOCAL_ADMIN}` } },
+  { name: 'sharing', env: {} },
+  { name: 'volume', env: {} },
+];

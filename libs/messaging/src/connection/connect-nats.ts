@@ -1,3 +1,4 @@
+import { natsInboxPrefix } from '@dv/contracts';
 import { Logger } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -11,6 +12,11 @@ export interface NatsConnectOptions {
   user?: string;
   pass?: string;
   token?: string;
+  /**
+   * Where replies to this client's requests arrive: `_INBOX_<user>` by default when a user is given
+   * (the generated nats-server permissions let only that user subscribe there), `_INBOX` otherwise.
+   */
+  inboxPrefix?: string;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface NatsConnectOptions {
  */
 export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
   const logger = new Logger('Nats');
+  const inboxPrefix = options.inboxPrefix ?? (options.user !== undefined ? natsInboxPrefix(options.user) : undefined);
   const nc = await connect({
     servers: options.url.split(',').map((s) => s.trim()),
     name: options.name,
@@ -30,6 +37,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     noAsyncTraces: true,
     ...(options.user !== undefined ? { user: options.user, pass: options.pass ?? '' } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(inboxPrefix !== undefined ? { inboxPrefix } : {}),
   });
   void (async () => {
     for await (const status of nc.status()) {

@@ -65,14 +65,16 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     this.state.markApplied('platform', platformFloor);
     this.logger.log(`snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`);
 
-    await this.follow(STREAMS.domain.name, ['dv.evt.access-rule.>'], domainSeq + 1, (type, data, seq, version) => {
+    // Every domain event, not only access-rule ones: a revision may be any event's sequence, and it
+    // counts as reached only once everything before it is applied.
+    await this.follow(STREAMS.domain.name, 'dv.evt.>', domainSeq + 1, (type, data, seq, version) => {
       if (type === AuthzEvents.accessRuleCreated.type || type === AuthzEvents.accessRuleDeleted.type) {
         const rule: AccessRule = AuthzEvents.accessRuleCreated.data.parse(data);
         this.state.applyRule(rule, version ?? (rule.status === 'deleted' ? 2 : 1));
       }
       this.state.markApplied('events', seq);
     });
-    await this.follow(STREAMS.platform.name, ['platform.evt.>'], platformFloor + 1, (type, data, seq) => {
+    await this.follow(STREAMS.platform.name, 'platform.evt.>', platformFloor + 1, (type, data, seq) => {
       const change = scopeChangeOf(type, data, seq);
       if (change?.kind === 'upsert') this.state.upsertScope(change.change);
       else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
@@ -100,12 +102,15 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
 
   private async follow(
     stream: string,
-    subjects: string[],
+    subject: string,
     startSeq: number,
     apply: (type: string, data: unknown, seq: number, version: number | undefined) => void,
   ): Promise<void> {
     const js = jetstream(this.nc);
-    const consumer = await js.consumers.get(stream, { filter_subjects: subjects, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq });
+    // One filter, given as a string: nats.js then creates the consumer on CONSUMER.CREATE.<stream>.<name>.<filter>,
+    // where the server checks the name; a list would go to the unnamed CONSUMER.CREATE.<stream>, which NATS
+    // permissions cannot tell from an update of another service's durable (deploy/nats, decision 0007).
+    const consumer = await js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq });
     const messages = await consumer.consume();
     this.streams.push(messages);
     this.loops.push(

@@ -72,7 +72,9 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   if (natsUrl === undefined) throw new Error('parseCliArgs lets no run without a NATS URL through');
   let nc: NatsConnection | undefined;
   try {
-    nc = await connectNats({ url: natsUrl, name: 'platform-publisher' }).catch((error: unknown) => {
+    // With NATS permissions on (deploy/nats/nats-server.conf), it connects as the platform-publisher user.
+    const user = env['NATS_USER'] || undefined;
+    nc = await connectNats({ url: natsUrl, name: 'platform-publisher', ...(user !== undefined ? { user, pass: env['NATS_PASSWORD'] ?? '' } : {}) }).catch((error: unknown) => {
       throw DvError.unavailable(`cannot connect to NATS at ${natsUrl}: ${errorMessage(error)}`);
     });
     await ensureStreams(nc);

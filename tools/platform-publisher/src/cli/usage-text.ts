@@ -13,4 +13,7 @@ groups and users of an org file as platform.evt.* events on JetStream and create
   --dry-run            print the plan; publish nothing, touch nothing, write no state
   --help               this text
 
+NATS_USER and NATS_PASSWORD, when set, are its credentials (the platform-publisher user of
+deploy/nats/nats-server.conf).
+
 Exit codes: 0 done, 1 failed while publishing, 2 bad arguments, environment or files.`;

@@ -1,0 +1,3 @@
+export * from './audit-record';
+export * from './audit-stream';
+export * from './audit-rpc';

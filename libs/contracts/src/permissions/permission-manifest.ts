@@ -1,0 +1,184 @@
+import { AUDIT_RECORD_SUBJECT, AUDIT_STREAM } from '../audit/audit-stream';
+import { AuditRpc } from '../audit/audit-rpc';
+import { AuthzEvents } from '../authz/authz-events';
+import { AuthzRpc } from '../authz/authz-rpc';
+import { type EventDefinition } from '../events/define-event';
+import { OrgEvents } from '../org/org-events';
+import { SharingEvents } from '../sharing/sharing-events';
+import { SharingRpc } from '../sharing/sharing-rpc';
+import { VolumeEvents } from '../volume/volume-events';
+import { VolumeRpc, VolumeUsageRpc } from '../volume/volume-rpc';
+import { type RpcDefinition } from '../rpc/define-rpc';
+import { STREAMS, type StreamName } from '../streams';
+import { WorkloadEvents } from '../workload/workload-events';
+import { type NatsClientName } from './nats-clients';
+
+/**
+ * What each NATS client of the platform may do, and nothing else (deny by default). The nats-server
+ * authorization config is generated from this (tools/nats-permissions → deploy/nats/nats-server.conf).
+ * Subjects come from the contract objects wherever a contract exists.
+ */
+
+/** A stream a client may touch: the platform's streams and the audit service's own. */
+export type ManifestStream = StreamName | (typeof AUDIT_STREAM)['name'];
+
+/** A durable pull consumer (`consumeEvents`): replicas share it, each event goes to one replica. */
+export interface DurableConsumerGrant {
+  readonly stream: ManifestStream;
+  /** The durable name: the service's name (NatsTransportStrategy). Its dead letters go to `dv.dlq.<durable>.>`. */
+  readonly durable: string;
+  /** The event types its filter selects (documentation: the server checks API subjects, not bodies). */
+  readonly events: readonly string[];
+}
+
+export interface NatsClientManifest {
+  readonly client: NatsClientName;
+  /** `running`: the code exists and gets a NATS user. `planned`: intent from the target architecture, no user yet. */
+  readonly status: 'running' | 'planned';
+  readonly summary: string;
+  /** RPC subjects it answers, in the queue group named after the client. */
+  readonly serves: readonly string[];
+  /** RPC subjects it may request. */
+  readonly calls: readonly string[];
+  /** Event types (JetStream subjects) it publishes. */
+  readonly publishes: readonly string[];
+  /** Durable consumers it creates, updates and pulls from (with ack, nak, term and dead-letter). */
+  readonly consumes: readonly DurableConsumerGrant[];
+  /** Streams it reads with ordered (ephemeral) consumers: every replica sees every event. */
+  readonly follows: readonly ManifestStream[];
+  /** Streams it creates or updates at start-up (`ensureStreams`). */
+  readonly provisions: readonly ManifestStream[];
+  /** Read-only JetStream API: account, stream and consumer info and listings, stored messages. */
+  readonly inspects: boolean;
+  readonly notes?: readonly string[];
+}
+
+const subjectsOf = (contracts: Record<string, RpcDefinition>): string[] => Object.values(contracts).map((d) => d.subject);
+const typesOf = (events: Record<string, EventDefinition>): string[] => Object.values(events).map((e) => e.type);
+const orgEventTypes = Object.values(OrgEvents).flatMap((lifecycle) => typesOf(lifecycle));
+const scopeEventTypes = (['tenant', 'cluster', 'department', 'project'] as const).flatMap((entity) => typesOf(OrgEvents[entity]));
+/** What every service provisions today: `runService` calls `ensureStreams`, which creates or updates all of them. */
+const PLATFORM_STREAMS: readonly StreamName[] = Object.values(STREAMS).map((s) => s.name);
+
+const nothing = { serves: [], calls: [], publishes: [], consumes: [], follows: [], provisions: [], inspects: false } as const;
+
+const authz: NatsClientManifest = {
+  ...nothing,
+  client: 'authz',
+  status: 'running',
+  summary: 'Roles, the scope tree, access rules and decisions.',
+  serves: subjectsOf(AuthzRpc),
+  publishes: typesOf(AuthzEvents),
+  consumes: [{ stream: STREAMS.platform.name, durable: 'authz', events: scopeEventTypes }],
+  follows: [STREAMS.domain.name, STREAMS.platform.name],
+  provisions: PLATFORM_STREAMS,
+};
+
+/** The decisions a service asks of authz before acting. */
+const AUTHZ_DECISIONS = [AuthzRpc.check.subject, AuthzRpc.checkBatch.subject, AuthzRpc.permittedScopes.subject];
+
+const volume: NatsClientManifest = {
+  ...nothing,
+  client: 'volume',
+  status: 'running',
+  summary: 'Data volumes and their status (create from a bound PVC, get, list, count, name availability, patch, delete).',
+  serves: subjectsOf(VolumeRpc),
+  calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.usableVolumes.subject, VolumeUsageRpc.usage.subject],
+  publishes: typesOf(VolumeEvents),
+  consumes: [
+    {
+      stream: STREAMS.platform.name,
+      durable: 'volume',
+      events: [...typesOf(OrgEvents.project), ...typesOf(OrgEvents.cluster)],
+    },
+  ],
+  provisions: PLATFORM_STREAMS,
+};
+
+const sharing: NatsClientManifest = {
+  ...nothing,
+  client: 'sharing',
+  status: 'running',
+  summary: 'Sharing lists: add/remove scopes, list, and "is volume V usable in project P" from memory.',
+  serves: subjectsOf(SharingRpc),
+  calls: AUTHZ_DECISIONS,
+  publishes: typesOf(SharingEvents),
+  consumes: [
+    { stream: STREAMS.domain.name, durable: 'sharing', events: [VolumeEvents.deleted.type] },
+    { stream: STREAMS.platform.name, durable: 'sharing', events: [OrgEvents.cluster.deleted.type, OrgEvents.department.deleted.type, OrgEvents.project.deleted.type] },
+  ],
+  follows: [STREAMS.domain.name, STREAMS.platform.name],
+  provisions: PLATFORM_STREAMS,
+};
+
+const workloadAdmission: NatsClientManifest = {
+  ...nothing,
+  client: 'workload-admission',
+  status: 'planned',
+  summary: 'Workload review (admit with a patch or deny), bindings (PV/PVC copies) and usage; also the Kubernetes webhook.',
+  serves: ['dv.workload-admission.>', VolumeUsageRpc.usage.subject],
+  calls: [...AUTHZ_DECISIONS, VolumeRpc.get.subject, SharingRpc.resolve.subject],
+  publishes: ['dv.evt.workload.admitted.v1', 'dv.evt.workload.denied.v1', 'dv.evt.binding.created.v1', 'dv.evt.binding.removed.v1'],
+  consumes: [
+    { stream: STREAMS.domain.name, durable: 'workload-admission', events: ['dv.evt.volume.unshared.v1', 'dv.evt.volume.deleting.v1'] },
+    { stream: STREAMS.platform.name, durable: 'workload-admission', events: typesOf(WorkloadEvents) },
+  ],
+  provisions: PLATFORM_STREAMS,
+  notes: ['Subjects are placeholders until its contracts exist.'],
+};
+
+const audit: NatsClientManifest = {
+  ...nothing,
+  client: 'audit',
+  status: 'planned',
+  summary: 'The append-only, hash-chained audit log of every event: query, export, verify, archive.',
+  serves: subjectsOf(AuditRpc),
+  calls: [AuthzRpc.check.subject],
+  publishes: [AUDIT_RECORD_SUBJECT],
+  consumes: [
+    { stream: STREAMS.domain.name, durable: 'audit', events: ['dv.evt.>'] },
+    { stream: STREAMS.platform.name, durable: 'audit', events: ['platform.evt.>'] },
+  ],
+  provisions: [...PLATFORM_STREAMS, AUDIT_STREAM.name],
+  notes: [`Sealed records go to ${AUDIT_STREAM.name} for outside consumers, who get a read-only user of their own when they exist.`],
+};
+
+/** The services, whose RPCs the gateway and the operator call. */
+const SERVICES: readonly NatsClientManifest[] = [authz, volume, sharing, workloadAdmission, audit];
+
+const gateway: NatsClientManifest = {
+  ...nothing,
+  client: 'gateway',
+  status: 'planned',
+  summary: 'The REST API (bearer tokens) in front of every service: it calls their RPCs on behalf of the caller.',
+  calls: SERVICES.flatMap((s) => s.serves),
+  notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards.'],
+};
+
+const platformPublisher: NatsClientManifest = {
+  ...nothing,
+  client: 'platform-publisher',
+  status: 'running',
+  summary: "Plays the platform's organization and workload services: publishes their events.",
+  publishes: [...orgEventTypes, ...typesOf(WorkloadEvents)],
+  provisions: PLATFORM_STREAMS,
+};
+
+const operator: NatsClientManifest = {
+  ...nothing,
+  client: 'operator',
+  status: 'running',
+  summary: 'A person or script in development and tests (the nats CLI with --inbox-prefix _INBOX_operator): calls every RPC of the running services, reads and inspects the streams.',
+  calls: SERVICES.filter((s) => s.status === 'running').flatMap((s) => s.serves),
+  follows: PLATFORM_STREAMS,
+  inspects: true,
+  notes: ['Publishes no events (that is the platform publisher) and manages no streams or consumers.'],
+};
+
+export const NATS_PERMISSION_MANIFEST: readonly NatsClientManifest[] = [...SERVICES, gateway, platformPublisher, operator];
+
+export function manifestOf(client: NatsClientName): NatsClientManifest {
+  const entry = NATS_PERMISSION_MANIFEST.find((m) => m.client === client);
+  if (!entry) throw new Error(`no permission manifest entry for NATS client ${client}`);
+  return entry;
+}

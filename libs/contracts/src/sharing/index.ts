@@ -1,0 +1,3 @@
+export * from './sharing-schemas';
+export * from './sharing-rpc';
+export * from './sharing-events';

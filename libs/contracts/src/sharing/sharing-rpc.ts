@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { defineRpc } from '../rpc/define-rpc';
+import { idSchema } from '../rpc/identity';
+import { revisionSchema } from '../authz/authz-schemas';
+import { MAX_SHARING_CHANGES, shareableScopeRefSchema, sharedScopeEntrySchema } from './sharing-schemas';
+
+const volumeIdSchema = z.uuid();
+
+export const SharingRpc = {
+  update: defineRpc({
+    subject: 'dv.sharing.update',
+    request: z.object({
+      volumeId: volumeIdSchema,
+      add: z.array(shareableScopeRefSchema).max(MAX_SHARING_CHANGES).default([]),
+      remove: z.array(shareableScopeRefSchema).max(MAX_SHARING_CHANGES).default([]),
+      /** Wait until this replica has seen at least this revision (e.g. the volume's Ready event). */
+      atLeast: revisionSchema.optional(),
+    }),
+    reply: z.object({ volumeId: volumeIdSchema, sharedScopes: z.array(sharedScopeEntrySchema), revision: revisionSchema }),
+    description: `Shares a Ready volume with scopes and unshares it (at most ${MAX_SHARING_CHANGES} of each); each add needs the sharing-list create permission in its scope, each remove the delete permission; returns the whole list.`,
+  }),
+  list: defineRpc({
+    subject: 'dv.sharing.list',
+    request: z.object({ volumeId: volumeIdSchema, atLeast: revisionSchema.optional() }),
+    reply: z.object({ volumeId: volumeIdSchema, sharedScopes: z.array(sharedScopeEntrySchema) }),
+    description: "A volume's sharing list: only the scopes the caller may view.",
+  }),
+  resolve: defineRpc({
+    subject: 'dv.sharing.resolve',
+    request: z.object({ volumeId: volumeIdSchema, projectId: idSchema, atLeast: revisionSchema.optional() }),
+    reply: z.object({
+      usable: z.boolean(),
+      reason: z.enum(['origin', 'shared', 'not-shared', 'unknown-volume', 'unknown-project']),
+      via: z.object({ scopeType: z.string(), scopeId: idSchema }).optional(),
+      message: z.string(),
+    }),
+    description: 'Is volume V usable in project P (originates in P, or shared with P or a scope above it)? Answered from memory.',
+  }),
+  usableVolumes: defineRpc({
+    subject: 'dv.sharing.usable-volumes',
+    request: z.object({ projectId: idSchema, atLeast: revisionSchema.optional() }),
+    reply: z.object({ volumeIds: z.array(volumeIdSchema) }),
+    description: 'Every volume usable in a project: originating in it, or shared with it or a scope above it.',
+  }),
+} as const;

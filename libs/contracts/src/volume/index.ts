@@ -1,0 +1,3 @@
+export * from './volume-schemas';
+export * from './volume-rpc';
+export * from './volume-events';

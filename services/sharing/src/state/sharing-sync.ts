@@ -1,0 +1,82 @@
+import { type EventEnvelope, SharingEvents, STREAMS, VolumeEvents } from '@dv/contracts';
+import { NATS_CONNECTION, type StreamFollower, followStream } from '@dv/messaging';
+import { scopeChangeOf } from '@dv/org';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { SHARING_CONFIG, type SharingConfig } from '../config/sharing-config';
+import { SharingState } from './sharing-state';
+
+const VOLUME_LIFECYCLE = new Set<string>([
+  VolumeEvents.created.type,
+  VolumeEvents.ready.type,
+  VolumeEvents.notReady.type,
+  VolumeEvents.updated.type,
+  VolumeEvents.deleting.type,
+]);
+
+/**
+ * Keeps this replica's memory current by following, in order, the org events and the volume and
+ * sharing events from the start of their streams (every replica applies every event; every apply is
+ * version-guarded). Start-up waits until the replay has reached the streams' ends as they were.
+ */
+@Injectable()
+export class SharingSync implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('SharingSync');
+  private readonly followers: StreamFollower[] = [];
+  private caughtUp = false;
+
+  constructor(
+    private readonly state: SharingState,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
+  ) {}
+
+  get ready(): boolean {
+    return this.caughtUp;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const started = Date.now();
+    this.followers.push(
+      await followStream(this.nc, {
+        stream: STREAMS.platform.name,
+        subject: 'platform.evt.>',
+        startSeq: 1,
+        apply: (envelope, seq) => {
+          const change = scopeChangeOf(envelope.type, envelope.data, seq);
+          if (change?.kind === 'upsert') this.state.tree.upsert(change.change);
+          else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
+        },
+        applied: (seq) => this.state.revisions.markApplied('platform', seq),
+      }),
+      await followStream(this.nc, {
+        stream: STREAMS.domain.name,
+        // Every domain event: a revision may be any event's sequence (an access rule's, say).
+        subject: 'dv.evt.>',
+        startSeq: 1,
+        apply: (envelope) => this.applyDomainEvent(envelope),
+        applied: (seq) => this.state.revisions.markApplied('events', seq),
+      }),
+    );
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`replay not done within ${this.config.SHARING_CATCH_UP_MS} ms`)), this.config.SHARING_CATCH_UP_MS).unref());
+    await Promise.race([Promise.all(this.followers.map((f) => f.caughtUp)), timeout]);
+    this.caughtUp = true;
+    this.logger.log(`replayed ${this.state.index.volumes.size} volumes and ${this.state.tree.count()} scopes in ${Date.now() - started} ms`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.caughtUp = false;
+    for (const f of this.followers) await f.stop();
+  }
+
+  private applyDomainEvent(envelope: EventEnvelope): void {
+    if (VOLUME_LIFECYCLE.has(envelope.type)) {
+      this.state.index.applyVolume(VolumeEvents.created.data.parse(envelope.data).volume, false);
+    } else if (envelope.type === VolumeEvents.deleted.type) {
+      this.state.index.applyVolume(VolumeEvents.deleted.data.parse(envelope.data).volume, true);
+    } else if (envelope.type === SharingEvents.shared.type || envelope.type === SharingEvents.unshared.type) {
+      const change = SharingEvents.shared.data.parse(envelope.data);
+      this.state.index.applyList(change.volumeId, change.sharedScopes, envelope.aggregateversion ?? 0);
+    }
+  }
+}

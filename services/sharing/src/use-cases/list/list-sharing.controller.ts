@@ -1,0 +1,38 @@
+import { AuthzRpc, DvError, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
+import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { Controller, Inject } from '@nestjs/common';
+import { SHARING_CONFIG, type SharingConfig } from '../../config/sharing-config';
+import { SharingState } from '../../state/sharing-state';
+
+/** A volume's sharing list, showing only the scopes the caller may view. */
+@Controller()
+export class ListSharingController {
+  constructor(
+    private readonly state: SharingState,
+    private readonly rpc: RpcClient,
+    @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
+  ) {}
+
+  @RpcHandler(SharingRpc.list)
+  async list(request: RpcRequest<typeof SharingRpc.list>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.list>> {
+    const identity = ctx.identity;
+    if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
+    const volume = this.state.index.liveVolume(request.volumeId);
+    if (!volume) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
+    const subject = { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
+    const opts = { identity, requestId: ctx.requestId };
+    const atLeast = request.atLeast ? { atLeast: request.atLeast } : {};
+    const canSeeVolume = await this.rpc.call(AuthzRpc.check, { subject, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId }, ...atLeast }, opts);
+    // Not visible and not there answer the same.
+    if (!canSeeVolume.allowed) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
+    const permitted = (await this.rpc.call(AuthzRpc.permittedScopes, { subject, resourceType: 'datavolumes/sharedscopes', action: 'read', ...atLeast }, opts)).read;
+    const visible = (type: string, id: string): boolean =>
+      !!permitted &&
+      (permitted.system ||
+        (type === 'cluster' && permitted.clusters.includes(id)) ||
+        (type === 'department' && permitted.departments.includes(id)) ||
+        (type === 'project' && permitted.projects.includes(id)));
+    return { volumeId: request.volumeId, sharedScopes: this.state.index.list(request.volumeId).filter((s) => visible(s.scopeType, s.scopeId)) };
+  }
+}

@@ -1,0 +1,74 @@
+import { type Action, AuthzRpc, DvError, type Identity, type PermittedScopeSet, type Principal, type Revision, type ScopeRef } from '@dv/contracts';
+import { type RpcCallContext, RpcClient } from '@dv/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
+
+/** Where a volume originates: its project and the scopes above it (a fallback when the project is gone). */
+export interface VolumeOrigin {
+  projectId: string;
+  departmentId: string;
+  clusterId: string;
+}
+
+/**
+ * Authorizes volume requests by asking authz (deny by default): the caller needs the data volume
+ * permission in a scope containing the origin project. The caller's identity travels along, so authz
+ * answers a question the caller may ask about itself.
+ */
+@Injectable()
+export class VolumeAuthorizer {
+  constructor(
+    private readonly rpc: RpcClient,
+    @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
+  ) {}
+
+  /** The caller, from the request's identity header: UNAUTHENTICATED without one. */
+  caller(ctx: RpcCallContext): { identity: Identity; principal: Principal } {
+    const identity = ctx.identity;
+    if (!identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    if (identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
+    return { identity, principal: { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups } };
+  }
+
+  /**
+   * FORBIDDEN unless the caller may do `action` on data volumes in the origin project. When authz no
+   * longer knows the project (deleted), the department and then the cluster are asked: they contain
+   * it, so a right there still covers the volume (to delete a volume of a deleted project, say).
+   */
+  async require(caller: { identity: Identity; principal: Principal }, action: Action, origin: VolumeOrigin, atLeast?: Revision): Promise<void> {
+    const scopes: ScopeRef[] = [
+      { scopeType: 'project', scopeId: origin.projectId },
+      { scopeType: 'department', scopeId: origin.departmentId },
+      { scopeType: 'cluster', scopeId: origin.clusterId },
+    ];
+    for (const scope of scopes) {
+      let allowed: boolean;
+      let message: string;
+      try {
+        const decision = await this.rpc.call(
+          AuthzRpc.check,
+          { subject: caller.principal, action, resourceType: 'datavolumes', scope, ...(atLeast ? { atLeast } : {}) },
+          { identity: caller.identity, timeoutMs: this.config.VOLUME_AUTHZ_TIMEOUT_MS },
+        );
+        allowed = decision.allowed;
+        message = decision.message;
+      } catch (error) {
+        if (error instanceof DvError && error.code === 'NOT_FOUND') continue;
+        throw error;
+      }
+      if (allowed) return;
+      throw DvError.forbidden(message, { action, resourceType: 'datavolumes', scopeType: scope.scopeType, scopeId: scope.scopeId });
+    }
+    throw DvError.forbidden(`no scope containing project ${origin.projectId} is known to authz`, { action, resourceType: 'datavolumes' });
+  }
+
+  /** Where the caller may read data volumes (the scope sets of authz). */
+  async readableScopes(caller: { identity: Identity; principal: Principal }, atLeast?: Revision): Promise<PermittedScopeSet | undefined> {
+    const reply = await this.rpc.call(
+      AuthzRpc.permittedScopes,
+      { subject: caller.principal, resourceType: 'datavolumes', action: 'read', ...(atLeast ? { atLeast } : {}) },
+      { identity: caller.identity, timeoutMs: this.config.VOLUME_AUTHZ_TIMEOUT_MS },
+    );
+    return reply.read;
+  }
+}

@@ -1,0 +1,35 @@
+import { baseConfigShape } from '@dv/runtime';
+import { envDurationMs, envEnum } from '@dv/telemetry';
+import { z } from 'zod';
+
+/**
+ * What a delete does about workloads that may use the volume (asked on `dv.admission.usage`):
+ * - `off`: never asks.
+ * - `advisory` (default while workload admission is not built): refuses when the answer is "in use",
+ *   deletes when there is no answer (no responder, timeout) and says so in the log.
+ * - `required`: refuses (PRECONDITION_FAILED) unless admission answers "not in use".
+ */
+export const USAGE_CHECK_MODES = ['off', 'advisory', 'required'] as const;
+export type UsageCheckMode = (typeof USAGE_CHECK_MODES)[number];
+
+/** Fault injection for the crash tests: the process SIGKILLs itself at that point. Never set in production. */
+export const FAILPOINTS = ['none', 'crash-after-record', 'crash-after-pv-copy'] as const;
+export type Failpoint = (typeof FAILPOINTS)[number];
+
+export const volumeConfigSchema = z.object({
+  ...baseConfigShape,
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_volume'),
+  /** A kubeconfig file; without it the in-cluster service account is used. */
+  KUBECONFIG: z.string().optional(),
+  /** How often volumes that are not Ready (Creating, NotReady, Deleting) are reconciled again. */
+  VOLUME_RECONCILE_INTERVAL_MS: envDurationMs(10_000),
+  /** How often Ready volumes are checked again (drift: a copy deleted behind our back, the origin gone). */
+  VOLUME_RESYNC_INTERVAL_MS: envDurationMs(300_000),
+  VOLUME_USAGE_CHECK: envEnum(USAGE_CHECK_MODES, 'advisory'),
+  VOLUME_USAGE_TIMEOUT_MS: envDurationMs(1000),
+  VOLUME_AUTHZ_TIMEOUT_MS: envDurationMs(5000),
+  VOLUME_FAILPOINT: envEnum(FAILPOINTS, 'none'),
+});
+export type VolumeConfig = z.output<typeof volumeConfigSchema>;
+
+export const VOLUME_CONFIG = Symbol('VOLUME_CONFIG');

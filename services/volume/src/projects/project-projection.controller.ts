@@ -1,0 +1,87 @@
+import { type EventData, OrgEvents } from '@dv/contracts';
+import { type EventHandlingContext, EventHandler } from '@dv/messaging';
+import { upsertIfNewer } from '@dv/persistence';
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { type Model } from 'mongoose';
+import { VolumeReconciler } from '../volumes/volume-reconciler';
+import { type VolumeDoc } from '../volumes/volume.model';
+import { CLUSTER_MODEL, PROJECT_MODEL, VOLUME_MODEL } from '../tokens';
+import { type ClusterDoc, type ProjectDoc } from './project.model';
+
+/**
+ * Keeps the projection of projects (and clusters, for their tenant) from the org events. Each
+ * document's version is the stream sequence of the event that produced it, so redeliveries and
+ * replays never move it backwards and a deleted project's tombstone is not revived by a late event.
+ */
+@Controller()
+export class ProjectProjectionController {
+  private readonly logger = new Logger('ProjectProjection');
+
+  constructor(
+    @Inject(PROJECT_MODEL) private readonly projects: Model<ProjectDoc>,
+    @Inject(CLUSTER_MODEL) private readonly clusters: Model<ClusterDoc>,
+    @Inject(VOLUME_MODEL) private readonly volumes: Model<VolumeDoc>,
+    private readonly reconciler: VolumeReconciler,
+  ) {}
+
+  @EventHandler(OrgEvents.project.created)
+  async projectCreated(data: EventData<typeof OrgEvents.project.created>, ctx: EventHandlingContext): Promise<void> {
+    await this.upsertProject(data, ctx.streamSequence);
+  }
+
+  @EventHandler(OrgEvents.project.updated)
+  async projectUpdated(data: EventData<typeof OrgEvents.project.updated>, ctx: EventHandlingContext): Promise<void> {
+    if (await this.upsertProject(data, ctx.streamSequence)) {
+      // Names and placement are shown on volumes (and filtered on): keep them current. Not a change of
+      // the volume itself, so no volume event; the namespace a volume lives in stays the one it was made in.
+      await this.volumes
+        .updateMany({ projectId: data.projectId }, { $set: { projectName: data.name, departmentId: data.departmentId, clusterId: data.clusterId } })
+        .exec();
+    }
+  }
+
+  @EventHandler(OrgEvents.project.deleted)
+  async projectDeleted(data: EventData<typeof OrgEvents.project.deleted>, ctx: EventHandlingContext): Promise<void> {
+    const existing = await this.projects.findById(data.projectId).lean<ProjectDoc>().exec();
+    await upsertIfNewer(this.projects, {
+      _id: data.projectId,
+      name: existing?.name ?? data.projectId,
+      namespace: data.namespace,
+      departmentId: data.departmentId,
+      clusterId: data.clusterId,
+      deleted: true,
+      version: ctx.streamSequence,
+    });
+    // The reconciler marks each volume of the project NotReady (with its event). Idempotent on redelivery.
+    const affected = await this.volumes.find({ projectId: data.projectId }, { _id: 1 }).lean<Pick<VolumeDoc, '_id'>[]>().exec();
+    for (const v of affected) await this.reconciler.reconcile(v._id);
+    if (affected.length > 0) this.logger.log(`project ${data.projectId} deleted: ${affected.length} volume(s) reconciled`);
+  }
+
+  @EventHandler(OrgEvents.cluster.created)
+  async clusterCreated(data: EventData<typeof OrgEvents.cluster.created>, ctx: EventHandlingContext): Promise<void> {
+    await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: false, version: ctx.streamSequence });
+  }
+
+  @EventHandler(OrgEvents.cluster.updated)
+  async clusterUpdated(data: EventData<typeof OrgEvents.cluster.updated>, ctx: EventHandlingContext): Promise<void> {
+    await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: false, version: ctx.streamSequence });
+  }
+
+  @EventHandler(OrgEvents.cluster.deleted)
+  async clusterDeleted(data: EventData<typeof OrgEvents.cluster.deleted>, ctx: EventHandlingContext): Promise<void> {
+    await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: true, version: ctx.streamSequence });
+  }
+
+  private async upsertProject(data: EventData<typeof OrgEvents.project.created>, version: number): Promise<boolean> {
+    return upsertIfNewer(this.projects, {
+      _id: data.projectId,
+      name: data.name,
+      namespace: data.namespace,
+      departmentId: data.departmentId,
+      clusterId: data.clusterId,
+      deleted: false,
+      version,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
+import { Controller, Inject } from '@nestjs/common';
+import { type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
+import { VolumeKube } from '../../kube/volume-kube';
+import { copyNames } from '../../kube/volume-object-names';
+import { ProjectDirectory } from '../../projects/project-directory';
+import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
+import { Failpoints } from '../../volumes/failpoints';
+import { VolumeEventFactory } from '../../volumes/volume-event-factory';
+import { VolumeReconciler } from '../../volumes/volume-reconciler';
+import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
+
+/**
+ * Creating a data volume: validated (the contract), authorized, checked against the cluster (the
+ * origin PVC exists in the project's namespace, is Bound, its PV exists), then recorded with its
+ * event (phase Creating) before anything is made in the cluster; the reconciler makes it Ready.
+ * Every refusal happens before the record, so a refused create leaves nothing anywhere.
+ */
+@Controller()
+export class CreateVolumeController {
+  constructor(
+    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
+    private readonly authorizer: VolumeAuthorizer,
+    private readonly projects: ProjectDirectory,
+    private readonly kube: VolumeKube,
+    private readonly events: VolumeEventFactory,
+    private readonly reconciler: VolumeReconciler,
+    private readonly failpoints: Failpoints,
+  ) {}
+
+  @RpcHandler(VolumeRpc.create)
+  async create(request: RpcRequest<typeof VolumeRpc.create>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
+    const caller = this.authorizer.caller(ctx);
+    const project = await this.projects.require(request.projectId);
+    await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, request.atLeast);
+    const nameKey = nameKeyOf(project.clusterId, request.name);
+    if (await this.model.exists({ nameKey })) throw this.nameTaken(request.name, project.clusterId);
+    const origin = await this.kube.inspectOrigin(project.namespace, request.originPvcName, project._id);
+
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const copies = copyNames(id, request.name, project.namespace);
+    const doc: Omit<VolumeDoc, 'version' | 'outbox'> = {
+      _id: id,
+      nameKey,
+      name: request.name,
+      projectId: project._id,
+      projectName: project.name,
+      departmentId: project.departmentId,
+      clusterId: project.clusterId,
+      namespace: project.namespace,
+      originPvcName: request.originPvcName,
+      useOriginalVolume: request.useOriginalVolume,
+      storage: origin.storage,
+      createdAt: now,
+      createdBy: caller.identity.subjectId,
+      updatedAt: now,
+      updatedBy: caller.identity.subjectId,
+      status: {
+        phase: 'Creating',
+        conditions: [],
+        // With useOriginalVolume the origin project mounts the origin PVC itself; otherwise its own read-only copy.
+        datavolumePvcName: request.useOriginalVolume ? request.originPvcName : copies.pvcName,
+        datavolumePvName: request.useOriginalVolume ? origin.pvName : copies.pvName,
+      },
+    };
+    if (request.description !== undefined) doc.description = request.description;
+    const actor = { id: caller.identity.subjectId, type: caller.identity.subjectType === 'group' ? ('user' as const) : caller.identity.subjectType, requestId: ctx.requestId };
+    let stored: VolumeDoc;
+    try {
+      stored = await insertWithEvents(this.model, doc, this.events.of(VolumeEvents.created, doc, actor), 'data volume', 'name in this cluster');
+    } catch (error) {
+      if (error instanceof DvError && error.code === 'CONFLICT') throw this.nameTaken(request.name, project.clusterId);
+      throw error;
+    }
+    this.failpoints.hit('crash-after-record');
+    const { revision } = await this.relay.flush(id);
+    void this.reconciler.reconcile(id);
+    return { volume: toDataVolume(stored), revision: revision === undefined ? {} : { events: revision } };
+  }
+
+  private nameTaken(name: string, clusterId: string): DvError {
+    return DvError.conflict(`a data volume named ${name} already exists in cluster ${clusterId}`, { name, clusterId });
+  }
+}

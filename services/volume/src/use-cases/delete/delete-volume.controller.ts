@@ -1,0 +1,51 @@
+import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { type OutboxRelay, updateWithEvents } from '@dv/persistence';
+import { Controller, Inject } from '@nestjs/common';
+import { type Model } from 'mongoose';
+import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
+import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
+import { VolumeEventFactory } from '../../volumes/volume-event-factory';
+import { VolumeReconciler } from '../../volumes/volume-reconciler';
+import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
+import { UsageGuard } from './usage-guard';
+
+/** Deleting: recorded as phase Deleting (with its event); the reconciler releases the copies, then removes the volume. */
+@Controller()
+export class DeleteVolumeController {
+  constructor(
+    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
+    private readonly authorizer: VolumeAuthorizer,
+    private readonly events: VolumeEventFactory,
+    private readonly reconciler: VolumeReconciler,
+    private readonly usage: UsageGuard,
+  ) {}
+
+  @RpcHandler(VolumeRpc.delete)
+  async delete(request: RpcRequest<typeof VolumeRpc.delete>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
+    const caller = this.authorizer.caller(ctx);
+    const doc = await this.model.findById(request.id).lean<VolumeDoc>().exec();
+    if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
+    await this.authorizer.require(caller, 'delete', doc, request.atLeast);
+    if (doc.status.phase === 'Deleting') return { volume: toDataVolume(doc), revision: {} };
+    await this.usage.requireUnused(doc._id, doc.name);
+    const now = new Date().toISOString();
+    const status = { ...doc.status, phase: 'Deleting' as const };
+    delete status.phaseMessage;
+    const { outbox: _outbox, version: _version, ...rest } = doc;
+    const after = { ...rest, status, updatedAt: now, updatedBy: caller.identity.subjectId };
+    const actor = { id: caller.identity.subjectId, type: caller.principal.subjectType, requestId: ctx.requestId };
+    const updated = await updateWithEvents(
+      this.model,
+      doc._id,
+      doc.version,
+      { $set: { status, updatedAt: now, updatedBy: caller.identity.subjectId } },
+      this.events.of(VolumeEvents.deleting, after, actor),
+      'data volume',
+    );
+    const { revision } = await this.relay.flush(doc._id);
+    void this.reconciler.reconcile(doc._id);
+    return { volume: toDataVolume(updated), revision: revision === undefined ? {} : { events: revision } };
+  }
+}

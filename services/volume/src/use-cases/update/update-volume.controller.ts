@@ -1,0 +1,44 @@
+import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { type OutboxRelay, updateWithEvents } from '@dv/persistence';
+import { Controller, Inject } from '@nestjs/common';
+import { type Model } from 'mongoose';
+import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
+import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
+import { VolumeEventFactory } from '../../volumes/volume-event-factory';
+import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
+
+/** Patching a data volume: the description only (the contract refuses any other field, naming it). */
+@Controller()
+export class UpdateVolumeController {
+  constructor(
+    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
+    private readonly authorizer: VolumeAuthorizer,
+    private readonly events: VolumeEventFactory,
+  ) {}
+
+  @RpcHandler(VolumeRpc.update)
+  async update(request: RpcRequest<typeof VolumeRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
+    const caller = this.authorizer.caller(ctx);
+    const doc = await this.model.findById(request.id).lean<VolumeDoc>().exec();
+    if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
+    await this.authorizer.require(caller, 'update', doc, request.atLeast);
+    if (doc.status.phase === 'Deleting') throw DvError.precondition(`data volume ${doc.name} is being deleted`, { id: doc._id });
+    if (doc.description === request.description) return { volume: toDataVolume(doc), revision: {} };
+    const now = new Date().toISOString();
+    const { outbox: _outbox, version: _version, ...rest } = doc;
+    const after = { ...rest, description: request.description, updatedAt: now, updatedBy: caller.identity.subjectId };
+    const actor = { id: caller.identity.subjectId, type: caller.principal.subjectType, requestId: ctx.requestId };
+    const updated = await updateWithEvents(
+      this.model,
+      doc._id,
+      doc.version,
+      { $set: { description: request.description, updatedAt: now, updatedBy: caller.identity.subjectId } },
+      this.events.of(VolumeEvents.updated, after, actor),
+      'data volume',
+    );
+    const { revision } = await this.relay.flush(doc._id);
+    return { volume: toDataVolume(updated), revision: revision === undefined ? {} : { events: revision } };
+  }
+}

@@ -1,0 +1,176 @@
+import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
+import { type OutboxRelay, deleteAtVersion, updateWithEvents } from '@dv/persistence';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Model } from 'mongoose';
+import { type CopyTarget } from '../kube/copy-objects';
+import { VolumeKube } from '../kube/volume-kube';
+import { ProjectDirectory } from '../projects/project-directory';
+import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
+import { Failpoints } from './failpoints';
+import { type ObservedCondition, mergeConditions, sameStatus } from './status-conditions';
+import { SYSTEM, VolumeEventFactory } from './volume-event-factory';
+import { type VolumeDoc } from './volume.model';
+
+interface Observation {
+  ready: boolean;
+  phaseMessage?: string;
+  conditions: ObservedCondition[];
+}
+
+/**
+ * Makes the cluster match what a volume's record says, idempotently (any replica, any number of
+ * times, after any crash): the desired state is recorded first, then this creates what is missing
+ * (a 409 on an object of ours is success), records conditions, and moves the phase (Creating →
+ * Ready, or NotReady with a message), each change with its event. Deleting releases the objects it
+ * made (never the origin's), then writes the deleted event and removes the record.
+ */
+@Injectable()
+export class VolumeReconciler {
+  private readonly logger = new Logger('VolumeReconciler');
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+
+  constructor(
+    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
+    private readonly kube: VolumeKube,
+    private readonly projects: ProjectDirectory,
+    private readonly events: VolumeEventFactory,
+    private readonly failpoints: Failpoints,
+  ) {}
+
+  /** Reconciles one volume; concurrent calls for the same volume in this process run one after the other. Never throws. */
+  reconcile(id: string): Promise<void> {
+    const current = this.running.get(id);
+    if (current) {
+      this.again.add(id);
+      return current;
+    }
+    const run = (async () => {
+      do {
+        this.again.delete(id);
+        await this.once(id).catch((error: unknown) => {
+          this.logger.warn(`reconciling volume ${id} failed (retried later): ${error instanceof Error ? error.message : String(error)}`);
+        });
+      } while (this.again.has(id));
+    })().finally(() => this.running.delete(id));
+    this.running.set(id, run);
+    return run;
+  }
+
+  private async once(id: string): Promise<void> {
+    const doc = await this.model.findById(id).lean<VolumeDoc>().exec();
+    if (!doc) return;
+    if (doc.status.phase === 'Deleting') return this.release(doc);
+    const observed = await this.observe(doc);
+    await this.record(doc, observed);
+  }
+
+  private target(doc: VolumeDoc): CopyTarget {
+    return {
+      volumeId: doc._id,
+      storage: doc.storage,
+      namespace: doc.namespace,
+      pvName: doc.status.datavolumePvName ?? '',
+      pvcName: doc.status.datavolumePvcName ?? '',
+    };
+  }
+
+  private async observe(doc: VolumeDoc): Promise<Observation> {
+    const project = await this.projects.find(doc.projectId);
+    if (!project || project.deleted) {
+      const message = `project '${doc.projectName}' was deleted`;
+      return { ready: false, phaseMessage: message, conditions: [{ type: 'ProjectAvailable', status: 'False', reason: 'ProjectDeleted', message }] };
+    }
+    const conditions: ObservedCondition[] = [{ type: 'ProjectAvailable', status: 'True' }];
+    if (doc.useOriginalVolume) {
+      try {
+        await this.kube.inspectOrigin(doc.namespace, doc.originPvcName, doc.projectId);
+        conditions.push({ type: 'OriginAvailable', status: 'True' });
+        return { ready: true, conditions };
+      } catch (error) {
+        const message = messageOf(error);
+        conditions.push({ type: 'OriginAvailable', status: 'False', reason: 'OriginPvcNotUsable', message });
+        return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${message}`, conditions };
+      }
+    }
+    const target = this.target(doc);
+    let made: 'created' | 'exists';
+    try {
+      made = await this.kube.ensurePvCopy(target);
+      conditions.push({ type: 'PvCopyCreated', status: 'True' });
+    } catch (error) {
+      const cause = messageOf(error);
+      conditions.push({ type: 'PvCopyCreated', status: 'False', reason: 'ErrorCreatingPv', message: `Failed to create pv '${target.pvName}': ${cause}` });
+      return { ready: false, phaseMessage: `Failed to copy pvc to project '${doc.projectName}': ${cause}`, conditions };
+    }
+    if (made === 'created') this.failpoints.hit('crash-after-pv-copy');
+    try {
+      await this.kube.ensurePvcCopy(target);
+      conditions.push({ type: 'PvcsCreated', status: 'True' });
+      return { ready: true, conditions };
+    } catch (error) {
+      const cause = messageOf(error);
+      conditions.push({ type: 'PvcsCreated', status: 'False', reason: 'ErrorCreatingPvc', message: `Failed to create pvc in namespace '${target.namespace}': ${cause}` });
+      return { ready: false, phaseMessage: `Failed to copy pvc to project '${doc.projectName}': ${cause}`, conditions };
+    }
+  }
+
+  private async record(doc: VolumeDoc, observed: Observation): Promise<void> {
+    const now = new Date().toISOString();
+    const status: DataVolumeStatus = {
+      phase: observed.ready ? 'Ready' : 'NotReady',
+      conditions: mergeConditions(doc.status.conditions, observed.conditions, now),
+    };
+    if (!observed.ready && observed.phaseMessage !== undefined) status.phaseMessage = observed.phaseMessage;
+    if (doc.status.datavolumePvcName !== undefined) status.datavolumePvcName = doc.status.datavolumePvcName;
+    if (doc.status.datavolumePvName !== undefined) status.datavolumePvName = doc.status.datavolumePvName;
+    if (sameStatus(doc.status, status)) return;
+    const { outbox: _outbox, version: _version, ...rest } = doc;
+    const def = observed.ready ? VolumeEvents.ready : VolumeEvents.notReady;
+    try {
+      await updateWithEvents(this.model, doc._id, doc.version, { $set: { status } }, this.events.of(def, { ...rest, status }, SYSTEM), 'data volume');
+    } catch (error) {
+      // Someone changed it meanwhile (a delete, a patch, another replica's reconcile): the next round sees it.
+      if (error instanceof DvError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')) return;
+      throw error;
+    }
+    if (status.phase !== doc.status.phase) this.logger.log(`volume ${doc._id} (${doc.name}): ${doc.status.phase} → ${status.phase}${status.phaseMessage ? `: ${status.phaseMessage}` : ''}`);
+    await this.relay.flush(doc._id);
+  }
+
+  private async release(doc: VolumeDoc): Promise<void> {
+    if (!doc.useOriginalVolume) {
+      try {
+        await this.kube.releaseCopies(this.target(doc));
+      } catch (error) {
+        const message = `Failed to release the pv copy and pvc: ${messageOf(error)}`;
+        const status: DataVolumeStatus = {
+          ...doc.status,
+          phaseMessage: message,
+          conditions: mergeConditions(doc.status.conditions, [{ type: 'Released', status: 'False', reason: 'ErrorReleasing', message }], new Date().toISOString()),
+        };
+        if (!sameStatus(doc.status, status)) {
+          // A retry detail inside Deleting, not a new state: no event.
+          await updateWithEvents(this.model, doc._id, doc.version, { $set: { status } }, () => [], 'data volume').catch(() => undefined);
+        }
+        throw DvError.unavailable(message);
+      }
+    }
+    let version = doc.version;
+    if (!doc.purging) {
+      const { outbox: _outbox, version: _version, ...rest } = doc;
+      const updated = await updateWithEvents(this.model, doc._id, doc.version, { $set: { purging: true } }, this.events.of(VolumeEvents.deleted, { ...rest, purging: true }, SYSTEM), 'data volume');
+      version = updated.version;
+    }
+    // Publish the deleted event before the record goes: a crash in between leaves the record (purging), and the next round finishes.
+    await this.relay.flush(doc._id);
+    await deleteAtVersion(this.model, doc._id, version, 'data volume');
+    this.logger.log(`volume ${doc._id} (${doc.name}) deleted`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

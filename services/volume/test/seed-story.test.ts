@@ -1,0 +1,64 @@
+import { DvError, OrgEvents, SharingRpc, VolumeRpc } from '@dv/contracts';
+import { VolumeHarness, until } from './volume-harness';
+
+/**
+ * The seed's story end to end, with the real volume, sharing and authz services and the
+ * kube-apiserver: a data volume administrator registers a dataset from a Bound PVC in project A;
+ * shared with department D it is usable in every project under D and not in a sibling department's;
+ * unshared, it is no longer usable there.
+ */
+const h = new VolumeHarness();
+const dana = { subjectId: 'dana', subjectType: 'user' as const };
+const researcherInD = { subjectId: 'rosa', subjectType: 'user' as const };
+const researcherInSibling = { subjectId: 'sam', subjectType: 'user' as const };
+
+beforeAll(async () => {
+  await h.start();
+  // Department D (d2, project p3) and its sibling (d3, project p4), beside the harness's d1 (p1, p2).
+  await h.org(OrgEvents.department.created, { departmentId: 'd2', clusterId: 'c1', name: 'Department D' }, 'd2');
+  await h.org(OrgEvents.department.created, { departmentId: 'd3', clusterId: 'c1', name: 'Sibling department' }, 'd3');
+  await h.org(OrgEvents.project.created, { projectId: 'p3', departmentId: 'd2', clusterId: 'c1', name: 'project-c', namespace: `dv-vt-c-${h.suffix}` }, 'p3');
+  await h.org(OrgEvents.project.created, { projectId: 'p4', departmentId: 'd3', clusterId: 'c1', name: 'project-d', namespace: `dv-vt-d-${h.suffix}` }, 'p4');
+  await h.grant('dana', 2256, 'tenant', 't1');
+  await h.grant('rosa', 5, 'project', 'p3');
+  await h.grant('sam', 5, 'project', 'p4');
+}, 180_000);
+
+afterAll(async () => {
+  await h.stop();
+}, 60_000);
+
+async function usableIn(projectId: string, identity: typeof dana, atLeast: { events?: number; platform?: number }): Promise<string[]> {
+  const page = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: projectId, atLeast, limit: 500 }, { identity });
+  return page.datavolumes.map((v) => v.name);
+}
+
+it("registers a dataset once, shares it with a department, and it is usable exactly under that department until unshared", async () => {
+  await h.originPvc(h.nsA, 'coco');
+  const created = await h.client.call(VolumeRpc.create, { name: 'coco', projectId: 'p1', originPvcName: 'coco' }, { identity: dana });
+  await until('volume Ready', async () => ((await h.client.call(VolumeRpc.get, { id: created.volume.id }, { identity: dana })).status.phase === 'Ready' ? true : undefined));
+
+  // The sharing service learns of Ready from the volume's event; until then sharing is refused with a reason.
+  const shared = await until('shared with department D', async () => {
+    try {
+      return await h.client.call(SharingRpc.update, { volumeId: created.volume.id, add: [{ scopeType: 'department', scopeId: 'd2' }] }, { identity: dana });
+    } catch (error) {
+      if (error instanceof DvError && (error.code === 'PRECONDITION_FAILED' || error.code === 'NOT_FOUND')) return undefined;
+      throw error;
+    }
+  });
+  expect(shared.sharedScopes).toEqual([expect.objectContaining({ scopeType: 'department', scopeId: 'd2', createdBy: 'dana' })]);
+
+  const afterShare = { events: shared.revision.events ?? 0 };
+  expect(await usableIn('p3', researcherInD, afterShare)).toEqual(['coco']);
+  expect(await usableIn('p4', researcherInSibling, afterShare)).toEqual([]);
+  expect(await usableIn('p1', dana, afterShare)).toContain('coco'); // its origin
+  expect(await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId: 'p3', atLeast: afterShare }, { identity: dana })).toMatchObject({
+    usable: true,
+    via: { scopeType: 'department', scopeId: 'd2' },
+  });
+
+  const unshared = await h.client.call(SharingRpc.update, { volumeId: created.volume.id, remove: [{ scopeType: 'department', scopeId: 'd2' }] }, { identity: dana });
+  expect(unshared.sharedScopes).toEqual([]);
+  expect(await usableIn('p3', researcherInD, { events: unshared.revision.events ?? 0 })).toEqual([]);
+}, 120_000);
