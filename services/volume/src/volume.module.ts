@@ -7,6 +7,7 @@ import { VolumeAuthorizer } from './authorization/volume-authorizer';
 import { VOLUME_CONFIG, type VolumeConfig } from './config/volume-config';
 import { VolumeKube } from './kube/volume-kube';
 import { ProjectDirectory } from './projects/project-directory';
+import { SharedScopesReader } from './sharing/shared-scopes';
 import { ProjectProjectionController } from './projects/project-projection.controller';
 import { clusterModel, projectModel } from './projects/project.model';
 import { CLUSTER_MODEL, KUBE_CLIENTS, PROJECT_MODEL, VOLUME_MODEL, VOLUME_RELAY } from './tokens';
@@ -43,6 +44,7 @@ export class VolumeModule {
         VolumeReconciler,
         Failpoints,
         UsageGuard,
+        SharedScopesReader,
         ReconcileLoop,
       ],
     };

@@ -58,7 +58,17 @@ it("registers a dataset once, shares it with a department, and it is usable exac
     via: { scopeType: 'department', scopeId: 'd2' },
   });
 
+  // The volume shows its sharing list to those allowed to view it (dana: Data volume administrator in
+  // the tenant), and nothing to a researcher who may use the volume but not view sharing lists.
+  const asDana = await h.client.call(VolumeRpc.get, { id: created.volume.id, atLeast: afterShare }, { identity: dana });
+  expect(asDana.sharedScopes).toEqual([expect.objectContaining({ scopeType: 'department', scopeId: 'd2', scopeName: 'Department D', createdBy: 'dana' })]);
+  const danaPage = await h.client.call(VolumeRpc.list, { requestType: 'Originated', atLeast: afterShare, filterBy: ['name==coco'] }, { identity: dana });
+  expect(danaPage.datavolumes.map((v) => v.sharedScopes.map((s) => s.scopeId))).toEqual([['d2']]);
+  const rosaPage = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p3', atLeast: afterShare }, { identity: researcherInD });
+  expect(rosaPage.datavolumes.map((v) => [v.name, v.sharedScopes])).toEqual([['coco', []]]);
+
   const unshared = await h.client.call(SharingRpc.update, { volumeId: created.volume.id, remove: [{ scopeType: 'department', scopeId: 'd2' }] }, { identity: dana });
   expect(unshared.sharedScopes).toEqual([]);
   expect(await usableIn('p3', researcherInD, { events: unshared.revision.events ?? 0 })).toEqual([]);
+  expect((await h.client.call(VolumeRpc.get, { id: created.volume.id, atLeast: { events: unshared.revision.events ?? 0 } }, { identity: dana })).sharedScopes).toEqual([]);
 }, 120_000);

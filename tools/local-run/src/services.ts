@@ -11,4 +11,5 @@ export const LOCAL_SERVICES: readonly LocalService[] = [
   { name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: `user:${LOCAL_ADMIN}` } },
   { name: 'sharing', env: {} },
   { name: 'volume', env: {} },
+  { name: 'audit', env: {} },
 ];

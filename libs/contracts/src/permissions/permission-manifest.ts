@@ -83,7 +83,7 @@ const volume: NatsClientManifest = {
   status: 'running',
   summary: 'Data volumes and their status (create from a bound PVC, get, list, count, name availability, patch, delete).',
   serves: subjectsOf(VolumeRpc),
-  calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.usableVolumes.subject, VolumeUsageRpc.usage.subject],
+  calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.usableVolumes.subject, SharingRpc.listMany.subject, VolumeUsageRpc.usage.subject],
   publishes: typesOf(VolumeEvents),
   consumes: [
     {

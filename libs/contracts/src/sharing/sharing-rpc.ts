@@ -6,6 +6,9 @@ import { MAX_SHARING_CHANGES, shareableScopeRefSchema, sharedScopeEntrySchema } 
 
 const volumeIdSchema = z.uuid();
 
+/** The most volumes one `dv.sharing.list-many` asks about (a list page is at most 500). */
+export const MAX_LIST_MANY = 500;
+
 export const SharingRpc = {
   update: defineRpc({
     subject: 'dv.sharing.update',
@@ -24,6 +27,12 @@ export const SharingRpc = {
     request: z.object({ volumeId: volumeIdSchema, atLeast: revisionSchema.optional() }),
     reply: z.object({ volumeId: volumeIdSchema, sharedScopes: z.array(sharedScopeEntrySchema) }),
     description: "A volume's sharing list: only the scopes the caller may view.",
+  }),
+  listMany: defineRpc({
+    subject: 'dv.sharing.list-many',
+    request: z.object({ volumeIds: z.array(volumeIdSchema).max(MAX_LIST_MANY), atLeast: revisionSchema.optional() }),
+    reply: z.object({ lists: z.array(z.object({ volumeId: volumeIdSchema, sharedScopes: z.array(sharedScopeEntrySchema) })) }),
+    description: `The sharing lists of up to ${MAX_LIST_MANY} volumes (one entry per distinct id asked, empty when unknown), each showing only the scopes the caller may read sharing lists in. For the volume service's get and list: it authorizes the volumes itself. Answered from memory.`,
   }),
   resolve: defineRpc({
     subject: 'dv.sharing.resolve',

@@ -57,7 +57,7 @@ export const dataVolumeStorageSchema = z.object({
 });
 export type DataVolumeStorage = z.output<typeof dataVolumeStorageSchema>;
 
-/** A shared scope as returned (filled by the sharing service once it exists). */
+/** A shared scope as returned (from the sharing service's list). */
 export const sharedScopeSchema = scopeRefSchema.extend({
   scopeName: z.string().optional(),
   createdAt: z.string().optional(),
@@ -76,7 +76,7 @@ export const dataVolumeSchema = z.object({
   originPvcName: kubeObjectNameSchema,
   useOriginalVolume: z.boolean(),
   storage: dataVolumeStorageSchema,
-  /** TODO(sharing): filled from the sharing service; always empty until it exists. */
+  /** get and list: from the sharing service, only the scopes the caller may view; empty in write replies. */
   sharedScopes: z.array(sharedScopeSchema),
   createdAt: z.string(),
   createdBy: z.string(),

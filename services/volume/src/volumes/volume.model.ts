@@ -73,7 +73,7 @@ export function toDataVolume(doc: Omit<VolumeDoc, 'outbox'>): DataVolume {
     originPvcName: doc.originPvcName,
     useOriginalVolume: doc.useOriginalVolume,
     storage: doc.storage,
-    // TODO(sharing): the sharing service owns the sharing list; empty until it exists.
+    // The sharing service owns the sharing lists: get and list fill this (SharedScopesReader); write replies leave it empty.
     sharedScopes: [],
     createdAt: doc.createdAt,
     createdBy: doc.createdBy,

@@ -3,8 +3,9 @@ import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from '../../config/sharing-config';
 import { SharingState } from '../../state/sharing-state';
+import { visibleScopes } from './visible-scopes';
 
-/** A volume's sharing list, showing only the scopes the caller may view. */
+/** Sharing lists, showing only the scopes the caller may view. */
 @Controller()
 export class ListSharingController {
   constructor(
@@ -27,12 +28,31 @@ export class ListSharingController {
     // Not visible and not there answer the same.
     if (!canSeeVolume.allowed) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
     const permitted = (await this.rpc.call(AuthzRpc.permittedScopes, { subject, resourceType: 'datavolumes/sharedscopes', action: 'read', ...atLeast }, opts)).read;
-    const visible = (type: string, id: string): boolean =>
-      !!permitted &&
-      (permitted.system ||
-        (type === 'cluster' && permitted.clusters.includes(id)) ||
-        (type === 'department' && permitted.departments.includes(id)) ||
-        (type === 'project' && permitted.projects.includes(id)));
+    const visible = visibleScopes(permitted);
     return { volumeId: request.volumeId, sharedScopes: this.state.index.list(request.volumeId).filter((s) => visible(s.scopeType, s.scopeId)) };
+  }
+
+  /**
+   * Many volumes' lists at once (the volume service's get and list pages): one permitted-scopes
+   * question for the caller, then memory. The volume service has already authorized the volumes.
+   */
+  @RpcHandler(SharingRpc.listMany)
+  async listMany(request: RpcRequest<typeof SharingRpc.listMany>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.listMany>> {
+    const identity = ctx.identity;
+    if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
+    const ids = [...new Set(request.volumeIds)];
+    const lists = ids.map((volumeId) => ({ volumeId, sharedScopes: this.state.index.liveVolume(volumeId) ? this.state.index.list(volumeId) : [] }));
+    if (lists.every((l) => l.sharedScopes.length === 0)) return { lists };
+    const subject = { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
+    const permitted = (
+      await this.rpc.call(
+        AuthzRpc.permittedScopes,
+        { subject, resourceType: 'datavolumes/sharedscopes', action: 'read', ...(request.atLeast ? { atLeast: request.atLeast } : {}) },
+        { identity, requestId: ctx.requestId },
+      )
+    ).read;
+    const visible = visibleScopes(permitted);
+    return { lists: lists.map((l) => ({ volumeId: l.volumeId, sharedScopes: l.sharedScopes.filter((s) => visible(s.scopeType, s.scopeId)) })) };
   }
 }

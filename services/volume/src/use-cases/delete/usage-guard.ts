@@ -32,7 +32,11 @@ export class UsageGuard {
       return;
     }
     if (usage.inUse) {
-      throw DvError.precondition(`data volume ${name} is used by ${usage.workloads.length} workload(s)`, { id: volumeId, workloads: usage.workloads });
+      const named = usage.workloads.map((w) => `${w.kind} ${w.name} in namespace ${w.namespace}`).join(', ');
+      throw DvError.precondition(
+        `data volume ${name} is in use${named ? ` by ${named}` : ' (workload admission says so)'}: stop those workloads before deleting it`,
+        { id: volumeId, reason: 'in-use', workloads: usage.workloads },
+      );
     }
   }
 }

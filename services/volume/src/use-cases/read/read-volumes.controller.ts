@@ -5,6 +5,7 @@ import { type Model, type SortOrder } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { FIELD_PATHS, type MongoFilter, listFilterToMongo, scopeSetToMongo } from '../../listing/volume-list-filter';
 import { ProjectDirectory } from '../../projects/project-directory';
+import { SharedScopesReader } from '../../sharing/shared-scopes';
 import { VOLUME_MODEL } from '../../tokens';
 import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
 
@@ -18,6 +19,7 @@ export class ReadVolumesController {
     private readonly authorizer: VolumeAuthorizer,
     private readonly projects: ProjectDirectory,
     private readonly rpc: RpcClient,
+    private readonly sharedScopes: SharedScopesReader,
   ) {}
 
   @RpcHandler(VolumeRpc.get)
@@ -26,7 +28,9 @@ export class ReadVolumesController {
     const doc = await this.model.findById(request.id, { outbox: 0 }).lean<VolumeDoc>().exec();
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     await this.authorizer.require(caller, 'read', doc, request.atLeast);
-    return toDataVolume(doc);
+    const [volume] = await this.sharedScopes.fill([toDataVolume(doc)], ctx, request.atLeast);
+    if (!volume) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
+    return volume;
   }
 
   @RpcHandler(VolumeRpc.list)
@@ -38,7 +42,12 @@ export class ReadVolumesController {
       this.model.countDocuments(filter).exec(),
     ]);
     const next = request.offset + docs.length < total ? request.offset + docs.length : undefined;
-    return { ...(next !== undefined ? { next } : {}), totalRecords: total, datavolumes: docs.map((d) => toDataVolume(d)) };
+    const datavolumes = await this.sharedScopes.fill(
+      docs.map((d) => toDataVolume(d)),
+      ctx,
+      request.atLeast,
+    );
+    return { ...(next !== undefined ? { next } : {}), totalRecords: total, datavolumes };
   }
 
   @RpcHandler(VolumeRpc.count)

@@ -1,0 +1,33 @@
+import { type ServiceContext } from '@dv/runtime';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ReaderAuthorizer } from './access/reader-authorizer';
+import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
+import { AuditPipeline } from './ingest/audit-pipeline';
+import { type AuditCollections, auditCollections } from './records/audit-record.model';
+import { AUDIT_ARCHIVER, AUDIT_COLLECTIONS } from './tokens';
+import { ArchiveController } from './use-cases/archive/archive.controller';
+import { Archiver } from './use-cases/archive/archiver';
+import { ExportController } from './use-cases/export/export.controller';
+import { QueryController } from './use-cases/query/query.controller';
+import { VerifyController } from './use-cases/verify/verify.controller';
+
+@Module({})
+export class AuditModule {
+  static register(ctx: ServiceContext<AuditConfig>): DynamicModule {
+    return {
+      module: AuditModule,
+      controllers: [QueryController, ExportController, VerifyController, ArchiveController],
+      providers: [
+        { provide: AUDIT_CONFIG, useValue: ctx.config },
+        { provide: AUDIT_COLLECTIONS, useFactory: () => auditCollections(ctx.mongo) },
+        {
+          provide: AUDIT_ARCHIVER,
+          useFactory: (c: AuditCollections) => new Archiver(c, ctx.config.AUDIT_ARCHIVE_DIR),
+          inject: [AUDIT_COLLECTIONS],
+        },
+        ReaderAuthorizer,
+        AuditPipeline,
+      ],
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { AuditRpc, type IdentityInput, type RpcRequestInput, defineEvent } from '@dv/contracts';
+import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
+import { type RunningNats, type ServiceProcess, startIsolatedNats, startServiceProcess, waitFor } from '@dv/testing';
+import { type NatsConnection } from '@nats-io/nats-core';
+import mongoose, { type Connection } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AUDIT_CHAIN_COLLECTION, AUDIT_RECORDS_COLLECTION, type AuditRecordDoc, type ChainStateDoc } from '../src/records/audit-record.model';
+
+export const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
+export const RETENTION: IdentityInput = { subjectId: 'retention', subjectType: 'service-account' };
+
+/** Events of services not built yet (volume, sharing, admission), defined here as they will look. */
+const volumeData = z.object({ volumeId: z.string(), name: z.string(), projectId: z.string() }).passthrough();
+export const TestEvents = {
+  volumeCreated: defineEvent({ type: 'dv.evt.volume.created.v1', data: volumeData, description: 'test' }),
+  volumeShared: defineEvent({ type: 'dv.evt.volume.shared.v1', data: volumeData, description: 'test' }),
+  workloadAdmitted: defineEvent({ type: 'dv.evt.workload.admitted.v1', data: volumeData, description: 'test' }),
+  volumeRefused: defineEvent({ type: 'dv.evt.volume.access.refused.v1', data: volumeData, description: 'test' }),
+  volumeUnshared: defineEvent({ type: 'dv.evt.volume.unshared.v1', data: volumeData, description: 'test' }),
+  volumeDeleted: defineEvent({ type: 'dv.evt.volume.deleted.v1', data: volumeData, description: 'test' }),
+  tick: defineEvent({ type: 'dv.evt.load.tick.v1', data: z.object({ n: z.number(), pad: z.string() }), description: 'test load' }),
+} as const;
+
+/**
+ * The audit service and one authz beside it (for the read check), as real processes on a nats-server
+ * of their own, each with a database of its own; a direct MongoDB connection to the audit database
+ * for counting and for tampering.
+ */
+export class AuditHarness {
+  nats!: RunningNats;
+  nc!: NatsConnection;
+  client!: RpcClient;
+  publisher!: EventPublisher;
+  mongo!: Connection;
+  authz!: ServiceProcess;
+  audit!: ServiceProcess;
+  archiveDir!: string;
+  readonly db = `audit_test_${randomUUID().slice(0, 8)}`;
+  readonly authzDb = `audit_authz_${randomUUID().slice(0, 8)}`;
+
+  async start(): Promise<void> {
+    const mongoUrl = this.mongoUrl();
+    this.archiveDir = await mkdtemp(join(tmpdir(), 'dv-audit-archive-'));
+    this.nats = await startIsolatedNats();
+    this.nc = await connectNats({ url: this.nats.url, name: 'audit-test' });
+    await ensureStreams(this.nc);
+    this.publisher = new EventPublisher(this.nc, 'dv/audit-test');
+    this.client = new RpcClient(this.nc, { timeoutMs: 60_000 });
+    this.mongo = await mongoose.createConnection(mongoUrl, { dbName: this.db }).asPromise();
+    this.authz = await startServiceProcess({
+      service: 'authz',
+      env: { NATS_URL: this.nats.url, MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId},service-account:${RETENTION.subjectId}` },
+    });
+    await this.startAudit();
+  }
+
+  async startAudit(): Promise<ServiceProcess> {
+    this.audit = await startServiceProcess({
+      service: 'audit',
+      env: { NATS_URL: this.nats.url, MONGO_URL: this.mongoUrl(), MONGO_DB: this.db, AUDIT_ARCHIVE_DIR: this.archiveDir },
+      timeoutMs: 60_000,
+    });
+    return this.audit;
+  }
+
+  async stop(): Promise<void> {
+    await this.audit?.stop();
+    await this.authz?.stop();
+    await this.mongo?.dropDatabase().catch(() => undefined);
+    await this.mongo?.close();
+    if (this.nc) await drainNats(this.nc);
+    await this.nats?.stop();
+    if (this.archiveDir) await rm(this.archiveDir, { recursive: true, force: true });
+  }
+
+  records() {
+    return this.mongo.collection<AuditRecordDoc>(AUDIT_RECORDS_COLLECTION);
+  }
+
+  chain() {
+    return this.mongo.collection<ChainStateDoc>(AUDIT_CHAIN_COLLECTION);
+  }
+
+  /** Waits until `n` records match (counted in the database). */
+  async waitForRecords(filter: Record<string, unknown>, n: number, timeoutMs = 60_000): Promise<void> {
+    let last = -1;
+    await waitFor(
+      async () => {
+        last = await this.records().countDocuments(filter);
+        return last >= n;
+      },
+      { timeoutMs, intervalMs: 250, what: `${n} audit records matching ${JSON.stringify(filter)}`, bailOut: () => (last > n ? new Error(`more records than events: ${last} > ${n}`) : undefined) },
+    );
+  }
+
+  query(body: RpcRequestInput<typeof AuditRpc.query>, identity: IdentityInput = ROOT) {
+    return this.client.call(AuditRpc.query, body, { identity });
+  }
+
+  verify(body: RpcRequestInput<typeof AuditRpc.verify> = {}) {
+    return this.client.call(AuditRpc.verify, body, { identity: ROOT, timeoutMs: 120_000 });
+  }
+
+  private mongoUrl(): string {
+    const url = process.env['MONGO_URL'];
+    if (!url) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
+    return url;
+  }
+}
