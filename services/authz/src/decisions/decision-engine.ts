@@ -9,7 +9,7 @@ import {
   type ScopeType,
 } from '@dv/contracts';
 import { ACTION_BIT, RESOURCE_INDEX, type RoleCatalog } from '../catalog/role-catalog';
-import { type IndexedRule, type RuleIndex, type ScopeGrants, principalKey } from '../rules/rule-index';
+import { type IndexedRule, type PrincipalGrants, type RuleIndex, type ScopeGrants, principalKey } from '../rules/rule-index';
 import { type ScopeNode, type ScopeTree } from '@dv/org';
 
 /** The bare outcome of a decision: the deciding rule, or none. Explanations are built from it on demand. */
@@ -19,6 +19,9 @@ export interface Outcome {
 }
 
 const DENIED: Outcome = { allowed: false, rule: undefined };
+
+/** Farther than any scope: no grant found (yet). */
+const NONE = Number.MAX_SAFE_INTEGER;
 
 export function ruleRef(entry: IndexedRule): RuleRef {
   const r = entry.rule;
@@ -40,31 +43,66 @@ export class DecisionEngine {
   /** The principal's grant maps: its own and its groups'. */
   private grantMaps(principal: Principal): Map<ScopeNode, ScopeGrants>[] {
     const maps: Map<ScopeNode, ScopeGrants>[] = [];
-    const own = this.index.grantsOf(principalKey(principal.subjectType, principal.subjectId));
+    const own = this.index.principalGrants(principal.subjectType, principal.subjectId);
     if (own) maps.push(own);
     for (const group of principal.groups) {
-      const m = this.index.grantsOf(principalKey('group', group));
+      const m = this.index.groupGrants(group);
       if (m) maps.push(m);
     }
     return maps;
   }
 
-  /** The hot path. `node` must be a live scope (see ScopeTree.live). */
-  decide(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): Outcome {
-    const maps = this.grantMaps(principal);
-    if (maps.length === 0) return DENIED;
-    const r = RESOURCE_INDEX.get(resourceType) as number;
-    const bit = ACTION_BIT[action];
-    for (let n: ScopeNode | null = node; n; n = n.parent) {
-      for (const map of maps) {
-        const grants = map.get(n);
-        if (grants && ((grants.masks[r] as number) & bit) !== 0) {
-          const rule = grants.rules.find((g) => ((g.role.masks[r] as number) & bit) !== 0);
-          return { allowed: true, rule };
-        }
+  /** The grants found by the last `nearest` (decide is synchronous, so one slot serves every call). */
+  private found: ScopeGrants | undefined;
+
+  /**
+   * How many levels above `node` (0: the node itself) the nearest scope is where these grants allow
+   * bit on resource r, if nearer than `below`; else `below`. Sets `found` to those grants.
+   */
+  private nearest(grantsByScope: PrincipalGrants, node: ScopeNode, r: number, bit: number, below: number): number {
+    let level = 0;
+    for (let n: ScopeNode | null = node; n !== null && level < below; n = n.parent, level++) {
+      const grants = grantsByScope.get(n);
+      if (grants && ((grants.masks[r] as number) & bit) !== 0) {
+        this.found = grants;
+        return level;
       }
     }
-    return DENIED;
+    return below;
+  }
+
+  /**
+   * The hot path. `node` must be a live scope (see ScopeTree.live). The deciding grants are at the
+   * nearest scope; at equal distance the subject's own come first, then its groups' in order.
+   */
+  decide(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): Outcome {
+    const r = RESOURCE_INDEX.get(resourceType) as number;
+    const bit = ACTION_BIT[action];
+    let level = NONE;
+    let winner: ScopeGrants | undefined;
+    const own = this.index.principalGrants(principal.subjectType, principal.subjectId);
+    if (own) {
+      const l = this.nearest(own, node, r, bit, level);
+      if (l < level) {
+        level = l;
+        winner = this.found;
+      }
+    }
+    const groups = principal.groups;
+    for (let g = 0; g < groups.length && level > 0; g++) {
+      const pg = this.index.groupGrants(groups[g] as string);
+      if (!pg) continue;
+      // Strictly nearer only: at equal distance an earlier principal keeps the win.
+      const l = this.nearest(pg, node, r, bit, level);
+      if (l < level) {
+        level = l;
+        winner = this.found;
+      }
+    }
+    this.found = undefined;
+    if (!winner) return DENIED;
+    for (const g of winner.rules) if (((g.role.masks[r] as number) & bit) !== 0) return { allowed: true, rule: g };
+    return { allowed: true, rule: undefined };
   }
 
   explain(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode, outcome: Outcome): Decision {

@@ -11,14 +11,31 @@ export interface IndexedRule {
   readonly version: number;
 }
 
-/** All active rules of one principal at one scope, with the OR of their roles' masks. */
+/**
+ * All active rules of one principal at one scope, with the OR of their roles' masks. Never changed
+ * in place: a change replaces the object. With one rule, `masks` is that role's own (catalog) array.
+ */
 export interface ScopeGrants {
   readonly rules: IndexedRule[];
   readonly masks: Uint8Array;
 }
 
+/** One principal's grants, by scope. */
+export type PrincipalGrants = Map<ScopeNode, ScopeGrants>;
+
 export function principalKey(subjectType: SubjectType, subjectId: string): string {
   return `${subjectType}\u0000${subjectId}`;
+}
+
+function orMasks(rules: readonly IndexedRule[]): Uint8Array {
+  const masks = new Uint8Array(RESOURCE_TYPES.length);
+  for (const r of rules) for (let i = 0; i < masks.length; i++) masks[i] = (masks[i] as number) | (r.role.masks[i] as number);
+  return masks;
+}
+
+function grantsOfRules(rules: IndexedRule[]): ScopeGrants {
+  const only = rules.length === 1 ? rules[0] : undefined;
+  return { rules, masks: only ? only.role.masks : orMasks(rules) };
 }
 
 /**
@@ -28,7 +45,9 @@ export function principalKey(subjectType: SubjectType, subjectId: string): strin
  */
 export class RuleIndex {
   readonly byId = new Map<string, IndexedRule>();
-  private readonly byPrincipal = new Map<string, Map<ScopeNode, ScopeGrants>>();
+  /** Groups apart (most lookups of a check are groups), other subject types by type then id: no key to build per lookup. */
+  private readonly groups = new Map<string, PrincipalGrants>();
+  private readonly others = new Map<SubjectType, Map<string, PrincipalGrants>>();
   private readonly byScope = new Map<ScopeNode, IndexedRule[]>();
   private activeCount = 0;
 
@@ -36,8 +55,22 @@ export class RuleIndex {
     return this.activeCount;
   }
 
-  grantsOf(key: string): Map<ScopeNode, ScopeGrants> | undefined {
-    return this.byPrincipal.get(key);
+  /** By principalKey(subjectType, subjectId). */
+  grantsOf(key: string): PrincipalGrants | undefined {
+    const i = key.indexOf('\u0000');
+    const type = key.slice(0, i);
+    const id = key.slice(i + 1);
+    if (type === 'group') return this.groups.get(id);
+    for (const [t, principals] of this.others) if (t === type) return principals.get(id);
+    return undefined;
+  }
+
+  principalGrants(subjectType: SubjectType, subjectId: string): PrincipalGrants | undefined {
+    return subjectType === 'group' ? this.groups.get(subjectId) : this.others.get(subjectType)?.get(subjectId);
+  }
+
+  groupGrants(groupId: string): PrincipalGrants | undefined {
+    return this.groups.get(groupId);
   }
 
   rulesAt(scope: ScopeNode): readonly IndexedRule[] {
@@ -54,14 +87,19 @@ export class RuleIndex {
     return true;
   }
 
+  private principals(subjectType: SubjectType): Map<string, PrincipalGrants> {
+    if (subjectType === 'group') return this.groups;
+    let principals = this.others.get(subjectType);
+    if (!principals) this.others.set(subjectType, (principals = new Map()));
+    return principals;
+  }
+
   private link(entry: IndexedRule): void {
-    const key = principalKey(entry.rule.subjectType, entry.rule.subjectId);
-    let scopes = this.byPrincipal.get(key);
-    if (!scopes) this.byPrincipal.set(key, (scopes = new Map()));
-    let grants = scopes.get(entry.scope);
-    if (!grants) scopes.set(entry.scope, (grants = { rules: [], masks: new Uint8Array(RESOURCE_TYPES.length) }));
-    grants.rules.push(entry);
-    for (let i = 0; i < grants.masks.length; i++) grants.masks[i] = (grants.masks[i] as number) | (entry.role.masks[i] as number);
+    const principals = this.principals(entry.rule.subjectType);
+    let scopes = principals.get(entry.rule.subjectId);
+    if (!scopes) principals.set(entry.rule.subjectId, (scopes = new Map()));
+    const held = scopes.get(entry.scope);
+    scopes.set(entry.scope, grantsOfRules(held ? [...held.rules, entry] : [entry]));
     const atScope = this.byScope.get(entry.scope);
     if (atScope) atScope.push(entry);
     else this.byScope.set(entry.scope, [entry]);
@@ -69,18 +107,16 @@ export class RuleIndex {
   }
 
   private unlink(entry: IndexedRule): void {
-    const key = principalKey(entry.rule.subjectType, entry.rule.subjectId);
-    const scopes = this.byPrincipal.get(key);
+    const principals = this.principals(entry.rule.subjectType);
+    const scopes = principals.get(entry.rule.subjectId);
     const grants = scopes?.get(entry.scope);
     if (scopes && grants) {
       const rules = grants.rules.filter((r) => r.rule.id !== entry.rule.id);
       if (rules.length === 0) {
         scopes.delete(entry.scope);
-        if (scopes.size === 0) this.byPrincipal.delete(key);
+        if (scopes.size === 0) principals.delete(entry.rule.subjectId);
       } else {
-        const masks = new Uint8Array(RESOURCE_TYPES.length);
-        for (const r of rules) for (let i = 0; i < masks.length; i++) masks[i] = (masks[i] as number) | (r.role.masks[i] as number);
-        scopes.set(entry.scope, { rules, masks });
+        scopes.set(entry.scope, grantsOfRules(rules));
       }
     }
     const atScope = this.byScope.get(entry.scope)?.filter((r) => r.rule.id !== entry.rule.id);
@@ -89,4 +125,3 @@ export class RuleIndex {
     this.activeCount--;
   }
 }
-
