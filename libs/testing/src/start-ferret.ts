@@ -1,11 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { freePort } from './free-port';
-import { mongoPing } from './mongo-ping';
-import { retryStart } from './retry-start';
-import { type RunningServer } from './running-server';
-import { type ServerProcess, spawnServer } from './server-process';
-import { waitFor } from './wait-for';
+import { type RunningMongoWireServer, startMongoWireServer } from './start-mongo-wire-server';
 
 export interface StartFerretOptions {
   /** Path of the ferretdb binary. */
@@ -15,42 +8,25 @@ export interface StartFerretOptions {
   timeoutMs?: number;
 }
 
-export interface RunningFerret extends RunningServer {
-  process: ServerProcess;
-}
+export type RunningFerret = RunningMongoWireServer;
 
 /** FerretDB (MongoDB wire protocol) on SQLite, on a free loopback port; ready once it answers ping. */
 export function startFerret(options: StartFerretOptions): Promise<RunningFerret> {
-  return retryStart(2, async () => {
-    const dataDir = join(options.dir, 'ferretdb');
-    await mkdir(dataDir, { recursive: true });
-    const port = await freePort();
-    const server = await spawnServer({
-      name: 'ferretdb',
-      command: options.binary,
-      args: [
-        '--handler=sqlite',
-        `--sqlite-url=file:${dataDir}/`,
-        `--listen-addr=127.0.0.1:${port}`,
-        `--state-dir=${dataDir}`,
-        '--debug-addr=-',
-        '--telemetry=disable',
-        '--log-level=warn',
-      ],
-      logPath: join(options.dir, 'ferretdb.log'),
-    });
-    const url = `mongodb://127.0.0.1:${port}/`;
-    try {
-      await waitFor(() => mongoPing(url, 1000), {
-        timeoutMs: options.timeoutMs ?? 30_000,
-        what: `FerretDB to answer ping at ${url} (log ${server.logPath})`,
-        intervalMs: 200,
-        bailOut: () => server.exitedError(),
-      });
-    } catch (error: unknown) {
-      await server.stop();
-      throw error;
-    }
-    return { url, process: server, stop: () => server.stop() };
+  return startMongoWireServer({
+    name: 'ferretdb',
+    label: 'FerretDB',
+    binary: options.binary,
+    dir: options.dir,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    // --debug-addr=-: FerretDB would otherwise bind 127.0.0.1:8088, and two beds would clash.
+    args: (dataDir, port) => [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dataDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dataDir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
   });
 }
