@@ -21,3 +21,4 @@ export * from './audit';
 export * from './permissions';
 export * from './volume';
 export * from './sharing';
+export * from './admission';

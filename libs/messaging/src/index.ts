@@ -11,6 +11,7 @@ export * from './events/event-publisher';
 export * from './events/event-context';
 export * from './events/consume-events';
 export * from './events/follow-stream';
+export * from './events/follow-streams';
 export * from './events/revision-tracker';
 export * from './nest/handler-decorators';
 export * from './nest/nats-transport.strategy';

@@ -1,5 +1,5 @@
 import { OrgEvents, type ScopeType } from '@dv/contracts';
-import { type ScopeUpsert } from './scope-tree';
+import { type ScopeTree, type ScopeUpsert } from './scope-tree';
 
 export type ScopeChange = { kind: 'upsert'; change: ScopeUpsert } | { kind: 'delete'; type: ScopeType; id: string; version: number };
 
@@ -47,3 +47,11 @@ function upsertOf(entity: Exclude<ScopeType, 'system'>, d: Record<string, string
   }
 }
 
+
+/** Applies an org event to the tree (version-guarded by the tree); returns what it meant, if it was a scope event. */
+export function applyScopeEvent(tree: ScopeTree, type: string, data: unknown, version: number): ScopeChange | undefined {
+  const change = scopeChangeOf(type, data, version);
+  if (change?.kind === 'upsert') tree.upsert(change.change);
+  else if (change?.kind === 'delete') tree.remove(change.type, change.id, change.version);
+  return change;
+}

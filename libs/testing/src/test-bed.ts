@@ -7,6 +7,7 @@ import { kubeconfigToken } from './kubeconfig-token';
 import { type ProgressLog, stderrProgressLog } from './progress-log';
 import { type RunningServer } from './running-server';
 import { startKube } from './start-kube';
+import { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 import { startMongo } from './start-mongo';
 import { startNats } from './start-nats';
 
@@ -88,6 +89,12 @@ export async function startTestBed(options: StartTestBedOptions = {}): Promise<T
   const mongoUrl = external.mongo ?? mongo.value?.url ?? '';
   const kubeconfigPath = external.kubeconfig ?? kube.value?.kubeconfigPath ?? '';
   const kubeToken = env['KUBE_TOKEN'] ?? kube.value?.token ?? (await kubeconfigToken(kubeconfigPath).catch(() => undefined));
+  if (kube.value) {
+    // Our own kube-apiserver gets the CRDs of the third-party workload kinds admission is shown with.
+    const since = Date.now();
+    await installWorkloadCrds(kubeconfigPath);
+    log(`workload CRDs installed (${WORKLOAD_CRDS.map((c) => c.kind).join(', ')}) (${elapsed(since)})`);
+  }
   if (running.length > 0) log(`test bed up in ${elapsed(started)} (data and logs in ${dir})`);
 
   let stopping: Promise<void> | undefined;

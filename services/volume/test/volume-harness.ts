@@ -1,7 +1,7 @@
 import { AuthzRpc, type EventDefinition, type IdentityInput, OrgEvents, type Revision, STREAMS } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type RunningNats, type ServiceProcess, startIsolatedNats, startServiceProcess, writeKubeconfig } from '@dv/testing';
-import { CoreV1Api, KubeConfig, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
+import { type RunningNats, type ServiceProcess, createBoundPvc, startIsolatedNats, startServiceProcess, writeKubeconfig } from '@dv/testing';
+import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -86,6 +86,8 @@ export class VolumeHarness {
       KUBECONFIG: this.kubeconfigPath,
       VOLUME_RECONCILE_INTERVAL_MS: '300',
       VOLUME_RESYNC_INTERVAL_MS: '2000',
+      // These tests run no workload admission: deletes go ahead when nobody answers the usage question.
+      VOLUME_USAGE_CHECK: 'advisory',
       ...extra,
     };
   }
@@ -158,32 +160,8 @@ export class VolumeHarness {
   /** A PV with an NFS source and a PVC bound to it in the namespace, marked Bound as a controller would. */
   async originPvc(namespace: string, pvcName: string, options: { bound?: boolean; withPv?: boolean } = {}): Promise<string> {
     const pvName = `origin-${pvcName}-${this.suffix}`;
-    if (options.withPv !== false) {
-      await this.core.createPersistentVolume({
-        body: {
-          metadata: { name: pvName },
-          spec: {
-            capacity: { storage: '5Gi' },
-            accessModes: ['ReadWriteMany'],
-            persistentVolumeReclaimPolicy: 'Retain',
-            storageClassName: 'nfs-data',
-            nfs: { server: '10.0.0.10', path: `/exports/${pvcName}` },
-            claimRef: { namespace, name: pvcName },
-          },
-        },
-      });
-      this.createdPvs.push(pvName);
-    }
-    await this.core.createNamespacedPersistentVolumeClaim({
-      namespace,
-      body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: pvName, resources: { requests: { storage: '5Gi' } } } },
-    });
-    if (options.bound !== false) {
-      await this.core.patchNamespacedPersistentVolumeClaimStatus(
-        { name: pvcName, namespace, body: { status: { phase: 'Bound', accessModes: ['ReadWriteMany'], capacity: { storage: '5Gi' } } } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
-    }
+    await createBoundPvc(this.core, { namespace, pvcName, pvName, ...options });
+    if (options.withPv !== false) this.createdPvs.push(pvName);
     return pvName;
   }
 

@@ -3,7 +3,7 @@
 // the example org (deploy/examples/org.yaml) and grants demo access rules, then stays up until Ctrl-C.
 import { AuthzRpc, STREAMS } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
-import { type ServiceProcess, repoRoot, startServiceProcess, startTestBed } from '@dv/testing';
+import { type ServiceProcess, createCertificateAuthority, freePort, issueServingCertificate, repoRoot, startServiceProcess, startTestBed } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -37,8 +37,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 
+  // The webhook listens on 127.0.0.1: register it only with our own kube-apiserver, never a real cluster's.
+  const webhookEnv = process.env['KUBECONFIG'] ? {} : await localWebhookEnv(join(root, 'tmp', 'webhook'));
+  if (process.env['KUBECONFIG']) say('KUBECONFIG is set: the admission webhook is not registered with that cluster (reviews over NATS only)');
   for (const service of LOCAL_SERVICES) {
-    const proc = await startServiceProcess({ service: service.name, env: { ...env, ...service.env }, logPath: join(logs, `${service.name}.log`) });
+    const extra = service.name === 'workload-admission' ? webhookEnv : {};
+    const proc = await startServiceProcess({ service: service.name, env: { ...env, ...service.env, ...extra }, logPath: join(logs, `${service.name}.log`) });
     running.push({ name: service.name, process: proc });
     say(`${service.name} is up: health http://127.0.0.1:${proc.healthPort}/readyz, log tmp/logs/${service.name}.log`);
   }
@@ -64,6 +68,29 @@ async function main(): Promise<void> {
   await drainNats(nc);
 
   say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG). Ctrl-C stops everything.');
+}
+
+/**
+ * The admission webhook of the local run: a CA and a serving certificate for 127.0.0.1 made afresh,
+ * and the service registers its MutatingWebhookConfiguration with the local kube-apiserver (project
+ * namespaces only) when it starts, and removes it when it stops.
+ */
+async function localWebhookEnv(dir: string): Promise<Record<string, string>> {
+  await mkdir(dir, { recursive: true });
+  const ca = await createCertificateAuthority(dir, 'dv-local-webhook-ca');
+  const cert = await issueServingCertificate(ca, dir, { name: 'workload-admission', ipAddresses: ['127.0.0.1'] });
+  const files = { ca: join(dir, 'ca.pem'), cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  await writeFile(files.ca, ca.certPem);
+  await writeFile(files.cert, cert.certPem);
+  await writeFile(files.key, cert.keyPem, { mode: 0o600 });
+  return {
+    ADMISSION_WEBHOOK_PORT: String(await freePort()),
+    ADMISSION_WEBHOOK_HOST: '127.0.0.1',
+    ADMISSION_WEBHOOK_CERT_FILE: files.cert,
+    ADMISSION_WEBHOOK_KEY_FILE: files.key,
+    ADMISSION_WEBHOOK_CA_FILE: files.ca,
+    ADMISSION_WEBHOOK_REGISTER_AS: 'dv-workload-admission-local',
+  };
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,8 @@ export const LOCAL_ADMIN = 'oscar@acme.example';
 export const LOCAL_SERVICES: readonly LocalService[] = [
   { name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: `user:${LOCAL_ADMIN}` } },
   { name: 'sharing', env: {} },
-  { name: 'volume', env: {} },
+  { name: 'volume', env: { VOLUME_USAGE_CHECK: 'required' } },
+  // Its webhook (HTTPS, certificate made at start) is registered with the local kube-apiserver: see main.ts.
+  { name: 'workload-admission', env: {} },
   { name: 'audit', env: {} },
 ];

@@ -1,3 +1,5 @@
+import { AdmissionEvents } from '../admission/admission-events';
+import { AdmissionRpc } from '../admission/admission-rpc';
 import { AUDIT_RECORD_SUBJECT, AUDIT_STREAM } from '../audit/audit-stream';
 import { AuditRpc } from '../audit/audit-rpc';
 import { AuthzEvents } from '../authz/authz-events';
@@ -114,17 +116,17 @@ const sharing: NatsClientManifest = {
 const workloadAdmission: NatsClientManifest = {
   ...nothing,
   client: 'workload-admission',
-  status: 'planned',
+  status: 'running',
   summary: 'Workload review (admit with a patch or deny), bindings (PV/PVC copies) and usage; also the Kubernetes webhook.',
-  serves: ['dv.workload-admission.>', VolumeUsageRpc.usage.subject],
-  calls: [...AUTHZ_DECISIONS, VolumeRpc.get.subject, SharingRpc.resolve.subject],
-  publishes: ['dv.evt.workload.admitted.v1', 'dv.evt.workload.denied.v1', 'dv.evt.binding.created.v1', 'dv.evt.binding.removed.v1'],
+  serves: [...subjectsOf(AdmissionRpc), VolumeUsageRpc.usage.subject],
+  calls: [AuthzRpc.check.subject, AuthzRpc.checkBatch.subject, SharingRpc.resolve.subject],
+  publishes: typesOf(AdmissionEvents),
   consumes: [
-    { stream: STREAMS.domain.name, durable: 'workload-admission', events: ['dv.evt.volume.unshared.v1', 'dv.evt.volume.deleting.v1'] },
-    { stream: STREAMS.platform.name, durable: 'workload-admission', events: typesOf(WorkloadEvents) },
+    { stream: STREAMS.domain.name, durable: 'workload-admission', events: [AdmissionEvents.admitted.type, SharingEvents.unshared.type, VolumeEvents.deleting.type] },
+    { stream: STREAMS.platform.name, durable: 'workload-admission', events: [WorkloadEvents.finished.type, WorkloadEvents.deleted.type] },
   ],
+  follows: [STREAMS.domain.name, STREAMS.platform.name],
   provisions: PLATFORM_STREAMS,
-  notes: ['Subjects are placeholders until its contracts exist.'],
 };
 
 const audit: NatsClientManifest = {

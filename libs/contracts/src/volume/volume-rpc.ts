@@ -103,8 +103,8 @@ export const VolumeRpc = {
 } as const;
 
 /**
- * Asked before a delete: does any workload use this volume? Answered by workload admission (not
- * built yet). What the volume service does without an answer is its VOLUME_USAGE_CHECK setting.
+ * Asked before a delete: does any workload use this volume? Answered by workload admission
+ * (from its usage records). What the volume service does without an answer is its VOLUME_USAGE_CHECK setting.
  */
 export const VolumeUsageRpc = {
   usage: defineRpc({

@@ -1,6 +1,6 @@
 import { type EventEnvelope, SharingEvents, STREAMS, VolumeEvents } from '@dv/contracts';
-import { NATS_CONNECTION, type StreamFollower, followStream } from '@dv/messaging';
-import { scopeChangeOf } from '@dv/org';
+import { NATS_CONNECTION, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
+import { applyScopeEvent } from '@dv/org';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { SHARING_CONFIG, type SharingConfig } from '../config/sharing-config';
@@ -38,28 +38,28 @@ export class SharingSync implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     const started = Date.now();
     this.followers.push(
-      await followStream(this.nc, {
-        stream: STREAMS.platform.name,
-        subject: 'platform.evt.>',
-        startSeq: 1,
-        apply: (envelope, seq) => {
-          const change = scopeChangeOf(envelope.type, envelope.data, seq);
-          if (change?.kind === 'upsert') this.state.tree.upsert(change.change);
-          else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
-        },
-        applied: (seq) => this.state.revisions.markApplied('platform', seq),
-      }),
-      await followStream(this.nc, {
-        stream: STREAMS.domain.name,
-        // Every domain event: a revision may be any event's sequence (an access rule's, say).
-        subject: 'dv.evt.>',
-        startSeq: 1,
-        apply: (envelope) => this.applyDomainEvent(envelope),
-        applied: (seq) => this.state.revisions.markApplied('events', seq),
-      }),
+      ...(await followStreamsUntilCaughtUp(
+        this.nc,
+        [
+          {
+            stream: STREAMS.platform.name,
+            subject: 'platform.evt.>',
+            startSeq: 1,
+            apply: (envelope, seq) => applyScopeEvent(this.state.tree, envelope.type, envelope.data, seq),
+            applied: (seq) => this.state.revisions.markApplied('platform', seq),
+          },
+          {
+            stream: STREAMS.domain.name,
+            // Every domain event: a revision may be any event's sequence (an access rule's, say).
+            subject: 'dv.evt.>',
+            startSeq: 1,
+            apply: (envelope) => this.applyDomainEvent(envelope),
+            applied: (seq) => this.state.revisions.markApplied('events', seq),
+          },
+        ],
+        this.config.SHARING_CATCH_UP_MS,
+      )),
     );
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`replay not done within ${this.config.SHARING_CATCH_UP_MS} ms`)), this.config.SHARING_CATCH_UP_MS).unref());
-    await Promise.race([Promise.all(this.followers.map((f) => f.caughtUp)), timeout]);
     this.caughtUp = true;
     this.logger.log(`replayed ${this.state.index.volumes.size} volumes and ${this.state.tree.count()} scopes in ${Date.now() - started} ms`);
   }

@@ -5,9 +5,10 @@ import { z } from 'zod';
 /**
  * What a delete does about workloads that may use the volume (asked on `dv.admission.usage`):
  * - `off`: never asks.
- * - `advisory` (default while workload admission is not built): refuses when the answer is "in use",
+ * - `advisory`: refuses when the answer is "in use",
  *   deletes when there is no answer (no responder, timeout) and says so in the log.
- * - `required`: refuses (PRECONDITION_FAILED) unless admission answers "not in use".
+ * - `required` (default, now that workload admission answers): refuses (PRECONDITION_FAILED) unless
+ *   admission answers "not in use".
  */
 export const USAGE_CHECK_MODES = ['off', 'advisory', 'required'] as const;
 export type UsageCheckMode = (typeof USAGE_CHECK_MODES)[number];
@@ -25,7 +26,7 @@ export const volumeConfigSchema = z.object({
   VOLUME_RECONCILE_INTERVAL_MS: envDurationMs(10_000),
   /** How often Ready volumes are checked again (drift: a copy deleted behind our back, the origin gone). */
   VOLUME_RESYNC_INTERVAL_MS: envDurationMs(300_000),
-  VOLUME_USAGE_CHECK: envEnum(USAGE_CHECK_MODES, 'advisory'),
+  VOLUME_USAGE_CHECK: envEnum(USAGE_CHECK_MODES, 'required'),
   VOLUME_USAGE_TIMEOUT_MS: envDurationMs(1000),
   VOLUME_AUTHZ_TIMEOUT_MS: envDurationMs(5000),
   VOLUME_FAILPOINT: envEnum(FAILPOINTS, 'none'),

@@ -1,11 +1,7 @@
 import { DvError, type DataVolumeStorage } from '@dv/contracts';
-import { KubeError, type KubeClients, isConflict, isNotFound } from '@dv/kube';
-import { type V1ObjectMeta } from '@kubernetes/client-node';
+import { type CopyTarget, KubeError, type KubeClients, VolumeCopies, isNotFound, storageOf } from '@dv/kube';
 import { Inject, Injectable } from '@nestjs/common';
 import { KUBE_CLIENTS } from '../tokens';
-import { type CopyTarget, pvCopyOf, pvcCopyOf } from './copy-objects';
-import { storageOf } from './origin-storage';
-import { VOLUME_ID_LABEL } from './volume-object-names';
 
 export interface OriginPvc {
   pvName: string;
@@ -15,7 +11,11 @@ export interface OriginPvc {
 /** Every Kubernetes call of the volume service. Failures are KubeError (a DvError with the API server's words). */
 @Injectable()
 export class VolumeKube {
-  constructor(@Inject(KUBE_CLIENTS) private readonly kube: KubeClients) {}
+  private readonly copies: VolumeCopies;
+
+  constructor(@Inject(KUBE_CLIENTS) private readonly kube: KubeClients) {
+    this.copies = new VolumeCopies(kube.core);
+  }
 
   /**
    * The origin PVC must exist in the project's namespace, be Bound, and its PV must exist.
@@ -52,59 +52,15 @@ export class VolumeKube {
 
   /** Creates the PV copy unless it exists; an object of that name that is not this volume's is CONFLICT. */
   async ensurePvCopy(target: CopyTarget): Promise<'created' | 'exists'> {
-    try {
-      await this.kube.core.createPersistentVolume({ body: pvCopyOf(target) });
-      return 'created';
-    } catch (error) {
-      if (!isConflict(error)) throw KubeError.from(error, `create pv ${target.pvName}`);
-    }
-    const existing = await this.kube.core.readPersistentVolume({ name: target.pvName }).catch((e: unknown) => {
-      throw KubeError.from(e, `read pv ${target.pvName}`);
-    });
-    this.requireOurs(existing.metadata, target.volumeId, `pv '${target.pvName}'`);
-    return 'exists';
+    return this.copies.ensurePv(target);
   }
 
   async ensurePvcCopy(target: CopyTarget): Promise<'created' | 'exists'> {
-    try {
-      await this.kube.core.createNamespacedPersistentVolumeClaim({ namespace: target.namespace, body: pvcCopyOf(target) });
-      return 'created';
-    } catch (error) {
-      if (!isConflict(error)) throw KubeError.from(error, `create pvc ${target.namespace}/${target.pvcName}`);
-    }
-    const existing = await this.kube.core.readNamespacedPersistentVolumeClaim({ name: target.pvcName, namespace: target.namespace }).catch((e: unknown) => {
-      throw KubeError.from(e, `read pvc ${target.namespace}/${target.pvcName}`);
-    });
-    this.requireOurs(existing.metadata, target.volumeId, `pvc '${target.pvcName}' in namespace '${target.namespace}'`);
-    return 'exists';
+    return this.copies.ensurePvc(target);
   }
 
   /** Deletes the copy PVC, then the PV copy: only objects labelled with this volume's id; 404 is done. */
   async releaseCopies(target: Pick<CopyTarget, 'volumeId' | 'namespace' | 'pvName' | 'pvcName'>): Promise<void> {
-    const pvc = await this.kube.core.readNamespacedPersistentVolumeClaim({ name: target.pvcName, namespace: target.namespace }).catch((e: unknown) => {
-      if (isNotFound(e)) return undefined;
-      throw KubeError.from(e, `read pvc ${target.namespace}/${target.pvcName}`);
-    });
-    if (pvc && pvc.metadata?.labels?.[VOLUME_ID_LABEL] === target.volumeId) {
-      await this.kube.core.deleteNamespacedPersistentVolumeClaim({ name: target.pvcName, namespace: target.namespace }).catch((e: unknown) => {
-        if (!isNotFound(e)) throw KubeError.from(e, `delete pvc ${target.namespace}/${target.pvcName}`);
-      });
-    }
-    const pv = await this.kube.core.readPersistentVolume({ name: target.pvName }).catch((e: unknown) => {
-      if (isNotFound(e)) return undefined;
-      throw KubeError.from(e, `read pv ${target.pvName}`);
-    });
-    if (pv && pv.metadata?.labels?.[VOLUME_ID_LABEL] === target.volumeId) {
-      await this.kube.core.deletePersistentVolume({ name: target.pvName }).catch((e: unknown) => {
-        if (!isNotFound(e)) throw KubeError.from(e, `delete pv ${target.pvName}`);
-      });
-    }
-  }
-
-  private requireOurs(metadata: V1ObjectMeta | undefined, volumeId: string, what: string): void {
-    const owner = metadata?.labels?.[VOLUME_ID_LABEL];
-    if (owner !== volumeId) {
-      throw DvError.conflict(`${what} already exists and ${owner ? `belongs to data volume ${owner}` : 'was not made by the volume service'}`, { owner: owner ?? null });
-    }
+    await this.copies.release(target);
   }
 }

@@ -2,7 +2,7 @@ import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
 import { type OutboxRelay, deleteAtVersion, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
-import { type CopyTarget } from '../kube/copy-objects';
+import { type CopyTarget } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
 import { ProjectDirectory } from '../projects/project-directory';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';

@@ -6,7 +6,7 @@ import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { VolumeKube } from '../../kube/volume-kube';
-import { copyNames } from '../../kube/volume-object-names';
+import { copyNames } from '@dv/kube';
 import { ProjectDirectory } from '../../projects/project-directory';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { Failpoints } from '../../volumes/failpoints';

@@ -5,8 +5,8 @@ import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
 
 /**
  * Refuses to delete a volume a workload uses, asking workload admission (`dv.admission.usage`).
- * Admission is not built yet, so what "no answer" means is VOLUME_USAGE_CHECK (see the config and
- * docs/decisions/0009): `advisory` (default) deletes, `required` refuses, `off` never asks.
+ * What "no answer" means is VOLUME_USAGE_CHECK (see the config and docs/decisions/0009):
+ * `required` (default) refuses, `advisory` deletes and logs it, `off` never asks.
  */
 @Injectable()
 export class UsageGuard {

@@ -5,14 +5,16 @@ import { MANAGED_BY, MANAGED_BY_LABEL, VOLUME_ID_LABEL } from './volume-object-n
 export interface CopyTarget {
   volumeId: string;
   storage: DataVolumeStorage;
-  /** Where the PVC lives (the consuming namespace: the origin project's for now). */
+  /** Where the PVC lives (the consuming namespace). */
   namespace: string;
   pvName: string;
   pvcName: string;
+  /** Which service owns the objects (their managed-by label): the volume service unless said. */
+  managedBy?: string;
 }
 
-function labels(volumeId: string): Record<string, string> {
-  return { [VOLUME_ID_LABEL]: volumeId, [MANAGED_BY_LABEL]: MANAGED_BY };
+function labels(target: CopyTarget): Record<string, string> {
+  return { [VOLUME_ID_LABEL]: target.volumeId, [MANAGED_BY_LABEL]: target.managedBy ?? MANAGED_BY };
 }
 
 /**
@@ -32,7 +34,7 @@ export function pvCopyOf(target: CopyTarget): V1PersistentVolume {
   if (storage.volumeMode) spec.volumeMode = storage.volumeMode;
   if (storage.mountOptions) spec.mountOptions = storage.mountOptions;
   if (storage.nodeAffinity) spec.nodeAffinity = storage.nodeAffinity as V1VolumeNodeAffinity;
-  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: target.pvName, labels: labels(target.volumeId) }, spec };
+  return { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: target.pvName, labels: labels(target) }, spec };
 }
 
 /** The PVC bound to the PV copy, in the consuming namespace. */
@@ -41,7 +43,7 @@ export function pvcCopyOf(target: CopyTarget): V1PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { name: target.pvcName, namespace: target.namespace, labels: labels(target.volumeId) },
+    metadata: { name: target.pvcName, namespace: target.namespace, labels: labels(target) },
     spec: {
       accessModes: ['ReadOnlyMany'],
       storageClassName: storage.storageClassName,

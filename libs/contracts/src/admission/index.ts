@@ -1,0 +1,3 @@
+export * from './admission-schemas';
+export * from './admission-rpc';
+export * from './admission-events';

@@ -1,0 +1,36 @@
+import { createKubeClients, loadKubeConfig } from '@dv/kube';
+import { type ServiceContext } from '@dv/runtime';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { bindingModel } from './bindings/binding.model';
+import { BindingManager } from './bindings/binding-manager';
+import { ADMISSION_CONFIG, type AdmissionConfig } from './config/admission-config';
+import { ReviewController } from './review/review.controller';
+import { ReviewService } from './review/review-service';
+import { AdmissionState } from './state/admission-state';
+import { AdmissionSync } from './state/admission-sync';
+import { BINDING_MODEL, KUBE_CLIENTS, USAGE_MODEL } from './tokens';
+import { UsageController } from './usage/usage.controller';
+import { usageModel } from './usage/usage.model';
+import { WebhookServer } from './webhook/webhook-server';
+
+@Module({})
+export class AdmissionModule {
+  static register(ctx: ServiceContext<AdmissionConfig>): DynamicModule {
+    const kube = createKubeClients(loadKubeConfig(ctx.config.KUBECONFIG !== undefined ? { kubeconfigPath: ctx.config.KUBECONFIG } : {}));
+    return {
+      module: AdmissionModule,
+      controllers: [ReviewController, UsageController],
+      providers: [
+        { provide: ADMISSION_CONFIG, useValue: ctx.config },
+        { provide: KUBE_CLIENTS, useValue: kube },
+        { provide: BINDING_MODEL, useValue: bindingModel(ctx.mongo) },
+        { provide: USAGE_MODEL, useValue: usageModel(ctx.mongo) },
+        AdmissionState,
+        AdmissionSync,
+        BindingManager,
+        ReviewService,
+        WebhookServer,
+      ],
+    };
+  }
+}

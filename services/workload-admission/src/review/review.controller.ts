@@ -1,0 +1,54 @@
+import { AdmissionRpc, DvError, MAX_WORKLOAD_BYTES, type Principal, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { Controller } from '@nestjs/common';
+import { ReviewService } from './review-service';
+
+/**
+ * `dv.workload-admission.review`: the platform's workload service (a service account) reviews on
+ * behalf of the submitting subject; anybody else may only review for themselves (dry-run checks
+ * from a UI, say), with the groups their own identity carries.
+ */
+@Controller()
+export class ReviewController {
+  constructor(private readonly reviews: ReviewService) {}
+
+  @RpcHandler(AdmissionRpc.review)
+  async review(request: RpcRequest<typeof AdmissionRpc.review>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
+    const subject = subjectFor(request.subject, ctx);
+    const size = Buffer.byteLength(JSON.stringify(request.workload));
+    if (size > MAX_WORKLOAD_BYTES) throw DvError.validation(`the workload is ${size} bytes; at most ${MAX_WORKLOAD_BYTES} are reviewed`, { field: 'workload', size });
+    const outcome = await this.reviews.review({
+      workload: request.workload,
+      target: { projectId: request.projectId },
+      subject,
+      dataVolumes: request.dataVolumes,
+      workloadId: request.workloadId,
+      dryRun: request.dryRun,
+      via: 'rpc',
+      requestId: ctx.requestId,
+      atLeast: request.atLeast,
+    });
+    if (!outcome.requested) throw DvError.validation('the workload asks for no data volume (dataVolumes, spec.storage.dataVolume or the dv.platform/data-volumes annotation)', { field: 'dataVolumes' });
+    return {
+      reviewId: outcome.reviewId,
+      allowed: outcome.allowed,
+      reasons: outcome.reasons,
+      ...(outcome.workload ? { workload: outcome.workload } : {}),
+      ...(outcome.patch ? { patch: outcome.patch } : {}),
+      bindings: outcome.bindings,
+    };
+  }
+}
+
+function subjectFor(subject: Principal, ctx: RpcCallContext): Principal {
+  const caller = ctx.identity;
+  if (!caller) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+  if (caller.subjectType === 'service-account') return subject;
+  if (caller.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
+  if (caller.subjectId !== subject.subjectId || caller.subjectType !== subject.subjectType) {
+    throw DvError.forbidden(`${caller.subjectType} ${caller.subjectId} may review only their own workloads; reviewing for ${subject.subjectType} ${subject.subjectId} is for the platform's services`, {
+      subjectId: subject.subjectId,
+    });
+  }
+  return { subjectId: caller.subjectId, subjectType: caller.subjectType, groups: caller.groups };
+}

@@ -1,0 +1,33 @@
+import { RevisionTracker } from '@dv/messaging';
+import { ScopeTree } from '@dv/org';
+import { Injectable } from '@nestjs/common';
+import { BindingSet } from './binding-set';
+import { VolumeDirectory } from './volume-directory';
+
+/** This replica's in-memory view (org, volumes, bindings) and how far into each stream it has applied events. */
+@Injectable()
+export class AdmissionState {
+  readonly tree = new ScopeTree();
+  readonly volumes = new VolumeDirectory();
+  readonly bindings = new BindingSet();
+  readonly revisions = new RevisionTracker('workload-admission');
+  /** Namespace → project id, for the webhook (which knows only the namespace). */
+  private readonly projectsByNamespace = new Map<string, string>();
+
+  noteProjectNamespace(projectId: string, namespace: string | undefined): void {
+    if (namespace) this.projectsByNamespace.set(namespace, projectId);
+  }
+
+  /** The live project whose namespace this is. */
+  projectOfNamespace(namespace: string): string | undefined {
+    const projectId = this.projectsByNamespace.get(namespace);
+    if (!projectId) return undefined;
+    const node = this.tree.live('project', projectId);
+    return node?.namespace === namespace ? projectId : undefined;
+  }
+
+  /** A live project's namespace. */
+  namespaceOfProject(projectId: string): string | undefined {
+    return this.tree.live('project', projectId)?.namespace;
+  }
+}

@@ -1,0 +1,80 @@
+import { AdmissionEvents, type EventEnvelope, STREAMS, VolumeEvents } from '@dv/contracts';
+import { NATS_CONNECTION, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
+import { applyScopeEvent } from '@dv/org';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
+import { AdmissionState } from './admission-state';
+
+const VOLUME_LIFECYCLE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
+
+/**
+ * Keeps this replica's memory current by following, in order, the org events and the domain events
+ * (volumes, bindings) from the start of their streams. Every apply is version-guarded or idempotent.
+ * Start-up waits until the replay has reached the streams' ends as they were.
+ */
+@Injectable()
+export class AdmissionSync implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('AdmissionSync');
+  private readonly followers: StreamFollower[] = [];
+  private caughtUp = false;
+
+  constructor(
+    private readonly state: AdmissionState,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
+  ) {}
+
+  get ready(): boolean {
+    return this.caughtUp;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const started = Date.now();
+    this.followers.push(
+      ...(await followStreamsUntilCaughtUp(
+        this.nc,
+        [
+          {
+            stream: STREAMS.platform.name,
+            subject: 'platform.evt.>',
+            startSeq: 1,
+            apply: (envelope, seq) => {
+              const change = applyScopeEvent(this.state.tree, envelope.type, envelope.data, seq);
+              if (change?.kind === 'upsert' && change.change.type === 'project') this.state.noteProjectNamespace(change.change.id, change.change.namespace);
+            },
+            applied: (seq) => this.state.revisions.markApplied('platform', seq),
+          },
+          {
+            stream: STREAMS.domain.name,
+            subject: 'dv.evt.>',
+            startSeq: 1,
+            apply: (envelope) => this.applyDomainEvent(envelope),
+            applied: (seq) => this.state.revisions.markApplied('events', seq),
+          },
+        ],
+        this.config.ADMISSION_CATCH_UP_MS,
+      )),
+    );
+    this.caughtUp = true;
+    this.logger.log(`replayed ${this.state.volumes.size} volumes, ${this.state.bindings.size} bindings and ${this.state.tree.count()} scopes in ${Date.now() - started} ms`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.caughtUp = false;
+    for (const f of this.followers) await f.stop();
+  }
+
+  private applyDomainEvent(envelope: EventEnvelope): void {
+    if (VOLUME_LIFECYCLE.has(envelope.type)) {
+      this.state.volumes.apply(VolumeEvents.created.data.parse(envelope.data).volume, false);
+    } else if (envelope.type === VolumeEvents.deleted.type) {
+      this.state.volumes.apply(VolumeEvents.deleted.data.parse(envelope.data).volume, true);
+    } else if (envelope.type === AdmissionEvents.bindingCreated.type) {
+      this.state.bindings.add(AdmissionEvents.bindingCreated.data.parse(envelope.data));
+    } else if (envelope.type === AdmissionEvents.bindingRemoved.type) {
+      const removed = AdmissionEvents.bindingRemoved.data.parse(envelope.data);
+      this.state.bindings.remove(removed.volumeId, removed.namespace);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { WORKLOAD_KINDS } from '../patching/workload-kinds';
+import { webhookConfiguration, webhookRules } from './webhook-configuration';
+import { namespaceSelectorOf } from './webhook-registration';
+
+describe('the webhook configuration', () => {
+  it('covers every supported third-party kind (CREATE), and neither native kinds nor AmlJob', () => {
+    const covered = new Set(webhookRules().flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`))));
+    const expected = WORKLOAD_KINDS.filter((k) => !k.native && k.supported).map((k) => `${k.group}/${k.plural}`);
+    for (const resource of expected) expect(covered).toContain(resource);
+    expect(covered).not.toContain('amlarc.azureml.com/amljobs');
+    expect(covered.size).toBe(expected.length);
+    expect(webhookRules().every((r) => r.operations?.join() === 'CREATE')).toBe(true);
+  });
+
+  it('is what deploy/kubernetes/workload-admission.yaml ships (regenerate the file when the kinds change)', () => {
+    const docs = parseAllDocuments(readFileSync(join(__dirname, '../../../../deploy/kubernetes/workload-admission.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; webhooks?: unknown[] });
+    const shipped = docs.find((d) => d.kind === 'MutatingWebhookConfiguration');
+    const built = webhookConfiguration({ service: { namespace: 'dv-system', name: 'workload-admission', port: 443 }, caBundlePem: '' });
+    const [webhook] = built.webhooks ?? [];
+    expect(shipped?.webhooks).toEqual([{ ...webhook, clientConfig: { service: { namespace: 'dv-system', name: 'workload-admission', port: 443, path: '/mutate' } } }]);
+  });
+
+  it('reads a namespace selector as a label that exists or has a value', () => {
+    expect(namespaceSelectorOf('dv.platform/project-id')).toEqual({ matchExpressions: [{ key: 'dv.platform/project-id', operator: 'Exists' }] });
+    expect(namespaceSelectorOf('run=abc')).toEqual({ matchLabels: { run: 'abc' } });
+  });
+});

@@ -1,0 +1,151 @@
+import { DvError, type Revision } from '@dv/contracts';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type Server, createServer } from 'node:https';
+import { type AddressInfo } from 'node:net';
+import { type KubeClients } from '@dv/kube';
+import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
+import { KUBE_CLIENTS } from '../tokens';
+import { WEBHOOK_PATH } from './webhook-path';
+import { registerWebhook, unregisterWebhook } from './webhook-registration';
+import { ReviewService } from '../review/review-service';
+import { type AdmissionResponse, admissionReviewSchema, allow, deny, reviewResponse, subjectOf } from './admission-review';
+
+
+class BodyTooLarge extends Error {}
+
+/**
+ * The Kubernetes mutating admission webhook (HTTPS, AdmissionReview v1). A workload created with the
+ * `dv.platform/data-volumes` annotation is reviewed with the Kubernetes user as the subject and the
+ * namespace's project; admitted → stored with the JSON patch, denied → refused with our reasons.
+ * Objects without the annotation, and every operation but CREATE, pass untouched. A body that is
+ * not an AdmissionReview gets 400 (the API server then applies the failure policy: Fail).
+ */
+@Injectable()
+export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhook');
+  private server: Server | undefined;
+
+  constructor(
+    private readonly reviews: ReviewService,
+    @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
+    @Inject(KUBE_CLIENTS) private readonly kube: KubeClients,
+  ) {}
+
+  get port(): number | undefined {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { ADMISSION_WEBHOOK_PORT: port, ADMISSION_WEBHOOK_CERT_FILE: certFile, ADMISSION_WEBHOOK_KEY_FILE: keyFile } = this.config;
+    if (port === undefined || !certFile || !keyFile) return;
+    const [cert, key] = await Promise.all([readFile(certFile), readFile(keyFile)]);
+    const server = createServer({ cert, key }, (req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.config.ADMISSION_WEBHOOK_HOST, () => resolve());
+    });
+    this.server = server;
+    this.logger.log(`webhook listening on https://${this.config.ADMISSION_WEBHOOK_HOST}:${this.port ?? port}${WEBHOOK_PATH}`);
+    if (this.config.ADMISSION_WEBHOOK_REGISTER_AS && this.config.ADMISSION_WEBHOOK_CA_FILE) {
+      const url = await registerWebhook(this.kube, this.config, await readFile(this.config.ADMISSION_WEBHOOK_CA_FILE, 'utf8'), this.port ?? port);
+      this.logger.log(`registered MutatingWebhookConfiguration ${this.config.ADMISSION_WEBHOOK_REGISTER_AS} → ${url}`);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    if (this.config.ADMISSION_WEBHOOK_REGISTER_AS) {
+      await unregisterWebhook(this.kube, this.config.ADMISSION_WEBHOOK_REGISTER_AS).catch((e: unknown) => this.logger.warn(`could not unregister the webhook: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
+      send(404, { code: 'NOT_FOUND', message: `POST AdmissionReviews to ${WEBHOOK_PATH}` });
+      return;
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req, this.config.ADMISSION_WEBHOOK_MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) send(413, { code: 'VALIDATION_FAILED', message: `an AdmissionReview is at most ${this.config.ADMISSION_WEBHOOK_MAX_BODY_BYTES} bytes` });
+      else send(400, { code: 'VALIDATION_FAILED', message: 'the request body could not be read' });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      send(400, { code: 'VALIDATION_FAILED', message: 'the body is not JSON (expected an admission.k8s.io/v1 AdmissionReview)' });
+      return;
+    }
+    const parsed = admissionReviewSchema.safeParse(json);
+    if (!parsed.success) {
+      const uid = uidOf(json);
+      const message = `not an admission.k8s.io/v1 AdmissionReview: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+      if (uid) send(200, reviewResponse(deny(uid, [{ code: 'MALFORMED_WORKLOAD', message }], 400)));
+      else send(400, { code: 'VALIDATION_FAILED', message });
+      return;
+    }
+    send(200, reviewResponse(await this.decide(parsed.data.request)));
+  }
+
+  private async decide(request: (typeof admissionReviewSchema)['_output']['request']): Promise<AdmissionResponse> {
+    const { uid, object } = request;
+    if (request.operation !== 'CREATE' || !object) return allow(uid);
+    const subject = subjectOf(request.userInfo);
+    const namespace = request.namespace ?? '';
+    try {
+      if (!subject) throw DvError.validation(`the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows`);
+      const outcome = await this.reviews.review({
+        workload: object,
+        target: { namespace },
+        subject,
+        dataVolumes: undefined,
+        workloadId: undefined,
+        dryRun: request.dryRun,
+        via: 'webhook',
+        requestId: uid,
+        atLeast: undefined as Revision | undefined,
+      });
+      if (!outcome.requested || outcome.allowed) return allow(uid, outcome.patch);
+      return deny(uid, outcome.reasons);
+    } catch (error) {
+      if (error instanceof DvError && error.code === 'VALIDATION_FAILED') return deny(uid, [{ code: 'INVALID_ANNOTATION', message: error.message }], 400);
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`review ${uid} failed: ${message}`);
+      return deny(uid, [{ code: 'REVIEW_FAILED', message: `the review could not be completed: ${message}` }], 503);
+    }
+  }
+}
+
+function uidOf(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const request = (json as Record<string, unknown>)['request'];
+  if (typeof request !== 'object' || request === null) return undefined;
+  const uid = (request as Record<string, unknown>)['uid'];
+  return typeof uid === 'string' && uid.length > 0 && uid.length <= 128 ? uid : undefined;
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    // Keep draining past the limit (so the answer reaches the client) but keep nothing.
+    if (size <= max) chunks.push(buffer);
+  }
+  if (size > max) throw new BodyTooLarge();
+  return Buffer.concat(chunks).toString('utf8');
+}

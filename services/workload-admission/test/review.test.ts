@@ -1,0 +1,186 @@
+import { AdmissionRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc } from '@dv/contracts';
+import { HARNESS_ROOT, waitFor } from '@dv/testing';
+import { copyNames } from '@dv/kube';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdmissionHarness } from './admission-harness';
+
+/**
+ * Reviews over NATS (the platform's workload service asking, as a service account): the seed's roles
+ * decide who may attach a data volume in a project; every denial reason is given; native workloads
+ * get their PVC entries; bad input is a typed error that changes nothing.
+ */
+const h = new AdmissionHarness();
+const PLATFORM = { subjectId: 'workloads', subjectType: 'service-account' as const };
+let shared: DataVolume; // shared with project p2
+let notShared: DataVolume;
+let revision: Revision;
+
+interface RoleRow {
+  id: number;
+  name: string;
+  permissions: Record<string, string>;
+}
+const roles = (JSON.parse(readFileSync(join(__dirname, '../../../../shared/reference/roles.json'), 'utf8')) as { roles: RoleRow[] }).roles;
+
+beforeAll(async () => {
+  await h.startPlatform({ webhook: false });
+  [shared, notShared] = await Promise.all([h.readyVolume('coco'), h.readyVolume('secret')]);
+  revision = await h.share(shared.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
+  for (const role of roles) {
+    const granted = await h.grant('user', `user-${role.id}`, role.id, 'project', 'p2');
+    revision = { ...revision, events: Math.max(revision.events ?? 0, granted.revision.events ?? 0) };
+  }
+  await h.grant('user', 'rita', 5, 'project', 'p2').then((g) => (revision = { ...revision, events: Math.max(revision.events ?? 0, g.revision.events ?? 0) }));
+}, 240_000);
+
+afterAll(async () => {
+  await h.stopPlatform();
+}, 60_000);
+
+const pod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name },
+  spec: { containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }], volumes: [{ name: 'cache', emptyDir: {} }] },
+});
+
+async function review(request: Record<string, unknown>, identity: { subjectId: string; subjectType: 'user' | 'service-account' } = PLATFORM): Promise<RpcReply<typeof AdmissionRpc.review>> {
+  return h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast: revision, ...request } as never, { identity });
+}
+
+async function failure(promise: Promise<unknown>): Promise<DvError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DvError) return error;
+    throw error;
+  }
+  throw new Error('expected a typed error');
+}
+
+describe('the seed roles', () => {
+  // Attaching a data volume to a third-party workload needs workloads:create and datavolumes:read in the project.
+  it.each(roles.map((r) => [r.name, r] as const))('%s may attach a volume to a Pod in its project exactly when it may create workloads and read data volumes', async (_name, role) => {
+    const expected = (role.permissions['workloads'] ?? '').includes('c') && (role.permissions['datavolumes'] ?? '').includes('r');
+    const reply = await review({ workload: pod(`p-${role.id}`), subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true });
+    expect(reply.allowed).toBe(expected);
+    if (!expected) expect(reply.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_PERMITTED']));
+    else expect(reply.reasons).toEqual([]);
+  });
+
+  it.each(roles.map((r) => [r.name, r] as const))('%s may attach a volume to a native Training exactly when it may create trainings and read data volumes', async (_name, role) => {
+    const expected = (role.permissions['trainings'] ?? '').includes('c') && (role.permissions['datavolumes'] ?? '').includes('r');
+    const training = { kind: 'Training', name: `t-${role.id}`, spec: { image: 'pytorch', storage: { dataVolume: [{ id: shared.id, mountPath: '/data' }] } } };
+    const reply = await review({ workload: training, subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dryRun: true });
+    expect(reply.allowed).toBe(expected);
+  });
+});
+
+describe('reviews', () => {
+  it('admits a native workspace: the PVC entry is added to its storage, and the binding is made in the project namespace', async () => {
+    const workspace = { kind: 'Workspace', name: 'notebook', spec: { image: 'jupyter', storage: { dataVolume: [{ id: shared.id, mountPath: '/datasets/coco' }] } } };
+    const reply = await review({ workload: workspace, subject: { subjectId: 'rita', subjectType: 'user' }, workloadId: 'w-notebook' });
+    const { pvcName, pvName } = copyNames(shared.id, shared.name, h.namespaceOf('p2'));
+    expect(reply).toMatchObject({ allowed: true, reasons: [], bindings: [{ volumeId: shared.id, namespace: h.namespaceOf('p2'), pvcName, pvName }] });
+    expect(reply.patch).toEqual([{ op: 'add', path: '/spec/storage/pvc', value: [{ claimName: pvcName, path: '/datasets/coco', readOnly: true, dataVolumeId: shared.id }] }]);
+    expect(reply.workload).toEqual({ ...workspace, spec: { ...workspace.spec, storage: { ...workspace.spec.storage, pvc: [{ claimName: pvcName, path: '/datasets/coco', readOnly: true, dataVolumeId: shared.id }] } } });
+    const pvc = await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace: h.namespaceOf('p2') });
+    expect(pvc.spec?.volumeName).toBe(pvName);
+  });
+
+  it('in the origin project mounts the volume’s own PVC and makes no binding', async () => {
+    const reply = await review({ projectId: 'p1', workload: pod('origin'), subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: notShared.id, mountPath: '/data' }] });
+    expect(reply.allowed).toBe(true);
+    expect(reply.bindings).toEqual([{ volumeId: notShared.id, namespace: h.namespaceOf('p1'), pvcName: notShared.status.datavolumePvcName }]);
+  });
+
+  it('gives every reason at once: not permitted, not shared, not found, collision', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const reply = await review({
+      workload: pod('many'),
+      subject: { subjectId: 'user-7', subjectType: 'user' }, // Viewer: may not create workloads
+      dataVolumes: [
+        { id: notShared.id, mountPath: '/secret' },
+        { id: missing, mountPath: '/missing' },
+        { id: shared.id, mountPath: '/cache' },
+      ],
+    });
+    expect(reply.allowed).toBe(false);
+    expect(reply.reasons.map((r) => [r.code, r.volumeId ?? null])).toEqual(
+      expect.arrayContaining([
+        ['NOT_PERMITTED', null],
+        ['NOT_SHARED', notShared.id],
+        ['VOLUME_NOT_FOUND', missing],
+        ['MOUNT_PATH_COLLISION', shared.id],
+      ]),
+    );
+    expect(reply.workload).toBeUndefined();
+  });
+
+  it('refuses a volume that is not Ready', async () => {
+    // A volume that mounts its origin PVC directly is NotReady once that PVC is gone.
+    const fading = await h.readyVolume('fading', true);
+    await h.core.deleteNamespacedPersistentVolumeClaim({ name: 'fading', namespace: h.namespaceOf('p1') });
+    await waitFor(async () => ((await h.client.call(VolumeRpc.get, { id: fading.id }, { identity: HARNESS_ROOT })).status.phase === 'Ready' ? undefined : true), {
+      timeoutMs: 30_000,
+      intervalMs: 300,
+      what: 'the volume to notice its origin PVC is gone',
+    });
+    const reply = await waitFor(
+      async () => {
+        const r = await review({ projectId: 'p1', workload: pod('pending'), subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: fading.id, mountPath: '/data' }], dryRun: true });
+        return r.allowed ? undefined : r;
+      },
+      { timeoutMs: 5000, intervalMs: 100, what: 'admission to learn the volume is not Ready' },
+    );
+    expect(reply.reasons).toEqual([expect.objectContaining({ code: 'VOLUME_NOT_READY', volumeId: fading.id })]);
+  }, 60_000);
+
+  it('refuses kinds it cannot patch safely, clearly', async () => {
+    const aml = await review({ workload: { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'AmlJob', metadata: { name: 'a' }, spec: {} }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    expect(aml.allowed).toBe(false);
+    expect(aml.reasons.map((r) => r.code)).toEqual(['KIND_NOT_SUPPORTED']);
+    const service = await review({ workload: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: {} }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    expect(service.reasons.map((r) => r.code)).toEqual(['KIND_NOT_SUPPORTED']);
+  });
+
+  it('refuses a workload whose namespace is not its project’s', async () => {
+    const reply = await review({ workload: { ...pod('elsewhere'), metadata: { name: 'elsewhere', namespace: 'kube-system' } }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    expect(reply.reasons.map((r) => r.code)).toContain('NAMESPACE_MISMATCH');
+  });
+});
+
+describe('bad input', () => {
+  const subject = { subjectId: 'rita', subjectType: 'user' };
+  const cases: [string, Record<string, unknown>][] = [
+    ['no project', { projectId: undefined, workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
+    ['no subject', { workload: pod('x'), dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
+    ['a relative mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: 'data' }] }],
+    ['a .. in a mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/data/../etc' }] }],
+    ['the same volume twice', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' }, { id: '11111111-1111-4111-8111-111111111111', mountPath: '/b' }] }],
+    ['the same path twice', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' }, { id: '21111111-1111-4111-8111-111111111111', mountPath: '/a/' }] }],
+    ['no volume at all', { workload: pod('x'), subject }],
+    ['a workload that is not an object', { workload: 'pod', subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
+    ['an unknown field', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }], extra: 1 }],
+    ['a native workload with a bad storage list', { workload: { kind: 'Workspace', spec: { storage: { dataVolume: [{ id: 'nope', mountPath: '/d' }] } } }, subject }],
+    ['a huge workload', { workload: { ...pod('x'), padding: 'x'.repeat(700 * 1024) }, subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
+  ];
+
+  it.each(cases)('%s is VALIDATION_FAILED and makes nothing', async (_what, request) => {
+    const before = await h.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=dv-workload-admission' });
+    const error = await failure(review(request));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    const after = await h.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=dv-workload-admission' });
+    expect(after.items.length).toBe(before.items.length);
+  });
+
+  it('a person reviewing for someone else is FORBIDDEN; no identity is UNAUTHENTICATED', async () => {
+    const request = { workload: pod('x'), subject: { subjectId: 'user-1', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/d' }] };
+    expect((await failure(review(request, { subjectId: 'rita', subjectType: 'user' }))).code).toBe('FORBIDDEN');
+    const anonymous = await failure(h.client.call(AdmissionRpc.review, { projectId: 'p2', ...request } as never));
+    expect(anonymous.code).toBe('UNAUTHENTICATED');
+    // For oneself it is fine (with one's own groups).
+    expect((await review({ ...request, subject: { subjectId: 'rita', subjectType: 'user' }, dryRun: true }, { subjectId: 'rita', subjectType: 'user' })).allowed).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+import { AdmissionRpc, type DataVolume, type IdentityInput, OrgEvents, SharingRpc, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
+import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
+import { type ServiceProcess, startServiceProcess, waitFor } from '@dv/testing';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { randomUUID } from 'node:crypto';
+import { SecuredNats } from './secured-nats';
+
+const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
+const PLATFORM: IdentityInput = { subjectId: 'workloads', subjectType: 'service-account' };
+
+/**
+ * The real workload admission service as the `workload-admission` user (beside authz and sharing as
+ * themselves): its followers, durable consumers (admitted events, workload events), its calls to authz
+ * and sharing, its event publishing and the usage answer all fit in the generated permissions.
+ */
+describe('workload admission under the generated NATS permissions (real nats-server, real service processes)', () => {
+  let secured: SecuredNats;
+  let operator: NatsConnection;
+  let client: RpcClient;
+  let platform: EventPublisher;
+  const services: ServiceProcess[] = [];
+  const actor = { id: 'platform-publisher', type: 'system' } as const;
+
+  beforeAll(async () => {
+    const mongoUrl = process.env['MONGO_URL'];
+    const kubeconfig = process.env['KUBECONFIG'];
+    if (!mongoUrl || !kubeconfig) throw new Error('MONGO_URL or KUBECONFIG is not set: run through the workspace jest config, which starts the test bed');
+    secured = await SecuredNats.start();
+    const platformConnection = await secured.connectAs('platform-publisher');
+    await ensureStreams(platformConnection);
+    platform = new EventPublisher(platformConnection, 'dv/platform-test');
+    await platform.publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor });
+    await platform.publish(OrgEvents.cluster.created, { clusterId: 'c1', tenantId: 't1', name: 'C' }, { actor });
+    await platform.publish(OrgEvents.department.created, { departmentId: 'd1', clusterId: 'c1', name: 'D' }, { actor });
+    await platform.publish(OrgEvents.project.created, { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1', namespace: 'dv-p1' }, { actor });
+    const suffix = randomUUID().slice(0, 8);
+    services.push(await startServiceProcess({ service: 'authz', env: { ...secured.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: `authz_perm_${suffix}`, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }));
+    services.push(await startServiceProcess({ service: 'sharing', env: { ...secured.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `sharing_perm_${suffix}` }, timeoutMs: 60_000 }));
+    services.push(
+      await startServiceProcess({
+        service: 'workload-admission',
+        env: { ...secured.serviceEnv('workload-admission'), MONGO_URL: mongoUrl, MONGO_DB: `admission_perm_${suffix}`, KUBECONFIG: kubeconfig },
+        timeoutMs: 60_000,
+      }),
+    );
+    operator = await secured.connectAs('operator');
+    client = new RpcClient(operator, { timeoutMs: 10_000 });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const s of services.reverse()) await s.stop();
+    await secured?.stop();
+  });
+
+  it('reviews (asking authz and sharing), records and releases usage from events, and violates nothing', async () => {
+    const now = new Date().toISOString();
+    const volume: DataVolume = {
+      id: randomUUID(), name: 'coco', projectId: 'p1', projectName: 'P1', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p1', originPvcName: 'coco', useOriginalVolume: true,
+      storage: { originPvName: 'pv-coco', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs', path: '/coco' } } },
+      sharedScopes: [], createdAt: now, createdBy: 'root', updatedAt: now, updatedBy: 'root', status: { phase: 'Ready', conditions: [], datavolumePvcName: 'coco' }, version: 2,
+    };
+    const volumeUser = new EventPublisher(await secured.connectAs('volume'), 'dv/volume');
+    const { seq } = await volumeUser.publish(VolumeEvents.ready, { volume }, { actor: { id: 'volume', type: 'system' }, subject: volume.id, aggregateVersion: 2 });
+    const resolved = await client.call(SharingRpc.resolve, { volumeId: volume.id, projectId: 'p1', atLeast: { events: seq } }, { identity: ROOT });
+    expect(resolved.usable).toBe(true);
+
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'trainer' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
+    const reply = await client.call(AdmissionRpc.review, { workload: pod, projectId: 'p1', subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: volume.id, mountPath: '/data' }], atLeast: { events: seq } }, { identity: PLATFORM });
+    expect(reply).toMatchObject({ allowed: true, bindings: [{ volumeId: volume.id, namespace: 'dv-p1', pvcName: 'coco' }] });
+
+    const usage = await waitFor(async () => {
+      const u = await client.call(VolumeUsageRpc.usage, { volumeId: volume.id }, { identity: PLATFORM });
+      return u.inUse ? u : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 100, what: 'the usage record' });
+    expect(usage.workloads).toEqual([{ namespace: 'dv-p1', name: 'trainer', kind: 'Pod' }]);
+    await platform.publish(WorkloadEvents.deleted, { workloadId: 'w1', name: 'trainer', kind: 'Pod', projectId: 'p1', namespace: 'dv-p1' }, { actor });
+    await waitFor(async () => ((await client.call(VolumeUsageRpc.usage, { volumeId: volume.id }, { identity: PLATFORM })).inUse ? undefined : true), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the usage to be released',
+    });
+
+    for (const s of services.reverse()) await s.stop();
+    services.length = 0;
+    expect(secured.violations()).toEqual([]);
+  }, 60_000);
+});
