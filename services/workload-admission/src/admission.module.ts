@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { bindingModel } from './bindings/binding.model';
 import { BindingManager } from './bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from './config/admission-config';
+import { AdmissionMetrics } from './review/admission-metrics';
 import { ReviewController } from './review/review.controller';
 import { ReviewService } from './review/review-service';
 import { AdmissionState } from './state/admission-state';
@@ -25,6 +26,7 @@ export class AdmissionModule {
         { provide: KUBE_CLIENTS, useValue: kube },
         { provide: BINDING_MODEL, useValue: bindingModel(ctx.mongo) },
         { provide: USAGE_MODEL, useValue: usageModel(ctx.mongo) },
+        { provide: AdmissionMetrics, useValue: new AdmissionMetrics(ctx.metrics) },
         AdmissionState,
         AdmissionSync,
         BindingManager,

@@ -31,13 +31,13 @@ export class AdmissionHarness extends PlatformHarness {
   private dir = '';
   private readonly createdPvs: string[] = [];
 
-  async startPlatform(options: { webhook: boolean }): Promise<void> {
+  async startPlatform(options: { webhook: boolean; admissionEnv?: Record<string, string> }): Promise<void> {
     this.admin = new KubeConfig();
     this.admin.loadFromFile(env('KUBECONFIG'));
     this.core = this.admin.makeApiClient(CoreV1Api);
     this.rbac = this.admin.makeApiClient(RbacAuthorizationV1Api);
     this.dir = await mkdtemp(join(tmpdir(), 'dv-admission-test-'));
-    const admissionEnv: Record<string, string> = { ADMISSION_CALL_TIMEOUT_MS: '5000' };
+    const admissionEnv: Record<string, string> = { ADMISSION_CALL_TIMEOUT_MS: '5000', ...options.admissionEnv };
     if (options.webhook) {
       const ca = await createCertificateAuthority(this.dir, 'dv-admission-test-ca');
       const cert = await issueServingCertificate(ca, this.dir, { name: 'webhook', ipAddresses: ['127.0.0.1'] });

@@ -264,4 +264,18 @@ describe('usage and release', () => {
     expect(types.filter((t) => t === AdmissionEvents.bindingCreated.type)).toHaveLength(1);
     expect(types.filter((t) => t === AdmissionEvents.bindingRemoved.type)).toHaveLength(1);
   });
+
+  it('counts reviews, reasons and bindings on /metrics', async () => {
+    const port = h.processes.get('workload-admission')?.[0]?.healthPort;
+    const metrics = (await httpRequest(`http://127.0.0.1:${port ?? 0}/metrics`)).body;
+    const value = (name: string, labels: string): number => {
+      const line = metrics.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+      return line ? Number(line.split(' ').pop()) : Number.NaN;
+    };
+    expect(value('dv_admission_reviews_total', 'via="webhook",outcome="admitted"')).toBe(7);
+    expect(value('dv_admission_reviews_total', 'via="webhook",outcome="denied"')).toBe(3);
+    expect(value('dv_admission_denial_reasons_total', 'code="NOT_SHARED"')).toBe(1);
+    expect(value('dv_admission_bindings_total', 'action="created"')).toBe(1);
+    expect(value('dv_admission_bindings_total', 'action="removed"')).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
+import { AdmissionMetrics } from '../review/admission-metrics';
 import { type VolumeView } from '../state/volume-directory';
 import { BINDING_MODEL, KUBE_CLIENTS, USAGE_MODEL } from '../tokens';
 import { type UsageDoc } from '../usage/usage.model';
@@ -33,6 +34,7 @@ export class BindingManager {
     @Inject(BINDING_MODEL) private readonly bindings: Model<BindingDoc>,
     @Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
+    private readonly metrics: AdmissionMetrics,
   ) {
     this.copies = new VolumeCopies(kube.core);
   }
@@ -67,7 +69,11 @@ export class BindingManager {
       .exec();
     const target: CopyTarget = { volumeId: volume.id, storage: volume.storage, namespace, pvName, pvcName: planned.pvcName, managedBy: MANAGED_BY_ADMISSION };
     try {
-      await this.copies.ensurePv(target);
+      const pv = await this.copies.ensurePv(target);
+      if (pv === 'created' && this.config.ADMISSION_FAILPOINT === 'crash-after-pv-copy') {
+        this.logger.warn('failpoint crash-after-pv-copy: killing the process');
+        process.kill(process.pid, 'SIGKILL');
+      }
       await this.copies.ensurePvc(target);
     } catch (error) {
       if (doc.state === 'Creating') {
@@ -87,6 +93,7 @@ export class BindingManager {
     });
     await this.bindings.updateOne({ _id }, { $set: { state: 'Bound' } }).exec();
     this.state.bindings.add(planned);
+    this.metrics.bindings.inc({ action: 'created' });
     return planned;
   }
 
@@ -112,6 +119,7 @@ export class BindingManager {
       );
       await this.bindings.deleteOne({ _id: doc._id }).exec();
       this.state.bindings.remove(volumeId, doc.namespace);
+      this.metrics.bindings.inc({ action: 'removed' });
       removed++;
     }
     return removed;

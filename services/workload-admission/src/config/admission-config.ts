@@ -1,5 +1,5 @@
 import { baseConfigShape } from '@dv/runtime';
-import { envDurationMs, envInt, envPort } from '@dv/telemetry';
+import { envDurationMs, envEnum, envInt, envPort } from '@dv/telemetry';
 import { z } from 'zod';
 
 export const admissionConfigSchema = z
@@ -29,6 +29,8 @@ export const admissionConfigSchema = z
     ADMISSION_WEBHOOK_MAX_BODY_BYTES: envInt({ min: 1024, max: 16 * 1024 * 1024, default: 3 * 1024 * 1024 }),
     /** How long a review waits for authz and sharing before it answers UNAVAILABLE. */
     ADMISSION_CALL_TIMEOUT_MS: envDurationMs(3000),
+    /** Fault injection for the crash tests: the process SIGKILLs itself at that point. Never set in production. */
+    ADMISSION_FAILPOINT: envEnum(['none', 'crash-after-pv-copy'] as const, 'none'),
     /** How long start-up may take to replay the streams before the service gives up. */
     ADMISSION_CATCH_UP_MS: envDurationMs(120_000),
   })

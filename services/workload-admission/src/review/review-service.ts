@@ -19,6 +19,7 @@ import { type JsonPatchOp, type MountRequest, patchWorkload } from '../patching/
 import { type WorkloadKindInfo, lookupKind } from '../patching/workload-kinds';
 import { AdmissionState } from '../state/admission-state';
 import { type VolumeView } from '../state/volume-directory';
+import { AdmissionMetrics } from './admission-metrics';
 import { annotationMounts, nativeMounts } from './mount-requests';
 import { podVolumeName } from './pod-volume-name';
 import { writableDataVolumeReferences } from './read-only-guard';
@@ -63,10 +64,22 @@ export class ReviewService {
     private readonly rpc: RpcClient,
     private readonly publisher: EventPublisher,
     private readonly bindings: BindingManager,
+    private readonly metrics: AdmissionMetrics,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
   ) {}
 
   async review(input: ReviewInput): Promise<ReviewOutcome> {
+    const done = this.metrics.duration.startTimer({ via: input.via });
+    const outcome = await this.decide(input);
+    if (outcome.requested) {
+      done();
+      this.metrics.reviews.inc({ via: input.via, outcome: outcome.allowed ? 'admitted' : 'denied' });
+      for (const reason of outcome.reasons) this.metrics.reasons.inc({ code: reason.code });
+    }
+    return outcome;
+  }
+
+  private async decide(input: ReviewInput): Promise<ReviewOutcome> {
     const reviewId = randomUUID();
     const { workload } = input;
     const kindName = typeof workload['kind'] === 'string' ? workload['kind'] : '';

@@ -1,0 +1,21 @@
+import { type Counter, type Histogram, type MetricsRegistry } from '@dv/telemetry';
+
+/** What admission counts, on the service's /metrics (Prometheus text). */
+export class AdmissionMetrics {
+  readonly reviews: Counter<'via' | 'outcome'>;
+  readonly reasons: Counter<'code'>;
+  readonly duration: Histogram<'via'>;
+  readonly bindings: Counter<'action'>;
+
+  constructor(registry: MetricsRegistry) {
+    this.reviews = registry.counter({ name: 'dv_admission_reviews_total', help: 'Reviews of workloads asking for data volumes, by entry point and outcome.', labelNames: ['via', 'outcome'] });
+    this.reasons = registry.counter({ name: 'dv_admission_denial_reasons_total', help: 'Reasons given in denied reviews, by code.', labelNames: ['code'] });
+    this.duration = registry.histogram({
+      name: 'dv_admission_review_seconds',
+      help: 'Time to decide a review (including binding when one is made).',
+      labelNames: ['via'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    });
+    this.bindings = registry.counter({ name: 'dv_admission_bindings_total', help: 'Bindings (PV copy + PVC in a namespace) made and removed.', labelNames: ['action'] });
+  }
+}
