@@ -89,6 +89,24 @@ describe('reviews', () => {
     expect(pvc.spec?.volumeName).toBe(pvName);
   });
 
+  it('shows data volume administrators who uses a volume and where it is bound; nobody else', async () => {
+    const { pvcName, pvName } = copyNames(shared.id, shared.name, h.namespaceOf('p2'));
+    const usage = await waitFor(
+      async () => {
+        const u = await h.client.call(AdmissionRpc.usage, { volumeId: shared.id }, { identity: HARNESS_ROOT });
+        return u.workloads.length > 0 ? u : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the usage of the admitted workspace' },
+    );
+    expect(usage.workloads).toEqual([{ kind: 'Workspace', name: 'notebook', namespace: h.namespaceOf('p2'), projectId: 'p2', workloadId: 'w-notebook' }]);
+    expect(usage.bindings).toEqual([
+      { volumeId: shared.id, namespace: h.namespaceOf('p1'), pvcName: shared.status.datavolumePvcName },
+      { volumeId: shared.id, namespace: h.namespaceOf('p2'), pvcName, pvName },
+    ]);
+    // An L1 researcher in p2 may read data volumes in p2, not in the volume's origin project p1.
+    expect((await failure(h.client.call(AdmissionRpc.usage, { volumeId: shared.id }, { identity: { subjectId: 'rita', subjectType: 'user' } }))).code).toBe('FORBIDDEN');
+  });
+
   it('in the origin project mounts the volume’s own PVC and makes no binding', async () => {
     const reply = await review({ projectId: 'p1', workload: pod('origin'), subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: notShared.id, mountPath: '/data' }] });
     expect(reply.allowed).toBe(true);
