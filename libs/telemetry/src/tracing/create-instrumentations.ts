@@ -23,8 +23,11 @@ export function createInstrumentations(choice: InstrumentationChoice): Instrumen
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? '') }),
     );
   }
-  // Statements are not recorded: they can hold user data.
-  if (choice.mongodb !== false) instrumentations.push(new MongoDBInstrumentation({ enhancedDatabaseReporting: false }));
+  // Statements are not recorded: they can hold user data. Only the command's field names are kept:
+  // the default serializer walks (and masks) the whole command, documents included, on every call.
+  if (choice.mongodb !== false) {
+    instrumentations.push(new MongoDBInstrumentation({ enhancedDatabaseReporting: false, dbStatementSerializer: (command) => Object.keys(command).join(' ') }));
+  }
   if (choice.undici !== false) instrumentations.push(new UndiciInstrumentation());
   return instrumentations;
 }

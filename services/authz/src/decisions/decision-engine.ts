@@ -6,22 +6,30 @@ import {
   type Principal,
   type ResourceType,
   type RuleRef,
+  SCOPE_TYPES,
   type ScopeType,
+  type SubjectType,
 } from '@dv/contracts';
 import { ACTION_BIT, RESOURCE_INDEX, type RoleCatalog } from '../catalog/role-catalog';
-import { type IndexedRule, type PrincipalGrants, type RuleIndex, type ScopeGrants, principalKey } from '../rules/rule-index';
+import { type IndexedRule, type RuleIndex } from '../rules/rule-index';
 import { type ScopeNode, type ScopeTree } from '@dv/org';
 
-/** The bare outcome of a decision: the deciding rule, or none. Explanations are built from it on demand. */
+/**
+ * The bare outcome of a decision. When allowed, where the deciding grants are: whose (the subject
+ * itself or one of its groups) and at which scope; the deciding rule is looked up from that only
+ * when an explanation is built (see `decidingRule`), in the same synchronous turn.
+ */
 export interface Outcome {
   readonly allowed: boolean;
-  readonly rule: IndexedRule | undefined;
+  readonly grantee?: { readonly subjectType: SubjectType; readonly subjectId: string; readonly scope: ScopeNode };
 }
 
-const DENIED: Outcome = { allowed: false, rule: undefined };
+const DENIED: Outcome = { allowed: false };
 
 /** Farther than any scope: no grant found (yet). */
-const NONE = Number.MAX_SAFE_INTEGER;
+const NONE = 0xff;
+/** The hierarchy has five levels (system, tenant, cluster, department, project): a scope has at most five ancestors-or-self. */
+const MAX_DEPTH = SCOPE_TYPES.length;
 
 export function ruleRef(entry: IndexedRule): RuleRef {
   const r = entry.rule;
@@ -34,83 +42,94 @@ export function ruleRef(entry: IndexedRule): RuleRef {
  * Deny by default. The nearest scope wins the explanation.
  */
 export class DecisionEngine {
+  /**
+   * Per scope id: 1 + its distance from the scope being decided when it is that scope or one of its
+   * ancestors, else 0. Set for the ancestors at the start of each decision and cleared at its end.
+   */
+  private levelOf = new Uint8Array(256);
+  /** The scope ids marked in levelOf by the decision under way. */
+  private readonly marked = new Int32Array(MAX_DEPTH);
+
   constructor(
     readonly catalog: RoleCatalog,
     readonly tree: ScopeTree,
     readonly index: RuleIndex,
   ) {}
 
-  /** The principal's grant maps: its own and its groups'. */
-  private grantMaps(principal: Principal): Map<ScopeNode, ScopeGrants>[] {
-    const maps: Map<ScopeNode, ScopeGrants>[] = [];
-    const own = this.index.principalGrants(principal.subjectType, principal.subjectId);
-    if (own) maps.push(own);
-    for (const group of principal.groups) {
-      const m = this.index.groupGrants(group);
-      if (m) maps.push(m);
-    }
-    return maps;
-  }
-
-  /** The grants found by the last `nearest` (decide is synchronous, so one slot serves every call). */
-  private found: ScopeGrants | undefined;
-
-  /**
-   * How many levels above `node` (0: the node itself) the nearest scope is where these grants allow
-   * bit on resource r, if nearer than `below`; else `below`. Sets `found` to those grants.
-   */
-  private nearest(grantsByScope: PrincipalGrants, node: ScopeNode, r: number, bit: number, below: number): number {
-    let level = 0;
-    for (let n: ScopeNode | null = node; n !== null && level < below; n = n.parent, level++) {
-      const grants = grantsByScope.get(n);
-      if (grants && ((grants.masks[r] as number) & bit) !== 0) {
-        this.found = grants;
-        return level;
-      }
-    }
-    return below;
-  }
-
   /**
    * The hot path. `node` must be a live scope (see ScopeTree.live). The deciding grants are at the
    * nearest scope; at equal distance the subject's own come first, then its groups' in order.
+   * Allocates only the outcome of an allowed decision.
    */
   decide(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): Outcome {
     const r = RESOURCE_INDEX.get(resourceType) as number;
     const bit = ACTION_BIT[action];
+    const index = this.index;
+    const scopes = index.scopes;
+    const grants = index.grants;
+    if (this.levelOf.length < scopes.size) this.levelOf = new Uint8Array(scopes.size * 2);
+    const levelOf = this.levelOf;
+    const marked = this.marked;
+    let depth = 0;
+    for (let n: ScopeNode | null = node; n !== null && depth < MAX_DEPTH; n = n.parent) {
+      const id = scopes.of(n);
+      depth++;
+      if (id >= 0) levelOf[id] = depth;
+      marked[depth - 1] = id;
+    }
+    const masks = index.masks.bytes;
+    const stride = index.masks.stride;
     let level = NONE;
-    let winner: ScopeGrants | undefined;
-    const own = this.index.principalGrants(principal.subjectType, principal.subjectId);
-    if (own) {
-      const l = this.nearest(own, node, r, bit, level);
+    let winner = -1; // 0: the subject itself, g + 1: its group g
+    let scope = -1;
+    const own = grants.region(principal.subjectType, principal.subjectId);
+    if (own >= 0) {
+      const l = grants.nearest(own, levelOf, masks, stride, r, bit, level);
       if (l < level) {
         level = l;
-        winner = this.found;
+        winner = 0;
+        scope = grants.found;
       }
     }
     const groups = principal.groups;
-    for (let g = 0; g < groups.length && level > 0; g++) {
-      const pg = this.index.groupGrants(groups[g] as string);
-      if (!pg) continue;
+    for (let g = 0; g < groups.length && level > 1; g++) {
+      const region = grants.groupRegion(groups[g] as string);
+      if (region < 0) continue;
       // Strictly nearer only: at equal distance an earlier principal keeps the win.
-      const l = this.nearest(pg, node, r, bit, level);
+      const l = grants.nearest(region, levelOf, masks, stride, r, bit, level);
       if (l < level) {
         level = l;
-        winner = this.found;
+        winner = g + 1;
+        scope = grants.found;
       }
     }
-    this.found = undefined;
-    if (!winner) return DENIED;
-    for (const g of winner.rules) if (((g.role.masks[r] as number) & bit) !== 0) return { allowed: true, rule: g };
-    return { allowed: true, rule: undefined };
+    for (let i = 0; i < depth; i++) {
+      const id = marked[i] as number;
+      if (id >= 0) levelOf[id] = 0;
+    }
+    if (winner < 0) return DENIED;
+    const grantee =
+      winner === 0
+        ? { subjectType: principal.subjectType, subjectId: principal.subjectId, scope: scopes.node(scope) }
+        : { subjectType: 'group' as const, subjectId: groups[winner - 1] as string, scope: scopes.node(scope) };
+    return { allowed: true, grantee };
+  }
+
+  /** The rule that decided an allowed outcome: the first applied of the grantee's rules there that grants the action. */
+  decidingRule(outcome: Outcome, action: Action, resourceType: ResourceType): IndexedRule | undefined {
+    const grantee = outcome.grantee;
+    if (!outcome.allowed || !grantee) return undefined;
+    const r = RESOURCE_INDEX.get(resourceType) as number;
+    const bit = ACTION_BIT[action];
+    return this.index.rulesOf(grantee.subjectType, grantee.subjectId, grantee.scope).find((g) => ((g.role.masks[r] as number) & bit) !== 0);
   }
 
   explain(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode, outcome: Outcome): Decision {
     const scopePath = this.tree.path(node);
     const target = `${node.type} ${node.name === node.id ? node.id : `"${node.name}" (${node.id})`}`;
     const who = `${principal.subjectType} ${principal.subjectId}`;
-    if (outcome.allowed && outcome.rule) {
-      const rule = outcome.rule;
+    const rule = this.decidingRule(outcome, action, resourceType);
+    if (outcome.allowed && rule) {
       const via = rule.rule.subjectType === 'group' ? ` through group ${rule.rule.subjectId}` : '';
       const where = rule.scope === node ? target : `${rule.scope.type} ${rule.scope.id}, which contains ${target}`;
       return {
@@ -133,15 +152,17 @@ export class DecisionEngine {
   permittedScopes(principal: Principal, resourceType: ResourceType, action?: Action): Partial<Record<Action, PermittedScopeSet>> {
     const r = RESOURCE_INDEX.get(resourceType) as number;
     const out: Partial<Record<Action, PermittedScopeSet>> = {};
-    const maps = this.grantMaps(principal);
+    const entries = [
+      ...this.index.grants.entries(principal.subjectType, principal.subjectId),
+      ...principal.groups.flatMap((g) => this.index.grants.entries('group', g)),
+    ];
     for (const a of action ? [action] : ACTIONS) {
       const bit = ACTION_BIT[a];
       const seen = new Set<ScopeNode>();
-      for (const map of maps) {
-        for (const [scope, grants] of map) {
-          if (((grants.masks[r] as number) & bit) === 0 || !this.tree.isLive(scope)) continue;
-          for (const n of this.tree.subtree(scope)) seen.add(n);
-        }
+      for (const [scopeId, mask] of entries) {
+        const scope = this.index.scopes.node(scopeId);
+        if (!this.index.masks.grants(mask, r, bit) || !this.tree.isLive(scope)) continue;
+        for (const n of this.tree.subtree(scope)) seen.add(n);
       }
       out[a] = toScopeSet(seen);
     }
@@ -156,7 +177,7 @@ export class DecisionEngine {
     for (let n: ScopeNode | null = node; n; n = n.parent) {
       for (const entry of this.index.rulesAt(n)) {
         if (((entry.role.masks[r] as number) & bit) === 0) continue;
-        const key = principalKey(entry.rule.subjectType, entry.rule.subjectId);
+        const key = `${entry.rule.subjectType}\u0000${entry.rule.subjectId}`;
         const found = out.get(key);
         if (found) found.via.push(ruleRef(entry));
         else out.set(key, { subjectType: entry.rule.subjectType, subjectId: entry.rule.subjectId, via: [ruleRef(entry)] });

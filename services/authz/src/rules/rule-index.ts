@@ -1,7 +1,9 @@
-import { type AccessRule, RESOURCE_TYPES, type SubjectType } from '@dv/contracts';
+import { type AccessRule, type SubjectType } from '@dv/contracts';
 import { type CatalogRole } from '../catalog/role-catalog';
 import { type ScopeNode } from '@dv/org';
-
+import { GrantTable } from './grant-table';
+import { MaskTable } from './mask-table';
+import { ScopeIds } from './scope-ids';
 
 export interface IndexedRule {
   readonly rule: AccessRule;
@@ -11,70 +13,53 @@ export interface IndexedRule {
   readonly version: number;
 }
 
-/**
- * All active rules of one principal at one scope, with the OR of their roles' masks. Never changed
- * in place: a change replaces the object. With one rule, `masks` is that role's own (catalog) array.
- */
-export interface ScopeGrants {
-  readonly rules: IndexedRule[];
-  readonly masks: Uint8Array;
+/** The active rules of one principal at one scope, in the order they were applied: one rule alone, or a list. */
+type Held = IndexedRule | readonly IndexedRule[];
+
+function heldList(held: Held | undefined): readonly IndexedRule[] {
+  if (held === undefined) return [];
+  return isList(held) ? held : [held];
 }
 
-/** One principal's grants, by scope. */
-export type PrincipalGrants = Map<ScopeNode, ScopeGrants>;
-
-export function principalKey(subjectType: SubjectType, subjectId: string): string {
-  return `${subjectType}\u0000${subjectId}`;
-}
-
-function orMasks(rules: readonly IndexedRule[]): Uint8Array {
-  const masks = new Uint8Array(RESOURCE_TYPES.length);
-  for (const r of rules) for (let i = 0; i < masks.length; i++) masks[i] = (masks[i] as number) | (r.role.masks[i] as number);
-  return masks;
-}
-
-function grantsOfRules(rules: IndexedRule[]): ScopeGrants {
-  const only = rules.length === 1 ? rules[0] : undefined;
-  return { rules, masks: only ? only.role.masks : orMasks(rules) };
+function isList(held: Held): held is readonly IndexedRule[] {
+  return Array.isArray(held);
 }
 
 /**
- * The in-memory index that answers decisions: principal → scope → the rules there and their
- * combined permission masks. A check is a handful of map lookups whatever the number of rules.
+ * The in-memory index that answers decisions. Two views of the active rules:
+ *
+ * - `grants` (GrantTable), for the hot path: per principal, packed (scope id, mask id) pairs, where
+ *   the mask is the OR of the roles of the principal's rules at that scope (MaskTable);
+ * - by scope, then principal: the rule objects themselves, for explanations (which rule decided)
+ *   and for who-can.
+ *
  * Every rule ever seen is kept by id (deleted ones for listing with includeDeleted).
  */
 export class RuleIndex {
   readonly byId = new Map<string, IndexedRule>();
-  /** Groups apart (most lookups of a check are groups), other subject types by type then id: no key to build per lookup. */
-  private readonly groups = new Map<string, PrincipalGrants>();
-  private readonly others = new Map<SubjectType, Map<string, PrincipalGrants>>();
-  private readonly byScope = new Map<ScopeNode, IndexedRule[]>();
+  readonly scopes = new ScopeIds();
+  readonly masks = new MaskTable();
+  readonly grants = new GrantTable();
+  /** Scope → subject type → subject id → the rules there. */
+  private readonly byScope = new Map<ScopeNode, Map<SubjectType, Map<string, Held>>>();
+  /** Mask id of each role alone (the common case: one rule per principal and scope). */
+  private readonly roleMask = new Map<CatalogRole, number>();
   private activeCount = 0;
 
   get active(): number {
     return this.activeCount;
   }
 
-  /** By principalKey(subjectType, subjectId). */
-  grantsOf(key: string): PrincipalGrants | undefined {
-    const i = key.indexOf('\u0000');
-    const type = key.slice(0, i);
-    const id = key.slice(i + 1);
-    if (type === 'group') return this.groups.get(id);
-    for (const [t, principals] of this.others) if (t === type) return principals.get(id);
-    return undefined;
+  /** The principal's active rules at the scope, in the order they were applied. */
+  rulesOf(subjectType: SubjectType, subjectId: string, scope: ScopeNode): readonly IndexedRule[] {
+    return heldList(this.byScope.get(scope)?.get(subjectType)?.get(subjectId));
   }
 
-  principalGrants(subjectType: SubjectType, subjectId: string): PrincipalGrants | undefined {
-    return subjectType === 'group' ? this.groups.get(subjectId) : this.others.get(subjectType)?.get(subjectId);
-  }
-
-  groupGrants(groupId: string): PrincipalGrants | undefined {
-    return this.groups.get(groupId);
-  }
-
-  rulesAt(scope: ScopeNode): readonly IndexedRule[] {
-    return this.byScope.get(scope) ?? [];
+  /** Every active rule at the scope, grouped by principal (in the order principals first got one there). */
+  *rulesAt(scope: ScopeNode): Generator<IndexedRule> {
+    const bySubject = this.byScope.get(scope);
+    if (!bySubject) return;
+    for (const byId of bySubject.values()) for (const held of byId.values()) yield* heldList(held);
   }
 
   /** Applies a rule's state if it is newer than what is held; returns whether anything changed. */
@@ -87,41 +72,47 @@ export class RuleIndex {
     return true;
   }
 
-  private principals(subjectType: SubjectType): Map<string, PrincipalGrants> {
-    if (subjectType === 'group') return this.groups;
-    let principals = this.others.get(subjectType);
-    if (!principals) this.others.set(subjectType, (principals = new Map()));
-    return principals;
-  }
-
   private link(entry: IndexedRule): void {
-    const principals = this.principals(entry.rule.subjectType);
-    let scopes = principals.get(entry.rule.subjectId);
-    if (!scopes) principals.set(entry.rule.subjectId, (scopes = new Map()));
-    const held = scopes.get(entry.scope);
-    scopes.set(entry.scope, grantsOfRules(held ? [...held.rules, entry] : [entry]));
-    const atScope = this.byScope.get(entry.scope);
-    if (atScope) atScope.push(entry);
-    else this.byScope.set(entry.scope, [entry]);
+    const { subjectType, subjectId } = entry.rule;
+    let bySubject = this.byScope.get(entry.scope);
+    if (!bySubject) this.byScope.set(entry.scope, (bySubject = new Map()));
+    let byId = bySubject.get(subjectType);
+    if (!byId) bySubject.set(subjectType, (byId = new Map()));
+    const held = byId.get(subjectId);
+    const rules = held === undefined ? entry : [...heldList(held), entry];
+    byId.set(subjectId, rules);
+    this.grants.set(subjectType, subjectId, this.scopes.ensure(entry.scope), this.maskOf(rules));
     this.activeCount++;
   }
 
   private unlink(entry: IndexedRule): void {
-    const principals = this.principals(entry.rule.subjectType);
-    const scopes = principals.get(entry.rule.subjectId);
-    const grants = scopes?.get(entry.scope);
-    if (scopes && grants) {
-      const rules = grants.rules.filter((r) => r.rule.id !== entry.rule.id);
-      if (rules.length === 0) {
-        scopes.delete(entry.scope);
-        if (scopes.size === 0) principals.delete(entry.rule.subjectId);
+    const { subjectType, subjectId } = entry.rule;
+    const bySubject = this.byScope.get(entry.scope);
+    const byId = bySubject?.get(subjectType);
+    const held = byId?.get(subjectId);
+    if (bySubject && byId && held !== undefined) {
+      const left = heldList(held).filter((r) => r.rule.id !== entry.rule.id);
+      const scope = this.scopes.ensure(entry.scope);
+      if (left.length === 0) {
+        byId.delete(subjectId);
+        if (byId.size === 0) bySubject.delete(subjectType);
+        if (bySubject.size === 0) this.byScope.delete(entry.scope);
+        this.grants.delete(subjectType, subjectId, scope);
       } else {
-        scopes.set(entry.scope, grantsOfRules(rules));
+        const rules = left.length === 1 ? (left[0] as IndexedRule) : left;
+        byId.set(subjectId, rules);
+        this.grants.set(subjectType, subjectId, scope, this.maskOf(rules));
       }
     }
-    const atScope = this.byScope.get(entry.scope)?.filter((r) => r.rule.id !== entry.rule.id);
-    if (atScope && atScope.length > 0) this.byScope.set(entry.scope, atScope);
-    else this.byScope.delete(entry.scope);
     this.activeCount--;
+  }
+
+  private maskOf(rules: Held): number {
+    if (!isList(rules)) {
+      let id = this.roleMask.get(rules.role);
+      if (id === undefined) this.roleMask.set(rules.role, (id = this.masks.intern(rules.role.masks)));
+      return id;
+    }
+    return this.masks.union(rules.map((r) => r.role.masks));
   }
 }
