@@ -1,2 +1,3 @@
 export * from './scope-tree';
 export * from './scope-change';
+export * from './sharing-index';

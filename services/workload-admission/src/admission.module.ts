@@ -5,6 +5,7 @@ import { bindingModel } from './bindings/binding.model';
 import { BindingManager } from './bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from './config/admission-config';
 import { AdmissionMetrics } from './review/admission-metrics';
+import { DecisionAnnouncer } from './review/decision-announcer';
 import { ReviewController } from './review/review.controller';
 import { ReviewService } from './review/review-service';
 import { AdmissionState } from './state/admission-state';
@@ -30,6 +31,7 @@ export class AdmissionModule {
         AdmissionState,
         AdmissionSync,
         BindingManager,
+        DecisionAnnouncer,
         ReviewService,
         WebhookServer,
       ],

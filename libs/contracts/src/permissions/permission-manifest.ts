@@ -119,7 +119,7 @@ const workloadAdmission: NatsClientManifest = {
   status: 'running',
   summary: 'Workload review (admit with a patch or deny), bindings (PV/PVC copies) and usage; also the Kubernetes webhook.',
   serves: [...subjectsOf(AdmissionRpc), VolumeUsageRpc.usage.subject],
-  calls: [AuthzRpc.check.subject, AuthzRpc.checkBatch.subject, SharingRpc.resolve.subject],
+  calls: [AuthzRpc.check.subject, AuthzRpc.checkBatch.subject],
   publishes: typesOf(AdmissionEvents),
   consumes: [
     { stream: STREAMS.domain.name, durable: 'workload-admission', events: [AdmissionEvents.admitted.type, SharingEvents.unshared.type, VolumeEvents.deleting.type] },

@@ -13,7 +13,7 @@ import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type OutboxRelay, insertWithEvents, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
-import { scopeKey } from '../state/sharing-index';
+import { scopeKey } from '@dv/org';
 import { SharingState } from '../state/sharing-state';
 import { SHARING_LIST_MODEL, SHARING_LIST_RELAY } from '../tokens';
 import { type SharingListDoc } from './sharing-list.model';

@@ -1,7 +1,6 @@
 import { RevisionTracker } from '@dv/messaging';
-import { ScopeTree } from '@dv/org';
+import { ScopeTree, SharingIndex } from '@dv/org';
 import { Injectable } from '@nestjs/common';
-import { SharingIndex } from './sharing-index';
 
 /** This replica's in-memory view and how far into each stream it has applied events. */
 @Injectable()

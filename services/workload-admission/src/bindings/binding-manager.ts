@@ -1,6 +1,6 @@
-import { AdmissionEvents, type Binding, DvError, type Revision, SharingRpc } from '@dv/contracts';
+import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contracts';
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
-import { EventPublisher, RpcClient } from '@dv/messaging';
+import { EventPublisher } from '@dv/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
@@ -13,7 +13,6 @@ import { type BindingDoc, bindingKey } from './binding.model';
 
 export const MANAGED_BY_ADMISSION = 'dv-workload-admission';
 const SERVICE_ACTOR = { id: 'workload-admission', type: 'system' } as const;
-const SERVICE_IDENTITY = { subjectId: 'workload-admission', subjectType: 'service-account' } as const;
 
 /**
  * Bindings: a volume's PV copy and a PVC bound to it in each consuming namespace, made the first time
@@ -29,7 +28,6 @@ export class BindingManager {
   constructor(
     private readonly state: AdmissionState,
     private readonly publisher: EventPublisher,
-    private readonly rpc: RpcClient,
     @Inject(KUBE_CLIENTS) kube: KubeClients,
     @Inject(BINDING_MODEL) private readonly bindings: Model<BindingDoc>,
     @Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>,
@@ -110,7 +108,7 @@ export class BindingManager {
       if (used) continue;
       const volume = this.state.volumes.get(volumeId);
       const deleting = !volume || volume.phase === 'Deleting';
-      if (!deleting && (await this.usableThere(volumeId, doc.namespace, atLeast))) continue;
+      if (!deleting && this.usableThere(volumeId, doc.namespace)) continue;
       await this.copies.release({ volumeId, namespace: doc.namespace, pvName: doc.pvName, pvcName: doc.pvcName });
       await this.publisher.publish(
         AdmissionEvents.bindingRemoved,
@@ -125,10 +123,8 @@ export class BindingManager {
     return removed;
   }
 
-  private async usableThere(volumeId: string, namespace: string, atLeast: Revision): Promise<boolean> {
+  private usableThere(volumeId: string, namespace: string): boolean {
     const projectId = this.state.projectOfNamespace(namespace);
-    if (!projectId) return false;
-    const answer = await this.rpc.call(SharingRpc.resolve, { volumeId, projectId, atLeast }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS });
-    return answer.usable;
+    return projectId ? this.state.sharing.resolve(volumeId, projectId).usable : false;
   }
 }

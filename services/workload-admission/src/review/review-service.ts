@@ -8,9 +8,8 @@ import {
   type Principal,
   type Revision,
   type ReviewedWorkload,
-  SharingRpc,
 } from '@dv/contracts';
-import { EventPublisher, RpcClient } from '@dv/messaging';
+import { RpcClient } from '@dv/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BindingManager } from '../bindings/binding-manager';
@@ -20,6 +19,7 @@ import { type WorkloadKindInfo, lookupKind } from '../patching/workload-kinds';
 import { AdmissionState } from '../state/admission-state';
 import { type VolumeView } from '../state/volume-directory';
 import { AdmissionMetrics } from './admission-metrics';
+import { DecisionAnnouncer } from './decision-announcer';
 import { annotationMounts, nativeMounts } from './mount-requests';
 import { podVolumeName } from './pod-volume-name';
 import { writableDataVolumeReferences } from './read-only-guard';
@@ -52,9 +52,9 @@ export interface ReviewOutcome {
 }
 
 /**
- * A review: may this subject run this workload with these data volumes in this project? Authz (both
- * permissions in one batch) and sharing (one resolve per volume) are asked in parallel; readiness
- * and storage come from memory. Every reason is collected, not just the first. Admitted → bindings
+ * A review: may this subject run this workload with these data volumes in this project? Authz is
+ * asked (both permissions in one batch); sharing, readiness and storage come from memory, kept from
+ * the sharing and volume services' events (sharing's own index, `SharingIndex`). Every reason is collected, not just the first. Admitted → bindings
  * ensured and the patched workload; either way the decision is an event (except dry runs).
  */
 @Injectable()
@@ -62,7 +62,7 @@ export class ReviewService {
   constructor(
     private readonly state: AdmissionState,
     private readonly rpc: RpcClient,
-    private readonly publisher: EventPublisher,
+    private readonly announcer: DecisionAnnouncer,
     private readonly bindings: BindingManager,
     private readonly metrics: AdmissionMetrics,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
@@ -110,12 +110,11 @@ export class ReviewService {
 
     const volumes = new Map<string, VolumeView>();
     if (projectId) {
-      const [permissions, usability] = await Promise.all([
-        this.permissionProblems(input.subject, kind, projectId, input.atLeast),
-        Promise.all(mounts.map((m) => this.usabilityProblem(m, projectId, input.atLeast))),
-      ]);
-      reasons.push(...permissions);
-      for (const problem of usability) if (problem) reasons.push(problem);
+      reasons.push(...(await this.permissionProblems(input.subject, kind, projectId, input.atLeast)));
+      for (const mount of mounts) {
+        const problem = this.usabilityProblem(mount, projectId);
+        if (problem) reasons.push(problem);
+      }
       for (const mount of mounts) {
         const volume = this.state.volumes.get(mount.id);
         if (!volume) {
@@ -154,7 +153,7 @@ export class ReviewService {
     const base = { reviewId, workload: described, subject: input.subject, dataVolumes: mounts, via: input.via };
     if (reasons.length > 0 || !patched || !namespace || !projectId) {
       if (reasons.length === 0) reasons.push({ code: 'MALFORMED_WORKLOAD', message: 'the workload could not be patched' });
-      if (!input.dryRun) await this.publisher.publish(AdmissionEvents.denied, { ...base, reasons }, this.meta(input, reviewId, projectId));
+      if (!input.dryRun) this.announcer.announce(AdmissionEvents.denied, { ...base, reasons }, this.meta(input, reviewId, projectId));
       return { reviewId, allowed: false, reasons, bindings: [], requested: true };
     }
 
@@ -173,10 +172,10 @@ export class ReviewService {
         else failures.push({ code: 'BINDING_FAILED', volumeId: volume?.id, message: `could not bind data volume ${volume?.name ?? ''} in namespace ${namespace}: ${messageOf(result.reason)}` });
       });
       if (failures.length > 0) {
-        await this.publisher.publish(AdmissionEvents.denied, { ...base, reasons: failures }, this.meta(input, reviewId, projectId));
+        this.announcer.announce(AdmissionEvents.denied, { ...base, reasons: failures }, this.meta(input, reviewId, projectId));
         return { reviewId, allowed: false, reasons: failures, bindings: [], requested: true };
       }
-      await this.publisher.publish(AdmissionEvents.admitted, { ...base, bindings }, this.meta(input, reviewId, projectId));
+      this.announcer.announce(AdmissionEvents.admitted, { ...base, bindings }, this.meta(input, reviewId, projectId));
     }
     return { reviewId, allowed: true, reasons: [], workload: patched.workload, patch: patched.patch, bindings, requested: true };
   }
@@ -202,7 +201,7 @@ export class ReviewService {
       ...(input.workloadId ? { workloadId: input.workloadId } : {}),
     };
     if (!input.dryRun) {
-      await this.publisher.publish(AdmissionEvents.denied, { reviewId, workload, subject: input.subject, dataVolumes: [], via: input.via, reasons }, this.meta(input, reviewId, projectId));
+      this.announcer.announce(AdmissionEvents.denied, { reviewId, workload, subject: input.subject, dataVolumes: [], via: input.via, reasons }, this.meta(input, reviewId, projectId));
     }
     return { reviewId, allowed: false, reasons, bindings: [], requested: true };
   }
@@ -262,8 +261,9 @@ export class ReviewService {
     return reasons;
   }
 
-  private async usabilityProblem(mount: DataVolumeMount, projectId: string, atLeast: Revision | undefined): Promise<DenialReason | undefined> {
-    const answer = await this.rpc.call(SharingRpc.resolve, { volumeId: mount.id, projectId, ...(atLeast ? { atLeast } : {}) }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS });
+  /** Sharing's answer, from the same index the sharing service answers `resolve` with, fed by the same events. */
+  private usabilityProblem(mount: DataVolumeMount, projectId: string): DenialReason | undefined {
+    const answer = this.state.sharing.resolve(mount.id, projectId);
     if (answer.usable) return undefined;
     if (answer.reason === 'unknown-volume') return { code: 'VOLUME_NOT_FOUND', volumeId: mount.id, message: `data volume ${mount.id} does not exist` };
     if (answer.reason === 'unknown-project') return { code: 'PROJECT_NOT_FOUND', volumeId: mount.id, message: answer.message };

@@ -1,5 +1,5 @@
 import { RevisionTracker } from '@dv/messaging';
-import { ScopeTree } from '@dv/org';
+import { ScopeTree, SharingIndex } from '@dv/org';
 import { Injectable } from '@nestjs/common';
 import { BindingSet } from './binding-set';
 import { VolumeDirectory } from './volume-directory';
@@ -9,6 +9,8 @@ import { VolumeDirectory } from './volume-directory';
 export class AdmissionState {
   readonly tree = new ScopeTree();
   readonly volumes = new VolumeDirectory();
+  /** The sharing lists, kept from the sharing service's events with the sharing service's own index: "is V usable in P". */
+  readonly sharing = new SharingIndex(this.tree);
   readonly bindings = new BindingSet();
   readonly revisions = new RevisionTracker('workload-admission');
   /** Namespace → project id, for the webhook (which knows only the namespace). */

@@ -1,4 +1,4 @@
-import { AdmissionEvents, type EventEnvelope, STREAMS, VolumeEvents } from '@dv/contracts';
+import { AdmissionEvents, type EventEnvelope, STREAMS, SharingEvents, VolumeEvents } from '@dv/contracts';
 import { NATS_CONNECTION, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
 import { applyScopeEvent } from '@dv/org';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -67,9 +67,16 @@ export class AdmissionSync implements OnModuleInit, OnModuleDestroy {
 
   private applyDomainEvent(envelope: EventEnvelope): void {
     if (VOLUME_LIFECYCLE.has(envelope.type)) {
-      this.state.volumes.apply(VolumeEvents.created.data.parse(envelope.data).volume, false);
+      const { volume } = VolumeEvents.created.data.parse(envelope.data);
+      this.state.volumes.apply(volume, false);
+      this.state.sharing.applyVolume(volume, false);
     } else if (envelope.type === VolumeEvents.deleted.type) {
-      this.state.volumes.apply(VolumeEvents.deleted.data.parse(envelope.data).volume, true);
+      const { volume } = VolumeEvents.deleted.data.parse(envelope.data);
+      this.state.volumes.apply(volume, true);
+      this.state.sharing.applyVolume(volume, true);
+    } else if (envelope.type === SharingEvents.shared.type || envelope.type === SharingEvents.unshared.type) {
+      const change = SharingEvents.shared.data.parse(envelope.data);
+      this.state.sharing.applyList(change.volumeId, change.sharedScopes, envelope.aggregateversion ?? 0);
     } else if (envelope.type === AdmissionEvents.bindingCreated.type) {
       this.state.bindings.add(AdmissionEvents.bindingCreated.data.parse(envelope.data));
     } else if (envelope.type === AdmissionEvents.bindingRemoved.type) {

@@ -1,5 +1,6 @@
 import { AdmissionEvents, AdmissionRpc, AuthzRpc, DvError, type EventData, type RpcReplyInput, type RpcRequest, SharingEvents, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { EventHandler, type EventHandlingContext, type RpcCallContext, RpcClient, RpcHandler } from '@dv/messaging';
+import { insertOnce } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type BindingDoc } from '../bindings/binding.model';
@@ -7,7 +8,7 @@ import { BindingManager } from '../bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
 import { BINDING_MODEL, USAGE_MODEL } from '../tokens';
-import { type UsageDoc, usageKey } from './usage.model';
+import { type UsageDoc } from './usage.model';
 
 const SERVICE_IDENTITY = { subjectId: 'workload-admission', subjectType: 'service-account' } as const;
 /** The most workloads one usage answer names (the volume service's contract caps it at 100). */
@@ -33,25 +34,20 @@ export class UsageController {
   @EventHandler(AdmissionEvents.admitted)
   async admitted(data: EventData<typeof AdmissionEvents.admitted>, ctx: EventHandlingContext): Promise<void> {
     const w = data.workload;
-    await this.usages
-      .updateOne(
-        { _id: usageKey(w.name.endsWith('*') ? { ...w, name: `${w.name}${data.reviewId}` } : w) },
-        {
-          $set: {
-            volumeIds: data.dataVolumes.map((m) => m.id),
-            namespace: w.namespace,
-            projectId: w.projectId,
-            kind: w.kind,
-            name: w.name,
-            reviewId: data.reviewId,
-            admittedAt: new Date(ctx.envelope.time),
-            ...(w.apiVersion ? { apiVersion: w.apiVersion } : {}),
-            ...(w.workloadId ? { workloadId: w.workloadId } : {}),
-          },
-        },
-        { upsert: true },
-      )
-      .exec();
+    // One record per admission (keyed by the review): an insert, which MongoDB (and FerretDB) answer
+    // from the _id index; a redelivery is a duplicate key and changes nothing.
+    await insertOnce(this.usages, {
+      _id: data.reviewId,
+      volumeIds: data.dataVolumes.map((m) => m.id),
+      namespace: w.namespace,
+      projectId: w.projectId,
+      kind: w.kind,
+      name: w.name,
+      reviewId: data.reviewId,
+      admittedAt: new Date(ctx.envelope.time),
+      ...(w.apiVersion ? { apiVersion: w.apiVersion } : {}),
+      ...(w.workloadId ? { workloadId: w.workloadId } : {}),
+    });
   }
 
   @EventHandler(WorkloadEvents.finished)

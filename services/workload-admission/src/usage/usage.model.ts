@@ -1,9 +1,9 @@
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /**
- * A workload admitted with data volumes and not yet finished or deleted (`_id`: its namespace,
- * kind and name, so admitting it again replaces the record). Written only by the consumer of the
- * admitted events, so a review does not wait for MongoDB.
+ * A workload admitted with data volumes and not yet finished or deleted (`_id`: the review that
+ * admitted it). Written only by the consumer of the admitted events, so a review does not wait for
+ * MongoDB; released (all records of the workload) by its finished or deleted event.
  */
 export interface UsageDoc {
   _id: string;
@@ -37,10 +37,4 @@ export function usageModel(connection: Connection): Model<UsageDoc> {
     { collection: USAGES_COLLECTION, versionKey: false },
   );
   return connection.model<UsageDoc>(USAGES_COLLECTION, schema);
-}
-
-/** One record per workload: `<namespace>/<kind>.<group>/<name>`. */
-export function usageKey(workload: { namespace: string; apiVersion?: string | undefined; kind: string; name: string }): string {
-  const group = workload.apiVersion?.includes('/') ? workload.apiVersion.split('/')[0] : '';
-  return `${workload.namespace}/${workload.kind}${group ? `.${group}` : ''}/${workload.name}`;
 }

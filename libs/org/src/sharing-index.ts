@@ -1,8 +1,8 @@
 import { type DataVolume, type SharedScopeEntry, type ScopeType } from '@dv/contracts';
-import { type ScopeNode, type ScopeTree } from '@dv/org';
+import { type ScopeNode, type ScopeTree } from './scope-tree';
 
 /** What sharing knows of a volume (from the volume service's events). */
-export interface VolumeView {
+export interface SharedVolumeView {
   id: string;
   name: string;
   projectId: string;
@@ -29,7 +29,7 @@ export function scopeKey(type: ScopeType, id: string): string {
  * if newer (volume version, list version), so replays are harmless.
  */
 export class SharingIndex {
-  readonly volumes = new Map<string, VolumeView>();
+  readonly volumes = new Map<string, SharedVolumeView>();
   private readonly lists = new Map<string, { version: number; scopes: Map<string, SharedScopeEntry> }>();
   private readonly sharedWith = new Map<string, Set<string>>();
   private readonly originating = new Map<string, Set<string>>();
@@ -74,7 +74,7 @@ export class SharingIndex {
     return this.lists.get(volumeId)?.version ?? 0;
   }
 
-  liveVolume(volumeId: string): VolumeView | undefined {
+  liveVolume(volumeId: string): SharedVolumeView | undefined {
     const v = this.volumes.get(volumeId);
     return v && !v.deleted ? v : undefined;
   }
