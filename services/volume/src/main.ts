@@ -3,6 +3,7 @@ import { SERVICE_NAME, telemetry } from './start-telemetry';
 import { runService } from '@dv/runtime';
 import { exitOnConfigError, loadConfig } from '@dv/telemetry';
 import { volumeConfigSchema } from './config/volume-config';
+import { VolumeSync } from './listing/volume-sync';
 import { VolumeModule } from './volume.module';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     telemetry,
     mongoDb: config.MONGO_DB,
     appModule: (c) => VolumeModule.register(c),
+    readiness: (app) => ({ following: () => app.get(VolumeSync).ready }),
   });
 }
 

@@ -6,6 +6,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { VolumeAuthorizer } from './authorization/volume-authorizer';
 import { VOLUME_CONFIG, type VolumeConfig } from './config/volume-config';
 import { VolumeKube } from './kube/volume-kube';
+import { VolumeSync } from './listing/volume-sync';
 import { ProjectDirectory } from './projects/project-directory';
 import { SharedScopesReader } from './sharing/shared-scopes';
 import { ProjectProjectionController } from './projects/project-projection.controller';
@@ -46,6 +47,7 @@ export class VolumeModule {
         UsageGuard,
         SharedScopesReader,
         ReconcileLoop,
+        VolumeSync,
       ],
     };
   }

@@ -30,6 +30,10 @@ export const volumeConfigSchema = z.object({
   VOLUME_USAGE_TIMEOUT_MS: envDurationMs(1000),
   VOLUME_AUTHZ_TIMEOUT_MS: envDurationMs(5000),
   VOLUME_FAILPOINT: envEnum(FAILPOINTS, 'none'),
+  /** How long a list or count waits for this replica's read model to reach a requested revision (`atLeast`). */
+  VOLUME_REVISION_WAIT_MS: envDurationMs(2000),
+  /** How long start-up may take to replay the event stream into the read model before the service gives up. */
+  VOLUME_CATCH_UP_MS: envDurationMs(120_000),
 });
 export type VolumeConfig = z.output<typeof volumeConfigSchema>;
 

@@ -1,9 +1,10 @@
 import { DvError, type RpcReplyInput, type RpcRequest, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
-import { type Model, type SortOrder } from 'mongoose';
+import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
-import { FIELD_PATHS, type MongoFilter, listFilterToMongo, scopeSetToMongo } from '../../listing/volume-list-filter';
+import { type VolumeSelector, selectorOfScopeSet, selectorOfUsable } from '../../listing/volume-query';
+import { VolumeSync } from '../../listing/volume-sync';
 import { ProjectDirectory } from '../../projects/project-directory';
 import { SharedScopesReader } from '../../sharing/shared-scopes';
 import { VOLUME_MODEL } from '../../tokens';
@@ -11,7 +12,11 @@ import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.mo
 
 type ListRequest = RpcRequest<typeof VolumeRpc.list>;
 
-/** get, list, count and name availability. */
+/**
+ * get, list, count and name availability. get and name availability read MongoDB (the source of
+ * truth); list and count answer from this replica's read model (VolumeSync), after authorization and
+ * after waiting for the caller's `atLeast`.
+ */
 @Controller()
 export class ReadVolumesController {
   constructor(
@@ -20,6 +25,7 @@ export class ReadVolumesController {
     private readonly projects: ProjectDirectory,
     private readonly rpc: RpcClient,
     private readonly sharedScopes: SharedScopesReader,
+    private readonly sync: VolumeSync,
   ) {}
 
   @RpcHandler(VolumeRpc.get)
@@ -35,24 +41,19 @@ export class ReadVolumesController {
 
   @RpcHandler(VolumeRpc.list)
   async list(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.list>> {
-    const filter = await this.filterOf(request, ctx);
-    const sort: Record<string, SortOrder> = request.sortBy ? { [FIELD_PATHS[request.sortBy]]: request.sortOrder === 'desc' ? -1 : 1, _id: 1 } : { createdAt: 1, _id: 1 };
-    const [docs, total] = await Promise.all([
-      this.model.find(filter, { outbox: 0 }).sort(sort).skip(request.offset).limit(request.limit).lean<VolumeDoc[]>().exec(),
-      this.model.countDocuments(filter).exec(),
-    ]);
-    const next = request.offset + docs.length < total ? request.offset + docs.length : undefined;
-    const datavolumes = await this.sharedScopes.fill(
-      docs.map((d) => toDataVolume(d)),
-      ctx,
-      request.atLeast,
-    );
+    const selector = await this.selectorOf(request, ctx);
+    await this.sync.reached(request.atLeast);
+    const { total, page } = this.sync.volumes.query(selector, request);
+    const next = request.offset + page.length < total ? request.offset + page.length : undefined;
+    const datavolumes = await this.sharedScopes.fill(page, ctx, request.atLeast);
     return { ...(next !== undefined ? { next } : {}), totalRecords: total, datavolumes };
   }
 
   @RpcHandler(VolumeRpc.count)
   async count(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.count>> {
-    return { count: await this.model.countDocuments(await this.filterOf(request, ctx)).exec() };
+    const selector = await this.selectorOf(request, ctx);
+    await this.sync.reached(request.atLeast);
+    return { count: this.sync.volumes.count(selector, request.filterBy, request.search) };
   }
 
   @RpcHandler(VolumeRpc.nameAvailability)
@@ -64,9 +65,9 @@ export class ReadVolumesController {
     return { available: true };
   }
 
-  private async filterOf(request: ListRequest, ctx: RpcCallContext): Promise<MongoFilter> {
+  /** Which volumes the caller may list: authorized exactly as before the read model (project check, or permitted scopes). */
+  private async selectorOf(request: ListRequest, ctx: RpcCallContext): Promise<VolumeSelector> {
     const caller = this.authorizer.caller(ctx);
-    let base: MongoFilter;
     if (request.requestType === 'UsableInProject') {
       const projectId = request.usableInProjectId ?? '';
       const project = await this.projects.require(projectId);
@@ -78,11 +79,9 @@ export class ReadVolumesController {
         { projectId, ...(request.atLeast ? { atLeast: request.atLeast } : {}) },
         { ...(ctx.identity ? { identity: ctx.identity } : {}), requestId: ctx.requestId },
       );
-      base = volumeIds.length > 0 ? { $or: [{ projectId }, { _id: { $in: volumeIds } }] } : { projectId };
-    } else {
-      const readable = await this.authorizer.readableScopes(caller, request.atLeast);
-      base = scopeSetToMongo(readable, await this.projects.clustersOfTenants(readable?.tenants ?? []));
+      return selectorOfUsable(projectId, volumeIds);
     }
-    return listFilterToMongo(base, request.filterBy, request.search);
+    const readable = await this.authorizer.readableScopes(caller, request.atLeast);
+    return selectorOfScopeSet(readable, await this.projects.clustersOfTenants(readable?.tenants ?? []));
   }
 }

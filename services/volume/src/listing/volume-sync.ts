@@ -1,0 +1,74 @@
+import { type EventEnvelope, type Revision, STREAMS, VolumeEvents } from '@dv/contracts';
+import { NATS_CONNECTION, RevisionTracker, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
+import { VolumeReadModel } from './volume-read-model';
+
+const LIVE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
+
+/**
+ * Keeps this replica's read model of volumes (what list and count answer from) current by following
+ * the domain stream in order from its start: every replica applies every volume event, each carrying
+ * the whole volume. Every domain event counts towards the revision, since a caller's `atLeast` may be
+ * any event's sequence (a sharing change, an access rule). Start-up waits until the replay has
+ * reached the end of the stream as it was; the readiness check says so.
+ */
+@Injectable()
+export class VolumeSync implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('VolumeSync');
+  private readonly followers: StreamFollower[] = [];
+  private caughtUp = false;
+  readonly volumes = new VolumeReadModel();
+  readonly revisions = new RevisionTracker('volume');
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
+  ) {}
+
+  get ready(): boolean {
+    return this.caughtUp;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const started = Date.now();
+    this.followers.push(
+      ...(await followStreamsUntilCaughtUp(
+        this.nc,
+        [
+          {
+            stream: STREAMS.domain.name,
+            subject: 'dv.evt.>',
+            startSeq: 1,
+            apply: (envelope) => this.apply(envelope),
+            applied: (seq) => this.revisions.markApplied('events', seq),
+          },
+        ],
+        this.config.VOLUME_CATCH_UP_MS,
+      )),
+    );
+    this.caughtUp = true;
+    this.logger.log(`replayed ${this.volumes.size} volumes up to event #${this.revisions.current().events} in ${Date.now() - started} ms`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.caughtUp = false;
+    for (const f of this.followers) await f.stop();
+  }
+
+  /**
+   * Resolves once this replica has applied the domain events up to `atLeast.events` (UNAVAILABLE if
+   * not within VOLUME_REVISION_WAIT_MS). The platform part is not waited for: the read model holds no
+   * platform data (authorization, which does, waits in authz).
+   */
+  async reached(atLeast: Revision | undefined): Promise<void> {
+    if (atLeast?.events === undefined) return;
+    await this.revisions.waitFor({ events: atLeast.events }, this.config.VOLUME_REVISION_WAIT_MS);
+  }
+
+  private apply(envelope: EventEnvelope): void {
+    if (LIVE.has(envelope.type)) this.volumes.apply(VolumeEvents.created.data.parse(envelope.data).volume, false);
+    else if (envelope.type === VolumeEvents.deleted.type) this.volumes.apply(VolumeEvents.deleted.data.parse(envelope.data).volume, true);
+  }
+}
