@@ -29,6 +29,17 @@ const RATE_SECONDS = Number(process.env['BENCH_AUDIT_RATE_SECONDS'] ?? 10);
 /** The audit service's collections (services/audit/src/records/audit-record.model.ts). */
 const RECORDS = 'audit_records';
 
+/**
+ * BENCH_CHILD_NODE_OPTIONS reaches the service process as NODE_OPTIONS (with BENCH_PROFILE_DIR). Node
+ * refuses --cpu-prof there; profile the service's measured phases with
+ * `BENCH_PROFILE_DIR=tmp/bench-prof BENCH_CHILD_NODE_OPTIONS="--require ./test/bench/audit/cpu-profile-preload.js"`.
+ */
+function childNodeOptions(): Record<string, string> {
+  const options = process.env['BENCH_CHILD_NODE_OPTIONS'];
+  const dir = process.env['BENCH_PROFILE_DIR'];
+  return { ...(options ? { NODE_OPTIONS: options } : {}), ...(dir ? { BENCH_PROFILE_DIR: dir } : {}) };
+}
+
 async function mongoUrl(): Promise<{ url: string; stop: () => Promise<void>; kind: string }> {
   const external = process.env['MONGO_URL'];
   if (external) return { url: external, stop: async () => undefined, kind: 'MONGO_URL' };
@@ -73,8 +84,10 @@ async function oursTrial(nc: NatsConnection, natsUrl: string, url: string, db: s
   await publishBacklog(nc, def, EVENTS);
   progress(`backlog of ${EVENTS} events published; starting the audit service`);
   // Progress from the service's own output: the sealed records it relays to DV_AUDIT, in chain order.
-  const service = await startServiceProcess({ service: 'audit', env: { NATS_URL: natsUrl, MONGO_URL: url, MONGO_DB: db, AUDIT_BATCH_SIZE: String(BATCH) }, timeoutMs: 60_000 });
+  const service = await startServiceProcess({ service: 'audit', env: { NATS_URL: natsUrl, MONGO_URL: url, MONGO_DB: db, AUDIT_BATCH_SIZE: String(BATCH), ...childNodeOptions() }, timeoutMs: 60_000 });
   try {
+    // With the profiling preload (see childNodeOptions), sample from here on: the measured phases only.
+    if (process.env['BENCH_PROFILE_DIR'] && process.env['BENCH_CHILD_NODE_OPTIONS']?.includes('cpu-profile-preload')) service.child.kill('SIGUSR2');
     const start = process.hrtime.bigint();
     const sealedFeed = await (await jetstream(nc).consumers.get(AUDIT_STREAM.name, { deliver_policy: DeliverPolicy.All })).consume();
     let firstAt: bigint | undefined;

@@ -59,6 +59,7 @@ function summarize(impl: Impl, rounds: readonly Round[]) {
   const latency = new LatencyHistogram();
   for (const r of rounds) latency.merge(r.latency);
   const m = (pick: (r: Round) => number): number => Math.round(median(rounds.map(pick)) * 10) / 10;
+  const m2 = (pick: (r: Round) => number): number => Math.round(median(rounds.map(pick)) * 100) / 100;
   return {
     impl,
     concurrency: CONCURRENCY,
@@ -66,6 +67,11 @@ function summarize(impl: Impl, rounds: readonly Round[]) {
     throughput: round1(median(rounds.map((r) => r.throughput))),
     ...latency.summary(),
     per_request_cpu_us: { client: m((r) => r.client.cpuUs), responders: m((r) => r.responders.cpuUs), nats_server: m((r) => r.server.cpuUs) },
+    // Socket writes per request show whether replies leave one by one or several per write (nats.js flushes once per microtask turn).
+    per_request_syscalls: {
+      client: { reads: m2((r) => r.client.readCalls), writes: m2((r) => r.client.writeCalls) },
+      responders: { reads: m2((r) => r.responders.readCalls), writes: m2((r) => r.responders.writeCalls) },
+    },
     throughput_by_round: rounds.map((r) => round1(r.throughput)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
   };

@@ -14,6 +14,7 @@ import { type ClosedLoopResult, runClosedLoop, scaled } from './harness/load';
 import { rawEchoSubject, runPrefix } from './harness/payload';
 import { ownUsage, processUsage } from './harness/proc';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
+import { residentMb } from './volume-sharing/memory';
 import { generateOrg, publishOrg, seedSharing, seedSharingDirect, seedVolumes, volumeDoc } from './volume-sharing/seed';
 
 const REQUIRED_RESOLVE_RATIO = 0.5;
@@ -23,8 +24,8 @@ const VOLUMES = scaled(10_000);
 const ENTRIES = scaled(100_000);
 const ORG = { clusters: 5, departmentsPerCluster: 10, projectsPerDepartment: 10 };
 const PLAN = {
-  // FerretDB answers a few lists per second at this size (see docs/benchmarks.md): few requests.
-  list: { requests: Math.max(32, scaled(32)), warmup: 4 },
+  // Lists answer from the volume service's in-memory read model (no FerretDB query): as many as resolves, less a bit.
+  list: { requests: scaled(4_000), warmup: scaled(800) },
   resolve: { requests: scaled(20_000), warmup: scaled(4_000) },
   raw: { requests: scaled(20_000), warmup: scaled(4_000) },
 } as const;
@@ -68,6 +69,7 @@ interface Measured {
 
 async function run(): Promise<object> {
   const started = Date.now();
+  const loadAtStart = machine().load_average;
   const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' } });
   const services: ServiceProcess[] = [];
   let nc: NatsConnection | undefined;
@@ -95,6 +97,7 @@ async function run(): Promise<object> {
       }),
     );
     const [authzProc, sharingProc, volumeProc] = services;
+    const volumeRss = { started_mb: residentMb(volumeProc?.child.pid), seeded_mb: Number.NaN, end_mb: Number.NaN };
 
     const { revision: granted } = await client.call(
       AuthzRpc.createAccessRule,
@@ -117,6 +120,12 @@ async function run(): Promise<object> {
     progress(`${VOLUMES} volumes inserted and their Ready events published in ${volumesMs} ms`);
     const lastDoc = docs[docs.length - 1];
     if (!lastDoc) throw new Error('no volumes');
+    // The volume service lists from its read model, which follows those events: wait until it has them all.
+    await until('the volume service read model has the volumes', async () => {
+      const { count } = await client.call(VolumeRpc.count, { requestType: 'Originated', atLeast: { events } }, { identity: READER });
+      return count === VOLUMES ? true : undefined;
+    });
+    progress(`volume service read model caught up with ${VOLUMES} volumes after ${Date.now() - seedStart} ms`);
     await until('sharing knows the volumes', async () => {
       const r = await client.call(SharingRpc.resolve, { volumeId: lastDoc._id, projectId: lastDoc.projectId, atLeast: { events } }, { identity: READER });
       return r.usable ? true : undefined;
@@ -134,6 +143,8 @@ async function run(): Promise<object> {
     progress(`${ENTRIES} sharing entries ${sharingHow} in ${sharingMs} ms`);
     const after = { events: Math.max(sharing.revision, granted.events ?? 0), platform };
     await until('sharing applied the lists', () => client.call(SharingRpc.resolve, { volumeId: lastDoc._id, projectId: lastDoc.projectId, atLeast: after }, { identity: READER }));
+    await until('the volume service followed the sharing events too', () => client.call(VolumeRpc.count, { requestType: 'Originated', atLeast: after }, { identity: READER }));
+    volumeRss.seeded_mb = residentMb(volumeProc?.child.pid);
 
     // The operations. Requests rotate over projects and volumes from a fixed sequence.
     const listRequest = (i: number) => ({
@@ -208,6 +219,7 @@ async function run(): Promise<object> {
       }
     }
 
+    volumeRss.end_mb = residentMb(volumeProc?.child.pid);
     const results: Measured[] = order.map((op) => {
       const list = rounds.get(op) ?? [];
       const latency = new LatencyHistogram();
@@ -238,11 +250,13 @@ async function run(): Promise<object> {
         volumes: `${VOLUMES} Ready volumes, ${Math.round(VOLUMES / org.projects.length)} per project. SEEDING BYPASSES CREATE: documents inserted straight into the volume service's datavolumes collection (its mongoose model) and a dv.evt.volume.ready.v1 event published for each (as its outbox relay would); no Kubernetes objects, Ready drift checks off during the run. Took ${volumesMs} ms.`,
         sharing: `${ENTRIES} entries: the first ${sharing.calls} volumes shared with 50 distinct scopes each (clusters, departments, projects), ${sharingHow}. Took ${sharingMs} ms.`,
         usable_volumes_per_project: { min: Math.min(...usableCounts), median: median(usableCounts), max: Math.max(...usableCounts), sampled_projects: usableCounts.length },
-        list: 'dv.volume.list UsableInProject, page of 50 sorted by name, rotating over projects (authz check, project lookup, dv.sharing.usable-volumes, FerretDB find + count, dv.sharing.list-many → authz permitted-scopes)',
+        list: "dv.volume.list UsableInProject, page of 50 sorted by name, rotating over projects: authz check, project lookup (FerretDB, by _id), dv.sharing.usable-volumes, then select, sort, count and page in the volume service's in-memory read model (no volume query to FerretDB), and dv.sharing.list-many (→ authz permitted-scopes) for the page's sharedScopes",
         resolve: 'dv.sharing.resolve of a rotating (volume, project) pair: answered from memory',
         raw: `nats.js echo: child process with nc.subscribe (queue) + m.respond(m.data); client with nats.js connect() defaults, JSON.stringify + nc.request + JSON.parse of a resolve request (${resolvePayload.length} bytes)`,
         sample_page: { totalRecords: samplePage.totalRecords, returned: samplePage.datavolumes.length, first: samplePage.datavolumes[0]?.name, shared_scopes_on_page: samplePage.datavolumes.reduce((n, v) => n + v.sharedScopes.length, 0) },
         sample_resolve: sampleResolve,
+        volume_process_rss_mb: volumeRss,
+        load_average_at_start: loadAtStart,
         method: `closed loop, ${CONCURRENCY} in flight; warm-up per operation, then ${ROUNDS} rounds alternating the order; throughput = median of rounds, latency percentiles over all rounds; cpu_us_per_request: CPU time per request of the client (this process, shared by all three) and of each service process`,
         total_seconds: Math.round((Date.now() - started) / 1000),
       },
