@@ -8,6 +8,7 @@ export * from './rpc/identity';
 export * from './rpc/headers';
 export * from './events/define-event';
 export * from './events/event-envelope';
+export * from './events/refusal';
 export * from './org/scope';
 export * from './org/org-events';
 export * from './workload/workload-events';

@@ -13,6 +13,7 @@ export * from './events/consume-events';
 export * from './events/follow-stream';
 export * from './events/follow-streams';
 export * from './events/revision-tracker';
+export * from './events/stream-heads';
 export * from './nest/handler-decorators';
 export * from './nest/nats-transport.strategy';
 export * from './nest/messaging.module';

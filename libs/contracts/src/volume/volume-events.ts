@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../events/define-event';
-import { dataVolumeSchema } from './volume-schemas';
+import { refusalBaseSchema } from '../events/refusal';
+import { dataVolumeIdSchema, dataVolumeSchema } from './volume-schemas';
 
 const volumeData = z.object({ volume: dataVolumeSchema });
 
@@ -16,4 +17,15 @@ export const VolumeEvents = {
   updated: defineEvent({ type: 'dv.evt.volume.updated.v1', data: volumeData, description: "A data volume's description changed." }),
   deleting: defineEvent({ type: 'dv.evt.volume.deleting.v1', data: volumeData, description: 'Deletion of a data volume started; its PV copy and PVC are being released.' }),
   deleted: defineEvent({ type: 'dv.evt.volume.deleted.v1', data: volumeData, description: 'A data volume is gone, and so are the Kubernetes objects it created.' }),
+  refused: defineEvent({
+    type: 'dv.evt.volume.refused.v1',
+    data: refusalBaseSchema.extend({
+      operation: z.enum(['create', 'update', 'delete']),
+      volumeId: dataVolumeIdSchema.optional(),
+      name: z.string().max(253).optional(),
+      projectId: z.string().max(253).optional(),
+      clusterId: z.string().max(253).optional(),
+    }),
+    description: 'A create, update or delete of a data volume was refused (the typed error the caller got); nothing changed.',
+  }),
 } as const;

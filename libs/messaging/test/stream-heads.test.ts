@@ -1,0 +1,58 @@
+import { STREAMS } from '@dv/contracts';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { EventPublisher, RevisionTracker, StreamHeads, connectNats, drainNats, ensureStreams, followStream } from '../src';
+import { requireEnv, testContracts, uniquePrefix } from './fixtures/test-contracts';
+
+const actor = { id: 'tester', type: 'user' } as const;
+
+describe('StreamHeads (real nats-server)', () => {
+  let nc: NatsConnection;
+  let publisher: EventPublisher;
+
+  beforeAll(async () => {
+    nc = await connectNats({ url: requireEnv('NATS_URL'), name: 'stream-heads-test' });
+    await ensureStreams(nc);
+    publisher = new EventPublisher(nc, 'dv/test');
+  });
+
+  afterAll(async () => {
+    await drainNats(nc);
+  });
+
+  it("reads each stream's last sequence, and a follower that reaches it has applied every event published before", async () => {
+    const { happened } = testContracts(uniquePrefix());
+    const heads = new StreamHeads(nc);
+    const before = await heads.revision(['events', 'platform']);
+    const published = await publisher.publish(happened, { n: 1 }, { actor });
+    const after = await heads.revision(['events']);
+    expect(after.events).toBeGreaterThanOrEqual(published.seq);
+    expect(after.events).toBeGreaterThan(before.events ?? 0);
+    expect(before.platform).toEqual(expect.any(Number));
+
+    const tracker = new RevisionTracker('test');
+    const seen: number[] = [];
+    const follower = await followStream(nc, {
+      stream: STREAMS.domain.name,
+      subject: 'dv.evt.>',
+      startSeq: published.seq,
+      apply: (envelope) => {
+        if (envelope.type === happened.type) seen.push((envelope.data as { n: number }).n);
+      },
+      applied: (seq) => tracker.markApplied('events', seq),
+    });
+    try {
+      await heads.reach(tracker, ['events'], 10_000);
+      expect(seen).toContain(1);
+      expect(tracker.current().events).toBeGreaterThanOrEqual(published.seq);
+    } finally {
+      await follower.stop();
+    }
+  });
+
+  it('answers UNAVAILABLE when the tracker cannot reach the head in time', async () => {
+    const { happened } = testContracts(uniquePrefix());
+    await publisher.publish(happened, { n: 2 }, { actor });
+    const idle = new RevisionTracker('idle');
+    await expect(new StreamHeads(nc).reach(idle, ['events'], 50)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
