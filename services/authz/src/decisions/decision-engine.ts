@@ -64,9 +64,7 @@ export class DecisionEngine {
   decide(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): Outcome {
     const r = RESOURCE_INDEX.get(resourceType) as number;
     const bit = ACTION_BIT[action];
-    const index = this.index;
-    const scopes = index.scopes;
-    const grants = index.grants;
+    const scopes = this.index.scopes;
     if (this.levelOf.length < scopes.size) this.levelOf = new Uint8Array(scopes.size * 2);
     const levelOf = this.levelOf;
     const marked = this.marked;
@@ -77,18 +75,47 @@ export class DecisionEngine {
       if (id >= 0) levelOf[id] = depth;
       marked[depth - 1] = id;
     }
+    // The marks must be cleared whatever happens: a mark left behind would grant in later decisions.
+    try {
+      this.search(principal, r, bit, depth);
+    } finally {
+      for (let i = 0; i < depth; i++) {
+        const id = marked[i] as number;
+        if (id >= 0) levelOf[id] = 0;
+      }
+    }
+    const winner = this.winner;
+    if (winner < 0) return DENIED;
+    const scope = scopes.node(this.winnerScope);
+    const grantee =
+      winner === 0
+        ? { subjectType: principal.subjectType, subjectId: principal.subjectId, scope }
+        : { subjectType: 'group' as const, subjectId: principal.groups[winner - 1] as string, scope };
+    return { allowed: true, grantee };
+  }
+
+  /** Set by `search` (decisions are synchronous): 0 the subject itself, g + 1 its group g, -1 none; and the scope id of the deciding grants. */
+  private winner = -1;
+  private winnerScope = -1;
+
+  /** The nearest granting scope among the principal's grants and its groups', with the ancestors marked in levelOf. */
+  private search(principal: Principal, r: number, bit: number, depth: number): void {
+    const index = this.index;
+    const grants = index.grants;
+    const levelOf = this.levelOf;
+    const marked = this.marked;
     const masks = index.masks.bytes;
     const stride = index.masks.stride;
     let level = NONE;
-    let winner = -1; // 0: the subject itself, g + 1: its group g
-    let scope = -1;
+    this.winner = -1;
+    this.winnerScope = -1;
     const own = grants.region(principal.subjectType, principal.subjectId);
     if (own >= 0) {
-      const l = grants.nearest(own, levelOf, masks, stride, r, bit, level);
+      const l = grants.nearest(own, levelOf, marked, depth, masks, stride, r, bit, level);
       if (l < level) {
         level = l;
-        winner = 0;
-        scope = grants.found;
+        this.winner = 0;
+        this.winnerScope = grants.found;
       }
     }
     const groups = principal.groups;
@@ -96,23 +123,13 @@ export class DecisionEngine {
       const region = grants.groupRegion(groups[g] as string);
       if (region < 0) continue;
       // Strictly nearer only: at equal distance an earlier principal keeps the win.
-      const l = grants.nearest(region, levelOf, masks, stride, r, bit, level);
+      const l = grants.nearest(region, levelOf, marked, depth, masks, stride, r, bit, level);
       if (l < level) {
         level = l;
-        winner = g + 1;
-        scope = grants.found;
+        this.winner = g + 1;
+        this.winnerScope = grants.found;
       }
     }
-    for (let i = 0; i < depth; i++) {
-      const id = marked[i] as number;
-      if (id >= 0) levelOf[id] = 0;
-    }
-    if (winner < 0) return DENIED;
-    const grantee =
-      winner === 0
-        ? { subjectType: principal.subjectType, subjectId: principal.subjectId, scope: scopes.node(scope) }
-        : { subjectType: 'group' as const, subjectId: groups[winner - 1] as string, scope: scopes.node(scope) };
-    return { allowed: true, grantee };
   }
 
   /** The rule that decided an allowed outcome: the first applied of the grantee's rules there that grants the action. */

@@ -76,16 +76,69 @@ describe('GrantTable', () => {
     levelOf[12] = 1;
     levelOf[11] = 2;
     levelOf[10] = 3;
+    const marked = Int32Array.from([12, 11, 10]);
     const region = table.groupRegion('g');
-    expect(table.nearest(region, levelOf, masks, stride, 0, 1, 0xff)).toBe(2);
+    expect(table.nearest(region, levelOf, marked, 3, masks, stride, 0, 1, 0xff)).toBe(2);
     expect(table.found).toBe(11);
-    expect(table.nearest(region, levelOf, masks, stride, 1, 2, 0xff)).toBe(1);
+    expect(table.nearest(region, levelOf, marked, 3, masks, stride, 1, 2, 0xff)).toBe(1);
     expect(table.found).toBe(12);
-    expect(table.nearest(region, levelOf, masks, stride, 0, 1, 2)).toBe(2); // not strictly below the bound
-    expect(table.nearest(region, levelOf, masks, stride, 0, 2, 0xff)).toBe(0xff);
+    expect(table.nearest(region, levelOf, marked, 3, masks, stride, 0, 1, 2)).toBe(2); // not strictly below the bound
+    expect(table.nearest(region, levelOf, marked, 3, masks, stride, 0, 2, 0xff)).toBe(0xff);
     levelOf[11] = 0;
-    expect(table.nearest(region, levelOf, masks, stride, 0, 1, 0xff)).toBe(3);
+    marked[1] = -1;
+    expect(table.nearest(region, levelOf, marked, 3, masks, stride, 0, 1, 0xff)).toBe(3);
     expect(table.found).toBe(10);
+  });
+
+  it('keeps entries sorted by scope and answers nearest the same by scan (few entries) and by binary search (many), through sets and deletes', () => {
+    const random = rng(7);
+    const stride = 3;
+    // Mask m grants bit (1 << (m % 4)) on resource m % 3.
+    const masks = new Uint8Array(stride * 16);
+    for (let m = 0; m < 16; m++) masks[m * stride + (m % 3)] = 1 << (m % 4);
+    const table = new GrantTable();
+    const model = new Map<number, number>();
+    const levelOf = new Uint8Array(4096);
+    for (let step = 0; step < 6000; step++) {
+      const scope = Math.floor(random() * 3000);
+      if (random() < 0.65) {
+        const mask = Math.floor(random() * 16);
+        table.set('group', 'big', scope, mask);
+        model.set(scope, mask);
+      } else {
+        table.delete('group', 'big', scope);
+        model.delete(scope);
+      }
+      if (step % 50 !== 0) continue;
+      const entries = table.entries('group', 'big');
+      expect(entries.map(([sc]) => sc)).toEqual([...model.keys()].sort((a, b) => a - b));
+      // A random ancestor chain of up to five scopes, some held and some not.
+      const held = [...model.keys()];
+      const chain = Array.from({ length: 1 + Math.floor(random() * 5) }, () => (random() < 0.6 && held.length > 0 ? pick(random, held) : 3000 + Math.floor(random() * 1000)));
+      const unique = [...new Set(chain)];
+      const marked = Int32Array.from(unique);
+      unique.forEach((sc, i) => (levelOf[sc] = i + 1));
+      const r = Math.floor(random() * 3);
+      const bit = 1 << Math.floor(random() * 4);
+      let want = 0xff;
+      let wantScope = -1;
+      unique.forEach((sc, i) => {
+        const mask = model.get(sc);
+        if (want === 0xff && mask !== undefined && ((masks[mask * stride + r] as number) & bit) !== 0) {
+          want = i + 1;
+          wantScope = sc;
+        }
+      });
+      const region = table.groupRegion('big');
+      if (region >= 0) {
+        expect(table.nearest(region, levelOf, marked, unique.length, masks, stride, r, bit, 0xff)).toBe(want);
+        if (want !== 0xff) expect(table.found).toBe(wantScope);
+      } else {
+        expect(want).toBe(0xff);
+      }
+      unique.forEach((sc) => (levelOf[sc] = 0));
+    }
+    expect(model.size).toBeGreaterThan(16); // the binary-searched path was exercised
   });
 
   it('finds every principal through heavy churn at the highest load of its first slot table (deletions that shift probe chains, across the wrap-around)', () => {

@@ -10,6 +10,8 @@ const FIRST_CAPACITY = 2;
 const MIN_INTS = 4096;
 const MIN_SLOTS = 1024;
 const EMPTY = -1;
+/** Up to this many entries a region is scanned; above, each of the (at most five) ancestors is binary-searched. */
+const SCAN_MAX = 16;
 
 const TYPE_CODE: Readonly<Record<SubjectType, number>> = { user: 1, group: 2, app: 3, 'service-account': 4 };
 
@@ -30,8 +32,10 @@ function keyInts(length: number): number {
  * offset), and the id is compared with the copy at the start of the region, which the check reads
  * next anyway. A lookup thus touches one slot and the region: no map entries, key strings or objects
  * per principal, rule or scope, and nothing is allocated. A full region moves to a new one twice
- * its size; abandoned regions are reclaimed when the array is repacked (on growth). Order within a
- * region is not meaningful: a principal has one entry per scope.
+ * its size; abandoned regions are reclaimed when the array is repacked (on growth). A region's
+ * entries are sorted by scope id: a principal with few entries (the common case) is scanned, one
+ * with many (a group granted in thousands of projects) is binary-searched for each ancestor of the
+ * checked scope, so a check costs O(5 log n) however many scopes a principal holds.
  */
 export class GrantTable {
   /** The regions. Replaced when repacked: read it again after any change. */
@@ -100,14 +104,27 @@ export class GrantTable {
   /**
    * The hot path: the lowest level of a scope of this region whose mask grants `bit` on resource
    * `r`, if lower than `below`; else `below`. `levelOf[scopeId]` is 1 + the distance from the
-   * checked scope up to that scope when it is the checked scope or an ancestor, 0 otherwise. Sets
-   * `found` to the scope id of the match.
+   * checked scope up to that scope when it is the checked scope or an ancestor, 0 otherwise;
+   * `marked[0 .. depth)` are those scope ids, nearest first (-1 for a scope no rule was ever at).
+   * Sets `found` to the scope id of the match.
    */
-  nearest(region: number, levelOf: Uint8Array, masks: Uint8Array, stride: number, r: number, bit: number, below: number): number {
+  nearest(region: number, levelOf: Uint8Array, marked: Int32Array, depth: number, masks: Uint8Array, stride: number, r: number, bit: number, below: number): number {
     const d = this.data;
     const count = d[region + COUNT] as number;
     const scopes = region + HEADER + keyInts((d[region + KEY] as number) & 0xffff);
     const maskIds = scopes + (d[region + CAPACITY] as number);
+    if (count > SCAN_MAX) {
+      for (let level = 1; level <= depth && level < below; level++) {
+        const scope = marked[level - 1] as number;
+        if (scope < 0) continue;
+        const i = search(d, scopes, count, scope);
+        if (i >= 0 && ((masks[(d[maskIds + i] as number) * stride + r] as number) & bit) !== 0) {
+          this.found = scope;
+          return level;
+        }
+      }
+      return below;
+    }
     let best = below;
     for (let i = 0; i < count; i++) {
       const scope = d[scopes + i] as number;
@@ -155,8 +172,14 @@ export class GrantTable {
     if (this.data[region + COUNT] === this.data[region + CAPACITY]) region = this.grow(slot);
     const d = this.data;
     const count = d[region + COUNT] as number;
-    d[this.scopesOf(region) + count] = scope;
-    d[this.masksOf(region) + count] = mask;
+    const scopes = this.scopesOf(region);
+    const masks = this.masksOf(region);
+    // Keep the entries sorted by scope id: shift the greater ones up by one.
+    const at = -1 - search(d, scopes, count, scope);
+    d.copyWithin(scopes + at + 1, scopes + at, scopes + count);
+    d.copyWithin(masks + at + 1, masks + at, masks + count);
+    d[scopes + at] = scope;
+    d[masks + at] = mask;
     d[region + COUNT] = count + 1;
   }
 
@@ -169,13 +192,13 @@ export class GrantTable {
     const i = this.indexIn(region, scope);
     if (i < 0) return false;
     const d = this.data;
-    const last = (d[region + COUNT] as number) - 1;
+    const count = d[region + COUNT] as number;
     const scopes = this.scopesOf(region);
     const masks = this.masksOf(region);
-    d[scopes + i] = d[scopes + last] as number;
-    d[masks + i] = d[masks + last] as number;
-    d[region + COUNT] = last;
-    if (last === 0) {
+    d.copyWithin(scopes + i, scopes + i + 1, scopes + count);
+    d.copyWithin(masks + i, masks + i + 1, masks + count);
+    d[region + COUNT] = count - 1;
+    if (count === 1) {
       this.wasted += this.sizeOf(region);
       this.remove(slot);
     }
@@ -195,11 +218,8 @@ export class GrantTable {
   }
 
   private indexIn(region: number, scope: number): number {
-    const d = this.data;
-    const scopes = this.scopesOf(region);
-    const count = d[region + COUNT] as number;
-    for (let i = 0; i < count; i++) if (d[scopes + i] === scope) return i;
-    return -1;
+    const i = search(this.data, this.scopesOf(region), this.data[region + COUNT] as number, scope);
+    return i >= 0 ? i : -1;
   }
 
   /** A new empty region for the principal, with its id written. */
@@ -310,4 +330,18 @@ export class GrantTable {
     this.slots = slots;
     this.slotMask = mask;
   }
+}
+
+/** Binary search of `scope` in the sorted ints `d[from .. from + count)`: its index, or -1 - the index it would be inserted at. */
+function search(d: Int32Array, from: number, count: number, scope: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = d[from + mid] as number;
+    if (v < scope) lo = mid + 1;
+    else if (v > scope) hi = mid - 1;
+    else return mid;
+  }
+  return -1 - lo;
 }

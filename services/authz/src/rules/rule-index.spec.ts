@@ -154,7 +154,8 @@ describe('RuleIndex and DecisionEngine against a naive scan of the rules', () =>
     for (let round = 0; round < 12; round++) {
       // Grants: several per principal and scope at times (same subject, scope, other role).
       for (let i = 0; i < 60; i++) {
-        const subject = random() < 0.35 ? { subjectType: 'group' as const, subjectId: pick(random, groups) } : pick(random, principals);
+        // Group g0 gets many grants (as an "all researchers" group would): its grant-table region is binary-searched.
+        const subject = random() < 0.35 ? { subjectType: 'group' as const, subjectId: random() < 0.4 ? 'g0' : pick(random, groups) } : pick(random, principals);
         const scope = random() < 0.1 ? w.tree.root : pick(random, [...w.tree.subtree(w.tree.root)]);
         const role = pick(random, catalog.roles);
         const r = rule(`r${++ruleSeq}`, subject.subjectType, subject.subjectId, role, scope);
@@ -183,6 +184,8 @@ describe('RuleIndex and DecisionEngine against a naive scan of the rules', () =>
     expect(w.index.active).toBe(w.naive.active.length);
     expect(checks).toBe(12 * 1500);
     expect(allowed).toBeGreaterThan(checks / 20); // the comparison covers both answers
+    // Some groups hold grants at many scopes: the grant table's binary-searched path was compared too.
+    expect(w.index.grants.entries('group', 'g0').length).toBeGreaterThan(16);
   });
 
   it('at equal distance the subject wins over its groups, and groups win in the order given', () => {
