@@ -22,6 +22,8 @@ export interface ScopeUpsert {
   parent: ScopeRef | null;
   version: number;
   namespace?: string;
+  /** Restores a deleted scope (a tombstone from a snapshot) where it was in the tree. */
+  deleted?: boolean;
 }
 
 export const SYSTEM_SCOPE_ID = 'system';
@@ -90,9 +92,19 @@ export class ScopeTree {
     node.name = change.name;
     if (change.namespace !== undefined) node.namespace = change.namespace;
     node.version = change.version;
-    node.deleted = false;
+    node.deleted = change.deleted ?? false;
     node.known = true;
     return true;
+  }
+
+  /** The node and every node below it, live or not (deleted ones and placeholders included). */
+  *descendants(node: ScopeNode): Generator<ScopeNode> {
+    const stack = [node];
+    while (stack.length > 0) {
+      const n = stack.pop() as ScopeNode;
+      yield n;
+      for (const child of n.children) stack.push(child);
+    }
   }
 
   /** Marks a scope deleted (a tombstone keeps its version, so a late older event cannot revive it). */

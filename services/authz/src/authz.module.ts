@@ -4,9 +4,11 @@ import { type ServiceContext } from '@dv/runtime';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AUTHZ_CONFIG, type AuthzConfig } from './config/authz-config';
 import { RequestAuthorizer } from './decisions/request-authorizer';
+import { AccessRuleRefusals } from './rules/access-rule-refusals';
 import { AccessRuleWriter } from './rules/access-rule-writer';
 import { type AccessRuleDoc, accessRuleModel } from './rules/access-rule.model';
 import { BootstrapAdmins } from './rules/bootstrap-admins';
+import { RuleRetirement } from './rules/rule-retirement';
 import { ScopeProjectionController } from './scopes/scope-projection.controller';
 import { scopeModel } from './scopes/scope.model';
 import { AuthzState } from './state/authz-state';
@@ -54,6 +56,8 @@ export class AuthzModule {
         AuthzSync,
         RequestAuthorizer,
         AccessRuleWriter,
+        AccessRuleRefusals,
+        RuleRetirement,
         BootstrapAdmins,
         RelayLifecycle,
       ],

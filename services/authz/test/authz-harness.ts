@@ -69,6 +69,16 @@ export class AuthzHarness {
     return this.org(OrgEvents.department.deleted, { departmentId, clusterId }, departmentId);
   }
 
+  /** Publishes created events for scopes (again); returns the last one's sequence. */
+  async recreate(scopes: readonly (readonly ['department' | 'project', Record<string, string>])[]): Promise<number> {
+    let seq = 0;
+    for (const [type, data] of scopes) {
+      const def = type === 'department' ? OrgEvents.department.created : OrgEvents.project.created;
+      seq = await this.org(def, data, data[`${type}Id`] ?? '');
+    }
+    return seq;
+  }
+
   /** The revision at which every replica has the org. */
   orgRevision(): Revision {
     return { platform: this.platformRevision };

@@ -1,4 +1,5 @@
-import { ACTIONS, AuthzRpc, type CheckItem, DvError, HEADERS, RESOURCE_TYPES, type RpcRequestInput } from '@dv/contracts';
+import { ACTIONS, AuthzEvents, AuthzRpc, type CheckItem, DvError, type EventData, type EventEnvelope, HEADERS, RESOURCE_TYPES, type RpcRequestInput, STREAMS } from '@dv/contracts';
+import { StreamHeads, followStream } from '@dv/messaging';
 import { httpRequest } from '@dv/testing';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import rolesJson from '../src/catalog/roles.json';
@@ -161,16 +162,45 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     await expectError(h.client.call(AuthzRpc.deleteAccessRule, { id: rule.id }, { identity: ROOT }), 'PRECONDITION_FAILED', /already deleted/);
   });
 
-  it('stops granting through a deleted scope, visible to a check that asks for the deletion revision', async () => {
-    const { revision } = await h.grant('user', 'dora', 2256, 'department', 'd2');
+  it('stops granting through a deleted scope on every replica, retires its rules (and those below) with events, and a re-created scope grants nothing from before', async () => {
+    await h.grant('user', 'dora', 2256, 'department', 'd2');
+    await h.grant('group', 'd2-team', 7, 'project', 'p3');
+    const { revision } = await h.grant('user', 'dora', 7, 'project', 'p1'); // elsewhere: must survive
     const p3 = { scopeType: 'project' as const, scopeId: 'p3' };
-    const check = { subject: { subjectType: 'user' as const, subjectId: 'dora' }, action: 'read' as const, resourceType: 'datavolumes' as const, scope: p3 };
-    expect((await h.client.call(AuthzRpc.check, { ...check, atLeast: revision }, { identity: ROOT })).allowed).toBe(true);
+    const check = { subject: { subjectType: 'user' as const, subjectId: 'dora', groups: ['d2-team'] }, action: 'read' as const, resourceType: 'datavolumes' as const, scope: p3 };
+    expect(await outcomesByReplica({ ...check, atLeast: revision })).toEqual({ replicas: 2, outcomes: ['allowed'] });
+
     const seq = await h.deleteDepartment('d2', 'c1');
-    await expectError(h.client.call(AuthzRpc.check, { ...check, atLeast: { platform: seq } }, { identity: ROOT }), 'NOT_FOUND', /project p3 does not exist/);
+    expect(await outcomesByReplica({ ...check, atLeast: { platform: seq } })).toEqual({ replicas: 2, outcomes: ['NOT_FOUND'] });
     const scopes = await h.client.call(AuthzRpc.permittedScopes, { subject: { subjectType: 'user', subjectId: 'dora' }, resourceType: 'datavolumes', action: 'read', atLeast: { platform: seq } }, { identity: ROOT });
-    expect(scopes.read).toEqual({ system: false, tenants: [], clusters: [], departments: [], projects: [] });
-  });
+    expect(scopes.read).toEqual({ system: false, tenants: [], clusters: [], departments: [], projects: ['p1'] });
+
+    // The rules at d2 and at p3 (below it) end, by the system, each with its deleted event.
+    const retired = await eventually(async () => {
+      const listed = await h.client.call(AuthzRpc.listAccessRules, { subjectIds: ['dora', 'd2-team'], includeDeleted: true, sortBy: 'scopeId' }, { identity: ROOT });
+      return listed.accessRules.filter((r) => r.scopeId !== 'p1').every((r) => r.status === 'deleted') ? listed.accessRules : undefined;
+    });
+    expect(retired.map((r) => `${r.subjectId}@${r.scopeId}:${r.status}:${r.deletedBy ?? ''}`)).toEqual(['dora@d2:deleted:scope-deletion', 'dora@p1:active:', 'd2-team@p3:deleted:scope-deletion']);
+    const mine = await h.client.call(AuthzRpc.myAccessRules, {}, { identity: { subjectId: 'dora', subjectType: 'user', groups: ['d2-team'] } });
+    expect(mine.accessRules.map((r) => r.scopeId)).toEqual(['p1']);
+
+    // A replica started now agrees, and the scope created again under the same id grants nothing from before.
+    const latecomer = await h.addReplica();
+    try {
+      // It places the deleted d2 where the others have it: a System administrator sees the retired rule on every replica.
+      const retiredId = retired.find((r) => r.scopeId === 'd2')?.id ?? '';
+      const seen = await Promise.all(Array.from({ length: 45 }, () => h.client.call(AuthzRpc.getAccessRule, { id: retiredId }, { identity: ROOT }).then((r) => r.status, (e: unknown) => (e instanceof DvError ? e.code : 'error'))));
+      expect([...new Set(seen)]).toEqual(['deleted']);
+      const again = await h.recreate([
+        ['department', { departmentId: 'd2', clusterId: 'c1', name: 'Department d2 again' }],
+        ['project', { projectId: 'p3', departmentId: 'd2', clusterId: 'c1', name: 'Project p3', namespace: 'dv-p3' }],
+      ]);
+      expect(await outcomesByReplica({ ...check, atLeast: { platform: again } })).toEqual({ replicas: 3, outcomes: ['denied'] });
+    } finally {
+      await latecomer.stop();
+      h.replicas = h.replicas.filter((r) => r !== latecomer);
+    }
+  }, 90_000);
 
   it('lists permitted scopes in the reference shape and who can act in a scope', async () => {
     const { revision } = await h.grant('user', 'lena', 5, 'department', 'd1');
@@ -212,6 +242,28 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     // A viewer of p1 (no access-rule rights) sees only its own rules.
     const seen = await h.client.call(AuthzRpc.listAccessRules, { limit: 500 }, { identity: { subjectId: 'page-user', subjectType: 'user' } });
     expect(seen.accessRules.every((r) => r.subjectId === 'page-user')).toBe(true);
+    // The reference's other filters.
+    const ids = (q: RpcRequestInput<typeof AuthzRpc.listAccessRules>) => h.client.call(AuthzRpc.listAccessRules, { limit: 500, ...q }, { identity: ROOT }).then((r) => r.accessRules.map((a) => `${a.subjectId}@${a.scopeId}`).sort());
+    expect(await ids({ subjectType: 'group', subjectIdFilter: 'PAGE' })).toEqual(['page-group@p4']);
+    expect(await ids({ subjectIdFilter: 'page-', scopeType: 'project', clusterId: 'c1' })).toEqual(['page-user@p1', 'page-user@p2']);
+    expect(await ids({ subjectIdFilter: 'page-', scopeId: 'p2', roleId: 8 })).toEqual(['page-user@p2']);
+    const cut = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    const { revision: later } = await h.grant('user', 'page-late', 7, 'project', 'p2');
+    expect(await ids({ lastUpdated: cut, atLeast: later })).toEqual(['page-late@p2']);
+  });
+
+  it("shows a rule's scope as it is now: renamed and moved scopes", async () => {
+    const { rule, revision } = await h.grant('user', 'mover', 7, 'project', 'p2');
+    expect(rule).toMatchObject({ scopeName: 'Project p2', clusterId: 'c1' });
+    // p2 is renamed and moved from d1 (cluster c1) to d3 (cluster c2).
+    const moved = await h.recreate([['project', { projectId: 'p2', departmentId: 'd3', clusterId: 'c2', name: 'Project two, moved', namespace: 'dv-p2' }]]);
+    const got = await h.client.call(AuthzRpc.getAccessRule, { id: rule.id, atLeast: { ...revision, platform: moved } }, { identity: ROOT });
+    expect(got).toMatchObject({ scopeName: 'Project two, moved', clusterId: 'c2', tenantId: 't1' });
+    const inC2 = await h.client.call(AuthzRpc.listAccessRules, { subjectIds: ['mover'], clusterId: 'c2', atLeast: { platform: moved } }, { identity: ROOT });
+    expect(inC2.accessRules.map((r) => r.id)).toEqual([rule.id]);
+    const back = await h.recreate([['project', { projectId: 'p2', departmentId: 'd1', clusterId: 'c1', name: 'Project p2', namespace: 'dv-p2' }]]);
+    await h.client.call(AuthzRpc.getAccessRule, { id: rule.id, atLeast: { platform: back } }, { identity: ROOT });
   });
 
   it('refuses bad input with typed errors and changes nothing', async () => {
@@ -234,8 +286,40 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     expect((await raw(AuthzRpc.checkBatch.subject, { checks: tooMany })).error?.code).toBe('VALIDATION_FAILED');
     await h.grant('user', 'dup', 7, 'project', 'p1');
     await expectError(h.grant('user', 'dup', 7, 'project', 'p1'), 'CONFLICT', /already exists/);
+    // A batch of more than 100 rules (subjects × scopes) is refused whole.
+    const subjects = Array.from({ length: 26 }, (_, i) => ({ subjectType: 'user', subjectId: `batch-${i}` }));
+    const scopes = ['p1', 'p2', 'p3', 'p4'].map((scopeId) => ({ scopeType: 'project', scopeId }));
+    const big = await raw(AuthzRpc.batchCreateAccessRules.subject, { roleId: 7, subjects, scopes });
+    expect(big.error?.code).toBe('VALIDATION_FAILED');
+    expect(big.error?.message).toMatch(/at most 100 rules/);
     const after = (await h.client.call(AuthzRpc.listAccessRules, { limit: 1, includeDeleted: true }, { identity: ROOT })).totalRecords;
     expect(after).toBe(before + 1); // only the first "dup" rule
+  });
+
+  it('creates a batch item by item: per-item results, and every refusal (batch or not) is an event for the audit log', async () => {
+    const refusals = await followRefusals();
+    try {
+      const batch = await h.client.call(
+        AuthzRpc.batchCreateAccessRules,
+        { roleId: 7, subjects: [{ subjectType: 'user', subjectId: 'b1' }, { subjectType: 'group', subjectId: 'b-team' }], scopes: [{ scopeType: 'project', scopeId: 'p1' }, { scopeType: 'project', scopeId: 'nowhere' }] },
+        { identity: ROOT, requestId: 'batch-req-1' },
+      );
+      expect(batch.succeeded.map((r) => `${r.subjectId}@${r.scopeId}`).sort()).toEqual(['b-team@p1', 'b1@p1']);
+      expect(batch.failed.map((f) => `${f.subjectId}@${f.scopeId}:${f.error.code}`).sort()).toEqual(['b-team@nowhere:NOT_FOUND', 'b1@nowhere:NOT_FOUND']);
+      const outsider = { subjectId: 'outsider', subjectType: 'user' as const };
+      await expectError(h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'x', roleId: 1, scopeType: 'system', scopeId: 'system' }, { identity: outsider, requestId: 'forbidden-req' }), 'FORBIDDEN');
+      await expectError(h.client.call(AuthzRpc.deleteAccessRule, { id: batch.succeeded[0]?.id ?? '' }, { identity: outsider }), 'FORBIDDEN');
+      const seen = await refusals.next(4);
+      expect(seen.map((e) => `${e.actorid} ${e.data.operation} ${e.data.code} ${e.data.subjectId ?? e.data.ruleId ?? ''}@${e.data.scopeId ?? ''}`).sort()).toEqual([
+        `outsider create FORBIDDEN x@system`,
+        `outsider delete FORBIDDEN ${batch.succeeded[0]?.id ?? ''}@`,
+        'root create NOT_FOUND b-team@nowhere',
+        'root create NOT_FOUND b1@nowhere',
+      ]);
+      expect(seen.find((e) => e.data.code === 'FORBIDDEN' && e.data.operation === 'create')).toMatchObject({ requestid: 'forbidden-req', scopetype: 'system', scopeid: 'system', actortype: 'user' });
+    } finally {
+      await refusals.stop();
+    }
   });
 
   it('authorizes every request: no identity, no rights, and no privilege escalation', async () => {
@@ -272,6 +356,50 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     }
   }, 60_000);
 });
+
+/** The access-rule refusal events published from now on, in order. */
+async function followRefusals() {
+  const got: EventEnvelope<EventData<typeof AuthzEvents.accessRuleRefused>>[] = [];
+  const follower = await followStream(h.nc, {
+    stream: STREAMS.domain.name,
+    subject: AuthzEvents.accessRuleRefused.type,
+    startSeq: ((await new StreamHeads(h.nc).revision(['events'])).events ?? 0) + 1,
+    apply: (envelope) => void got.push({ ...envelope, data: AuthzEvents.accessRuleRefused.data.parse(envelope.data) }),
+  });
+  return {
+    next: (count: number) => eventually(async () => (got.length >= count ? got.slice(0, count) : undefined)),
+    stop: () => follower.stop(),
+  };
+}
+
+/** Polls until `probe` returns a value (bounded). */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Sends the same check many times through the queue group; per answer 'allowed', 'denied' or the
+ * error code, and how many replicas answered.
+ */
+async function outcomesByReplica(request: RpcRequestInput<typeof AuthzRpc.check>): Promise<{ replicas: number; outcomes: string[] }> {
+  const replicas = new Set<string>();
+  const outcomes = new Set<string>();
+  for (let i = 0; i < 60; i++) {
+    const hdrs = natsHeaders();
+    hdrs.set(HEADERS.identity, JSON.stringify(ROOT));
+    const msg = await h.nc.request(AuthzRpc.check.subject, new TextEncoder().encode(JSON.stringify(request)), { headers: hdrs, timeout: 5000 });
+    const reply = JSON.parse(new TextDecoder().decode(msg.data)) as { ok: boolean; data?: { allowed: boolean }; error?: { code: string } };
+    outcomes.add(reply.ok ? (reply.data?.allowed ? 'allowed' : 'denied') : (reply.error?.code ?? 'no error code'));
+    replicas.add(msg.headers?.get(HEADERS.responder) ?? 'unknown');
+  }
+  return { replicas: replicas.size, outcomes: [...outcomes] };
+}
 
 /**
  * Sends the same check many times through the queue group and records, per answering replica (the

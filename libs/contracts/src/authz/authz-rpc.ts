@@ -42,6 +42,9 @@ const roleListQuery = listQuerySchema(ROLE_FIELDS, { maxLimit: 500, defaultLimit
 });
 
 /** A write's reply: the rule and the revision a later read or check can ask to have seen. */
+/** The most rules one batch-create makes (subjects × scopes): each is a write with its event. */
+export const MAX_BATCH_RULES = 100;
+
 const writeReply = <T extends z.ZodType>(rule: T) => z.object({ rule, revision: revisionSchema });
 
 export const AuthzRpc = {
@@ -111,9 +114,9 @@ export const AuthzRpc = {
     request: z.object({
       roleId: roleIdSchema,
       clusterId: idSchema.optional(),
-      subjects: z.array(z.object({ subjectId: idSchema, subjectType: subjectTypeSchema })).min(1).max(100),
-      scopes: z.array(scopeRefSchema).min(1).max(100),
-    }),
+      subjects: z.array(z.object({ subjectId: idSchema, subjectType: subjectTypeSchema })).min(1).max(MAX_BATCH_RULES),
+      scopes: z.array(scopeRefSchema).min(1).max(MAX_BATCH_RULES),
+    }).refine((r) => r.subjects.length * r.scopes.length <= MAX_BATCH_RULES, { message: `at most ${MAX_BATCH_RULES} rules (subjects × scopes) per batch`, path: ['subjects'] }),
     reply: z.object({
       succeeded: z.array(accessRuleSchema),
       failed: z.array(z.object({ subjectId: idSchema, subjectType: subjectTypeSchema, scopeType: scopeTypeSchema, scopeId: idSchema, error: z.object({ code: z.string(), message: z.string() }) })),
@@ -144,6 +147,8 @@ export const AuthzRpc = {
       roleId: roleIdSchema.optional(),
       clusterId: idSchema.optional(),
       includeDeleted: z.boolean().default(false),
+      /** Only rules created or deleted at or after this time (ISO 8601). */
+      lastUpdated: z.iso.datetime({ offset: true }).optional(),
       atLeast: revisionSchema.optional(),
     }),
     reply: z.object({ totalRecords: z.number().int(), displayRecords: z.number().int(), accessRules: z.array(accessRuleSchema) }),

@@ -157,6 +157,11 @@ export class DecisionEngine {
         scopePath,
       };
     }
+    if (outcome.allowed) {
+      // The grant table and the rules it was built from disagree: never contradict the decision the
+      // caller acts on. (Not reachable while both are changed together in RuleIndex.)
+      throw new Error(`${who} may ${action} ${resourceType} in ${target}, but no deciding rule is indexed`);
+    }
     return {
       allowed: false,
       reason: 'no-matching-rule',

@@ -1,4 +1,4 @@
-import { applyListQuery, toCsv } from './apply-list-query';
+import { applyListQuery, csvExport, toCsv } from './apply-list-query';
 
 interface Row {
   id: number;
@@ -32,6 +32,20 @@ describe('applyListQuery', () => {
   it('searches and sorts both ways, numbers in natural order', () => {
     expect(applyListQuery(rows, { filterBy: [], search: 'researcher', sortBy: 'name', sortOrder: 'desc' }, fields, ['name']).map((r) => r.name)).toEqual(['L2 researcher', 'L1 researcher']);
     expect(applyListQuery(rows, { filterBy: [], sortBy: 'id', sortOrder: 'asc' }, fields, ['name']).map((r) => r.id)).toEqual([1, 2, 3, 10]);
+  });
+});
+
+describe('csvExport', () => {
+  it('stops at the row cap and says the download was cut', () => {
+    const many = Array.from({ length: 20_001 }, (_, i) => ({ id: i, name: `role ${i}`, note: undefined }));
+    const capped = csvExport(many, ['id'], fields, 20_000);
+    expect(capped.rows).toBe(20_000);
+    expect(capped.truncated).toBe(true);
+    const lines = capped.csv.split('\r\n');
+    expect(lines[0]).toBe('id');
+    expect(lines[20_000]).toBe('19999');
+    expect(lines).toHaveLength(20_002); // header, 20,000 rows, and the empty string after the last CRLF
+    expect(csvExport(many.slice(0, 20_000), ['id'], fields, 20_000)).toMatchObject({ rows: 20_000, truncated: false });
   });
 });
 

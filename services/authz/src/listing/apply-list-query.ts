@@ -78,3 +78,9 @@ export function toCsv<T, F extends string>(items: readonly T[], columns: readonl
   for (const item of items) lines.push(columns.map((c) => cell(fields[c](item))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
+
+/** A CSV download of at most `maxRows` items (the seed: "Export to CSV is limited to 20,000 rows"). */
+export function csvExport<T, F extends string>(items: readonly T[], columns: readonly F[], fields: FieldAccessors<T, F>, maxRows: number): { csv: string; rows: number; truncated: boolean } {
+  const rows = items.slice(0, maxRows);
+  return { csv: toCsv(rows, columns, fields), rows: rows.length, truncated: items.length > rows.length };
+}

@@ -1,11 +1,13 @@
 import { type ScopeChange } from '@dv/org';
 import { type ScopeDoc, scopeKey } from './scope.model';
 
-/** The stored form of a change, for the projection collection. */
-export function scopeDocOf(change: ScopeChange): ScopeDoc {
-  if (change.kind === 'delete') {
-    return { _id: scopeKey(change.type, change.id), type: change.type, id: change.id, name: change.id, parentType: null, parentId: null, deleted: true, version: change.version };
-  }
+/**
+ * The stored form of a create, rename or move, for the projection collection. A delete is stored by
+ * `ScopeProjectionController` as a flag on the document, which keeps the scope's name and parent:
+ * a replica that starts from the snapshot then places the tombstone where every other replica has
+ * it, and decides the same about it.
+ */
+export function scopeDocOf(change: Extract<ScopeChange, { kind: 'upsert' }>): ScopeDoc {
   const c = change.change;
   return {
     _id: scopeKey(c.type, c.id),

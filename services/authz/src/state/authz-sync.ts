@@ -49,8 +49,8 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     // Parents before children is not needed: the tree links placeholders; order by version keeps moves right.
     scopeDocs.sort((a, b) => a.version - b.version);
     for (const doc of scopeDocs) {
-      if (doc.deleted) this.state.tree.remove(doc.type, doc.id, doc.version);
-      else if (doc.parentType && doc.parentId) {
+      if (doc.parentType && doc.parentId) {
+        // A tombstone is restored where it was (deleted: true), so this replica decides about it as the others do.
         this.state.upsertScope({
           type: doc.type,
           id: doc.id,
@@ -58,7 +58,10 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
           parent: { scopeType: doc.parentType, scopeId: doc.parentId },
           version: doc.version,
           ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
+          ...(doc.deleted ? { deleted: true } : {}),
         });
+      } else if (doc.deleted) {
+        this.state.tree.remove(doc.type, doc.id, doc.version);
       }
     }
     this.state.markApplied('events', domainSeq);

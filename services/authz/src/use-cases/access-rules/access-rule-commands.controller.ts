@@ -2,28 +2,42 @@ import { AuthzRpc, DvError, type AccessRule, type RpcReplyInput, type RpcRequest
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
 import { RequestAuthorizer } from '../../decisions/request-authorizer';
+import { AccessRuleRefusals } from '../../rules/access-rule-refusals';
 import { AccessRuleWriter } from '../../rules/access-rule-writer';
 
-/** Creating (one, or a batch with per-item results) and deleting access rules. */
+/** Creating (one, or a batch with per-item results) and deleting access rules; every refusal is recorded. */
 @Controller()
 export class AccessRuleCommandsController {
   constructor(
     private readonly writer: AccessRuleWriter,
     private readonly authorizer: RequestAuthorizer,
+    private readonly refusals: AccessRuleRefusals,
   ) {}
 
   @RpcHandler(AuthzRpc.createAccessRule)
   async create(request: RpcRequest<typeof AuthzRpc.createAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.createAccessRule>> {
     const principal = this.authorizer.caller(ctx);
-    return this.writer.create(request, { kind: 'caller', principal, requestId: ctx.requestId });
+    try {
+      return await this.writer.create(request, { kind: 'caller', principal, requestId: ctx.requestId });
+    } catch (error) {
+      const { subjectType, subjectId, roleId, scopeType, scopeId } = request;
+      await this.refusals.record(error, principal, { operation: 'create', subjectType, subjectId, roleId, scopeType, scopeId }, ctx.requestId);
+      throw error;
+    }
   }
 
   @RpcHandler(AuthzRpc.deleteAccessRule)
   async delete(request: RpcRequest<typeof AuthzRpc.deleteAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.deleteAccessRule>> {
     const principal = this.authorizer.caller(ctx);
-    return this.writer.delete(request.id, { kind: 'caller', principal, requestId: ctx.requestId });
+    try {
+      return await this.writer.delete(request.id, { kind: 'caller', principal, requestId: ctx.requestId });
+    } catch (error) {
+      await this.refusals.record(error, principal, { operation: 'delete', ruleId: request.id }, ctx.requestId);
+      throw error;
+    }
   }
 
+  /** At most 100 rules (subjects × scopes, checked by the contract), created one by one, each succeeding or failing on its own. */
   @RpcHandler(AuthzRpc.batchCreateAccessRules)
   async batchCreate(request: RpcRequest<typeof AuthzRpc.batchCreateAccessRules>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>> {
     const principal = this.authorizer.caller(ctx);
@@ -41,6 +55,7 @@ export class AccessRuleCommandsController {
           if (result.revision.events !== undefined) revision = Math.max(revision ?? 0, result.revision.events);
         } catch (error) {
           if (!(error instanceof DvError)) throw error;
+          await this.refusals.record(error, principal, { operation: 'create', ...subject, roleId: request.roleId, ...scope }, ctx.requestId);
           failed.push({ ...subject, ...scope, error: { code: error.code, message: error.message } });
         }
       }

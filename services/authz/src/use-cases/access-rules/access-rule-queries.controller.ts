@@ -42,6 +42,21 @@ export class AccessRuleQueriesController {
     return this.own(caller, entry.rule) || this.authorizer.allowed(caller, 'read', 'access_rules', entry.scope);
   }
 
+  /**
+   * A rule as shown: its scope's name, cluster and tenant as they are now (a scope renamed or moved
+   * since the rule was made shows its current name and place; the stored rule is never edited).
+   */
+  private present(entry: IndexedRule): AccessRule {
+    const rule = entry.rule;
+    const node = entry.scope;
+    if (!node.known) return rule;
+    const clusterId = this.state.tree.ancestorOfType(node, 'cluster')?.id;
+    const tenantId = this.state.tree.ancestorOfType(node, 'tenant')?.id;
+    if (rule.scopeName === node.name && rule.clusterId === clusterId && rule.tenantId === tenantId) return rule;
+    const { clusterId: _c, tenantId: _t, ...rest } = rule;
+    return { ...rest, scopeName: node.name, ...(clusterId ? { clusterId } : {}), ...(tenantId ? { tenantId } : {}) };
+  }
+
   @RpcHandler(AuthzRpc.getAccessRule)
   async get(request: RpcRequest<typeof AuthzRpc.getAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.getAccessRule>> {
     const caller = this.authorizer.caller(ctx);
@@ -49,7 +64,7 @@ export class AccessRuleQueriesController {
     const entry = this.state.index.byId.get(request.id);
     // Not visible and not there answer the same, so ids cannot be probed.
     if (!entry || !this.visible(caller, entry)) throw DvError.notFound(`access rule ${request.id} does not exist`);
-    return entry.rule;
+    return this.present(entry);
   }
 
   @RpcHandler(AuthzRpc.listAccessRules)
@@ -58,10 +73,12 @@ export class AccessRuleQueriesController {
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const subjectIds = request.subjectIds ? new Set(request.subjectIds) : undefined;
     const idFilter = request.subjectIdFilter?.toLowerCase();
+    const since = request.lastUpdated;
     const candidates: AccessRule[] = [];
     for (const entry of this.state.index.byId.values()) {
-      const r = entry.rule;
-      if (!request.includeDeleted && r.status === 'deleted') continue;
+      if (!request.includeDeleted && entry.rule.status === 'deleted') continue;
+      if (since !== undefined && Date.parse(entry.rule.deletedAt ?? entry.rule.createdAt) < Date.parse(since)) continue;
+      const r = this.present(entry);
       if (request.subjectType && r.subjectType !== request.subjectType) continue;
       if (subjectIds && !subjectIds.has(r.subjectId)) continue;
       if (idFilter && !r.subjectId.toLowerCase().includes(idFilter)) continue;
@@ -82,7 +99,7 @@ export class AccessRuleQueriesController {
     const caller = this.authorizer.caller(ctx);
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const accessRules: AccessRule[] = [];
-    for (const entry of this.state.index.byId.values()) if (entry.rule.status === 'active' && this.own(caller, entry.rule)) accessRules.push(entry.rule);
+    for (const entry of this.state.index.byId.values()) if (entry.rule.status === 'active' && this.own(caller, entry.rule)) accessRules.push(this.present(entry));
     accessRules.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return { accessRules };
   }

@@ -2,7 +2,7 @@ import { AuthzRpc, DvError, type Principal, ROLES_CSV_MAX_ROWS, ROLE_FIELDS, typ
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
 import { RequestAuthorizer } from '../../decisions/request-authorizer';
-import { type FieldAccessors, applyListQuery, toCsv } from '../../listing/apply-list-query';
+import { type FieldAccessors, applyListQuery, csvExport } from '../../listing/apply-list-query';
 import { AuthzState } from '../../state/authz-state';
 
 type RoleField = (typeof ROLE_FIELDS)[number];
@@ -63,9 +63,8 @@ export class RolesController {
   async exportRolesCsv(request: RpcRequest<typeof AuthzRpc.exportRolesCsv>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.exportRolesCsv>> {
     this.requireMayView(this.authorizer.caller(ctx));
     const matching = applyListQuery(this.roles(), request, ROLE_ACCESSORS, SEARCHED);
-    const rows = matching.slice(0, ROLES_CSV_MAX_ROWS);
     const columns = (request.columns?.filter((c): c is RoleField => (ROLE_FIELDS as readonly string[]).includes(c)) ?? ['name', 'createdBy', 'createdAt']) as RoleField[];
-    return { csv: toCsv(rows, columns.length > 0 ? columns : ['name'], ROLE_ACCESSORS), rows: rows.length, truncated: matching.length > rows.length };
+    return csvExport(matching, columns.length > 0 ? columns : ['name'], ROLE_ACCESSORS, ROLES_CSV_MAX_ROWS);
   }
 
   @RpcHandler(AuthzRpc.mutateRole)
