@@ -49,7 +49,7 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     ...(options.config.NATS_USER !== undefined ? { user: options.config.NATS_USER, pass: options.config.NATS_PASSWORD ?? '' } : {}),
   });
   // Streams first: a service may read them while it initializes (snapshots, ordered consumers).
-  await ensureStreams(nc);
+  await ensureStreams(nc, { replicas: options.config.NATS_STREAM_REPLICAS });
   const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });
   const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics };
   const app = await createNatsMicroservice(options.appModule(ctx), { nc, service: options.name, logger });

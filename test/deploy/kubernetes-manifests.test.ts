@@ -1,0 +1,82 @@
+import { NATS_CLIENTS, natsPasswordVariable } from '@dv/contracts';
+import { ensureBinaries, repoRoot, silentProgressLog } from '@dv/testing';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+
+const run = promisify(execFile);
+const DEPLOY = join(repoRoot(), 'deploy', 'kubernetes');
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  data?: Record<string, string>;
+  spec?: { template?: { spec?: { containers?: { env?: { name: string; valueFrom?: { secretKeyRef?: { key: string } } }[] }[] } } };
+}
+
+async function manifests(file: string): Promise<Manifest[]> {
+  return parseAllDocuments(await readFile(join(DEPLOY, file), 'utf8')).map((d) => d.toJSON() as Manifest).filter((m) => m !== null);
+}
+
+/**
+ * The manifests for a real cluster, checked by the real kube-apiserver of the test bed (server-side
+ * dry run: schema, defaults, admission of every object), and the NATS configuration they mount, checked
+ * by the real nats-server (`-t`). Nothing runs the pods here (no kubelet); what this proves is that the
+ * objects are valid and consistent with each other and with the generated NATS permissions.
+ */
+describe('deploy/kubernetes', () => {
+  let kubectl: string;
+  let natsServer: string;
+  const kubeconfig = process.env['KUBECONFIG'] ?? '';
+
+  beforeAll(async () => {
+    const paths = await ensureBinaries({ builds: ['nats-server', 'kube'], log: silentProgressLog });
+    kubectl = paths.kubectl ?? '';
+    natsServer = paths.natsServer ?? '';
+    expect(kubeconfig).not.toBe('');
+  });
+
+  it('is accepted by the API server, file by file in name order (server-side dry run after the namespace)', async () => {
+    const files = (await readdir(DEPLOY)).filter((f) => f.endsWith('.yaml')).sort();
+    expect(files).toEqual(['00-namespace.yaml', '10-nats.yaml', '20-mongodb.yaml', '30-services.yaml', 'workload-admission.yaml']);
+    // The namespace for real (the dry run of namespaced objects needs it), the rest as a server-side dry run.
+    await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', join(DEPLOY, '00-namespace.yaml')]);
+    for (const file of files.slice(1)) {
+      const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--dry-run=server', '-f', join(DEPLOY, file)]);
+      const objects = (await manifests(file)).length;
+      expect(stdout.trim().split('\n').filter((l) => l.includes('(server dry run)'))).toHaveLength(objects);
+    }
+  });
+
+  it('runs every service with its own NATS user, whose password the secret the NATS pods load also holds', async () => {
+    const services = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
+    expect(services.map((d) => d.metadata.name).sort()).toEqual(['audit', 'authz', 'sharing', 'volume', 'workload-admission']);
+    for (const deployment of services) {
+      const env = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
+      const user = env.find((e) => e.name === 'NATS_USER') as { value?: string } | undefined;
+      expect(user?.value).toBe(deployment.metadata.name);
+      const password = env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef?.key;
+      expect(password).toBe(natsPasswordVariable(deployment.metadata.name as (typeof NATS_CLIENTS)[number]));
+    }
+  });
+
+  it("mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dv-nats-conf-'));
+    try {
+      const cluster = (await manifests('10-nats.yaml')).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'nats-cluster');
+      const clusterConf = cluster?.data?.['nats-cluster.conf'];
+      expect(clusterConf).toContain('include ./nats-server.conf');
+      await writeFile(join(dir, 'nats-cluster.conf'), clusterConf ?? '');
+      // The ConfigMap `nats-config` is made from this very file (README.md).
+      await copyFile(join(repoRoot(), 'deploy', 'nats', 'nats-server.conf'), join(dir, 'nats-server.conf'));
+      const passwords = Object.fromEntries(NATS_CLIENTS.map((c) => [natsPasswordVariable(c), `p${c.replace(/-/g, '')}x`]));
+      const { stdout, stderr } = await run(natsServer, ['-c', join(dir, 'nats-cluster.conf'), '-t'], { env: { ...process.env, ...passwords } });
+      expect(`${stdout}${stderr}`).toMatch(/configuration file .* is valid/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
