@@ -177,7 +177,17 @@ async function run(): Promise<object> {
     // What one of each returns, for the report (and to fail early).
     const samplePage = await client.call(VolumeRpc.list, listRequest(1), { identity: READER });
     const sampleResolve = await client.call(SharingRpc.resolve, resolveRequest(1), { identity: READER });
-    const usableCounts = await Promise.all(org.projects.slice(0, 20).map(async (p) => (await client.call(SharingRpc.usableVolumes, { projectId: p.id }, { identity: READER })).volumeIds.length));
+    const usableCount = async (projectId: string): Promise<number> => {
+      let n = 0;
+      let after: string | undefined;
+      do {
+        const page = await client.call(SharingRpc.usableVolumes, { projectId, ...(after ? { after } : {}) }, { identity: READER });
+        n += page.volumeIds.length;
+        after = page.next;
+      } while (after);
+      return n;
+    };
+    const usableCounts = await Promise.all(org.projects.slice(0, 20).map((p) => usableCount(p.id)));
 
     const pids: Record<string, number | undefined> = {
       authz: authzProc?.child.pid,
@@ -250,7 +260,7 @@ async function run(): Promise<object> {
         volumes: `${VOLUMES} Ready volumes, ${Math.round(VOLUMES / org.projects.length)} per project. SEEDING BYPASSES CREATE: documents inserted straight into the volume service's datavolumes collection (its mongoose model) and a dv.evt.volume.ready.v1 event published for each (as its outbox relay would); no Kubernetes objects, Ready drift checks off during the run. Took ${volumesMs} ms.`,
         sharing: `${ENTRIES} entries: the first ${sharing.calls} volumes shared with 50 distinct scopes each (clusters, departments, projects), ${sharingHow}. Took ${sharingMs} ms.`,
         usable_volumes_per_project: { min: Math.min(...usableCounts), median: median(usableCounts), max: Math.max(...usableCounts), sampled_projects: usableCounts.length },
-        list: "dv.volume.list UsableInProject, page of 50 sorted by name, rotating over projects: authz check, project lookup (FerretDB, by _id), dv.sharing.usable-volumes, then select, sort, count and page in the volume service's in-memory read model (no volume query to FerretDB), and dv.sharing.list-many (→ authz permitted-scopes) for the page's sharedScopes",
+        list: "dv.volume.list UsableInProject, page of 50 sorted by name, rotating over projects, no atLeast: the domain stream's head (one JetStream STREAM.INFO), authz check, project lookup (FerretDB, by _id), then select (origin project, or shared with the project, its department or its cluster), sort, count and page in the volume service's in-memory read model, fed by the volume and sharing events (no volume query to FerretDB, no call for usable ids), and dv.sharing.list-many (→ authz permitted-scopes) for the page's sharedScopes",
         resolve: 'dv.sharing.resolve of a rotating (volume, project) pair: answered from memory',
         raw: `nats.js echo: child process with nc.subscribe (queue) + m.respond(m.data); client with nats.js connect() defaults, JSON.stringify + nc.request + JSON.parse of a resolve request (${resolvePayload.length} bytes)`,
         sample_page: { totalRecords: samplePage.totalRecords, returned: samplePage.datavolumes.length, first: samplePage.datavolumes[0]?.name, shared_scopes_on_page: samplePage.datavolumes.reduce((n, v) => n + v.sharedScopes.length, 0) },

@@ -1,15 +1,18 @@
 import { type DataVolume, type SharedScopeEntry, type ScopeType } from '@dv/contracts';
 import { type ScopeNode, type ScopeTree } from './scope-tree';
+import { type TombstoneLimits, Tombstones } from './tombstones';
 
-/** What sharing knows of a volume (from the volume service's events). */
+/** What sharing knows of a live volume (from the volume service's events). */
 export interface SharedVolumeView {
   id: string;
   name: string;
   projectId: string;
+  /** Where the origin project is (as the volume's last event said): for when the project is gone from the tree. */
+  departmentId: string;
+  clusterId: string;
   phase: DataVolume['status']['phase'];
   /** The volume's aggregate version of the last applied event. */
   version: number;
-  deleted: boolean;
 }
 
 export interface Resolution {
@@ -26,36 +29,63 @@ export function scopeKey(type: ScopeType, id: string): string {
 /**
  * Volumes, sharing lists and the org tree in memory, with the reverse indexes that answer "is V
  * usable in P" and "which volumes are usable in P" in a few map lookups. Every change applies only
- * if newer (volume version, list version), so replays are harmless.
+ * if newer (volume version, list version), so replays are harmless. A deleted volume leaves only a
+ * bounded tombstone (its version), which also keeps a late event about its list out.
  */
 export class SharingIndex {
+  /** The live volumes. */
   readonly volumes = new Map<string, SharedVolumeView>();
+  private readonly deleted: Tombstones;
   private readonly lists = new Map<string, { version: number; scopes: Map<string, SharedScopeEntry> }>();
   private readonly sharedWith = new Map<string, Set<string>>();
   private readonly originating = new Map<string, Set<string>>();
 
-  constructor(readonly tree: ScopeTree) {}
+  constructor(
+    readonly tree: ScopeTree,
+    tombstones?: TombstoneLimits,
+  ) {
+    this.deleted = new Tombstones(tombstones);
+  }
 
-  applyVolume(volume: DataVolume, deleted: boolean): boolean {
+  /** How many deleted volumes are remembered (bounded). */
+  get tombstones(): number {
+    return this.deleted.size;
+  }
+
+  /** Applies a volume as an event carries it; `at` is the event's time (ms), for the tombstone of a deletion. */
+  applyVolume(volume: DataVolume, deleted: boolean, at = Date.now()): boolean {
     const held = this.volumes.get(volume.id);
-    if (held && held.version >= volume.version && !(deleted && !held.deleted)) return false;
-    if (held && held.projectId !== volume.projectId) this.originating.get(held.projectId)?.delete(volume.id);
-    this.volumes.set(volume.id, { id: volume.id, name: volume.name, projectId: volume.projectId, phase: volume.status.phase, version: volume.version, deleted });
+    const heldVersion = held?.version ?? this.deleted.version(volume.id) ?? 0;
+    if (volume.version < heldVersion || (volume.version === heldVersion && !(deleted && held))) return false;
+    if (held) this.originating.get(held.projectId)?.delete(volume.id);
     if (deleted) {
-      this.originating.get(volume.projectId)?.delete(volume.id);
-      this.applyList(volume.id, [], Number.MAX_SAFE_INTEGER);
-    } else {
-      let set = this.originating.get(volume.projectId);
-      if (!set) this.originating.set(volume.projectId, (set = new Set()));
-      set.add(volume.id);
+      this.volumes.delete(volume.id);
+      this.dropList(volume.id);
+      this.deleted.add(volume.id, volume.version, at);
+      return true;
     }
+    this.deleted.delete(volume.id);
+    this.volumes.set(volume.id, {
+      id: volume.id,
+      name: volume.name,
+      projectId: volume.projectId,
+      departmentId: volume.departmentId,
+      clusterId: volume.clusterId,
+      phase: volume.status.phase,
+      version: volume.version,
+    });
+    let set = this.originating.get(volume.projectId);
+    if (!set) this.originating.set(volume.projectId, (set = new Set()));
+    set.add(volume.id);
     return true;
   }
 
+  /** Applies a sharing list as an event carries it (the whole list at that list version); nothing for a deleted volume. */
   applyList(volumeId: string, scopes: readonly SharedScopeEntry[], version: number): boolean {
+    if (this.deleted.version(volumeId) !== undefined) return false;
     const held = this.lists.get(volumeId);
     if (held && held.version >= version) return false;
-    for (const key of held?.scopes.keys() ?? []) this.sharedWith.get(key)?.delete(volumeId);
+    for (const key of held?.scopes.keys() ?? []) this.unindex(key, volumeId);
     const next = new Map(scopes.map((s) => [scopeKey(s.scopeType, s.scopeId), s] as const));
     for (const key of next.keys()) {
       let set = this.sharedWith.get(key);
@@ -64,6 +94,18 @@ export class SharingIndex {
     }
     this.lists.set(volumeId, { version, scopes: next });
     return true;
+  }
+
+  private dropList(volumeId: string): void {
+    for (const key of this.lists.get(volumeId)?.scopes.keys() ?? []) this.unindex(key, volumeId);
+    this.lists.delete(volumeId);
+  }
+
+  private unindex(key: string, volumeId: string): void {
+    const set = this.sharedWith.get(key);
+    if (!set) return;
+    set.delete(volumeId);
+    if (set.size === 0) this.sharedWith.delete(key);
   }
 
   list(volumeId: string): SharedScopeEntry[] {
@@ -75,8 +117,7 @@ export class SharingIndex {
   }
 
   liveVolume(volumeId: string): SharedVolumeView | undefined {
-    const v = this.volumes.get(volumeId);
-    return v && !v.deleted ? v : undefined;
+    return this.volumes.get(volumeId);
   }
 
   resolve(volumeId: string, projectId: string): Resolution {
@@ -94,11 +135,19 @@ export class SharingIndex {
     return { usable: false, reason: 'not-shared', message: `data volume ${volume.name} is not shared with project ${projectId} or any scope above it` };
   }
 
-  usableVolumes(projectId: string): string[] {
+  /**
+   * The ids of the volumes usable in a project (originating there, or shared with it or a scope above
+   * it), in id order, after `after`, at most `limit` (a page: one reply must stay under NATS's payload
+   * limit); `more` when there are others after them.
+   */
+  usableVolumes(projectId: string, page: { after?: string | undefined; limit?: number | undefined } = {}): { volumeIds: string[]; more: boolean } {
     const project = this.tree.live('project', projectId);
-    if (!project) return [];
+    if (!project) return { volumeIds: [], more: false };
     const out = new Set<string>(this.originating.get(projectId) ?? []);
     for (let n: ScopeNode | null = project; n; n = n.parent) for (const id of this.sharedWith.get(scopeKey(n.type, n.id)) ?? []) out.add(id);
-    return [...out].filter((id) => this.liveVolume(id)).sort();
+    const after = page.after;
+    const ids = [...out].filter((id) => (after === undefined || id > after) && this.volumes.has(id)).sort();
+    const limit = page.limit ?? ids.length;
+    return { volumeIds: ids.slice(0, limit), more: ids.length > limit };
   }
 }

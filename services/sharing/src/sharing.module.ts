@@ -4,6 +4,7 @@ import { type ServiceContext } from '@dv/runtime';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from './config/sharing-config';
 import { type SharingListDoc, sharingListModel } from './lists/sharing-list.model';
+import { SharingRefusals } from './lists/sharing-refusals';
 import { SharingWriter } from './lists/sharing-writer';
 import { SharingReactionsController } from './reactions/sharing-reactions.controller';
 import { SharingState } from './state/sharing-state';
@@ -38,6 +39,7 @@ export class SharingModule {
         SharingState,
         SharingSync,
         SharingWriter,
+        SharingRefusals,
         RelayLifecycle,
       ],
     };

@@ -1,5 +1,6 @@
-import { type DataVolume, DvError, OrgEvents, type RpcReply, SharingRpc, VolumeEvents } from '@dv/contracts';
+import { type DataVolume, DvError, type EventEnvelope, OrgEvents, type RpcReply, STREAMS, SharingEvents, SharingRpc, VolumeEvents } from '@dv/contracts';
 import { HARNESS_ROOT, PlatformHarness } from '@dv/testing';
+import { jetstream } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 
 const h = new PlatformHarness();
@@ -46,6 +47,21 @@ async function expectError(promise: Promise<unknown>, code: string, message?: Re
   expect(error).toBeInstanceOf(DvError);
   expect((error as DvError).code).toBe(code);
   if (message) expect((error as DvError).message).toMatch(message);
+}
+
+/** The events of a type about one volume in the domain stream so far. */
+async function eventsAbout(type: string, volumeId: string): Promise<EventEnvelope[]> {
+  const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: type });
+  const pending = (await consumer.info()).num_pending;
+  const out: EventEnvelope[] = [];
+  if (pending === 0) return out;
+  let seen = 0;
+  for await (const m of await consumer.fetch({ max_messages: pending, expires: 5000 })) {
+    const envelope = m.json<EventEnvelope>();
+    if (envelope.subject === volumeId) out.push(envelope);
+    if (++seen >= pending) break;
+  }
+  return out;
 }
 
 const resolve = (volumeId: string, projectId: string, atLeast?: RpcReply<typeof SharingRpc.update>['revision']) =>
@@ -114,13 +130,13 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
   it('shows only the scopes of the list the caller may view', async () => {
     const { v, seq } = await readyVolume('p1');
     await resolve(v.id, 'p1', { events: seq });
-    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'department', scopeId: 'd1' }, { scopeType: 'cluster', scopeId: 'c2' }], atLeast: { events: seq } }, { identity: HARNESS_ROOT });
+    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'department', scopeId: 'd1' }, { scopeType: 'cluster', scopeId: 'c1' }], atLeast: { events: seq } }, { identity: HARNESS_ROOT });
     const granted = await h.grant('user', 'dept-dv-admin', 2256, 'department', 'd1');
     // Read-your-writes across services: the later of the two writes' revisions.
     const atLeast = { events: Math.max(shared.revision.events ?? 0, granted.revision.events ?? 0) };
     const seen = await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: { subjectId: 'dept-dv-admin', subjectType: 'user' } });
     expect(seen.sharedScopes.map((s) => s.scopeId)).toEqual(['d1']);
-    expect((await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: HARNESS_ROOT })).sharedScopes.map((s) => s.scopeId).sort()).toEqual(['c2', 'd1']);
+    expect((await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: HARNESS_ROOT })).sharedScopes.map((s) => s.scopeId).sort()).toEqual(['c1', 'd1']);
     await expectError(h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: { subjectId: 'stranger', subjectType: 'user' } }), 'NOT_FOUND');
   });
 
@@ -151,16 +167,59 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     expect(list.sharedScopes.map((s) => s.scopeId)).toEqual(['p2']);
   });
 
-  it('drops the list of a deleted volume and the entries of a deleted scope', async () => {
+  it('refuses sharing with a scope of another cluster, saying why, and records every refused change as an event', async () => {
+    const { v, seq } = await readyVolume('p1');
+    const dana = { subjectId: 'dana', subjectType: 'user' as const };
+    const atLeast = { events: seq };
+    const other = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p4' }], atLeast }, { identity: dana }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(other).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/^project p4 is in cluster c2, but data volume vol-\w+ lives in cluster c1: a data volume is shared only within its own cluster/),
+      details: { reason: 'other-cluster', volumeClusterId: 'c1', scopeClusterId: 'c2' },
+    });
+    await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'cluster', scopeId: 'c2' }], atLeast }, { identity: dana }), 'VALIDATION_FAILED', /cluster c2 is not the cluster of data volume/);
+    await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }], atLeast }, { identity: { subjectId: 'stranger', subjectType: 'user' } }), 'FORBIDDEN');
+    const refused = await eventsAbout(SharingEvents.refused.type, v.id);
+    expect(refused.map((e) => [e.actorid, e.actortype, e.scopeid, (e.data as { operation: string; code: string }).operation, (e.data as { code: string }).code])).toEqual([
+      ['dana', 'user', 'p1', 'share', 'VALIDATION_FAILED'],
+      ['dana', 'user', 'p1', 'share', 'VALIDATION_FAILED'],
+      ['stranger', 'user', 'p1', 'unshare', 'FORBIDDEN'],
+    ]);
+    expect(refused[0]?.data).toMatchObject({ volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p4' }], remove: [] });
+    expect((await h.client.call(SharingRpc.list, { volumeId: v.id }, { identity: HARNESS_ROOT })).sharedScopes).toEqual([]);
+  });
+
+  it('unshares a volume that is not Ready (even once its project is gone), but shares only Ready ones', async () => {
+    const dana = { subjectId: 'dana', subjectType: 'user' as const };
+    await h.org(OrgEvents.project.created, { projectId: 'p6', departmentId: 'd1', clusterId: 'c1', name: 'Project p6', namespace: 'dv-p6' }, 'p6');
+    const { v, seq } = await readyVolume('p6');
+    await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }, { scopeType: 'department', scopeId: 'd2' }], atLeast: { events: seq, platform: h.platformRevision } }, { identity: dana });
+    // The project goes; the volume service marks the volume NotReady.
+    const platform = await h.org(OrgEvents.project.deleted, { projectId: 'p6', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p6' }, 'p6');
+    const notReady = { ...v, status: { phase: 'NotReady' as const, conditions: [] }, version: 3 };
+    const nseq = (await h.publisher.publish(VolumeEvents.notReady, { volume: notReady }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
+    const atLeast = { events: nseq, platform };
+    await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity: dana }), 'PRECONDITION_FAILED', /is NotReady: it can be shared once it is Ready \(removing scopes works in any phase\)/);
+    // Removing is authorized where the volume lived (its department, now that the project is gone).
+    const removed = await h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }], atLeast }, { identity: dana });
+    expect(removed.sharedScopes.map((s) => s.scopeId)).toEqual(['d2']);
+    expect(await resolve(v.id, 'p2', removed.revision)).toMatchObject({ usable: false });
+  });
+
+  it('drops the list of a deleted volume (an unshared event per scope) and the entries of a deleted scope', async () => {
+    await h.org(OrgEvents.project.created, { projectId: 'p5', departmentId: 'd2', clusterId: 'c1', name: 'Project p5', namespace: 'dv-p5' }, 'p5');
     const { v, seq } = await readyVolume('p1');
     await resolve(v.id, 'p1', { events: seq });
-    await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p4' }, { scopeType: 'department', scopeId: 'd2' }], atLeast: { events: seq } }, { identity: HARNESS_ROOT });
-    const platformSeq = await h.org(OrgEvents.project.deleted, { projectId: 'p4', departmentId: 'd3', clusterId: 'c2', namespace: 'dv-p4' }, 'p4');
+    await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p5' }, { scopeType: 'department', scopeId: 'd2' }], atLeast: { events: seq, platform: h.platformRevision } }, { identity: HARNESS_ROOT });
+    const platformSeq = await h.org(OrgEvents.project.deleted, { projectId: 'p5', departmentId: 'd2', clusterId: 'c1', namespace: 'dv-p5' }, 'p5');
     const deadline = Date.now() + 15_000;
     let scopes: string[] = [];
     while (Date.now() < deadline) {
       scopes = (await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast: { platform: platformSeq } }, { identity: HARNESS_ROOT })).sharedScopes.map((s) => s.scopeId);
-      if (!scopes.includes('p4')) break;
+      if (!scopes.includes('p5')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(scopes).toEqual(['d2']);
@@ -168,5 +227,25 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     const deleted = { ...v, status: { phase: 'Deleting' as const, conditions: [] }, version: 3 };
     const dseq = (await h.publisher.publish(VolumeEvents.deleted, { volume: deleted }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
     expect(await resolve(v.id, 'p3', { events: dseq })).toMatchObject({ usable: false, reason: 'unknown-volume' });
+    // The list goes through the outbox: the audit log sees d2 leave it, by the system.
+    const unshared = await waitForEvents(SharingEvents.unshared.type, v.id, (events) => events.some((e) => (e.data as { scope: { scopeId: string } }).scope.scopeId === 'd2'));
+    const summary = (e: EventEnvelope) => {
+      const data = SharingEvents.unshared.data.parse(e.data);
+      return [e.actortype, data.scope.scopeId, data.sharedScopes.map((s) => s.scopeId)];
+    };
+    // p5 left when its project went (d2 stayed), d2 when the volume went.
+    expect(unshared.map(summary)).toEqual([
+      ['system', 'p5', ['d2']],
+      ['system', 'd2', []],
+    ]);
   });
 });
+
+async function waitForEvents(type: string, volumeId: string, done: (events: EventEnvelope[]) => boolean): Promise<EventEnvelope[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const events = await eventsAbout(type, volumeId);
+    if (done(events) || Date.now() > deadline) return events;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -10,6 +10,7 @@ import { VolumeSync } from './listing/volume-sync';
 import { ProjectDirectory } from './projects/project-directory';
 import { SharedScopesReader } from './sharing/shared-scopes';
 import { ProjectProjectionController } from './projects/project-projection.controller';
+import { VolumePlacement } from './projects/volume-placement';
 import { clusterModel, projectModel } from './projects/project.model';
 import { CLUSTER_MODEL, KUBE_CLIENTS, PROJECT_MODEL, VOLUME_MODEL, VOLUME_RELAY } from './tokens';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
@@ -21,6 +22,7 @@ import { Failpoints } from './volumes/failpoints';
 import { ReconcileLoop } from './volumes/reconcile-loop';
 import { VolumeEventFactory } from './volumes/volume-event-factory';
 import { VolumeReconciler } from './volumes/volume-reconciler';
+import { VolumeRefusals } from './volumes/volume-refusals';
 import { volumeModel } from './volumes/volume.model';
 
 @Module({})
@@ -39,10 +41,12 @@ export class VolumeModule {
         { provide: KUBE_CLIENTS, useValue: kube },
         { provide: VOLUME_RELAY, useFactory: (publisher: EventPublisher) => new OutboxRelay(volumes, publisher), inject: [EventPublisher] },
         ProjectDirectory,
+        VolumePlacement,
         VolumeAuthorizer,
         VolumeKube,
         VolumeEventFactory,
         VolumeReconciler,
+        VolumeRefusals,
         Failpoints,
         UsageGuard,
         SharedScopesReader,

@@ -1,4 +1,4 @@
-import { AuthzRpc, type EventDefinition, type IdentityInput, OrgEvents, type Revision, STREAMS } from '@dv/contracts';
+import { AuthzRpc, type EventDefinition, type EventEnvelope, type IdentityInput, OrgEvents, type Revision, STREAMS } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
 import { type RunningNats, type ServiceProcess, createBoundPvc, startIsolatedNats, startServiceProcess, writeKubeconfig } from '@dv/testing';
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
@@ -47,6 +47,9 @@ export class VolumeHarness {
   private kubeconfigPath = '';
   readonly createdPvs: string[] = [];
 
+  /** Extra environment of every volume process this harness starts (e.g. a smaller reconcile batch). */
+  constructor(private readonly volumeOptions: Record<string, string> = {}) {}
+
   async start(): Promise<void> {
     const mongoUrl = env('MONGO_URL');
     const admin = new KubeConfig();
@@ -85,9 +88,11 @@ export class VolumeHarness {
       MONGO_DB: this.volumeDb,
       KUBECONFIG: this.kubeconfigPath,
       VOLUME_RECONCILE_INTERVAL_MS: '300',
+      VOLUME_RECONCILE_MAX_BACKOFF_MS: '1000',
       VOLUME_RESYNC_INTERVAL_MS: '2000',
       // These tests run no workload admission: deletes go ahead when nobody answers the usage question.
       VOLUME_USAGE_CHECK: 'advisory',
+      ...this.volumeOptions,
       ...extra,
     };
   }
@@ -189,17 +194,26 @@ export class VolumeHarness {
     return { ...revision, platform: this.platformRevision };
   }
 
-  /** Every volume event in the domain stream so far, in order. */
+  /** Every volume event in the domain stream so far (refusals aside: they are about no volume), in order. */
   async volumeEvents(): Promise<PublishedEvent[]> {
+    return (await this.domainEvents('dv.evt.volume.>'))
+      .filter((e) => e.type !== 'dv.evt.volume.refused.v1')
+      .map((envelope) => {
+        const data = envelope.data as { volume?: { id?: string; status?: { phase?: string } } };
+        return { type: envelope.type, id: envelope.id, volumeId: data.volume?.id, phase: data.volume?.status?.phase };
+      });
+  }
+
+  /** Every event in the domain stream so far whose subject matches, in order. */
+  async domainEvents(subjectFilter: string): Promise<EventEnvelope[]> {
     const js = jetstream(this.nc);
-    const consumer = await js.consumers.get(STREAMS.domain.name, { filter_subjects: ['dv.evt.volume.>'] });
+    const consumer = await js.consumers.get(STREAMS.domain.name, { filter_subjects: [subjectFilter] });
     const pending = (await consumer.info()).num_pending;
-    const out: PublishedEvent[] = [];
+    const out: EventEnvelope[] = [];
     if (pending === 0) return out;
     const messages = await consumer.fetch({ max_messages: pending, expires: 5000 });
     for await (const m of messages) {
-      const envelope = m.json<{ type: string; id: string; data: { volume?: { id?: string; status?: { phase?: string } } } }>();
-      out.push({ type: envelope.type, id: envelope.id, volumeId: envelope.data.volume?.id, phase: envelope.data.volume?.status?.phase });
+      out.push(m.json<EventEnvelope>());
       if (out.length >= pending) break;
     }
     return out;

@@ -18,3 +18,14 @@ export const refusalBaseSchema = z.object({
 export function refusalMessage(message: string): string {
   return message.length <= 2000 ? message : `${message.slice(0, 1997)}...`;
 }
+
+/**
+ * The codes that mean "refused" (a business check said no; nothing changed): what a refusal event
+ * records. UNAUTHENTICATED has no actor to record, UNAVAILABLE and INTERNAL are failures, not refusals.
+ */
+export const REFUSAL_CODES = ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export function isRefusalCode(code: string): code is RefusalCode {
+  return (REFUSAL_CODES as readonly string[]).includes(code);
+}

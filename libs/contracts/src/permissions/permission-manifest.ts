@@ -85,7 +85,7 @@ const volume: NatsClientManifest = {
   status: 'running',
   summary: 'Data volumes and their status (create from a bound PVC, get, list, count, name availability, patch, delete).',
   serves: subjectsOf(VolumeRpc),
-  calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.usableVolumes.subject, SharingRpc.listMany.subject, VolumeUsageRpc.usage.subject],
+  calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.listMany.subject, VolumeUsageRpc.usage.subject],
   publishes: typesOf(VolumeEvents),
   consumes: [
     {
@@ -94,6 +94,8 @@ const volume: NatsClientManifest = {
       events: [...typesOf(OrgEvents.project), ...typesOf(OrgEvents.cluster)],
     },
   ],
+  // The read model of list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast).
+  follows: [STREAMS.domain.name],
   provisions: PLATFORM_STREAMS,
 };
 

@@ -9,6 +9,9 @@ const volumeIdSchema = z.uuid();
 /** The most volumes one `dv.sharing.list-many` asks about (a list page is at most 500). */
 export const MAX_LIST_MANY = 500;
 
+/** The most ids one `dv.sharing.usable-volumes` reply carries (~390 KB of JSON, well under NATS's 1 MB payload limit). */
+export const MAX_USABLE_VOLUMES = 10_000;
+
 export const SharingRpc = {
   update: defineRpc({
     subject: 'dv.sharing.update',
@@ -47,8 +50,18 @@ export const SharingRpc = {
   }),
   usableVolumes: defineRpc({
     subject: 'dv.sharing.usable-volumes',
-    request: z.object({ projectId: idSchema, atLeast: revisionSchema.optional() }),
-    reply: z.object({ volumeIds: z.array(volumeIdSchema) }),
-    description: 'Every volume usable in a project: originating in it, or shared with it or a scope above it.',
+    request: z.object({
+      projectId: idSchema,
+      /** The `next` of the previous page. */
+      after: volumeIdSchema.optional(),
+      limit: z.number().int().min(1).max(MAX_USABLE_VOLUMES).default(MAX_USABLE_VOLUMES),
+      atLeast: revisionSchema.optional(),
+    }),
+    reply: z.object({
+      volumeIds: z.array(volumeIdSchema),
+      /** Present when there are more: ask again with `after` = this. */
+      next: volumeIdSchema.optional(),
+    }),
+    description: `The volumes usable in a project (originating in it, or shared with it or a scope above it), in id order, at most ${MAX_USABLE_VOLUMES} a page.`,
   }),
 } as const;

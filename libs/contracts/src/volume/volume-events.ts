@@ -14,7 +14,12 @@ export const VolumeEvents = {
     data: volumeData,
     description: 'A data volume became NotReady (or the reason changed): see its conditions and phaseMessage.',
   }),
-  updated: defineEvent({ type: 'dv.evt.volume.updated.v1', data: volumeData, description: "A data volume's description changed." }),
+  updated: defineEvent({
+    type: 'dv.evt.volume.updated.v1',
+    data: volumeData,
+    description:
+      "A data volume changed without a phase change: its description (a patch), its origin project's name, department or cluster (a rename or move; the actor is the system), or why its deletion is stuck (still Deleting).",
+  }),
   deleting: defineEvent({ type: 'dv.evt.volume.deleting.v1', data: volumeData, description: 'Deletion of a data volume started; its PV copy and PVC are being released.' }),
   deleted: defineEvent({ type: 'dv.evt.volume.deleted.v1', data: volumeData, description: 'A data volume is gone, and so are the Kubernetes objects it created.' }),
   refused: defineEvent({

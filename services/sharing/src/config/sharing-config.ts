@@ -1,5 +1,5 @@
 import { baseConfigShape } from '@dv/runtime';
-import { envDurationMs } from '@dv/telemetry';
+import { envDurationMs, envInt } from '@dv/telemetry';
 import { z } from 'zod';
 
 export const sharingConfigSchema = z.object({
@@ -9,6 +9,9 @@ export const sharingConfigSchema = z.object({
   SHARING_REVISION_WAIT_MS: envDurationMs(2000),
   /** How long start-up may take to replay the streams before the service gives up. */
   SHARING_CATCH_UP_MS: envDurationMs(120_000),
+  /** Tombstones of deleted volumes kept in memory (so a late duplicate of an older event cannot revive one): the most recent this many, none older than the retention. */
+  SHARING_TOMBSTONES_MAX: envInt({ min: 0, max: 10_000_000, default: 100_000 }),
+  SHARING_TOMBSTONE_RETENTION_MS: envDurationMs(3_600_000),
 });
 export type SharingConfig = z.output<typeof sharingConfigSchema>;
 

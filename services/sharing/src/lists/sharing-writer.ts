@@ -10,10 +10,10 @@ import {
   SYSTEM_ACTOR,
 } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { type OutboxRelay, insertWithEvents, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay, deleteAtVersion, insertWithEvents, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
-import { scopeKey } from '@dv/org';
+import { type SharedVolumeView, scopeKey } from '@dv/org';
 import { SharingState } from '../state/sharing-state';
 import { SHARING_LIST_MODEL, SHARING_LIST_RELAY } from '../tokens';
 import { type SharingListDoc } from './sharing-list.model';
@@ -32,10 +32,12 @@ export interface SharingResult {
 type Actor = { kind: 'caller'; identity: Identity; requestId: string } | { kind: 'system' };
 
 /**
- * Changes sharing lists: validates every scope (exists, same tenant as the volume), authorizes every
- * change with authz in one batch (sharing-list create per added scope, delete per removed one, and
- * read of the volume in its origin project), then writes the list and its events in one document.
- * All or nothing: one refusal changes nothing.
+ * Changes sharing lists: validates every added scope (exists, same cluster as the volume: a PV copy
+ * is bound to its cluster) and needs a Ready volume to add (removing works in any phase: a volume
+ * whose project was deleted can still be unshared), authorizes every change with authz in one batch
+ * (sharing-list create per added scope, delete per removed one, and read of the volume where it
+ * originates), then writes the list and its events in one document. All or nothing: one refusal
+ * changes nothing.
  */
 @Injectable()
 export class SharingWriter {
@@ -57,19 +59,11 @@ export class SharingWriter {
     if (duplicate) throw DvError.validation(`scope ${duplicate} appears more than once in the request`, { scope: duplicate });
 
     if (actor.kind === 'caller') {
-      if (volume.phase !== 'Ready') {
-        throw DvError.precondition(`data volume ${volume.name} is ${volume.phase}: it can be shared once it is Ready`, { phase: volume.phase });
+      if (change.add.length > 0 && volume.phase !== 'Ready') {
+        throw DvError.precondition(`data volume ${volume.name} is ${volume.phase}: it can be shared once it is Ready (removing scopes works in any phase)`, { phase: volume.phase });
       }
-      const origin = this.state.tree.live('project', volume.projectId);
-      const tenant = origin && this.state.tree.ancestorOfType(origin, 'tenant');
-      for (const scope of change.add) {
-        const node = this.state.tree.live(scope.scopeType, scope.scopeId);
-        if (!node) throw DvError.notFound(`${scope.scopeType} ${scope.scopeId} does not exist`, { ...scope });
-        if (this.state.tree.ancestorOfType(node, 'tenant') !== tenant) {
-          throw DvError.validation(`${scope.scopeType} ${scope.scopeId} belongs to another tenant than data volume ${volume.name}`, { ...scope });
-        }
-      }
-      await this.authorize(volume.projectId, change, actor);
+      for (const scope of change.add) this.requireShareable(volume, scope);
+      await this.authorize(volume, change, actor);
     }
 
     const doc = await this.model.findById(change.volumeId).lean<SharingListDoc>().exec();
@@ -112,10 +106,44 @@ export class SharingWriter {
     return { sharedScopes: scopes, revision: await this.publish(change.volumeId) };
   }
 
-  private async authorize(projectId: string, change: SharingChange, actor: Extract<Actor, { kind: 'caller' }>): Promise<void> {
+  /**
+   * An added scope must exist, in the volume's tenant and cluster: a volume is used elsewhere through
+   * a PV copied from its origin PV, and a PV (with the storage it points at) belongs to one cluster.
+   */
+  private requireShareable(volume: SharedVolumeView, scope: ShareableScopeRef): void {
+    const node = this.state.tree.live(scope.scopeType, scope.scopeId);
+    if (!node) throw DvError.notFound(`${scope.scopeType} ${scope.scopeId} does not exist`, { ...scope });
+    const origin = this.state.tree.live('project', volume.projectId);
+    const tenant = origin && this.state.tree.ancestorOfType(origin, 'tenant');
+    if (this.state.tree.ancestorOfType(node, 'tenant') !== tenant) {
+      throw DvError.validation(`${scope.scopeType} ${scope.scopeId} belongs to another tenant than data volume ${volume.name}`, { ...scope, reason: 'other-tenant' });
+    }
+    const cluster = origin ? this.state.tree.ancestorOfType(origin, 'cluster') : undefined;
+    const target = this.state.tree.ancestorOfType(node, 'cluster');
+    if (target !== cluster) {
+      const volumeCluster = cluster?.id ?? volume.clusterId;
+      const where = scope.scopeType === 'cluster' ? `cluster ${scope.scopeId} is not the cluster of data volume ${volume.name} (${volumeCluster})` : `${scope.scopeType} ${scope.scopeId} is in cluster ${target?.id ?? 'unknown'}, but data volume ${volume.name} lives in cluster ${volumeCluster}`;
+      throw DvError.validation(
+        `${where}: a data volume is shared only within its own cluster (each consuming project gets a PV copy pointing at the origin's storage there)`,
+        { ...scope, reason: 'other-cluster', volumeClusterId: volumeCluster, scopeClusterId: target?.id ?? null },
+      );
+    }
+  }
+
+  /** Where the volume's read right is checked: its origin project, or the nearest live scope above it when the project is gone. */
+  private originScope(volume: SharedVolumeView): { scopeType: 'project' | 'department' | 'cluster'; scopeId: string } {
+    const candidates = [
+      { scopeType: 'project' as const, scopeId: volume.projectId },
+      { scopeType: 'department' as const, scopeId: volume.departmentId },
+      { scopeType: 'cluster' as const, scopeId: volume.clusterId },
+    ];
+    return candidates.find((c) => this.state.tree.live(c.scopeType, c.scopeId) !== undefined) ?? { scopeType: 'project', scopeId: volume.projectId };
+  }
+
+  private async authorize(volume: SharedVolumeView, change: SharingChange, actor: Extract<Actor, { kind: 'caller' }>): Promise<void> {
     const subject = { subjectId: actor.identity.subjectId, subjectType: actor.identity.subjectType === 'group' ? ('user' as const) : actor.identity.subjectType, groups: actor.identity.groups };
     const checks: CheckItem[] = [
-      { subject, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: projectId } },
+      { subject, action: 'read', resourceType: 'datavolumes', scope: this.originScope(volume) },
       ...change.add.map((scope): CheckItem => ({ subject, action: 'create', resourceType: 'datavolumes/sharedscopes', scope })),
       ...change.remove.map((scope): CheckItem => ({ subject, action: 'delete', resourceType: 'datavolumes/sharedscopes', scope })),
     ];
@@ -127,6 +155,39 @@ export class SharingWriter {
       });
     }
     if (denied.length > 0) throw DvError.forbidden(denied[0] ?? 'not permitted', { denied });
+  }
+
+  /**
+   * A deleted volume's list goes through the outbox like any change: one unshared event per scope it
+   * was shared with (the system as actor, each carrying the empty list), published before the
+   * document is removed, so the audit log and every follower see the list go. Idempotent: a
+   * redelivery after a crash publishes what is still pending and finishes. How many scopes it had.
+   */
+  async dropList(volumeId: string, projectId: string): Promise<number> {
+    const doc = await this.model.findById(volumeId).lean<SharingListDoc>().exec();
+    if (!doc) return 0;
+    let version = doc.version;
+    const removed = doc.scopes;
+    if (removed.length > 0) {
+      const envelopes = (v: number) =>
+        removed.map((entry) =>
+          this.publisher.envelope(SharingEvents.unshared, { volumeId, scope: entry, sharedScopes: [] }, {
+            actor: { id: SYSTEM_ACTOR.actorid, type: 'system' },
+            subject: volumeId,
+            scope: { scopeType: 'project', scopeId: projectId },
+            aggregateVersion: v,
+          }),
+        );
+      version = (await updateWithEvents(this.model, volumeId, doc.version, { $set: { scopes: [] } }, envelopes, 'sharing list')).version;
+    }
+    await this.relay.flush(volumeId);
+    try {
+      await deleteAtVersion(this.model, volumeId, version, 'sharing list');
+    } catch (error) {
+      // Another replica finished first.
+      if (!(error instanceof DvError) || error.code !== 'NOT_FOUND') throw error;
+    }
+    return removed.length;
   }
 
   private async publish(volumeId: string): Promise<Revision> {

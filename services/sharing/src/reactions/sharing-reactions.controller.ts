@@ -10,7 +10,8 @@ type ShareableType = (typeof SHAREABLE_SCOPE_TYPES)[number];
 
 /**
  * What other services' events do to sharing lists (one durable consumer shared by the replicas):
- * a deleted volume's list goes; a deleted scope leaves every list it was on. Both idempotent.
+ * a deleted volume's list goes (with an unshared event per scope); a deleted scope leaves every list
+ * it was on. Both idempotent.
  */
 @Controller()
 export class SharingReactionsController {
@@ -23,7 +24,8 @@ export class SharingReactionsController {
 
   @EventHandler(VolumeEvents.deleted)
   async volumeDeleted(data: EventData<typeof VolumeEvents.deleted>, _ctx: EventHandlingContext): Promise<void> {
-    await this.model.deleteOne({ _id: data.volume.id }).exec();
+    const scopes = await this.writer.dropList(data.volume.id, data.volume.projectId);
+    if (scopes > 0) this.logger.log(`data volume ${data.volume.id} deleted: its list of ${scopes} scope(s) went with it`);
   }
 
   @EventHandler(OrgEvents.cluster.deleted)

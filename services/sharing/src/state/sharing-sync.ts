@@ -61,7 +61,7 @@ export class SharingSync implements OnModuleInit, OnModuleDestroy {
       )),
     );
     this.caughtUp = true;
-    this.logger.log(`replayed ${this.state.index.volumes.size} volumes and ${this.state.tree.count()} scopes in ${Date.now() - started} ms`);
+    this.logger.log(`replayed ${this.state.index.volumes.size} volumes (${this.state.index.tombstones} deleted ones remembered) and ${this.state.tree.count()} scopes in ${Date.now() - started} ms`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -73,7 +73,7 @@ export class SharingSync implements OnModuleInit, OnModuleDestroy {
     if (VOLUME_LIFECYCLE.has(envelope.type)) {
       this.state.index.applyVolume(VolumeEvents.created.data.parse(envelope.data).volume, false);
     } else if (envelope.type === VolumeEvents.deleted.type) {
-      this.state.index.applyVolume(VolumeEvents.deleted.data.parse(envelope.data).volume, true);
+      this.state.index.applyVolume(VolumeEvents.deleted.data.parse(envelope.data).volume, true, Date.parse(envelope.time));
     } else if (envelope.type === SharingEvents.shared.type || envelope.type === SharingEvents.unshared.type) {
       const change = SharingEvents.shared.data.parse(envelope.data);
       this.state.index.applyList(change.volumeId, change.sharedScopes, envelope.aggregateversion ?? 0);

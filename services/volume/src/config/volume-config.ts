@@ -1,5 +1,5 @@
 import { baseConfigShape } from '@dv/runtime';
-import { envDurationMs, envEnum } from '@dv/telemetry';
+import { envDurationMs, envEnum, envInt } from '@dv/telemetry';
 import { z } from 'zod';
 
 /**
@@ -22,8 +22,15 @@ export const volumeConfigSchema = z.object({
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_volume'),
   /** A kubeconfig file; without it the in-cluster service account is used. */
   KUBECONFIG: z.string().optional(),
-  /** How often volumes that are not Ready (Creating, NotReady, Deleting) are reconciled again. */
+  /**
+   * How often the reconciler looks for volumes that are due, and the first retry delay of a volume
+   * that is not Ready (Creating, NotReady, Deleting); each failed attempt in a row doubles the delay.
+   */
   VOLUME_RECONCILE_INTERVAL_MS: envDurationMs(10_000),
+  /** The longest delay between two attempts at a volume that does not become Ready. */
+  VOLUME_RECONCILE_MAX_BACKOFF_MS: envDurationMs(300_000),
+  /** How many due volumes one sweep takes (those due first). */
+  VOLUME_RECONCILE_BATCH: envInt({ min: 1, max: 10_000, default: 200 }),
   /** How often Ready volumes are checked again (drift: a copy deleted behind our back, the origin gone). */
   VOLUME_RESYNC_INTERVAL_MS: envDurationMs(300_000),
   VOLUME_USAGE_CHECK: envEnum(USAGE_CHECK_MODES, 'required'),
@@ -34,6 +41,12 @@ export const volumeConfigSchema = z.object({
   VOLUME_REVISION_WAIT_MS: envDurationMs(2000),
   /** How long start-up may take to replay the event stream into the read model before the service gives up. */
   VOLUME_CATCH_UP_MS: envDurationMs(120_000),
+  /**
+   * Tombstones of deleted volumes the read model keeps (so that a late duplicate of an older event
+   * cannot bring a volume back): the most recent this many, and none older than the retention.
+   */
+  VOLUME_TOMBSTONES_MAX: envInt({ min: 0, max: 10_000_000, default: 100_000 }),
+  VOLUME_TOMBSTONE_RETENTION_MS: envDurationMs(3_600_000),
 });
 export type VolumeConfig = z.output<typeof volumeConfigSchema>;
 

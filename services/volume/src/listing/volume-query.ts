@@ -1,4 +1,5 @@
 import { DATA_VOLUME_FIELDS, type DataVolume, type DataVolumeField, type ParsedFilter, type PermittedScopeSet, parseFilter } from '@dv/contracts';
+import { scopeKey } from '@dv/org';
 
 /**
  * The list semantics of data volumes, evaluated in memory: exactly what the MongoDB form of the same
@@ -18,6 +19,8 @@ export interface VolumeSelector {
   projects?: readonly string[];
   departments?: readonly string[];
   clusters?: readonly string[];
+  /** Volumes shared with any of these scopes (scope keys `<type>/<id>`, as `scopeKey` of @dv/org makes them). */
+  sharedWith?: readonly string[];
 }
 
 /** The volumes originating in a permitted scope set (tenants given as their clusters): undefined selects nothing. */
@@ -27,13 +30,21 @@ export function selectorOfScopeSet(set: PermittedScopeSet | undefined, clustersO
   return { clusters: [...new Set([...set.clusters, ...clustersOfTenants])], departments: set.departments, projects: set.projects };
 }
 
-/** The volumes usable in a project: those originating there and those the sharing service says are shared with it. */
-export function selectorOfUsable(projectId: string, sharedVolumeIds: readonly string[]): VolumeSelector {
-  return { projects: [projectId], ids: sharedVolumeIds };
+/** The volumes usable in a project: those originating there and those shared with it, its department or its cluster. */
+export function selectorOfUsable(project: { projectId: string; departmentId: string; clusterId: string }): VolumeSelector {
+  return { projects: [project.projectId], sharedWith: [scopeKey('project', project.projectId), scopeKey('department', project.departmentId), scopeKey('cluster', project.clusterId)] };
 }
 
-/** A compiled selector: set membership (of the parts given), for scanning. */
-export function selectorTest(selector: VolumeSelector): (v: DataVolume) => boolean {
+/** The volumes originating in a project and those with the given ids (what another service says is shared with it). */
+export function selectorOfIds(projectId: string, volumeIds: readonly string[]): VolumeSelector {
+  return { projects: [projectId], ids: volumeIds };
+}
+
+/**
+ * A compiled selector: set membership (of the parts given), for scanning. `sharedKeysOf` tells the
+ * scopes a volume is shared with (a selector with `sharedWith` selects nothing by it without).
+ */
+export function selectorTest(selector: VolumeSelector, sharedKeysOf?: (id: string) => ReadonlySet<string> | undefined): (v: DataVolume) => boolean {
   if (selector.all) return () => true;
   const parts: ((v: DataVolume) => boolean)[] = [];
   const member = (values: readonly string[] | undefined, get: (v: DataVolume) => string): void => {
@@ -45,6 +56,13 @@ export function selectorTest(selector: VolumeSelector): (v: DataVolume) => boole
   member(selector.projects, (v) => v.projectId);
   member(selector.departments, (v) => v.departmentId);
   member(selector.clusters, (v) => v.clusterId);
+  const shared = selector.sharedWith;
+  if (shared && shared.length > 0 && sharedKeysOf) {
+    parts.push((v) => {
+      const keys = sharedKeysOf(v.id);
+      return keys !== undefined && shared.some((k) => keys.has(k));
+    });
+  }
   if (parts.length === 0) return () => false;
   if (parts.length === 1) return parts[0] ?? (() => false);
   return (v) => parts.some((part) => part(v));

@@ -1,6 +1,6 @@
 import { type DataVolume, type DataVolumeField, DATA_VOLUME_FIELDS } from '@dv/contracts';
 import { type ListQuery, VolumeReadModel } from './volume-read-model';
-import { type VolumeSelector, comparatorOf, compareStrings, listFilterTest, orderKey, selectorOfScopeSet, selectorOfUsable, selectorTest } from './volume-query';
+import { type VolumeSelector, comparatorOf, compareStrings, listFilterTest, orderKey, selectorOfIds, selectorOfScopeSet, selectorOfUsable, selectorTest } from './volume-query';
 
 /** A volume for the listing tests: only what lists look at varies. */
 function vol(id: string, over: Partial<Omit<DataVolume, 'status'>> & { phase?: DataVolume['status']['phase'] } = {}): DataVolume {
@@ -138,11 +138,42 @@ describe('in-memory volume listing: what a caller may list', () => {
     expect(selectorOfScopeSet({ ...set, clusters: ['c1'], tenants: ['t1'] }, ['c1', 'c2']).clusters).toEqual(['c1', 'c2']);
   });
 
-  it('UsableInProject: the volumes originating in the project and those shared with it', () => {
-    expect(listed(selectorOfUsable('p2', []))).toEqual(['c']);
-    expect(listed(selectorOfUsable('p2', ['e', 'a', 'gone']))).toEqual(['e', 'c', 'a']);
-    expect(listed(selectorOfUsable('p9', ['d']))).toEqual(['d']);
-    expect(model.count(selectorOfUsable('p1', ['c']), ['phase!=Creating'], undefined)).toBe(2);
+  it('origin project and ids: the volumes originating in the project and those named', () => {
+    expect(listed(selectorOfIds('p2', []))).toEqual(['c']);
+    expect(listed(selectorOfIds('p2', ['e', 'a', 'gone']))).toEqual(['e', 'c', 'a']);
+    expect(listed(selectorOfIds('p9', ['d']))).toEqual(['d']);
+    expect(model.count(selectorOfIds('p1', ['c']), ['phase!=Creating'], undefined)).toBe(2);
+  });
+
+  it('UsableInProject: the volumes originating in the project and those shared with it, its department or its cluster', () => {
+    const shared = modelOf(WORLD);
+    const p2 = selectorOfUsable({ projectId: 'p2', departmentId: 'd1', clusterId: 'c1' });
+    const usable = (selector: VolumeSelector): string[] => ids(shared.query(selector, q({ sortBy: 'name' })));
+    expect(usable(p2)).toEqual(['c']);
+    shared.applyList('e', ['project/p2'], 1);
+    shared.applyList('d', ['department/d1', 'project/p9'], 1);
+    shared.applyList('a', ['cluster/c1'], 1);
+    shared.applyList('b', ['department/d2'], 1);
+    expect(usable(p2)).toEqual(['e', 'd', 'c', 'a']);
+    expect(shared.count(p2, ['phase!=Deleting'], undefined)).toBe(3);
+    // The whole list each time, newer list versions only.
+    expect(shared.applyList('e', [], 2)).toBe(true);
+    expect(shared.applyList('e', ['project/p2'], 1)).toBe(false);
+    expect(usable(p2)).toEqual(['d', 'c', 'a']);
+    // A deleted volume's list goes with it, and a late list event cannot bring it back.
+    shared.apply(vol('d', { version: 7 }), true);
+    expect(shared.applyList('d', ['department/d1'], 5)).toBe(false);
+    expect(usable(p2)).toEqual(['c', 'a']);
+    expect(shared.sharedKeys('d')).toBeUndefined();
+    // The scanning path (a selection naming most volumes) answers the same.
+    const many = new VolumeReadModel();
+    for (let i = 0; i < 200; i++) many.apply(vol(`v${String(i).padStart(3, '0')}`, { projectId: `p${i % 2}` }), false);
+    for (let i = 0; i < 200; i += 3) many.applyList(`v${String(i).padStart(3, '0')}`, ['cluster/c1'], 1);
+    const selector = selectorOfUsable({ projectId: 'p0', departmentId: 'd1', clusterId: 'c1' });
+    const expected = [...Array(200).keys()].filter((i) => i % 2 === 0 || i % 3 === 0).length;
+    expect(many.count(selector, [], undefined)).toBe(expected);
+    expect(many.query(selector, q({ limit: 10 })).total).toBe(expected);
+    expect(many.count(selector, ['name==vol-v003'], undefined)).toBe(1);
   });
 });
 
@@ -169,6 +200,19 @@ describe('in-memory volume read model: applying events', () => {
     expect(model.apply(vol('z', { version: 3 }), false)).toBe(false);
     expect(model.apply(vol('z', { version: 5 }), false)).toBe(true);
     expect(model.get('z')?.version).toBe(5);
+  });
+
+  it('keeps a bounded number of tombstones, dropping the oldest and those past the retention', () => {
+    const model = new VolumeReadModel({ max: 3, retentionMs: 60_000 });
+    const t0 = Date.parse('2025-01-01T00:00:00.000Z');
+    for (let i = 0; i < 5; i++) model.apply(vol(`x${i}`, { version: 2 }), true, t0 + i * 1000);
+    expect(model.tombstones).toBe(3);
+    // The oldest two are forgotten: an old event for them is applied again; the kept ones still refuse it.
+    expect(model.apply(vol('x0', { version: 1 }), false)).toBe(true);
+    expect(model.apply(vol('x4', { version: 1 }), false)).toBe(false);
+    // A deletion two minutes later pushes out every tombstone older than a minute before it.
+    model.apply(vol('y', { version: 3 }), true, t0 + 120_000);
+    expect(model.tombstones).toBe(1);
   });
 
   it('keeps its sorted views current through changes', () => {

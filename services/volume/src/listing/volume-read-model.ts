@@ -1,4 +1,5 @@
 import { type DataVolume, type DataVolumeField } from '@dv/contracts';
+import { type TombstoneLimits, Tombstones } from '@dv/org';
 import { type ListOrder, type VolumeSelector, comparatorOf, listFilterTest, orderKey, selectorTest } from './volume-query';
 
 export interface ListQuery extends ListOrder {
@@ -25,10 +26,11 @@ const SORT_AT_MOST = 64;
 
 /**
  * The live data volumes of this replica in memory, from the volume service's own events (each carries
- * the whole volume), for list and count: selection by origin (project, department, cluster) or id,
- * the list filters and search, the sort (field, then id) and paging. A change applies only if its
- * volume version is newer than the one held (a deleted volume leaves its version behind), so replays
- * and duplicates are harmless.
+ * the whole volume), and which scopes each is shared with, from the sharing service's events (each
+ * carries the whole list), for list and count: selection by origin (project, department, cluster),
+ * by the scopes a volume is shared with, or by id; the list filters and search, the sort (field, then
+ * id) and paging. A change applies only if its version is newer than the one held (a deleted volume
+ * leaves a bounded tombstone with its version), so replays and duplicates are harmless.
  *
  * Each order asked for is kept as a sorted array, updated in place on every change (binary search and
  * splice). A query walks that array once, testing selection and filters, counting every match and
@@ -37,34 +39,66 @@ const SORT_AT_MOST = 64;
  */
 export class VolumeReadModel {
   private readonly volumes = new Map<string, DataVolume>();
-  /** The version at which a volume was deleted (tombstones: an older event cannot bring it back). */
-  private readonly deletedAt = new Map<string, number>();
+  /** The version at which a volume was deleted (an older event cannot bring it back); bounded. */
+  private readonly deleted: Tombstones;
+  /** Each volume's sharing list (scope keys) at its list version, and the reverse: scope key → volume ids. */
+  private readonly lists = new Map<string, { version: number; keys: Set<string> }>();
+  private readonly sharedWith = new Map<string, Set<string>>();
   private readonly byProject: Index = new Map();
   private readonly byDepartment: Index = new Map();
   private readonly byCluster: Index = new Map();
   private readonly sorted = new Map<string, { compare: (a: DataVolume, b: DataVolume) => number; items: DataVolume[] }>();
 
+  constructor(tombstones?: TombstoneLimits) {
+    this.deleted = new Tombstones(tombstones);
+  }
+
   get size(): number {
     return this.volumes.size;
+  }
+
+  /** How many deleted volumes are remembered (bounded by the tombstone limits). */
+  get tombstones(): number {
+    return this.deleted.size;
   }
 
   get(id: string): DataVolume | undefined {
     return this.volumes.get(id);
   }
 
-  /** Applies a volume as an event carries it (deleted: the volume is gone); false when it is not newer than what is held. */
-  apply(volume: DataVolume, deleted: boolean): boolean {
+  /**
+   * Applies a volume as an event carries it (deleted: the volume is gone, and so is its sharing list;
+   * `at` is the deletion's event time, ms); false when it is not newer than what is held.
+   */
+  apply(volume: DataVolume, deleted: boolean, at = Date.now()): boolean {
     const held = this.volumes.get(volume.id);
-    const heldVersion = held?.version ?? this.deletedAt.get(volume.id) ?? 0;
+    const heldVersion = held?.version ?? this.deleted.version(volume.id) ?? 0;
     if (volume.version < heldVersion || (volume.version === heldVersion && !(deleted && held))) return false;
     if (held) this.remove(held);
     if (deleted) {
-      this.deletedAt.set(volume.id, volume.version);
+      this.dropList(volume.id);
+      this.deleted.add(volume.id, volume.version, at);
       return true;
     }
-    this.deletedAt.delete(volume.id);
+    this.deleted.delete(volume.id);
     this.insert(volume);
     return true;
+  }
+
+  /** Applies a volume's sharing list (scope keys) at its list version; false when not newer, or the volume is deleted. */
+  applyList(volumeId: string, keys: readonly string[], version: number): boolean {
+    if (this.deleted.version(volumeId) !== undefined) return false;
+    const held = this.lists.get(volumeId);
+    if (held && held.version >= version) return false;
+    for (const key of held?.keys ?? []) dropId(this.sharedWith, key, volumeId);
+    for (const key of keys) addId(this.sharedWith, key, volumeId);
+    this.lists.set(volumeId, { version, keys: new Set(keys) });
+    return true;
+  }
+
+  /** The scope keys a volume is shared with. */
+  sharedKeys(volumeId: string): ReadonlySet<string> | undefined {
+    return this.lists.get(volumeId)?.keys;
   }
 
   /** The volumes selected, filtered, ordered and paged. */
@@ -80,7 +114,7 @@ export class VolumeReadModel {
     }
     const ordered = this.ordered(field, desc);
     if (selector.all && !test) return { total: ordered.length, page: ordered.slice(query.offset, end) };
-    const selected = candidates ? combine((v) => candidates.has(v), test) : combine(selector.all ? undefined : selectorTest(selector), test);
+    const selected = candidates ? combine((v) => candidates.has(v), test) : combine(selector.all ? undefined : this.selection(selector), test);
     // With the volumes gathered, the total is known without the order: walk it only up to the page's end.
     const known = candidates ? (test ? countOf(candidates, test) : candidates.size) : undefined;
     const page: DataVolume[] = [];
@@ -99,8 +133,17 @@ export class VolumeReadModel {
     const test = listFilterTest(filterBy, search);
     const candidates = this.candidates(selector);
     if (candidates) return test ? countOf(candidates, test) : candidates.size;
-    const selected = combine(selector.all ? undefined : selectorTest(selector), test);
+    const selected = combine(selector.all ? undefined : this.selection(selector), test);
     return selected ? countOf(this.volumes.values(), selected) : this.volumes.size;
+  }
+
+  private selection(selector: VolumeSelector): Test {
+    return selectorTest(selector, (id) => this.lists.get(id)?.keys);
+  }
+
+  private dropList(volumeId: string): void {
+    for (const key of this.lists.get(volumeId)?.keys ?? []) dropId(this.sharedWith, key, volumeId);
+    this.lists.delete(volumeId);
   }
 
   /** The selected volumes when they are not most of them (gathered from the indexes); undefined: test every volume. */
@@ -120,9 +163,23 @@ export class VolumeReadModel {
     collect(this.byProject, selector.projects);
     collect(this.byDepartment, selector.departments);
     collect(this.byCluster, selector.clusters);
+    const shared: Set<string>[] = [];
+    for (const key of selector.sharedWith ?? []) {
+      const ids = this.sharedWith.get(key);
+      if (ids) {
+        shared.push(ids);
+        estimate += ids.size;
+      }
+    }
     if (estimate > SORT_AT_MOST && estimate >= this.volumes.size * GATHER_BELOW) return undefined;
     const out = new Set<DataVolume>();
     for (const set of sets) for (const v of set) out.add(v);
+    for (const ids of shared) {
+      for (const id of ids) {
+        const v = this.volumes.get(id);
+        if (v) out.add(v);
+      }
+    }
     for (const id of selector.ids ?? []) {
       const v = this.volumes.get(id);
       if (v) out.add(v);
@@ -179,6 +236,19 @@ function add(index: Index, key: string, v: DataVolume): void {
   let set = index.get(key);
   if (!set) index.set(key, (set = new Set()));
   set.add(v);
+}
+
+function addId(index: Map<string, Set<string>>, key: string, id: string): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function dropId(index: Map<string, Set<string>>, key: string, id: string): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(id);
+  if (set.size === 0) index.delete(key);
 }
 
 function drop(index: Index, key: string, v: DataVolume): void {

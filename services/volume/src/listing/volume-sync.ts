@@ -1,31 +1,38 @@
-import { type EventEnvelope, type Revision, STREAMS, VolumeEvents } from '@dv/contracts';
-import { NATS_CONNECTION, RevisionTracker, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
+import { type EventEnvelope, type Revision, STREAMS, SharingEvents, VolumeEvents } from '@dv/contracts';
+import { NATS_CONNECTION, RevisionTracker, StreamHeads, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
+import { scopeKey } from '@dv/org';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 import { VolumeReadModel } from './volume-read-model';
 
 const LIVE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
+const LIST_CHANGES = new Set<string>([SharingEvents.shared.type, SharingEvents.unshared.type]);
 
 /**
  * Keeps this replica's read model of volumes (what list and count answer from) current by following
- * the domain stream in order from its start: every replica applies every volume event, each carrying
- * the whole volume. Every domain event counts towards the revision, since a caller's `atLeast` may be
- * any event's sequence (a sharing change, an access rule). Start-up waits until the replay has
- * reached the end of the stream as it was; the readiness check says so.
+ * the domain stream in order from its start: every replica applies every volume event (each carrying
+ * the whole volume) and every sharing event (each carrying the whole list). Every domain event counts
+ * towards the revision, since a caller's `atLeast` may be any event's sequence (a sharing change, an
+ * access rule). Start-up waits until the replay has reached the end of the stream as it was; the
+ * readiness check says so.
  */
 @Injectable()
 export class VolumeSync implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('VolumeSync');
   private readonly followers: StreamFollower[] = [];
+  private readonly heads: StreamHeads;
   private caughtUp = false;
-  readonly volumes = new VolumeReadModel();
+  readonly volumes: VolumeReadModel;
   readonly revisions = new RevisionTracker('volume');
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
-  ) {}
+  ) {
+    this.heads = new StreamHeads(nc);
+    this.volumes = new VolumeReadModel({ max: config.VOLUME_TOMBSTONES_MAX, retentionMs: config.VOLUME_TOMBSTONE_RETENTION_MS });
+  }
 
   get ready(): boolean {
     return this.caughtUp;
@@ -49,7 +56,7 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
       )),
     );
     this.caughtUp = true;
-    this.logger.log(`replayed ${this.volumes.size} volumes up to event #${this.revisions.current().events} in ${Date.now() - started} ms`);
+    this.logger.log(`replayed ${this.volumes.size} volumes (${this.volumes.tombstones} deleted ones remembered) up to event #${this.revisions.current().events} in ${Date.now() - started} ms`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -58,17 +65,38 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * The revision a read must see: the caller's `atLeast`, or, when it names no domain-stream revision,
+   * the stream's head now (one JetStream API round trip), so that a read without `atLeast` still sees
+   * every write acknowledged before it began, the caller's own included, whichever replica made it.
+   * UNAVAILABLE when the head cannot be read.
+   */
+  async revisionFor(atLeast: Revision | undefined): Promise<Revision> {
+    if (atLeast?.events !== undefined) return atLeast;
+    return { ...atLeast, ...(await this.heads.revision(['events'])) };
+  }
+
+  /**
    * Resolves once this replica has applied the domain events up to `atLeast.events` (UNAVAILABLE if
    * not within VOLUME_REVISION_WAIT_MS). The platform part is not waited for: the read model holds no
    * platform data (authorization, which does, waits in authz).
    */
-  async reached(atLeast: Revision | undefined): Promise<void> {
-    if (atLeast?.events === undefined) return;
+  async reached(atLeast: Revision): Promise<void> {
+    if (atLeast.events === undefined) return;
     await this.revisions.waitFor({ events: atLeast.events }, this.config.VOLUME_REVISION_WAIT_MS);
   }
 
   private apply(envelope: EventEnvelope): void {
-    if (LIVE.has(envelope.type)) this.volumes.apply(VolumeEvents.created.data.parse(envelope.data).volume, false);
-    else if (envelope.type === VolumeEvents.deleted.type) this.volumes.apply(VolumeEvents.deleted.data.parse(envelope.data).volume, true);
+    if (LIVE.has(envelope.type)) {
+      this.volumes.apply(VolumeEvents.created.data.parse(envelope.data).volume, false);
+    } else if (envelope.type === VolumeEvents.deleted.type) {
+      this.volumes.apply(VolumeEvents.deleted.data.parse(envelope.data).volume, true, Date.parse(envelope.time));
+    } else if (LIST_CHANGES.has(envelope.type)) {
+      const change = SharingEvents.shared.data.parse(envelope.data);
+      this.volumes.applyList(
+        change.volumeId,
+        change.sharedScopes.map((s) => scopeKey(s.scopeType, s.scopeId)),
+        envelope.aggregateversion ?? 0,
+      );
+    }
   }
 }

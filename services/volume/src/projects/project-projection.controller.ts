@@ -7,6 +7,7 @@ import { VolumeReconciler } from '../volumes/volume-reconciler';
 import { type VolumeDoc } from '../volumes/volume.model';
 import { CLUSTER_MODEL, PROJECT_MODEL, VOLUME_MODEL } from '../tokens';
 import { type ClusterDoc, type ProjectDoc } from './project.model';
+import { VolumePlacement } from './volume-placement';
 
 /**
  * Keeps the projection of projects (and clusters, for their tenant) from the org events. Each
@@ -22,22 +23,19 @@ export class ProjectProjectionController {
     @Inject(CLUSTER_MODEL) private readonly clusters: Model<ClusterDoc>,
     @Inject(VOLUME_MODEL) private readonly volumes: Model<VolumeDoc>,
     private readonly reconciler: VolumeReconciler,
+    private readonly placement: VolumePlacement,
   ) {}
 
   @EventHandler(OrgEvents.project.created)
   async projectCreated(data: EventData<typeof OrgEvents.project.created>, ctx: EventHandlingContext): Promise<void> {
     await this.upsertProject(data, ctx.streamSequence);
+    await this.alignVolumes(data.projectId);
   }
 
   @EventHandler(OrgEvents.project.updated)
   async projectUpdated(data: EventData<typeof OrgEvents.project.updated>, ctx: EventHandlingContext): Promise<void> {
-    if (await this.upsertProject(data, ctx.streamSequence)) {
-      // Names and placement are shown on volumes (and filtered on): keep them current. Not a change of
-      // the volume itself, so no volume event; the namespace a volume lives in stays the one it was made in.
-      await this.volumes
-        .updateMany({ projectId: data.projectId }, { $set: { projectName: data.name, departmentId: data.departmentId, clusterId: data.clusterId } })
-        .exec();
-    }
+    await this.upsertProject(data, ctx.streamSequence);
+    await this.alignVolumes(data.projectId);
   }
 
   @EventHandler(OrgEvents.project.deleted)
@@ -71,6 +69,19 @@ export class ProjectProjectionController {
   @EventHandler(OrgEvents.cluster.deleted)
   async clusterDeleted(data: EventData<typeof OrgEvents.cluster.deleted>, ctx: EventHandlingContext): Promise<void> {
     await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: true, version: ctx.streamSequence });
+  }
+
+  /**
+   * Names and placement are shown on volumes (and listed and authorized by): each volume that differs
+   * from the projection gets an updated event (VolumePlacement). Aligned with the projection as it is
+   * now, not with the event: a redelivery after a crash between the two writes still finishes the job,
+   * and an older event changes nothing.
+   */
+  private async alignVolumes(projectId: string): Promise<void> {
+    const project = await this.projects.findById(projectId).lean<ProjectDoc>().exec();
+    if (!project || project.deleted) return;
+    const changed = await this.placement.align(project);
+    if (changed > 0) this.logger.log(`project ${projectId} renamed or moved: ${changed} volume(s) updated`);
   }
 
   private async upsertProject(data: EventData<typeof OrgEvents.project.created>, version: number): Promise<boolean> {

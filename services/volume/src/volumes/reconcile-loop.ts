@@ -3,21 +3,25 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { type Model } from 'mongoose';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
-import { type DataVolumePhase } from '@dv/contracts';
+import { type RetryPolicy, leaseUntil, retryPolicyOf } from './reconcile-schedule';
 import { VolumeReconciler } from './volume-reconciler';
 import { type VolumeDoc } from './volume.model';
 
-const SWEEP_BATCH = 200;
+type DueVolume = Pick<VolumeDoc, '_id' | 'nextAttemptAt' | 'attempts'>;
 
 /**
- * Starts the outbox relay, then reconciles on a timer: volumes not Ready (Creating, NotReady,
- * Deleting) every VOLUME_RECONCILE_INTERVAL_MS, Ready ones every VOLUME_RESYNC_INTERVAL_MS (drift).
- * On start it reconciles at once: what a crashed process left half-made is completed.
+ * Starts the outbox relay, then reconciles what is due, every VOLUME_RECONCILE_INTERVAL_MS: the
+ * volumes whose `nextAttemptAt` has passed, due-first, at most VOLUME_RECONCILE_BATCH a round.
+ * Every attempt moves a volume's `nextAttemptAt` (Ready: the drift check VOLUME_RESYNC_INTERVAL_MS
+ * later; otherwise backing off from VOLUME_RECONCILE_INTERVAL_MS up to VOLUME_RECONCILE_MAX_BACKOFF_MS),
+ * so volumes that keep failing cannot hold the head of the queue: every due volume gets its turn.
+ * On start it reconciles at once: what a crashed process left half-made is due and is completed.
  */
 @Injectable()
 export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ReconcileLoop');
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly policy: RetryPolicy;
+  private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
 
   constructor(
@@ -25,42 +29,54 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
     private readonly reconciler: VolumeReconciler,
-  ) {}
+  ) {
+    this.policy = retryPolicyOf(config);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.relay.start();
-    void this.sweep(['Creating', 'NotReady', 'Deleting', 'Ready']);
-    this.every(this.config.VOLUME_RECONCILE_INTERVAL_MS, ['Creating', 'NotReady', 'Deleting']);
-    this.every(this.config.VOLUME_RESYNC_INTERVAL_MS, ['Ready']);
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.config.VOLUME_RECONCILE_INTERVAL_MS);
+    this.timer.unref();
   }
 
   onModuleDestroy(): void {
-    for (const t of this.timers) clearInterval(t);
-    this.timers.length = 0;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.relay.stop();
   }
 
-  private every(ms: number, phases: readonly DataVolumePhase[]): void {
-    const timer = setInterval(() => void this.sweep(phases), ms);
-    timer.unref();
-    this.timers.push(timer);
-  }
-
-  private async sweep(phases: readonly DataVolumePhase[]): Promise<void> {
-    if (this.sweeping) return;
+  /** One round: the volumes due now, due-first; each leased (so no other replica takes it meanwhile), then reconciled. How many were. */
+  async sweep(): Promise<number> {
+    if (this.sweeping) return 0;
     this.sweeping = true;
+    let done = 0;
     try {
+      const now = Date.now();
       const docs = await this.model
-        .find({ 'status.phase': { $in: [...phases] } }, { _id: 1 })
-        .sort({ updatedAt: 1 })
-        .limit(SWEEP_BATCH)
-        .lean<Pick<VolumeDoc, '_id'>[]>()
+        // Volumes recorded before schedules existed have none: due now.
+        .find({ $or: [{ nextAttemptAt: { $lte: new Date(now).toISOString() } }, { nextAttemptAt: { $exists: false } }] }, { _id: 1, nextAttemptAt: 1, attempts: 1 })
+        .sort({ nextAttemptAt: 1, _id: 1 })
+        .limit(this.config.VOLUME_RECONCILE_BATCH)
+        .lean<DueVolume[]>()
         .exec();
-      for (const doc of docs) await this.reconciler.reconcile(doc._id);
+      for (const doc of docs) {
+        if (!(await this.lease(doc, now))) continue;
+        await this.reconciler.reconcile(doc._id);
+        done++;
+      }
     } catch (error) {
       this.logger.warn(`reconcile sweep failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.sweeping = false;
     }
+    return done;
+  }
+
+  /** Moves a due volume's next attempt past this one, unless someone else did first (another replica's sweep, a write). */
+  private async lease(doc: DueVolume, now: number): Promise<boolean> {
+    const seen = doc.nextAttemptAt === undefined ? { $exists: false } : doc.nextAttemptAt;
+    const result = await this.model.updateOne({ _id: doc._id, nextAttemptAt: seen }, { $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) } }).exec();
+    return result.modifiedCount === 1;
   }
 }

@@ -1,12 +1,14 @@
 import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
-import { type OutboxRelay, deleteAtVersion, updateWithEvents } from '@dv/persistence';
+import { type EventsOf, type OutboxRelay, deleteAtVersion, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type CopyTarget } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
 import { ProjectDirectory } from '../projects/project-directory';
+import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
 import { Failpoints } from './failpoints';
+import { type RetryPolicy, scheduleAfter, retryPolicyOf } from './reconcile-schedule';
 import { type ObservedCondition, mergeConditions, sameStatus } from './status-conditions';
 import { SYSTEM, VolumeEventFactory } from './volume-event-factory';
 import { type VolumeDoc } from './volume.model';
@@ -29,15 +31,19 @@ export class VolumeReconciler {
   private readonly logger = new Logger('VolumeReconciler');
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  private readonly policy: RetryPolicy;
 
   constructor(
     @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
+    @Inject(VOLUME_CONFIG) config: VolumeConfig,
     private readonly kube: VolumeKube,
     private readonly projects: ProjectDirectory,
     private readonly events: VolumeEventFactory,
     private readonly failpoints: Failpoints,
-  ) {}
+  ) {
+    this.policy = retryPolicyOf(config);
+  }
 
   /** Reconciles one volume; concurrent calls for the same volume in this process run one after the other. Never throws. */
   reconcile(id: string): Promise<void> {
@@ -116,8 +122,14 @@ export class VolumeReconciler {
     }
   }
 
+  /**
+   * Records an observation: a changed status with its event (ready or not-ready) in one
+   * version-guarded write; either way the schedule moves (Ready: the next drift check; otherwise a
+   * longer back-off for every attempt in a row that failed).
+   */
   private async record(doc: VolumeDoc, observed: Observation): Promise<void> {
     const now = new Date().toISOString();
+    const schedule = scheduleAfter(observed.ready, doc.attempts ?? 0, Date.now(), this.policy);
     const status: DataVolumeStatus = {
       phase: observed.ready ? 'Ready' : 'NotReady',
       conditions: mergeConditions(doc.status.conditions, observed.conditions, now),
@@ -125,18 +137,27 @@ export class VolumeReconciler {
     if (!observed.ready && observed.phaseMessage !== undefined) status.phaseMessage = observed.phaseMessage;
     if (doc.status.datavolumePvcName !== undefined) status.datavolumePvcName = doc.status.datavolumePvcName;
     if (doc.status.datavolumePvName !== undefined) status.datavolumePvName = doc.status.datavolumePvName;
-    if (sameStatus(doc.status, status)) return;
+    if (sameStatus(doc.status, status)) {
+      // Only the schedule: the reconciler's own bookkeeping, not part of the volume (no event).
+      await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+      return;
+    }
     const { outbox: _outbox, version: _version, ...rest } = doc;
     const def = observed.ready ? VolumeEvents.ready : VolumeEvents.notReady;
-    try {
-      await updateWithEvents(this.model, doc._id, doc.version, { $set: { status } }, this.events.of(def, { ...rest, status }, SYSTEM), 'data volume');
-    } catch (error) {
-      // Someone changed it meanwhile (a delete, a patch, another replica's reconcile): the next round sees it.
-      if (error instanceof DvError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')) return;
-      throw error;
-    }
+    if (!(await this.write(doc, { status, ...schedule }, this.events.of(def, { ...rest, status }, SYSTEM)))) return;
     if (status.phase !== doc.status.phase) this.logger.log(`volume ${doc._id} (${doc.name}): ${doc.status.phase} → ${status.phase}${status.phaseMessage ? `: ${status.phaseMessage}` : ''}`);
     await this.relay.flush(doc._id);
+  }
+
+  /** A version-guarded write with its events; false when someone changed the volume meanwhile (a delete, a patch, another replica): the next round sees it. */
+  private async write(doc: VolumeDoc, set: Partial<VolumeDoc>, events: EventsOf): Promise<boolean> {
+    try {
+      await updateWithEvents(this.model, doc._id, doc.version, { $set: set }, events, 'data volume');
+      return true;
+    } catch (error) {
+      if (error instanceof DvError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')) return false;
+      throw error;
+    }
   }
 
   private async release(doc: VolumeDoc): Promise<void> {
@@ -150,9 +171,13 @@ export class VolumeReconciler {
           phaseMessage: message,
           conditions: mergeConditions(doc.status.conditions, [{ type: 'Released', status: 'False', reason: 'ErrorReleasing', message }], new Date().toISOString()),
         };
-        if (!sameStatus(doc.status, status)) {
-          // A retry detail inside Deleting, not a new state: no event.
-          await updateWithEvents(this.model, doc._id, doc.version, { $set: { status } }, () => [], 'data volume').catch(() => undefined);
+        const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
+        if (sameStatus(doc.status, status)) {
+          await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+        } else {
+          // Still Deleting, with the reason it is stuck: an updated event, so every read model shows it.
+          const { outbox: _outbox, version: _version, ...rest } = doc;
+          if (await this.write(doc, { status, ...schedule }, this.events.of(VolumeEvents.updated, { ...rest, status }, SYSTEM))) await this.relay.flush(doc._id);
         }
         throw DvError.unavailable(message);
       }

@@ -23,6 +23,12 @@ export interface VolumeDoc extends Aggregate {
   status: DataVolumeStatus;
   /** Set when the deleted event is written: what is left is publishing it and removing the document. */
   purging?: boolean | undefined;
+  /**
+   * The reconciler's schedule (not part of the volume: no event, not in DataVolume): when this volume
+   * is next due (ISO time; absent: due now) and how many attempts in a row did not make it hold.
+   */
+  nextAttemptAt?: string | undefined;
+  attempts?: number | undefined;
 }
 
 export const VOLUMES_COLLECTION = 'datavolumes';
@@ -52,11 +58,15 @@ export function volumeModel(connection: Connection): Model<VolumeDoc> {
       updatedBy: { type: String, required: true },
       status: { type: Schema.Types.Mixed, required: true },
       purging: { type: Boolean },
+      nextAttemptAt: { type: String },
+      attempts: { type: Number },
     },
     { collection: VOLUMES_COLLECTION, versionKey: false, minimize: false },
   );
   schema.index({ nameKey: 1 }, { unique: true });
   schema.index({ projectId: 1 });
+  // The reconcile sweep takes the volumes due first.
+  schema.index({ nextAttemptAt: 1 });
   return connection.model<VolumeDoc>(VOLUMES_COLLECTION, schema);
 }
 

@@ -1,5 +1,6 @@
 import { AuthzRpc, DvError, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
-import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { NATS_CONNECTION, RpcClient, type RpcCallContext, RpcHandler, StreamHeads } from '@dv/messaging';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { Controller, Inject } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from '../../config/sharing-config';
 import { SharingState } from '../../state/sharing-state';
@@ -8,16 +9,23 @@ import { visibleScopes } from './visible-scopes';
 /** Sharing lists, showing only the scopes the caller may view. */
 @Controller()
 export class ListSharingController {
+  private readonly heads: StreamHeads;
+
   constructor(
     private readonly state: SharingState,
     private readonly rpc: RpcClient,
     @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
-  ) {}
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+  ) {
+    this.heads = new StreamHeads(nc);
+  }
 
   @RpcHandler(SharingRpc.list)
   async list(request: RpcRequest<typeof SharingRpc.list>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.list>> {
     const identity = ctx.identity;
     if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    // Without a revision, the domain stream's head: the caller sees its own change made on another replica.
+    if (request.atLeast?.events === undefined) await this.heads.reach(this.state.revisions, ['events'], this.config.SHARING_REVISION_WAIT_MS);
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     const volume = this.state.index.liveVolume(request.volumeId);
     if (!volume) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);

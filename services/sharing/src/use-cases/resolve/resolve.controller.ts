@@ -27,6 +27,8 @@ export class ResolveController {
     if (!ctx.identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     if (!this.state.tree.live('project', request.projectId)) throw DvError.notFound(`project ${request.projectId} does not exist`);
-    return { volumeIds: this.state.index.usableVolumes(request.projectId) };
+    const { volumeIds, more } = this.state.index.usableVolumes(request.projectId, { after: request.after, limit: request.limit });
+    const last = volumeIds[volumeIds.length - 1];
+    return more && last !== undefined ? { volumeIds, next: last } : { volumeIds };
   }
 }

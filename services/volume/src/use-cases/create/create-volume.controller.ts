@@ -12,13 +12,15 @@ import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { Failpoints } from '../../volumes/failpoints';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
+import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
 import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
 
 /**
  * Creating a data volume: validated (the contract), authorized, checked against the cluster (the
  * origin PVC exists in the project's namespace, is Bound, its PV exists), then recorded with its
  * event (phase Creating) before anything is made in the cluster; the reconciler makes it Ready.
- * Every refusal happens before the record, so a refused create leaves nothing anywhere.
+ * Every refusal happens before the record, so a refused create leaves nothing anywhere but its
+ * refused event (VolumeRefusals).
  */
 @Controller()
 export class CreateVolumeController {
@@ -31,12 +33,24 @@ export class CreateVolumeController {
     private readonly events: VolumeEventFactory,
     private readonly reconciler: VolumeReconciler,
     private readonly failpoints: Failpoints,
+    private readonly refusals: VolumeRefusals,
   ) {}
 
   @RpcHandler(VolumeRpc.create)
   async create(request: RpcRequest<typeof VolumeRpc.create>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
     const caller = this.authorizer.caller(ctx);
+    const target: RefusalTarget = { name: request.name, projectId: request.projectId };
+    return this.refusals.guard('create', caller.identity, ctx.requestId, target, () => this.createFor(caller, request, ctx, target));
+  }
+
+  private async createFor(
+    caller: ReturnType<VolumeAuthorizer['caller']>,
+    request: RpcRequest<typeof VolumeRpc.create>,
+    ctx: RpcCallContext,
+    target: RefusalTarget,
+  ): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
     const project = await this.projects.require(request.projectId);
+    target.clusterId = project.clusterId;
     await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, request.atLeast);
     const nameKey = nameKeyOf(project.clusterId, request.name);
     if (await this.model.exists({ nameKey })) throw this.nameTaken(request.name, project.clusterId);
@@ -61,6 +75,9 @@ export class CreateVolumeController {
       createdBy: caller.identity.subjectId,
       updatedAt: now,
       updatedBy: caller.identity.subjectId,
+      // Due at once: the reconcile right after the write, or the next sweep if this process dies first.
+      nextAttemptAt: now,
+      attempts: 0,
       status: {
         phase: 'Creating',
         conditions: [],

@@ -8,6 +8,7 @@ import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
 import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
+import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
 import { UsageGuard } from './usage-guard';
 
 /** Deleting: recorded as phase Deleting (with its event); the reconciler releases the copies, then removes the volume. */
@@ -20,13 +21,25 @@ export class DeleteVolumeController {
     private readonly events: VolumeEventFactory,
     private readonly reconciler: VolumeReconciler,
     private readonly usage: UsageGuard,
+    private readonly refusals: VolumeRefusals,
   ) {}
 
   @RpcHandler(VolumeRpc.delete)
   async delete(request: RpcRequest<typeof VolumeRpc.delete>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
     const caller = this.authorizer.caller(ctx);
+    const target: RefusalTarget = { volumeId: request.id };
+    return this.refusals.guard('delete', caller.identity, ctx.requestId, target, () => this.deleteFor(caller, request, ctx, target));
+  }
+
+  private async deleteFor(
+    caller: ReturnType<VolumeAuthorizer['caller']>,
+    request: RpcRequest<typeof VolumeRpc.delete>,
+    ctx: RpcCallContext,
+    target: RefusalTarget,
+  ): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
     const doc = await this.model.findById(request.id).lean<VolumeDoc>().exec();
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
+    Object.assign(target, { name: doc.name, projectId: doc.projectId, clusterId: doc.clusterId });
     await this.authorizer.require(caller, 'delete', doc, request.atLeast);
     if (doc.status.phase === 'Deleting') return { volume: toDataVolume(doc), revision: {} };
     await this.usage.requireUnused(doc._id, doc.name);
@@ -40,7 +53,8 @@ export class DeleteVolumeController {
       this.model,
       doc._id,
       doc.version,
-      { $set: { status, updatedAt: now, updatedBy: caller.identity.subjectId } },
+      // Due at once, with a fresh back-off: releasing is a new job.
+      { $set: { status, updatedAt: now, updatedBy: caller.identity.subjectId, nextAttemptAt: now, attempts: 0 } },
       this.events.of(VolumeEvents.deleting, after, actor),
       'data volume',
     );

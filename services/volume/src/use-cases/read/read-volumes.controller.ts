@@ -1,5 +1,5 @@
-import { DvError, type RpcReplyInput, type RpcRequest, SharingRpc, VolumeRpc } from '@dv/contracts';
-import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { DvError, type Revision, type RpcReplyInput, type RpcRequest, VolumeRpc } from '@dv/contracts';
+import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
@@ -15,7 +15,9 @@ type ListRequest = RpcRequest<typeof VolumeRpc.list>;
 /**
  * get, list, count and name availability. get and name availability read MongoDB (the source of
  * truth); list and count answer from this replica's read model (VolumeSync), after authorization and
- * after waiting for the caller's `atLeast`.
+ * after waiting for the caller's `atLeast` or, without one, for the domain stream's head as it was
+ * when the request came (read-your-writes on any replica). That revision goes along to authz and
+ * sharing too, so their answers are as fresh.
  */
 @Controller()
 export class ReadVolumesController {
@@ -23,7 +25,6 @@ export class ReadVolumesController {
     @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly projects: ProjectDirectory,
-    private readonly rpc: RpcClient,
     private readonly sharedScopes: SharedScopesReader,
     private readonly sync: VolumeSync,
   ) {}
@@ -31,28 +32,29 @@ export class ReadVolumesController {
   @RpcHandler(VolumeRpc.get)
   async get(request: RpcRequest<typeof VolumeRpc.get>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.get>> {
     const caller = this.authorizer.caller(ctx);
+    const atLeast = await this.sync.revisionFor(request.atLeast);
     const doc = await this.model.findById(request.id, { outbox: 0 }).lean<VolumeDoc>().exec();
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
-    await this.authorizer.require(caller, 'read', doc, request.atLeast);
-    const [volume] = await this.sharedScopes.fill([toDataVolume(doc)], ctx, request.atLeast);
+    await this.authorizer.require(caller, 'read', doc, atLeast);
+    const [volume] = await this.sharedScopes.fill([toDataVolume(doc)], ctx, atLeast);
     if (!volume) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     return volume;
   }
 
   @RpcHandler(VolumeRpc.list)
   async list(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.list>> {
-    const selector = await this.selectorOf(request, ctx);
-    await this.sync.reached(request.atLeast);
+    const atLeast = await this.sync.revisionFor(request.atLeast);
+    const [selector] = await Promise.all([this.selectorOf(request, ctx, atLeast), this.sync.reached(atLeast)]);
     const { total, page } = this.sync.volumes.query(selector, request);
     const next = request.offset + page.length < total ? request.offset + page.length : undefined;
-    const datavolumes = await this.sharedScopes.fill(page, ctx, request.atLeast);
+    const datavolumes = await this.sharedScopes.fill(page, ctx, atLeast);
     return { ...(next !== undefined ? { next } : {}), totalRecords: total, datavolumes };
   }
 
   @RpcHandler(VolumeRpc.count)
   async count(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.count>> {
-    const selector = await this.selectorOf(request, ctx);
-    await this.sync.reached(request.atLeast);
+    const atLeast = await this.sync.revisionFor(request.atLeast);
+    const [selector] = await Promise.all([this.selectorOf(request, ctx, atLeast), this.sync.reached(atLeast)]);
     return { count: this.sync.volumes.count(selector, request.filterBy, request.search) };
   }
 
@@ -65,23 +67,20 @@ export class ReadVolumesController {
     return { available: true };
   }
 
-  /** Which volumes the caller may list: authorized exactly as before the read model (project check, or permitted scopes). */
-  private async selectorOf(request: ListRequest, ctx: RpcCallContext): Promise<VolumeSelector> {
+  /** Which volumes the caller may list: the project check and what is usable there, or the permitted scopes. */
+  private async selectorOf(request: ListRequest, ctx: RpcCallContext, atLeast: Revision): Promise<VolumeSelector> {
     const caller = this.authorizer.caller(ctx);
     if (request.requestType === 'UsableInProject') {
       const projectId = request.usableInProjectId ?? '';
       const project = await this.projects.require(projectId);
       // Usable in P: the caller may read data volumes in P, and the volume originates in P or is
-      // shared with P or a scope above it (the sharing service answers from memory).
-      await this.authorizer.require(caller, 'read', { projectId, departmentId: project.departmentId, clusterId: project.clusterId }, request.atLeast);
-      const { volumeIds } = await this.rpc.call(
-        SharingRpc.usableVolumes,
-        { projectId, ...(request.atLeast ? { atLeast: request.atLeast } : {}) },
-        { ...(ctx.identity ? { identity: ctx.identity } : {}), requestId: ctx.requestId },
-      );
-      return selectorOfUsable(projectId, volumeIds);
+      // shared with P, its department or its cluster (the read model follows the sharing events;
+      // the sharing service's resolve answers the same question from the same events).
+      const origin = { projectId, departmentId: project.departmentId, clusterId: project.clusterId };
+      await this.authorizer.require(caller, 'read', origin, atLeast);
+      return selectorOfUsable(origin);
     }
-    const readable = await this.authorizer.readableScopes(caller, request.atLeast);
+    const readable = await this.authorizer.readableScopes(caller, atLeast);
     return selectorOfScopeSet(readable, await this.projects.clustersOfTenants(readable?.tenants ?? []));
   }
 }

@@ -7,6 +7,7 @@ import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
+import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
 
 /** Patching a data volume: the description only (the contract refuses any other field, naming it). */
 @Controller()
@@ -16,13 +17,25 @@ export class UpdateVolumeController {
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly events: VolumeEventFactory,
+    private readonly refusals: VolumeRefusals,
   ) {}
 
   @RpcHandler(VolumeRpc.update)
   async update(request: RpcRequest<typeof VolumeRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
     const caller = this.authorizer.caller(ctx);
+    const target: RefusalTarget = { volumeId: request.id };
+    return this.refusals.guard('update', caller.identity, ctx.requestId, target, () => this.updateFor(caller, request, ctx, target));
+  }
+
+  private async updateFor(
+    caller: ReturnType<VolumeAuthorizer['caller']>,
+    request: RpcRequest<typeof VolumeRpc.update>,
+    ctx: RpcCallContext,
+    target: RefusalTarget,
+  ): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
     const doc = await this.model.findById(request.id).lean<VolumeDoc>().exec();
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
+    Object.assign(target, { name: doc.name, projectId: doc.projectId, clusterId: doc.clusterId });
     await this.authorizer.require(caller, 'update', doc, request.atLeast);
     if (doc.status.phase === 'Deleting') throw DvError.precondition(`data volume ${doc.name} is being deleted`, { id: doc._id });
     if (doc.description === request.description) return { volume: toDataVolume(doc), revision: {} };

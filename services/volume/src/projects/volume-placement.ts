@@ -1,0 +1,79 @@
+import { DvError, VolumeEvents } from '@dv/contracts';
+import { type OutboxRelay, updateWithEvents } from '@dv/persistence';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Model } from 'mongoose';
+import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
+import { SYSTEM, VolumeEventFactory } from '../volumes/volume-event-factory';
+import { type VolumeDoc, nameKeyOf } from '../volumes/volume.model';
+import { type ProjectDoc } from './project.model';
+
+/** Writes lost to a concurrent writer (the reconciler, a patch) before giving up for this delivery. */
+const MAX_ATTEMPTS = 5;
+
+type Placement = Partial<Pick<VolumeDoc, 'projectName' | 'departmentId' | 'clusterId' | 'nameKey'>>;
+
+/**
+ * Keeps what a volume shows of its origin project (name, department, cluster) equal to the project
+ * projection after a rename or a move. Each volume that differs is one version-guarded write with a
+ * `VolumeEvents.updated` in its outbox, so every read model fed by the events (this service's lists,
+ * sharing, admission) and the audit log follow. Idempotent: a redelivered org event finds nothing to
+ * change. The namespace stays the one the volume was made in.
+ */
+@Injectable()
+export class VolumePlacement {
+  private readonly logger = new Logger('VolumePlacement');
+
+  constructor(
+    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
+    private readonly events: VolumeEventFactory,
+  ) {}
+
+  /** Brings every volume of the project in line with it; how many changed. */
+  async align(project: ProjectDoc): Promise<number> {
+    const docs = await this.model.find({ projectId: project._id }, { outbox: 0 }).lean<VolumeDoc[]>().exec();
+    let changed = 0;
+    for (const doc of docs) if (await this.alignOne(doc, project)) changed++;
+    return changed;
+  }
+
+  private async alignOne(first: VolumeDoc, project: ProjectDoc): Promise<boolean> {
+    let doc: VolumeDoc | null = first;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && doc; attempt++) {
+      // Its deleted event is written: for every reader it is gone already.
+      if (doc.purging) return false;
+      const set = await this.placementChange(doc, project);
+      if (!set) return false;
+      const { outbox: _outbox, version: _version, ...rest } = doc;
+      try {
+        await updateWithEvents(this.model, doc._id, doc.version, { $set: set }, this.events.of(VolumeEvents.updated, { ...rest, ...set }, SYSTEM), 'data volume');
+      } catch (error) {
+        if (!(error instanceof DvError) || error.code !== 'CONFLICT') throw error;
+        // Someone wrote first (or took the name key meanwhile): read it again and retry.
+        doc = await this.model.findById(doc._id, { outbox: 0 }).lean<VolumeDoc>().exec();
+        continue;
+      }
+      await this.relay.flush(doc._id);
+      return true;
+    }
+    if (!doc) return false;
+    throw DvError.unavailable(`data volume ${first._id} kept changing while its project's placement was applied; retried later`);
+  }
+
+  private async placementChange(doc: VolumeDoc, project: ProjectDoc): Promise<Placement | undefined> {
+    const set: Placement = {};
+    if (doc.projectName !== project.name) set.projectName = project.name;
+    if (doc.departmentId !== project.departmentId) set.departmentId = project.departmentId;
+    if (doc.clusterId !== project.clusterId) {
+      set.clusterId = project.clusterId;
+      // Names are unique per cluster: the name moves with the volume unless the new cluster has it already.
+      const nameKey = nameKeyOf(project.clusterId, doc.name);
+      if (await this.model.exists({ nameKey, _id: { $ne: doc._id } })) {
+        this.logger.warn(`data volume ${doc._id} (${doc.name}) moved to cluster ${project.clusterId}, where the name is taken: it keeps its name key ${doc.nameKey}`);
+      } else {
+        set.nameKey = nameKey;
+      }
+    }
+    return Object.keys(set).length > 0 ? set : undefined;
+  }
+}
