@@ -4,6 +4,7 @@ import { type ServiceContext } from '@dv/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { bindingModel } from './bindings/binding.model';
 import { BindingManager } from './bindings/binding-manager';
+import { BindingReconciler } from './bindings/binding-reconciler';
 import { ADMISSION_CONFIG, type AdmissionConfig } from './config/admission-config';
 import { AdmissionMetrics } from './review/admission-metrics';
 import { DecisionPublisher } from './review/decision-publisher';
@@ -37,6 +38,7 @@ export class AdmissionModule {
         AdmissionState,
         AdmissionSync,
         BindingManager,
+        BindingReconciler,
         DecisionPublisher,
         ReviewEvaluator,
         ReviewService,

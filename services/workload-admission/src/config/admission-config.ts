@@ -39,6 +39,11 @@ export const admissionConfigSchema = z
      * handled after its release (late, redelivered, or replayed after an outage) that it is older.
      */
     ADMISSION_RELEASE_RETENTION_MS: envDurationMs(7 * 24 * 3600_000),
+    /**
+     * A binding record left Creating or Releasing this long is taken over by the reconciler of any
+     * replica (its maker died or is stuck); longer than a binding's Kubernetes calls ever take.
+     */
+    ADMISSION_BINDING_LEASE_MS: envDurationMs(30_000),
     /** Fault injection for the crash tests: the process SIGKILLs itself at that point. Never set in production. */
     ADMISSION_FAILPOINT: envEnum(['none', 'crash-after-pv-copy'] as const, 'none'),
     /** How long start-up may take to replay the streams before the service gives up. */
