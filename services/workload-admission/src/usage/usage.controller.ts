@@ -7,11 +7,13 @@ import { BindingManager } from '../bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
 import { BINDING_MODEL } from '../tokens';
-import { UsageRecords } from './usage-records';
+import { MAX_LISTED, UsageRecords } from './usage-records';
 import { type UsageDoc } from './usage.model';
 import { WorkloadPresence } from './workload-presence';
 
 const SERVICE_IDENTITY = { subjectId: 'workload-admission', subjectType: 'service-account' } as const;
+/** Pages of usage records read while released ones fill them. */
+const MAX_PAGES = 10;
 
 /**
  * Usage: which workloads use which volume. Recorded from the admitted events (one durable consumer
@@ -105,16 +107,31 @@ export class UsageController {
    * The records of a volume whose workloads still exist: webhook admissions are checked in the
    * Kubernetes API first, and a record whose object is gone is released here (its volumes' bindings
    * collected), so an object that was never stored or was deleted without an event cannot block
-   * the volume's deletion forever.
+   * the volume's deletion forever. A page that lost records is read again, so records past the first
+   * page are never hidden behind released ones.
    */
   private async inUse(volumeId: string): Promise<UsageDoc[]> {
-    const docs = await this.records.using(volumeId);
+    const released = new Set<string>();
+    let docs: UsageDoc[] = [];
+    let live: UsageDoc[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      docs = await this.records.using(volumeId);
+      live = await this.present(docs, released);
+      if (live.length === docs.length || docs.length < MAX_LISTED) break;
+    }
+    // The answer does not depend on the bindings: a failure to remove one now is retried by the next release.
+    await this.collect([...released]).catch((e: unknown) => this.logger.warn(`collecting bindings after a release failed: ${e instanceof Error ? e.message : String(e)}`));
+    // Still only gone records after every page (hardly possible): say in use rather than too little.
+    return live.length === 0 && docs.length === MAX_LISTED ? docs : live;
+  }
+
+  /** The records whose objects are present (or not checkable); releases the others, adding their volumes to `released`. */
+  private async present(docs: UsageDoc[], released: Set<string>): Promise<UsageDoc[]> {
     const now = Date.now();
     const checked = docs.filter((d) => this.presence.checkable(d, now));
     if (checked.length === 0) return docs;
     const presence = await this.presence.of(checked);
     const gone = new Set<UsageDoc>();
-    const released = new Set<string>();
     for (const [i, doc] of checked.entries()) {
       const p = presence[i];
       if (p?.state === 'gone') {
@@ -125,8 +142,6 @@ export class UsageController {
         doc.name = p.name;
       }
     }
-    // The answer does not depend on the bindings: a failure to remove one now is retried by the next release.
-    await this.collect([...released]).catch((e: unknown) => this.logger.warn(`collecting bindings after a release failed: ${e instanceof Error ? e.message : String(e)}`));
     return docs.filter((d) => !gone.has(d));
   }
 
