@@ -126,7 +126,9 @@ async function run(): Promise<object> {
     const authzProc = await start('authz', { MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' });
     const sharingProc = await start('sharing', { MONGO_DB: 'bench_sharing' });
     const volumeProc = await start('volume', { MONGO_DB: 'bench_volume', KUBECONFIG: bed.kubeconfigPath, VOLUME_RECONCILE_INTERVAL_MS: '300' });
-    // BENCH_ADMISSION_NODE_OPTIONS: Node flags of the workload-admission process, e.g. "--cpu-prof --cpu-prof-dir=tmp/bench-prof".
+    // BENCH_ADMISSION_NODE_OPTIONS: Node flags of the workload-admission process. Node refuses --cpu-prof in
+    // NODE_OPTIONS: to profile, "-r <script>" with a script that starts node:inspector's Profiler and writes
+    // the profile on SIGTERM (the benchmark stops the services with SIGTERM).
     const admissionNodeOptions = process.env['BENCH_ADMISSION_NODE_OPTIONS'] ?? '';
     const admissionProc = await start('workload-admission', {
       MONGO_DB: ADMISSION_DB,
