@@ -5,7 +5,7 @@
 // namespace the webhook does not watch. authz, sharing, volume and workload-admission run as real
 // processes on a fresh test bed (nats-server, FerretDB, kube-apiserver). Prints JSON on stdout.
 // Run: node -r ./scripts/ts-register.js test/bench/admission.bench.ts   (BENCH_SCALE=0.2 for a smoke run)
-import { AdmissionEvents, AdmissionRpc, AuthzRpc, DvError, type IdentityInput, type Revision, STREAMS, SharingRpc, defineEvent } from '@dv/contracts';
+import { AdmissionEvents, AdmissionRpc, AuthzRpc, DvError, type IdentityInput, type Revision, STREAMS, defineEvent } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
 import { KUBE_ADMIN_USER, type ServiceProcess, startServiceProcess, startTestBed } from '@dv/testing';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -126,7 +126,9 @@ async function run(): Promise<object> {
     const authzProc = await start('authz', { MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' });
     const sharingProc = await start('sharing', { MONGO_DB: 'bench_sharing' });
     const volumeProc = await start('volume', { MONGO_DB: 'bench_volume', KUBECONFIG: bed.kubeconfigPath, VOLUME_RECONCILE_INTERVAL_MS: '300' });
-    // BENCH_ADMISSION_NODE_OPTIONS: Node flags of the workload-admission process, e.g. "--cpu-prof --cpu-prof-dir=tmp/bench-prof".
+    // BENCH_ADMISSION_NODE_OPTIONS: Node flags of the workload-admission process. Node refuses --cpu-prof in
+    // NODE_OPTIONS: to profile, "-r <script>" with a script that starts node:inspector's Profiler and writes
+    // the profile on SIGTERM (the benchmark stops the services with SIGTERM).
     const admissionNodeOptions = process.env['BENCH_ADMISSION_NODE_OPTIONS'] ?? '';
     const admissionProc = await start('workload-admission', {
       MONGO_DB: ADMISSION_DB,
@@ -299,7 +301,6 @@ async function run(): Promise<object> {
     const parts: Record<string, () => Promise<unknown>> = {
       raw: rawOp,
       'authz check-batch (the 2 checks of a review)': () => client.call(AuthzRpc.checkBatch, { checks }, { identity: ADMISSION_SERVICE }),
-      'sharing resolve (1 of the 2 of a review)': () => client.call(SharingRpc.resolve, { volumeId: mounts[0]?.id ?? '', projectId: 'p2' }, { identity: ADMISSION_SERVICE }),
       'JetStream publish of an admitted event (EventPublisher, awaits the ack)': () => publisher.publish(benchAdmitted, { ...admittedData, reviewId: randomUUID() }, { actor: { id: 'bench', type: 'system' }, subject: 'bench' }),
       review,
     };
@@ -377,8 +378,8 @@ async function run(): Promise<object> {
         org: 'tenant t1, cluster c1, department d1, projects p1 and p2 (platform events); their namespaces in the kube-apiserver labelled with the project id and the run label the webhook selects',
         volumes: `2 data volumes of p1 (imagenet, coco) made through dv.volume.create from Bound origin PVCs (PV with an NFS source, status patched Bound), Ready through the volume reconciler, shared with p2 through dv.sharing.update as root; took ${volumesMs} ms`,
         bindings: `made by the first (non-dry-run) review: ${bindings.map((b) => `${b.pvcName} → ${b.pvName ?? '(origin PVC)'}`).join(', ')} in ${org.namespaces.p2}; every measured review finds them in memory (no Kubernetes call)`,
-        review: `dv.workload-admission.review as the platform service account (workloads) for user alice (L1 researcher, role ${L1_RESEARCHER}, in p2): a Pod (1 container + 1 init container, a scratch emptyDir) named differently each time, dataVolumes = both volumes, dryRun false. In the service: authz check-batch (2 checks) ‖ 2 × sharing resolve, readiness from memory, patch, JetStream publish of dv.evt.workload.admitted.v1 (awaits the ack); the admission service's own usage consumer then upserts a usage document in FerretDB per admitted event (asynchronously: waited for before each CPU sample). Request ${sampleRequest.length} bytes; reply ${JSON.stringify(sampleReply).length} bytes`,
-        usage_records: `BETWEEN ROUNDS THE BENCHMARK EMPTIES THE ADMISSION SERVICE'S usages COLLECTION (outside the measured window, after its consumer has caught up): on the bed's FerretDB (SQLite handler) the consumer's upsert by _id scans the collection, so its cost grows with every workload admitted before (about 3 µs of FerretDB CPU per stored record); emptied, every round starts from the same state. Within a round the collection still grows to the round's size`,
+        review: `dv.workload-admission.review as the platform service account (workloads) for user alice (L1 researcher, role ${L1_RESEARCHER}, in p2): a Pod (1 container + 1 init container, a scratch emptyDir) named differently each time, dataVolumes = both volumes, dryRun false. In the service: authz check-batch (2 checks), sharing, readiness and bindings from memory, patch, JetStream publish of dv.evt.workload.admitted.v1 awaited before the answer (fail closed); the admission service's own usage consumer then inserts a usage document in FerretDB per admitted event (keyed by the workload; asynchronously: waited for before each CPU sample). Request ${sampleRequest.length} bytes; reply ${JSON.stringify(sampleReply).length} bytes`,
+        usage_records: `BETWEEN ROUNDS THE BENCHMARK EMPTIES THE ADMISSION SERVICE'S usages COLLECTION (outside the measured window, after its consumer has caught up), so every round starts from the same state (each benchmark Pod is a new workload: one insert each; FerretDB's costs still grow with the collection). Within a round the collection grows to the round's size`,
         raw: `nats.js echo: child process with nc.subscribe (queue) + m.respond(m.data); client with nats.js connect() defaults, JSON.stringify + nc.request + JSON.parse of a review request (${sampleRequest.length} bytes)`,
         method: `open loop at ${RATE} requests/s offered (BENCH_RATE): requests start on a fixed schedule without waiting for replies; latency counts from each request's scheduled start (no coordinated omission). ${OPEN.warmup} warm-up requests per side, then ${ROUNDS} rounds of ${OPEN.requests} per side alternating the order; throughput = median of rounds (completed / time from the first scheduled start to the last reply), latency percentiles over all rounds. cpu_us_per_request: CPU time per request of this client, the raw responder, each service and each test bed server (ticks of 10 ms over a round)`,
         webhook: `Pods created through the kube-apiserver with @kubernetes/client-node as the bed's admin (${KUBE_ADMIN_USER}, granted L1 researcher in p2 in authz): with the dv.platform/data-volumes annotation listing both volumes in ${org.namespaces.p2} (the MutatingWebhookConfiguration ${webhookName} selects it: the API server posts an AdmissionReview to the webhook, which reviews and patches) vs the same Pod without the annotation in ${org.namespaces.plain} (not selected: no webhook call). Closed loop, ${WEBHOOK.concurrency} in flight, ${WEBHOOK.warmup} warm-up creates per side, ${ROUNDS} rounds of ${WEBHOOK.pods} alternating the order. No scheduler or kubelet: Pods are only stored`,

@@ -1,18 +1,24 @@
 import { createKubeClients, loadKubeConfig } from '@dv/kube';
+import { StreamHeads } from '@dv/messaging';
 import { type ServiceContext } from '@dv/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { bindingModel } from './bindings/binding.model';
 import { BindingManager } from './bindings/binding-manager';
+import { BindingReconciler } from './bindings/binding-reconciler';
 import { ADMISSION_CONFIG, type AdmissionConfig } from './config/admission-config';
 import { AdmissionMetrics } from './review/admission-metrics';
-import { DecisionAnnouncer } from './review/decision-announcer';
+import { DecisionPublisher } from './review/decision-publisher';
 import { ReviewController } from './review/review.controller';
+import { ReviewEvaluator } from './review/review-evaluator';
 import { ReviewService } from './review/review-service';
 import { AdmissionState } from './state/admission-state';
 import { AdmissionSync } from './state/admission-sync';
 import { BINDING_MODEL, KUBE_CLIENTS, USAGE_MODEL } from './tokens';
 import { UsageController } from './usage/usage.controller';
 import { usageModel } from './usage/usage.model';
+import { UsageRecords } from './usage/usage-records';
+import { UsageSweeper } from './usage/usage-sweeper';
+import { WorkloadPresence } from './usage/workload-presence';
 import { WebhookServer } from './webhook/webhook-server';
 
 @Module({})
@@ -28,11 +34,17 @@ export class AdmissionModule {
         { provide: BINDING_MODEL, useValue: bindingModel(ctx.mongo) },
         { provide: USAGE_MODEL, useValue: usageModel(ctx.mongo) },
         { provide: AdmissionMetrics, useValue: new AdmissionMetrics(ctx.metrics) },
+        { provide: StreamHeads, useValue: new StreamHeads(ctx.nc) },
         AdmissionState,
         AdmissionSync,
         BindingManager,
-        DecisionAnnouncer,
+        BindingReconciler,
+        DecisionPublisher,
+        ReviewEvaluator,
         ReviewService,
+        UsageRecords,
+        UsageSweeper,
+        WorkloadPresence,
         WebhookServer,
       ],
     };

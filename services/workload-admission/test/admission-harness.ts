@@ -1,6 +1,7 @@
-import { type DataVolume, DvError, type Revision, SharingRpc, VolumeRpc } from '@dv/contracts';
+import { type DataVolume, DvError, type Revision, STREAMS, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { HARNESS_ROOT, PlatformHarness, createBoundPvc, createCertificateAuthority, freePort, issueServingCertificate, waitFor } from '@dv/testing';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -121,6 +122,21 @@ export class AdmissionHarness extends PlatformHarness {
         return v.status.phase === 'Ready' ? v : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200, what: `data volume ${name} to be Ready` },
+    );
+  }
+
+  /** Waits until the admission service's durable consumers (both streams) have handled every event published so far. */
+  async settled(): Promise<void> {
+    const jsm = await jetstreamManager(this.nc);
+    await waitFor(
+      async () => {
+        for (const stream of [STREAMS.domain.name, STREAMS.platform.name]) {
+          const info = await jsm.consumers.info(stream, 'workload-admission');
+          if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined;
+        }
+        return true;
+      },
+      { timeoutMs: 15_000, intervalMs: 50, what: "the admission service's consumers to handle every event" },
     );
   }
 

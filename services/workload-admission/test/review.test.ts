@@ -1,4 +1,4 @@
-import { AdmissionRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc } from '@dv/contracts';
+import { AdmissionRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, WorkloadEvents } from '@dv/contracts';
 import { HARNESS_ROOT, waitFor } from '@dv/testing';
 import { copyNames } from '@dv/kube';
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,9 @@ import { AdmissionHarness } from './admission-harness';
 /**
  * Reviews over NATS (the platform's workload service asking, as a service account): the seed's roles
  * decide who may attach a data volume in a project; every denial reason is given; native workloads
- * get their PVC entries; bad input is a typed error that changes nothing.
+ * get their PVC entries; a share is seen at once, with or without its revision; usage is one record
+ * per workload, in whatever order admissions and releases arrive; bad input is a typed error that
+ * changes nothing.
  */
 const h = new AdmissionHarness();
 const PLATFORM = { subjectId: 'workloads', subjectType: 'service-account' as const };
@@ -163,9 +165,96 @@ describe('reviews', () => {
     expect(service.reasons.map((r) => r.code)).toEqual(['KIND_NOT_SUPPORTED']);
   });
 
+  it('refuses a project that does not exist', async () => {
+    const reply = await review({ projectId: 'p404', workload: pod('nowhere'), subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    expect(reply.allowed).toBe(false);
+    expect(reply.reasons).toEqual([{ code: 'PROJECT_NOT_FOUND', message: 'project p404 does not exist (or has no namespace)' }]);
+  });
+
+  it('denies BINDING_FAILED when Kubernetes refuses the binding PVC, leaving nothing half-made, and binds once it can', async () => {
+    const squatted = await h.readyVolume('squatted');
+    const atLeast = await h.share(squatted.id, { add: [{ scopeType: 'project', scopeId: 'p3' }] });
+    const granted = await h.grant('user', 'rita', 5, 'project', 'p3');
+    const namespace = h.namespaceOf('p3');
+    const { pvcName, pvName } = copyNames(squatted.id, squatted.name, namespace);
+    // Somebody else's PVC holds the binding's name: the API server refuses ours (409, and it is not ours).
+    await h.core.createNamespacedPersistentVolumeClaim({ namespace, body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+    const request = { projectId: 'p3', atLeast: { ...atLeast, events: Math.max(atLeast.events ?? 0, granted.revision.events ?? 0) }, workload: pod('squat'), subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: squatted.id, mountPath: '/data' }] };
+    const reply = await review(request);
+    expect(reply.allowed).toBe(false);
+    expect(reply.reasons).toEqual([expect.objectContaining({ code: 'BINDING_FAILED', volumeId: squatted.id })]);
+    expect(reply.reasons[0]?.message).toContain('already exists');
+    // The PV copy this attempt made is gone again; the squatter's PVC is untouched.
+    await expect(h.core.readPersistentVolume({ name: pvName })).rejects.toMatchObject({ code: 404 });
+    expect((await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace })).spec?.volumeName).toBeUndefined();
+
+    await h.core.deleteNamespacedPersistentVolumeClaim({ name: pvcName, namespace });
+    // No controller runs in the bed to drop the PVC protection finalizer: do it as it would.
+    await h.core.patchNamespacedPersistentVolumeClaim({ name: pvcName, namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] }).catch(() => undefined);
+    await waitFor(async () => (await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace }).then(() => undefined, () => true)), { timeoutMs: 10_000, intervalMs: 100, what: 'the squatting PVC to go' });
+    const again = await review(request);
+    expect(again).toMatchObject({ allowed: true, bindings: [{ volumeId: squatted.id, namespace, pvcName, pvName }] });
+  });
+
   it('refuses a workload whose namespace is not its project’s', async () => {
     const reply = await review({ workload: { ...pod('elsewhere'), metadata: { name: 'elsewhere', namespace: 'kube-system' } }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
     expect(reply.reasons.map((r) => r.code)).toContain('NAMESPACE_MISMATCH');
+  });
+});
+
+describe('read your writes', () => {
+  const rita = { subjectId: 'rita', subjectType: 'user' as const };
+
+  it('admits a volume shared a moment ago: at the share’s revision, and without one', async () => {
+    const [atRevision, withoutRevision] = await Promise.all([h.readyVolume('fresh-a'), h.readyVolume('fresh-b')]);
+    const revisionOfShare = await h.share(atRevision.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
+    const first = await h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast: revisionOfShare, workload: pod('fresh-a'), subject: rita, dataVolumes: [{ id: atRevision.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    expect(first).toMatchObject({ allowed: true, reasons: [] });
+    // Without a revision the review may reach this replica before the share does: a denial it could
+    // owe to that lag is only given after catching up with the streams' heads.
+    await h.share(withoutRevision.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
+    const second = await h.client.call(AdmissionRpc.review, { projectId: 'p2', workload: pod('fresh-b'), subject: rita, dataVolumes: [{ id: withoutRevision.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    expect(second).toMatchObject({ allowed: true, reasons: [] });
+  });
+});
+
+describe('usage records', () => {
+  const rita = { subjectId: 'rita', subjectType: 'user' as const };
+  const actor = { id: 'platform-publisher', type: 'system' } as const;
+  const mount = () => [{ id: shared.id, mountPath: '/data' }];
+  const usedBy = async (): Promise<{ name: string; workloadId?: string }[]> => {
+    await h.settled();
+    return (await h.client.call(AdmissionRpc.usage, { volumeId: shared.id }, { identity: HARNESS_ROOT })).workloads;
+  };
+
+  it('keeps one record per workload however often it is admitted, and releases it on the platform’s event', async () => {
+    for (let i = 0; i < 3; i++) await review({ workload: pod('resubmitted'), subject: rita, dataVolumes: mount() });
+    await review({ workload: pod('renamed-1'), workloadId: 'w-renamed', subject: rita, dataVolumes: mount() });
+    await review({ workload: pod('renamed-2'), workloadId: 'w-renamed', subject: rita, dataVolumes: mount() });
+    const used = await usedBy();
+    expect(used.filter((w) => w.name === 'resubmitted')).toHaveLength(1);
+    expect(used.filter((w) => w.workloadId === 'w-renamed')).toEqual([expect.objectContaining({ name: 'renamed-2' })]);
+
+    const namespace = h.namespaceOf('p2');
+    await h.org(WorkloadEvents.deleted, { workloadId: 'w-resubmitted', name: 'resubmitted', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace }, 'w-resubmitted');
+    await h.org(WorkloadEvents.finished, { workloadId: 'w-renamed', name: 'renamed-2', kind: 'Pod', projectId: 'p2', namespace, outcome: 'Succeeded' }, 'w-renamed');
+    const left = await usedBy();
+    expect(left.map((w) => w.name)).not.toContain('resubmitted');
+    expect(left.map((w) => w.workloadId)).not.toContain('w-renamed');
+  });
+
+  it('does not let an admission handled after the release of that workload bring its usage back; a later admission counts', async () => {
+    const namespace = h.namespaceOf('p2');
+    const deletedAt = new Date(Date.now() + 2000);
+    // The deleted event of a workload admitted just before it, handled first (two streams, concurrent consumers).
+    await h.publisher.publish(WorkloadEvents.deleted, { workloadId: 'w-late', name: 'late', kind: 'Pod', projectId: 'p2', namespace }, { actor, subject: 'w-late', time: deletedAt });
+    await h.settled();
+    await review({ workload: pod('late'), subject: rita, dataVolumes: mount() });
+    expect((await usedBy()).map((w) => w.name)).not.toContain('late');
+    // Created again after that deletion: a new life, recorded.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, deletedAt.getTime() - Date.now() + 10)));
+    await review({ workload: pod('late'), subject: rita, dataVolumes: mount() });
+    expect((await usedBy()).map((w) => w.name)).toContain('late');
   });
 });
 

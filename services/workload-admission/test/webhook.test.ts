@@ -1,34 +1,42 @@
-import { AdmissionEvents, DATA_VOLUMES_ANNOTATION, type DataVolume, STREAMS, VolumeRpc, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
+import { AdmissionEvents, AdmissionRpc, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, STREAMS, VolumeRpc, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { copyNames } from '@dv/kube';
 import { httpRequest, waitFor } from '@dv/testing';
-import { type KubernetesObject } from '@kubernetes/client-node';
-import { jetstream } from '@nats-io/jetstream';
+import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
+import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ADMISSION_REVIEW_LABEL } from '../src/review/review-label';
 import { AdmissionHarness } from './admission-harness';
 
 /**
  * The webhook through the real kube-apiserver: workloads created by Kubernetes users with the
  * data-volumes annotation come back stored with the read-only mount in every pod description;
  * a volume not shared with the project is refused with our reason; the binding is made once per
- * namespace; usage blocks deletion until the workloads are gone; unsharing removes the binding.
+ * namespace; objects a controller makes and updates get the read-only guard only, and an update may
+ * not change the annotation; usage blocks deletion until the workloads are gone (objects deleted
+ * without an event included); unsharing removes the binding; when JetStream cannot store the
+ * decision, nothing is admitted.
  */
 const h = new AdmissionHarness();
 const ALICE = 'alice@acme.example'; // L1 researcher in p2
 const BOB = 'bob@acme.example'; // L2 researcher in p2
+const DEPLOYMENT_CONTROLLER = 'system:serviceaccount:kube-system:deployment-controller';
 const SERVICE = { subjectId: 'volume', subjectType: 'service-account' as const };
 let shared: DataVolume; // shared with department d1 (so usable in p2)
 let privateVolume: DataVolume; // p1 only
+let places: DataVolume; // shared with project p2: for the objects deleted without an event
 let nsB: string;
 
 type Obj = KubernetesObject & { spec?: unknown };
 
 beforeAll(async () => {
-  await h.startPlatform({ webhook: true });
+  // Usage answers check webhook-admitted objects in the API at once (in production: after a minute).
+  await h.startPlatform({ webhook: true, admissionEnv: { ADMISSION_USAGE_VERIFY_AFTER_MS: '0' } });
   nsB = h.namespaceOf('p2');
-  await h.kubeUsers([ALICE, BOB]);
+  await h.kubeUsers([ALICE, BOB, DEPLOYMENT_CONTROLLER]);
   await h.grant('user', ALICE, 5, 'project', 'p2');
   await h.grant('user', BOB, 8, 'project', 'p2');
-  [shared, privateVolume] = await Promise.all([h.readyVolume('imagenet'), h.readyVolume('payroll')]);
+  [shared, privateVolume, places] = await Promise.all([h.readyVolume('imagenet'), h.readyVolume('payroll'), h.readyVolume('places')]);
   await h.share(shared.id, { add: [{ scopeType: 'department', scopeId: 'd1' }] });
+  await h.share(places.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
   // The API server picks new webhook configurations up within a moment: wait until ours answers.
   await waitFor(
     async () => {
@@ -210,6 +218,67 @@ describe('the mutating webhook', () => {
     const stillUp = await post(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u-2', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'DELETE', userInfo: { username: 'x' } } }));
     expect(JSON.parse(stillUp.body)).toEqual({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'u-2', allowed: true } });
   });
+
+  it('refuses an AmlJob asking for a data volume clearly (its rule is registered; no public schema to patch)', async () => {
+    // The bed has no AmlJob CRD, so the API server's call is played directly.
+    const amlJob = { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'AmlJob', metadata: { name: 'aml', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(shared.id) } }, spec: {} };
+    const request = { uid: 'u-aml', kind: { group: 'amlarc.azureml.com', version: 'v1alpha1', kind: 'AmlJob' }, namespace: nsB, operation: 'CREATE', userInfo: { username: ALICE, groups: [] }, object: amlJob };
+    const answer = await httpRequest(`https://127.0.0.1:${h.webhookPort}/mutate`, { method: 'POST', body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }), ca: h.webhookCaPem, headers: { 'Content-Type': 'application/json' } });
+    const response = (JSON.parse(answer.body) as { response: { allowed: boolean; status?: { code: number; message: string } } }).response;
+    expect(response.allowed).toBe(false);
+    expect(response.status?.code).toBe(403);
+    expect(response.status?.message).toContain('[KIND_NOT_SUPPORTED]');
+    expect(response.status?.message).toContain('AmlJob');
+  });
+
+  it('does not review what a controller makes from a reviewed object, but still guards its direct PVC references', async () => {
+    const deployment = (await h.as(ALICE).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'serve', namespace: nsB } })) as Obj & { spec: { template: unknown } };
+    const { pvcName } = copyNames(shared.id, shared.name, nsB);
+    // What the Deployment controller creates: a ReplicaSet owned by it, with its annotations and its (patched) template.
+    const replicaSet = (name: string, template: unknown): Obj => ({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name,
+        namespace: nsB,
+        annotations: deployment.metadata?.annotations ?? {},
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'serve', uid: deployment.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'x' } }, template },
+    });
+    const controller = h.as(DEPLOYMENT_CONTROLLER);
+    await controller.create(replicaSet('serve-5d4f8', deployment.spec.template));
+    const stored = (await controller.read({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'serve-5d4f8', namespace: nsB } })) as Obj & { spec: { template: unknown } };
+    expect(stored.spec.template).toEqual(deployment.spec.template); // untouched: no second mount, no denial
+    expect(stored.metadata?.labels?.[ADMISSION_REVIEW_LABEL]).toBeUndefined();
+
+    const writable = { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'd', mountPath: '/d' }] }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: pvcName } }] } };
+    const refused = await kubeError(controller.create(replicaSet('serve-writer', writable)));
+    expect(refused.code).toBe(403);
+    expect(refused.message).toContain('[NOT_READ_ONLY]');
+  });
+
+  it('lets plain updates through, refuses one that changes the annotation, and one that mounts a data volume PVC read-write', async () => {
+    const alice = h.as(ALICE);
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'serve', namespace: nsB } };
+    // Strategic merge, as kubectl does: lists of containers and volumes are merged by name.
+    const merge = (body: Record<string, unknown>) => alice.patch({ ...ref, ...body } as Obj, undefined, undefined, undefined, undefined, PatchStrategy.StrategicMergePatch);
+    await merge({ spec: { replicas: 3 } });
+    await merge({ spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:1.37' }] } } } });
+    const scaled = (await alice.read(ref)) as Obj & { spec: { replicas: number } };
+    expect(scaled.spec.replicas).toBe(3);
+
+    const changed = await kubeError(merge({ metadata: { ...ref.metadata, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(shared.id, '/elsewhere') } } }));
+    expect(changed.code).toBe(403);
+    expect(changed.message).toContain('[ANNOTATION_IMMUTABLE]');
+    const { pvcName } = copyNames(shared.id, shared.name, nsB);
+    const writer = await kubeError(
+      merge({ spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'rw', mountPath: '/rw' }] }], volumes: [{ name: 'rw', persistentVolumeClaim: { claimName: pvcName } }] } } } }),
+    );
+    expect(writer.message).toContain('[NOT_READ_ONLY]');
+    const after = (await alice.read(ref)) as Obj;
+    expect(after.metadata?.annotations?.[DATA_VOLUMES_ANNOTATION]).toBe(annotation(shared.id));
+  });
 });
 
 describe('usage and release', () => {
@@ -250,6 +319,30 @@ describe('usage and release', () => {
     await expect(h.core.readPersistentVolume({ name: pvName })).rejects.toMatchObject({ code: 404 });
   }, 90_000);
 
+  it('finds an object created with generateName by its review label, and releases objects deleted without an event', async () => {
+    const alice = h.as(ALICE);
+    const generated = await alice.create({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'gen-', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(places.id) } }, spec: podSpec() } as Obj);
+    const generatedName = generated.metadata?.name ?? '';
+    expect(generatedName).toMatch(/^gen-/);
+    expect(generated.metadata?.labels?.[ADMISSION_REVIEW_LABEL]).toMatch(/^[0-9a-f-]{36}$/);
+    await alice.create(pod('short-lived', annotation(places.id)));
+    const usage = await waitFor(
+      async () => {
+        const u = await h.client.call(VolumeUsageRpc.usage, { volumeId: places.id }, { identity: SERVICE });
+        return u.workloads.length === 2 ? u : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'usage of both pods' },
+    );
+    // The generateName record now carries the name Kubernetes gave the object.
+    expect(usage.workloads.map((w) => w.name).sort()).toEqual([generatedName, 'short-lived'].sort());
+
+    // Deleted in Kubernetes, and the platform says nothing: the usage answer finds them gone.
+    for (const name of [generatedName, 'short-lived']) await alice.delete({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: nsB } });
+    const after = await h.client.call(VolumeUsageRpc.usage, { volumeId: places.id }, { identity: SERVICE });
+    expect(after).toEqual({ inUse: false, workloads: [] });
+    expect((await h.client.call(AdmissionRpc.usage, { volumeId: places.id }, { identity: SERVICE })).workloads).toEqual([]);
+  });
+
   it('publishes every admitted and denied review, and the binding made and removed, as events', async () => {
     const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: ['dv.evt.workload.>', 'dv.evt.binding.>'] });
     const pending = (await consumer.info()).num_pending;
@@ -259,9 +352,11 @@ describe('usage and release', () => {
       types.push(m.subject);
       if (types.length >= pending) break;
     }
-    expect(types.filter((t) => t === AdmissionEvents.admitted.type)).toHaveLength(7);
-    expect(types.filter((t) => t === AdmissionEvents.denied.type)).toHaveLength(3); // not shared; mount path collision; writable direct reference
-    expect(types.filter((t) => t === AdmissionEvents.bindingCreated.type)).toHaveLength(1);
+    expect(types.filter((t) => t === AdmissionEvents.admitted.type)).toHaveLength(9); // 7 kinds; 2 pods of places
+    // not shared; the probe's, the relative path's and the duplicate's bad annotations; mount path collision; writable direct
+    // reference; AmlJob; the controller's writable ReplicaSet; the annotation update; the read-write template update
+    expect(types.filter((t) => t === AdmissionEvents.denied.type)).toHaveLength(10);
+    expect(types.filter((t) => t === AdmissionEvents.bindingCreated.type)).toHaveLength(2);
     expect(types.filter((t) => t === AdmissionEvents.bindingRemoved.type)).toHaveLength(1);
   });
 
@@ -272,10 +367,39 @@ describe('usage and release', () => {
       const line = metrics.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
       return line ? Number(line.split(' ').pop()) : Number.NaN;
     };
-    expect(value('dv_admission_reviews_total', 'via="webhook",outcome="admitted"')).toBe(7);
-    expect(value('dv_admission_reviews_total', 'via="webhook",outcome="denied"')).toBe(3);
+    expect(value('dv_admission_reviews_total', 'via="webhook",outcome="admitted"')).toBe(9);
+    expect(value('dv_admission_reviews_total', 'via="webhook",outcome="denied"')).toBe(10);
     expect(value('dv_admission_denial_reasons_total', 'code="NOT_SHARED"')).toBe(1);
-    expect(value('dv_admission_bindings_total', 'action="created"')).toBe(1);
+    expect(value('dv_admission_denial_reasons_total', 'code="INVALID_ANNOTATION"')).toBe(3);
+    expect(value('dv_admission_bindings_total', 'action="created"')).toBe(2);
     expect(value('dv_admission_bindings_total', 'action="removed"')).toBe(1);
+  });
+});
+
+describe('when JetStream cannot store the decision', () => {
+  it('admits nothing: the review answers UNAVAILABLE and the webhook refuses with REVIEW_FAILED', async () => {
+    // The stream takes no more messages (discard new at its current size), as a full or unavailable stream would.
+    const jsm = await jetstreamManager(h.nc);
+    const info = await jsm.streams.info(STREAMS.domain.name);
+    await jsm.streams.update(STREAMS.domain.name, { max_msgs: info.state.messages, discard: DiscardPolicy.New });
+    try {
+      const error = await h.client
+        .call(AdmissionRpc.review, { projectId: 'p2', workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unrecorded' }, spec: podSpec() }, subject: { subjectId: ALICE, subjectType: 'user' }, dataVolumes: [{ id: places.id, mountPath: '/data' }] }, { identity: { subjectId: 'workloads', subjectType: 'service-account' } })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(DvError);
+      expect((error as DvError).code).toBe('UNAVAILABLE');
+      const refused = await kubeError(h.as(ALICE).create(pod('unrecorded', annotation(places.id))));
+      expect(refused.message).toContain('[REVIEW_FAILED]');
+      expect(refused.message).toContain('could not be recorded');
+      await expect(h.as(ALICE).read({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unrecorded', namespace: nsB } })).rejects.toMatchObject({ code: 404 });
+    } finally {
+      await jsm.streams.update(STREAMS.domain.name, { max_msgs: info.config.max_msgs, discard: info.config.discard });
+    }
+    const port = h.processes.get('workload-admission')?.[0]?.healthPort;
+    const metrics = (await httpRequest(`http://127.0.0.1:${port ?? 0}/metrics`)).body;
+    expect(metrics).toContain('dv_admission_unrecorded_decisions_total{type="dv.evt.workload.admitted.v1"} 2');
   });
 });

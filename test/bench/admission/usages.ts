@@ -1,9 +1,9 @@
 // The admission service's usage records between measured rounds. Every admitted review is recorded by
-// the service's own consumer as an upsert by _id in its `usages` collection. On the test bed's FerretDB
-// (SQLite handler) that upsert scans the collection: its cost grows with every workload admitted before
-// (about 3 µs of FerretDB CPU per stored document), so later rounds would pay for earlier ones. Between
-// rounds, outside the measured window, the benchmark empties the collection (the records of benchmark
-// Pods are read by nothing else here), so every round starts from the same state.
+// the service's own consumer in its `usages` collection, keyed by the workload (every benchmark Pod is
+// a new one: an insert; an update by _id, which FerretDB's SQLite handler answers by scanning, happens
+// only for a re-admission). FerretDB's costs still grow with the collection, so later rounds would pay
+// for earlier ones. Between rounds, outside the measured window, the benchmark empties the collection
+// (the records of benchmark Pods are read by nothing else here), so every round starts from the same state.
 import mongoose from 'mongoose';
 
 /** The collection the workload-admission service keeps usage records in (services/workload-admission/src/usage/usage.model.ts). */

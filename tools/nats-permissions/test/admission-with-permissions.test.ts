@@ -10,8 +10,9 @@ const PLATFORM: IdentityInput = { subjectId: 'workloads', subjectType: 'service-
 
 /**
  * The real workload admission service as the `workload-admission` user (beside authz and sharing as
- * themselves): its followers, durable consumers (admitted events, workload events), its calls to authz
- * and sharing, its event publishing and the usage answer all fit in the generated permissions.
+ * themselves): its followers, durable consumers (admitted events, workload events), its calls to
+ * authz, its reads of the streams' heads (a review without a revision that would be denied), its
+ * event publishing and the usage answer all fit in the generated permissions.
  */
 describe('workload admission under the generated NATS permissions (real nats-server, real service processes)', () => {
   let secured: SecuredNats;
@@ -52,7 +53,7 @@ describe('workload admission under the generated NATS permissions (real nats-ser
     await secured?.stop();
   });
 
-  it('reviews (asking authz and sharing), records and releases usage from events, and violates nothing', async () => {
+  it('reviews (asking authz; catching up with the streams before a denial), records and releases usage from events, and violates nothing', async () => {
     const now = new Date().toISOString();
     const volume: DataVolume = {
       id: randomUUID(), name: 'coco', projectId: 'p1', projectName: 'P1', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p1', originPvcName: 'coco', useOriginalVolume: true,
@@ -67,6 +68,10 @@ describe('workload admission under the generated NATS permissions (real nats-ser
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'trainer' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
     const reply = await client.call(AdmissionRpc.review, { workload: pod, projectId: 'p1', subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: volume.id, mountPath: '/data' }], atLeast: { events: seq } }, { identity: PLATFORM });
     expect(reply).toMatchObject({ allowed: true, bindings: [{ volumeId: volume.id, namespace: 'dv-p1', pvcName: 'coco' }] });
+    // Without a revision, a denial first reads the streams' heads (StreamHeads) and decides again.
+    const unknown = randomUUID();
+    const denied = await client.call(AdmissionRpc.review, { workload: pod, projectId: 'p1', subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: unknown, mountPath: '/data' }] }, { identity: PLATFORM });
+    expect(denied.reasons).toEqual([expect.objectContaining({ code: 'VOLUME_NOT_FOUND', volumeId: unknown })]);
 
     const usage = await waitFor(async () => {
       const u = await client.call(VolumeUsageRpc.usage, { volumeId: volume.id }, { identity: PLATFORM });

@@ -66,6 +66,11 @@ export const DENIAL_CODES = [
   'MALFORMED_WORKLOAD',
   /** The webhook annotation is not a valid mount list. */
   'INVALID_ANNOTATION',
+  /**
+   * An update changes the data-volumes annotation or the admission-review label: volumes are bound
+   * when an object is created, so the object must be re-created to change them.
+   */
+  'ANNOTATION_IMMUTABLE',
   /** The volume's PV copy or PVC could not be made in the namespace. */
   'BINDING_FAILED',
   /** The workload names a data volume's PVC directly without readOnly (shared data is read-only). */

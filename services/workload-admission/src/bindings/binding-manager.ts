@@ -2,14 +2,15 @@ import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contr
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
+import { type Model, type QueryFilter } from 'mongoose';
+import { randomUUID } from 'node:crypto';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
 import { AdmissionMetrics } from '../review/admission-metrics';
 import { type VolumeView } from '../state/volume-directory';
-import { BINDING_MODEL, KUBE_CLIENTS, USAGE_MODEL } from '../tokens';
-import { type UsageDoc } from '../usage/usage.model';
-import { type BindingDoc, bindingKey } from './binding.model';
+import { BINDING_MODEL, KUBE_CLIENTS } from '../tokens';
+import { UsageRecords } from '../usage/usage-records';
+import { type BindingDoc, type BindingState, bindingKey } from './binding.model';
 
 export const MANAGED_BY_ADMISSION = 'dv-workload-admission';
 const SERVICE_ACTOR = { id: 'workload-admission', type: 'system' } as const;
@@ -18,7 +19,9 @@ const SERVICE_ACTOR = { id: 'workload-admission', type: 'system' } as const;
  * Bindings: a volume's PV copy and a PVC bound to it in each consuming namespace, made the first time
  * a workload there is admitted with the volume and reused after; removed when nothing there uses the
  * volume and it is no longer usable there (unshared, or the volume is being deleted). In the origin
- * namespace the volume's own PVC is used and nothing is made.
+ * namespace the volume's own PVC is used and nothing is made. Every change of a record is
+ * conditional on the attempt that read or claimed it (see BindingDoc); BindingReconciler finishes
+ * what a dead replica left.
  */
 @Injectable()
 export class BindingManager {
@@ -30,7 +33,7 @@ export class BindingManager {
     private readonly publisher: EventPublisher,
     @Inject(KUBE_CLIENTS) kube: KubeClients,
     @Inject(BINDING_MODEL) private readonly bindings: Model<BindingDoc>,
-    @Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>,
+    private readonly usages: UsageRecords,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
     private readonly metrics: AdmissionMetrics,
   ) {
@@ -48,83 +51,132 @@ export class BindingManager {
 
   /**
    * Makes sure the binding exists: nothing to do when it is known; otherwise record it, make the PV
-   * copy and PVC (idempotent: deterministic names, 409 on our own object is success) and announce it.
-   * A failure undoes what this attempt made, so no half-made binding stays behind.
+   * copy and PVC (idempotent: deterministic names, 409 on our own object is success), mark it Bound
+   * and announce it. A failure undoes what this attempt made, unless another attempt owns the record
+   * (it, or the reconciler, finishes or undoes it), so no half-made binding stays behind.
    */
   async ensure(volume: VolumeView, namespace: string, projectId: string, requestId: string): Promise<Binding> {
     const planned = this.planned(volume, namespace);
     if (!planned) throw DvError.precondition(`data volume ${volume.name} has no PVC yet in its own namespace`, { volumeId: volume.id });
     if (namespace === volume.namespace || this.state.bindings.get(volume.id, namespace)) return planned;
-    const pvName = planned.pvName ?? '';
     const _id = bindingKey(volume.id, namespace);
+    const attempt = randomUUID();
+    const now = new Date();
     const doc = await this.bindings
       .findOneAndUpdate(
         { _id },
-        { $setOnInsert: { _id, volumeId: volume.id, namespace, projectId, pvName, pvcName: planned.pvcName, state: 'Creating', createdAt: new Date() } },
+        { $setOnInsert: { _id, volumeId: volume.id, namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now } },
         { upsert: true, returnDocument: 'after' },
       )
       .lean<BindingDoc>()
       .exec();
-    const target: CopyTarget = { volumeId: volume.id, storage: volume.storage, namespace, pvName, pvcName: planned.pvcName, managedBy: MANAGED_BY_ADMISSION };
+    if (doc.state === 'Releasing') throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} is being removed; try again`, { volumeId: volume.id });
     try {
-      const pv = await this.copies.ensurePv(target);
-      if (pv === 'created' && this.config.ADMISSION_FAILPOINT === 'crash-after-pv-copy') {
-        this.logger.warn('failpoint crash-after-pv-copy: killing the process');
-        process.kill(process.pid, 'SIGKILL');
-      }
-      await this.copies.ensurePvc(target);
+      await this.make(doc, volume);
     } catch (error) {
-      if (doc.state === 'Creating') {
-        await this.copies.release(target).then(
-          () => this.bindings.deleteOne({ _id, state: 'Creating' }).exec(),
-          (e: unknown) => this.logger.warn(`could not undo the half-made binding ${_id}: ${e instanceof Error ? e.message : String(e)}`),
-        );
-      }
+      if (doc.state === 'Creating' && doc.attempt === attempt) await this.undo(doc).catch((e: unknown) => this.logger.warn(`could not undo the half-made binding ${_id}: ${messageOf(e)}`));
       throw error;
     }
-    await this.publisher.publish(AdmissionEvents.bindingCreated, planned, {
+    return this.bound(doc, requestId);
+  }
+
+  /** Makes the PV copy and the PVC (either may exist already). */
+  async make(doc: BindingDoc, volume: VolumeView): Promise<void> {
+    const target: CopyTarget = { volumeId: doc.volumeId, storage: volume.storage, namespace: doc.namespace, pvName: doc.pvName, pvcName: doc.pvcName, managedBy: MANAGED_BY_ADMISSION };
+    const pv = await this.copies.ensurePv(target);
+    if (pv === 'created' && this.config.ADMISSION_FAILPOINT === 'crash-after-pv-copy') {
+      this.logger.warn('failpoint crash-after-pv-copy: killing the process');
+      process.kill(process.pid, 'SIGKILL');
+    }
+    await this.copies.ensurePvc(target);
+  }
+
+  /**
+   * Marks a made binding Bound (only while `doc.attempt` still holds it: a binding another replica
+   * started removing is not reported as made), announces it and learns it.
+   */
+  async bound(doc: BindingDoc, requestId: string | undefined): Promise<Binding> {
+    if (doc.state !== 'Bound') {
+      const marked = await this.bindings.updateOne({ _id: doc._id, state: 'Creating', attempt: doc.attempt } as QueryFilter<BindingDoc>, { $set: { state: 'Bound', updatedAt: new Date() } }).exec();
+      if (marked.matchedCount > 0) {
+        this.metrics.bindings.inc({ action: 'created' });
+      } else {
+        const now = await this.bindings.findById(doc._id).lean<BindingDoc>().exec();
+        if (now?.state !== 'Bound') throw DvError.unavailable(`the binding ${doc._id} was taken over or removed meanwhile; try again`);
+      }
+    }
+    const binding: Binding = { volumeId: doc.volumeId, namespace: doc.namespace, pvcName: doc.pvcName, pvName: doc.pvName };
+    await this.publisher.publish(AdmissionEvents.bindingCreated, binding, {
       actor: SERVICE_ACTOR,
-      subject: _id,
-      requestId,
+      subject: doc._id,
+      ...(requestId ? { requestId } : {}),
       // One event per binding's life: a retry after a crash is stored once.
-      id: `binding-created:${_id}:${doc.createdAt.getTime()}`,
+      id: `binding-created:${doc._id}:${doc.createdAt.getTime()}`,
     });
-    await this.bindings.updateOne({ _id }, { $set: { state: 'Bound' } }).exec();
-    this.state.bindings.add(planned);
-    this.metrics.bindings.inc({ action: 'created' });
-    return planned;
+    this.state.bindings.add(binding);
+    return binding;
   }
 
   /**
    * Removes the volume's bindings nothing uses where the volume is no longer usable (or at all, when
-   * the volume is being deleted). Idempotent: run it again after any crash.
+   * the volume is being deleted). Idempotent: run it again after any crash. A binding still being
+   * made, or being removed by someone else, is left to them (and to the reconciler).
    */
   async collect(volumeId: string, atLeast: Revision): Promise<number> {
     await this.state.revisions.waitFor(atLeast, this.config.ADMISSION_CALL_TIMEOUT_MS);
     const docs = await this.bindings.find({ volumeId }).lean<BindingDoc[]>().exec();
     let removed = 0;
     for (const doc of docs) {
-      const used = await this.usages.exists({ volumeIds: volumeId, namespace: doc.namespace }).exec();
-      if (used) continue;
+      if (doc.state !== 'Bound') continue;
+      if (await this.usages.anyIn(volumeId, doc.namespace)) continue;
       const volume = this.state.volumes.get(volumeId);
       const deleting = !volume || volume.phase === 'Deleting';
       if (!deleting && this.usableThere(volumeId, doc.namespace)) continue;
-      await this.copies.release({ volumeId, namespace: doc.namespace, pvName: doc.pvName, pvcName: doc.pvcName });
-      await this.publisher.publish(
-        AdmissionEvents.bindingRemoved,
-        { volumeId, namespace: doc.namespace, pvcName: doc.pvcName, pvName: doc.pvName, reason: deleting ? 'volume-deleted' : 'unshared' },
-        { actor: SERVICE_ACTOR, subject: doc._id, id: `binding-removed:${doc._id}:${doc.createdAt.getTime()}` },
-      );
-      await this.bindings.deleteOne({ _id: doc._id }).exec();
-      this.state.bindings.remove(volumeId, doc.namespace);
-      this.metrics.bindings.inc({ action: 'removed' });
-      removed++;
+      const claimed = await this.claim(doc, 'Releasing');
+      if (claimed && (await this.release(claimed, deleting ? 'volume-deleted' : 'unshared', true))) removed++;
     }
     return removed;
   }
 
-  private usableThere(volumeId: string, namespace: string): boolean {
+  /** Takes a record over for a new attempt (moving it to `state`), only if nobody changed it since it was read. */
+  async claim(doc: BindingDoc, state: BindingState): Promise<BindingDoc | undefined> {
+    const next = { state, attempt: randomUUID(), updatedAt: new Date() };
+    const result = await this.bindings.updateOne({ _id: doc._id, state: doc.state, attempt: doc.attempt } as QueryFilter<BindingDoc>, { $set: next }).exec();
+    return result.matchedCount > 0 ? { ...doc, ...next } : undefined;
+  }
+
+  /**
+   * Deletes the PVC and PV copy of a record this attempt holds as Releasing, announces the removal
+   * when the binding had been announced (or `wasBound`), and deletes the record.
+   */
+  async release(doc: BindingDoc, reason: 'unshared' | 'volume-deleted', wasBound: boolean): Promise<boolean> {
+    await this.copies.release({ volumeId: doc.volumeId, namespace: doc.namespace, pvName: doc.pvName, pvcName: doc.pvcName });
+    if (wasBound || this.state.bindings.get(doc.volumeId, doc.namespace)) {
+      await this.publisher.publish(
+        AdmissionEvents.bindingRemoved,
+        { volumeId: doc.volumeId, namespace: doc.namespace, pvcName: doc.pvcName, pvName: doc.pvName, reason },
+        { actor: SERVICE_ACTOR, subject: doc._id, id: `binding-removed:${doc._id}:${doc.createdAt.getTime()}` },
+      );
+      this.metrics.bindings.inc({ action: 'removed' });
+    }
+    const deleted = await this.bindings.deleteOne({ _id: doc._id, state: 'Releasing', attempt: doc.attempt } as QueryFilter<BindingDoc>).exec();
+    this.state.bindings.remove(doc.volumeId, doc.namespace);
+    return deleted.deletedCount > 0;
+  }
+
+  /** True when the volume may be used in the namespace's project. */
+  usableThere(volumeId: string, namespace: string): boolean {
     const projectId = this.state.projectOfNamespace(namespace);
     return projectId ? this.state.sharing.resolve(volumeId, projectId).usable : false;
   }
+
+  /** Undoes a binding this attempt was making: claimed first, so a replica finishing it meanwhile keeps it. */
+  private async undo(doc: BindingDoc): Promise<void> {
+    const claimed = await this.claim(doc, 'Releasing');
+    if (claimed) await this.release(claimed, 'unshared', false);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,8 +2,11 @@ import { type Connection, type Model, Schema } from 'mongoose';
 
 /**
  * A volume's binding in a consuming namespace (`_id` = `<volumeId>/<namespace>`): recorded as
- * `Creating` before any Kubernetes object is made, so a crash leaves a record the collector finds,
- * and `Bound` once the PV copy and PVC exist.
+ * `Creating` before any Kubernetes object is made, `Bound` once the PV copy and PVC exist, and
+ * `Releasing` by whoever removes them. `attempt` says who is working on it: a replica changes the
+ * record only while it still holds the attempt it read (or claimed), so one replica never removes
+ * what another is finishing. A record left `Creating` or `Releasing` longer than the lease
+ * (`updatedAt`) is taken over by the reconciler.
  */
 export interface BindingDoc {
   _id: string;
@@ -12,9 +15,13 @@ export interface BindingDoc {
   projectId: string;
   pvName: string;
   pvcName: string;
-  state: 'Creating' | 'Bound';
+  state: BindingState;
+  attempt: string;
   createdAt: Date;
+  updatedAt: Date;
 }
+
+export type BindingState = 'Creating' | 'Bound' | 'Releasing';
 
 export const BINDINGS_COLLECTION = 'bindings';
 
@@ -27,8 +34,10 @@ export function bindingModel(connection: Connection): Model<BindingDoc> {
       projectId: { type: String, required: true },
       pvName: { type: String, required: true },
       pvcName: { type: String, required: true },
-      state: { type: String, required: true, enum: ['Creating', 'Bound'] },
+      state: { type: String, required: true, enum: ['Creating', 'Bound', 'Releasing'] },
+      attempt: { type: String, required: true },
       createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
     },
     { collection: BINDINGS_COLLECTION, versionKey: false },
   );

@@ -29,6 +29,21 @@ export const admissionConfigSchema = z
     ADMISSION_WEBHOOK_MAX_BODY_BYTES: envInt({ min: 1024, max: 16 * 1024 * 1024, default: 3 * 1024 * 1024 }),
     /** How long a review waits for authz and sharing before it answers UNAVAILABLE. */
     ADMISSION_CALL_TIMEOUT_MS: envDurationMs(3000),
+    /**
+     * How old a webhook admission's usage record must be before a usage answer checks that its object
+     * exists (younger ones count as in use: the API server may still be storing the object).
+     */
+    ADMISSION_USAGE_VERIFY_AFTER_MS: envDurationMs(60_000),
+    /**
+     * How long a released usage record (or a release's tombstone) is kept: it tells an admission
+     * handled after its release (late, redelivered, or replayed after an outage) that it is older.
+     */
+    ADMISSION_RELEASE_RETENTION_MS: envDurationMs(7 * 24 * 3600_000),
+    /**
+     * A binding record left Creating or Releasing this long is taken over by the reconciler of any
+     * replica (its maker died or is stuck); longer than a binding's Kubernetes calls ever take.
+     */
+    ADMISSION_BINDING_LEASE_MS: envDurationMs(30_000),
     /** Fault injection for the crash tests: the process SIGKILLs itself at that point. Never set in production. */
     ADMISSION_FAILPOINT: envEnum(['none', 'crash-after-pv-copy'] as const, 'none'),
     /** How long start-up may take to replay the streams before the service gives up. */

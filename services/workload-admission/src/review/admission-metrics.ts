@@ -6,7 +6,7 @@ export class AdmissionMetrics {
   readonly reasons: Counter<'code'>;
   readonly duration: Histogram<'via'>;
   readonly bindings: Counter<'action'>;
-  readonly lostEvents: Counter<'type'>;
+  readonly unrecordedDecisions: Counter<'type'>;
 
   constructor(registry: MetricsRegistry) {
     this.reviews = registry.counter({ name: 'dv_admission_reviews_total', help: 'Reviews of workloads asking for data volumes, by entry point and outcome.', labelNames: ['via', 'outcome'] });
@@ -17,7 +17,11 @@ export class AdmissionMetrics {
       labelNames: ['via'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
-    this.lostEvents = registry.counter({ name: 'dv_admission_unconfirmed_events_total', help: 'Decision events JetStream did not confirm after every retry (alert on any).', labelNames: ['type'] });
+    this.unrecordedDecisions = registry.counter({
+      name: 'dv_admission_unrecorded_decisions_total',
+      help: 'Reviews answered UNAVAILABLE (webhook: denied) because JetStream did not confirm their decision event.',
+      labelNames: ['type'],
+    });
     this.bindings = registry.counter({ name: 'dv_admission_bindings_total', help: 'Bindings (PV copy + PVC in a namespace) made and removed.', labelNames: ['action'] });
   }
 }

@@ -1,30 +1,18 @@
-import {
-  AdmissionEvents,
-  AuthzRpc,
-  type Binding,
-  type DataVolumeMount,
-  type DenialReason,
-  DvError,
-  type Principal,
-  type Revision,
-  type ReviewedWorkload,
-} from '@dv/contracts';
-import { RpcClient } from '@dv/messaging';
+import { type Binding, type DataVolumeMount, type DenialCode, type DenialReason, DvError, type Principal, type Revision } from '@dv/contracts';
+import { StreamHeads } from '@dv/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BindingManager } from '../bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
-import { type JsonPatchOp, type MountRequest, patchWorkload } from '../patching/patch-workload';
+import { type JsonPatchOp } from '../patching/patch-workload';
 import { type WorkloadKindInfo, lookupKind } from '../patching/workload-kinds';
 import { AdmissionState } from '../state/admission-state';
-import { type VolumeView } from '../state/volume-directory';
 import { AdmissionMetrics } from './admission-metrics';
-import { DecisionAnnouncer } from './decision-announcer';
+import { DecisionPublisher } from './decision-publisher';
 import { annotationMounts, nativeMounts } from './mount-requests';
-import { podVolumeName } from './pod-volume-name';
-import { writableDataVolumeReferences } from './read-only-guard';
-
-const SERVICE_IDENTITY = { subjectId: 'workload-admission', subjectType: 'service-account' } as const;
+import { type Evaluation, type EvaluationInput, ReviewEvaluator } from './review-evaluator';
+import { withReviewLabel } from './review-label';
+import { type Place, reviewedWorkload } from './reviewed-workload';
 
 export interface ReviewInput {
   workload: Record<string, unknown>;
@@ -47,30 +35,62 @@ export interface ReviewOutcome {
   workload?: Record<string, unknown>;
   patch?: JsonPatchOp[];
   bindings: Binding[];
-  /** False when the workload asks for no data volume (the webhook lets it through untouched). */
+  /** False when nothing was reviewed (no data volume asked for, nothing to refuse): the webhook lets it through untouched. */
   requested: boolean;
 }
 
 /**
- * A review: may this subject run this workload with these data volumes in this project? Authz is
- * asked (both permissions in one batch); sharing, readiness and storage come from memory, kept from
- * the sharing and volume services' events (sharing's own index, `SharingIndex`). Every reason is collected, not just the first. Admitted → bindings
- * ensured and the patched workload; either way the decision is an event (except dry runs).
+ * Denials that may come from this replica (or authz) not having applied a change made a moment ago:
+ * a share, a new volume, its readiness, a new project, a new access rule.
+ */
+const MAY_BE_STALE = new Set<DenialCode>(['NOT_SHARED', 'VOLUME_NOT_FOUND', 'VOLUME_NOT_READY', 'PROJECT_NOT_FOUND', 'NOT_PERMITTED']);
+
+/** The longest reason message the contract takes. */
+const MAX_MESSAGE = 2048;
+
+/**
+ * A review: may this subject run this workload with these data volumes in this project? The
+ * evaluation changes nothing; admitted → bindings ensured, then the decision is published and
+ * stored in JetStream before the answer (fail closed: UNAVAILABLE when it is not). Dry runs publish
+ * nothing. A review without a revision that would be denied for something a moment's lag explains
+ * catches up with the streams' heads and is evaluated once more.
  */
 @Injectable()
 export class ReviewService {
   constructor(
     private readonly state: AdmissionState,
-    private readonly rpc: RpcClient,
-    private readonly announcer: DecisionAnnouncer,
+    private readonly evaluator: ReviewEvaluator,
+    private readonly decisions: DecisionPublisher,
     private readonly bindings: BindingManager,
     private readonly metrics: AdmissionMetrics,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
+    private readonly heads: StreamHeads,
   ) {}
 
   async review(input: ReviewInput): Promise<ReviewOutcome> {
+    return this.measured(input, () => this.decide(input));
+  }
+
+  /**
+   * Only the read-only guard: direct references to data volume PVCs must be read-only. For objects
+   * that ask for no volume, objects a controller made from a reviewed one, and updates (`before`:
+   * the object as it was; what it already held is not held against the update).
+   */
+  async guard(input: ReviewInput, before?: Record<string, unknown>): Promise<ReviewOutcome> {
+    return this.measured(input, async () => {
+      await this.state.revisions.waitFor(input.atLeast, this.config.ADMISSION_CALL_TIMEOUT_MS);
+      return this.guardOnly(input, randomUUID(), before);
+    });
+  }
+
+  /** A denial decided by the caller (an update that changes the annotation): published like every other. */
+  async refuse(input: ReviewInput, reasons: DenialReason[]): Promise<ReviewOutcome> {
+    return this.measured(input, async () => this.deny(input, randomUUID(), this.placeOfGuard(input), [], reasons));
+  }
+
+  private async measured(input: ReviewInput, run: () => Promise<ReviewOutcome>): Promise<ReviewOutcome> {
     const done = this.metrics.duration.startTimer({ via: input.via });
-    const outcome = await this.decide(input);
+    const outcome = await run();
     if (outcome.requested) {
       done();
       this.metrics.reviews.inc({ via: input.via, outcome: outcome.allowed ? 'admitted' : 'denied' });
@@ -81,193 +101,98 @@ export class ReviewService {
 
   private async decide(input: ReviewInput): Promise<ReviewOutcome> {
     const reviewId = randomUUID();
-    const { workload } = input;
-    const kindName = typeof workload['kind'] === 'string' ? workload['kind'] : '';
-    const apiVersion = typeof workload['apiVersion'] === 'string' ? workload['apiVersion'] : undefined;
+    const kindName = typeof input.workload['kind'] === 'string' ? input.workload['kind'] : '';
+    const apiVersion = typeof input.workload['apiVersion'] === 'string' ? input.workload['apiVersion'] : undefined;
     const kind = lookupKind(apiVersion, kindName);
-    const mounts = this.mountsOf(input, kind);
+    let mounts: DataVolumeMount[];
+    try {
+      mounts = mountsOf(input, kind);
+    } catch (error) {
+      if (input.via !== 'webhook' || !(error instanceof DvError) || error.code !== 'VALIDATION_FAILED') throw error;
+      // Over NATS a bad request is VALIDATION_FAILED; the webhook's bad annotation is a denial the
+      // API server shows, and like every denial it is an event (the audit log keeps it).
+      return this.deny(input, reviewId, this.placeOfGuard(input), [], [{ code: 'INVALID_ANNOTATION', message: error.message }]);
+    }
     await this.state.revisions.waitFor(input.atLeast, this.config.ADMISSION_CALL_TIMEOUT_MS);
-    if (mounts.length === 0) return this.guardOnly(input, reviewId, kindName, apiVersion);
+    if (mounts.length === 0) return this.guardOnly(input, reviewId, undefined);
 
-    const reasons: DenialReason[] = [];
-    const { projectId, namespace } = this.placeOf(input, reasons);
-    const described: ReviewedWorkload = {
-      ...(apiVersion ? { apiVersion } : {}),
-      kind: (kindName || 'unknown').slice(0, 63),
-      name: nameOf(workload, input.workloadId),
-      namespace: namespace ?? placeholderNamespace(input),
-      projectId: projectId ?? ('projectId' in input.target ? input.target.projectId : 'unknown'),
-      ...(input.workloadId ? { workloadId: input.workloadId } : {}),
-    };
-    if (!kind || !kind.supported) {
-      reasons.push({
-        code: 'KIND_NOT_SUPPORTED',
-        message: kind
-          ? `${kind.kind} (${apiVersion ?? 'no apiVersion'}) has no public schema to patch safely: data volumes cannot be attached to it`
-          : `${kindName || 'a workload without kind'} (${apiVersion ?? 'no apiVersion'}) is not a workload kind data volumes can be attached to`,
-      });
+    const evaluationInput: EvaluationInput = { workload: input.workload, target: input.target, subject: input.subject, kindName, apiVersion, kind, mounts };
+    let evaluation = await this.evaluator.evaluate(evaluationInput, input.atLeast);
+    if (input.atLeast === undefined && evaluation.reasons.some((r) => MAY_BE_STALE.has(r.code))) {
+      // No revision to wait for (the webhook, or a caller that passed none): a share, a volume or a
+      // rule made a moment ago may not be applied here yet. Catch up with what the streams hold now
+      // and decide once more (authz waits for the same heads), before denying.
+      const heads = await this.heads.revision(['events', 'platform']);
+      await this.state.revisions.waitFor(heads, this.config.ADMISSION_CALL_TIMEOUT_MS);
+      evaluation = await this.evaluator.evaluate(evaluationInput, heads);
     }
+    return this.settle(input, reviewId, mounts, evaluation);
+  }
 
-    const volumes = new Map<string, VolumeView>();
-    if (projectId) {
-      reasons.push(...(await this.permissionProblems(input.subject, kind, projectId, input.atLeast)));
-      for (const mount of mounts) {
-        const problem = this.usabilityProblem(mount, projectId);
-        if (problem) reasons.push(problem);
-      }
-      for (const mount of mounts) {
-        const volume = this.state.volumes.get(mount.id);
-        if (!volume) {
-          if (!reasons.some((r) => r.volumeId === mount.id && r.code === 'VOLUME_NOT_FOUND')) {
-            reasons.push({ code: 'VOLUME_NOT_FOUND', volumeId: mount.id, message: `data volume ${mount.id} does not exist` });
-          }
-          continue;
-        }
-        volumes.set(mount.id, volume);
-        if (volume.phase !== 'Ready') {
-          reasons.push({
-            code: 'VOLUME_NOT_READY',
-            volumeId: mount.id,
-            message: `data volume ${volume.name} is ${volume.phase}${volume.phaseMessage ? `: ${volume.phaseMessage}` : ''}`,
-          });
-        }
-      }
+  private async guardOnly(input: ReviewInput, reviewId: string, before: Record<string, unknown> | undefined): Promise<ReviewOutcome> {
+    const place = this.placeOfGuard(input);
+    if (!place.namespace) return { reviewId, allowed: true, reasons: [], bindings: [], requested: false };
+    let reasons = this.evaluator.writableReferences(input.workload, place.namespace);
+    if (before && reasons.length > 0) {
+      const held = new Set(this.evaluator.writableReferences(before, place.namespace).map((r) => `${r.path ?? ''} ${r.message}`));
+      reasons = reasons.filter((r) => !held.has(`${r.path ?? ''} ${r.message}`));
     }
+    if (reasons.length === 0) return { reviewId, allowed: true, reasons: [], bindings: [], requested: false };
+    return this.deny(input, reviewId, place, [], reasons);
+  }
 
-    if (namespace) reasons.push(...this.writableReferences(workload, namespace));
-
-    // Patch with what is known even when denied already: collisions are reasons too.
-    let patched: { workload: Record<string, unknown>; patch: JsonPatchOp[] } | undefined;
-    if (kind?.supported && namespace) {
-      const requests: MountRequest[] = [];
-      for (const mount of mounts) {
-        const volume = volumes.get(mount.id);
-        const binding = volume ? this.bindings.planned(volume, namespace) : undefined;
-        if (volume && binding) requests.push({ volumeId: volume.id, claimName: binding.pvcName, podVolumeName: podVolumeName(volume.id, volume.name), mountPath: mount.mountPath });
-      }
-      const outcome = patchWorkload(workload, requests);
-      if (outcome.ok) patched = { workload: outcome.patched, patch: outcome.patch };
-      else reasons.push(...outcome.problems.map((p) => ({ code: p.code, message: p.message, ...(p.path ? { path: p.path } : {}), ...(p.volumeId ? { volumeId: p.volumeId } : {}) })));
+  /** Makes the decision happen: bindings (admitted), the event (stored before the answer), the answer. */
+  private async settle(input: ReviewInput, reviewId: string, mounts: DataVolumeMount[], evaluation: Evaluation): Promise<ReviewOutcome> {
+    const { place, patched, volumes } = evaluation;
+    const { projectId, namespace } = place;
+    if (evaluation.reasons.length > 0 || !patched || !namespace || !projectId) {
+      const reasons = evaluation.reasons.length > 0 ? evaluation.reasons : [{ code: 'MALFORMED_WORKLOAD' as const, message: 'the workload could not be patched' }];
+      return this.deny(input, reviewId, place, mounts, reasons);
     }
-
-    const base = { reviewId, workload: described, subject: input.subject, dataVolumes: mounts, via: input.via };
-    if (reasons.length > 0 || !patched || !namespace || !projectId) {
-      if (reasons.length === 0) reasons.push({ code: 'MALFORMED_WORKLOAD', message: 'the workload could not be patched' });
-      if (!input.dryRun) this.announcer.announce(AdmissionEvents.denied, { ...base, reasons }, this.meta(input, reviewId, projectId));
-      return { reviewId, allowed: false, reasons, bindings: [], requested: true };
-    }
-
-    const bindings: Binding[] = [];
     if (input.dryRun) {
-      for (const volume of volumes.values()) {
-        const binding = this.bindings.planned(volume, namespace);
-        if (binding) bindings.push(binding);
-      }
-    } else {
-      const made = await Promise.allSettled([...volumes.values()].map((v) => this.bindings.ensure(v, namespace, projectId, input.requestId)));
-      const failures: DenialReason[] = [];
-      made.forEach((result, i) => {
-        const volume = [...volumes.values()][i];
-        if (result.status === 'fulfilled') bindings.push(result.value);
-        else failures.push({ code: 'BINDING_FAILED', volumeId: volume?.id, message: `could not bind data volume ${volume?.name ?? ''} in namespace ${namespace}: ${messageOf(result.reason)}` });
-      });
-      if (failures.length > 0) {
-        this.announcer.announce(AdmissionEvents.denied, { ...base, reasons: failures }, this.meta(input, reviewId, projectId));
-        return { reviewId, allowed: false, reasons: failures, bindings: [], requested: true };
-      }
-      this.announcer.announce(AdmissionEvents.admitted, { ...base, bindings }, this.meta(input, reviewId, projectId));
+      const bindings = volumes.flatMap((v) => this.bindings.planned(v, namespace) ?? []);
+      return { reviewId, allowed: true, reasons: [], workload: patched.workload, patch: patched.patch, bindings, requested: true };
     }
-    return { reviewId, allowed: true, reasons: [], workload: patched.workload, patch: patched.patch, bindings, requested: true };
+    const made = await Promise.allSettled(volumes.map((v) => this.bindings.ensure(v, namespace, projectId, input.requestId)));
+    const bindings: Binding[] = [];
+    const failures: DenialReason[] = [];
+    made.forEach((result, i) => {
+      const volume = volumes[i];
+      if (result.status === 'fulfilled') bindings.push(result.value);
+      else failures.push({ code: 'BINDING_FAILED', volumeId: volume?.id, message: `could not bind data volume ${volume?.name ?? ''} in namespace ${namespace}: ${messageOf(result.reason)}` });
+    });
+    if (failures.length > 0) return this.deny(input, reviewId, place, mounts, failures);
+    // The webhook labels what it admits with the review, so the usage record can find the object later.
+    const answer = input.via === 'webhook' ? withReviewLabel(patched, reviewId) : patched;
+    const workload = reviewedWorkload(input.workload, place, this.fallbackPlace(input), input.workloadId);
+    await this.decisions.admitted({ reviewId, workload, subject: input.subject, dataVolumes: mounts, via: input.via, bindings }, this.meta(input, reviewId, projectId));
+    return { reviewId, allowed: true, reasons: [], workload: answer.workload, patch: answer.patch, bindings, requested: true };
   }
 
-  /** The data volume PVCs a workload in this namespace may only mount read-only. */
-  private writableReferences(workload: Record<string, unknown>, namespace: string): DenialReason[] {
-    const claims = new Set([...this.state.bindings.pvcNamesIn(namespace), ...this.state.volumes.copyPvcNamesIn(namespace)]);
-    return writableDataVolumeReferences(workload, claims);
-  }
-
-  /** A workload that asks for no data volume: it may still name one's PVC directly, and then only read-only. */
-  private async guardOnly(input: ReviewInput, reviewId: string, kindName: string, apiVersion: string | undefined): Promise<ReviewOutcome> {
-    const namespace = 'namespace' in input.target ? input.target.namespace : this.state.namespaceOfProject(input.target.projectId);
-    const reasons = namespace ? this.writableReferences(input.workload, namespace) : [];
-    if (reasons.length === 0 || !namespace) return { reviewId, allowed: true, reasons: [], bindings: [], requested: false };
-    const projectId = 'projectId' in input.target ? input.target.projectId : this.state.projectOfNamespace(namespace);
-    const workload: ReviewedWorkload = {
-      ...(apiVersion ? { apiVersion } : {}),
-      kind: (kindName || 'unknown').slice(0, 63),
-      name: nameOf(input.workload, input.workloadId),
-      namespace,
-      projectId: projectId ?? 'unknown',
-      ...(input.workloadId ? { workloadId: input.workloadId } : {}),
-    };
+  private async deny(input: ReviewInput, reviewId: string, place: Place, mounts: DataVolumeMount[], found: DenialReason[]): Promise<ReviewOutcome> {
+    const reasons = found.map(clamp);
     if (!input.dryRun) {
-      this.announcer.announce(AdmissionEvents.denied, { reviewId, workload, subject: input.subject, dataVolumes: [], via: input.via, reasons }, this.meta(input, reviewId, projectId));
+      const workload = reviewedWorkload(input.workload, place, this.fallbackPlace(input), input.workloadId);
+      await this.decisions.denied({ reviewId, workload, subject: input.subject, dataVolumes: mounts, via: input.via, reasons }, this.meta(input, reviewId, place.projectId));
     }
     return { reviewId, allowed: false, reasons, bindings: [], requested: true };
   }
 
-  /** The mounts asked for. Bad lists are VALIDATION_FAILED (the webhook turns that into a denial). */
-  private mountsOf(input: ReviewInput, kind: WorkloadKindInfo | undefined): DataVolumeMount[] {
-    if (kind?.native) {
-      if (input.dataVolumes) throw DvError.validation('native workloads list their data volumes in spec.storage.dataVolume, not beside the workload', { field: 'dataVolumes' });
-      const native = nativeMounts(input.workload);
-      if (!native.ok) throw DvError.validation(native.message, { field: 'workload.spec.storage.dataVolume' });
-      return native.mounts;
+  /** Where an object goes, without denying for an unknown project (the guard has nothing to say there). */
+  private placeOfGuard(input: ReviewInput): Place {
+    if ('namespace' in input.target) {
+      const projectId = this.state.projectOfNamespace(input.target.namespace);
+      return { namespace: input.target.namespace, ...(projectId ? { projectId } : {}) };
     }
-    if (input.dataVolumes) return input.dataVolumes;
-    const annotated = annotationMounts(input.workload);
-    if (!annotated.ok) throw DvError.validation(annotated.message, { field: 'workload.metadata.annotations' });
-    return annotated.mounts;
+    const namespace = this.state.namespaceOfProject(input.target.projectId);
+    return { projectId: input.target.projectId, ...(namespace ? { namespace } : {}) };
   }
 
-  private placeOf(input: ReviewInput, reasons: DenialReason[]): { projectId?: string; namespace?: string } {
-    const objectNamespace = namespaceOf(input.workload);
-    if ('projectId' in input.target) {
-      const projectId = input.target.projectId;
-      const namespace = this.state.namespaceOfProject(projectId);
-      if (!namespace) {
-        reasons.push({ code: 'PROJECT_NOT_FOUND', message: `project ${projectId} does not exist (or has no namespace)` });
-        return {};
-      }
-      if (objectNamespace && objectNamespace !== namespace) {
-        reasons.push({ code: 'NAMESPACE_MISMATCH', path: '/metadata/namespace', message: `the workload names namespace ${objectNamespace}, but project ${projectId} runs in ${namespace}` });
-        return { projectId };
-      }
-      return { projectId, namespace };
-    }
-    const namespace = input.target.namespace;
-    const projectId = this.state.projectOfNamespace(namespace);
-    if (!projectId) {
-      reasons.push({ code: 'PROJECT_NOT_FOUND', message: `namespace ${namespace} belongs to no project` });
-      return {};
-    }
-    return { projectId, namespace };
-  }
-
-  private async permissionProblems(subject: Principal, kind: WorkloadKindInfo | undefined, projectId: string, atLeast: Revision | undefined): Promise<DenialReason[]> {
-    const scope = { scopeType: 'project' as const, scopeId: projectId };
-    const checks = [
-      ...(kind?.supported ? [{ subject, action: 'create' as const, resourceType: kind.resourceType, scope }] : []),
-      { subject, action: 'read' as const, resourceType: 'datavolumes' as const, scope },
-    ];
-    const { decisions } = await this.rpc.call(AuthzRpc.checkBatch, { checks, ...(atLeast ? { atLeast } : {}) }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS });
-    const reasons: DenialReason[] = [];
-    decisions.forEach((decision, i) => {
-      const check = checks[i];
-      if (!decision.allowed && check) {
-        reasons.push({ code: 'NOT_PERMITTED', message: `${subject.subjectId} may not ${check.action} ${check.resourceType} in project ${projectId}: ${decision.message}` });
-      }
-    });
-    return reasons;
-  }
-
-  /** Sharing's answer, from the same index the sharing service answers `resolve` with, fed by the same events. */
-  private usabilityProblem(mount: DataVolumeMount, projectId: string): DenialReason | undefined {
-    const answer = this.state.sharing.resolve(mount.id, projectId);
-    if (answer.usable) return undefined;
-    if (answer.reason === 'unknown-volume') return { code: 'VOLUME_NOT_FOUND', volumeId: mount.id, message: `data volume ${mount.id} does not exist` };
-    if (answer.reason === 'unknown-project') return { code: 'PROJECT_NOT_FOUND', volumeId: mount.id, message: answer.message };
-    return { code: 'NOT_SHARED', volumeId: mount.id, message: `${answer.message} (data volume id ${mount.id})` };
+  private fallbackPlace(input: ReviewInput): { namespace: string; projectId: string } {
+    return {
+      namespace: 'namespace' in input.target ? input.target.namespace : 'unknown',
+      projectId: 'projectId' in input.target ? input.target.projectId : 'unknown',
+    };
   }
 
   private meta(input: ReviewInput, reviewId: string, projectId: string | undefined) {
@@ -281,26 +206,22 @@ export class ReviewService {
   }
 }
 
-function nameOf(workload: Record<string, unknown>, workloadId: string | undefined): string {
-  const metadata = workload['metadata'];
-  if (typeof metadata === 'object' && metadata !== null) {
-    const m = metadata as Record<string, unknown>;
-    if (typeof m['name'] === 'string' && m['name']) return m['name'].slice(0, 253);
-    if (typeof m['generateName'] === 'string' && m['generateName']) return `${m['generateName']}*`.slice(0, 253);
+/** The mounts asked for. Bad lists are VALIDATION_FAILED (the webhook turns that into a denial). */
+function mountsOf(input: ReviewInput, kind: WorkloadKindInfo | undefined): DataVolumeMount[] {
+  if (kind?.native) {
+    if (input.dataVolumes) throw DvError.validation('native workloads list their data volumes in spec.storage.dataVolume, not beside the workload', { field: 'dataVolumes' });
+    const native = nativeMounts(input.workload);
+    if (!native.ok) throw DvError.validation(native.message, { field: 'workload.spec.storage.dataVolume' });
+    return native.mounts;
   }
-  if (typeof workload['name'] === 'string' && workload['name']) return workload['name'].slice(0, 253);
-  return workloadId ?? '';
+  if (input.dataVolumes) return input.dataVolumes;
+  const annotated = annotationMounts(input.workload);
+  if (!annotated.ok) throw DvError.validation(annotated.message, { field: 'workload.metadata.annotations' });
+  return annotated.mounts;
 }
 
-function namespaceOf(workload: Record<string, unknown>): string | undefined {
-  const metadata = workload['metadata'];
-  if (typeof metadata !== 'object' || metadata === null) return undefined;
-  const ns = (metadata as Record<string, unknown>)['namespace'];
-  return typeof ns === 'string' && ns ? ns : undefined;
-}
-
-function placeholderNamespace(input: ReviewInput): string {
-  return 'namespace' in input.target ? input.target.namespace : 'unknown';
+function clamp(reason: DenialReason): DenialReason {
+  return { ...reason, message: reason.message.slice(0, MAX_MESSAGE), ...(reason.path !== undefined ? { path: reason.path.slice(0, MAX_MESSAGE) } : {}) };
 }
 
 function messageOf(error: unknown): string {

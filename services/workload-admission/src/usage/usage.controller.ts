@@ -1,63 +1,54 @@
 import { AdmissionEvents, AdmissionRpc, AuthzRpc, DvError, type EventData, type RpcReplyInput, type RpcRequest, SharingEvents, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { EventHandler, type EventHandlingContext, type RpcCallContext, RpcClient, RpcHandler } from '@dv/messaging';
-import { insertOnce } from '@dv/persistence';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type BindingDoc } from '../bindings/binding.model';
 import { BindingManager } from '../bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
-import { BINDING_MODEL, USAGE_MODEL } from '../tokens';
+import { BINDING_MODEL } from '../tokens';
+import { MAX_LISTED, UsageRecords } from './usage-records';
 import { type UsageDoc } from './usage.model';
+import { WorkloadPresence } from './workload-presence';
 
 const SERVICE_IDENTITY = { subjectId: 'workload-admission', subjectType: 'service-account' } as const;
-/** The most workloads one usage answer names (the volume service's contract caps it at 100). */
-const MAX_LISTED = 100;
+/** Pages of usage records read while released ones fill them. */
+const MAX_PAGES = 10;
 
 /**
  * Usage: which workloads use which volume. Recorded from the admitted events (one durable consumer
- * shared by the replicas; upserts keyed by the workload, so a redelivery changes nothing), released by
- * the platform's workload finished/deleted events; a release, an unshare or a volume deletion lets
- * the binding collector remove bindings nobody uses.
+ * shared by the replicas; keyed by the workload, so a re-admission replaces and a redelivery changes
+ * nothing), released by the platform's workload finished/deleted events (in whichever order the two
+ * arrive: see UsageRecords) and by the usage answers when a webhook-admitted object is gone. A
+ * release, an unshare or a volume deletion lets the binding collector remove bindings nobody uses.
  */
 @Controller()
 export class UsageController {
+  private readonly logger = new Logger('Usage');
+
   constructor(
     private readonly state: AdmissionState,
     private readonly bindings: BindingManager,
     private readonly rpc: RpcClient,
-    @Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>,
+    private readonly records: UsageRecords,
+    private readonly presence: WorkloadPresence,
     @Inject(BINDING_MODEL) private readonly bindingDocs: Model<BindingDoc>,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
   ) {}
 
   @EventHandler(AdmissionEvents.admitted)
   async admitted(data: EventData<typeof AdmissionEvents.admitted>, ctx: EventHandlingContext): Promise<void> {
-    const w = data.workload;
-    // One record per admission (keyed by the review): an insert, which MongoDB (and FerretDB) answer
-    // from the _id index; a redelivery is a duplicate key and changes nothing.
-    await insertOnce(this.usages, {
-      _id: data.reviewId,
-      volumeIds: data.dataVolumes.map((m) => m.id),
-      namespace: w.namespace,
-      projectId: w.projectId,
-      kind: w.kind,
-      name: w.name,
-      reviewId: data.reviewId,
-      admittedAt: new Date(ctx.envelope.time),
-      ...(w.apiVersion ? { apiVersion: w.apiVersion } : {}),
-      ...(w.workloadId ? { workloadId: w.workloadId } : {}),
-    });
+    await this.records.admitted(data, new Date(ctx.envelope.time));
   }
 
   @EventHandler(WorkloadEvents.finished)
-  async finished(data: EventData<typeof WorkloadEvents.finished>, _ctx: EventHandlingContext): Promise<void> {
-    await this.release(data);
+  async finished(data: EventData<typeof WorkloadEvents.finished>, ctx: EventHandlingContext): Promise<void> {
+    await this.collect(await this.records.released(data, new Date(ctx.envelope.time)));
   }
 
   @EventHandler(WorkloadEvents.deleted)
-  async deleted(data: EventData<typeof WorkloadEvents.deleted>, _ctx: EventHandlingContext): Promise<void> {
-    await this.release(data);
+  async deleted(data: EventData<typeof WorkloadEvents.deleted>, ctx: EventHandlingContext): Promise<void> {
+    await this.collect(await this.records.released(data, new Date(ctx.envelope.time)));
   }
 
   @EventHandler(SharingEvents.unshared)
@@ -74,7 +65,7 @@ export class UsageController {
   @RpcHandler(VolumeUsageRpc.usage)
   async volumeUsage(request: RpcRequest<typeof VolumeUsageRpc.usage>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeUsageRpc.usage>> {
     if (ctx.identity?.subjectType !== 'service-account') throw DvError.forbidden('only the platform services ask this; people use dv.workload-admission.usage');
-    const docs = await this.usages.find({ volumeIds: request.volumeId }).sort({ _id: 1 }).limit(MAX_LISTED).lean<UsageDoc[]>().exec();
+    const docs = await this.inUse(request.volumeId);
     return { inUse: docs.length > 0, workloads: docs.map((d) => ({ namespace: d.namespace, name: d.name, kind: d.kind })) };
   }
 
@@ -94,10 +85,7 @@ export class UsageController {
       );
       if (!decision.allowed) throw DvError.forbidden(decision.message, { action: 'read', resourceType: 'datavolumes', scopeType: 'project', scopeId: volume.projectId });
     }
-    const [docs, bindings] = await Promise.all([
-      this.usages.find({ volumeIds: request.volumeId }).sort({ _id: 1 }).limit(MAX_LISTED).lean<UsageDoc[]>().exec(),
-      this.bindingDocs.find({ volumeId: request.volumeId, state: 'Bound' }).sort({ _id: 1 }).lean<BindingDoc[]>().exec(),
-    ]);
+    const [docs, bindings] = await Promise.all([this.inUse(request.volumeId), this.bindingDocs.find({ volumeId: request.volumeId, state: 'Bound' }).sort({ _id: 1 }).lean<BindingDoc[]>().exec()]);
     return {
       volumeId: request.volumeId,
       workloads: docs.map((d) => ({
@@ -115,13 +103,49 @@ export class UsageController {
     };
   }
 
-  /** A finished or deleted workload no longer uses its volumes: by the platform's id, else by namespace, kind and name. */
-  private async release(ref: EventData<typeof WorkloadEvents.deleted>): Promise<void> {
-    const filter = { $or: [{ workloadId: ref.workloadId }, { namespace: ref.namespace, kind: ref.kind, name: ref.name }] };
-    const docs = await this.usages.find(filter).lean<UsageDoc[]>().exec();
-    if (docs.length === 0) return;
-    await this.usages.deleteMany({ _id: { $in: docs.map((d) => d._id) } }).exec();
-    const volumeIds = new Set(docs.flatMap((d) => d.volumeIds));
+  /**
+   * The records of a volume whose workloads still exist: webhook admissions are checked in the
+   * Kubernetes API first, and a record whose object is gone is released here (its volumes' bindings
+   * collected), so an object that was never stored or was deleted without an event cannot block
+   * the volume's deletion forever. A page that lost records is read again, so records past the first
+   * page are never hidden behind released ones.
+   */
+  private async inUse(volumeId: string): Promise<UsageDoc[]> {
+    const released = new Set<string>();
+    let docs: UsageDoc[] = [];
+    let live: UsageDoc[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      docs = await this.records.using(volumeId);
+      live = await this.present(docs, released);
+      if (live.length === docs.length || docs.length < MAX_LISTED) break;
+    }
+    // The answer does not depend on the bindings: a failure to remove one now is retried by the next release.
+    await this.collect([...released]).catch((e: unknown) => this.logger.warn(`collecting bindings after a release failed: ${e instanceof Error ? e.message : String(e)}`));
+    // Still only gone records after every page (hardly possible): say in use rather than too little.
+    return live.length === 0 && docs.length === MAX_LISTED ? docs : live;
+  }
+
+  /** The records whose objects are present (or not checkable); releases the others, adding their volumes to `released`. */
+  private async present(docs: UsageDoc[], released: Set<string>): Promise<UsageDoc[]> {
+    const now = Date.now();
+    const checked = docs.filter((d) => this.presence.checkable(d, now));
+    if (checked.length === 0) return docs;
+    const presence = await this.presence.of(checked);
+    const gone = new Set<UsageDoc>();
+    for (const [i, doc] of checked.entries()) {
+      const p = presence[i];
+      if (p?.state === 'gone') {
+        gone.add(doc);
+        if (await this.records.release(doc, new Date(now))) for (const v of doc.volumeIds) released.add(v);
+      } else if (p?.state === 'present' && doc.generated) {
+        await this.records.named(doc, p.name);
+        doc.name = p.name;
+      }
+    }
+    return docs.filter((d) => !gone.has(d));
+  }
+
+  private async collect(volumeIds: readonly string[]): Promise<void> {
     for (const volumeId of volumeIds) await this.bindings.collect(volumeId, { events: this.state.revisions.current().events });
   }
 }

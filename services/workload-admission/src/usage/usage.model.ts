@@ -1,21 +1,34 @@
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /**
- * A workload admitted with data volumes and not yet finished or deleted (`_id`: the review that
- * admitted it). Written only by the consumer of the admitted events, so a review does not wait for
- * MongoDB; released (all records of the workload) by its finished or deleted event.
+ * One workload's use of data volumes (`_id`: the workload's identity, `usageKey`), so admitting the
+ * same workload again replaces its record. Written by the consumer of the admitted events (a review
+ * does not wait for MongoDB); released by the workload's finished or deleted event, or when the
+ * usage answer finds a webhook-admitted object gone. A released record keeps its identity with no
+ * volumes and `releasedAt`, so an admission handled after the release that ended it is recognized
+ * as older; a release that finds no record leaves such a record too (a tombstone). Released records
+ * expire after the retention (`UsageSweeper`).
  */
 export interface UsageDoc {
   _id: string;
+  /** The volumes it uses; empty once released. */
   volumeIds: string[];
   namespace: string;
   projectId: string;
   apiVersion?: string;
   kind: string;
+  /** `<generateName>*` until the usage answer has found the object Kubernetes named. */
   name: string;
   workloadId?: string;
+  /** The review that admitted it ('' for a tombstone). */
   reviewId: string;
+  via: 'rpc' | 'webhook';
+  /** The review's time (the admitted event's); the epoch for a tombstone. */
   admittedAt: Date;
+  /** Set once released: the finished or deleted event's time. */
+  releasedAt?: Date;
+  /** Named by Kubernetes after admission (generateName): found by the admission-review label. */
+  generated: boolean;
 }
 
 export const USAGES_COLLECTION = 'usages';
@@ -31,8 +44,11 @@ export function usageModel(connection: Connection): Model<UsageDoc> {
       kind: { type: String, required: true },
       name: { type: String, required: true },
       workloadId: { type: String, index: true, sparse: true },
-      reviewId: { type: String, required: true },
+      reviewId: { type: String, default: '' },
+      via: { type: String, required: true, enum: ['rpc', 'webhook'] },
       admittedAt: { type: Date, required: true },
+      releasedAt: { type: Date },
+      generated: { type: Boolean, required: true, default: false },
     },
     { collection: USAGES_COLLECTION, versionKey: false },
   );

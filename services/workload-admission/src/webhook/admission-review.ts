@@ -13,6 +13,8 @@ export const admissionReviewSchema = z.object({
     operation: z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']),
     userInfo: z.object({ username: z.string().default(''), groups: z.array(z.string()).default([]) }),
     object: z.record(z.string(), z.unknown()).nullish(),
+    /** The object as it was (UPDATE). */
+    oldObject: z.record(z.string(), z.unknown()).nullish(),
     dryRun: z.boolean().default(false),
   }),
 });

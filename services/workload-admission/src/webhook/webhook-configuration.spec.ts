@@ -6,13 +6,14 @@ import { webhookConfiguration, webhookRules } from './webhook-configuration';
 import { namespaceSelectorOf } from './webhook-registration';
 
 describe('the webhook configuration', () => {
-  it('covers every supported third-party kind (CREATE), and neither native kinds nor AmlJob', () => {
+  it('covers every third-party kind (CREATE and UPDATE), AmlJob in every version (to refuse it clearly), and no native kind', () => {
     const covered = new Set(webhookRules().flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`))));
-    const expected = WORKLOAD_KINDS.filter((k) => !k.native && k.supported).map((k) => `${k.group}/${k.plural}`);
+    const expected = WORKLOAD_KINDS.filter((k) => !k.native).map((k) => `${k.group}/${k.plural}`);
     for (const resource of expected) expect(covered).toContain(resource);
-    expect(covered).not.toContain('amlarc.azureml.com/amljobs');
+    expect(covered).toContain('amlarc.azureml.com/amljobs');
     expect(covered.size).toBe(expected.length);
-    expect(webhookRules().every((r) => r.operations?.join() === 'CREATE')).toBe(true);
+    expect(webhookRules().find((r) => r.apiGroups?.includes('amlarc.azureml.com'))?.apiVersions).toEqual(['*']);
+    expect(webhookRules().every((r) => r.operations?.join() === 'CREATE,UPDATE')).toBe(true);
   });
 
   it('is what deploy/kubernetes/workload-admission.yaml ships (regenerate the file when the kinds change)', () => {

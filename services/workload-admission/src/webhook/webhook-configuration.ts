@@ -7,18 +7,23 @@ export const WEBHOOK_NAME = 'data-volumes.workload-admission.dv.platform';
 /** Namespaces of projects carry this label (the platform publisher sets it). */
 export const PROJECT_NAMESPACE_SELECTOR: V1LabelSelector = { matchExpressions: [{ key: 'dv.platform/project-id', operator: 'Exists' }] };
 
-/** One rule per API group, listing every supported kind's resource and version in it (CREATE only). */
+/**
+ * One rule per API group, listing every third-party kind's resource and version in it; CREATE (the
+ * review) and UPDATE (the read-only guard, and the annotation that may not change). Kinds that are
+ * known but refused (AmlJob, whose versions are not public: every version) are included, so they
+ * are refused clearly rather than let through unreviewed.
+ */
 export function webhookRules(): V1RuleWithOperations[] {
   const byGroup = new Map<string, { versions: Set<string>; resources: Set<string> }>();
   for (const info of WORKLOAD_KINDS) {
-    if (info.native || !info.supported) continue;
+    if (info.native) continue;
     const entry = byGroup.get(info.group) ?? { versions: new Set<string>(), resources: new Set<string>() };
-    for (const v of info.versions) entry.versions.add(v);
+    for (const v of info.versions.length > 0 ? info.versions : ['*']) entry.versions.add(v);
     entry.resources.add(info.plural);
     byGroup.set(info.group, entry);
   }
   return [...byGroup.entries()].map(([group, { versions, resources }]) => ({
-    operations: ['CREATE'],
+    operations: ['CREATE', 'UPDATE'],
     apiGroups: [group],
     apiVersions: [...versions].sort(),
     resources: [...resources].sort(),
@@ -34,7 +39,7 @@ export interface WebhookClientConfig {
 }
 
 /**
- * The MutatingWebhookConfiguration: every permitted kind, CREATE, in project namespaces, failing
+ * The MutatingWebhookConfiguration: every permitted kind, CREATE and UPDATE, in project namespaces, failing
  * closed (a workload asking for a data volume is never admitted unreviewed), dry runs without side
  * effects, never re-invoked (our patch is idempotent anyway).
  */

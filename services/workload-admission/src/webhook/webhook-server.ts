@@ -1,4 +1,3 @@
-import { DvError, type Revision } from '@dv/contracts';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,8 +8,9 @@ import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-conf
 import { KUBE_CLIENTS } from '../tokens';
 import { WEBHOOK_PATH } from './webhook-path';
 import { registerWebhook, unregisterWebhook } from './webhook-registration';
-import { ReviewService } from '../review/review-service';
-import { type AdmissionResponse, admissionReviewSchema, allow, deny, reviewResponse, subjectOf } from './admission-review';
+import { type ReviewInput, ReviewService } from '../review/review-service';
+import { type AdmissionResponse, type AdmissionReviewRequest, admissionReviewSchema, allow, deny, reviewResponse, subjectOf } from './admission-review';
+import { webhookAction } from './webhook-action';
 
 
 class BodyTooLarge extends Error {}
@@ -19,8 +19,9 @@ class BodyTooLarge extends Error {}
  * The Kubernetes mutating admission webhook (HTTPS, AdmissionReview v1). A workload created with the
  * `dv.platform/data-volumes` annotation is reviewed with the Kubernetes user as the subject and the
  * namespace's project; admitted → stored with the JSON patch, denied → refused with our reasons.
- * Objects without the annotation, and every operation but CREATE, pass untouched. A body that is
- * not an AdmissionReview gets 400 (the API server then applies the failure policy: Fail).
+ * Controller-made objects and updates get the read-only guard only (`webhookAction`); objects that
+ * ask for nothing and name no data volume PVC pass untouched. A body that is not an AdmissionReview
+ * gets 400 (the API server then applies the failure policy: Fail).
  */
 @Injectable()
 export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -100,28 +101,34 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
     send(200, reviewResponse(await this.decide(parsed.data.request)));
   }
 
-  private async decide(request: (typeof admissionReviewSchema)['_output']['request']): Promise<AdmissionResponse> {
-    const { uid, object } = request;
-    if (request.operation !== 'CREATE' || !object) return allow(uid);
+  private async decide(request: AdmissionReviewRequest): Promise<AdmissionResponse> {
+    const { uid } = request;
+    const action = webhookAction(request);
+    if (action.action === 'pass') return allow(uid);
     const subject = subjectOf(request.userInfo);
-    const namespace = request.namespace ?? '';
+    if (!subject) {
+      // No subject to name in a denial event (the contract needs one): refused, logged, not published.
+      this.logger.warn(`review ${uid}: the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier`);
+      return deny(uid, [{ code: 'INVALID_ANNOTATION', message: `the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows` }], 400);
+    }
+    const input: ReviewInput = {
+      workload: action.object,
+      target: { namespace: request.namespace ?? '' },
+      subject,
+      dataVolumes: undefined,
+      workloadId: undefined,
+      dryRun: request.dryRun,
+      via: 'webhook',
+      requestId: uid,
+      atLeast: undefined,
+    };
     try {
-      if (!subject) throw DvError.validation(`the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows`);
-      const outcome = await this.reviews.review({
-        workload: object,
-        target: { namespace },
-        subject,
-        dataVolumes: undefined,
-        workloadId: undefined,
-        dryRun: request.dryRun,
-        via: 'webhook',
-        requestId: uid,
-        atLeast: undefined as Revision | undefined,
-      });
+      const outcome =
+        action.action === 'review' ? await this.reviews.review(input) : action.action === 'guard' ? await this.reviews.guard(input, action.before) : await this.reviews.refuse(input, action.reasons);
       if (!outcome.requested || outcome.allowed) return allow(uid, outcome.patch);
-      return deny(uid, outcome.reasons);
+      return deny(uid, outcome.reasons, outcome.reasons.every((r) => r.code === 'INVALID_ANNOTATION') ? 400 : 403);
     } catch (error) {
-      if (error instanceof DvError && error.code === 'VALIDATION_FAILED') return deny(uid, [{ code: 'INVALID_ANNOTATION', message: error.message }], 400);
+      // Fail closed: authz or JetStream did not answer, so the object is not admitted.
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`review ${uid} failed: ${message}`);
       return deny(uid, [{ code: 'REVIEW_FAILED', message: `the review could not be completed: ${message}` }], 503);

@@ -1,0 +1,129 @@
+import { type EventData, type AdmissionEvents, type WorkloadRef } from '@dv/contracts';
+import { insertOnce, isDuplicateKeyError } from '@dv/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Model, type QueryFilter } from 'mongoose';
+import { USAGE_MODEL } from '../tokens';
+import { isNamed, releaseKeys, usageKey } from './usage-key';
+import { type UsageDoc } from './usage.model';
+
+/** The most workloads one usage answer names (the volume service's contract caps it at 100). */
+export const MAX_LISTED = 100;
+/** Attempts of a release that races admissions of the same workload (each conditional write either lands or is re-read). */
+const RELEASE_ATTEMPTS = 3;
+
+/**
+ * The usage records and every write to them. Ordering between an admission and the release of the
+ * same workload comes from the events' times (the review's, the platform's event): a release ends
+ * every admission older than it, an admission replaces an older one unless a release came after it.
+ * The events arrive on two streams through concurrent consumers, so either may be handled first.
+ */
+@Injectable()
+export class UsageRecords {
+  constructor(@Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>) {}
+
+  /** Records an admission; false when a newer admission or a later release of the workload is already known. */
+  async admitted(data: EventData<typeof AdmissionEvents.admitted>, admittedAt: Date): Promise<boolean> {
+    const w = data.workload;
+    const doc: UsageDoc = {
+      _id: usageKey(w, data.reviewId),
+      volumeIds: data.dataVolumes.map((m) => m.id),
+      namespace: w.namespace,
+      projectId: w.projectId,
+      kind: w.kind,
+      name: w.name,
+      reviewId: data.reviewId,
+      via: data.via,
+      admittedAt,
+      generated: !isNamed(w.name),
+      ...(w.apiVersion ? { apiVersion: w.apiVersion } : {}),
+      ...(w.workloadId ? { workloadId: w.workloadId } : {}),
+    };
+    // The common case is a workload seen for the first time: an insert, which FerretDB answers from
+    // the _id index (its update by _id scans the collection). A duplicate key means the identity is
+    // known: admitted before (a resubmit, a retried create), released, or this event redelivered.
+    // One of these per admitted review: written with the driver, past mongoose's document machinery
+    // (the document is complete and typed here; mongoose cost about as much CPU as the rest of the insert).
+    try {
+      const plain: Record<string, unknown> = { ...doc };
+      await this.usages.collection.insertOne(plain);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const { _id, ...fields } = doc;
+    const replaced = await this.usages
+      .updateOne({ _id, admittedAt: { $lt: admittedAt }, $or: [{ releasedAt: { $exists: false } }, { releasedAt: { $lt: admittedAt } }] } as QueryFilter<UsageDoc>, {
+        $set: fields,
+        $unset: { releasedAt: 1 },
+      })
+      .exec();
+    return replaced.modifiedCount > 0;
+  }
+
+  /**
+   * Releases what the workload's admissions before `releasedAt` recorded (by workload id, or
+   * namespace, kind and name) and leaves a tombstone under each identity that has no record yet.
+   * Returns the volumes released.
+   */
+  async released(ref: WorkloadRef, releasedAt: Date): Promise<string[]> {
+    const volumes = new Set<string>();
+    for (let attempt = 1; attempt <= RELEASE_ATTEMPTS; attempt++) {
+      let raced = false;
+      const docs = await this.usages.find({ $or: [{ workloadId: ref.workloadId }, { namespace: ref.namespace, kind: ref.kind, name: ref.name }] }).lean<UsageDoc[]>().exec();
+      for (const doc of docs) {
+        if (doc.admittedAt >= releasedAt || (doc.releasedAt && doc.releasedAt >= releasedAt)) continue; // a later incarnation, or released by a later event
+        if (await this.release(doc, releasedAt)) for (const v of doc.volumeIds) volumes.add(v);
+        else raced = true;
+      }
+      const known = new Set(docs.map((d) => d._id));
+      for (const key of releaseKeys(ref)) {
+        if (known.has(key)) continue;
+        const tombstone: UsageDoc = {
+          _id: key,
+          volumeIds: [],
+          namespace: ref.namespace,
+          projectId: ref.projectId,
+          kind: ref.kind,
+          name: ref.name,
+          workloadId: ref.workloadId,
+          reviewId: '',
+          via: 'rpc',
+          admittedAt: new Date(0),
+          releasedAt,
+          generated: false,
+          ...(ref.apiVersion ? { apiVersion: ref.apiVersion } : {}),
+        };
+        if (!(await insertOnce(this.usages, tombstone))) raced = true; // an admission landed meanwhile: read again
+      }
+      if (!raced) break;
+    }
+    return [...volumes];
+  }
+
+  /** Releases this very record (the admission it holds), unless it changed meanwhile. */
+  async release(doc: UsageDoc, releasedAt: Date): Promise<boolean> {
+    const result = await this.usages
+      .updateOne({ _id: doc._id, reviewId: doc.reviewId, admittedAt: doc.admittedAt } as QueryFilter<UsageDoc>, { $set: { volumeIds: [], releasedAt } })
+      .exec();
+    return result.modifiedCount > 0;
+  }
+
+  /** Records the name Kubernetes gave an object created with generateName, so its deleted event finds it. */
+  async named(doc: UsageDoc, name: string): Promise<void> {
+    await this.usages.updateOne({ _id: doc._id, reviewId: doc.reviewId } as QueryFilter<UsageDoc>, { $set: { name, generated: false } }).exec();
+  }
+
+  /** The workloads using a volume (at most MAX_LISTED, in key order). */
+  async using(volumeId: string): Promise<UsageDoc[]> {
+    return this.usages.find({ volumeIds: volumeId }).sort({ _id: 1 }).limit(MAX_LISTED).lean<UsageDoc[]>().exec();
+  }
+
+  async anyIn(volumeId: string, namespace: string): Promise<boolean> {
+    return (await this.usages.exists({ volumeIds: volumeId, namespace }).exec()) !== null;
+  }
+
+  /** Deletes released records (and tombstones) released before `cutoff`. */
+  async expire(cutoff: Date): Promise<number> {
+    return (await this.usages.deleteMany({ releasedAt: { $lt: cutoff } } as QueryFilter<UsageDoc>).exec()).deletedCount;
+  }
+}
