@@ -2,7 +2,7 @@ import { type EventDefinition, type RpcDefinition, STREAMS, type StreamName } fr
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { type NatsConnection, type Subscription } from '@nats-io/nats-core';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { consumeEvents, type ConsumeEventsOptions, type EventConsumerHandle, type EventSubscription } from '../events/consume-events';
 import { ensureStreams } from '../events/ensure-streams';
 import { serveRpc } from '../rpc/serve-rpc';
@@ -79,7 +79,9 @@ export class NatsTransportStrategy extends Server implements CustomTransportStra
 
   private async invoke(handler: MessageHandler, data: unknown, ctx: unknown): Promise<never> {
     const result: unknown = await handler(data, ctx);
-    return (await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined })) as never;
+    // Our handlers are async functions: their value is here already. Observables (Nest allows them) are awaited to their last value.
+    if (!isObservable(result)) return result as never;
+    return (await lastValueFrom(result, { defaultValue: undefined })) as never;
   }
 
   async close(): Promise<void> {

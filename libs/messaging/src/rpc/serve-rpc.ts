@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DvError, HEADERS, type ReplyEnvelope, type RpcDefinition, type RpcReplyInput, type RpcRequest, describeIssues, summarizeIssues } from '@dv/contracts';
-import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -31,7 +31,10 @@ const decoder = new TextDecoder();
 export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription {
   const logger = new Logger(`Rpc ${def.subject}`);
   const slots = new Semaphore(options.maxConcurrent ?? 256);
-  const responder = `${options.queue}@${hostname()}:${process.pid}`;
+  // Every reply carries the same header, naming this replica: built once (nothing else goes in reply
+  // headers: the request id is the caller's own, and an error body repeats it).
+  const replyHeaders = natsHeaders();
+  replyHeaders.set(HEADERS.responder, `${options.queue}@${hostname()}:${process.pid}`);
   return nc.subscribe(def.subject, {
     queue: options.queue,
     callback: (err, msg) => {
@@ -39,14 +42,14 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
         logger.error(`subscription error: ${err.message}`);
         return;
       }
-      const run = (): void => void handleOne(def, handler, msg, logger, responder).finally(() => slots.release());
+      const run = (): void => void handleOne(def, handler, msg, logger, replyHeaders).finally(() => slots.release());
       if (slots.tryAcquire()) run();
       else void slots.acquire().then(run);
     },
   });
 }
 
-async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, logger: Logger, responder: string): Promise<void> {
+async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, logger: Logger, replyHeaders: MsgHdrs): Promise<void> {
   const requestId = msg.headers?.has(HEADERS.requestId) ? msg.headers.get(HEADERS.requestId) : randomUUID();
   const parent = extractTraceContext(msg.headers);
   await tracer.startActiveSpan(
@@ -67,7 +70,7 @@ async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<
       } finally {
         span.end();
       }
-      respond(msg, reply, requestId, responder, logger);
+      respond(msg, reply, requestId, replyHeaders, logger);
     },
   );
 }
@@ -93,13 +96,10 @@ async function run<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, ms
   return checked.data;
 }
 
-function respond(msg: Msg, reply: ReplyEnvelope<unknown>, requestId: string, responder: string, logger: Logger): void {
+function respond(msg: Msg, reply: ReplyEnvelope<unknown>, requestId: string, replyHeaders: MsgHdrs, logger: Logger): void {
   if (!msg.reply) return;
-  const h = natsHeaders();
-  h.set(HEADERS.requestId, requestId);
-  h.set(HEADERS.responder, responder);
   try {
-    msg.respond(encoder.encode(JSON.stringify(reply)), { headers: h });
+    msg.respond(encoder.encode(JSON.stringify(reply)), { headers: replyHeaders });
   } catch (error) {
     logger.error(`could not answer request ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -41,12 +41,28 @@ describe('startTelemetry', () => {
       const withBaggage = propagation.setBaggage(trace.setSpan(context.active(), span), propagation.createBaggage({ tenant: { value: 'acme' } }));
       const headers: Record<string, string> = {};
       propagation.inject(withBaggage, headers);
-      expect(headers['traceparent']).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+      // No exporter: not recorded, so not sampled (flags 00), but the ids travel.
+      expect(span.isRecording()).toBe(false);
+      expect(headers['traceparent']).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-00`);
       expect(headers['baggage']).toBe('tenant=acme');
 
       const extracted = propagation.extract(context.active(), headers);
       expect(trace.getSpanContext(extracted)?.traceId).toBe(span.spanContext().traceId);
       expect(propagation.getBaggage(extracted)?.getEntry('tenant')?.value).toBe('acme');
+      span.end();
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it('records and samples spans when an exporter is configured', async () => {
+    const telemetry = startTelemetry({ serviceName: 'authz', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' }, instrumentations: false, logger: new JsonLogger('authz', { stdout: { write: () => undefined }, stderr: { write: () => undefined } }) });
+    try {
+      const span = telemetry.tracer.startSpan('recorded');
+      expect(span.isRecording()).toBe(true);
+      const headers: Record<string, string> = {};
+      propagation.inject(trace.setSpan(context.active(), span), headers);
+      expect(headers['traceparent']).toMatch(/-01$/);
       span.end();
     } finally {
       await telemetry.shutdown();
