@@ -43,7 +43,7 @@ const L1_RESEARCHER = 5;
 const USAGE_CONSUMER = 'workload-admission';
 const ADMISSION_DB = 'bench_admission';
 
-type Side = 'raw' | 'review';
+type Side = 'raw' | 'review' | 'review-uncached';
 
 interface Summary {
   requests: number;
@@ -181,6 +181,14 @@ async function run(): Promise<object> {
       const reply = await client.call(AdmissionRpc.review, reviewRequest(podSeq++), { identity: PLATFORM });
       if (!reply.allowed) throw new Error(`denied: ${reply.reasons.map((r) => r.code).join(', ')}`);
     };
+    // The same review, but alice comes with a group seen never before each time: the admission service
+    // cannot use an earlier authz answer (its cache is keyed by subject, groups, project and kind) and
+    // asks authz on every review: the cost of a first review, or of every review with the cache off.
+    const reviewUncached = async (): Promise<void> => {
+      const i = podSeq++;
+      const reply = await client.call(AdmissionRpc.review, { ...reviewRequest(i), subject: { ...ALICE, groups: [`bench-once-${i}`] } }, { identity: PLATFORM });
+      if (!reply.allowed) throw new Error(`denied: ${reply.reasons.map((r) => r.code).join(', ')}`);
+    };
 
     // The raw baseline: a nats.js echo in its own process, a raw nats.js client, a payload of the same size.
     const prefix = runPrefix();
@@ -192,7 +200,7 @@ async function run(): Promise<object> {
     const rawSubject = rawEchoSubject(prefix);
     let rawSeq = 0;
     const rawOp = async (): Promise<unknown> => JSON.parse(decoder.decode((await rawConn.request(rawSubject, encoder.encode(JSON.stringify(reviewRequest(rawSeq++))), { timeout: 30_000 })).data)) as unknown;
-    const ops: Record<Side, () => Promise<unknown>> = { raw: rawOp, review };
+    const ops: Record<Side, () => Promise<unknown>> = { raw: rawOp, review, 'review-uncached': reviewUncached };
 
     // Where the processes' CPU goes; the usage consumer (admitted event → FerretDB upsert) catching up.
     const bedPids = bedServerPids();
@@ -228,7 +236,7 @@ async function run(): Promise<object> {
     };
 
     // Open loop at the offered rate: warm-up, then rounds alternating the order.
-    for (const side of ['raw', 'review'] as const) {
+    for (const side of ['raw', 'review', 'review-uncached'] as const) {
       progress(`warm-up ${side}: ${OPEN.warmup} requests at ${RATE}/s`);
       const w = await runOpenLoop({ ratePerSecond: RATE, operations: OPEN.warmup, op: ops[side] });
       check(`${side} warm-up`, w);
@@ -238,24 +246,25 @@ async function run(): Promise<object> {
     const open = new Map<Side, { result: OpenLoopResult; cpu: Record<string, number>; usageLagMs: number }[]>([
       ['raw', []],
       ['review', []],
+      ['review-uncached', []],
     ]);
     for (let round = 0; round < ROUNDS; round++) {
-      const order: Side[] = round % 2 === 0 ? ['raw', 'review'] : ['review', 'raw'];
+      const order: Side[] = round % 2 === 0 ? ['raw', 'review', 'review-uncached'] : ['review-uncached', 'review', 'raw'];
       for (const side of order) {
-        if (side === 'review') await freshUsages();
+        if (side !== 'raw') await freshUsages();
         const before = await cpuNow();
         const result = await runOpenLoop({ ratePerSecond: RATE, operations: OPEN.requests, op: ops[side] });
-        const usageLagMs = side === 'review' ? await usageCaughtUp() : 0;
+        const usageLagMs = side !== 'raw' ? await usageCaughtUp() : 0;
         const after = await cpuNow();
         check(side, result);
         open.get(side)?.push({ result, cpu: perOp(before, after, result.operations), usageLagMs });
         progress(
-          `open ${side} round ${round + 1}/${ROUNDS}: ${round1(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us, max in flight ${result.maxInFlight}${side === 'review' ? `, usage consumer caught up ${usageLagMs} ms after` : ''}`,
+          `open ${side} round ${round + 1}/${ROUNDS}: ${round1(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us, max in flight ${result.maxInFlight}${side !== 'raw' ? `, usage consumer caught up ${usageLagMs} ms after` : ''}`,
         );
       }
     }
     const rssAfterReviews = residentMiB(admissionPid);
-    const openResults = (['raw', 'review'] as const).map((side) => {
+    const openResults = (['raw', 'review', 'review-uncached'] as const).map((side) => {
       const list = open.get(side) ?? [];
       return {
         op: side,
@@ -264,11 +273,12 @@ async function run(): Promise<object> {
         max_in_flight: Math.max(...list.map((r) => r.result.maxInFlight)),
         client_start_lag_us: { p99: round1(Math.max(...list.map((r) => r.result.p99StartLagUs))), max: round1(Math.max(...list.map((r) => r.result.maxStartLagUs))) },
         cpu_us_per_request: medianPerKey(list.map((r) => r.cpu)),
-        ...(side === 'review' ? { usage_consumer_caught_up_ms_after_round: list.map((r) => r.usageLagMs) } : {}),
+        ...(side !== 'raw' ? { usage_consumer_caught_up_ms_after_round: list.map((r) => r.usageLagMs) } : {}),
       };
     });
     const p50 = (side: Side): number => openResults.find((r) => r.op === side)?.p50_us ?? Number.NaN;
     const ratio = Math.round((p50('review') / p50('raw')) * 100) / 100;
+    const uncachedRatio = Math.round((p50('review-uncached') / p50('raw')) * 100) / 100;
 
     // Closed loop (extra): how many reviews per second the platform answers with 16 in flight.
     const closed: Record<string, Summary & { concurrency: number; cpu_us_per_request: Record<string, number> }> = {};
@@ -378,8 +388,9 @@ async function run(): Promise<object> {
         org: 'tenant t1, cluster c1, department d1, projects p1 and p2 (platform events); their namespaces in the kube-apiserver labelled with the project id and the run label the webhook selects',
         volumes: `2 data volumes of p1 (imagenet, coco) made through dv.volume.create from Bound origin PVCs (PV with an NFS source, status patched Bound), Ready through the volume reconciler, shared with p2 through dv.sharing.update as root; took ${volumesMs} ms`,
         bindings: `made by the first (non-dry-run) review: ${bindings.map((b) => `${b.pvcName} → ${b.pvName ?? '(origin PVC)'}`).join(', ')} in ${org.namespaces.p2}; every measured review finds them in memory (no Kubernetes call)`,
-        review: `dv.workload-admission.review as the platform service account (workloads) for user alice (L1 researcher, role ${L1_RESEARCHER}, in p2): a Pod (1 container + 1 init container, a scratch emptyDir) named differently each time, dataVolumes = both volumes, dryRun false. In the service: authz check-batch (2 checks), sharing, readiness and bindings from memory, patch, JetStream publish of dv.evt.workload.admitted.v1 awaited before the answer (fail closed); the admission service's own usage consumer then inserts a usage document in FerretDB per admitted event (keyed by the workload; asynchronously: waited for before each CPU sample). Request ${sampleRequest.length} bytes; reply ${JSON.stringify(sampleReply).length} bytes`,
+        review: `dv.workload-admission.review as the platform service account (workloads) for user alice (L1 researcher, role ${L1_RESEARCHER}, in p2): a Pod (1 container + 1 init container, a scratch emptyDir) named differently each time, dataVolumes = both volumes, dryRun false. In the service: authz check-batch (2 checks; after the first review of alice in p2 the service's permission cache answers, until an access-rule or org event arrives), sharing, readiness and bindings from memory, patch, JetStream publish of dv.evt.workload.admitted.v1 awaited before the answer (fail closed); the admission service's own usage consumer then inserts a usage document in FerretDB per admitted event (keyed by the workload; asynchronously: waited for before each CPU sample). Request ${sampleRequest.length} bytes; reply ${JSON.stringify(sampleReply).length} bytes`,
         usage_records: `BETWEEN ROUNDS THE BENCHMARK EMPTIES THE ADMISSION SERVICE'S usages COLLECTION (outside the measured window, after its consumer has caught up), so every round starts from the same state (each benchmark Pod is a new workload: one insert each; FerretDB's costs still grow with the collection). Within a round the collection grows to the round's size`,
+        review_uncached: 'the same review with a group never seen before added to alice each time: a permission-cache miss, so authz check-batch is asked on every review',
         raw: `nats.js echo: child process with nc.subscribe (queue) + m.respond(m.data); client with nats.js connect() defaults, JSON.stringify + nc.request + JSON.parse of a review request (${sampleRequest.length} bytes)`,
         method: `open loop at ${RATE} requests/s offered (BENCH_RATE): requests start on a fixed schedule without waiting for replies; latency counts from each request's scheduled start (no coordinated omission). ${OPEN.warmup} warm-up requests per side, then ${ROUNDS} rounds of ${OPEN.requests} per side alternating the order; throughput = median of rounds (completed / time from the first scheduled start to the last reply), latency percentiles over all rounds. cpu_us_per_request: CPU time per request of this client, the raw responder, each service and each test bed server (ticks of 10 ms over a round)`,
         webhook: `Pods created through the kube-apiserver with @kubernetes/client-node as the bed's admin (${KUBE_ADMIN_USER}, granted L1 researcher in p2 in authz): with the dv.platform/data-volumes annotation listing both volumes in ${org.namespaces.p2} (the MutatingWebhookConfiguration ${webhookName} selects it: the API server posts an AdmissionReview to the webhook, which reviews and patches) vs the same Pod without the annotation in ${org.namespaces.plain} (not selected: no webhook call). Closed loop, ${WEBHOOK.concurrency} in flight, ${WEBHOOK.warmup} warm-up creates per side, ${ROUNDS} rounds of ${WEBHOOK.pods} alternating the order. No scheduler or kubelet: Pods are only stored`,
@@ -388,6 +399,7 @@ async function run(): Promise<object> {
       results: {
         open_loop: openResults,
         review_p50_over_raw_p50: ratio,
+        review_uncached_p50_over_raw_p50: uncachedRatio,
         required_review_p50_over_raw_p50: REQUIRED_P50_RATIO,
         closed_loop: closed,
         one_at_a_time: { requests: SEQUENTIAL.requests, operations: sequential },

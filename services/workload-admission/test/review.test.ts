@@ -1,5 +1,5 @@
-import { AdmissionRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, WorkloadEvents } from '@dv/contracts';
-import { HARNESS_ROOT, waitFor } from '@dv/testing';
+import { AdmissionRpc, AuthzRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, WorkloadEvents } from '@dv/contracts';
+import { HARNESS_ROOT, httpRequest, waitFor } from '@dv/testing';
 import { copyNames } from '@dv/kube';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -215,6 +215,35 @@ describe('read your writes', () => {
     await h.share(withoutRevision.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
     const second = await h.client.call(AdmissionRpc.review, { projectId: 'p2', workload: pod('fresh-b'), subject: rita, dataVolumes: [{ id: withoutRevision.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
     expect(second).toMatchObject({ allowed: true, reasons: [] });
+  });
+});
+
+describe("authz's answers, kept while nothing changes them", () => {
+  const metric = async (source: string): Promise<number> => {
+    const port = h.processes.get('workload-admission')?.[0]?.healthPort;
+    const body = (await httpRequest(`http://127.0.0.1:${port ?? 0}/metrics`)).body;
+    const line = body.split('\n').find((l) => l.startsWith(`dv_admission_permission_lookups_total{source="${source}"}`));
+    return Number(line?.split(' ').pop() ?? 0);
+  };
+
+  it('asks authz once for repeated reviews of one subject in one project, and never admits after a revocation', async () => {
+    const kim = { subjectId: 'kim', subjectType: 'user' as const };
+    const grant = await h.grant('user', 'kim', 5, 'project', 'p2');
+    const at = { ...revision, events: Math.max(revision.events ?? 0, grant.revision.events ?? 0) };
+    const ask = (name: string, atLeast: Revision) => h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast, workload: pod(name), subject: kim, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    const [authzBefore, cacheBefore] = [await metric('authz'), await metric('cache')];
+    for (let i = 0; i < 5; i++) expect(await ask(`kim-${i}`, at)).toMatchObject({ allowed: true });
+    expect((await metric('authz')) - authzBefore).toBe(1);
+    expect((await metric('cache')) - cacheBefore).toBe(4);
+
+    // The rule goes: a review at the deletion's revision is denied at once (the cached yes is not used).
+    const deleted = await h.client.call(AuthzRpc.deleteAccessRule, { id: grant.rule.id }, { identity: HARNESS_ROOT });
+    const after = await ask('kim-after', { ...at, events: Math.max(at.events ?? 0, deleted.revision.events ?? 0) });
+    expect(after.allowed).toBe(false);
+    expect(after.reasons.map((r) => r.code)).toContain('NOT_PERMITTED');
+    // And so is one without a revision, once the deletion has reached this replica (any review after it).
+    const later = await h.client.call(AdmissionRpc.review, { projectId: 'p2', workload: pod('kim-later'), subject: kim, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    expect(later.allowed).toBe(false);
   });
 });
 

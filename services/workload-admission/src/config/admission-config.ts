@@ -29,6 +29,8 @@ export const admissionConfigSchema = z
     ADMISSION_WEBHOOK_MAX_BODY_BYTES: envInt({ min: 1024, max: 16 * 1024 * 1024, default: 3 * 1024 * 1024 }),
     /** How long a review waits for authz and sharing before it answers UNAVAILABLE. */
     ADMISSION_CALL_TIMEOUT_MS: envDurationMs(3000),
+    /** authz answers kept until an access-rule or org event is applied (PermissionCache); 0 turns the cache off. */
+    ADMISSION_PERMISSION_CACHE_SIZE: envInt({ min: 0, max: 1_000_000, default: 10_000 }),
     /**
      * How old a webhook admission's usage record must be before a usage answer checks that its object
      * exists (younger ones count as in use: the API server may still be storing the object).

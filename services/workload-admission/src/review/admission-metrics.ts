@@ -7,6 +7,7 @@ export class AdmissionMetrics {
   readonly duration: Histogram<'via'>;
   readonly bindings: Counter<'action'>;
   readonly unrecordedDecisions: Counter<'type'>;
+  readonly permissionLookups: Counter<'source'>;
 
   constructor(registry: MetricsRegistry) {
     this.reviews = registry.counter({ name: 'dv_admission_reviews_total', help: 'Reviews of workloads asking for data volumes, by entry point and outcome.', labelNames: ['via', 'outcome'] });
@@ -21,6 +22,11 @@ export class AdmissionMetrics {
       name: 'dv_admission_unrecorded_decisions_total',
       help: 'Reviews answered UNAVAILABLE (webhook: denied) because JetStream did not confirm their decision event.',
       labelNames: ['type'],
+    });
+    this.permissionLookups = registry.counter({
+      name: 'dv_admission_permission_lookups_total',
+      help: "Permission checks of reviews, by where the answer came from: authz, or authz's earlier answer still current (cache).",
+      labelNames: ['source'],
     });
     this.bindings = registry.counter({ name: 'dv_admission_bindings_total', help: 'Bindings (PV copy + PVC in a namespace) made and removed.', labelNames: ['action'] });
   }

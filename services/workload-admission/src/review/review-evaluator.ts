@@ -7,6 +7,8 @@ import { type JsonPatchOp, type MountRequest, patchWorkload } from '../patching/
 import { type WorkloadKindInfo } from '../patching/workload-kinds';
 import { AdmissionState } from '../state/admission-state';
 import { type VolumeView } from '../state/volume-directory';
+import { AdmissionMetrics } from './admission-metrics';
+import { PermissionCache } from './permission-cache';
 import { podVolumeName } from './pod-volume-name';
 import { writableDataVolumeReferences } from './read-only-guard';
 import { type Place, namespaceOf } from './reviewed-workload';
@@ -41,12 +43,17 @@ export interface Evaluation {
  */
 @Injectable()
 export class ReviewEvaluator {
+  private readonly permissions: PermissionCache;
+
   constructor(
     private readonly state: AdmissionState,
     private readonly rpc: RpcClient,
+    private readonly metrics: AdmissionMetrics,
     private readonly bindings: BindingManager,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
-  ) {}
+  ) {
+    this.permissions = new PermissionCache(config.ADMISSION_PERMISSION_CACHE_SIZE);
+  }
 
   async evaluate(input: EvaluationInput, atLeast: Revision | undefined): Promise<Evaluation> {
     const { kind, mounts } = input;
@@ -63,8 +70,14 @@ export class ReviewEvaluator {
 
     const volumes: VolumeView[] = [];
     const { projectId, namespace } = place;
+    // authz is asked first and answers while the rest is decided here, from memory: the request is
+    // sent (a turn of the event loop lets the connection flush it) before the local work starts.
+    const permissions = projectId ? this.permissionProblems(input.subject, kind, projectId, atLeast) : Promise.resolve([]);
+    // Awaited below; handled now so that a failure arriving meanwhile is not an unhandled rejection.
+    permissions.catch(() => undefined);
+    if (projectId) await new Promise<void>((resolve) => setImmediate(resolve));
+    const permissionAt = reasons.length;
     if (projectId) {
-      reasons.push(...(await this.permissionProblems(input.subject, kind, projectId, atLeast)));
       for (const mount of mounts) {
         const problem = this.usabilityProblem(mount, projectId);
         if (problem) reasons.push(problem);
@@ -98,6 +111,8 @@ export class ReviewEvaluator {
       if (outcome.ok) patched = { workload: outcome.patched, patch: outcome.patch };
       else reasons.push(...outcome.problems.map((p) => ({ code: p.code, message: p.message, ...(p.path ? { path: p.path } : {}), ...(p.volumeId ? { volumeId: p.volumeId } : {}) })));
     }
+    // Permission reasons first, as a caller reads them: may I at all, then what is wrong with the volumes.
+    reasons.splice(permissionAt, 0, ...(await permissions));
     return { reasons, place, volumes, ...(patched ? { patched } : {}) };
   }
 
@@ -138,7 +153,21 @@ export class ReviewEvaluator {
       ...(kind?.supported ? [{ subject, action: 'create' as const, resourceType: kind.resourceType, scope }] : []),
       { subject, action: 'read' as const, resourceType: 'datavolumes' as const, scope },
     ];
-    const { decisions } = await this.rpc.call(AuthzRpc.checkBatch, { checks, ...(atLeast ? { atLeast } : {}) }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS });
+    const key = `${subject.subjectType}\u0000${subject.subjectId}\u0000${subject.groups.join('\u0001')}\u0000${projectId}\u0000${kind?.supported ? kind.resourceType : ''}`;
+    const generation = this.state.permissionsGeneration;
+    let decisions = this.permissions.get(key, generation);
+    if (decisions) {
+      this.metrics.permissionLookups.inc({ source: 'cache' });
+    } else {
+      this.metrics.permissionLookups.inc({ source: 'authz' });
+      // At least this replica's own revision: the answer is never older than what it has seen (and
+      // what it has not seen yet moves the generation when it arrives).
+      const own = this.state.revisions.current();
+      const at = { events: Math.max(own.events, atLeast?.events ?? 0), platform: Math.max(own.platform, atLeast?.platform ?? 0) };
+      const answer = await this.rpc.call(AuthzRpc.checkBatch, { checks, atLeast: at }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS });
+      decisions = answer.decisions.map((d) => ({ allowed: d.allowed, message: d.message }));
+      this.permissions.set(key, generation, decisions);
+    }
     const reasons: DenialReason[] = [];
     decisions.forEach((decision, i) => {
       const check = checks[i];

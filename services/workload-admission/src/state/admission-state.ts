@@ -13,6 +13,11 @@ export class AdmissionState {
   readonly sharing = new SharingIndex(this.tree);
   readonly bindings = new BindingSet();
   readonly revisions = new RevisionTracker('workload-admission');
+  /**
+   * Moves with every access-rule and org (scope) event applied: authz answers cached before it moved
+   * may be stale (PermissionCache).
+   */
+  permissionsGeneration = 0;
   /** Namespace → project id, for the webhook (which knows only the namespace). */
   private readonly projectsByNamespace = new Map<string, string>();
 

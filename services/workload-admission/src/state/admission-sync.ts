@@ -1,4 +1,4 @@
-import { AdmissionEvents, type EventEnvelope, STREAMS, SharingEvents, VolumeEvents } from '@dv/contracts';
+import { AdmissionEvents, AuthzEvents, type EventEnvelope, STREAMS, SharingEvents, VolumeEvents } from '@dv/contracts';
 import { NATS_CONNECTION, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
 import { applyScopeEvent } from '@dv/org';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -6,6 +6,8 @@ import { type NatsConnection } from '@nats-io/nats-core';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from './admission-state';
 
+/** What can change authz's answers (besides scopes): cached answers are asked again after any of them. */
+const PERMISSION_CHANGES = new Set<string>([AuthzEvents.accessRuleCreated.type, AuthzEvents.accessRuleDeleted.type]);
 const VOLUME_LIFECYCLE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
 
 /**
@@ -41,6 +43,7 @@ export class AdmissionSync implements OnModuleInit, OnModuleDestroy {
             startSeq: 1,
             apply: (envelope, seq) => {
               const change = applyScopeEvent(this.state.tree, envelope.type, envelope.data, seq);
+              if (change) this.state.permissionsGeneration++;
               if (change?.kind === 'upsert' && change.change.type === 'project') this.state.noteProjectNamespace(change.change.id, change.change.namespace);
             },
             applied: (seq) => this.state.revisions.markApplied('platform', seq),
@@ -66,6 +69,7 @@ export class AdmissionSync implements OnModuleInit, OnModuleDestroy {
   }
 
   private applyDomainEvent(envelope: EventEnvelope): void {
+    if (PERMISSION_CHANGES.has(envelope.type)) this.state.permissionsGeneration++;
     if (VOLUME_LIFECYCLE.has(envelope.type)) {
       const { volume } = VolumeEvents.created.data.parse(envelope.data);
       this.state.volumes.apply(volume, false);
