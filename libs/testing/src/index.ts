@@ -21,5 +21,6 @@ export { type CertificateAuthority, type ServingCertificate, type ServingCertifi
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
 export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness } from './platform-harness';
+export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';

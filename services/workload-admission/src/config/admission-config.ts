@@ -35,7 +35,7 @@ export const admissionConfigSchema = z
      * How old a webhook admission's usage record must be before a usage answer checks that its object
      * exists (younger ones count as in use: the API server may still be storing the object).
      */
-    ADMISSION_USAGE_VERIFY_AFTER_MS: envDurationMs(60_000),
+    ADMISSION_USAGE_VERIFY_AFTER_MS: envDurationMs(30_000),
     /**
      * How long a released usage record (or a release's tombstone) is kept: it tells an admission
      * handled after its release (late, redelivered, or replayed after an outage) that it is older.
