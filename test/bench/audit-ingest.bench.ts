@@ -4,10 +4,11 @@
 // on one MongoDB-wire server. Then publish → sealed-record latency at a fixed rate. Prints JSON.
 // Run: node -r ./scripts/ts-register.js test/bench/audit-ingest.bench.ts
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUDIT_STREAM, defineEvent } from '@dv/contracts';
+import { AUDIT_RECORD_SUBJECT, AUDIT_STREAM, defineEvent } from '@dv/contracts';
 import { EventPublisher, drainNats, ensureStreams } from '@dv/messaging';
 import { ensureBinaries, startMongo, startServiceProcess } from '@dv/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -15,6 +16,7 @@ import { type NatsConnection } from '@nats-io/nats-core';
 import mongoose, { type Connection, Schema } from 'mongoose';
 import { benchConnect } from './harness/connection';
 import { LatencyHistogram, median, round1 } from './harness/histogram';
+import { type ProcessUsage, ownUsage, processUsage } from './harness/proc';
 import { scaled } from './harness/load';
 import { BENCH_PAYLOAD, benchPayloadSchema, runPrefix } from './harness/payload';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
@@ -26,6 +28,8 @@ const BATCH = 1000;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const RATE_PER_S = Number(process.env['BENCH_AUDIT_RATE'] ?? 200);
 const RATE_SECONDS = Number(process.env['BENCH_AUDIT_RATE_SECONDS'] ?? 10);
+/** Events whose record is looked up the moment it arrives on DV_AUDIT (after the latency run). */
+const QUERYABLE_CHECKS = 20;
 /** The audit service's collections (services/audit/src/records/audit-record.model.ts). */
 const RECORDS = 'audit_records';
 
@@ -72,43 +76,91 @@ function tickEvent(prefix: string) {
   return defineEvent({ type: `dv.evt.bench${prefix}.created.v1`, data: benchPayloadSchema, description: 'audit bench event' });
 }
 
+/** The pid of a child process of this one with the given name (the FerretDB the benchmark started), if any. */
+function childPid(name: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm === name && ppid === process.pid) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** CPU time of the processes taking part, sampled before and after a phase: microseconds per event. */
+class CpuAccount {
+  private readonly before = new Map<string, ProcessUsage>();
+  constructor(private readonly pids: Record<string, number | undefined>) {
+    for (const [name, usage] of this.sample()) this.before.set(name, usage);
+  }
+  private sample(): [string, ProcessUsage][] {
+    return Object.entries(this.pids).map(([name, pid]) => [name, name === 'bench' ? ownUsage() : pid === undefined ? { cpuUs: Number.NaN, systemCpuUs: Number.NaN, readCalls: Number.NaN, writeCalls: Number.NaN } : processUsage(pid)]);
+  }
+  perEvent(events: number): Record<string, number> {
+    return Object.fromEntries(this.sample().map(([name, usage]) => [name, round1((usage.cpuUs - (this.before.get(name)?.cpuUs ?? Number.NaN)) / events)]));
+  }
+}
+
 interface OursTrial {
   drain_throughput: number;
   sealing_throughput: number;
   latency: LatencyHistogram;
+  /** CPU microseconds per event while draining, by process. */
+  drain_cpu_us_per_event: Record<string, number>;
+  queryable: { checked: number; found: number };
 }
 
 /** One trial of the service: drain a backlog, then latency at a fixed rate. */
-async function oursTrial(nc: NatsConnection, natsUrl: string, url: string, db: string, prefix: string): Promise<OursTrial> {
+async function oursTrial(nc: NatsConnection, mongo: Connection, natsPid: number | undefined, natsUrl: string, url: string, db: string, prefix: string): Promise<OursTrial> {
   const def = tickEvent(prefix);
   await publishBacklog(nc, def, EVENTS);
   progress(`backlog of ${EVENTS} events published; starting the audit service`);
   // Progress from the service's own output: the sealed records it relays to DV_AUDIT, in chain order.
-  const service = await startServiceProcess({ service: 'audit', env: { NATS_URL: natsUrl, MONGO_URL: url, MONGO_DB: db, AUDIT_BATCH_SIZE: String(BATCH), ...childNodeOptions() }, timeoutMs: 60_000 });
+  const logPath = process.env['BENCH_SERVICE_LOG'];
+  const service = await startServiceProcess({
+    service: 'audit',
+    env: { NATS_URL: natsUrl, MONGO_URL: url, MONGO_DB: db, AUDIT_BATCH_SIZE: String(BATCH), ...childNodeOptions() },
+    timeoutMs: 60_000,
+    ...(logPath ? { logPath } : {}),
+  });
   try {
     // With the profiling preload (see childNodeOptions), sample from here on: the measured phases only.
-    if (process.env['BENCH_PROFILE_DIR'] && process.env['BENCH_CHILD_NODE_OPTIONS']?.includes('cpu-profile-preload')) service.child.kill('SIGUSR2');
+    if (process.env['BENCH_PROFILE_DIR'] && process.env['BENCH_CHILD_NODE_OPTIONS']?.includes('cpu-profile-preload')) service.child.kill('SIGWINCH');
+    const cpu = new CpuAccount({ service: service.child.pid, 'nats-server': natsPid, ferretdb: childPid('ferretdb'), bench: process.pid });
     const start = process.hrtime.bigint();
-    const sealedFeed = await (await jetstream(nc).consumers.get(AUDIT_STREAM.name, { deliver_policy: DeliverPolicy.All })).consume();
+    // Done when record EVENTS is on DV_AUDIT (a fresh stream: its sequence is the record's seq). The
+    // stream's state is polled, not read record by record, so the benchmark's own CPU stays out of
+    // the measured run.
+    const jsm = await jetstreamManager(nc);
     let firstAt: bigint | undefined;
     let firstSeq = 0;
-    for await (const m of sealedFeed) {
-      const seq = Number(m.headers?.get('dv-audit-seq') ?? 0);
-      if (firstAt === undefined) {
+    for (;;) {
+      const lastSeq = (await jsm.streams.info(AUDIT_STREAM.name)).state.last_seq;
+      if (firstAt === undefined && lastSeq > 0) {
         firstAt = process.hrtime.bigint();
-        firstSeq = seq;
+        firstSeq = lastSeq;
       }
-      if (seq >= EVENTS) break;
+      if (lastSeq >= EVENTS) break;
+      await new Promise((r) => setTimeout(r, 25));
     }
     const end = process.hrtime.bigint();
+    const drainCpu = cpu.perEvent(EVENTS);
     const drain = (EVENTS / Number(end - start)) * 1e9;
     const sealing = firstAt === undefined ? drain : ((EVENTS - firstSeq) / Number(end - firstAt)) * 1e9;
-    progress(`ours: drained ${EVENTS} in ${round1(Number(end - start) / 1e6)} ms (${Math.round(drain)}/s from service ready; ${Math.round(sealing)}/s from the first batch sealed)`);
+    progress(`ours: drained ${EVENTS} in ${round1(Number(end - start) / 1e6)} ms (${Math.round(drain)}/s from service ready; ${Math.round(sealing)}/s from the first batch sealed); CPU µs/event ${JSON.stringify(drainCpu)}`);
 
-    // Publish → sealed record on DV_AUDIT (stored in MongoDB before it is relayed, so queryable by then).
+    // Publish → the sealed record arriving on DV_AUDIT, at a fixed rate.
     const latency = new LatencyHistogram();
     const sentAt = new Map<string, bigint>();
-    const consumer = await jetstream(nc).consumers.get(AUDIT_STREAM.name, { deliver_policy: DeliverPolicy.New });
+    // From the stream's next sequence (not DeliverPolicy.New: the ordered consumer is made
+    // asynchronously, and would miss what is stored before it exists).
+    const after = async () => ({ deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: (await jsm.streams.info(AUDIT_STREAM.name)).state.last_seq + 1 });
+    const consumer = await jetstream(nc).consumers.get(AUDIT_STREAM.name, await after());
     const messages = await consumer.consume();
     const total = RATE_PER_S * RATE_SECONDS;
     const received = (async () => {
@@ -133,25 +185,61 @@ async function oursTrial(nc: NatsConnection, natsUrl: string, url: string, db: s
       void publisher.publish(def, BENCH_PAYLOAD, { actor: { id: 'bench', type: 'system' }, subject: `lat-${i}`, id });
     }
     await received;
-    return { drain_throughput: drain, sealing_throughput: sealing, latency };
+    progress(`latency: ${latency.count} records at ${RATE_PER_S}/s`);
+
+    // The relay gets a record only once its insert was acknowledged, so when it is on DV_AUDIT a
+    // query returns it. Shown on its own, after the timing (FerretDB scans the collection for each
+    // lookup, which would slow the inserts being timed): one event at a time, looked up in MongoDB
+    // as soon as its sealed record is DV_AUDIT's last (polled every 2 ms).
+    const records = mongo.useDb(db).collection(RECORDS);
+    const queryable = { checked: 0, found: 0 };
+    for (let i = 0; i < QUERYABLE_CHECKS; i++) {
+      const id = randomUUID();
+      await publisher.publish(def, BENCH_PAYLOAD, { actor: { id: 'bench', type: 'system' }, subject: `check-${i}`, id });
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const last = await jsm.streams.getMessage(AUDIT_STREAM.name, { last_by_subj: AUDIT_RECORD_SUBJECT });
+        if (last && (last.json<{ id: string }>()).id === id) {
+          queryable.checked++;
+          if (await records.findOne({ _id: id as never }, { projection: { _id: 1 } })) queryable.found++;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    progress(`queryable the moment they arrived on ${AUDIT_STREAM.name}: ${queryable.found} of ${queryable.checked}`);
+    return { drain_throughput: drain, sealing_throughput: sealing, latency, drain_cpu_us_per_event: drainCpu, queryable };
   } finally {
     await service.stop();
   }
 }
 
+interface RawTrial {
+  rate: number;
+  cpu_us_per_event: Record<string, number>;
+  indexes: string[];
+}
+
 /** Raw mongoose insertMany of the same records (as the service stored them), same batch size, same indexes. */
-async function rawTrial(mongo: Connection, fromDb: string, toDb: string): Promise<number> {
-  const docs = await mongo.useDb(fromDb).collection(RECORDS).find({}).sort({ seq: 1 }).limit(EVENTS).toArray();
+async function rawTrial(mongo: Connection, fromDb: string, toDb: string): Promise<RawTrial> {
+  const source = mongo.useDb(fromDb).collection(RECORDS);
+  const docs = await source.find({}).sort({ seq: 1 }).limit(EVENTS).toArray();
   const target = mongo.useDb(toDb);
   const model = target.model('RawAuditRecord', new Schema({ _id: String, seq: Number }, { strict: false, versionKey: false, collection: 'raw_records' }));
-  await target.collection('raw_records').createIndex({ seq: 1 }, { unique: true });
-  await target.collection('raw_records').createIndex({ timestamp: 1, seq: 1 });
-  await target.collection('raw_records').createIndex({ entityId: 1 });
+  // The service's own indexes, whatever they are.
+  const indexes: string[] = [];
+  for (const index of await source.listIndexes().toArray()) {
+    if (index['name'] === '_id_') continue;
+    await target.collection('raw_records').createIndex(index['key'] as Record<string, 1 | -1>, { name: String(index['name']), ...(index['unique'] === true ? { unique: true } : {}) });
+    indexes.push(String(index['name']));
+  }
+  const cpu = new CpuAccount({ ferretdb: childPid('ferretdb'), bench: process.pid });
   const start = process.hrtime.bigint();
   for (let i = 0; i < docs.length; i += BATCH) await model.insertMany(docs.slice(i, i + BATCH), { ordered: true, lean: true });
   const rate = (docs.length / Number(process.hrtime.bigint() - start)) * 1e9;
-  progress(`raw: insertMany of ${docs.length} records at ${Math.round(rate)}/s`);
-  return rate;
+  const usage = cpu.perEvent(docs.length);
+  progress(`raw: insertMany of ${docs.length} records at ${Math.round(rate)}/s; CPU µs/event ${JSON.stringify(usage)}; indexes ${indexes.join(', ')}`);
+  return { rate, cpu_us_per_event: usage, indexes };
 }
 
 async function run(): Promise<object> {
@@ -165,7 +253,7 @@ async function run(): Promise<object> {
     await ensureStreams(nc);
     mongo = await mongoose.createConnection(mongoServer.url).asPromise();
     const ours: OursTrial[] = [];
-    const raw: number[] = [];
+    const rawTrials: RawTrial[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const prefix = `${runPrefix()}r${round}`;
       const db = `bench_audit_${prefix}`;
@@ -177,15 +265,17 @@ async function run(): Promise<object> {
       await jsm.streams.purge('DV_EVENTS');
       for (const stream of ['DV_EVENTS', 'PLATFORM_EVENTS']) await jsm.consumers.delete(stream, 'audit').catch(() => undefined);
       await jsm.streams.delete(AUDIT_STREAM.name).catch(() => undefined);
-      const t = await oursTrial(nc, servers.natsUrl, mongoServer.url, db, prefix);
+      const t = await oursTrial(nc, mongo, servers.pid, servers.natsUrl, mongoServer.url, db, prefix);
       ours.push(t);
-      raw.push(await rawTrial(mongo, db, rawDb));
-      progress(`round ${round + 1}/${ROUNDS}: ours ${Math.round(t.drain_throughput)}/s, raw ${Math.round(raw[raw.length - 1] ?? 0)}/s`);
+      const r = await rawTrial(mongo, db, rawDb);
+      rawTrials.push(r);
+      progress(`round ${round + 1}/${ROUNDS}: ours ${Math.round(t.drain_throughput)}/s, raw ${Math.round(r.rate)}/s`);
     }
     const latency = new LatencyHistogram();
     for (const t of ours) latency.merge(t.latency);
     const lat = latency.summary();
     const oursRate = median(ours.map((t) => t.drain_throughput));
+    const raw = rawTrials.map((r) => r.rate);
     const rawRate = median(raw);
     const ratio = Math.round((oursRate / rawRate) * 1000) / 1000;
     return {
@@ -197,9 +287,9 @@ async function run(): Promise<object> {
         nats: `nats-server (${servers.origin}) ${servers.natsUrl}`,
         mongo: `${mongoServer.kind} ${mongoServer.url}`,
         service: `services/audit as its own process (AUDIT_BATCH_SIZE=${BATCH}), its own database per round`,
-        ours: `a backlog of ${EVENTS} CloudEvents (~200-byte data) on DV_EVENTS, then the service started: durable pull consumer, envelope validation, mapping, canonical JSON + sha256 chain, ordered insertMany of ${BATCH}, chain head update, acks, relay of every sealed record to DV_AUDIT. Throughput from 'service ready' to record ${EVENTS} arriving on DV_AUDIT`,
-        raw: `mongoose Model.insertMany(docs, {ordered: true, lean: true}) of the same ${EVENTS} records read back from the service's collection, batches of ${BATCH}, into a fresh collection with the same indexes (seq unique, timestamp+seq, entityId)`,
-        latency: `${RATE_PER_S} events/s for ${RATE_SECONDS} s after the drain; latency = publish call → the sealed record arrives on DV_AUDIT (it is in MongoDB, hence queryable, before the relay publishes it)`,
+        ours: `a backlog of ${EVENTS} CloudEvents (~200-byte data) on DV_EVENTS, then the service started: durable pull consumer, envelope validation, mapping, canonical JSON + sha256 chain, ordered insertMany of ${BATCH}, acks, relay of every sealed record to DV_AUDIT (each acknowledged by the stream). Throughput from 'service ready' to record ${EVENTS} stored on DV_AUDIT (its state polled every 25 ms)`,
+        raw: `mongoose Model.insertMany(docs, {ordered: true, lean: true}) of the same ${EVENTS} records read back from the service's collection, batches of ${BATCH}, into a fresh collection with the service's indexes (${rawTrials[0]?.indexes.join(', ') ?? '?'})`,
+        latency: `${RATE_PER_S} events/s for ${RATE_SECONDS} s after the drain; latency = publish call → the sealed record arrives on DV_AUDIT. The relay gets a record only after its insert was acknowledged, so it is queryable by then: shown after the timing for ${QUERYABLE_CHECKS} events, each looked up in MongoDB as soon as it is DV_AUDIT's last record (queryable_at_arrival)`,
         rounds: ROUNDS,
       },
       results: {
@@ -212,6 +302,9 @@ async function run(): Promise<object> {
         publish_to_sealed_p99_ms: round1(lat.p99_us / 1000),
         publish_to_sealed_max_ms: round1(lat.max_us / 1000),
         latency_samples: latency.count,
+        queryable_at_arrival: { checked: ours.reduce((n, t) => n + t.queryable.checked, 0), found: ours.reduce((n, t) => n + t.queryable.found, 0) },
+        drain_cpu_us_per_event_by_round: ours.map((t) => t.drain_cpu_us_per_event),
+        raw_cpu_us_per_event_by_round: rawTrials.map((r) => r.cpu_us_per_event),
       },
       ratio_ingest: ratio,
       required_ratio: REQUIRED_RATIO,

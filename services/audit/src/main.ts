@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     telemetry,
     mongoDb: config.MONGO_DB,
     appModule: (c) => AuditModule.register(c),
-    readiness: (app) => ({ following: () => app.get(AuditPipeline).ready }),
+    readiness: (app) => ({
+      // The chain's tail matched its anchors at start (else nothing is extended: an integrity alarm).
+      chain: () => app.get(AuditPipeline).integrityProblem === undefined,
+      following: () => app.get(AuditPipeline).ready,
+    }),
   });
 }
 

@@ -1,17 +1,31 @@
-import { AUDIT_STREAM, AuditRpc, type AuditRecord, DvError, GENESIS_HASH, HEADERS, STREAMS, auditRecordSchema } from '@dv/contracts';
+import {
+  AUDIT_STREAM,
+  AdmissionEvents,
+  AuditRpc,
+  type AuditRecord,
+  DvError,
+  GENESIS_HASH,
+  HEADERS,
+  STREAMS,
+  SharingEvents,
+  VolumeEvents,
+  auditRecordSchema,
+} from '@dv/contracts';
+import { EventPublisher } from '@dv/messaging';
 import { waitFor } from '@dv/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportRange } from '../src/cli/export-range';
 import { canonicalJson } from '../src/chain/canonical-json';
 import { expectedHash } from '../src/chain/record-hash';
-import { AuditHarness, RETENTION, ROOT, TestEvents } from './audit-harness';
+import { AuditHarness, RETENTION, ROOT, TickEvent } from './audit-harness';
+import { dataVolume, review, sharedScope } from './fixtures/contract-events';
 
 const h = new AuditHarness();
-// The issue asks for 50,000 (AUDIT_BURST=50000); the default suite uses 5,000 to stay within CI's time on 2 cores.
-const BURST = Number(process.env['AUDIT_BURST'] ?? 5_000);
+// Issue 7 asks for 50,000 events; AUDIT_BURST gives another size (a smaller one for a quick run).
+const BURST = Number(process.env['AUDIT_BURST'] ?? 50_000);
 const FAR_PAST = '2000-01-01T00:00:00Z';
 const FAR_FUTURE = '2100-01-01T00:00:00Z';
 const encoder = new TextEncoder();
@@ -34,6 +48,26 @@ async function rawErrorCode(subject: string, body: unknown): Promise<{ code: str
   return reply.error ?? { code: '', message: '' };
 }
 
+/** A CloudEvents envelope written by hand (what a careless or hostile publisher might send). */
+function rawEnvelope(type: string, data: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { specversion: '1.0', id: randomUUID(), source: 'dv/elsewhere', type, time: new Date().toISOString(), datacontenttype: 'application/json', actorid: 'mallory', actortype: 'user', data, ...overrides };
+}
+
+/** A record as it was sealed on DV_AUDIT, put back in the database. */
+async function restoreFromStream(seq: number): Promise<void> {
+  const jsm = await jetstreamManager(h.nc);
+  const copy = auditRecordSchema.parse((await jsm.streams.getMessage(AUDIT_STREAM.name, { seq }))?.json());
+  const { id, details, ...fields } = copy;
+  await h.records().insertOne({ ...fields, _id: id, detailsJson: canonicalJson(details) });
+}
+
+/** `n` more records, sealed and relayed. */
+async function seed(n: number): Promise<void> {
+  const target = (await h.relayed()) + n;
+  await Promise.all(Array.from({ length: n }, (_, i) => h.publisher.publish(TickEvent, { n: i, pad: '' }, { actor: { id: 'seed', type: 'system' }, subject: `seed-${i}` })));
+  await h.waitForRelayed(target);
+}
+
 beforeAll(async () => {
   await h.start();
 }, 180_000);
@@ -47,7 +81,8 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     await h.waitForRecords({ eventType: 'dv.evt.access-rule.created.v1' }, 2);
     const { records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: ['entityType==access-rule'] });
     expect(records.map((r) => r.action)).toEqual(['create', 'create']);
-    expect(records[0]?.entityName).toMatch(/is System administrator/);
+    expect(records[0]?.entityName).toMatch(/is System administrator in /);
+    expect(await h.readiness()).toMatchObject({ status: 'ok', checks: { chain: 'ok', following: 'ok' } });
 
     await expectCode(h.client.call(AuditRpc.query, { from: FAR_PAST, to: FAR_FUTURE }), 'UNAUTHENTICATED');
     await expectCode(h.query({ from: FAR_PAST, to: FAR_FUTURE }, { subjectType: 'user', subjectId: 'nobody' }), 'FORBIDDEN');
@@ -65,66 +100,112 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(unknown.message).toMatch(/unknown filter field "colour"/);
     expect((await rawErrorCode(AuditRpc.query.subject, { from: FAR_PAST, to: FAR_FUTURE, limit: 501 })).code).toBe('VALIDATION_FAILED');
     expect((await rawErrorCode(AuditRpc.export.subject, { from: FAR_FUTURE, to: FAR_PAST, format: 'csv' })).code).toBe('VALIDATION_FAILED');
+    expect((await rawErrorCode(AuditRpc.verify.subject, { fromSeq: 9, toSeq: 3 })).code).toBe('VALIDATION_FAILED');
+    expect((await rawErrorCode(AuditRpc.verify.subject, { againstStream: 'yes' })).code).toBe('VALIDATION_FAILED');
   });
 
-  it('dead-letters malformed events with the reason and keeps the stream flowing', async () => {
+  it('dead-letters every event it cannot record, with the reason, and keeps the stream flowing', async () => {
     const js = jetstream(h.nc);
-    await js.publish('dv.evt.volume.created.v1', encoder.encode('not json {'), { msgID: randomUUID() });
-    await js.publish('dv.evt.volume.created.v1', encoder.encode(JSON.stringify({ specversion: '1.0', id: 'x' })), { msgID: randomUUID() });
-    const good = await h.publisher.publish(TestEvents.volumeCreated, { volumeId: 'after-poison', name: 'after-poison', projectId: 'p1' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-poison' });
+    const dataset = 'dv.evt.dataset.created.v1';
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 200; i++) deep = { level: deep };
+    const poison: [string, Uint8Array][] = [
+      [VolumeEvents.created.type, encoder.encode('not json {')],
+      [VolumeEvents.created.type, encoder.encode(JSON.stringify({ specversion: '1.0', id: 'x' }))],
+      // Its contract says data.volume is a data volume.
+      [VolumeEvents.created.type, encoder.encode(JSON.stringify(rawEnvelope(VolumeEvents.created.type, { volume: 'nope' })))],
+      // No canonical form (before: a RangeError retried for ever, and nothing after it recorded).
+      [dataset, encoder.encode(JSON.stringify(rawEnvelope(dataset, deep)))],
+      // JSON escapes a lone surrogate; the database would store it as U+FFFD and the record would no longer match its hash.
+      [dataset, encoder.encode(JSON.stringify(rawEnvelope(dataset, {}, { actorid: 'dana\ud800' })))],
+    ];
+    for (const [subject, payload] of poison) await js.publish(subject, payload, { msgID: randomUUID() });
+    const good = await h.publisher.publish(TickEvent, { n: -1, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-poison' });
     expect(good.duplicate).toBe(false);
     await h.waitForRecords({ entityId: 'after-poison' }, 1);
 
     const jsm = await jetstreamManager(h.nc);
-    await waitFor(async () => (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages >= 2, { timeoutMs: 10_000, what: 'two dead letters' });
-    const reasons: string[] = [];
-    for (let seq = 1; seq <= 2; seq++) {
-      const m = await jsm.streams.getMessage(STREAMS.deadLetter.name, { seq });
-      expect(m?.subject).toBe('dv.dlq.audit.dv.evt.volume.created.v1');
-      reasons.push(m?.header.get(HEADERS.deadLetterReason) ?? '');
-    }
-    expect(reasons).toEqual(['event is not JSON', expect.stringMatching(/^malformed event envelope/)]);
+    await waitFor(async () => (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages >= poison.length, { timeoutMs: 10_000, what: `${poison.length} dead letters` });
+    const letters = await Promise.all(poison.map(async (_, i) => jsm.streams.getMessage(STREAMS.deadLetter.name, { seq: i + 1 })));
+    expect(letters.map((m) => m?.subject)).toEqual(poison.map(([subject]) => `dv.dlq.audit.${subject}`));
+    expect(letters.map((m) => m?.header.get(HEADERS.deadLetterReason))).toEqual([
+      'event is not JSON',
+      expect.stringMatching(/^malformed event envelope/),
+      expect.stringMatching(/^data does not match the dv\.evt\.volume\.created\.v1 contract: volume/),
+      'nested deeper than 128 levels',
+      'subject is not well-formed Unicode (a lone surrogate)',
+    ]);
+    expect(await h.records().countDocuments({ subject: 'mallory' })).toBe(0);
   });
 
-  it("returns a volume's whole story in order from one query, and exports it as JSON lines and CSV", async () => {
-    const vol = `vol-${randomUUID().slice(0, 8)}`;
-    const data = { volumeId: vol, name: 'imagenet', projectId: 'p1' };
-    const admin = { actor: { id: 'dana@acme.example', type: 'user' as const }, subject: vol, scope: { scopeType: 'project' as const, scopeId: 'p1' } };
+  it("returns a volume's whole story, published by the services' contracts, in order from one query, and exports it", async () => {
+    const volume = dataVolume({ name: 'imagenet' });
+    const project = { scopeType: 'project' as const, scopeId: volume.projectId };
+    const dana = { id: 'dana@acme.example', type: 'user' as const };
+    const system = { id: 'volume', type: 'system' as const };
+    const volumeService = new EventPublisher(h.nc, 'dv/volume');
+    const sharingService = new EventPublisher(h.nc, 'dv/sharing');
+    const admission = new EventPublisher(h.nc, 'dv/workload-admission');
+    const onVolume = { subject: volume.id, scope: project };
     const requestId = randomUUID();
-    await h.publisher.publish(TestEvents.volumeCreated, data, { ...admin, requestId });
-    await h.publisher.publish(TestEvents.volumeShared, { ...data, sharedWith: { scopeType: 'department', scopeId: 'd1' } }, admin);
-    await h.publisher.publish(TestEvents.workloadAdmitted, { ...data, workload: 'train-1' }, { ...admin, actor: { id: 'admission', type: 'service-account' } });
-    await h.publisher.publish(TestEvents.volumeRefused, { ...data, user: 'eve' }, { ...admin, actor: { id: 'eve@acme.example', type: 'user' } });
-    await h.publisher.publish(TestEvents.volumeUnshared, data, admin);
-    await h.publisher.publish(TestEvents.volumeDeleted, data, admin);
-    await h.waitForRecords({ entityId: vol }, 6);
+    const department = sharedScope('department', 'd1');
+    const rita = review([volume.id], 'rita@acme.example');
+    const eve = review([volume.id], 'eve@acme.example');
 
-    const { totalRecords, records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`entityId==${vol}`] });
-    expect(totalRecords).toBe(6);
-    expect(records.map((r) => [r.entityType, r.action, r.result, r.subject])).toEqual([
-      ['volume', 'create', 'Succeeded', 'dana@acme.example'],
-      ['volume', 'share', 'Succeeded', 'dana@acme.example'],
-      ['workload', 'admit', 'Succeeded', 'admission'],
-      ['volume', 'refuse', 'Failed', 'eve@acme.example'],
-      ['volume', 'unshare', 'Succeeded', 'dana@acme.example'],
-      ['volume', 'delete', 'Succeeded', 'dana@acme.example'],
+    await volumeService.publish(VolumeEvents.created, { volume }, { ...onVolume, actor: dana, aggregateVersion: 1, requestId });
+    await volumeService.publish(VolumeEvents.ready, { volume: { ...volume, status: { phase: 'Ready', conditions: [] }, version: 2 } }, { ...onVolume, actor: system, aggregateVersion: 2 });
+    await sharingService.publish(SharingEvents.shared, { volumeId: volume.id, scope: department, sharedScopes: [department] }, { ...onVolume, actor: dana, aggregateVersion: 1 });
+    await admission.publish(
+      AdmissionEvents.admitted,
+      { ...rita, bindings: [{ volumeId: volume.id, namespace: rita.workload.namespace, pvcName: 'dv-imagenet', pvName: 'dv-imagenet-p2' }] },
+      { actor: { id: 'rita@acme.example', type: 'user' }, subject: rita.reviewId, id: rita.reviewId, scope: { scopeType: 'project', scopeId: rita.workload.projectId } },
+    );
+    await admission.publish(
+      AdmissionEvents.denied,
+      { ...eve, reasons: [{ code: 'NOT_SHARED', message: `data volume ${volume.id} is not shared with project p3`, volumeId: volume.id }] },
+      { actor: { id: 'eve@acme.example', type: 'user' }, subject: eve.reviewId, id: eve.reviewId, scope: { scopeType: 'project', scopeId: 'p3' } },
+    );
+    await volumeService.publish(
+      VolumeEvents.refused,
+      { operation: 'delete', code: 'PRECONDITION_FAILED', message: 'data volume imagenet is in use by 1 workload', volumeId: volume.id, name: volume.name, projectId: volume.projectId, clusterId: volume.clusterId },
+      { ...onVolume, actor: dana },
+    );
+    await sharingService.publish(SharingEvents.unshared, { volumeId: volume.id, scope: department, sharedScopes: [] }, { ...onVolume, actor: dana, aggregateVersion: 2 });
+    await volumeService.publish(VolumeEvents.deleting, { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 3 } }, { ...onVolume, actor: dana, aggregateVersion: 3 });
+    await volumeService.publish(VolumeEvents.deleted, { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 4 } }, { ...onVolume, actor: system, aggregateVersion: 4 });
+    await h.waitForRecords({ relatedIds: volume.id }, 9);
+
+    // One query, by the volume.
+    const { totalRecords, records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds==${volume.id}`] });
+    expect(totalRecords).toBe(9);
+    expect(records.map((r) => [r.eventType, r.entityType, r.action, r.result, r.subject])).toEqual([
+      ['dv.evt.volume.created.v1', 'volume', 'create', 'Succeeded', 'dana@acme.example'],
+      ['dv.evt.volume.ready.v1', 'volume', 'ready', 'Succeeded', 'volume'],
+      ['dv.evt.volume.shared.v1', 'volume', 'share', 'Succeeded', 'dana@acme.example'],
+      ['dv.evt.workload.admitted.v1', 'workload', 'admit', 'Succeeded', 'rita@acme.example'],
+      ['dv.evt.workload.denied.v1', 'workload', 'admit', 'Failed', 'eve@acme.example'],
+      ['dv.evt.volume.refused.v1', 'volume', 'delete', 'Failed', 'dana@acme.example'],
+      ['dv.evt.volume.unshared.v1', 'volume', 'unshare', 'Succeeded', 'dana@acme.example'],
+      ['dv.evt.volume.deleting.v1', 'volume', 'delete', 'Succeeded', 'dana@acme.example'],
+      ['dv.evt.volume.deleted.v1', 'volume', 'deleted', 'Succeeded', 'volume'],
     ]);
-    expect(records[0]).toMatchObject({ entityName: 'imagenet', scopeType: 'project', scopeId: 'p1', requestId, source: 'dv/audit-test', details: data });
+    expect(records.map((r) => r.seq)).toEqual([...records.map((r) => r.seq)].sort((a, b) => a - b));
+    expect(records[0]).toMatchObject({ entityId: volume.id, entityName: 'imagenet', clusterId: 'c1', scopeType: 'project', scopeId: 'p1', requestId, source: 'dv/volume', details: { volume } });
+    expect(records[3]).toMatchObject({ entityId: `${rita.workload.namespace}/${rita.workload.name}`, entityName: rita.workload.name, scopeId: 'p2' });
     for (const r of records) expect(expectedHash(r)).toBe(r.hash);
 
-    const failed = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`entityId==${vol}`, 'result==Failed'] });
-    expect(failed.records.map((r) => r.subject)).toEqual(['eve@acme.example']);
-    const newestFirst = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`entityId=^${vol}`], sortBy: 'seq', sortOrder: 'desc', offset: 1, limit: 2 });
-    expect(newestFirst.records.map((r) => r.action)).toEqual(['unshare', 'refuse']);
-    const searched = await h.query({ from: FAR_PAST, to: FAR_FUTURE, search: vol.toUpperCase() });
-    expect(searched.totalRecords).toBe(6);
+    const failed = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds==${volume.id}`, 'result==Failed'] });
+    expect(failed.records.map((r) => r.subject)).toEqual(['eve@acme.example', 'dana@acme.example']);
+    const newestFirst = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds=^${volume.id.slice(0, 13)}`], sortBy: 'seq', sortOrder: 'desc', offset: 1, limit: 2 });
+    expect(newestFirst.records.map((r) => r.action)).toEqual(['delete', 'unshare']);
+    expect((await h.query({ from: FAR_PAST, to: FAR_FUTURE, search: volume.id.toUpperCase() })).totalRecords).toBe(9);
 
     const jsonl = join(h.archiveDir, 'story.jsonl');
     const exported = await exportRange(h.client, { from: FAR_PAST, to: FAR_FUTURE, format: 'jsonl', file: jsonl, identity: ROOT, chunkRecords: 3 });
     const lines = (await readFile(jsonl, 'utf8')).trim().split('\n').map((l) => auditRecordSchema.parse(JSON.parse(l)));
     expect(lines.length).toBe(exported.records);
     expect(exported.chunks).toBeGreaterThan(2);
-    expect(lines.filter((r) => r.entityId === vol).map((r) => r.seq)).toEqual(records.map((r) => r.seq));
+    expect(lines.filter((r) => r.relatedIds?.includes(volume.id)).map((r) => r.seq)).toEqual(records.map((r) => r.seq));
     lines.forEach((r, i) => i > 0 && expect(r.prevHash).toBe(lines[i - 1]?.hash));
     const csv = join(h.archiveDir, 'story.csv');
     await exportRange(h.client, { from: FAR_PAST, to: FAR_FUTURE, format: 'csv', file: csv, identity: ROOT, chunkRecords: 4 });
@@ -133,51 +214,37 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(rows.length).toBe(exported.records + 1);
   });
 
-  it(`keeps exactly ${BURST} records through a SIGKILL during a burst, and the chain verifies`, async () => {
-    const pad = 'x'.repeat(200);
-    const actor = { actor: { id: 'load', type: 'system' as const } };
-    let sent = 0;
-    let killed = false;
-    const publishAll = (async () => {
-      const inFlight = new Set<Promise<unknown>>();
-      for (let n = 0; n < BURST; n++) {
-        const p = h.publisher.publish(TestEvents.tick, { n, pad }, { ...actor, subject: `tick-${n}` }).then(() => sent++);
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p));
-        if (inFlight.size >= 256) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-    })();
-    // Kill while the burst is landing: some records sealed, many events still coming.
-    await h.waitForRecords({ eventType: TestEvents.tick.type }, Math.min(5000, BURST / 5), 120_000);
-    await h.audit.kill();
-    killed = true;
-    await publishAll;
-    expect(sent).toBe(BURST);
-    await h.startAudit();
-    await h.waitForRecords({ eventType: TestEvents.tick.type }, BURST, 400_000);
-    // Settle: nothing more may arrive (no duplicates after the restart).
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(await h.records().countDocuments({ eventType: TestEvents.tick.type })).toBe(BURST);
-    expect(killed).toBe(true);
-    const total = await h.records().countDocuments({});
-    const result = await h.verify();
-    expect(result).toMatchObject({ ok: true, checked: total, fromSeq: 1, toSeq: total });
-  }, 600_000);
+  it('consumes again when its durable consumer goes away, and records nothing twice', async () => {
+    const jsm = await jetstreamManager(h.nc);
+    await jsm.consumers.delete(STREAMS.domain.name, 'audit');
+    await h.publisher.publish(TickEvent, { n: -2, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-consumer-loss' });
+    await h.waitForRecords({ entityId: 'after-consumer-loss' }, 1, 60_000);
+    await waitFor(async () => (await h.readiness()).status === 'ok', { timeoutMs: 10_000, what: 'ready again' });
+    // The new consumer replayed DV_EVENTS from the start: each event is recorded once, or dead-lettered once.
+    const events = (await jsm.streams.info(STREAMS.domain.name)).state.messages + (await jsm.streams.info(STREAMS.platform.name)).state.messages;
+    const deadLetters = (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages;
+    await h.waitForRelayed(events - deadLetters);
+    expect(await h.records().countDocuments({})).toBe(events - deadLetters);
+    expect((await h.verify()).ok).toBe(true);
+  }, 120_000);
 
   it('publishes every sealed record, in chain order with its hash and seq, on DV_AUDIT for outside consumers', async () => {
+    await seed(600);
     const total = await h.records().countDocuments({});
-    const jsm = await jetstreamManager(h.nc);
-    await waitFor(async () => (await jsm.streams.info(AUDIT_STREAM.name)).state.messages >= total, { timeoutMs: 60_000, what: `${total} records on DV_AUDIT` });
-    const info = await jsm.streams.info(AUDIT_STREAM.name);
-    expect(info.state.messages).toBe(total);
+    await h.waitForRelayed(total);
+    expect(await h.relayed()).toBe(total);
     // From any point: start at stream sequence 100.
     const consumer = await jetstream(h.nc).consumers.get(AUDIT_STREAM.name, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 100 });
     const got: AuditRecord[] = [];
     const messages = await consumer.consume();
     for await (const m of messages) {
-      got.push(auditRecordSchema.parse(JSON.parse(decoder.decode(m.data))));
-      expect(m.headers?.get('dv-audit-seq')).toBe(String(got[got.length - 1]?.seq));
+      const text = decoder.decode(m.data);
+      const record = auditRecordSchema.parse(JSON.parse(text));
+      got.push(record);
+      expect(m.headers?.get('dv-audit-seq')).toBe(String(record.seq));
+      // The message is the hashed text with the hash added last: anyone can check it with sha256 alone.
+      const hashed = text.replace(/,"hash":"[0-9a-f]{64}"}$/, '}');
+      expect(createHash('sha256').update(hashed).digest('hex')).toBe(record.hash);
       if (got.length === 300) break;
     }
     expect(got.map((r) => r.seq)).toEqual(Array.from({ length: 300 }, (_, i) => 100 + i));
@@ -187,7 +254,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     });
   });
 
-  it('names the record changed, removed or inserted directly in the database', async () => {
+  it('names the record changed, removed or inserted directly in the database, and a tail rewritten hashes and all', async () => {
     const records = h.records();
     const original = await records.findOne({ seq: 120 });
     if (!original) throw new Error('no record 120');
@@ -206,37 +273,42 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
 
     await records.deleteOne({ seq: 150 });
     expect((await h.verify({ fromSeq: 100, toSeq: 200 })).firstBad).toMatchObject({ seq: 150, problem: 'removed' });
+    await restoreFromStream(150);
 
     await records.insertOne({ ...original, _id: 'forged-event', seq: 160.5 });
     const inserted = await h.verify({ fromSeq: 155, toSeq: 200 });
     expect(inserted.firstBad).toMatchObject({ seq: 160.5, problem: 'inserted', id: 'forged-event' });
     await records.deleteOne({ _id: 'forged-event' });
 
-    // The last records removed: the chain's recorded head still knows they existed.
+    // The last record removed: the chain's recorded head still knows it existed.
     const head = await h.chain().findOne({ _id: 'head' });
     const last = await records.findOne({ seq: head?.seq ?? 0 });
     if (!last) throw new Error('no last record');
     await records.deleteOne({ _id: last._id });
-    const truncated = await h.verify({ fromSeq: last.seq - 5 });
-    expect(truncated.firstBad).toMatchObject({ seq: last.seq, problem: 'removed' });
-    await records.insertOne(last);
+    expect((await h.verify({ fromSeq: last.seq - 5 })).firstBad).toMatchObject({ seq: last.seq, problem: 'removed' });
+
+    // The last record rewritten, its hash recomputed (nothing after it to give it away), and the head
+    // marker rewritten to match: the database alone agrees with itself; DV_AUDIT does not.
+    const { _id: lastId, detailsJson: lastDetails, ...lastFields } = { ...last, subject: 'someone-else' };
+    const rewritten = { ...lastFields, hash: expectedHash({ ...lastFields, id: lastId, details: JSON.parse(lastDetails) as unknown }) };
+    await records.insertOne({ ...rewritten, _id: lastId, detailsJson: lastDetails });
+    await h.chain().updateOne({ _id: 'head' }, { $set: { hash: rewritten.hash } });
+    expect((await h.verify({ fromSeq: last.seq - 5 })).ok).toBe(true);
+    expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).firstBad).toMatchObject({ seq: last.seq, problem: 'changed', message: expect.stringMatching(/DV_AUDIT/) });
+    await records.replaceOne({ _id: last._id }, last);
+    await h.chain().updateOne({ _id: 'head' }, { $set: { hash: last.hash } });
+    expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).ok).toBe(true);
   }, 300_000);
 
   it('archives old records to a file and keeps the chain verifiable from the checkpoint', async () => {
-    // Put back what the previous test removed, from DV_AUDIT (the outside copy of the chain).
-    if ((await h.records().findOne({ seq: 150 })) === null) {
-      const jsm = await jetstreamManager(h.nc);
-      const copy = auditRecordSchema.parse(JSON.parse(decoder.decode((await jsm.streams.getMessage(AUDIT_STREAM.name, { seq: 150 }))?.data ?? new Uint8Array())));
-      const { id, details, ...fields } = copy;
-      await h.records().insertOne({ ...fields, _id: id, detailsJson: canonicalJson(details) });
-    }
     expect((await h.verify()).ok).toBe(true);
 
-    // Archive what was sealed before the burst (verifying 50,000 records on FerretDB takes minutes).
-    const firstTick = await h.records().find({ eventType: TestEvents.tick.type }).sort({ seq: 1 }).limit(1).next();
-    if (!firstTick) throw new Error('no burst records');
-    const before = await h.records().countDocuments({ recordedAt: { $lt: firstTick.recordedAt } });
-    const archived = await h.client.call(AuditRpc.archive, { olderThan: firstTick.recordedAt }, { identity: RETENTION, timeoutMs: 300_000 });
+    // Archive what was sealed before record 300's batch (the rest stays for the tests after).
+    const cutoff = (await h.records().findOne({ seq: 300 }))?.recordedAt;
+    if (!cutoff) throw new Error('no record 300');
+    const before = await h.records().countDocuments({ recordedAt: { $lt: cutoff } });
+    expect(before).toBeGreaterThan(0);
+    const archived = await h.client.call(AuditRpc.archive, { olderThan: cutoff }, { identity: RETENTION, timeoutMs: 300_000 });
     expect(archived.archived).toBe(before);
     expect(archived.checkpoint.seq).toBe(before);
     expect(await h.records().countDocuments({ seq: { $lte: before } })).toBe(0);
@@ -247,9 +319,73 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
     expect(lastLine.hash).toBe(archived.checkpoint.hash);
     // The chain still verifies, from the archive's last hash.
-    const verified = await h.verify({ toSeq: before + 200 });
-    expect(verified).toMatchObject({ ok: true, fromSeq: before + 1, checked: 200, base: archived.checkpoint });
+    const verified = await h.verify({ toSeq: before + 100 });
+    expect(verified).toMatchObject({ ok: true, fromSeq: before + 1, checked: 100, base: archived.checkpoint });
+    expect(await h.verify({ againstStream: true })).toMatchObject({ ok: true, fromSeq: before + 1 });
     // Nothing more to archive before the same time.
-    expect((await h.client.call(AuditRpc.archive, { olderThan: firstTick.recordedAt }, { identity: RETENTION, timeoutMs: 300_000 })).archived).toBe(0);
+    expect((await h.client.call(AuditRpc.archive, { olderThan: cutoff }, { identity: RETENTION, timeoutMs: 300_000 })).archived).toBe(0);
   }, 300_000);
+
+  it('will not extend a chain whose tail was cut while it was down: not ready, an alarm, verify names it', async () => {
+    const total = (await h.chain().findOne({ _id: 'archive' }))?.seq ?? 0;
+    const top = total + (await h.records().countDocuments({}));
+    await h.waitForRelayed(top);
+    await h.audit.stop();
+    const cut = [top - 2, top - 1, top];
+    await h.records().deleteMany({ seq: { $in: cut } });
+
+    await h.startAudit();
+    const readiness = await h.readiness();
+    expect(readiness.status).not.toBe('ok');
+    expect(readiness.checks['chain']).not.toBe('ok');
+    expect(h.audit.output()).toMatch(/AUDIT CHAIN INTEGRITY ALARM: the chain in the database ends at seq \d+, but the (head marker|DV_AUDIT) says it reached seq/);
+    expect((await h.verify({ fromSeq: top - 10 })).firstBad).toMatchObject({ seq: top - 2, problem: 'removed' });
+    // Nothing is sealed meanwhile (the seqs would be reused): events wait in the stream.
+    await h.publisher.publish(TickEvent, { n: -3, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'while-alarmed' });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await h.records().countDocuments({ entityId: 'while-alarmed' })).toBe(0);
+
+    // Restored from the sealed copy outside the database: the chain is whole again and grows on.
+    for (const seq of cut) await restoreFromStream(seq);
+    await h.audit.stop();
+    await h.startAudit();
+    await waitFor(async () => (await h.readiness()).status === 'ok', { timeoutMs: 30_000, what: 'ready after the restore' });
+    await h.waitForRecords({ entityId: 'while-alarmed' }, 1);
+    expect((await h.records().findOne({ entityId: 'while-alarmed' }))?.seq).toBe(top + 1);
+    expect(await h.verify({ fromSeq: top - 10, againstStream: true })).toMatchObject({ ok: true });
+  }, 300_000);
+  it(`keeps exactly ${BURST} records through a SIGKILL during a burst, and the chain verifies`, async () => {
+    const before = await h.relayed();
+    const archived = (await h.chain().findOne({ _id: 'archive' }))?.seq ?? 0;
+    const pad = 'x'.repeat(200);
+    const actor = { actor: { id: 'load', type: 'system' as const } };
+    let sent = 0;
+    const publishAll = (async () => {
+      const inFlight = new Set<Promise<unknown>>();
+      for (let n = 0; n < BURST; n++) {
+        const p = h.publisher.publish(TickEvent, { n, pad }, { ...actor, subject: `tick-${n}` }).then(() => sent++);
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+        if (inFlight.size >= 256) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+    })();
+    // Kill while the burst is landing: some records sealed, many events still coming.
+    await h.waitForRelayed(before + Math.min(10_000, BURST / 5), 300_000);
+    await h.audit.kill();
+    const relayedAtKill = await h.relayed();
+    await publishAll;
+    expect(sent).toBe(BURST);
+    expect(relayedAtKill).toBeLessThan(before + BURST);
+    await h.startAudit();
+    await h.waitForRelayed(before + BURST, 600_000);
+    // Settle: nothing more may arrive (no duplicates after the restart).
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await h.relayed()).toBe(before + BURST);
+    expect(await h.records().countDocuments({ eventType: TickEvent.type, entityId: { $regex: '^tick-' } })).toBe(BURST);
+    // DV_AUDIT holds every record ever sealed; the database all but the archived ones.
+    expect(await h.records().countDocuments({})).toBe(before + BURST - archived);
+    expect(await h.verify({ againstStream: true })).toMatchObject({ ok: true, checked: before + BURST - archived, fromSeq: archived + 1, toSeq: before + BURST });
+  }, 900_000);
+
 });

@@ -1,9 +1,10 @@
 // Node refuses --cpu-prof in NODE_OPTIONS, so the audit benchmark profiles the service process with
 // this preload instead: BENCH_PROFILE_DIR=dir and
 // BENCH_CHILD_NODE_OPTIONS="--require ./test/bench/audit/cpu-profile-preload.js". Sampling starts on
-// SIGUSR2 (the benchmark sends it once the service is ready, so start-up is left out) and stops at
+// SIGWINCH (the benchmark sends it once the service is ready, so start-up is left out) and stops at
 // SIGTERM or exit, writing <dir>/audit-<pid>.cpuprofile. (The service dies of a re-raised SIGTERM,
-// so 'exit' alone is not enough.)
+// so 'exit' alone is not enough.) Not SIGUSR2: Nest's enableShutdownHooks() takes SIGUSR2 as a
+// shutdown signal, so the service would stop consuming and then hang, its re-raised SIGUSR2 caught here.
 'use strict';
 const { Session } = require('node:inspector');
 const { mkdirSync, writeFileSync } = require('node:fs');
@@ -12,7 +13,7 @@ const { join, resolve } = require('node:path');
 const dir = resolve(process.env.BENCH_PROFILE_DIR || 'tmp/bench-prof');
 const session = new Session();
 let state = 'idle';
-process.on('SIGUSR2', () => {
+process.on('SIGWINCH', () => {
   if (state !== 'idle') return;
   state = 'sampling';
   session.connect();

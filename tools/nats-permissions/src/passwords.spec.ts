@@ -16,7 +16,16 @@ describe('passwords', () => {
 
   it('keeps the passwords the environment gives and generates the others', () => {
     const passwords = passwordsFor(usersOf(NATS_PERMISSION_MANIFEST), { DV_NATS_AUTHZ_PASSWORD: 'pGivenPassword123' });
-    expect(Object.keys(passwords)).toEqual(['DV_NATS_AUTHZ_PASSWORD', 'DV_NATS_VOLUME_PASSWORD', 'DV_NATS_SHARING_PASSWORD', 'DV_NATS_WORKLOAD_ADMISSION_PASSWORD', 'DV_NATS_PLATFORM_PUBLISHER_PASSWORD', 'DV_NATS_OPERATOR_PASSWORD']);
+    expect(Object.keys(passwords)).toEqual([
+      'DV_NATS_AUTHZ_PASSWORD',
+      'DV_NATS_VOLUME_PASSWORD',
+      'DV_NATS_SHARING_PASSWORD',
+      'DV_NATS_WORKLOAD_ADMISSION_PASSWORD',
+      'DV_NATS_AUDIT_PASSWORD',
+      'DV_NATS_PLATFORM_PUBLISHER_PASSWORD',
+      'DV_NATS_AUDIT_READER_PASSWORD',
+      'DV_NATS_OPERATOR_PASSWORD',
+    ]);
     expect(passwords['DV_NATS_AUTHZ_PASSWORD']).toBe('pGivenPassword123');
     expect(renderEnvFile({ A: 'x', B: 'y' })).toBe('A=x\nB=y\n');
   });

@@ -77,6 +77,11 @@ function othersDurable(stream: ManifestStream, durable: string): string[] {
   ];
 }
 
+/** Stored messages of one stream, by sequence or as the last of a subject, and the stream's info. */
+function storedMessages(stream: ManifestStream): string[] {
+  return [`${API}.STREAM.INFO.${stream}`, `${API}.STREAM.MSG.GET.${stream}`];
+}
+
 /** Read-only JetStream: account, stream and consumer info and listings, stored messages by sequence. */
 const INSPECTION = [
   JS_ACCOUNT_INFO,
@@ -90,7 +95,7 @@ const INSPECTION = [
 ];
 
 function usesJetStream(entry: NatsClientManifest): boolean {
-  return entry.publishes.length + entry.consumes.length + entry.follows.length + entry.provisions.length > 0 || entry.inspects;
+  return entry.publishes.length + entry.consumes.length + entry.follows.length + entry.provisions.length + entry.reads.length > 0 || entry.inspects;
 }
 
 const sorted = (subjects: Iterable<string>): string[] => [...new Set(subjects)].sort();
@@ -108,6 +113,7 @@ export function permissionsOf(entry: NatsClientManifest, manifest: readonly Nats
   if (usesJetStream(entry)) publish.push(JS_ACCOUNT_INFO);
   for (const stream of entry.provisions) publish.push(...provisioning(stream));
   for (const consumer of entry.consumes) publish.push(...durableConsumer(consumer.stream, consumer.durable));
+  for (const stream of entry.reads) publish.push(...storedMessages(stream));
   if (entry.inspects) publish.push(...INSPECTION);
   for (const stream of entry.follows) {
     publish.push(...orderedConsumers(stream));

@@ -35,6 +35,12 @@ export const auditRecordSchema = z.object({
   scopeType: z.string().optional(),
   scopeId: z.string().optional(),
   clusterId: z.string().optional(),
+  /**
+   * The data volumes (by id) the record concerns besides or as its entity: a volume's own events,
+   * its sharing changes, bindings, refusals, and the workloads admitted or denied with it. One query
+   * (`relatedIds==<volume id>`) finds a volume's whole story.
+   */
+  relatedIds: z.array(z.string()).optional(),
   result: auditResultSchema,
   requestId: z.string().optional(),
   traceId: z.string().optional(),

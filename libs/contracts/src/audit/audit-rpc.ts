@@ -13,6 +13,7 @@ export const AUDIT_FILTER_FIELDS = [
   'scopeType',
   'scopeId',
   'clusterId',
+  'relatedIds',
   'result',
   'requestId',
   'traceId',
@@ -64,7 +65,15 @@ export const AuditRpc = {
   verify: defineRpc({
     subject: 'dv.audit.verify',
     request: z
-      .object({ fromSeq: z.number().int().positive().optional(), toSeq: z.number().int().positive().optional() })
+      .object({
+        fromSeq: z.number().int().positive().optional(),
+        toSeq: z.number().int().positive().optional(),
+        /**
+         * Also hold the chain to the last record sealed on DV_AUDIT (the copy outside the database): a
+         * tail cut or rewritten in the database, hashes and all, is named.
+         */
+        againstStream: z.boolean().default(false),
+      })
       .refine((r) => r.fromSeq === undefined || r.toSeq === undefined || r.toSeq >= r.fromSeq, { message: 'toSeq is before fromSeq', path: ['toSeq'] }),
     reply: z.object({
       ok: z.boolean(),
@@ -75,7 +84,7 @@ export const AuditRpc = {
       base: z.object({ seq: z.number().int(), hash: z.string() }),
       firstBad: z.object({ seq: z.number(), problem: z.enum(VERIFY_PROBLEMS), message: z.string(), id: z.string().optional() }).optional(),
     }),
-    description: 'Recomputes the chain over a range of sequences and names the first record changed, removed or inserted.',
+    description: 'Recomputes the chain over a range of sequences and names the first record changed, removed or inserted (optionally held to DV_AUDIT).',
   }),
   archive: defineRpc({
     subject: 'dv.audit.archive',

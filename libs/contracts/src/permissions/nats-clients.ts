@@ -11,6 +11,8 @@ export const NATS_CLIENTS = [
   'gateway',
   /** Plays the platform's organization and workload services (tools/platform-publisher). */
   'platform-publisher',
+  /** Outside consumers of the sealed audit records (DV_AUDIT), read-only. */
+  'audit-reader',
   /** A person or script in development and tests: calls every RPC, reads the streams. */
   'operator',
 ] as const;

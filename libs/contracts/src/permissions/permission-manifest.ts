@@ -50,6 +50,8 @@ export interface NatsClientManifest {
   readonly follows: readonly ManifestStream[];
   /** Streams it creates or updates at start-up (`ensureStreams`). */
   readonly provisions: readonly ManifestStream[];
+  /** Streams whose stored messages it reads directly, by sequence or as the last of a subject (STREAM.MSG.GET). */
+  readonly reads: readonly ManifestStream[];
   /** Read-only JetStream API: account, stream and consumer info and listings, stored messages. */
   readonly inspects: boolean;
   readonly notes?: readonly string[];
@@ -62,7 +64,7 @@ const scopeEventTypes = (['tenant', 'cluster', 'department', 'project'] as const
 /** What every service provisions today: `runService` calls `ensureStreams`, which creates or updates all of them. */
 const PLATFORM_STREAMS: readonly StreamName[] = Object.values(STREAMS).map((s) => s.name);
 
-const nothing = { serves: [], calls: [], publishes: [], consumes: [], follows: [], provisions: [], inspects: false } as const;
+const nothing = { serves: [], calls: [], publishes: [], consumes: [], follows: [], provisions: [], reads: [], inspects: false } as const;
 
 const authz: NatsClientManifest = {
   ...nothing,
@@ -134,7 +136,7 @@ const workloadAdmission: NatsClientManifest = {
 const audit: NatsClientManifest = {
   ...nothing,
   client: 'audit',
-  status: 'planned',
+  status: 'running',
   summary: 'The append-only, hash-chained audit log of every event: query, export, verify, archive.',
   serves: subjectsOf(AuditRpc),
   calls: [AuthzRpc.check.subject],
@@ -144,7 +146,9 @@ const audit: NatsClientManifest = {
     { stream: STREAMS.platform.name, durable: 'audit', events: ['platform.evt.>'] },
   ],
   provisions: [...PLATFORM_STREAMS, AUDIT_STREAM.name],
-  notes: [`Sealed records go to ${AUDIT_STREAM.name} for outside consumers, who get a read-only user of their own when they exist.`],
+  // The last sealed record: what the chain's tail is checked against at start and by verify.
+  reads: [AUDIT_STREAM.name],
+  notes: [`Sealed records go to ${AUDIT_STREAM.name}, which outside consumers read as audit-reader.`],
 };
 
 /** The services, whose RPCs the gateway and the operator call. */
@@ -168,6 +172,17 @@ const platformPublisher: NatsClientManifest = {
   provisions: PLATFORM_STREAMS,
 };
 
+/** Outside consumers of the sealed audit records (a SIEM connector, an auditor's script, the nats CLI). */
+const auditReader: NatsClientManifest = {
+  ...nothing,
+  client: 'audit-reader',
+  status: 'running',
+  summary: `Reads the sealed audit records on ${AUDIT_STREAM.name}, from any point, and nothing else: ordered consumers and stored messages by sequence.`,
+  follows: [AUDIT_STREAM.name],
+  reads: [AUDIT_STREAM.name],
+  notes: ['Creates no durable consumer, publishes nothing, calls no service: a record is checked by recomputing its hash and its link to the one before.'],
+};
+
 const operator: NatsClientManifest = {
   ...nothing,
   client: 'operator',
@@ -179,7 +194,7 @@ const operator: NatsClientManifest = {
   notes: ['Publishes no events (that is the platform publisher) and manages no streams or consumers.'],
 };
 
-export const NATS_PERMISSION_MANIFEST: readonly NatsClientManifest[] = [...SERVICES, gateway, platformPublisher, operator];
+export const NATS_PERMISSION_MANIFEST: readonly NatsClientManifest[] = [...SERVICES, gateway, platformPublisher, auditReader, operator];
 
 export function manifestOf(client: NatsClientName): NatsClientManifest {
   const entry = NATS_PERMISSION_MANIFEST.find((m) => m.client === client);

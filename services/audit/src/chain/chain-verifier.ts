@@ -2,6 +2,7 @@ import { type RpcReplyInput, type AuditRpc } from '@dv/contracts';
 import { type AuditCollections, type AuditRecordDoc, toAuditRecord } from '../records/audit-record.model';
 import { type ChainPoint, chainBase } from './chain-head';
 import { expectedHash } from './record-hash';
+import { type ChainAnchor, checkTail } from './tail-check';
 
 export type VerifyReply = RpcReplyInput<typeof AuditRpc.verify>;
 type FirstBad = NonNullable<VerifyReply['firstBad']>;
@@ -37,13 +38,22 @@ export function checkLink(doc: AuditRecordDoc, prev: ChainPoint | undefined): Fi
  * Recomputes the chain over [fromSeq, toSeq] in seq order and names the first record that was
  * changed (content or hash does not match), removed (a gap, or the end short of the recorded head)
  * or inserted (a seq the chain never gave). Checked from the archive checkpoint (or genesis) when
- * the range starts at the beginning, else from the stored record before the range.
+ * the range starts at the beginning, else from the stored record before the range. The head marker,
+ * and `streamHead` (the last record on DV_AUDIT, when the caller asked to anchor on it) are points
+ * the chain is known to have reached, with their hashes: the stored chain must still hold them.
  */
-export async function verifyChain(c: AuditCollections, range: { fromSeq?: number | undefined; toSeq?: number | undefined }): Promise<VerifyReply> {
+export async function verifyChain(
+  c: AuditCollections,
+  range: { fromSeq?: number | undefined; toSeq?: number | undefined },
+  streamHead?: ChainPoint,
+): Promise<VerifyReply> {
   const base = await chainBase(c);
   const headDoc = await c.chain.findOne({ _id: 'head' });
   const [last] = await c.records.find({}, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).toArray();
-  const knownHead = Math.max(headDoc?.seq ?? 0, last?.seq ?? 0, base.seq);
+  const knownHead = Math.max(headDoc?.seq ?? 0, last?.seq ?? 0, base.seq, streamHead?.seq ?? 0);
+  const anchors: ChainAnchor[] = [];
+  if (headDoc && typeof headDoc.hash === 'string') anchors.push({ seq: headDoc.seq, hash: headDoc.hash, source: 'head marker' });
+  if (streamHead) anchors.push({ ...streamHead, source: 'DV_AUDIT' });
   const fromSeq = Math.max(range.fromSeq ?? base.seq + 1, base.seq + 1);
   const toSeq = range.toSeq ?? knownHead;
   const reply = (checked: number, firstBad?: FirstBad): VerifyReply => ({ ok: firstBad === undefined, checked, fromSeq, toSeq, base, ...(firstBad ? { firstBad } : {}) });
@@ -72,7 +82,14 @@ export async function verifyChain(c: AuditCollections, range: { fromSeq?: number
   }
   if ((prev?.seq ?? fromSeq - 1) < toSeq && toSeq <= knownHead) {
     const missing = (prev?.seq ?? fromSeq - 1) + 1;
-    return reply(checked, { seq: missing, problem: 'removed', message: `records ${missing}..${toSeq} are missing (the chain had reached ${knownHead})` });
+    const by = streamHead && streamHead.seq === knownHead ? 'DV_AUDIT' : 'its head marker';
+    return reply(checked, { seq: missing, problem: 'removed', message: `records ${missing}..${toSeq} are missing (the chain had reached ${knownHead}, says ${by})` });
   }
+  // Every record in range links; do the anchors in range still match (a tail rewritten whole, hashes and all)?
+  const tail = await checkTail(
+    c,
+    anchors.filter((a) => a.seq >= fromSeq && a.seq <= toSeq),
+  );
+  if (tail) return reply(checked, tail);
   return reply(checked);
 }

@@ -35,6 +35,7 @@ export async function auditCollections(connection: Connection): Promise<AuditCol
   await records.createIndex({ seq: 1 }, { unique: true, name: 'seq_unique' });
   await records.createIndex({ timestamp: 1, seq: 1 }, { name: 'timestamp_seq' });
   await records.createIndex({ entityId: 1 }, { name: 'entity_id' });
+  await records.createIndex({ relatedIds: 1 }, { name: 'related_ids' });
   return { records, chain };
 }
 

@@ -1,13 +1,18 @@
-import { AUDIT_RECORD_SUBJECT, AUDIT_SEQ_HEADER, AUDIT_STREAM, type AuditRecord, auditMsgId } from '@dv/contracts';
+import { AUDIT_RECORD_SUBJECT, AUDIT_SEQ_HEADER, AUDIT_STREAM, auditMsgId, auditRecordSchema } from '@dv/contracts';
 import { Logger } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
-import { chainBase } from '../chain/chain-head';
+import { JetStreamApiCodes, JetStreamApiError, StorageType, jetstreamManager } from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { type ChainPoint, chainBase } from '../chain/chain-head';
+import { recordMessage } from '../chain/record-hash';
+import { type SealedRecord } from '../ingest/chain-writer';
 import { type AuditCollections, toAuditRecord } from '../records/audit-record.model';
+import { AckedPublisher } from './acked-publisher';
 
 const PAGE = 500;
 const SWEEP_MS = 1000;
-const encoder = new TextEncoder();
+const ACK_TIMEOUT_MS = 10_000;
+/** Sealed records kept in memory for the relay; beyond that it reads them back from the database. */
+const MAX_PENDING = 20_000;
 
 /** Creates DV_AUDIT (or updates its subjects): the stream outside consumers read sealed records from. */
 export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
@@ -17,11 +22,24 @@ export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
     await jsm.streams
-      .add({ name: AUDIT_STREAM.name, subjects: [...AUDIT_STREAM.subjects], storage: StorageType.File, duplicate_window: nanos(10 * 60_000) })
+      // No message of it may be deleted or purged through the API: it is the chain's copy outside the database.
+      .add({ name: AUDIT_STREAM.name, subjects: [...AUDIT_STREAM.subjects], storage: StorageType.File, duplicate_window: nanos(10 * 60_000), deny_delete: true, deny_purge: true })
       .catch((e: unknown) => {
         if (!(e instanceof JetStreamApiError) || e.code !== 10058) throw e;
       });
   }
+}
+
+/**
+ * The last record sealed on DV_AUDIT (seq and hash), or undefined when it holds none: the outside
+ * copy of the chain's end, which the database alone cannot vouch for.
+ */
+export async function lastRelayedRecord(nc: NatsConnection): Promise<ChainPoint | undefined> {
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
+  const stored = await jsm.streams.getMessage(AUDIT_STREAM.name, { last_by_subj: AUDIT_RECORD_SUBJECT });
+  if (!stored) return undefined;
+  const record = auditRecordSchema.pick({ seq: true, hash: true }).parse(stored.json<unknown>());
+  return { seq: record.seq, hash: record.hash };
 }
 
 /**
@@ -31,10 +49,12 @@ export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
  */
 export class SealedRecordRelay {
   private readonly logger = new Logger('AuditRelay');
-  private readonly js: JetStreamClient;
+  private readonly publisher: AckedPublisher;
   private published = 0;
+  /** The highest seq known sealed: the head at start, then every batch handed over. */
+  private sealedSeq = 0;
   private savedSeq = 0;
-  private pending: AuditRecord[] = [];
+  private pending: SealedRecord[] = [];
   private wake: (() => void) | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -43,15 +63,19 @@ export class SealedRecordRelay {
   constructor(
     nc: NatsConnection,
     private readonly c: AuditCollections,
-    /** The chain's head as this replica knows it: nothing to read from the database when published up to it. */
-    private readonly headSeq: () => number,
+    inboxPrefix: string,
   ) {
-    this.js = jetstream(nc);
+    this.publisher = new AckedPublisher(nc, inboxPrefix);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts after the checkpoint, or after `streamHead` (DV_AUDIT's last record) when that is further;
+   * what lies between that and `head` (the chain's head now) is read from the database.
+   */
+  async start(head: ChainPoint, streamHead?: ChainPoint): Promise<void> {
+    this.sealedSeq = Math.max(this.sealedSeq, head.seq);
     const state = await this.c.chain.findOne({ _id: 'relay' });
-    this.published = state?.seq ?? (await chainBase(this.c)).seq;
+    this.published = Math.max(state?.seq ?? (await chainBase(this.c)).seq, streamHead?.seq ?? 0);
     await this.c.chain.updateOne({ _id: 'relay' }, { $setOnInsert: { seq: this.published } }, { upsert: true });
     this.running = true;
     this.loop = this.run();
@@ -66,6 +90,7 @@ export class SealedRecordRelay {
     if (this.timer) clearInterval(this.timer);
     this.wake?.();
     await this.loop;
+    this.publisher.close();
     await this.saveCheckpoint().catch(() => undefined);
   }
 
@@ -74,9 +99,10 @@ export class SealedRecordRelay {
   }
 
   /** Records just sealed, in chain order. */
-  sealed(records: readonly AuditRecord[]): void {
-    this.pending.push(...records);
-    if (this.pending.length > 20_000) this.pending = this.pending.slice(-20_000);
+  sealed(records: readonly SealedRecord[]): void {
+    for (const r of records) this.pending.push(r);
+    this.sealedSeq = Math.max(this.sealedSeq, records[records.length - 1]?.seq ?? 0);
+    if (this.pending.length > MAX_PENDING) this.pending = this.pending.slice(-MAX_PENDING);
     this.wake?.();
   }
 
@@ -98,8 +124,10 @@ export class SealedRecordRelay {
   }
 
   /** The next records from memory when they continue the published sequence exactly. */
-  private takeFromMemory(): AuditRecord[] | undefined {
-    this.pending = this.pending.filter((r) => r.seq > this.published);
+  private takeFromMemory(): SealedRecord[] | undefined {
+    let skip = 0;
+    while (skip < this.pending.length && (this.pending[skip]?.seq ?? 0) <= this.published) skip++;
+    if (skip > 0) this.pending = this.pending.slice(skip);
     const first = this.pending[0];
     if (!first || first.seq !== this.published + 1) return undefined;
     let n = 1;
@@ -107,32 +135,32 @@ export class SealedRecordRelay {
     return this.pending.slice(0, n);
   }
 
-  private async readFromDb(): Promise<AuditRecord[]> {
-    if (this.headSeq() <= this.published) return [];
+  /** Records sealed but not in memory (before the start, or dropped beyond MAX_PENDING): one page, from the database. */
+  private async readFromDb(): Promise<SealedRecord[]> {
+    if (this.sealedSeq <= this.published) return [];
     const docs = await this.c.records
-      .find({ seq: { $gt: this.published } })
+      // Bounded above too: FerretDB sorts what matches, so a page sorts a page, not the rest of the log.
+      .find({ seq: { $gt: this.published, $lte: this.published + PAGE } })
       .sort({ seq: 1 })
       .limit(PAGE)
       .toArray();
-    const out: AuditRecord[] = [];
+    const out: SealedRecord[] = [];
     for (const doc of docs) {
       if (doc.seq !== this.published + 1 + out.length) break;
-      out.push(toAuditRecord(doc));
+      out.push({ seq: doc.seq, hash: doc.hash, message: recordMessage(toAuditRecord(doc)) });
     }
     return out;
   }
 
-  private async publish(records: AuditRecord[]): Promise<void> {
+  private async publish(records: readonly SealedRecord[]): Promise<void> {
     // Sent back to back on one connection, so the stream stores them in this order.
-    const acks = records.map((r) => {
-      const h = natsHeaders();
-      h.set(AUDIT_SEQ_HEADER, String(r.seq));
-      return this.js.publish(AUDIT_RECORD_SUBJECT, encoder.encode(JSON.stringify(r)), { msgID: auditMsgId(r.seq), headers: h });
-    });
-    await Promise.all(acks);
-    const last = records[records.length - 1];
-    if (!last) return;
-    this.published = last.seq;
+    const { stored, failure } = await this.publisher.publishAll(
+      records.map((r) => ({ subject: AUDIT_RECORD_SUBJECT, payload: r.message, msgId: auditMsgId(r.seq), headers: { [AUDIT_SEQ_HEADER]: String(r.seq) } })),
+      ACK_TIMEOUT_MS,
+    );
+    const last = records[stored - 1];
+    if (last) this.published = last.seq;
+    if (failure !== undefined) throw new Error(`record ${records[stored]?.seq ?? '?'} was not stored on ${AUDIT_STREAM.name}: ${failure}`);
   }
 
   /** The checkpoint is saved by a timer, off the publishing path: after a crash up to a second is re-published (and de-duplicated). */

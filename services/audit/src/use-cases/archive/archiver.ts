@@ -1,7 +1,7 @@
 import { DvError, GENESIS_HASH } from '@dv/contracts';
 import { Logger } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { type ChainPoint, chainBase } from '../../chain/chain-head';
@@ -17,11 +17,21 @@ export interface ArchiveResult {
 
 const PAGE = 2000;
 
+/** Flushes a file (or a folder's entries) to the disk: after it, a power cut cannot lose what was written. */
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Moves the oldest part of the chain to a JSON-lines file: the longest prefix (from the current
  * checkpoint) of records sealed before `olderThan` and already published on DV_AUDIT. The prefix is
- * verified as it is written (evidence is never archived broken), then the checkpoint {seq, hash} is
- * recorded, then the records are removed. A crash between the steps leaves either nothing done, or
+ * verified as it is written (evidence is never archived broken), flushed to the disk (fsync of the
+ * file and of its folder), then the checkpoint {seq, hash} is recorded, then the records are removed. A crash between the steps leaves either nothing done, or
  * a checkpoint whose records are removed on the next run; the chain verifies from the checkpoint.
  */
 export class Archiver {
@@ -77,7 +87,10 @@ export class Archiver {
       return { archived: 0, file: null, checkpoint: base };
     }
     const file = join(dir, `audit-${base.seq + 1}-${prev.seq}.jsonl`);
+    // On the disk before the checkpoint moves and the records go: the file, then its name in the folder.
+    await fsync(tmp);
     await rename(tmp, file);
+    await fsync(dir);
     const checkpoint = { seq: prev.seq, hash: prev.hash, file };
     if (base.hash === GENESIS_HASH && base.seq === 0) {
       await this.c.chain.updateOne({ _id: 'archive' }, { $setOnInsert: checkpoint }, { upsert: true });

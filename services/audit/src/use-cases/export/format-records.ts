@@ -1,5 +1,6 @@
 import { type AuditRecord } from '@dv/contracts';
 import { canonicalJson } from '../../chain/canonical-json';
+import { recordMessage } from '../../chain/record-hash';
 
 export const CSV_COLUMNS = [
   'seq',
@@ -13,6 +14,7 @@ export const CSV_COLUMNS = [
   'scopeType',
   'scopeId',
   'clusterId',
+  'relatedIds',
   'result',
   'requestId',
   'traceId',
@@ -38,7 +40,10 @@ export function csvLine(record: AuditRecord): string {
   return `${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\r\n`;
 }
 
-/** One record per line; the line is the record exactly as sealed (its hash can be recomputed from it). */
+/**
+ * One record per line, as published on DV_AUDIT: its canonical text with `hash` added last (take
+ * `hash` out and the rest is exactly the text that was hashed).
+ */
 export function jsonLine(record: AuditRecord): string {
-  return `${JSON.stringify(record)}\n`;
+  return `${recordMessage(record)}\n`;
 }

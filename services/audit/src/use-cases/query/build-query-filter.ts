@@ -46,7 +46,9 @@ function condition(field: AuditFilterField, op: FilterOperator, raw: string): Co
 
 /**
  * The database filter of a query: the time range (required, on the event time), every filterBy
- * item (ANDed) and a free-text search over the subject, entity and action.
+ * item (ANDed) and a free-text search over the subject, entity, related volumes and action. A
+ * condition on `relatedIds` (an array) matches a record when one of its ids matches (`!=` and `!@`:
+ * when none does).
  */
 export function buildQueryFilter(q: { from: string; to: string; filterBy: readonly string[]; search?: string | undefined }): Condition {
   const and: Condition[] = [{ timestamp: { $gte: normalizeTime(q.from), $lte: normalizeTime(q.to) } }];
@@ -58,7 +60,7 @@ export function buildQueryFilter(q: { from: string; to: string; filterBy: readon
   }
   if (q.search !== undefined && q.search !== '') {
     const rx = { $regex: escapeRegex(q.search), $options: 'i' };
-    and.push({ $or: [{ subject: rx }, { entityName: rx }, { entityId: rx }, { action: rx }, { entityType: rx }] });
+    and.push({ $or: [{ subject: rx }, { entityName: rx }, { entityId: rx }, { relatedIds: rx }, { action: rx }, { entityType: rx }] });
   }
   return and.length === 1 ? (and[0] as Condition) : { $and: and };
 }
