@@ -61,6 +61,26 @@ describe('JetStream events (real nats-server)', () => {
     }
   });
 
+  it('with yieldToRequests, still handles each event exactly once', async () => {
+    const { happened } = testContracts(uniquePrefix());
+    const seen: number[] = [];
+    const consumer = await consumeEvents(nc, {
+      stream: STREAMS.domain.name,
+      durable: `yield-${uniquePrefix()}`,
+      deliverPolicy: 'new',
+      yieldToRequests: true,
+      subscriptions: [on(happened, async (data) => void seen.push(data.n))],
+    });
+    try {
+      for (let n = 1; n <= 5; n++) await publisher.publish(happened, { n }, { actor });
+      await waitUntil(() => seen.length === 5);
+      await sleep(300);
+      expect([...seen].sort()).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   it('stores the same Nats-Msg-Id once', async () => {
     const { happened } = testContracts(uniquePrefix());
     const envelope = publisher.envelope(happened, { n: 1 }, { actor });

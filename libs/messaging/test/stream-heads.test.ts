@@ -1,4 +1,5 @@
 import { STREAMS } from '@dv/contracts';
+import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { EventPublisher, RevisionTracker, StreamHeads, connectNats, drainNats, ensureStreams, followStream } from '../src';
 import { requireEnv, testContracts, uniquePrefix } from './fixtures/test-contracts';
@@ -44,6 +45,41 @@ describe('StreamHeads (real nats-server)', () => {
       await heads.reach(tracker, ['events'], 10_000);
       expect(seen).toContain(1);
       expect(tracker.current().events).toBeGreaterThanOrEqual(published.seq);
+    } finally {
+      await follower.stop();
+    }
+  });
+
+  it('a follower with types applies only those, and counts every other event as applied without reading it', async () => {
+    const { happened } = testContracts(uniquePrefix());
+    const other = testContracts(uniquePrefix()).happened;
+    const first = await publisher.publish(happened, { n: 1 }, { actor });
+    await publisher.publish(other, { n: 2 }, { actor });
+    // Not even JSON: a follower that read it would log and skip it; one that does not read it never sees it.
+    const junk = await jetstream(nc).publish(other.type, new TextEncoder().encode('not json'));
+    const last = await publisher.publish(happened, { n: 3 }, { actor });
+    const tracker = new RevisionTracker('typed');
+    const applied: { type: string; seq: number }[] = [];
+    const counted: number[] = [];
+    const follower = await followStream(nc, {
+      stream: STREAMS.domain.name,
+      subject: 'dv.evt.>',
+      types: new Set([happened.type]),
+      startSeq: first.seq,
+      apply: (envelope, seq) => void applied.push({ type: envelope.type, seq }),
+      applied: (seq) => {
+        counted.push(seq);
+        tracker.markApplied('events', seq);
+      },
+    });
+    try {
+      await tracker.waitFor({ events: last.seq }, 10_000);
+      expect(applied.filter((a) => a.seq <= last.seq)).toEqual([
+        { type: happened.type, seq: first.seq },
+        { type: happened.type, seq: last.seq },
+      ]);
+      expect(counted).toEqual(expect.arrayContaining([first.seq, junk.seq, last.seq]));
+      expect(tracker.current().events).toBeGreaterThanOrEqual(last.seq);
     } finally {
       await follower.stop();
     }

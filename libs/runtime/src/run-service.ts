@@ -1,5 +1,5 @@
 import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
-import { connectNats, createNatsMicroservice, drainNats, ensureStreams } from '@dv/messaging';
+import { type CreateNatsMicroserviceOptions, connectNats, createNatsMicroservice, drainNats, ensureStreams } from '@dv/messaging';
 import { connectMongo } from '@dv/persistence';
 import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, startHealthServer } from '@dv/telemetry';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -26,6 +26,8 @@ export interface RunServiceOptions<C extends BaseConfig> {
   readiness?: (app: INestMicroservice) => Record<string, () => boolean | Promise<boolean>>;
   /** Handle SIGTERM/SIGINT (off in tests that run several services in one process). */
   handleSignals?: boolean;
+  /** Settings of the service's durable event consumers (consumeEvents). */
+  events?: CreateNatsMicroserviceOptions['events'];
 }
 
 export interface RunningService<C extends BaseConfig> {
@@ -52,7 +54,7 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
   await ensureStreams(nc, { replicas: options.config.NATS_STREAM_REPLICAS });
   const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });
   const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics };
-  const app = await createNatsMicroservice(options.appModule(ctx), { nc, service: options.name, logger });
+  const app = await createNatsMicroservice(options.appModule(ctx), { nc, service: options.name, logger, ...(options.events ? { events: options.events } : {}) });
   await app.listen();
   const health = await startHealthServer({
     port: options.config.HEALTH_PORT,

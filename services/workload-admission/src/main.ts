@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     mongoDb: config.MONGO_DB,
     appModule: (c) => AdmissionModule.register(c),
     readiness: (app) => ({ following: () => app.get(AdmissionSync).ready }),
+    // A review waits for the JetStream ack of its decision; the usage consumer gets that decision in
+    // the same socket read. The review answers first, the usage record is written a turn later.
+    events: { yieldToRequests: true },
   });
   const port = service.app.get(WebhookServer).port;
   if (port !== undefined) service.ctx.logger.info('webhook ready', { webhookPort: port });

@@ -35,6 +35,12 @@ export interface ConsumeEventsOptions {
   maxConcurrent?: number;
   /** Where to start when the durable consumer is first created. */
   deliverPolicy?: 'all' | 'new';
+  /**
+   * Each event waits one turn of the event loop before it is read. For a service whose requests wait
+   * for JetStream acks on the connection its consumer reads from: an event arriving in the same socket
+   * read as an ack would otherwise be parsed, validated and handled before the request resumes.
+   */
+  yieldToRequests?: boolean;
 }
 
 export interface EventConsumerHandle {
@@ -100,6 +106,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   };
 
   const handle = async (msg: JsMsg): Promise<void> => {
+    if (options.yieldToRequests) await new Promise<void>((resolve) => setImmediate(resolve));
     const parent = extractTraceContext(msg.headers);
     await tracer.startActiveSpan(
       `${msg.subject} process`,

@@ -12,6 +12,12 @@ export interface FollowStreamOptions {
   subject: string;
   /** First stream sequence to deliver (1: everything). */
   startSeq: number;
+  /**
+   * The event types (= subjects) this follower applies. Others are only counted as applied, unread:
+   * a replica that follows the whole domain stream for a few types does not parse every other event.
+   * Without it every event is applied.
+   */
+  types?: ReadonlySet<string>;
   /** Applies one event; must be idempotent and quick (it runs in stream order). */
   apply: (envelope: EventEnvelope, seq: number) => void;
   /** Called after every message, applied or skipped, with its stream sequence. */
@@ -31,6 +37,7 @@ export interface StreamFollower {
  */
 export async function followStream(nc: NatsConnection, options: FollowStreamOptions): Promise<StreamFollower> {
   const logger = new Logger(`Follow ${options.stream}`);
+  const types = options.types;
   const consumer = await jetstream(nc).consumers.get(options.stream, {
     filter_subjects: options.subject,
     deliver_policy: DeliverPolicy.StartSequence,
@@ -44,10 +51,12 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
   const messages = await consumer.consume();
   const loop = (async () => {
     for await (const msg of messages) {
-      try {
-        options.apply(eventEnvelopeSchema.parse(msg.json()), msg.seq);
-      } catch (error) {
-        logger.warn(`skipping event #${msg.seq} on ${msg.subject}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!types || types.has(msg.subject)) {
+        try {
+          options.apply(eventEnvelopeSchema.parse(msg.json()), msg.seq);
+        } catch (error) {
+          logger.warn(`skipping event #${msg.seq} on ${msg.subject}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       options.applied?.(msg.seq);
       if (++seen === pendingAtStart) markCaughtUp();

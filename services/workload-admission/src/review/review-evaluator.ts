@@ -8,7 +8,7 @@ import { type WorkloadKindInfo } from '../patching/workload-kinds';
 import { AdmissionState } from '../state/admission-state';
 import { type VolumeView } from '../state/volume-directory';
 import { AdmissionMetrics } from './admission-metrics';
-import { PermissionCache } from './permission-cache';
+import { type CachedDecision, PermissionCache } from './permission-cache';
 import { podVolumeName } from './pod-volume-name';
 import { writableDataVolumeReferences } from './read-only-guard';
 import { type Place, namespaceOf } from './reviewed-workload';
@@ -72,10 +72,11 @@ export class ReviewEvaluator {
     const { projectId, namespace } = place;
     // authz is asked first and answers while the rest is decided here, from memory: the request is
     // sent (a turn of the event loop lets the connection flush it) before the local work starts.
-    const permissions = projectId ? this.permissionProblems(input.subject, kind, projectId, atLeast) : Promise.resolve([]);
+    const lookup = projectId ? this.permissionProblems(input.subject, kind, projectId, atLeast) : { cached: [] };
+    const permissions = 'cached' in lookup ? Promise.resolve(lookup.cached) : lookup.asked;
     // Awaited below; handled now so that a failure arriving meanwhile is not an unhandled rejection.
     permissions.catch(() => undefined);
-    if (projectId) await new Promise<void>((resolve) => setImmediate(resolve));
+    if ('asked' in lookup) await new Promise<void>((resolve) => setImmediate(resolve));
     const permissionAt = reasons.length;
     if (projectId) {
       for (const mount of mounts) {
@@ -147,7 +148,13 @@ export class ReviewEvaluator {
     return { projectId, namespace };
   }
 
-  private async permissionProblems(subject: Principal, kind: WorkloadKindInfo | undefined, projectId: string, atLeast: Revision | undefined): Promise<DenialReason[]> {
+  /** The permission problems of a review: from the cache at once, or asked of authz (`asked`). */
+  private permissionProblems(
+    subject: Principal,
+    kind: WorkloadKindInfo | undefined,
+    projectId: string,
+    atLeast: Revision | undefined,
+  ): { cached: DenialReason[] } | { asked: Promise<DenialReason[]> } {
     const scope = { scopeType: 'project' as const, scopeId: projectId };
     const checks = [
       ...(kind?.supported ? [{ subject, action: 'create' as const, resourceType: kind.resourceType, scope }] : []),
@@ -155,28 +162,24 @@ export class ReviewEvaluator {
     ];
     const key = `${subject.subjectType}\u0000${subject.subjectId}\u0000${subject.groups.join('\u0001')}\u0000${projectId}\u0000${kind?.supported ? kind.resourceType : ''}`;
     const generation = this.state.permissionsGeneration;
-    let decisions = this.permissions.get(key, generation);
-    if (decisions) {
+    const cached = this.permissions.get(key, generation);
+    if (cached) {
       this.metrics.permissionLookups.inc({ source: 'cache' });
-    } else {
-      this.metrics.permissionLookups.inc({ source: 'authz' });
-      // At least this replica's own revision: the answer is never older than what it has seen (and
-      // what it has not seen yet moves the generation when it arrives).
-      const own = this.state.revisions.current();
-      const at = { events: Math.max(own.events, atLeast?.events ?? 0), platform: Math.max(own.platform, atLeast?.platform ?? 0) };
-      const answer = await this.rpc.call(AuthzRpc.checkBatch, { checks, atLeast: at }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS });
-      decisions = answer.decisions.map((d) => ({ allowed: d.allowed, message: d.message }));
-      this.permissions.set(key, generation, decisions);
+      return { cached: notPermitted(cached, checks, subject, projectId) };
     }
-    const reasons: DenialReason[] = [];
-    decisions.forEach((decision, i) => {
-      const check = checks[i];
-      if (!decision.allowed && check) {
-        reasons.push({ code: 'NOT_PERMITTED', message: `${subject.subjectId} may not ${check.action} ${check.resourceType} in project ${projectId}: ${decision.message}` });
-      }
+    this.metrics.permissionLookups.inc({ source: 'authz' });
+    // At least this replica's own revision: the answer is never older than what it has seen (and
+    // what it has not seen yet moves the generation when it arrives).
+    const own = this.state.revisions.current();
+    const at = { events: Math.max(own.events, atLeast?.events ?? 0), platform: Math.max(own.platform, atLeast?.platform ?? 0) };
+    const asked = this.rpc.call(AuthzRpc.checkBatch, { checks, atLeast: at }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS }).then((answer) => {
+      const decisions = answer.decisions.map((d) => ({ allowed: d.allowed, message: d.message }));
+      this.permissions.set(key, generation, decisions);
+      return notPermitted(decisions, checks, subject, projectId);
     });
-    return reasons;
+    return { asked };
   }
+
 
   /** Sharing's answer, from the same index the sharing service answers `resolve` with, fed by the same events. */
   private usabilityProblem(mount: DataVolumeMount, projectId: string): DenialReason | undefined {
@@ -186,4 +189,21 @@ export class ReviewEvaluator {
     if (answer.reason === 'unknown-project') return { code: 'PROJECT_NOT_FOUND', volumeId: mount.id, message: answer.message };
     return { code: 'NOT_SHARED', volumeId: mount.id, message: `${answer.message} (data volume id ${mount.id})` };
   }
+}
+
+/** NOT_PERMITTED for each check authz denied. */
+function notPermitted(
+  decisions: readonly CachedDecision[],
+  checks: readonly { action: string; resourceType: string }[],
+  subject: Principal,
+  projectId: string,
+): DenialReason[] {
+  const reasons: DenialReason[] = [];
+  decisions.forEach((decision, i) => {
+    const check = checks[i];
+    if (!decision.allowed && check) {
+      reasons.push({ code: 'NOT_PERMITTED', message: `${subject.subjectId} may not ${check.action} ${check.resourceType} in project ${projectId}: ${decision.message}` });
+    }
+  });
+  return reasons;
 }

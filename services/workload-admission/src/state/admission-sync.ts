@@ -9,6 +9,19 @@ import { AdmissionState } from './admission-state';
 /** What can change authz's answers (besides scopes): cached answers are asked again after any of them. */
 const PERMISSION_CHANGES = new Set<string>([AuthzEvents.accessRuleCreated.type, AuthzEvents.accessRuleDeleted.type]);
 const VOLUME_LIFECYCLE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
+/**
+ * The domain events this replica's memory is made of. The rest (its own decisions above all, one or
+ * two per review) are only counted: parsing each would cost every review the CPU of a second reader.
+ */
+const DOMAIN_TYPES = new Set<string>([
+  ...PERMISSION_CHANGES,
+  ...VOLUME_LIFECYCLE,
+  VolumeEvents.deleted.type,
+  SharingEvents.shared.type,
+  SharingEvents.unshared.type,
+  AdmissionEvents.bindingCreated.type,
+  AdmissionEvents.bindingRemoved.type,
+]);
 
 /**
  * Keeps this replica's memory current by following, in order, the org events and the domain events
@@ -51,6 +64,7 @@ export class AdmissionSync implements OnModuleInit, OnModuleDestroy {
           {
             stream: STREAMS.domain.name,
             subject: 'dv.evt.>',
+            types: DOMAIN_TYPES,
             startSeq: 1,
             apply: (envelope) => this.applyDomainEvent(envelope),
             applied: (seq) => this.state.revisions.markApplied('events', seq),
