@@ -10,6 +10,9 @@ import { type ScopeDoc } from '../scopes/scope.model';
 import { ACCESS_RULE_MODEL, SCOPE_MODEL } from '../tokens';
 import { AuthzState } from './authz-state';
 
+/** The domain events authz reads: the access rules. */
+const RULE_EVENTS = new Set<string>([AuthzEvents.accessRuleCreated.type, AuthzEvents.accessRuleDeleted.type]);
+
 /** The durable consumer that persists the scope projection (shared by all replicas). */
 export const PROJECTION_CONSUMER = 'authz';
 
@@ -69,15 +72,15 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     this.logger.log(`snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`);
 
     // Every domain event, not only access-rule ones: a revision may be any event's sequence, and it
-    // counts as reached only once everything before it is applied.
-    await this.follow(STREAMS.domain.name, 'dv.evt.>', domainSeq + 1, (type, data, seq, version) => {
+    // counts as reached only once everything before it is applied. The others are counted, not read.
+    await this.follow(STREAMS.domain.name, 'dv.evt.>', domainSeq + 1, RULE_EVENTS, (type, data, seq, version) => {
       if (type === AuthzEvents.accessRuleCreated.type || type === AuthzEvents.accessRuleDeleted.type) {
         const rule: AccessRule = AuthzEvents.accessRuleCreated.data.parse(data);
         this.state.applyRule(rule, version ?? (rule.status === 'deleted' ? 2 : 1));
       }
       this.state.markApplied('events', seq);
     });
-    await this.follow(STREAMS.platform.name, 'platform.evt.>', platformFloor + 1, (type, data, seq) => {
+    await this.follow(STREAMS.platform.name, 'platform.evt.>', platformFloor + 1, undefined, (type, data, seq) => {
       const change = scopeChangeOf(type, data, seq);
       if (change?.kind === 'upsert') this.state.upsertScope(change.change);
       else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
@@ -107,6 +110,8 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     stream: string,
     subject: string,
     startSeq: number,
+    /** The event types read and applied; every other message only moves the revision. All when undefined. */
+    types: ReadonlySet<string> | undefined,
     apply: (type: string, data: unknown, seq: number, version: number | undefined) => void,
   ): Promise<void> {
     const js = jetstream(this.nc);
@@ -119,6 +124,10 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     this.loops.push(
       (async () => {
         for await (const msg of messages) {
+          if (types && !types.has(msg.subject)) {
+            this.state.markApplied(stream === STREAMS.domain.name ? 'events' : 'platform', msg.seq);
+            continue;
+          }
           try {
             const envelope = eventEnvelopeSchema.parse(msg.json());
             apply(envelope.type, envelope.data, msg.seq, envelope.aggregateversion);

@@ -13,6 +13,8 @@ const VOLUME_LIFECYCLE = new Set<string>([
   VolumeEvents.updated.type,
   VolumeEvents.deleting.type,
 ]);
+/** The domain events the sharing index is made of. */
+const DOMAIN_TYPES = new Set<string>([...VOLUME_LIFECYCLE, VolumeEvents.deleted.type, SharingEvents.shared.type, SharingEvents.unshared.type]);
 
 /**
  * Keeps this replica's memory current by following, in order, the org events and the volume and
@@ -51,7 +53,9 @@ export class SharingSync implements OnModuleInit, OnModuleDestroy {
           {
             stream: STREAMS.domain.name,
             // Every domain event: a revision may be any event's sequence (an access rule's, say).
+            // Only those of DOMAIN_TYPES are read; the rest are counted.
             subject: 'dv.evt.>',
+            types: DOMAIN_TYPES,
             startSeq: 1,
             apply: (envelope) => this.applyDomainEvent(envelope),
             applied: (seq) => this.state.revisions.markApplied('events', seq),

@@ -8,6 +8,8 @@ import { VolumeReadModel } from './volume-read-model';
 
 const LIVE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
 const LIST_CHANGES = new Set<string>([SharingEvents.shared.type, SharingEvents.unshared.type]);
+/** The domain events the read model is made of; the follower only counts the others. */
+const DOMAIN_TYPES = new Set<string>([...LIVE, VolumeEvents.deleted.type, ...LIST_CHANGES]);
 
 /**
  * Keeps this replica's read model of volumes (what list and count answer from) current by following
@@ -47,6 +49,7 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
           {
             stream: STREAMS.domain.name,
             subject: 'dv.evt.>',
+            types: DOMAIN_TYPES,
             startSeq: 1,
             apply: (envelope) => this.apply(envelope),
             applied: (seq) => this.revisions.markApplied('events', seq),
