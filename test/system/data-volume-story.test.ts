@@ -1,6 +1,6 @@
-import { DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, type IdentityInput, SharingRpc, VolumeRpc } from '@dv/contracts';
+import { AuditRpc, type AuditRecord, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, type IdentityInput, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { copyNames } from '@dv/kube';
-import { KubePlatformHarness, waitFor } from '@dv/testing';
+import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
 
 /**
  * The product end to end, every service a real process, the Kubernetes side through the real
@@ -152,4 +152,47 @@ describe("a data volume's life across the platform", () => {
       { timeoutMs: 30_000, intervalMs: 250, what: "the binding PVC in p2's namespace to be removed" },
     );
   });
+
+  it("is told in the audit log, in order, by one query on the volume's id", async () => {
+    const query = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', filterBy: [`relatedIds==${volume.id}`], sortBy: 'seq', sortOrder: 'asc', limit: 500 } as const;
+    const records = await waitFor(
+      async () => {
+        const page = await h.client.call(AuditRpc.query, query, { identity: HARNESS_ROOT });
+        return page.records.some((r) => r.eventType === 'dv.evt.volume.deleted.v1') ? page.records : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: "the volume's deletion to reach the audit log" },
+    );
+    // What happened, as the people who did it: each step in this order (other records may sit between).
+    const story: [string, string, string][] = [
+      ['dv.evt.volume.created.v1', 'dana', 'Succeeded'],
+      ['dv.evt.volume.ready.v1', 'volume', 'Succeeded'],
+      ['dv.evt.volume.shared.v1', 'root', 'Succeeded'],
+      ['dv.evt.workload.admitted.v1', ROB, 'Succeeded'],
+      ['dv.evt.workload.denied.v1', LEO, 'Failed'],
+      ['dv.evt.volume.refused.v1', 'dana', 'Failed'],
+      ['dv.evt.volume.unshared.v1', 'dana', 'Succeeded'],
+      ['dv.evt.volume.deleting.v1', 'dana', 'Succeeded'],
+      ['dv.evt.volume.deleted.v1', 'volume', 'Succeeded'],
+    ];
+    expect(inOrder(records, story)).toEqual(story);
+    expect(records.map((r) => r.seq)).toEqual([...records.map((r) => r.seq)].sort((a, b) => a - b));
+    const denial = records.find((r) => r.eventType === 'dv.evt.workload.denied.v1');
+    expect(JSON.stringify(denial?.details)).toMatch(/NOT_SHARED/);
+    // The chain holds, also against the sealed copy on DV_AUDIT.
+    const verified = await h.client.call(AuditRpc.verify, { againstStream: true }, { identity: HARNESS_ROOT });
+    expect(verified).toMatchObject({ ok: true });
+  });
 });
+
+/** The steps of `story` found in `records`, in order (a step counts once it follows the previous one). */
+function inOrder(records: readonly AuditRecord[], story: readonly [string, string, string][]): [string, string, string][] {
+  const found: [string, string, string][] = [];
+  let at = 0;
+  for (const step of story) {
+    const index = records.findIndex((r, i) => i >= at && r.eventType === step[0] && r.subject === step[1] && r.result === step[2]);
+    if (index < 0) break;
+    found.push(step);
+    at = index + 1;
+  }
+  return found;
+}
