@@ -1,4 +1,4 @@
-import { AuditRpc, type AuditRecord, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, type IdentityInput, SharingRpc, VolumeRpc } from '@dv/contracts';
+import { AuditRpc, type AuditRecord, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, type IdentityInput, type RpcRequestInput, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { copyNames } from '@dv/kube';
 import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
 
@@ -8,7 +8,7 @@ import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
  * shares it with a department, a researcher there attaches it to a Pod with kubectl's kind of
  * request (the webhook mounts it read-only), a researcher of another department is refused, the
  * volume cannot be deleted while the Pod exists, and once the Pod is gone and the volume unshared it
- * is deleted, with its binding. The audit service records the whole story.
+ * is deleted, with its binding. The audit log tells the whole story, read back by the volume's id.
  */
 const h = new KubePlatformHarness();
 const DANA: IdentityInput = { subjectId: 'dana', subjectType: 'user' }; // Data volume administrator in d1
@@ -154,7 +154,7 @@ describe("a data volume's life across the platform", () => {
   });
 
   it("is told in the audit log, in order, by one query on the volume's id", async () => {
-    const query = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', filterBy: [`relatedIds==${volume.id}`], sortBy: 'seq', sortOrder: 'asc', limit: 500 } as const;
+    const query: RpcRequestInput<typeof AuditRpc.query> = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', filterBy: [`relatedIds==${volume.id}`], sortBy: 'seq', sortOrder: 'asc', limit: 500 };
     const records = await waitFor(
       async () => {
         const page = await h.client.call(AuditRpc.query, query, { identity: HARNESS_ROOT });
