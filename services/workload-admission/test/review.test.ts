@@ -1,5 +1,5 @@
 import { AdmissionRpc, AuthzRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, WorkloadEvents } from '@dv/contracts';
-import { HARNESS_ROOT, httpRequest, waitFor } from '@dv/testing';
+import { HARNESS_ROOT, httpRequest, repoRoot, waitFor } from '@dv/testing';
 import { copyNames } from '@dv/kube';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,9 @@ interface RoleRow {
   name: string;
   permissions: Record<string, string>;
 }
-const roles = (JSON.parse(readFileSync(join(__dirname, '../../../../shared/reference/roles.json'), 'utf8')) as { roles: RoleRow[] }).roles;
+// The permission matrix of the reference, as committed in the repository (authz's catalog is made from
+// this file; a clean checkout has nothing outside the repository).
+const roles = (JSON.parse(readFileSync(join(repoRoot(), 'services/authz/src/catalog/roles.json'), 'utf8')) as { roles: RoleRow[] }).roles;
 
 beforeAll(async () => {
   await h.startPlatform({ webhook: false });
