@@ -1,7 +1,7 @@
 import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { type CreateNatsMicroserviceOptions, connectNats, createNatsMicroservice, drainNats, ensureStreams } from '@dv/messaging';
 import { connectMongo } from '@dv/persistence';
-import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, startHealthServer } from '@dv/telemetry';
+import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registerProcessMetrics, startHealthServer } from '@dv/telemetry';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type Connection } from 'mongoose';
 import { type BaseConfig } from './base-config';
@@ -45,6 +45,7 @@ export interface RunningService<C extends BaseConfig> {
 export async function runService<C extends BaseConfig>(options: RunServiceOptions<C>): Promise<RunningService<C>> {
   const logger = new JsonLogger(options.name, { level: options.config.LOG_LEVEL });
   const metrics = new MetricsRegistry();
+  const processMetrics = registerProcessMetrics(metrics);
   const nc = await connectNats({
     url: options.config.NATS_URL,
     name: options.name,
@@ -76,6 +77,7 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
       await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
       await mongo.close().catch((e: unknown) => logger.error('closing MongoDB failed', e));
       await health.close();
+      processMetrics.stop();
       await options.telemetry.shutdown().catch(() => undefined);
     })());
   if (options.handleSignals !== false) {

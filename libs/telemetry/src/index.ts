@@ -12,6 +12,7 @@ export { startHealthServer, type HealthServer, type HealthServerOptions } from '
 export { type CheckOutcome, type HealthCheck } from './health/run-checks';
 
 export { MetricsRegistry } from './metrics/metrics-registry';
+export { type ProcessMetrics, type ProcessMetricsOptions, type ProcessSample, registerProcessMetrics } from './metrics/process-metrics';
 export { Counter, type MetricOptions } from './metrics/counter';
 export { Gauge } from './metrics/gauge';
 export { DEFAULT_BUCKETS, Histogram, type HistogramOptions } from './metrics/histogram';

@@ -92,7 +92,12 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
       expect(ready.status).toBe(200);
       expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', checks: { nats: 'ok', mongo: 'ok', following: 'ok' } });
       expect((await httpRequest(`http://127.0.0.1:${replica.healthPort}/healthz`)).status).toBe(200);
-      expect((await httpRequest(`http://127.0.0.1:${replica.healthPort}/metrics`)).status).toBe(200);
+      const metrics = await httpRequest(`http://127.0.0.1:${replica.healthPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      // The process metrics a platform team's dashboards read, beside the service's own.
+      expect(metrics.body).toMatch(/^process_resident_memory_bytes \d+/m);
+      expect(metrics.body).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+      expect(metrics.body).toMatch(/^process_cpu_user_seconds_total [\d.e+-]+$/m);
     }
   });
 

@@ -10,10 +10,16 @@ interface Metric {
 /**
  * A service's metrics, rendered in the Prometheus text format for GET /metrics
  * (`startHealthServer({ ..., metrics: () => registry.render() })`). Deliberately tiny: counters,
- * gauges and histograms with labels, no summaries, no default process metrics.
+ * gauges and histograms with labels, no summaries; process metrics are `registerProcessMetrics`.
  */
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
+  private readonly hooks: (() => void)[] = [];
+
+  /** Runs before every render: for values read at scrape time (memory, CPU). */
+  beforeRender(hook: () => void): void {
+    this.hooks.push(hook);
+  }
 
   counter<L extends string = never>(options: MetricOptions<L>): Counter<L> {
     return this.add(options.name, new Counter(options));
@@ -28,6 +34,7 @@ export class MetricsRegistry {
   }
 
   render(): string {
+    for (const hook of this.hooks) hook();
     return [...this.metrics.values()].map((metric) => metric.render()).join('');
   }
 
