@@ -14,7 +14,7 @@ import { type ClosedLoopResult, runClosedLoop, scaled } from './harness/load';
 import { rawEchoSubject, runPrefix } from './harness/payload';
 import { ownUsage, processUsage } from './harness/proc';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
-import { residentMb } from './volume-sharing/memory';
+import { metricsMemoryMb, residentMb } from './volume-sharing/memory';
 import { generateOrg, publishOrg, seedSharing, seedSharingDirect, seedVolumes, volumeDoc } from './volume-sharing/seed';
 
 const REQUIRED_RESOLVE_RATIO = 0.5;
@@ -98,6 +98,8 @@ async function run(): Promise<object> {
     );
     const [authzProc, sharingProc, volumeProc] = services;
     const volumeRss = { started_mb: residentMb(volumeProc?.child.pid), seeded_mb: Number.NaN, end_mb: Number.NaN };
+    // The same moments from the process's own /metrics: resident vs V8 heap used and reserved, external.
+    const volumeMemory: Record<string, Record<string, number>> = { started: await metricsMemoryMb(volumeProc?.healthPort) };
 
     const { revision: granted } = await client.call(
       AuthzRpc.createAccessRule,
@@ -145,6 +147,7 @@ async function run(): Promise<object> {
     await until('sharing applied the lists', () => client.call(SharingRpc.resolve, { volumeId: lastDoc._id, projectId: lastDoc.projectId, atLeast: after }, { identity: READER }));
     await until('the volume service followed the sharing events too', () => client.call(VolumeRpc.count, { requestType: 'Originated', atLeast: after }, { identity: READER }));
     volumeRss.seeded_mb = residentMb(volumeProc?.child.pid);
+    volumeMemory['seeded'] = await metricsMemoryMb(volumeProc?.healthPort);
 
     // The operations. Requests rotate over projects and volumes from a fixed sequence.
     const listRequest = (i: number) => ({
@@ -230,6 +233,7 @@ async function run(): Promise<object> {
     }
 
     volumeRss.end_mb = residentMb(volumeProc?.child.pid);
+    volumeMemory['end'] = await metricsMemoryMb(volumeProc?.healthPort);
     const results: Measured[] = order.map((op) => {
       const list = rounds.get(op) ?? [];
       const latency = new LatencyHistogram();
@@ -266,6 +270,7 @@ async function run(): Promise<object> {
         sample_page: { totalRecords: samplePage.totalRecords, returned: samplePage.datavolumes.length, first: samplePage.datavolumes[0]?.name, shared_scopes_on_page: samplePage.datavolumes.reduce((n, v) => n + v.sharedScopes.length, 0) },
         sample_resolve: sampleResolve,
         volume_process_rss_mb: volumeRss,
+        volume_process_memory_mb_from_metrics: volumeMemory,
         load_average_at_start: loadAtStart,
         method: `closed loop, ${CONCURRENCY} in flight; warm-up per operation, then ${ROUNDS} rounds alternating the order; throughput = median of rounds, latency percentiles over all rounds; cpu_us_per_request: CPU time per request of the client (this process, shared by all three) and of each service process`,
         total_seconds: Math.round((Date.now() - started) / 1000),
