@@ -1,6 +1,6 @@
 import { AdmissionRpc, type DataVolume, type IdentityInput, OrgEvents, SharingRpc, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, startServiceProcess, waitFor } from '@dv/testing';
+import { type ServiceProcess, waitFor } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
 import { SecuredNats } from './secured-nats';
@@ -23,9 +23,8 @@ describe('workload admission under the generated NATS permissions (real nats-ser
   const actor = { id: 'platform-publisher', type: 'system' } as const;
 
   beforeAll(async () => {
-    const mongoUrl = process.env['MONGO_URL'];
     const kubeconfig = process.env['KUBECONFIG'];
-    if (!mongoUrl || !kubeconfig) throw new Error('MONGO_URL or KUBECONFIG is not set: run through the workspace jest config, which starts the test bed');
+    if (!kubeconfig) throw new Error('KUBECONFIG is not set: run through the workspace jest config, which starts the test bed');
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
     await ensureStreams(platformConnection);
@@ -35,15 +34,9 @@ describe('workload admission under the generated NATS permissions (real nats-ser
     await platform.publish(OrgEvents.department.created, { departmentId: 'd1', clusterId: 'c1', name: 'D' }, { actor });
     await platform.publish(OrgEvents.project.created, { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1', namespace: 'dv-p1' }, { actor });
     const suffix = randomUUID().slice(0, 8);
-    services.push(await startServiceProcess({ service: 'authz', env: { ...secured.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: `authz_perm_${suffix}`, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }));
-    services.push(await startServiceProcess({ service: 'sharing', env: { ...secured.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `sharing_perm_${suffix}` }, timeoutMs: 60_000 }));
-    services.push(
-      await startServiceProcess({
-        service: 'workload-admission',
-        env: { ...secured.serviceEnv('workload-admission'), MONGO_URL: mongoUrl, MONGO_DB: `admission_perm_${suffix}`, KUBECONFIG: kubeconfig },
-        timeoutMs: 60_000,
-      }),
-    );
+    services.push(await secured.startService('authz', suffix));
+    services.push(await secured.startService('sharing', suffix));
+    services.push(await secured.startService('workload-admission', suffix, { KUBECONFIG: kubeconfig }));
     operator = await secured.connectAs('operator');
     client = new RpcClient(operator, { timeoutMs: 10_000 });
   }, 180_000);

@@ -1,6 +1,6 @@
 import { AUDIT_RECORD_SUBJECT, AUDIT_STREAM, AuditRpc, HEADERS, type IdentityInput, OrgEvents, STREAMS, VolumeEvents, auditRecordSchema } from '@dv/contracts';
 import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, httpRequest, startServiceProcess, waitFor } from '@dv/testing';
+import { type ServiceProcess, httpRequest, waitFor } from '@dv/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, PermissionViolationError } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -23,15 +23,13 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
   const services: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    const mongoUrl = process.env['MONGO_URL'];
-    if (!mongoUrl) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
     await ensureStreams(platformConnection);
     await new EventPublisher(platformConnection, 'dv/platform-test').publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor: { id: 'platform-publisher', type: 'system' } });
     const suffix = randomUUID().slice(0, 8);
-    services.push(await startServiceProcess({ service: 'authz', env: { ...secured.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: `authz_perm_${suffix}`, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }));
-    services.push(await startServiceProcess({ service: 'audit', env: { ...secured.serviceEnv('audit'), MONGO_URL: mongoUrl, MONGO_DB: `audit_perm_${suffix}` }, timeoutMs: 60_000 }));
+    services.push(await secured.startService('authz', suffix));
+    services.push(await secured.startService('audit', suffix));
     operator = await secured.connectAs('operator');
     client = new RpcClient(operator, { timeoutMs: 30_000 });
   }, 150_000);

@@ -1,6 +1,6 @@
 import { NATS_PERMISSION_MANIFEST, type NatsClientName, natsPasswordVariable } from '@dv/contracts';
 import { connectNats } from '@dv/messaging';
-import { type RunningNats, repoRoot, startIsolatedNats } from '@dv/testing';
+import { type RunningNats, type ServiceProcess, repoRoot, startIsolatedNats, startServiceProcess } from '@dv/testing';
 import { type NatsConnection, PermissionViolationError, RequestError } from '@nats-io/nats-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +49,21 @@ export class SecuredNats {
   /** NATS_URL, NATS_USER and NATS_PASSWORD of a service process. */
   serviceEnv(client: NatsClientName): Record<string, string> {
     return { NATS_URL: this.url, NATS_USER: client, NATS_PASSWORD: this.password(client) };
+  }
+
+  /**
+   * One of our services as its own process, connected as its own NATS user, on the test bed's MongoDB
+   * (MONGO_URL) in a database of its own (`<service>_perm_<run>`). authz gets `root` as bootstrap admin.
+   */
+  async startService(service: NatsClientName, run: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const mongoUrl = process.env['MONGO_URL'];
+    if (!mongoUrl) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
+    const database = `${service.replace(/-/g, '_')}_perm_${run}`;
+    return startServiceProcess({
+      service,
+      env: { ...this.serviceEnv(service), MONGO_URL: mongoUrl, MONGO_DB: database, ...(service === 'authz' ? { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' } : {}), ...env },
+      timeoutMs: 60_000,
+    });
   }
 
   async connectAs(client: NatsClientName, options: ConnectAsOptions = {}): Promise<NatsConnection> {

@@ -1,6 +1,6 @@
 import { type DataVolume, type IdentityInput, OrgEvents, STREAMS, SharingRpc, VolumeEvents } from '@dv/contracts';
 import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, httpRequest, startServiceProcess } from '@dv/testing';
+import { type ServiceProcess, httpRequest } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -20,8 +20,6 @@ describe('sharing under the generated NATS permissions (real nats-server, real s
   const services: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    const mongoUrl = process.env['MONGO_URL'];
-    if (!mongoUrl) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
     await ensureStreams(platformConnection);
@@ -33,8 +31,8 @@ describe('sharing under the generated NATS permissions (real nats-server, real s
     await platform.publish(OrgEvents.project.created, { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1', namespace: 'dv-p1' }, { actor });
     await platform.publish(OrgEvents.project.created, { projectId: 'p2', departmentId: 'd1', clusterId: 'c1', name: 'P2', namespace: 'dv-p2' }, { actor });
     const suffix = randomUUID().slice(0, 8);
-    services.push(await startServiceProcess({ service: 'authz', env: { ...secured.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: `authz_perm_${suffix}`, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }));
-    services.push(await startServiceProcess({ service: 'sharing', env: { ...secured.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `sharing_perm_${suffix}` }, timeoutMs: 60_000 }));
+    services.push(await secured.startService('authz', suffix));
+    services.push(await secured.startService('sharing', suffix));
     operator = await secured.connectAs('operator');
     client = new RpcClient(operator, { timeoutMs: 10_000 });
   }, 120_000);

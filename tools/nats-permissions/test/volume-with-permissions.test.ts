@@ -1,6 +1,6 @@
 import { DvError, type IdentityInput, OrgEvents, STREAMS, SharingRpc, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, createBoundPvc, httpRequest, startServiceProcess, waitFor } from '@dv/testing';
+import { type ServiceProcess, createBoundPvc, httpRequest, waitFor } from '@dv/testing';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -26,9 +26,8 @@ describe('volume under the generated NATS permissions (real nats-server, real se
   const pvName = `origin-perm-${suffix}`;
 
   beforeAll(async () => {
-    const mongoUrl = process.env['MONGO_URL'];
     const kubeconfig = process.env['KUBECONFIG'];
-    if (!mongoUrl || !kubeconfig) throw new Error('MONGO_URL or KUBECONFIG is not set: run through the workspace jest config, which starts the test bed');
+    if (!kubeconfig) throw new Error('KUBECONFIG is not set: run through the workspace jest config, which starts the test bed');
     const admin = new KubeConfig();
     admin.loadFromFile(kubeconfig);
     core = admin.makeApiClient(CoreV1Api);
@@ -44,16 +43,10 @@ describe('volume under the generated NATS permissions (real nats-server, real se
     await platform.publish(OrgEvents.cluster.created, { clusterId: 'c1', tenantId: 't1', name: 'C' }, { actor });
     await platform.publish(OrgEvents.department.created, { departmentId: 'd1', clusterId: 'c1', name: 'D' }, { actor });
     await platform.publish(OrgEvents.project.created, { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1', namespace }, { actor });
-    services.push(await startServiceProcess({ service: 'authz', env: { ...secured.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: `authz_perm_${suffix}`, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }));
-    services.push(await startServiceProcess({ service: 'sharing', env: { ...secured.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `sharing_perm_${suffix}` }, timeoutMs: 60_000 }));
-    services.push(
-      await startServiceProcess({
-        service: 'volume',
-        // No workload admission here: the usage question is asked (and permitted) but nobody answers.
-        env: { ...secured.serviceEnv('volume'), MONGO_URL: mongoUrl, MONGO_DB: `volume_perm_${suffix}`, KUBECONFIG: kubeconfig, VOLUME_USAGE_CHECK: 'advisory', VOLUME_RECONCILE_INTERVAL_MS: '300' },
-        timeoutMs: 60_000,
-      }),
-    );
+    services.push(await secured.startService('authz', suffix));
+    services.push(await secured.startService('sharing', suffix));
+    // No workload admission here: the usage question is asked (and permitted) but nobody answers.
+    services.push(await secured.startService('volume', suffix, { KUBECONFIG: kubeconfig, VOLUME_USAGE_CHECK: 'advisory', VOLUME_RECONCILE_INTERVAL_MS: '300' }));
     operator = await secured.connectAs('operator');
     client = new RpcClient(operator, { timeoutMs: 10_000 });
   }, 180_000);

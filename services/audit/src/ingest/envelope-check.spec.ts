@@ -1,24 +1,8 @@
 import { eventEnvelopeSchema } from '@dv/contracts';
+import { SAMPLE_ENVELOPE } from '../../test/fixtures/contract-events';
 import { isEventEnvelope } from './envelope-check';
 
-const valid: Record<string, unknown> = {
-  specversion: '1.0',
-  id: 'e1',
-  source: 'dv/volume',
-  type: 'dv.evt.volume.created.v1',
-  time: '2025-01-02T03:04:05.678+01:00',
-  subject: 'vol-1',
-  datacontenttype: 'application/json',
-  actorid: 'dana@acme.example',
-  actortype: 'user',
-  scopetype: 'project',
-  scopeid: 'p1',
-  aggregateversion: 3,
-  requestid: 'r1',
-  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-  tracestate: 'a=b',
-  data: { any: ['thing'] },
-};
+const valid: Record<string, unknown> = { ...SAMPLE_ENVELOPE, aggregateversion: 3, tracestate: 'a=b', data: { any: ['thing'] } };
 
 /** Values a field may be given, good and bad, for every field of the envelope. */
 const CANDIDATES: unknown[] = [

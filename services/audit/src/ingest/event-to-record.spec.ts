@@ -1,24 +1,9 @@
 import { AdmissionEvents, AuthzEvents, type EventDataInput, type EventDefinition, type EventEnvelope, SharingEvents, VolumeEvents } from '@dv/contracts';
-import { dataVolume, review, sharedScope } from '../../test/fixtures/contract-events';
+import { SAMPLE_ENVELOPE, dataVolume, review, sharedScope } from '../../test/fixtures/contract-events';
 import { CanonicalJsonError } from '../chain/canonical-json';
 import { UnmappableEvent, eventToDraft } from './event-to-record';
 
-const base: EventEnvelope = {
-  specversion: '1.0',
-  id: 'e1',
-  source: 'dv/volume',
-  type: 'dv.evt.volume.created.v1',
-  time: '2025-01-02T03:04:05.678+01:00',
-  subject: 'vol-1',
-  datacontenttype: 'application/json',
-  actorid: 'dana@acme.example',
-  actortype: 'user',
-  scopetype: 'project',
-  scopeid: 'p1',
-  requestid: 'r1',
-  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-  data: { name: 'imagenet', clusterId: 'c1' },
-};
+const base: EventEnvelope = SAMPLE_ENVELOPE;
 
 /** An envelope of a contract event, as the services publish it. */
 function event<E extends EventDefinition>(def: E, data: EventDataInput<E>, extra: Partial<EventEnvelope> = {}): EventEnvelope {
