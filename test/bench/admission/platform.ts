@@ -3,8 +3,8 @@
 // shared with p2, and the webhook's serving certificate. Everything through the services' own RPCs.
 import { type DataVolume, DvError, type IdentityInput, OrgEvents, type Revision, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { type EventPublisher, type RpcClient } from '@dv/messaging';
-import { createCertificateAuthority, freePort, issueServingCertificate } from '@dv/testing';
-import { type CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { createBoundPvc, createCertificateAuthority, freePort, issueServingCertificate } from '@dv/testing';
+import { type CoreV1Api } from '@kubernetes/client-node';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -62,28 +62,7 @@ export async function setUpOrg(publisher: EventPublisher, core: CoreV1Api, run: 
 
 /** A PV with an NFS source and a PVC bound to it in the namespace, marked Bound as a controller would (no controller runs in the bed). */
 export async function originPvc(core: CoreV1Api, namespace: string, pvcName: string, run: string): Promise<void> {
-  const pvName = `origin-${pvcName}-${run}`;
-  await core.createPersistentVolume({
-    body: {
-      metadata: { name: pvName },
-      spec: {
-        capacity: { storage: '5Gi' },
-        accessModes: ['ReadWriteMany'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: 'nfs-data',
-        nfs: { server: '10.0.0.10', path: `/exports/${pvcName}` },
-        claimRef: { namespace, name: pvcName },
-      },
-    },
-  });
-  await core.createNamespacedPersistentVolumeClaim({
-    namespace,
-    body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: pvName, resources: { requests: { storage: '5Gi' } } } },
-  });
-  await core.patchNamespacedPersistentVolumeClaimStatus(
-    { name: pvcName, namespace, body: { status: { phase: 'Bound', accessModes: ['ReadWriteMany'], capacity: { storage: '5Gi' } } } },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-  );
+  await createBoundPvc(core, { namespace, pvcName, pvName: `origin-${pvcName}-${run}` });
 }
 
 /** A data volume of p1 made by dv.volume.create (as root) from a fresh Bound PVC, once Ready. */
