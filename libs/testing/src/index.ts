@@ -24,3 +24,4 @@ export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness } from 
 export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
+export { type RestartableNats, startRestartableNats } from './restartable-nats';

@@ -45,13 +45,18 @@ export class PlatformHarness {
   private readonly suffix = randomUUID().slice(0, 8);
 
   async start(services: readonly HarnessService[], extraEnv: Record<string, string> = {}): Promise<void> {
-    this.nats = await startIsolatedNats();
+    this.nats = await this.startNats();
     this.nc = await connectNats({ url: this.nats.url, name: 'platform-harness' });
     await ensureStreams(this.nc);
     this.publisher = new EventPublisher(this.nc, 'dv/platform-test');
     this.client = new RpcClient(this.nc, { timeoutMs: 15_000 });
     await this.publishOrg();
     for (const service of [{ name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' } }, ...services]) await this.addReplica(service, extraEnv);
+  }
+
+  /** The harness's own nats-server; a fault test overrides it with one it can restart (startRestartableNats). */
+  protected startNats(): Promise<RunningNats> {
+    return startIsolatedNats();
   }
 
   async addReplica(service: HarnessService, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
