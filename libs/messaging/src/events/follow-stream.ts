@@ -20,6 +20,8 @@ export interface FollowStreamOptions {
    * Without it every event is applied.
    */
   types?: ReadonlySet<string>;
+  /** Asked after `types` (when given): false leaves this message unread too (e.g. an event type read only past some sequence). */
+  include?: (subject: string, seq: number) => boolean;
   /** Applies one event; must be idempotent and quick (it runs in stream order). */
   apply: (envelope: EventEnvelope, seq: number) => void;
   /** Called after every message, applied or skipped, with its stream sequence. */
@@ -89,7 +91,7 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
       // A consumer started again may repeat what its predecessor delivered last.
       if (msg.seq < next) continue;
       lastMessageAt = Date.now();
-      if (!types || types.has(msg.subject)) {
+      if ((!types || types.has(msg.subject)) && (!options.include || options.include(msg.subject, msg.seq))) {
         try {
           options.apply(eventEnvelopeSchema.parse(msg.json()), msg.seq);
         } catch (error) {
