@@ -107,7 +107,6 @@ it('keeps Ready volumes Ready and denies no review while the API server is unrea
   await proxy.close();
   const phases = new Set<string>();
   const p2Answers: boolean[] = [];
-  let p3: { allowed: boolean } | DvError | undefined;
   const until = Date.now() + DOWN_MS;
   let n = 0;
   while (Date.now() < until) {
@@ -117,7 +116,7 @@ it('keeps Ready volumes Ready and denies no review while the API server is unrea
     await new Promise((r) => setTimeout(r, 250));
   }
   // A binding is needed in p3: the API server is away, so the answer is "try again", not a denial.
-  p3 = await review('p3', 'needs-binding').catch((error: unknown) => (error instanceof DvError ? error : undefined));
+  const p3 = await review('p3', 'needs-binding').catch((error: unknown) => (error instanceof DvError ? error : undefined));
   await proxy.open();
 
   expect([...phases]).toEqual(['Ready']);
