@@ -31,6 +31,11 @@ export interface FollowStreamOptions {
 export interface StreamFollower {
   /** Resolves once every message that was in the stream (for these subjects) at start is applied. */
   readonly caughtUp: Promise<void>;
+  /**
+   * False from a lost connection until the follower has caught up again after the reconnect (nothing
+   * pending for it): what a replica's readiness says while its memory may lag behind the streams.
+   */
+  readonly following: boolean;
   stop(): Promise<void>;
 }
 
@@ -42,8 +47,6 @@ const HEARTBEAT_MS = 1000;
 /** After a reconnect: how often progress is checked, and how long without a message counts as stalled. */
 const CHECK_MS = 250;
 const STALLED_MS = 750;
-/** A check gives up waiting for the server after this long and starts over (the next reconnect does too). */
-const CHECK_FOR_MS = 120_000;
 
 /**
  * Follows a stream in order with an ordered (ephemeral) consumer: how a replica keeps an in-memory
@@ -127,11 +130,11 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
   };
 
   let checking: Promise<void> | undefined;
+  let recovering = false;
   const checkProgress = async (): Promise<void> => {
-    const until = Date.now() + CHECK_FOR_MS;
     // Up to date once the consumer has nothing pending for us twice in a row (the first answer may predate the restart's backlog).
     let upToDate = 0;
-    while (!stopped && upToDate < 2 && Date.now() < until) {
+    while (!stopped && upToDate < 2) {
       await sleep(CHECK_MS);
       if (stopped) return;
       try {
@@ -146,9 +149,12 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
         logger.warn(`following ${options.stream} again failed, retrying: ${messageOf(error)}`);
       }
     }
+    recovering = false;
   };
   const reconnects = watchReconnects(nc, {
+    onDisconnect: () => (recovering = true),
     onReconnect: () => {
+      recovering = true;
       lastMessageAt = Date.now();
       checking ??= checkProgress().finally(() => (checking = undefined));
     },
@@ -156,6 +162,9 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
 
   return {
     caughtUp,
+    get following(): boolean {
+      return !recovering;
+    },
     stop: async () => {
       stopped = true;
       reconnects.stop();

@@ -30,7 +30,8 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
 
   /** Ready once the snapshot is loaded and both streams are followed (the readiness check). */
   get ready(): boolean {
-    return this.following;
+    // Not while a follower catches up again after a NATS restart.
+    return this.following && this.followers.every((f) => f.following);
   }
 
   constructor(
