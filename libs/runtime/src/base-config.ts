@@ -1,4 +1,4 @@
-import { envEnum, envInt, envPort, envUrl } from '@dv/telemetry';
+import { envEnum, envPort, envUrl } from '@dv/telemetry';
 import { z } from 'zod';
 
 /** What every service reads from its environment. */
@@ -11,8 +11,6 @@ export const baseConfigShape = {
    */
   NATS_USER: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)').optional(),
   NATS_PASSWORD: z.string().optional(),
-  /** Copies JetStream keeps of each platform stream it creates: 3 on a clustered NATS (deploy/kubernetes), 1 on a single server. */
-  NATS_STREAM_REPLICAS: envInt({ min: 1, max: 5, default: 1 }),
   MONGO_URL: envUrl(['mongodb', 'mongodb+srv']),
   /** Health, readiness and metrics; 0 picks a free port (logged at start). */
   HEALTH_PORT: envPort(0),
