@@ -10,7 +10,7 @@ import { provisionPlatformStreams } from '@dv/runtime';
 import { type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, repoRoot, startSecuredTestBed, startServiceProcess } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { grantDemoAccessRules } from './demo-access-rules';
 import { LOCAL_ADMIN, LOCAL_SERVICES } from './services';
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   }
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
   const localEnv = { ...env, ...natsAs('operator') };
-  await writeFile(join(root, 'tmp', 'local.env'), `${Object.entries(localEnv).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  const localEnvPath = join(root, 'tmp', 'local.env');
+  await rm(localEnvPath, { force: true }); // an earlier run's file would keep its mode through writeFile
+  await writeFile(localEnvPath, `${Object.entries(localEnv).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
 
   const running: { name: string; process: ServiceProcess }[] = [];
   let stopping = false;
