@@ -23,7 +23,7 @@ export async function insertOnce<T extends { _id: string }>(model: Model<T>, doc
  * once (a guarded change: the store's own conditional update is not atomic on FerretDB). Returns
  * whether it applied.
  */
-export async function upsertIfNewer<T extends { _id: string; version: number }>(model: Model<T>, doc: T): Promise<boolean> {
+export async function upsertIfNewer<T extends { _id: string; version: number; rev?: number }>(model: Model<T>, doc: T): Promise<boolean> {
   const store = guardedStore(model);
   for (;;) {
     const stored = await store.read(doc._id);
@@ -38,7 +38,7 @@ export async function upsertIfNewer<T extends { _id: string; version: number }>(
       }
     }
     try {
-      return (await store.change(doc._id, (current) => (current.version < doc.version ? { ...doc, rev: current.rev } : null))) !== null;
+      return (await store.change(doc._id, (current) => (current.version < doc.version ? doc : null))) !== null;
     } catch (error) {
       if (error instanceof DvError && error.code === 'NOT_FOUND') continue;
       throw error;
