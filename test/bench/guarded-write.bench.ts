@@ -12,10 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Aggregate, aggregateFields, connectMongo, insertWithEvents, updateWithEvents } from '@dv/persistence';
 import { type RunningServer, ensureBinaries, findOnPath, findPostgres, startFerret, startFerretPostgres, startMongod } from '@dv/testing';
+import { Logger } from '@nestjs/common';
 import { type Connection, type Model, Schema } from 'mongoose';
 import { LatencyHistogram } from './harness/histogram';
 import { scaled } from './harness/load';
 import { benchMain, machine, progress } from './harness/report';
+
+// stdout carries only the JSON result: the connection's log lines would break it.
+Logger.overrideLogger(false);
 
 const PAIRS = scaled(300);
 const SOLO_WRITES = scaled(300);
