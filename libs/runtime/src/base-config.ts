@@ -6,8 +6,9 @@ export const baseConfigShape = {
   NATS_URL: envUrl(['nats', 'tls']),
   /**
    * The service's NATS user and password (deploy/nats/nats-server.conf: one user per client, deny by
-   * default). Unset for an open server (the local run, tests). With a user, replies arrive under
-   * the inbox prefix `_INBOX_<user>`, the only one the server lets that user read.
+   * default; on in deployments, the local run and the tests). Unset only for a server of one's own
+   * without users. With a user, replies arrive under the inbox prefix `_INBOX_<user>`, the only one
+   * the server lets that user read.
    */
   NATS_USER: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)').optional(),
   NATS_PASSWORD: z.string().optional(),
