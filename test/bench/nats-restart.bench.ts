@@ -44,8 +44,9 @@ async function answered<T>(since: number, call: () => Promise<T>, accept: (value
 }
 
 benchMain(async () => {
-  const nats = await startRestartableNats();
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '', NATS_URL: nats.url } });
+  const open = 'the benchmark measures catching up after a restart, not permission checks: no users (as the other benchmarks)';
+  const nats = await startRestartableNats({ open });
+  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '', NATS_URL: nats.url }, nats: { open } });
   const services: ServiceProcess[] = [];
   let nc: NatsConnection | undefined;
   try {

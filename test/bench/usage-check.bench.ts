@@ -39,7 +39,7 @@ async function timeCalls(n: number, call: () => Promise<unknown>): Promise<Retur
 }
 
 benchMain(async () => {
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' } });
+  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: 'the usage check is measured, not permission checks; the benchmark publishes admitted events as the admission service would: no users (as the other benchmarks)' } });
   let admission: ServiceProcess | undefined;
   let nc: NatsConnection | undefined;
   const db = await mongoose.createConnection(bed.mongoUrl, { dbName: DB }).asPromise();

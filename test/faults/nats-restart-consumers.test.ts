@@ -45,7 +45,7 @@ async function publishAfterRestart(count: number, happened: Happened): Promise<n
 }
 
 beforeAll(async () => {
-  nats = await startRestartableNats();
+  nats = await startRestartableNats({ open: "the library's follower and durable consumer alone against a restarted server; no service, no platform user is involved" });
   nc = await connectNats({ url: nats.url, name: 'restart-test' });
   await ensureStreams(nc);
 }, 60_000);

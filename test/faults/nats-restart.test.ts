@@ -1,5 +1,5 @@
 import { AdmissionRpc, AuthzRpc, type DataVolume, DvError, type Revision, STREAMS, SharingRpc, VolumeRpc, WorkloadEvents } from '@dv/contracts';
-import { HARNESS_ROOT, KubePlatformHarness, type RestartableNats, type RunningNats, httpRequest, startRestartableNats, waitFor } from '@dv/testing';
+import { HARNESS_ROOT, KubePlatformHarness, type RestartableNats, SecuredNats, httpRequest, startRestartableNats, waitFor } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 
 /**
@@ -12,9 +12,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 class RestartableHarness extends KubePlatformHarness {
   restartable!: RestartableNats;
 
-  protected override async startNats(): Promise<RunningNats> {
-    this.restartable = await startRestartableNats();
-    return this.restartable;
+  /** The platform's users and permissions, on a server that can be killed and started again. */
+  protected override startNats(): Promise<SecuredNats> {
+    return SecuredNats.start({ server: async (settings) => (this.restartable = await startRestartableNats(settings)) });
   }
 }
 

@@ -25,9 +25,10 @@ export interface RestartableNats extends RunningNats {
 /**
  * A nats-server of one's own (JetStream on, fresh store) that a fault test can kill and start again
  * on the same address and store directory, as an operator's restart would: streams, durable consumers
- * and their acks survive, connections and ephemeral (ordered) consumers do not.
+ * and their acks survive, connections and ephemeral (ordered) consumers do not. With the platform's
+ * config (`SecuredNats.start({ server: startRestartableNats })`), or open with the reason why.
  */
-export async function startRestartableNats(options: Pick<StartNatsOptions, 'configFile' | 'env' | 'extraArgs' | 'timeoutMs'> = {}): Promise<RestartableNats> {
+export async function startRestartableNats(options: ({ configFile: string; env?: Record<string, string> } | { open: string }) & Pick<StartNatsOptions, 'extraArgs' | 'timeoutMs'>): Promise<RestartableNats> {
   const { natsServer } = await ensureBinaries({ builds: ['nats-server'] });
   if (!natsServer) throw new Error('nats-server binary is not available');
   const dir = await mkdtemp(join(tmpdir(), 'dv-nats-restartable-'));
@@ -36,8 +37,9 @@ export async function startRestartableNats(options: Pick<StartNatsOptions, 'conf
   const port = await freePort();
   const monitorPort = await freePort();
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
+  const secured = 'configFile' in options ? options : undefined;
   const args = [
-    ...(options.configFile !== undefined ? ['-c', options.configFile] : []),
+    ...(secured ? ['-c', secured.configFile] : []),
     ...['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '--server_name', 'dv-testbed'],
     ...(options.extraArgs ?? []),
   ];
@@ -49,7 +51,7 @@ export async function startRestartableNats(options: Pick<StartNatsOptions, 'conf
       command: natsServer,
       args,
       logPath: join(dir, 'nats-server.log'),
-      ...(options.env !== undefined ? { env: { ...process.env, ...options.env } } : {}),
+      ...(secured?.env !== undefined ? { env: { ...process.env, ...secured.env } } : {}),
     });
     server = started;
     // The port was free a moment ago and is ours again after a kill; a race with another process is not retried here.
