@@ -40,7 +40,11 @@ export interface ConsumeEventsOptions {
   maxUnsettledDeliveries?: number;
   /** Redelivery delay after the n-th failure, and the wait between retries of a transient one (the last value repeats). */
   backoffMs?: readonly number[];
-  /** How long a delivery may stay unacknowledged before JetStream redelivers it (a dead consumer). */
+  /**
+   * How long a delivery may stay unacknowledged before JetStream redelivers it: 5 s by default. A
+   * running handler keeps extending it, so only a dead consumer, or a delivery lost with a NATS
+   * restart, waits for it.
+   */
   ackWaitMs?: number;
   /** Handlers run at once. 1 keeps stream order. */
   maxConcurrent?: number;
@@ -107,7 +111,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const maxDeliveries = options.maxDeliveries ?? 5;
   const maxUnsettled = options.maxUnsettledDeliveries ?? maxDeliveries * 4;
   const backoff = options.backoffMs ?? [250, 1000, 5000, 15000];
-  const ackWaitMs = options.ackWaitMs ?? 30_000;
+  const ackWaitMs = options.ackWaitMs ?? 5_000;
   const maxConcurrent = options.maxConcurrent ?? 16;
   const byType = new Map(options.subscriptions.map((s) => [s.def.type, s]));
   await ensureConsumer(nc, options, ackWaitMs, maxConcurrent);
@@ -207,6 +211,13 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
             return;
           }
           const { data: _data, ...meta } = envelope.data;
+          // A handler may take longer than the ack wait: JetStream is told it is still being worked on.
+          const working = setInterval(() => {
+            if (nc.isClosed()) clearInterval(working);
+            else if (!disconnected) msg.working();
+          }, Math.max(100, Math.floor(ackWaitMs / 3)));
+          // Never what keeps a process alive (a handler that hangs must not).
+          working.unref();
           const outcome = await runHandler(msg, () =>
             subscription.handler(data.data, {
               envelope: meta,
@@ -214,7 +225,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
               streamSequence: msg.info.streamSequence,
               deliveryCount: msg.info.deliveryCount,
             }),
-          );
+          ).finally(() => clearInterval(working));
           if (outcome.ok === true) {
             settle({ msg, kind: 'ack', at: Date.now() });
           } else if (outcome.ok === 'stopped') {
