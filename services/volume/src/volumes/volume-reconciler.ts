@@ -100,6 +100,13 @@ export class VolumeReconciler {
         return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${message}`, conditions };
       }
     }
+    // The copy shows the origin PV's data: once that PV is bound to another claim, it is not this volume's data any more.
+    const rebound = await this.kube.originRebound(doc.namespace, doc.originPvcName, doc.storage.originPvName);
+    if (rebound) {
+      conditions.push({ type: 'OriginAvailable', status: 'False', reason: 'OriginPvcNotUsable', message: rebound });
+      return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${rebound}`, conditions };
+    }
+    if (doc.status.conditions.some((c) => c.type === 'OriginAvailable')) conditions.push({ type: 'OriginAvailable', status: 'True' });
     const target = this.target(doc);
     let made: 'created' | 'exists';
     try {
