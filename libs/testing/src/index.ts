@@ -12,12 +12,12 @@ export { type ServerProcess, type SpawnServerOptions, ServerExitedError, spawnSe
 export { FERRETDB_VERSION, NATS_SERVER_VERSION } from './server-versions';
 export { type RunningEtcd, type StartEtcdOptions, startEtcd } from './start-etcd';
 export { type RunningFerret, type StartFerretOptions, startFerret } from './start-ferret';
-export { type RunningKube, type StartKubeOptions, KUBE_ADMIN_USER, SERVICE_ACCOUNT_ISSUER, SERVICE_CLUSTER_IP_RANGE, startKube } from './start-kube';
+export { type RunningKube, type StartKubeOptions, type WebhookClientFiles, KUBE_ADMIN_USER, KUBE_WEBHOOK_CLIENT_NAME, SERVICE_ACCOUNT_ISSUER, SERVICE_CLUSTER_IP_RANGE, startKube } from './start-kube';
 export { type RunningMongo, type StartMongoOptions, startMongo } from './start-mongo';
 export { type RunningMongod, type StartMongodOptions, startMongod } from './start-mongod';
 export { type RunningNats, type StartNatsOptions, startNats } from './start-nats';
 export { type StartTestBedOptions, type TestBed, startTestBed } from './test-bed';
-export { type CertificateAuthority, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueServingCertificate } from './tls-certificates';
+export { type CertificateAuthority, type ClientCertificateRequest, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueClientCertificate, issueServingCertificate } from './tls-certificates';
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
 export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness } from './platform-harness';
