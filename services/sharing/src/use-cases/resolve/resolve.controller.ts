@@ -1,8 +1,13 @@
-import { AuthzRpc, DvError, type Identity, type Revision, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
+import { AuthzRpc, DvError, type Identity, type Principal, type Revision, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
 import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from '../../config/sharing-config';
 import { SharingState } from '../../state/sharing-state';
+
+interface Caller {
+  identity: Identity;
+  principal: Principal;
+}
 
 /**
  * Is V usable in P, and which volumes are usable in P: from memory. Answered only to callers who may
@@ -24,37 +29,36 @@ export class ResolveController {
 
   @RpcHandler(SharingRpc.resolve)
   async resolve(request: RpcRequest<typeof SharingRpc.resolve>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.resolve>> {
-    const identity = this.caller(ctx);
+    const caller = this.caller(ctx);
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     // An unknown project is no secret (and authz could not be asked about it).
-    if (this.state.tree.live('project', request.projectId)) await this.requireMayRead(identity, request.projectId, request.atLeast, ctx.requestId);
+    if (this.state.tree.live('project', request.projectId)) await this.requireMayRead(caller, request.projectId, request.atLeast, ctx.requestId);
     return this.state.index.resolve(request.volumeId, request.projectId);
   }
 
   @RpcHandler(SharingRpc.usableVolumes)
   async usableVolumes(request: RpcRequest<typeof SharingRpc.usableVolumes>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.usableVolumes>> {
-    const identity = this.caller(ctx);
+    const caller = this.caller(ctx);
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     if (!this.state.tree.live('project', request.projectId)) throw DvError.notFound(`project ${request.projectId} does not exist`);
-    await this.requireMayRead(identity, request.projectId, request.atLeast, ctx.requestId);
+    await this.requireMayRead(caller, request.projectId, request.atLeast, ctx.requestId);
     const { volumeIds, more } = this.state.index.usableVolumes(request.projectId, { after: request.after, limit: request.limit });
     const last = volumeIds[volumeIds.length - 1];
     return more && last !== undefined ? { volumeIds, next: last } : { volumeIds };
   }
 
-  private caller(ctx: RpcCallContext): Identity {
+  private caller(ctx: RpcCallContext): Caller {
     const identity = ctx.identity;
     if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
-    return identity;
+    return { identity, principal: { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups } };
   }
 
   /** FORBIDDEN unless the caller is a trusted platform service or may read data volumes in the project. */
-  private async requireMayRead(identity: Identity, projectId: string, atLeast: Revision | undefined, requestId: string): Promise<void> {
-    if (identity.subjectType === 'service-account' && this.trusted.has(identity.subjectId)) return;
-    const subject = { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
+  private async requireMayRead({ identity, principal }: Caller, projectId: string, atLeast: Revision | undefined, requestId: string): Promise<void> {
+    if (principal.subjectType === 'service-account' && this.trusted.has(principal.subjectId)) return;
     const decision = await this.rpc.call(
       AuthzRpc.check,
-      { subject, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: projectId }, ...(atLeast ? { atLeast } : {}) },
+      { subject: principal, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: projectId }, ...(atLeast ? { atLeast } : {}) },
       { identity, requestId },
     );
     if (!decision.allowed) {
