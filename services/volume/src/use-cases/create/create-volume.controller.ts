@@ -2,6 +2,8 @@ import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc }
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
+import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
+import { nameInUse } from '../../volumes/name-in-use';
 import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
@@ -26,6 +28,7 @@ import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.mo
 @Controller()
 export class CreateVolumeController {
   constructor(
+    @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
     @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
@@ -58,7 +61,7 @@ export class CreateVolumeController {
     const atLeast = { ...request.atLeast, platform: Math.max(request.atLeast?.platform ?? 0, this.projects.platformRevision()) };
     await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, atLeast, { liveProjectOnly: true });
     const nameKey = nameKeyOf(project.clusterId, request.name);
-    if (await this.model.exists({ nameKey })) throw this.nameTaken(request.name, project.clusterId);
+    if (await nameInUse(this.model, nameKey, this.config.VOLUME_REVISION_WAIT_MS)) throw this.nameTaken(request.name, project.clusterId);
     const origin = await this.kube.inspectOrigin(project.namespace, request.originPvcName, project._id);
 
     const id = randomUUID();

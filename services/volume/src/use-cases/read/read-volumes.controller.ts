@@ -1,6 +1,8 @@
 import { DvError, type Revision, type RpcReplyInput, type RpcRequest, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
+import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
+import { nameInUse } from '../../volumes/name-in-use';
 import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { type VolumeSelector, selectorOfScopeSet, selectorOfUsable } from '../../listing/volume-query';
@@ -24,6 +26,7 @@ type ListRequest = RpcRequest<typeof VolumeRpc.list>;
 @Controller()
 export class ReadVolumesController {
   constructor(
+    @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
     @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly projects: LiveProjects,
@@ -64,7 +67,7 @@ export class ReadVolumesController {
   @RpcHandler(VolumeRpc.nameAvailability)
   async nameAvailability(request: RpcRequest<typeof VolumeRpc.nameAvailability>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.nameAvailability>> {
     this.authorizer.caller(ctx);
-    if (await this.model.exists({ nameKey: nameKeyOf(request.clusterId, request.name) })) {
+    if (await nameInUse(this.model, nameKeyOf(request.clusterId, request.name), this.config.VOLUME_REVISION_WAIT_MS)) {
       throw DvError.conflict(`a data volume named ${request.name} already exists in cluster ${request.clusterId}`, { name: request.name, clusterId: request.clusterId });
     }
     return { available: true };
