@@ -358,7 +358,12 @@ describe('usage and release', () => {
       },
       { timeoutMs: 20_000, intervalMs: 300, what: 'the binding PVC to be removed' },
     );
-    await expect(h.core.readPersistentVolume({ name: pvName })).rejects.toMatchObject({ code: 404 });
+    // The PV copy goes right after its PVC (the removal deletes them in that order).
+    await waitFor(async () => (await h.core.readPersistentVolume({ name: pvName }).then(() => undefined, (e: unknown) => ((e as { code?: number }).code === 404 ? true : undefined))), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the binding PV copy to be removed',
+    });
   }, 90_000);
 
   it('finds an object created with generateName by its review label, and releases objects deleted without an event', async () => {

@@ -12,6 +12,7 @@ import { registerWebhook, unregisterWebhook } from './webhook-registration';
 import { type ReviewInput, ReviewService } from '../review/review-service';
 import { type AdmissionResponse, type AdmissionReviewRequest, admissionReviewSchema, allow, deny, reviewResponse, subjectOf } from './admission-review';
 import { webhookAction } from './webhook-action';
+import { clientRefusal } from './client-certificate';
 
 
 class BodyTooLarge extends Error {}
@@ -76,7 +77,10 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const refusal = clientRefusal(req.socket as TLSSocket, this.config.ADMISSION_WEBHOOK_CLIENT_NAMES);
+    const tls = req.socket as TLSSocket;
+    // Node gives a repeated subject attribute as an array, whatever its declared type says.
+    const peer = { authorized: tls.authorized, authorizationError: tls.authorizationError, commonName: tls.authorized ? (tls.getPeerCertificate().subject?.CN as unknown) : undefined };
+    const refusal = clientRefusal(peer, this.config.ADMISSION_WEBHOOK_CLIENT_NAMES);
     if (refusal) {
       this.logger.warn(`refused a call from ${req.socket.remoteAddress ?? 'an unknown address'}: ${refusal.message}`);
       res.writeHead(refusal.status, { 'Content-Type': 'application/json', Connection: 'close' });
@@ -147,23 +151,6 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       return deny(uid, [{ code: 'REVIEW_FAILED', message: `the review could not be completed: ${message}` }], 503);
     }
   }
-}
-
-/**
- * Why this connection is not the API server's, or undefined when it is: a client certificate that
- * the configured CA signed (and, when names are configured, with one of those common names).
- */
-function clientRefusal(socket: TLSSocket, names: readonly string[]): { status: 401 | 403; message: string } | undefined {
-  if (!socket.authorized) {
-    const why = socket.authorizationError ? ` (${String(socket.authorizationError)})` : '';
-    return { status: 401, message: `the webhook answers only the Kubernetes API server: a client certificate from its CA is required${why}` };
-  }
-  if (names.length === 0) return undefined;
-  // Node gives a repeated attribute as an array, whatever its declared type says.
-  const cn: unknown = socket.getPeerCertificate().subject?.CN;
-  const commonNames = (Array.isArray(cn) ? (cn as unknown[]) : [cn]).filter((name): name is string => typeof name === 'string');
-  if (commonNames.some((name) => names.includes(name))) return undefined;
-  return { status: 403, message: `the client certificate of ${JSON.stringify(commonNames.join(', '))} is not one the webhook answers` };
 }
 
 function uidOf(json: unknown): string | undefined {
