@@ -76,9 +76,11 @@ export class BindingManager {
     const namespace = planned.namespace;
     const attempt = randomUUID();
     let doc = await this.record(_id, volume, planned, projectId, attempt);
-    if (doc.state === 'Creating' && doc.attempt !== attempt) {
+    const heldByAnother = doc.state === 'Creating' && doc.attempt !== attempt && Date.now() - new Date(doc.updatedAt).getTime() < this.config.ADMISSION_BINDING_LEASE_MS;
+    if (heldByAnother) {
       // Another replica is making it: making it too could recreate what that attempt undoes when it
-      // fails, so wait for it to settle; a record that stays Creating is joined as before.
+      // fails, so wait for it to settle; a record that stays Creating (or whose lease ran out: its
+      // maker died) is joined as before.
       const settled = await this.settledByOther(doc);
       if (!settled) {
         if (mayRetry) return this.ensureRecorded(_id, volume, planned, projectId, requestId, false);
