@@ -7,6 +7,7 @@ export * from './rpc/rpc-client';
 export * from './rpc/serve-rpc';
 export * from './rpc/parse-identity-header';
 export * from './events/ensure-streams';
+export * from './events/provision-streams';
 export * from './events/event-publisher';
 export * from './events/event-context';
 export * from './events/consume-events';
