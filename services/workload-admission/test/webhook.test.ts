@@ -249,7 +249,7 @@ describe('the mutating webhook', () => {
     await h.settled();
     const usage = await h.client.call(AdmissionRpc.usage, { volumeId: places.id }, { identity: SERVICE });
     expect(usage.workloads.map((w) => w.name)).not.toContain('forged');
-    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: ['dv.evt.workload.>'] });
+    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: 'dv.evt.workload.>' });
     const pending = (await consumer.info()).num_pending;
     const requestIds: (string | undefined)[] = [];
     if (pending > 0) {
