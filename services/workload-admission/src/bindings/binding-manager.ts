@@ -1,9 +1,9 @@
 import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contracts';
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
-import { isDuplicateKeyError } from '@dv/persistence';
+import { GuardedStore, guardedStore } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model, type QueryFilter } from 'mongoose';
+import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
@@ -30,6 +30,8 @@ export class BindingManager {
   private readonly copies: VolumeCopies;
   /** Ensures under way in this replica, by binding key: concurrent reviews share one. */
   private readonly inFlight = new Map<string, Promise<Binding>>();
+  /** Every change of a binding record is a guarded one (decision 0012). */
+  private readonly store: GuardedStore<BindingDoc>;
 
   constructor(
     private readonly state: AdmissionState,
@@ -41,6 +43,7 @@ export class BindingManager {
     private readonly metrics: AdmissionMetrics,
   ) {
     this.copies = new VolumeCopies(kube.core);
+    this.store = guardedStore(bindings);
   }
 
   /** The binding a workload in `namespace` mounts, as it will be once ensured (no Kubernetes call). */
@@ -105,10 +108,10 @@ export class BindingManager {
     const insert = { _id, volumeId: volume.id, namespace: planned.namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now };
     for (let tries = 0; ; tries++) {
       try {
-        return await this.bindings.findOneAndUpdate({ _id }, { $setOnInsert: insert }, { upsert: true, returnDocument: 'after' }).lean<BindingDoc>().orFail().exec();
+        return await this.store.insert(insert as BindingDoc, 'binding');
       } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        const existing = await this.bindings.findById(_id).lean<BindingDoc>().exec();
+        if (!(error instanceof DvError && error.code === 'CONFLICT')) throw error;
+        const existing = await this.store.read(_id);
         if (existing) return existing;
         // Inserted and removed again in between: try once more.
         if (tries >= 2) throw DvError.unavailable(`the binding ${_id} keeps changing; try again`);
@@ -128,7 +131,7 @@ export class BindingManager {
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 200);
-      const now = await this.bindings.findById(doc._id).lean<BindingDoc>().exec();
+      const now = await this.store.read(doc._id);
       if (!now) return undefined;
       if (now.state !== 'Creating') return now;
       current = now;
@@ -153,11 +156,16 @@ export class BindingManager {
    */
   async bound(doc: BindingDoc, requestId: string | undefined): Promise<Binding> {
     if (doc.state !== 'Bound') {
-      const marked = await this.bindings.updateOne({ _id: doc._id, state: 'Creating', attempt: doc.attempt } as QueryFilter<BindingDoc>, { $set: { state: 'Bound', updatedAt: new Date() } }).exec();
-      if (marked.matchedCount > 0) {
+      const marked = await this.store
+        .change(doc._id, (current) => (current.state === 'Creating' && current.attempt === doc.attempt ? { ...current, state: 'Bound', updatedAt: new Date() } : null), 'binding')
+        .catch((error: unknown) => {
+          if (error instanceof DvError && error.code === 'NOT_FOUND') return null;
+          throw error;
+        });
+      if (marked) {
         this.metrics.bindings.inc({ action: 'created' });
       } else {
-        const now = await this.bindings.findById(doc._id).lean<BindingDoc>().exec();
+        const now = await this.store.read(doc._id);
         if (now?.state !== 'Bound') throw DvError.unavailable(`the binding ${doc._id} was taken over or removed meanwhile; try again`);
       }
     }
@@ -197,8 +205,14 @@ export class BindingManager {
   /** Takes a record over for a new attempt (moving it to `state`), only if nobody changed it since it was read. */
   async claim(doc: BindingDoc, state: BindingState): Promise<BindingDoc | undefined> {
     const next = { state, attempt: randomUUID(), updatedAt: new Date() };
-    const result = await this.bindings.updateOne({ _id: doc._id, state: doc.state, attempt: doc.attempt } as QueryFilter<BindingDoc>, { $set: next }).exec();
-    return result.matchedCount > 0 ? { ...doc, ...next } : undefined;
+    try {
+      // A guarded change: the store's own conditional update is a read-then-write on FerretDB, and two replicas would both take the record over.
+      const taken = await this.store.change(doc._id, (current) => (current.state === doc.state && current.attempt === doc.attempt ? { ...current, ...next } : null), 'binding');
+      return taken ?? undefined;
+    } catch (error) {
+      if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -215,9 +229,12 @@ export class BindingManager {
       );
       this.metrics.bindings.inc({ action: 'removed' });
     }
-    const deleted = await this.bindings.deleteOne({ _id: doc._id, state: 'Releasing', attempt: doc.attempt } as QueryFilter<BindingDoc>).exec();
+    const deleted = await this.store.remove(doc._id, (current) => current.state === 'Releasing' && current.attempt === doc.attempt, 'binding').catch((error: unknown) => {
+      if (error instanceof DvError && error.code === 'NOT_FOUND') return false;
+      throw error;
+    });
     this.state.bindings.remove(doc.volumeId, doc.namespace);
-    return deleted.deletedCount > 0;
+    return deleted;
   }
 
   /** True when the volume may be used in the namespace's project. */
