@@ -6,6 +6,7 @@ export * from './rpc/rpc-context';
 export * from './rpc/rpc-client';
 export * from './rpc/serve-rpc';
 export * from './rpc/parse-identity-header';
+export * from './rpc/parse-json-body';
 export * from './events/ensure-streams';
 export * from './events/event-publisher';
 export * from './events/event-context';

@@ -19,6 +19,11 @@ function replicaModule(replica: string) {
       throw new Error('secret internal detail /srv/app/file.ts:12');
     }
 
+    @RpcHandler(contracts.echo)
+    async echo(req: { value?: unknown }) {
+      return { value: req.value };
+    }
+
     @RpcHandler(contracts.refuse)
     async refuse(): Promise<Record<string, never>> {
       throw DvError.forbidden('not yours', { rule: 'none' });
@@ -79,6 +84,25 @@ describe('RPC over the NATS transport (real nats-server)', () => {
     });
 
     await expect(client.call(contracts.add, { a: 1, b: 1 })).resolves.toMatchObject({ sum: 2 });
+  });
+
+  it('refuses what no request can mean with VALIDATION_FAILED naming the problem, never INTERNAL or silence', async () => {
+    const send = (body: Uint8Array | string) => client.sendRaw(contracts.echo.subject, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+    // Nested a few thousand levels: JSON.parse takes it, serializing it again overflowed the stack.
+    const deep = `{"value":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    await expect(send(deep)).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('deeper than 64 levels'), details: { reason: 'too-deep' } } });
+    // 64 levels in all are fine.
+    await expect(send(`{"value":${'['.repeat(63)}${']'.repeat(63)}}`)).resolves.toMatchObject({ ok: true });
+    await expect(send('{"value":"a\\ud800b"}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate', path: 'value' } } });
+    await expect(send('{"value":{"\\udc00":1}}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate' } } });
+    await expect(send('{"value":["\\u0000"]}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'nul-character', path: 'value.0' } } });
+    await expect(send('{"value":{"__proto__":{"admin":true}}}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'proto-key', path: 'value' } } });
+    await expect(send(new Uint8Array([0x7b, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).resolves.toEqual({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: 'request body is not valid UTF-8' },
+    });
+    // A surrogate pair is well-formed, and a key named constructor is only a key.
+    await expect(send('{"value":{"constructor":"\\ud83d\\ude00"}}')).resolves.toEqual({ ok: true, data: { value: { constructor: '\u{1F600}' } } });
   });
 
   it('rejects a malformed identity header with VALIDATION_FAILED', async () => {

@@ -8,6 +8,7 @@ import { Semaphore } from '../concurrency/semaphore';
 import { toErrorBody } from '../errors/to-error-body';
 import { extractTraceContext } from '../trace/trace-headers';
 import { parseIdentityHeader } from './parse-identity-header';
+import { parseJsonBody } from './parse-json-body';
 import { type RpcCallContext } from './rpc-context';
 
 export type RpcHandlerFn<D extends RpcDefinition> = (request: RpcRequest<D>, ctx: RpcCallContext) => Promise<RpcReplyInput<D>>;
@@ -21,7 +22,6 @@ export interface ServeRpcOptions {
 
 const tracer = trace.getTracer('@dv/messaging');
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Answers one RPC subject: validates the body and the identity header, runs the handler inside the
@@ -76,12 +76,7 @@ async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<
 }
 
 async function run<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, requestId: string): Promise<unknown> {
-  let body: unknown;
-  try {
-    body = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
-  } catch {
-    throw DvError.validation('request body is not JSON');
-  }
+  const body = parseJsonBody(msg.data);
   const identity = parseIdentityHeader(msg.headers);
   const parsed = def.request.safeParse(body);
   if (!parsed.success) {
@@ -102,5 +97,11 @@ function respond(msg: Msg, reply: ReplyEnvelope<unknown>, requestId: string, rep
     msg.respond(encoder.encode(JSON.stringify(reply)), { headers: replyHeaders });
   } catch (error) {
     logger.error(`could not answer request ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
+    // A reply that cannot be serialized is our bug: the caller hears INTERNAL rather than nothing until its timeout.
+    try {
+      msg.respond(encoder.encode(JSON.stringify({ ok: false, error: toErrorBody(error, requestId) })), { headers: replyHeaders });
+    } catch {
+      // The connection is gone: nothing more to do.
+    }
   }
 }
