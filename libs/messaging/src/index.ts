@@ -5,6 +5,7 @@ export * from './errors/to-error-body';
 export * from './rpc/rpc-context';
 export * from './rpc/rpc-client';
 export * from './rpc/serve-rpc';
+export * from './rpc/request-refusals';
 export * from './rpc/parse-identity-header';
 export * from './rpc/parse-json-body';
 export * from './events/ensure-streams';

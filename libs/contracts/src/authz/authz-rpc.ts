@@ -105,12 +105,14 @@ export const AuthzRpc = {
   }),
   createAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.create',
+    audit: { operation: 'create' },
     request: newAccessRuleSchema,
     reply: writeReply(accessRuleSchema),
     description: 'Adds "subject is a role in a scope". Rules are immutable; CONFLICT when the same rule exists.',
   }),
   batchCreateAccessRules: defineRpc({
     subject: 'dv.authz.access-rules.batch-create',
+    audit: { operation: 'create' },
     request: z.object({
       roleId: roleIdSchema,
       clusterId: idSchema.optional(),
@@ -132,6 +134,7 @@ export const AuthzRpc = {
   }),
   deleteAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.delete',
+    audit: { operation: 'delete' },
     request: z.object({ id: z.string().min(1).max(64) }),
     reply: writeReply(accessRuleSchema),
     description: 'Deletes a rule; it stops granting on every replica that has applied the returned revision.',
