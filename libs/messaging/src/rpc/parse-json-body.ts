@@ -41,9 +41,9 @@ export function parseJsonBody(bytes: Uint8Array, what = 'request body'): unknown
   return value;
 }
 
-/** The checks of parseJsonBody on a value already parsed (e.g. by an HTTP server). */
-export function checkJsonValue(value: unknown, what = 'request body'): void {
-  const problem = findProblem(value, 0, '');
+/** The checks of parseJsonBody on a value already parsed (e.g. by an HTTP server), with its own depth limit if need be. */
+export function checkJsonValue(value: unknown, what = 'request body', maxDepth = MAX_BODY_DEPTH): void {
+  const problem = findProblem(value, 0, '', maxDepth);
   if (problem) throw DvError.validation(`${what} ${problem.message}${problem.path ? ` (at ${problem.path})` : ''}`, { path: problem.path || '(root)', reason: problem.reason });
 }
 
@@ -61,14 +61,14 @@ function checkString(s: string, path: string): Problem | undefined {
   return undefined;
 }
 
-/** Depth-first, stopping at the first problem; never recurses past MAX_BODY_DEPTH + 1. */
-function findProblem(value: unknown, depth: number, path: string): Problem | undefined {
+/** Depth-first, stopping at the first problem; never recurses past maxDepth + 1. */
+function findProblem(value: unknown, depth: number, path: string, maxDepth: number): Problem | undefined {
   if (typeof value === 'string') return checkString(value, path);
   if (typeof value !== 'object' || value === null) return undefined;
-  if (depth >= MAX_BODY_DEPTH) return { reason: 'too-deep', message: `nests deeper than ${MAX_BODY_DEPTH} levels`, path };
+  if (depth >= maxDepth) return { reason: 'too-deep', message: `nests deeper than ${maxDepth} levels`, path };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const problem = findProblem(value[i], depth + 1, join(path, i));
+      const problem = findProblem(value[i], depth + 1, join(path, i), maxDepth);
       if (problem) return problem;
     }
     return undefined;
@@ -77,7 +77,7 @@ function findProblem(value: unknown, depth: number, path: string): Problem | und
     if (key === '__proto__') return { reason: 'proto-key', message: 'holds the key __proto__', path };
     const keyProblem = checkString(key, join(path, '(key)'));
     if (keyProblem) return keyProblem;
-    const problem = findProblem((value as Record<string, unknown>)[key], depth + 1, join(path, key));
+    const problem = findProblem((value as Record<string, unknown>)[key], depth + 1, join(path, key), maxDepth);
     if (problem) return problem;
   }
   return undefined;
