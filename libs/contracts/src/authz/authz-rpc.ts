@@ -99,6 +99,7 @@ export const AuthzRpc = {
   }),
   mutateRole: defineRpc({
     subject: 'dv.authz.roles.mutate',
+    audit: { operation: 'mutate-role' },
     request: z.object({ operation: z.enum(['create', 'update', 'delete']), id: z.union([roleIdSchema, z.string()]).optional() }).passthrough(),
     reply: z.object({}),
     description: 'Always refused: roles are predefined and cannot be created, edited or deleted.',

@@ -11,6 +11,6 @@ export const RequestEvents = {
       rpc: z.string().min(1).max(128),
     }),
     description:
-      'A request to an audited subject (RpcDefinition.audit) was refused before its handler ran: its body was malformed (the typed error the caller got); nothing changed. The actor is the caller, the request id its own.',
+      'A request to an audited subject (RpcDefinition.audit) was refused before its handler ran (its body was malformed), or by a handler with no refusal event of its own (roles.mutate): the typed error the caller got; nothing changed. The actor is the caller, the request id its own.',
   }),
 } as const;
