@@ -131,6 +131,22 @@ function withBytes(text: string, marker: string, bytes: number[]): Uint8Array {
 
 const pick = <T>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)] as T;
 
+/** Odd but often valid strings: regex and query metacharacters, paths, lengths at common limits, direction marks, emoji, blank. */
+const EDGE_STRINGS = ['(.*[', '\\', '.*', '$where', '{"$gt":""}', '../../etc/passwd', 'a'.repeat(64), 'a'.repeat(128), 'a'.repeat(253), 'a'.repeat(256), 'Ω≈ç√ü', '\u202eabc', '😀'.repeat(20), ' ', ''];
+/** Filter- and sort-like strings (the list queries' `field<op>value`) with bad fields, operators and values. */
+const EDGE_FILTERS = ['name==(', 'name=@[', 'name=^*', 'name=~(', 'seq>abc', 'timestamp>=not-a-date', 'createdAt<2000-13-45', 'x==y', '==', 'name==', 'name!=\\'];
+const EDGE_NUMBERS = [-1, 0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, -0];
+
+/** Edge values for a field of this schema type (most still valid: an ok answer is no fault, INTERNAL is). */
+function edgeValues(field: z.ZodType): unknown[] {
+  const d = defOf(unwrap(field));
+  if (d.type === 'string' || d.type === 'enum') return EDGE_STRINGS;
+  if (d.type === 'number' || d.type === 'int') return EDGE_NUMBERS;
+  if (d.type === 'array') return [EDGE_FILTERS, ...EDGE_FILTERS.map((f) => [f]), EDGE_STRINGS];
+  if (d.type === 'object' || d.type === 'record') return [{}, { a: { b: { c: [1, 'x', null] } } }, { $gt: '' }];
+  return [];
+}
+
 /**
  * The malformed bodies of one subject: wrong types per field, each required field missing, huge
  * strings and arrays, deep nesting, invalid UTF-8, lone surrogates, NUL, prototype keys, unknown
@@ -170,6 +186,8 @@ export function malformedCases(def: RpcDefinition, caller: Caller, scale: number
       add(`${key}: lone surrogate`, json({ ...baseObject, [key]: pick(['x\ud800', '\udc00y', 'a\udbff\udbffb'], random) }));
       add(`${key}: NUL`, json({ ...baseObject, [key]: 'x\u0000y' }));
       add(`${key}: invalid UTF-8`, withBytes(JSON.stringify({ ...baseObject, [key]: 'MARK' }), 'MARK', pick([[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82]], random)));
+      const edges = edgeValues(field);
+      for (const value of round === 0 ? edges : edges.length > 0 ? [pick(edges, random)] : []) add(`${key}: edge value ${JSON.stringify(value).slice(0, 60)}`, json({ ...baseObject, [key]: value }));
       add(`${key}: __proto__ inside`, encoder.encode(JSON.stringify({ ...baseObject, [key]: { ok: 1 } }).replace('{"ok":1}', '{"__proto__":{"polluted":1}}')));
     }
   }

@@ -18,7 +18,7 @@ import { type MalformedCase, contractAccepts, malformedCases, rpcContracts, samp
 /**
  * The fault suite's malformed-input tier: every request subject of the contracts, every service a
  * real process, malformed bodies generated from each subject's zod schema, sent with a valid
- * identity (a user granted nothing, so no well-formed write can succeed either). Each answers a
+ * identity (a Viewer of the whole system: reads get past authorization, no write can succeed). Each answers a
  * typed error (never INTERNAL, never silence), nothing changes, nothing is dead-lettered, every
  * process lives on, and the audit log holds exactly one record per request to an audited subject,
  * its chain verifying. The webhook gets malformed AdmissionReviews: a clean 4xx or a denial.
@@ -27,6 +27,7 @@ import { type MalformedCase, contractAccepts, malformedCases, rpcContracts, samp
 const SCALE = Math.max(1, Number(process.env['FAULTS_SCALE'] ?? '1') || 1);
 const h = new KubePlatformHarness();
 const MALLORY: IdentityInput = { subjectId: 'mallory', subjectType: 'user' };
+const VIEWER = 7;
 const CONCURRENCY = 8;
 const FAR_PAST = '2000-01-01T00:00:00.000Z';
 const FAR_FUTURE = '2100-01-01T00:00:00.000Z';
@@ -42,6 +43,7 @@ interface Answer {
 
 beforeAll(async () => {
   await h.startPlatform({ webhook: true, alsoRun: [{ name: 'audit' }] });
+  await h.grant('user', MALLORY.subjectId, VIEWER, 'system', 'system');
 }, 240_000);
 
 afterAll(async () => {
