@@ -191,6 +191,26 @@ export function malformedCases(def: RpcDefinition, caller: Caller, scale: number
       add(`${key}: __proto__ inside`, encoder.encode(JSON.stringify({ ...baseObject, [key]: { ok: 1 } }).replace('{"ok":1}', '{"__proto__":{"polluted":1}}')));
     }
   }
+
+  // One level down: each member of an object field, and of the first item of an array of objects
+  // (the scopes of a sharing change, the subject of a check, …): wrong types, missing, edge values.
+  for (const [key, field] of fields) {
+    const inner = unwrap(field);
+    const d = defOf(inner);
+    const element = d.type === 'array' && d.element ? unwrap(d.element) : undefined;
+    const container = d.type === 'object' ? inner : element && defOf(element).type === 'object' ? element : undefined;
+    if (!container) continue;
+    const sampled = sample(container, caller) as Record<string, unknown>;
+    const wrap = (member: Record<string, unknown>): unknown => (d.type === 'array' ? [member] : member);
+    for (const [sub, subField] of fieldsOf(container)) {
+      const values = [...wrongTypes(subField).slice(0, 2), ...edgeValues(subField).slice(0, scale > 1 ? undefined : 4), 'x\ud800', 's'.repeat(100_000)];
+      for (const value of values) add(`${key}.${sub}: ${JSON.stringify(value).slice(0, 60)}`, json({ ...baseObject, [key]: wrap({ ...sampled, [sub]: value }) }));
+      if (!isOptional(subField)) {
+        const { [sub]: _dropped, ...rest } = sampled;
+        add(`${key}.${sub}: missing`, json({ ...baseObject, [key]: wrap(rest) }));
+      }
+    }
+  }
   return cases;
 }
 
