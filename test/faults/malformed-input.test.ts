@@ -151,6 +151,7 @@ describe('malformed input on every request subject (services as processes)', () 
         if (!contractAccepts(def, a.c.body)) faults.push(`${label}: answered ok`);
       } else {
         const code = a.reply?.error?.code ?? '(none)';
+        // UNAVAILABLE is a fault too: something did not answer (or a revision from the future was waited for).
         if (!(ERROR_CODES as readonly string[]).includes(code) || code === 'INTERNAL' || code === 'UNAVAILABLE') faults.push(`${label}: ${code} ${a.reply?.error?.message ?? ''}`.slice(0, 400));
       }
     }
