@@ -1,5 +1,5 @@
 import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
-import { type EventsOf, type OutboxRelay, deleteAtVersion, updateWithEvents } from '@dv/persistence';
+import { deleteAtVersion, type EventsOf, type OutboxRelay, readAggregate, updateWithEvents, updateWithoutEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type CopyTarget } from '@dv/kube';
@@ -65,7 +65,7 @@ export class VolumeReconciler {
   }
 
   private async once(id: string): Promise<void> {
-    const doc = await this.model.findById(id).lean<VolumeDoc>().exec();
+    const doc = await readAggregate(this.model, id);
     if (!doc) return;
     if (doc.status.phase === 'Deleting') return this.release(doc);
     const observed = await this.observe(doc);
@@ -139,7 +139,7 @@ export class VolumeReconciler {
     if (doc.status.datavolumePvName !== undefined) status.datavolumePvName = doc.status.datavolumePvName;
     if (sameStatus(doc.status, status)) {
       // Only the schedule: the reconciler's own bookkeeping, not part of the volume (no event).
-      await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+      await updateWithoutEvents(this.model, doc._id, (current) => current.version === doc.version, { $set: schedule }, 'data volume');
       return;
     }
     const { outbox: _outbox, version: _version, ...rest } = doc;
@@ -173,7 +173,7 @@ export class VolumeReconciler {
         };
         const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
         if (sameStatus(doc.status, status)) {
-          await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+          await updateWithoutEvents(this.model, doc._id, (current) => current.version === doc.version, { $set: schedule }, 'data volume');
         } else {
           // Still Deleting, with the reason it is stuck: an updated event, so every read model shows it.
           const { outbox: _outbox, version: _version, ...rest } = doc;
