@@ -95,7 +95,7 @@ function medianPerKey(samples: readonly Record<string, number>[]): Record<string
 
 async function run(): Promise<object> {
   const started = Date.now();
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' } });
+  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: "the benchmark keeps its baseline's setup: no users (permission checks are measured by none of its figures)" } });
   const services: ServiceProcess[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'dv-admission-bench-'));
   let nc: NatsConnection | undefined;

@@ -32,7 +32,8 @@ function retryable(error: unknown): boolean {
 }
 
 async function readEvents(filter: string): Promise<EventEnvelope[]> {
-  const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: [filter] });
+  // One filter, as a string: the harness reads as the operator user, which may create named consumers only.
+  const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: filter });
   const pending = (await consumer.info()).num_pending;
   const out: EventEnvelope[] = [];
   if (pending === 0) return out;

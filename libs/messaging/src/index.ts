@@ -9,6 +9,7 @@ export * from './rpc/request-refusals';
 export * from './rpc/parse-identity-header';
 export * from './rpc/parse-json-body';
 export * from './events/ensure-streams';
+export * from './events/provision-streams';
 export * from './events/event-publisher';
 export * from './events/event-context';
 export * from './events/consume-events';

@@ -48,6 +48,7 @@ describe('RPC over the NATS transport (real nats-server)', () => {
   let client: RpcClient;
 
   beforeAll(async () => {
+    // The bed's open nats-server (jest global setup says why): the transport's own tests serve subjects no platform client has.
     const url = requireEnv('NATS_URL');
     for (const replica of ['r1', 'r2']) {
       const nc = await connectNats({ url, name: `math-${replica}` });

@@ -11,6 +11,7 @@ describe('StreamHeads (real nats-server)', () => {
   let publisher: EventPublisher;
 
   beforeAll(async () => {
+    // The bed's open nats-server (jest global setup says why): the transport's own tests publish event types no platform client has.
     nc = await connectNats({ url: requireEnv('NATS_URL'), name: 'stream-heads-test' });
     await ensureStreams(nc);
     publisher = new EventPublisher(nc, 'dv/test');

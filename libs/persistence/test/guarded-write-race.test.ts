@@ -40,6 +40,7 @@ describe('version-guarded writes are atomic on the test bed store', () => {
 
   beforeAll(async () => {
     connection = await connectMongo({ url: env('MONGO_URL'), dbName: 'persistence_race_test' });
+    // The bed's open nats-server (jest global setup says why): the persistence library's tests publish event types no platform client has.
     nc = await connectNats({ url: env('NATS_URL'), name: 'guarded-race-test' });
     await ensureStreams(nc);
     publisher = new EventPublisher(nc, 'dv/test');

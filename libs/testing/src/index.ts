@@ -22,7 +22,8 @@ export { type StartTestBedOptions, type TestBed, startTestBed } from './test-bed
 export { type CertificateAuthority, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueServingCertificate } from './tls-certificates';
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
-export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness } from './platform-harness';
+export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness, natsUserOf } from './platform-harness';
+export { type ConnectAsOptions, SecuredNats, type StartSecuredNatsOptions, type TestNatsUser, generateNatsPasswords, natsServerConfigPath, startSecuredTestBed } from './secured-nats';
 export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';

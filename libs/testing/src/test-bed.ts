@@ -6,6 +6,7 @@ import { findOnPath } from './find-on-path';
 import { kubeconfigToken } from './kubeconfig-token';
 import { type ProgressLog, stderrProgressLog } from './progress-log';
 import { type RunningServer } from './running-server';
+import type { SecuredNats } from './secured-nats';
 import { startKube } from './start-kube';
 import { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 import { startMongo } from './start-mongo';
@@ -22,6 +23,11 @@ export interface TestBed {
   dir: string;
   /** NATS_URL, MONGO_URL, KUBECONFIG and KUBE_TOKEN, for process.env or a child's environment. */
   env: Record<string, string>;
+  /**
+   * The nats-server this bed started with the platform's users and permissions on: each process
+   * connects as its client (`serviceEnv`, `connectAs`). Undefined for an open or an external server.
+   */
+  securedNats: SecuredNats | undefined;
   /** Stops what this bed started (SIGTERM, then SIGKILL), then removes dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -34,6 +40,12 @@ export interface StartTestBedOptions {
   cacheRoot?: string;
   /** Keep dir (data and logs) after stop. */
   keepDir?: boolean;
+  /**
+   * How it starts nats-server, a choice every caller makes: `secured` starts it with the platform's
+   * users and permissions (`startSecuredTestBed` passes `SecuredNats.start`: the default of the
+   * local run and of every harness); `{ open: why }` starts it without users, saying why.
+   */
+  nats: { open: string } | { secured: (options: { dir: string; binary: string }) => Promise<SecuredNats> };
 }
 
 function elapsed(sinceMs: number): string {
@@ -45,7 +57,7 @@ function elapsed(sinceMs: number): string {
  * building missing binaries first. A server given by NATS_URL, MONGO_URL or KUBECONFIG is used as is.
  * If a server fails to start, the others are stopped and the error names the folder with the logs.
  */
-export async function startTestBed(options: StartTestBedOptions = {}): Promise<TestBed> {
+export async function startTestBed(options: StartTestBedOptions): Promise<TestBed> {
   const env = options.env ?? process.env;
   const log = options.log ?? stderrProgressLog;
   const external = { nats: env['NATS_URL'], mongo: env['MONGO_URL'], kubeconfig: env['KUBECONFIG'] };
@@ -71,8 +83,17 @@ export async function startTestBed(options: StartTestBedOptions = {}): Promise<T
   };
   const stopAll = (): Promise<void> => Promise.all(running.map((s) => s.stop())).then(() => undefined);
 
+  let securedNats: SecuredNats | undefined;
+  const natsChoice = options.nats;
+  const startOurNats = async (): Promise<RunningServer> => {
+    const binary = binaries.natsServer ?? 'nats-server';
+    if ('open' in natsChoice) return startNats({ binary, dir });
+    const secured = await natsChoice.secured({ dir, binary });
+    securedNats = secured;
+    return { url: secured.url, stop: () => secured.stop() };
+  };
   const [nats, mongo, kube] = await Promise.allSettled([
-    external.nats ? undefined : track('nats-server', () => startNats({ binary: binaries.natsServer ?? 'nats-server', dir })),
+    external.nats ? undefined : track('open' in natsChoice ? `nats-server (open: ${natsChoice.open})` : 'nats-server (users and permissions on)', startOurNats),
     external.mongo ? undefined : track(mongod ? 'mongod' : 'FerretDB', () => startMongo({ dir, mongodBinary: mongod, ferretdbBinary: binaries.ferretdb })),
     external.kubeconfig
       ? undefined
@@ -105,6 +126,7 @@ export async function startTestBed(options: StartTestBedOptions = {}): Promise<T
     kubeToken,
     dir,
     env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, KUBECONFIG: kubeconfigPath, ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}) },
+    securedNats,
     stop: () =>
       (stopping ??= (async () => {
         await stopAll();

@@ -105,7 +105,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
   });
 
   it('dead-letters every event it cannot record, with the reason, and keeps the stream flowing', async () => {
-    const js = jetstream(h.nc);
+    const js = jetstream(h.events);
     const dataset = 'dv.evt.dataset.created.v1';
     let deep: unknown = 'bottom';
     for (let i = 0; i < 200; i++) deep = { level: deep };
@@ -155,9 +155,9 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     const project = { scopeType: 'project' as const, scopeId: volume.projectId };
     const dana = { id: 'dana@acme.example', type: 'user' as const };
     const system = { id: 'volume', type: 'system' as const };
-    const volumeService = new EventPublisher(h.nc, 'dv/volume');
-    const sharingService = new EventPublisher(h.nc, 'dv/sharing');
-    const admission = new EventPublisher(h.nc, 'dv/workload-admission');
+    const volumeService = new EventPublisher(h.events, 'dv/volume');
+    const sharingService = new EventPublisher(h.events, 'dv/sharing');
+    const admission = new EventPublisher(h.events, 'dv/workload-admission');
     const onVolume = { subject: volume.id, scope: project };
     const requestId = randomUUID();
     const department = sharedScope('department', 'd1');
@@ -227,7 +227,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
   });
 
   it('consumes again when its durable consumer goes away, and records nothing twice', async () => {
-    const jsm = await jetstreamManager(h.nc);
+    const jsm = await jetstreamManager(h.events);
     await jsm.consumers.delete(STREAMS.domain.name, 'audit');
     await h.publisher.publish(TickEvent, { n: -2, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-consumer-loss' });
     await h.waitForRecords({ entityId: 'after-consumer-loss' }, 1, 60_000);

@@ -51,8 +51,8 @@ async function backlog(count: number): Promise<void> {
   const body = new TextEncoder().encode(
     JSON.stringify({ specversion: '1.0', id: 'x', source: 'dv/test', type: 'dv.evt.test-noise.v1', time: new Date().toISOString(), datacontenttype: 'application/json', actorid: 'test', actortype: 'system', data: {} }),
   );
-  for (let i = 0; i < count; i++) h.nc.publish('dv.evt.test-noise.v1', body);
-  await h.nc.flush();
+  for (let i = 0; i < count; i++) h.noise.publish('dv.evt.test-noise.v1', body);
+  await h.noise.flush();
 }
 
 it("without atLeast, a list or count on either replica sees the caller's own writes (it waits for the stream's head)", async () => {

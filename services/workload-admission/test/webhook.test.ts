@@ -344,7 +344,8 @@ describe('usage and release', () => {
   });
 
   it('publishes every admitted and denied review, and the binding made and removed, as events', async () => {
-    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: ['dv.evt.workload.>', 'dv.evt.binding.>'] });
+    // One filter, as a string (the operator may create only named consumers); the types are counted below.
+    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: 'dv.evt.>' });
     const pending = (await consumer.info()).num_pending;
     const types: string[] = [];
     const messages = await consumer.fetch({ max_messages: pending, expires: 5000 });
@@ -379,7 +380,8 @@ describe('usage and release', () => {
 describe('when JetStream cannot store the decision', () => {
   it('admits nothing: the review answers UNAVAILABLE and the webhook refuses with REVIEW_FAILED', async () => {
     // The stream takes no more messages (discard new at its current size), as a full or unavailable stream would.
-    const jsm = await jetstreamManager(h.nc);
+    // Only the provisioner may change a stream (no service can).
+    const jsm = await jetstreamManager(await h.connectAs('provisioner'));
     const info = await jsm.streams.info(STREAMS.domain.name);
     await jsm.streams.update(STREAMS.domain.name, { max_msgs: info.state.messages, discard: DiscardPolicy.New });
     try {
