@@ -141,7 +141,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     const deadLetters = (await (await jetstreamManager(h.nc)).streams.info(STREAMS.deadLetter.name)).state.messages;
     // JSON escapes a lone surrogate; read back it is one again, which the database would store as U+FFFD.
     const envelope = rawEnvelope(dataset, { name: 'x\ud800' }, { actorid: 'dana\ud800', subject: 'ds-\udc00', requestid: requestId });
-    await jetstream(h.nc).publish(dataset, encoder.encode(JSON.stringify(envelope)), { msgID: randomUUID() });
+    await jetstream(h.events).publish(dataset, encoder.encode(JSON.stringify(envelope)), { msgID: randomUUID() });
     await h.waitForRecords({ requestId }, 1);
     const { records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`requestId==${requestId}`] });
     expect(records).toHaveLength(1);
