@@ -104,8 +104,9 @@ const volume: NatsClientManifest = {
       events: [...typesOf(OrgEvents.project), ...typesOf(OrgEvents.cluster)],
     },
   ],
-  // The read model of list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast).
-  follows: [STREAMS.domain.name],
+  // The read model of get, list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast);
+  // and the org events, for the scope tree creates and reads place projects with.
+  follows: [STREAMS.domain.name, STREAMS.platform.name],
   requires: PLATFORM_STREAMS,
 };
 

@@ -1,6 +1,7 @@
 import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contracts';
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
+import { isDuplicateKeyError } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model, type QueryFilter } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +28,8 @@ const SERVICE_ACTOR = { id: 'workload-admission', type: 'system' } as const;
 export class BindingManager {
   private readonly logger = new Logger('Bindings');
   private readonly copies: VolumeCopies;
+  /** Ensures under way in this replica, by binding key: concurrent reviews share one. */
+  private readonly inFlight = new Map<string, Promise<Binding>>();
 
   constructor(
     private readonly state: AdmissionState,
@@ -54,23 +57,39 @@ export class BindingManager {
    * copy and PVC (idempotent: deterministic names, 409 on our own object is success), mark it Bound
    * and announce it. A failure undoes what this attempt made, unless another attempt owns the record
    * (it, or the reconciler, finishes or undoes it), so no half-made binding stays behind.
+   * Concurrent reviews needing the same new binding share it: in this replica they wait for one
+   * attempt; across replicas the record's key decides who makes it and the others wait for it.
    */
   async ensure(volume: VolumeView, namespace: string, projectId: string, requestId: string): Promise<Binding> {
     const planned = this.planned(volume, namespace);
     if (!planned) throw DvError.precondition(`data volume ${volume.name} has no PVC yet in its own namespace`, { volumeId: volume.id });
     if (namespace === volume.namespace || this.state.bindings.get(volume.id, namespace)) return planned;
     const _id = bindingKey(volume.id, namespace);
+    const pending = this.inFlight.get(_id);
+    if (pending) return pending;
+    const run = this.ensureRecorded(_id, volume, planned, projectId, requestId, true).finally(() => this.inFlight.delete(_id));
+    this.inFlight.set(_id, run);
+    return run;
+  }
+
+  private async ensureRecorded(_id: string, volume: VolumeView, planned: Binding, projectId: string, requestId: string, mayRetry: boolean): Promise<Binding> {
+    const namespace = planned.namespace;
     const attempt = randomUUID();
-    const now = new Date();
-    const doc = await this.bindings
-      .findOneAndUpdate(
-        { _id },
-        { $setOnInsert: { _id, volumeId: volume.id, namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now } },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean<BindingDoc>()
-      .exec();
+    let doc = await this.record(_id, volume, planned, projectId, attempt);
+    const heldByAnother = doc.state === 'Creating' && doc.attempt !== attempt && Date.now() - new Date(doc.updatedAt).getTime() < this.config.ADMISSION_BINDING_LEASE_MS;
+    if (heldByAnother) {
+      // Another replica is making it: making it too could recreate what that attempt undoes when it
+      // fails, so wait for it to settle; a record that stays Creating (or whose lease ran out: its
+      // maker died) is joined as before.
+      const settled = await this.settledByOther(doc);
+      if (!settled) {
+        if (mayRetry) return this.ensureRecorded(_id, volume, planned, projectId, requestId, false);
+        throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} was undone meanwhile; try again`, { volumeId: volume.id });
+      }
+      doc = settled;
+    }
     if (doc.state === 'Releasing') throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} is being removed; try again`, { volumeId: volume.id });
+    if (doc.state === 'Bound') return this.bound(doc, requestId);
     try {
       await this.make(doc, volume);
     } catch (error) {
@@ -78,6 +97,43 @@ export class BindingManager {
       throw error;
     }
     return this.bound(doc, requestId);
+  }
+
+  /** The binding's record: inserted as Creating by this attempt, or the one that is there (an upsert racing another is a duplicate key). */
+  private async record(_id: string, volume: VolumeView, planned: Binding, projectId: string, attempt: string): Promise<BindingDoc> {
+    const now = new Date();
+    const insert = { _id, volumeId: volume.id, namespace: planned.namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now };
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.bindings.findOneAndUpdate({ _id }, { $setOnInsert: insert }, { upsert: true, returnDocument: 'after' }).lean<BindingDoc>().orFail().exec();
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const existing = await this.bindings.findById(_id).lean<BindingDoc>().exec();
+        if (existing) return existing;
+        // Inserted and removed again in between: try once more.
+        if (tries >= 2) throw DvError.unavailable(`the binding ${_id} keeps changing; try again`);
+      }
+    }
+  }
+
+  /**
+   * Waits (at most ADMISSION_CALL_TIMEOUT_MS) while another attempt holds the record as Creating.
+   * The record as it ends up, the same record when that attempt does not settle in time, or
+   * undefined when it was undone.
+   */
+  private async settledByOther(doc: BindingDoc): Promise<BindingDoc | undefined> {
+    const deadline = Date.now() + this.config.ADMISSION_CALL_TIMEOUT_MS;
+    let delay = 20;
+    let current = doc;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 200);
+      const now = await this.bindings.findById(doc._id).lean<BindingDoc>().exec();
+      if (!now) return undefined;
+      if (now.state !== 'Creating') return now;
+      current = now;
+    }
+    return current;
   }
 
   /** Makes the PV copy and the PVC (either may exist already). */

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Server, createServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
+import { type TLSSocket } from 'node:tls';
 import { type KubeClients } from '@dv/kube';
 import { checkJsonValue } from '@dv/messaging';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
@@ -12,6 +13,7 @@ import { registerWebhook, unregisterWebhook } from './webhook-registration';
 import { type ReviewInput, ReviewService } from '../review/review-service';
 import { type AdmissionResponse, type AdmissionReviewRequest, admissionReviewSchema, allow, deny, reviewResponse, subjectOf } from './admission-review';
 import { webhookAction } from './webhook-action';
+import { clientRefusal } from './client-certificate';
 
 
 class BodyTooLarge extends Error {}
@@ -29,7 +31,9 @@ const MAX_REVIEW_DEPTH = 100;
  * namespace's project; admitted → stored with the JSON patch, denied → refused with our reasons.
  * Controller-made objects and updates get the read-only guard only (`webhookAction`); objects that
  * ask for nothing and name no data volume PVC pass untouched. A body that is not an AdmissionReview
- * gets 400 (the API server then applies the failure policy: Fail).
+ * gets 400 (the API server then applies the failure policy: Fail). Only the API server is answered:
+ * a caller without a client certificate from ADMISSION_WEBHOOK_CLIENT_CA_FILE gets 401 before its
+ * body is read (docs/decisions/0013).
  */
 @Injectable()
 export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -48,10 +52,12 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { ADMISSION_WEBHOOK_PORT: port, ADMISSION_WEBHOOK_CERT_FILE: certFile, ADMISSION_WEBHOOK_KEY_FILE: keyFile } = this.config;
-    if (port === undefined || !certFile || !keyFile) return;
-    const [cert, key] = await Promise.all([readFile(certFile), readFile(keyFile)]);
-    const server = createServer({ cert, key }, (req, res) => void this.serve(req, res));
+    const { ADMISSION_WEBHOOK_PORT: port, ADMISSION_WEBHOOK_CERT_FILE: certFile, ADMISSION_WEBHOOK_KEY_FILE: keyFile, ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile } = this.config;
+    if (port === undefined || !certFile || !keyFile || !clientCaFile) return;
+    const [cert, key, clientCa] = await Promise.all([readFile(certFile), readFile(keyFile), readFile(clientCaFile)]);
+    // Client certificates are asked for and checked against the API server's CA; one that is missing
+    // or not from it is answered 401 by serve() (a handshake failure would say nothing to the caller).
+    const server = createServer({ cert, key, ca: clientCa, requestCert: true, rejectUnauthorized: false }, (req, res) => void this.serve(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.config.ADMISSION_WEBHOOK_HOST, () => resolve());
@@ -79,6 +85,17 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const tls = req.socket as TLSSocket;
+    // Node gives a repeated subject attribute as an array, whatever its declared type says.
+    const peer = { authorized: tls.authorized, authorizationError: tls.authorizationError, commonName: tls.authorized ? (tls.getPeerCertificate().subject?.CN as unknown) : undefined };
+    const refusal = clientRefusal(peer, this.config.ADMISSION_WEBHOOK_CLIENT_NAMES);
+    if (refusal) {
+      this.logger.warn(`refused a call from ${req.socket.remoteAddress ?? 'an unknown address'}: ${refusal.message}`);
+      res.writeHead(refusal.status, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ code: refusal.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: refusal.message }));
+      req.resume();
+      return;
+    }
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
       send(404, { code: 'NOT_FOUND', message: `POST AdmissionReviews to ${WEBHOOK_PATH}` });
       return;
