@@ -212,6 +212,10 @@ describe('malformed input on every request subject (services as processes)', () 
       ['invalid UTF-8', Buffer.concat([Buffer.from(review(goodRequest(podObject({ a: 'MARK' }))).split('MARK')[0] ?? ''), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('"}}}}')])],
       ['annotation holding deep JSON', Buffer.from(review(goodRequest(podObject({ 'dv.platform/data-volumes': `${'['.repeat(5000)}${']'.repeat(5000)}` }))))],
     ];
+    // Past the webhook's authentication: a well-formed review that asks for nothing is allowed.
+    const wellFormed = await postWebhook(Buffer.from(review(goodRequest(podObject({})))));
+    expect(wellFormed.status).toBe(200);
+    expect(JSON.parse(wellFormed.body)).toMatchObject({ response: { allowed: true } });
     const faults: string[] = [];
     for (const [what, body] of bodies) {
       const answer = await postWebhook(body).catch((error: unknown) => ({ status: 0, body: String(error) }));
@@ -229,7 +233,18 @@ describe('malformed input on every request subject (services as processes)', () 
 function postWebhook(body: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: h.webhookPort, path: '/mutate', method: 'POST', ca: h.webhookCaPem, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length }, timeout: 30_000 },
+      // As the API server (the webhook answers only its client certificate): the bodies are what is malformed.
+      {
+        host: '127.0.0.1',
+        port: h.webhookPort,
+        path: '/mutate',
+        method: 'POST',
+        ca: h.webhookCaPem,
+        cert: h.apiServerClient.cert,
+        key: h.apiServerClient.key,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length },
+        timeout: 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
