@@ -37,6 +37,8 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
   ) {
     this.heads = new StreamHeads(nc);
+    // A revision beyond the stream's head is refused at once, not waited for.
+    this.revisions.boundBy(this.heads);
     this.volumes = new VolumeReadModel({ max: config.VOLUME_TOMBSTONES_MAX, retentionMs: config.VOLUME_TOMBSTONE_RETENTION_MS });
   }
 

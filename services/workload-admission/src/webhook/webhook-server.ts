@@ -5,6 +5,7 @@ import { type Server, createServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { type TLSSocket } from 'node:tls';
 import { type KubeClients } from '@dv/kube';
+import { checkJsonValue } from '@dv/messaging';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { KUBE_CLIENTS } from '../tokens';
 import { WEBHOOK_PATH } from './webhook-path';
@@ -16,6 +17,13 @@ import { clientRefusal } from './client-certificate';
 
 
 class BodyTooLarge extends Error {}
+
+/**
+ * How deep an AdmissionReview may nest: a workload's own nesting (about 20 levels for a Pod, more for
+ * some custom resources) under the review's few, with room to spare; its decision event, workload
+ * included, still has a canonical form in the audit log (128 levels).
+ */
+const MAX_REVIEW_DEPTH = 100;
 
 /**
  * The Kubernetes mutating admission webhook (HTTPS, AdmissionReview v1). A workload created with the
@@ -107,12 +115,21 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       send(400, { code: 'VALIDATION_FAILED', message: 'the body is not JSON (expected an admission.k8s.io/v1 AdmissionReview)' });
       return;
     }
-    const parsed = admissionReviewSchema.safeParse(json);
-    if (!parsed.success) {
+    const refuse = (message: string): void => {
       const uid = uidOf(json);
-      const message = `not an admission.k8s.io/v1 AdmissionReview: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
       if (uid) send(200, reviewResponse(deny(uid, [{ code: 'MALFORMED_WORKLOAD', message }], 400)));
       else send(400, { code: 'VALIDATION_FAILED', message });
+    };
+    try {
+      // Nesting no code of ours can walk (a RangeError deep in a review), lone surrogates, NUL, `__proto__`.
+      checkJsonValue(json, 'the AdmissionReview', MAX_REVIEW_DEPTH);
+    } catch (error) {
+      refuse(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const parsed = admissionReviewSchema.safeParse(json);
+    if (!parsed.success) {
+      refuse(`not an admission.k8s.io/v1 AdmissionReview: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       return;
     }
     send(200, reviewResponse(await this.decide(parsed.data.request)));
