@@ -133,7 +133,7 @@ async function run(): Promise<object> {
     const admissionProc = await start('workload-admission', {
       MONGO_DB: ADMISSION_DB,
       KUBECONFIG: bed.kubeconfigPath,
-      ...(await webhookEnv(dir, webhookName, org)),
+      ...(await webhookEnv(dir, webhookName, org, bed.env['KUBE_WEBHOOK_CLIENT_CA_FILE'] ?? '')),
       ...(admissionNodeOptions ? { NODE_OPTIONS: admissionNodeOptions } : {}),
     });
     const admissionPid = admissionProc.child.pid ?? 0;

@@ -1,13 +1,14 @@
-import { AuditRpc, DvError, type EventEnvelope, STREAMS, SharingRpc, VolumeRpc } from '@dv/contracts';
+import { AdmissionRpc, AuditRpc, DvError, type EventEnvelope, STREAMS, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 
 /**
  * Issue 12, the fault suite: a steady load of volume creates, description updates (some racing on one
- * volume) and shares while the volume, sharing and audit services are killed with SIGKILL mid-load and
- * started again. Afterwards: every acknowledged write is there exactly once with exactly one event, a
- * racing update never shares an aggregate version with another, no event is dead-lettered, sharing
- * answers what was acknowledged, and the audit chain verifies against its stream.
+ * volume), shares and admission reviews while every service (volume, sharing, audit, workload-admission,
+ * authz) is killed with SIGKILL mid-load and started again. Afterwards: every acknowledged write is
+ * there exactly once with exactly one event, a racing update never shares an aggregate version with
+ * another, every acknowledged admission is one decision and in the volume's usage, no event is
+ * dead-lettered, sharing answers what was acknowledged, and the audit chain verifies against its stream.
  * FAULTS_SCALE multiplies the load (docs/benchmarks.md has a longer run).
  */
 const SCALE = Number(process.env['FAULTS_SCALE'] ?? 1);
@@ -25,6 +26,8 @@ interface Tracked {
   /** Descriptions whose update got no answer (may or may not have happened). */
   unknown: string[];
   shared: boolean;
+  /** Reviews of a Pod in p2 mounting it that were admitted (acknowledged), by review id. */
+  admitted: string[];
 }
 
 function retryable(error: unknown): boolean {
@@ -104,6 +107,30 @@ async function share(t: Tracked): Promise<void> {
   throw new Error(`sharing of ${t.name} never succeeded`);
 }
 
+/** Reviews a Pod of p2 mounting the volume, retrying while services restart; keeps the review id of each admission acknowledged. */
+async function admit(t: Tracked, n: number): Promise<void> {
+  if (!t.id) throw new Error('no id');
+  const workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${t.name}-${n}` }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
+  for (let attempt = 0; attempt < 150; attempt++) {
+    try {
+      const reply = await h.client.call(
+        AdmissionRpc.review,
+        { projectId: 'p2', workload, subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: t.id, mountPath: '/data' }], workloadId: `${t.name}-${n}` },
+        { identity: HARNESS_ROOT },
+      );
+      if (reply.allowed) {
+        t.admitted.push(reply.reviewId);
+        return;
+      }
+      // Denied while a replica catches up on the share (not usable there yet): a later review decides.
+    } catch (error) {
+      if (!retryable(error)) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`review of ${t.name} never admitted`);
+}
+
 async function killAndRestart(service: string, env: Record<string, string>): Promise<void> {
   const procs = h.processes.get(service) ?? [];
   const live = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
@@ -122,8 +149,8 @@ afterAll(async () => {
   await h.stopPlatform();
 }, 60_000);
 
-it('kill -9 of volume, sharing and audit mid-load: every acknowledged write once, with one event each', async () => {
-  const tracked: Tracked[] = Array.from({ length: VOLUMES }, (_, i) => ({ name: `crash-${h.run}-${i}`, acknowledged: [], unknown: [], shared: false }));
+it('kill -9 of every service mid-load: every acknowledged write once, with one event each', async () => {
+  const tracked: Tracked[] = Array.from({ length: VOLUMES }, (_, i) => ({ name: `crash-${h.run}-${i}`, acknowledged: [], unknown: [], shared: false, admitted: [] }));
   for (const t of tracked) await h.originPvc(h.namespaceOf('p1'), t.name);
 
   const load = (async () => {
@@ -132,7 +159,10 @@ it('kill -9 of volume, sharing and audit mid-load: every acknowledged write once
         await new Promise((r) => setTimeout(r, i * 150));
         await create(t);
         for (let k = 1; k <= UPDATES_PER_VOLUME; k++) await describeAs(t, `${t.name} v${k}`);
-        if (i % 2 === 0) await share(t);
+        if (i % 2 === 0) {
+          await share(t);
+          for (let n = 1; n <= 2; n++) await admit(t, n);
+        }
       }),
     );
     // Writers racing on one aggregate: each reads, then updates; every acknowledged one must be its own version.
@@ -147,6 +177,8 @@ it('kill -9 of volume, sharing and audit mid-load: every acknowledged write once
       ['volume', VOLUME_ENV],
       ['sharing', {}],
       ['audit', {}],
+      ['workload-admission', { ADMISSION_CALL_TIMEOUT_MS: '5000' }],
+      ['authz', { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }],
       ['volume', VOLUME_ENV],
     ] as const) {
       await new Promise((r) => setTimeout(r, 1500));
@@ -157,7 +189,7 @@ it('kill -9 of volume, sharing and audit mid-load: every acknowledged write once
   })();
 
   const [, killed] = await Promise.all([load, faults]);
-  expect(killed).toEqual(['volume', 'sharing', 'audit', 'volume']);
+  expect(killed).toEqual(['volume', 'sharing', 'audit', 'workload-admission', 'authz', 'volume']);
 
   // Every acknowledged create is there, once; its description is the last write that happened.
   for (const t of tracked) {
@@ -190,6 +222,17 @@ it('kill -9 of volume, sharing and audit mid-load: every acknowledged write once
     expect(new Set(versions).size).toBe(versions.length);
     const descriptions = mine.filter((e) => e.type === 'dv.evt.volume.updated.v1').map((e) => (e.data as { volume: { description?: string } }).volume.description);
     for (const d of t.acknowledged) expect(descriptions.filter((x) => x === d)).toHaveLength(1);
+  }
+
+  // Every acknowledged admission is one admitted decision, and the volume's usage lists its workloads.
+  const decisions = await readEvents('dv.evt.workload.>');
+  for (const t of tracked.filter((x) => x.shared)) {
+    for (const reviewId of t.admitted) {
+      expect(decisions.filter((e) => e.type === 'dv.evt.workload.admitted.v1' && (e.data as { reviewId?: string }).reviewId === reviewId)).toHaveLength(1);
+    }
+    const usage = await h.client.call(AdmissionRpc.usage, { volumeId: t.id ?? '' }, { identity: HARNESS_ROOT });
+    const using = usage.workloads.map((w) => w.workloadId);
+    for (let n = 1; n <= t.admitted.length; n++) expect(using).toContain(`${t.name}-${n}`);
   }
 
   // Nothing dead-lettered.

@@ -184,6 +184,19 @@ describe('a writer that dies between its claim and the document', () => {
     expect((await store.read(id))?.color).toBe('navy');
   });
 
+  it('a document deleted and inserted again under its id never rolls into the old one\'s revisions', async () => {
+    const id = randomUUID();
+    const store = new GuardedStore(model);
+    await store.insert({ _id: id, name: `w-${id}`, color: 'red', version: 1, outbox: [] });
+    await updateWithEvents(model, id, 1, { $set: { color: 'old' } }, () => []);
+    await deleteAtVersion(model, id, 2, 'widget');
+    const again = await store.insert({ _id: id, name: `w-${id}`, color: 'new', version: 1, outbox: [] });
+    expect(again.rev).toBe(4);
+    expect((await store.read(id))?.color).toBe('new');
+    expect((await updateWithEvents(model, id, 1, { $set: { color: 'newer' } }, () => [])).rev).toBe(5);
+    expect((await readAggregate(model, id))?.color).toBe('newer');
+  });
+
   it('a claimed delete whose writer died is finished by the next reader', async () => {
     const id = randomUUID();
     const store = new GuardedStore(model);

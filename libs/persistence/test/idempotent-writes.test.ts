@@ -38,7 +38,7 @@ describe('idempotent writes (real MongoDB-wire server)', () => {
     expect(await upsertIfNewer(m, { _id: 'p', version: 2, name: 'v2' })).toBe(true);
     expect(await upsertIfNewer(m, { _id: 'p', version: 1, name: 'v1 (late)' })).toBe(false);
     expect(await upsertIfNewer(m, { _id: 'p', version: 2, name: 'v2 (redelivered)' })).toBe(false);
-    expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 2, name: 'v2' });
+    expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 2, name: 'v2', rev: 1 });
     expect(await upsertIfNewer(m, { _id: 'p', version: 3, name: 'v3' })).toBe(true);
     // rev: the stored change count of the guarded store (insert, then one change).
     expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 3, name: 'v3', rev: 2 });

@@ -7,7 +7,7 @@ import { kubeconfigToken } from './kubeconfig-token';
 import { type ProgressLog, stderrProgressLog } from './progress-log';
 import { type RunningServer } from './running-server';
 import type { SecuredNats } from './secured-nats';
-import { startKube } from './start-kube';
+import { type WebhookClientFiles, startKube } from './start-kube';
 import { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 import { startMongo } from './start-mongo';
 import { startNats } from './start-nats';
@@ -21,7 +21,11 @@ export interface TestBed {
   kubeToken: string | undefined;
   /** Temporary folder with the data and logs of the servers this bed started. */
   dir: string;
-  /** NATS_URL, MONGO_URL, KUBECONFIG and KUBE_TOKEN, for process.env or a child's environment. */
+  /**
+   * NATS_URL, MONGO_URL, KUBECONFIG and KUBE_TOKEN, for process.env or a child's environment; with our
+   * own kube-apiserver also KUBE_WEBHOOK_CLIENT_CA_FILE (the CA of the client certificate it presents to
+   * admission webhooks) and KUBE_WEBHOOK_CLIENT_CERT_FILE / _KEY_FILE (that certificate).
+   */
   env: Record<string, string>;
   /**
    * The nats-server this bed started with the platform's users and permissions on: each process
@@ -125,7 +129,7 @@ export async function startTestBed(options: StartTestBedOptions): Promise<TestBe
     kubeconfigPath,
     kubeToken,
     dir,
-    env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, KUBECONFIG: kubeconfigPath, ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}) },
+    env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, KUBECONFIG: kubeconfigPath, ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}), ...webhookClientEnv(kube.value?.webhookClient) },
     securedNats,
     stop: () =>
       (stopping ??= (async () => {
@@ -133,4 +137,9 @@ export async function startTestBed(options: StartTestBedOptions): Promise<TestBe
         if (!options.keepDir) await rm(dir, { recursive: true, force: true });
       })()),
   };
+}
+
+function webhookClientEnv(files: WebhookClientFiles | undefined): Record<string, string> {
+  if (!files) return {};
+  return { KUBE_WEBHOOK_CLIENT_CA_FILE: files.caPath, KUBE_WEBHOOK_CLIENT_CERT_FILE: files.certPath, KUBE_WEBHOOK_CLIENT_KEY_FILE: files.keyPath };
 }

@@ -243,6 +243,36 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
       ['system', 'd2', []],
     ]);
   });
+
+  it('answers resolve and usable-volumes only to the platform services and to callers who may read data volumes in that project', async () => {
+    const { v, seq } = await readyVolume('p1');
+    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } }, { identity: { subjectId: 'dana', subjectType: 'user' } });
+    const viewer = await h.grant('user', 'vera', 7, 'project', 'p2');
+    const atLeast = { events: Math.max(shared.revision.events ?? 0, viewer.revision.events ?? 0) };
+    const ask = (identity: { subjectId: string; subjectType: 'user' | 'service-account' }, projectId: string) => ({
+      resolve: () => h.client.call(SharingRpc.resolve, { volumeId: v.id, projectId, atLeast }, { identity }),
+      usable: () => h.client.call(SharingRpc.usableVolumes, { projectId, atLeast }, { identity }),
+    });
+    // Nobody in particular: refused, whatever the project.
+    for (const stranger of [{ subjectId: 'mallory', subjectType: 'user' as const }, { subjectId: 'some-robot', subjectType: 'service-account' as const }]) {
+      for (const projectId of ['p1', 'p2']) {
+        const { resolve: r, usable: u } = ask(stranger, projectId);
+        await expectError(r(), 'FORBIDDEN', /datavolumes/);
+        await expectError(u(), 'FORBIDDEN', /datavolumes/);
+      }
+    }
+    // A Viewer of p2 may know what is usable in p2, not elsewhere.
+    const vera = { subjectId: 'vera', subjectType: 'user' as const };
+    expect(await ask(vera, 'p2').resolve()).toMatchObject({ usable: true, reason: 'shared' });
+    expect((await ask(vera, 'p2').usable()).volumeIds).toContain(v.id);
+    await expectError(ask(vera, 'p1').resolve(), 'FORBIDDEN');
+    await expectError(ask(vera, 'p1').usable(), 'FORBIDDEN');
+    // The services that ask for their own callers (admission, volume) are answered.
+    for (const service of ['workload-admission', 'volume']) {
+      expect(await ask({ subjectId: service, subjectType: 'service-account' }, 'p2').resolve()).toMatchObject({ usable: true, reason: 'shared' });
+      expect((await ask({ subjectId: service, subjectType: 'service-account' }, 'p1').usable()).volumeIds).toContain(v.id);
+    }
+  });
 });
 
 async function waitForEvents(type: string, volumeId: string, done: (events: EventEnvelope[]) => boolean): Promise<EventEnvelope[]> {

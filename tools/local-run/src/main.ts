@@ -7,7 +7,7 @@
 import { AuthzRpc, type NatsClientName, STREAMS, natsPasswordVariable } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
 import { provisionPlatformStreams } from '@dv/runtime';
-import { type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, repoRoot, startSecuredTestBed, startServiceProcess } from '@dv/testing';
+import { KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, repoRoot, startSecuredTestBed, startServiceProcess } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 
   // The webhook listens on 127.0.0.1: register it only with our own kube-apiserver, never a real cluster's.
-  const webhookEnv = process.env['KUBECONFIG'] ? {} : await localWebhookEnv(join(root, 'tmp', 'webhook'));
+  const webhookEnv = process.env['KUBECONFIG'] ? {} : await localWebhookEnv(join(root, 'tmp', 'webhook'), bed.env['KUBE_WEBHOOK_CLIENT_CA_FILE'] ?? '');
   if (process.env['KUBECONFIG']) say('KUBECONFIG is set: the admission webhook is not registered with that cluster (reviews over NATS only)');
   for (const service of LOCAL_SERVICES) {
     const extra = service.name === 'workload-admission' ? webhookEnv : {};
@@ -101,9 +101,10 @@ function natsEnvOf(bed: TestBed): (client: NatsClientName) => Record<string, str
 /**
  * The admission webhook of the local run: a CA and a serving certificate for 127.0.0.1 made afresh,
  * and the service registers its MutatingWebhookConfiguration with the local kube-apiserver (project
- * namespaces only) when it starts, and removes it when it stops.
+ * namespaces only) when it starts, and removes it when it stops. It answers only the local API server,
+ * by the client certificate the test bed's kube-apiserver presents to webhooks (clientCaFile).
  */
-async function localWebhookEnv(dir: string): Promise<Record<string, string>> {
+async function localWebhookEnv(dir: string, clientCaFile: string): Promise<Record<string, string>> {
   await mkdir(dir, { recursive: true });
   const ca = await createCertificateAuthority(dir, 'dv-local-webhook-ca');
   const cert = await issueServingCertificate(ca, dir, { name: 'workload-admission', ipAddresses: ['127.0.0.1'] });
@@ -117,6 +118,8 @@ async function localWebhookEnv(dir: string): Promise<Record<string, string>> {
     ADMISSION_WEBHOOK_CERT_FILE: files.cert,
     ADMISSION_WEBHOOK_KEY_FILE: files.key,
     ADMISSION_WEBHOOK_CA_FILE: files.ca,
+    ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile,
+    ADMISSION_WEBHOOK_CLIENT_NAMES: KUBE_WEBHOOK_CLIENT_NAME,
     ADMISSION_WEBHOOK_REGISTER_AS: 'dv-workload-admission-local',
   };
 }

@@ -18,7 +18,7 @@ describe('permissionsOf', () => {
     const authz = of('authz');
     expect(authz.subscribe.allow).toEqual([...Object.values(AuthzRpc).map((d) => `${d.subject} authz`), '_INBOX_authz.>'].sort());
     expect(authz.allowResponses).toBe(true);
-    expect(authz.publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual(['dv.dlq.authz.>', 'dv.evt.access-rule.created.v1', 'dv.evt.access-rule.deleted.v1', 'dv.evt.access-rule.refused.v1']);
+    expect(authz.publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual(['dv.dlq.authz.>', 'dv.evt.access-rule.created.v1', 'dv.evt.access-rule.deleted.v1', 'dv.evt.access-rule.refused.v1', 'dv.evt.request.refused.v1']);
     expect(authz.publish.allow).toEqual(
       expect.arrayContaining([
         '$JS.API.INFO',

@@ -5,6 +5,7 @@ import { AuditRpc } from '../audit/audit-rpc';
 import { AuthzEvents } from '../authz/authz-events';
 import { AuthzRpc } from '../authz/authz-rpc';
 import { type EventDefinition } from '../events/define-event';
+import { RequestEvents } from '../events/request-events';
 import { OrgEvents } from '../org/org-events';
 import { SharingEvents } from '../sharing/sharing-events';
 import { SharingRpc } from '../sharing/sharing-rpc';
@@ -77,7 +78,8 @@ const authz: NatsClientManifest = {
   status: 'running',
   summary: 'Roles, the scope tree, access rules and decisions.',
   serves: subjectsOf(AuthzRpc),
-  publishes: typesOf(AuthzEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(AuthzEvents), ...typesOf(RequestEvents)],
   consumes: [{ stream: STREAMS.platform.name, durable: 'authz', events: scopeEventTypes }],
   follows: [STREAMS.domain.name, STREAMS.platform.name],
   requires: PLATFORM_STREAMS,
@@ -93,7 +95,8 @@ const volume: NatsClientManifest = {
   summary: 'Data volumes and their status (create from a bound PVC, get, list, count, name availability, patch, delete).',
   serves: subjectsOf(VolumeRpc),
   calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.listMany.subject, VolumeUsageRpc.usage.subject],
-  publishes: typesOf(VolumeEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(VolumeEvents), ...typesOf(RequestEvents)],
   consumes: [
     {
       stream: STREAMS.platform.name,
@@ -101,8 +104,9 @@ const volume: NatsClientManifest = {
       events: [...typesOf(OrgEvents.project), ...typesOf(OrgEvents.cluster)],
     },
   ],
-  // The read model of list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast).
-  follows: [STREAMS.domain.name],
+  // The read model of get, list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast);
+  // and the org events, for the scope tree creates and reads place projects with.
+  follows: [STREAMS.domain.name, STREAMS.platform.name],
   requires: PLATFORM_STREAMS,
 };
 
@@ -113,7 +117,8 @@ const sharing: NatsClientManifest = {
   summary: 'Sharing lists: add/remove scopes, list, and "is volume V usable in project P" from memory.',
   serves: subjectsOf(SharingRpc),
   calls: AUTHZ_DECISIONS,
-  publishes: typesOf(SharingEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(SharingEvents), ...typesOf(RequestEvents)],
   consumes: [
     { stream: STREAMS.domain.name, durable: 'sharing', events: [VolumeEvents.deleted.type] },
     { stream: STREAMS.platform.name, durable: 'sharing', events: [OrgEvents.cluster.deleted.type, OrgEvents.department.deleted.type, OrgEvents.project.deleted.type] },
@@ -129,7 +134,8 @@ const workloadAdmission: NatsClientManifest = {
   summary: 'Workload review (admit with a patch or deny), bindings (PV/PVC copies) and usage; also the Kubernetes webhook.',
   serves: [...subjectsOf(AdmissionRpc), VolumeUsageRpc.usage.subject],
   calls: [AuthzRpc.check.subject, AuthzRpc.checkBatch.subject],
-  publishes: typesOf(AdmissionEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(AdmissionEvents), ...typesOf(RequestEvents)],
   consumes: [
     { stream: STREAMS.domain.name, durable: 'workload-admission', events: [AdmissionEvents.admitted.type, SharingEvents.unshared.type, VolumeEvents.deleting.type] },
     { stream: STREAMS.platform.name, durable: 'workload-admission', events: [WorkloadEvents.finished.type, WorkloadEvents.deleted.type] },

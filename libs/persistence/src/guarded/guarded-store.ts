@@ -74,15 +74,20 @@ export class GuardedStore<T extends Revisioned> {
     return this.rollForward(id, head);
   }
 
-  /** Inserts a new document at revision 1; a unique-key violation is CONFLICT and writes nothing. */
+  /**
+   * Inserts a new document; a unique-key violation is CONFLICT and writes nothing. Its first revision
+   * follows the claims a deleted document of the same id may have left (until they are pruned), so a
+   * reader never rolls the new document into the old one's revisions.
+   */
   async insert(doc: T, what = 'document', uniqueFields?: string): Promise<T> {
-    // A document deleted moments ago may still have claims (until pruned): a new one with its id would roll into them.
-    if (await this.claims.findOne({ _id: claimId(doc._id, 2) } as never)) {
-      throw DvError.conflict(`${what} ${doc._id} was deleted moments ago; try again in a minute`, { id: doc._id });
-    }
-    const full = { ...doc, rev: 1 };
+    let last = 1;
+    while (await this.claims.findOne({ _id: claimId(doc._id, last + 1) } as never, { projection: { _id: 1 } })) last++;
+    const rev = last === 1 ? 1 : last + 1;
+    const checked = new this.model(doc);
+    await checked.validate();
+    const full = { ...(checked.toObject({ versionKey: false }) as unknown as T), rev };
     try {
-      await this.model.insertMany([full]);
+      await this.head.insertOne(full as never);
     } catch (error) {
       throw mapMongoError(error, what, uniqueFields);
     }

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type CopyTarget, isKubeUnreachable } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
+import { LiveProjects } from '../projects/live-projects';
 import { ProjectDirectory } from '../projects/project-directory';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
@@ -44,6 +45,7 @@ export class VolumeReconciler {
     @Inject(VOLUME_CONFIG) config: VolumeConfig,
     private readonly kube: VolumeKube,
     private readonly projects: ProjectDirectory,
+    private readonly live: LiveProjects,
     private readonly events: VolumeEventFactory,
     private readonly failpoints: Failpoints,
   ) {
@@ -99,8 +101,10 @@ export class VolumeReconciler {
   }
 
   private async observe(doc: VolumeDoc): Promise<Observation | Unobserved> {
+    // Gone when the projection says so, or when this replica's org tree no longer has it live (deleted,
+    // or under a deleted department, cluster or tenant).
     const project = await this.projects.find(doc.projectId);
-    if (!project || project.deleted) {
+    if (project?.deleted === true || !this.live.isLive(doc.projectId)) {
       const message = `project '${doc.projectName}' was deleted`;
       return { ready: false, phaseMessage: message, conditions: [{ type: 'ProjectAvailable', status: 'False', reason: 'ProjectDeleted', message }] };
     }
@@ -117,6 +121,13 @@ export class VolumeReconciler {
         return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${message}`, conditions };
       }
     }
+    // The copy shows the origin PV's data: once that PV is bound to another claim, it is not this volume's data any more.
+    const rebound = await this.kube.originRebound(doc.namespace, doc.originPvcName, doc.storage.originPvName);
+    if (rebound) {
+      conditions.push({ type: 'OriginAvailable', status: 'False', reason: 'OriginPvcNotUsable', message: rebound });
+      return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${rebound}`, conditions };
+    }
+    if (doc.status.conditions.some((c) => c.type === 'OriginAvailable')) conditions.push({ type: 'OriginAvailable', status: 'True' });
     const target = this.target(doc);
     let made: 'created' | 'exists';
     try {

@@ -1,4 +1,4 @@
-import { RevisionTracker } from '@dv/messaging';
+import { RevisionTracker, StreamHeads } from '@dv/messaging';
 import { ScopeTree, SharingIndex } from '@dv/org';
 import { Injectable } from '@nestjs/common';
 import { UsageIndex } from '../usage/usage-index';
@@ -13,7 +13,7 @@ export class AdmissionState {
   /** The sharing lists, kept from the sharing service's events with the sharing service's own index: "is V usable in P". */
   readonly sharing = new SharingIndex(this.tree);
   readonly bindings = new BindingSet();
-  readonly revisions = new RevisionTracker('workload-admission');
+  readonly revisions: RevisionTracker;
   /** Which admissions may use each volume: what the usage check reads by `_id` (UsageRecords). */
   readonly usage = new UsageIndex();
   /**
@@ -23,6 +23,11 @@ export class AdmissionState {
   permissionsGeneration = 0;
   /** Namespace → project id, for the webhook (which knows only the namespace). */
   private readonly projectsByNamespace = new Map<string, string>();
+
+  constructor(heads: StreamHeads) {
+    // A revision beyond the streams' heads is refused at once, not waited for.
+    this.revisions = new RevisionTracker('workload-admission').boundBy(heads);
+  }
 
   noteProjectNamespace(projectId: string, namespace: string | undefined): void {
     if (namespace) this.projectsByNamespace.set(namespace, projectId);
