@@ -221,7 +221,12 @@ it('kill -9 of every service mid-load: every acknowledged write once, with one e
     const versions = mine.map((e) => e.aggregateversion);
     expect(new Set(versions).size).toBe(versions.length);
     const descriptions = mine.filter((e) => e.type === 'dv.evt.volume.updated.v1').map((e) => (e.data as { volume: { description?: string } }).volume.description);
-    for (const d of t.acknowledged) expect(descriptions.filter((x) => x === d)).toHaveLength(1);
+    for (const d of t.acknowledged) {
+      // An attempt that got no answer may have landed before the retry that was acknowledged: then two.
+      const landed = descriptions.filter((x) => x === d).length;
+      if (t.unknown.includes(d)) expect([1, 2]).toContain(landed);
+      else expect(landed).toBe(1);
+    }
   }
 
   // Every acknowledged admission is one admitted decision, and the volume's usage lists its workloads.
