@@ -61,9 +61,14 @@ async function create(t: Tracked): Promise<void> {
       return;
     } catch (error) {
       if (error instanceof DvError && error.code === 'CONFLICT') {
-        // An earlier attempt landed without its answer: find it by its name.
-        const list = await h.client.call(VolumeRpc.list, { requestType: 'Originated', filterBy: [`name==${t.name}`], limit: 10, offset: 0 }, { identity: HARNESS_ROOT });
-        const found = list.datavolumes.filter((v) => v.name === t.name);
+        // An earlier attempt landed without its answer: find it by its name (authz may be restarting too).
+        const list = await h.client
+          .call(VolumeRpc.list, { requestType: 'Originated', filterBy: [`name==${t.name}`], limit: 10, offset: 0 }, { identity: HARNESS_ROOT })
+          .catch((e: unknown) => {
+            if (retryable(e)) return undefined;
+            throw e;
+          });
+        const found = list?.datavolumes.filter((v) => v.name === t.name) ?? [];
         if (found.length === 1 && found[0]) {
           t.id = found[0].id;
           return;
