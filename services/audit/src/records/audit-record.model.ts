@@ -1,50 +1,75 @@
 import { type AuditRecord } from '@dv/contracts';
-import { type Collection, type Connection } from 'mongoose';
+import { type Collection, type Connection, mongo } from 'mongoose';
 
 /**
- * A record as stored: `_id` is the event id (a second copy of an event cannot be stored), `seq` is
- * unique (two writers cannot fork the chain), and the event's data is kept as its canonical JSON text
- * (`detailsJson`) so no key of the data (dots, `$`) can trouble the database and the hashed form
- * round-trips byte for byte.
+ * The layout (decision 0014): every read is a lookup by `_id`, the one query FerretDB on SQLite serves
+ * from an index (it scans the whole collection for anything else, sorts and ranges included).
+ *
+ * A segment holds consecutive records, `_id` = `s` + the zero-padded seq of its first record: one per
+ * sealed batch, split where a page (PAGE_SIZE seqs) ends, so every page starts with a segment of its
+ * own, and the segment after one ending at `last` is `s<last + 1>`. Once a page is full its segments
+ * are merged into the page's first one. The records are kept as they are sealed on DV_AUDIT (their
+ * canonical text with the hash last), one per line, deflated: what is hashed is what is stored.
  */
-export interface AuditRecordDoc extends Omit<AuditRecord, 'id' | 'details'> {
+export interface SegmentDoc {
   _id: string;
-  detailsJson: string;
+  first: number;
+  last: number;
+  /** The records' texts, `\n`-joined (JSON never holds a raw newline), deflated (raw). */
+  z: mongo.Binary;
+  /** On a merged page: the other segments it absorbed (kept: their ids guard the seqs against a second writer). */
+  absorbed?: string[];
 }
 
-/** Chain bookkeeping: `head` (the last sealed seq and hash, a lower bound), `archive` (checkpoint), `relay` (published seq). */
+/** One per recorded event, `_id` = event id: an event is recorded once, whatever redelivers it. */
+export interface EventKeyDoc {
+  _id: string;
+  seq: number;
+}
+
+/** Chain bookkeeping: `head` (the last sealed seq and hash, a lower bound), `archive` (checkpoint), `relay` (published seq), `index` (indexed up to). */
 export interface ChainStateDoc {
-  _id: 'head' | 'archive' | 'relay';
+  _id: 'head' | 'archive' | 'relay' | 'index';
   seq: number;
   hash?: string;
   file?: string;
 }
 
-export const AUDIT_RECORDS_COLLECTION = 'audit_records';
+/** A posting list's head, or one of its closed chunks (see store/posting-index.ts). */
+export interface IndexDoc {
+  _id: string;
+  /** Open entries: seqs, and their event times (ms), in seq order. */
+  s?: number[];
+  t?: number[];
+  /** Closed chunks: [firstSeq, lastSeq, count, minTime, maxTime], in order; chunk n is `<key>#<n>`. */
+  c?: number[][];
+  /** Time heads: their children (`<child>` → [records, first seq, last seq]). */
+  n?: Record<string, [number, number, number]>;
+}
+
+export const AUDIT_SEGMENTS_COLLECTION = 'audit_segments';
+export const AUDIT_EVENT_IDS_COLLECTION = 'audit_event_ids';
+export const AUDIT_INDEX_COLLECTION = 'audit_index';
 export const AUDIT_CHAIN_COLLECTION = 'audit_chain';
 
 export interface AuditCollections {
-  records: Collection<AuditRecordDoc>;
+  segments: Collection<SegmentDoc>;
+  eventIds: Collection<EventKeyDoc>;
+  index: Collection<IndexDoc>;
   chain: Collection<ChainStateDoc>;
 }
 
-/** The service's collections (the driver's, not mongoose models: records are written as they are hashed). */
-export async function auditCollections(connection: Connection): Promise<AuditCollections> {
-  const records = connection.collection<AuditRecordDoc>(AUDIT_RECORDS_COLLECTION);
-  const chain = connection.collection<ChainStateDoc>(AUDIT_CHAIN_COLLECTION);
-  await records.createIndex({ seq: 1 }, { unique: true, name: 'seq_unique' });
-  await records.createIndex({ timestamp: 1, seq: 1 }, { name: 'timestamp_seq' });
-  await records.createIndex({ entityId: 1 }, { name: 'entity_id' });
-  await records.createIndex({ relatedIds: 1 }, { name: 'related_ids' });
-  return { records, chain };
+/** The service's collections (the driver's, not mongoose models). No secondary index: none is served. */
+export function auditCollections(connection: Connection): AuditCollections {
+  return {
+    segments: connection.collection<SegmentDoc>(AUDIT_SEGMENTS_COLLECTION),
+    eventIds: connection.collection<EventKeyDoc>(AUDIT_EVENT_IDS_COLLECTION),
+    index: connection.collection<IndexDoc>(AUDIT_INDEX_COLLECTION),
+    chain: connection.collection<ChainStateDoc>(AUDIT_CHAIN_COLLECTION),
+  };
 }
 
-export function toAuditRecord(doc: AuditRecordDoc): AuditRecord {
-  const { _id, detailsJson, ...rest } = doc;
-  return { ...rest, id: _id, details: JSON.parse(detailsJson) as unknown };
-}
-
-export function toAuditRecordDoc(record: AuditRecord, detailsJson: string): AuditRecordDoc {
-  const { id, details: _details, ...rest } = record;
-  return { _id: id, detailsJson, ...rest };
+/** A stored record's text (as sealed on DV_AUDIT) read back as a record. */
+export function parseRecordText(text: string): AuditRecord {
+  return JSON.parse(text) as AuditRecord;
 }
