@@ -35,14 +35,17 @@ export interface ChainStateDoc {
   file?: string;
 }
 
-/** A posting list's head, or one of its closed chunks (see store/posting-index.ts). */
+/**
+ * A chunk of a posting list (`<key>#<n>`: its entries, and where the list goes on), or a time head
+ * (`<key>`: the counts of its children). See store/posting-index.ts.
+ */
 export interface IndexDoc {
   _id: string;
-  /** Open entries: seqs, and their event times (ms), in seq order. */
+  /** Entries: seqs, and their event times (ms), in seq order. */
   s?: number[];
   t?: number[];
-  /** Closed chunks: [firstSeq, lastSeq, count, minTime, maxTime], in order; chunk n is `<key>#<n>`. */
-  c?: number[][];
+  /** The number of the list's next chunk (`<key>#<next>`). */
+  next?: number;
   /** Time heads: their children (`<child>` → [records, first seq, last seq]). */
   n?: Record<string, [number, number, number]>;
 }

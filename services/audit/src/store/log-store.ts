@@ -22,6 +22,9 @@ function toSegment(doc: SegmentDoc): Segment {
   return { id: doc._id, first: doc.first, last: doc.last, texts: decodeTexts(doc.z), absorbed: Array.isArray(doc.absorbed) ? doc.absorbed : [] };
 }
 
+/** Pages read ahead of a walk (the store answers point reads side by side). */
+const READ_AHEAD_PAGES = 4;
+
 const wellFormed = (s: Segment): boolean => Number.isInteger(s.first) && Number.isInteger(s.last) && s.last >= s.first;
 
 /**
@@ -56,18 +59,34 @@ export class LogStore {
 
   /**
    * The segments from the one holding `fromSeq` on, in order, up to the one holding `toSeq`; ends
-   * early where the next one is missing. The next segment is read while the caller works on this one.
+   * early where the next one is missing. Reads ahead while the caller works: the next segment, and
+   * the first segments of the next pages (every page starts with one, keyed by its first seq).
    */
   async *segments(fromSeq: number, toSeq: number): AsyncGenerator<Segment> {
+    const ahead = new Map<number, Promise<Segment | undefined>>();
+    const get = (first: number): Promise<Segment | undefined> => {
+      const p = ahead.get(first) ?? this.segment(first);
+      ahead.delete(first);
+      return p;
+    };
     let current = await this.segmentAt(fromSeq);
     while (current) {
       const done = current.last >= toSeq;
-      const next = done ? undefined : this.segment(current.last + 1);
+      if (!done) {
+        const nextFirst = current.last + 1;
+        if (!ahead.has(nextFirst)) ahead.set(nextFirst, this.segment(nextFirst));
+        for (let k = 1; k <= READ_AHEAD_PAGES; k++) {
+          const start = pageStart(nextFirst) + k * PAGE_SIZE;
+          if (start <= toSeq && !ahead.has(start)) ahead.set(start, this.segment(start));
+        }
+      }
       yield current;
-      if (done || !next) return;
-      const s = await next;
+      if (done) break;
+      const s = await get(current.last + 1);
       current = s && wellFormed(s) ? s : undefined;
     }
+    // What was read ahead and not needed is let go (its errors with it).
+    for (const p of ahead.values()) p.catch(() => undefined);
   }
 
   /** The texts of records by seq (those not found are absent), each page read once. */

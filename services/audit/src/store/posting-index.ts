@@ -1,10 +1,11 @@
-import { isDuplicateKeyError } from '@dv/persistence';
 import { type IndexDoc } from '../records/audit-record.model';
 import { type LogStore } from './log-store';
 import { MINUTE_PREFIX, TIME_LEVELS } from './record-keys';
 
-/** Entries a list's head holds before they move to a chunk of their own. */
+/** Entries a merged chunk holds at most. */
 export const CHUNK_CAP = 1000;
+/** Small chunks (one per batch) a list gathers before they are merged into one. */
+const MERGE_AFTER = 16;
 /** Lists whose state the writer keeps in memory (beyond that it forgets them all and reads again). */
 const MAX_KNOWN_LISTS = 200_000;
 
@@ -14,15 +15,6 @@ export interface Entry {
   time: number;
 }
 
-/** What the writer knows of a list: entries in its head, and its closed chunks' summaries. */
-interface ListState {
-  open: number;
-  chunks: number[][];
-  /** First and last seq entered (0 when empty). */
-  lo: number;
-  hi: number;
-}
-
 /** A record to enter: its seq, its event time and its lists. */
 export interface Posting {
   seq: number;
@@ -30,36 +22,44 @@ export interface Posting {
   keys: readonly string[];
 }
 
-interface WriteErrorLike {
-  index: number;
-  code?: number;
-}
-
-function writeErrors(error: unknown): WriteErrorLike[] {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return [];
-  const raw = (error as { writeErrors: unknown }).writeErrors;
-  return (Array.isArray(raw) ? raw : [raw]).filter((e): e is WriteErrorLike => typeof e === 'object' && e !== null && typeof (e as { index?: unknown }).index === 'number');
-}
-
-const sizeOf = (state: ListState): number => state.open + state.chunks.reduce((n, c) => n + (c[2] ?? 0), 0);
-const EMPTY: ListState = { open: 0, chunks: [], lo: 0, hi: 0 };
-
-function stateOf(head: IndexDoc | undefined): ListState {
-  const s = head?.s ?? [];
-  const chunks = head?.c ?? [];
-  return { open: s.length, chunks, lo: chunks[0]?.[0] ?? s[0] ?? 0, hi: s[s.length - 1] ?? chunks[chunks.length - 1]?.[1] ?? 0 };
+/** What the writer knows of a list. */
+interface ListState {
+  /** The number its next chunk gets. */
+  next: number;
+  /** Where the chunks not merged yet start, and how many entries they hold. */
+  runStart: number;
+  runEntries: number;
+  /** Entries in all, and the first and last seq (0 when empty). */
+  size: number;
+  lo: number;
+  hi: number;
 }
 
 /** A time head's child: its records, and the first and last seq among them. */
 export type ChildCount = [count: number, lo: number, hi: number];
 
+const chunkId = (key: string, n: number): string => `${key}#${n}`;
+
+interface WriteErrorLike {
+  index: number;
+  code?: number;
+}
+
+function duplicateIndexes(error: unknown): number[] | undefined {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined;
+  const raw = (error as { writeErrors: unknown }).writeErrors;
+  const list = (Array.isArray(raw) ? raw : [raw]) as WriteErrorLike[];
+  if (list.some((e) => typeof e?.index !== 'number' || e.code !== 11000)) return undefined;
+  return list.map((e) => e.index);
+}
+
 /**
  * Posting lists in the index collection, every one read and written by `_id` (decision 0014). A list
- * (`<key>`) is a head document with its newest entries (seq and event time, in seq order) and the
- * summaries of its closed chunks (`<key>#<n>`, CHUNK_CAP entries each: first and last seq, count,
- * earliest and latest time), so a reader skips the chunks outside its time range. Above the minute
- * lists, time heads count their children's records (see record-keys.ts). One writer appends: the
- * chain's writer, after each batch is stored.
+ * is a chain of chunks `<key>#0`, `<key>#<next>`, …: each batch adds one chunk to each list it
+ * touches, all of them in one insert (the store writes a document per transaction otherwise, and an
+ * update costs as much as a transaction); every MERGE_AFTER chunks, the small ones are merged into
+ * their first (one update), up to CHUNK_CAP entries. Above the minute lists, time heads count their
+ * children's records (see record-keys.ts). One writer appends: the chain's writer, after each batch is stored.
  */
 export class PostingIndex {
   private readonly lists = new Map<string, ListState>();
@@ -81,22 +81,55 @@ export class PostingIndex {
     return (await this.doc(key))?.n ?? {};
   }
 
-  /** A list's entries with an event time in [from, to], in seq order (the chunks outside it are not read). */
+  /** A list's chunks in order, from `#0` following each one's `next`. */
+  private async chain(key: string): Promise<{ n: number; doc: IndexDoc }[]> {
+    const out: { n: number; doc: IndexDoc }[] = [];
+    for (let n = 0; ; ) {
+      const doc = await this.doc(chunkId(key, n));
+      if (!doc) return out;
+      out.push({ n, doc });
+      const next = typeof doc.next === 'number' && doc.next > n ? doc.next : n + 1;
+      n = next;
+    }
+  }
+
+  /** A list's entries with an event time in [from, to], in seq order. */
   async entries(key: string, from = -Infinity, to = Infinity): Promise<Entry[]> {
-    const head = await this.doc(key);
-    if (!head) return [];
-    const chunks = (head.c ?? []).map((c, n) => ({ c, n })).filter(({ c }) => (c[4] ?? Infinity) >= from && (c[3] ?? -Infinity) <= to);
-    const docs = await Promise.all(chunks.map(({ n }) => this.doc(`${key}#${n}`)));
     const out: Entry[] = [];
-    for (const d of [...docs, head]) {
-      const s = d?.s ?? [];
-      const t = d?.t ?? [];
+    let last = 0;
+    for (const { doc } of await this.chain(key)) {
+      const s = doc.s ?? [];
+      const t = doc.t ?? [];
       for (let i = 0; i < s.length; i++) {
+        const seq = s[i] ?? 0;
         const time = t[i] ?? NaN;
-        if (time >= from && time <= to) out.push({ seq: s[i] ?? 0, time });
+        // Seqs only grow along a list: one not above the last is a left-over of an interrupted rewrite.
+        if (seq <= last) continue;
+        last = seq;
+        if (time >= from && time <= to) out.push({ seq, time });
       }
     }
     return out;
+  }
+
+  /** The state of a list, read from its chain. */
+  private async stateOf(key: string): Promise<ListState> {
+    const chain = await this.chain(key);
+    const state: ListState = { next: 0, runStart: 0, runEntries: 0, size: 0, lo: 0, hi: 0 };
+    for (const { n, doc } of chain) {
+      const s = doc.s ?? [];
+      state.size += s.length;
+      if (state.lo === 0) state.lo = s[0] ?? 0;
+      state.hi = s[s.length - 1] ?? state.hi;
+      state.next = typeof doc.next === 'number' && doc.next > n ? doc.next : n + 1;
+      if (s.length >= CHUNK_CAP / 2) {
+        state.runStart = state.next;
+        state.runEntries = 0;
+      } else {
+        state.runEntries += s.length;
+      }
+    }
+    return state;
   }
 
   /** Enters a batch of records (in seq order) in their lists, then brings the time heads up to date. */
@@ -115,71 +148,69 @@ export class PostingIndex {
         } else add.set(key, { s: [p.seq], t: [p.time] });
       }
     }
-    const done = new Set<string>();
-    const unknown = [...add.keys()].filter((k) => !this.lists.has(k));
-    if (unknown.length > 0) {
-      // A list seen for the first time is created by an insert; one that exists already answers with a conflict.
-      const docs: IndexDoc[] = unknown.map((k) => {
+    // A list not known here is tried as new (`#0`); one that exists answers with a conflict and is read.
+    const keys = [...add.keys()];
+    const at = (key: string): number => this.lists.get(key)?.next ?? 0;
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const docs: IndexDoc[] = pending.map((k) => {
         const a = add.get(k) as { s: number[]; t: number[] };
-        return a.s.length <= CHUNK_CAP ? { _id: k, s: a.s, t: a.t, c: [] } : { _id: k, s: [], t: [], c: [] };
+        const n = at(k);
+        return { _id: chunkId(k, n), s: a.s, t: a.t, next: n + 1 };
       });
-      let failed = new Set<number>();
+      let conflicts: number[] = [];
       try {
         await this.c.index.insertMany(docs, { ordered: false });
       } catch (error) {
-        const errors = writeErrors(error);
-        if (errors.length === 0 && !isDuplicateKeyError(error)) throw error;
-        failed = new Set(errors.map((e) => e.index));
+        const dup = duplicateIndexes(error);
+        if (!dup || attempt > 2) throw error;
+        conflicts = dup;
       }
-      await Promise.all(
-        docs.map(async (d, i) => {
-          if (failed.has(i)) {
-            this.lists.set(d._id, stateOf(await this.doc(d._id)));
-          } else if ((d.s?.length ?? 0) > 0) {
-            this.lists.set(d._id, stateOf(d));
-            done.add(d._id);
-          } else {
-            this.lists.set(d._id, { ...EMPTY });
-          }
-        }),
-      );
-    }
-    const pushes = [];
-    for (const [key, a] of add) {
-      if (done.has(key)) continue;
-      const state = this.lists.get(key) as ListState;
-      if (state.open + a.s.length <= CHUNK_CAP) {
-        pushes.push({ updateOne: { filter: { _id: key }, update: { $push: { s: { $each: a.s }, t: { $each: a.t } } } } });
-        state.open += a.s.length;
-        if (state.lo === 0) state.lo = a.s[0] ?? 0;
-        state.hi = a.s[a.s.length - 1] ?? state.hi;
-      } else {
-        await this.roll(key, a);
+      const failed = new Set(conflicts);
+      const retry: string[] = [];
+      for (const [i, k] of pending.entries()) {
+        if (failed.has(i)) retry.push(k);
+        else this.entered(k, add.get(k) as { s: number[]; t: number[] });
       }
+      await Promise.all(retry.map(async (k) => this.lists.set(k, await this.stateOf(k))));
+      pending = retry;
     }
-    if (pushes.length > 0) await this.c.index.bulkWrite(pushes, { ordered: false });
-    await this.recount([...add.keys()].filter((k) => k.startsWith(MINUTE_PREFIX)));
+    for (const key of keys) {
+      const state = this.lists.get(key);
+      if (state && state.next - state.runStart >= MERGE_AFTER) await this.merge(key, state);
+    }
+    await this.recount(keys.filter((k) => k.startsWith(MINUTE_PREFIX)));
   }
 
-  /** A list whose head would overflow: its entries move to closed chunks, the rest stays in the head. */
-  private async roll(key: string, a: { s: number[]; t: number[] }): Promise<void> {
-    const head = await this.doc(key);
-    await this.writeList(key, [...(head?.s ?? []), ...a.s], [...(head?.t ?? []), ...a.t], head?.c ?? []);
+  private entered(key: string, a: { s: number[]; t: number[] }): void {
+    const state = this.lists.get(key) ?? { next: 0, runStart: 0, runEntries: 0, size: 0, lo: 0, hi: 0 };
+    state.next += 1;
+    state.runEntries += a.s.length;
+    state.size += a.s.length;
+    if (state.lo === 0) state.lo = a.s[0] ?? 0;
+    state.hi = a.s[a.s.length - 1] ?? state.hi;
+    this.lists.set(key, state);
   }
 
-  /** Writes a list: full chunks after `chunks`, the remainder in the head. */
-  private async writeList(key: string, s: number[], t: number[], chunks: number[][]): Promise<void> {
-    const closed = [...chunks];
-    let i = 0;
-    for (; s.length - i >= CHUNK_CAP; i += CHUNK_CAP) {
-      const cs = s.slice(i, i + CHUNK_CAP);
-      const ct = t.slice(i, i + CHUNK_CAP);
-      await this.c.index.replaceOne({ _id: `${key}#${closed.length}` }, { s: cs, t: ct }, { upsert: true });
-      closed.push([cs[0] ?? 0, cs[cs.length - 1] ?? 0, cs.length, Math.min(...ct), Math.max(...ct)]);
+  /** Merges a list's small chunks into the first of them (up to CHUNK_CAP entries each). */
+  private async merge(key: string, state: ListState): Promise<void> {
+    const parts: IndexDoc[] = [];
+    for (let n = state.runStart; n < state.next; ) {
+      const doc = await this.doc(chunkId(key, n));
+      if (!doc) break;
+      parts.push(doc);
+      n = typeof doc.next === 'number' && doc.next > n ? doc.next : n + 1;
     }
-    const head: IndexDoc = { _id: key, s: s.slice(i), t: t.slice(i), c: closed };
-    await this.c.index.replaceOne({ _id: key }, { s: head.s, t: head.t, c: closed }, { upsert: true });
-    this.lists.set(key, stateOf(head));
+    const s = parts.flatMap((d) => d.s ?? []);
+    const t = parts.flatMap((d) => d.t ?? []);
+    await this.c.index.replaceOne({ _id: chunkId(key, state.runStart) }, { s, t, next: state.next }, { upsert: true });
+    if (s.length >= CHUNK_CAP / 2) {
+      state.runStart = state.next;
+      state.runEntries = 0;
+    } else {
+      // Still small: it stays the start of the run, which grows on.
+      state.runEntries = s.length;
+    }
   }
 
   /**
@@ -189,33 +220,36 @@ export class PostingIndex {
   async rewrite(keys: Iterable<string>, keep: (seq: number) => boolean): Promise<void> {
     const minutes: string[] = [];
     for (const key of new Set(keys)) {
-      const head = await this.doc(key);
-      if (!head) continue;
-      const chunks = head.c ?? [];
-      const parts = await Promise.all(chunks.map((_, n) => this.doc(`${key}#${n}`)));
+      const chain = await this.chain(key);
+      if (chain.length === 0) continue;
       const s: number[] = [];
       const t: number[] = [];
-      for (const d of [...parts, head]) {
-        (d?.s ?? []).forEach((seq, i) => {
-          if (keep(seq)) {
+      for (const { doc } of chain) {
+        (doc.s ?? []).forEach((seq, i) => {
+          if (keep(seq) && seq > (s[s.length - 1] ?? 0)) {
             s.push(seq);
-            t.push(d?.t?.[i] ?? NaN);
+            t.push(doc.t?.[i] ?? NaN);
           }
         });
       }
-      for (let n = 0; n < chunks.length; n++) await this.c.index.deleteOne({ _id: `${key}#${n}` });
-      await this.writeList(key, s, t, []);
+      // The new chain over the first ids, then the old ones beyond it go.
+      let n = 0;
+      for (let i = 0; i < s.length || n === 0; i += CHUNK_CAP, n++) {
+        await this.c.index.replaceOne({ _id: chunkId(key, n) }, { s: s.slice(i, i + CHUNK_CAP), t: t.slice(i, i + CHUNK_CAP), next: n + 1 }, { upsert: true });
+      }
+      for (const old of chain) if (old.n >= n) await this.c.index.deleteOne({ _id: chunkId(key, old.n) });
+      this.lists.set(key, { next: n, runStart: n, runEntries: 0, size: s.length, lo: s[0] ?? 0, hi: s[s.length - 1] ?? 0 });
       if (key.startsWith(MINUTE_PREFIX)) minutes.push(key);
     }
     await this.recount(minutes);
   }
 
-  /** Sets each time head's count of the child below it, from the minute lists up to the years. */
+  /** Sets each time head's count of the child below it, from the minute lists up to the root. */
   private async recount(minuteKeys: readonly string[]): Promise<void> {
     let changed = new Map<string, ChildCount>();
     for (const key of minuteKeys) {
-      const state = this.lists.get(key) ?? EMPTY;
-      changed.set(key, [sizeOf(state), state.lo, state.hi]);
+      const state = this.lists.get(key) ?? (await this.stateOf(key));
+      changed.set(key, [state.size, state.lo, state.hi]);
     }
     for (const level of [...TIME_LEVELS].reverse()) {
       const parents = new Map<string, Record<string, ChildCount>>();

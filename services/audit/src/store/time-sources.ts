@@ -1,5 +1,5 @@
 import { type Entry, type PostingIndex } from './posting-index';
-import { MINUTE_PREFIX, TIME_LEVELS } from './record-keys';
+import { MINUTE_LENGTH, MINUTE_PREFIX, TIME_LEVELS } from './record-keys';
 
 /**
  * A part of a time range: a year, month, day or hour head (its records counted by its parent), or
@@ -56,28 +56,39 @@ export class TimeSources {
   constructor(private readonly index: PostingIndex) {}
 
   async parts(from: number, to: number): Promise<TimePart[]> {
-    return this.open([{ key: TIME_LEVELS[0].prefix, count: -1, lo: 0, hi: 0 }], from, to);
+    // From the smallest unit holding both ends (the hour of a last-minute query), not from the root.
+    const a = Number.isFinite(from) && from > 0 ? new Date(from).toISOString() : '';
+    const b = Number.isFinite(to) && to < 253402300799999 ? new Date(to).toISOString() : '';
+    let level = 0;
+    for (let l = TIME_LEVELS.length - 1; l > 0; l--) {
+      const length = TIME_LEVELS[l]?.length ?? 0;
+      if (a !== '' && a.slice(0, length) === b.slice(0, length)) {
+        level = l;
+        break;
+      }
+    }
+    if (a !== '' && a.slice(0, MINUTE_LENGTH) === b.slice(0, MINUTE_LENGTH)) return this.open([{ key: `${MINUTE_PREFIX}${a.slice(0, MINUTE_LENGTH)}`, count: -1, lo: 0, hi: 0 }], from, to);
+    const top = TIME_LEVELS[level] ?? TIME_LEVELS[0];
+    return this.open([{ key: `${top.prefix}${a.slice(0, top.length)}`, count: -1, lo: 0, hi: 0 }], from, to);
   }
 
   /** Opens every part that crosses an end of the range (or whose count is not known yet). */
   private async open(parts: TimePart[], from: number, to: number): Promise<TimePart[]> {
-    const out: TimePart[] = [];
-    for (const part of parts) {
-      const [start, end] = unitBounds(part.key.slice(3));
-      if (end < from || start > to) continue;
-      const inside = start >= from && end <= to;
-      if (inside && part.count >= 0) {
-        out.push(part);
-        continue;
-      }
-      if (part.key.startsWith(MINUTE_PREFIX)) {
-        const entries = await this.index.entries(part.key, from, to);
-        if (entries.length > 0) out.push({ ...part, count: entries.length, lo: entries[0]?.seq ?? 0, hi: entries[entries.length - 1]?.seq ?? 0, entries });
-        continue;
-      }
-      out.push(...(await this.open(await this.children(part.key), from, to)));
-    }
-    return out;
+    // The parts across the two ends are opened side by side (a read per level and end, not one after another).
+    const opened = await Promise.all(
+      parts.map(async (part): Promise<TimePart[]> => {
+        const [start, end] = unitBounds(part.key.slice(3));
+        if (end < from || start > to) return [];
+        const inside = start >= from && end <= to;
+        if (inside && part.count >= 0) return [part];
+        if (part.key.startsWith(MINUTE_PREFIX)) {
+          const entries = await this.index.entries(part.key, from, to);
+          return entries.length > 0 ? [{ ...part, count: entries.length, lo: entries[0]?.seq ?? 0, hi: entries[entries.length - 1]?.seq ?? 0, entries }] : [];
+        }
+        return this.open(await this.children(part.key), from, to);
+      }),
+    );
+    return opened.flat();
   }
 
   /** A head's children in time order, each counted. */
