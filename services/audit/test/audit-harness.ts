@@ -102,13 +102,18 @@ export class AuditHarness {
     );
   }
 
-  /** Waits until `n` stored records match (read from the database). */
+  /**
+   * Waits until `n` stored records match (read from the database), and are entered in the index (a
+   * batch is stored, then indexed, then handed to the relay: a query finds it from then on).
+   */
   async waitForRecords(what: string, test: (r: AuditRecord) => boolean, n: number, timeoutMs = 60_000): Promise<void> {
     let last = -1;
     await waitFor(
       async () => {
-        last = await this.log().count(test);
-        return last >= n;
+        const matching = (await this.log().records()).filter(test);
+        last = matching.length;
+        const indexed = (await this.chain().findOne({ _id: 'index' }))?.seq ?? 0;
+        return last >= n && matching.every((r) => r.seq <= indexed);
       },
       { timeoutMs, intervalMs: 250, what: `${n} audit records ${what}`, bailOut: () => (last > n ? new Error(`more records than events: ${last} > ${n}`) : undefined) },
     );

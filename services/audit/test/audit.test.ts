@@ -380,7 +380,9 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(sent).toBe(BURST);
     expect(relayedAtKill).toBeLessThan(before + BURST);
     await h.startAudit();
-    await h.waitForRelayed(before + BURST, 600_000);
+    await h.waitForRelayed(before + BURST, 600_000).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; the service said, last:\n${h.audit.output().split('\n').slice(-30).join('\n')}`);
+    });
     // Settle: nothing more may arrive (no duplicates after the restart).
     await new Promise((r) => setTimeout(r, 2000));
     expect(await h.relayed()).toBe(before + BURST);

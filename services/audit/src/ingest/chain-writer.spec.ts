@@ -10,8 +10,6 @@ type Doc = { _id: string } & Record<string, unknown>;
 type Update = { $set?: Record<string, unknown>; $setOnInsert?: Record<string, unknown>; $push?: Record<string, { $each: unknown[] }> };
 type Op = { updateOne?: { filter: { _id: string }; update: Update; upsert?: boolean }; replaceOne?: { filter: { _id: string }; replacement: Record<string, unknown>; upsert?: boolean } };
 
-const duplicateError = (index: number): Error => Object.assign(new Error('E11000 duplicate key'), { code: 11000, writeErrors: [{ index, code: 11000, errmsg: 'E11000 duplicate key' }] });
-
 /**
  * A collection in memory, as far as the store uses one (by `_id` only, as on FerretDB): insertMany
  * (ordered: stops at the first conflict or refused document; unordered: reports each), findOne,

@@ -23,7 +23,7 @@ function toSegment(doc: SegmentDoc): Segment {
 }
 
 /** Pages read ahead of a walk (the store answers point reads side by side). */
-const READ_AHEAD_PAGES = 4;
+const READ_AHEAD_PAGES = 6;
 
 const wellFormed = (s: Segment): boolean => Number.isInteger(s.first) && Number.isInteger(s.last) && s.last >= s.first;
 

@@ -5,13 +5,15 @@ import { ReaderAuthorizer } from '../../access/reader-authorizer';
 import { parseRecordText } from '../../records/audit-record.model';
 import { type AuditStore } from '../../store/audit-store';
 import { eventTime } from '../../store/record-keys';
-import { TimeSources } from '../../store/time-sources';
+import { type TimePart, TimeSources } from '../../store/time-sources';
 import { AUDIT_STORE } from '../../tokens';
 import { normalizeTime } from '../query/record-matcher';
 import { csvHeader, csvLine } from './format-records';
 
 /** Replies stay well under NATS's default 1 MiB payload whatever the records hold. */
 const MAX_CHUNK_BYTES = 512 * 1024;
+/** How long a range's parts are reused between the chunks of one export (records sealed meanwhile come in the next range read). */
+const PARTS_KEPT_MS = 5000;
 
 /**
  * export: a range in chain order, chunk by chunk (a cursor by seq), as JSON lines or CSV (header in
@@ -30,13 +32,27 @@ export class ExportController {
     this.time = new TimeSources(store.index);
   }
 
+  /** The time range's parts, kept a few seconds: an export asks for the same range chunk after chunk. */
+  private recent: { key: string; at: number; parts: Promise<TimePart[]> } | undefined;
+
+  private partsOf(from: number, to: number): Promise<TimePart[]> {
+    const key = `${from}|${to}`;
+    if (this.recent && this.recent.key === key && Date.now() - this.recent.at < PARTS_KEPT_MS) return this.recent.parts;
+    const parts = this.time.parts(from, to);
+    this.recent = { key, at: Date.now(), parts };
+    parts.catch(() => {
+      this.recent = undefined;
+    });
+    return parts;
+  }
+
   @RpcHandler(AuditRpc.export)
   async export(request: RpcRequest<typeof AuditRpc.export>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.export>> {
     await this.authorizer.requireReader(ctx);
     const from = Date.parse(normalizeTime(request.from));
     const to = Date.parse(normalizeTime(request.to));
     const after = request.cursor === undefined ? 0 : Number(request.cursor);
-    const parts = await this.time.parts(from, to);
+    const parts = await this.partsOf(from, to);
     let chunk = request.format === 'csv' && request.cursor === undefined ? csvHeader() : '';
     let bytes = Buffer.byteLength(chunk);
     if (parts.length === 0) return { chunk, records: 0, nextCursor: null };

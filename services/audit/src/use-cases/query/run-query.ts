@@ -75,7 +75,7 @@ export class QueryRunner {
         entries.sort(sortBy === 'seq' ? (a, b) => dir * (a.seq - b.seq) : byTime(dir));
         return { totalRecords: entries.length, records: await this.fetch(entries.slice(q.offset, q.offset + q.limit).map((e) => e.seq)) };
       }
-      return this.checkEach(await this.recordsOf(entries.map((e) => e.seq)), from, to, rest, sortBy, dir, q);
+      return this.checkEach(this.recordsOf(entries.map((e) => e.seq)), from, to, rest, sortBy, dir, q);
     }
     const parts = await this.time.parts(from, to);
     if (byEntries && sortBy === 'timestamp') return this.pageByTime(parts, from, to, dir, q);
