@@ -101,10 +101,12 @@ describe('audit log at size: reads by key, a page at a time', () => {
     const small = await measure(2000);
     await seal(writer, 2000, 20_000, start);
     const large = await measure(20_000);
+    // The figures, for the record (docs/benchmarks.md quotes them).
+    process.stderr.write(`documents read per query, at 2,000 / 20,000 records: ${JSON.stringify(Object.fromEntries(Object.keys(large).map((k) => [k, [small[k]?.reads, large[k]?.reads]])))}\n`);
 
     // The answers are right (the totals follow from how the records were made)…
     expect(large['whole range, a deep page']?.total).toBe(20_000);
-    expect(large['last minute, newest 10']?.total).toBe(601);
+    expect(large['last minute, newest 10']?.total).toBe(600);
     expect(large['an entity, whole range']?.total).toBe(20_000 / VOLUMES);
     expect(large['a request']?.total).toBe(1);
     // …and cost about the same at ten times the size: a handful of index documents and the page's records.
