@@ -204,7 +204,7 @@ async function oursTrial(nc: NatsConnection, mongo: Connection, natsPid: number 
         if (last && (last.json<{ id: string }>()).id === id) {
           queryable.checked++;
           // By key, as a query reads it: the event's seq, then the page that holds it.
-          const key = await log.c.eventIds.findOne({ _id: id });
+          const key = await log.c.eventIds(id).findOne({ _id: id });
           const segment = key ? await log.segmentAt(key.seq) : undefined;
           if (key && segment && (segment.texts[key.seq - segment.first] ?? '').includes(`"id":"${id}"`)) queryable.found++;
           break;

@@ -60,7 +60,7 @@ export class AuditLogView {
     const texts = [...segment.texts];
     const at = texts.findIndex((t) => parseRecordText(t).seq >= seq);
     change(texts, at < 0 ? texts.length : at);
-    await this.c.segments.updateOne({ _id: segment.id }, { $set: { z: encodeTexts(texts) } });
+    await this.c.segments(Number(segment.id.slice(1))).updateOne({ _id: segment.id }, { $set: { z: encodeTexts(texts) } });
   }
 
   /** Replaces the text of record `seq`. */

@@ -72,7 +72,9 @@ class FakeCollection {
 
 function setup() {
   const c = { segments: new FakeCollection(), eventIds: new FakeCollection(), index: new FakeCollection(), chain: new FakeCollection() };
-  const newWriter = (): ChainWriter => new ChainWriter(new AuditStore(c as unknown as AuditCollections));
+  // One table of each kind (the store spreads them over many; the writer cannot tell).
+  const collections = { segments: () => c.segments, eventIds: () => c.eventIds, index: () => c.index, chain: c.chain };
+  const newWriter = (): ChainWriter => new ChainWriter(new AuditStore(collections as unknown as AuditCollections));
   return { c, writer: newWriter(), newWriter };
 }
 

@@ -7,7 +7,8 @@ import { type AuditStore } from '../store/audit-store';
 import { PAGE_SIZE, pageEnd, pageStart } from '../store/log-layout';
 import { type Posting } from '../store/posting-index';
 import { eventTime, recordKeys } from '../store/record-keys';
-import { parseRecordText } from '../records/audit-record.model';
+import { type EventKeyDoc, parseRecordText } from '../records/audit-record.model';
+import { bulkSpread, insertSpread } from '../store/spread-writes';
 import { type AuditDraft } from './event-to-record';
 
 /** An event ready for the chain: its draft and its part of the canonical text. */
@@ -255,23 +256,13 @@ export class ChainWriter {
   private async claim<I extends PreparedDraft>(batch: readonly Sealed<I>[]): Promise<Set<string>> {
     const recorded = new Set<string>();
     const docs = batch.map((b) => ({ _id: b.item.draft.id, seq: b.record.seq }));
-    let conflicts: number[] = [];
-    try {
-      await this.c.eventIds.insertMany(docs, { ordered: false });
-    } catch (error) {
-      const raw = typeof error === 'object' && error !== null && 'writeErrors' in error ? (error as { writeErrors: unknown }).writeErrors : undefined;
-      const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index?: number; code?: number }[];
-      if (list.length === 0) throw error;
-      const other = list.find((e) => e.code !== 11000);
-      if (other) throw error;
-      conflicts = list.map((e) => e.index ?? -1).filter((i) => i >= 0);
-    }
+    const conflicts = await insertSpread(docs, (d) => this.c.eventIds(d._id));
     if (conflicts.length === 0) return recorded;
     const base = await chainBase(this.c);
     for (const i of conflicts) {
       const doc = docs[i];
       if (!doc) continue;
-      const key = await this.c.eventIds.findOne({ _id: doc._id });
+      const key = await this.c.eventIds(doc._id).findOne({ _id: doc._id });
       if (key && key.seq <= base.seq) {
         recorded.add(doc._id);
         continue;
@@ -285,7 +276,7 @@ export class ChainWriter {
         id = undefined;
       }
       if (id === doc._id) recorded.add(doc._id);
-      else await this.c.eventIds.replaceOne({ _id: doc._id }, { seq: doc.seq }, { upsert: true });
+      else await this.c.eventIds(doc._id).replaceOne({ _id: doc._id }, { seq: doc.seq }, { upsert: true });
     }
     return recorded;
   }
@@ -293,9 +284,9 @@ export class ChainWriter {
   /** Points the batch's event keys at the seqs it was sealed with again (after a reseal). */
   private async setKeys<I extends PreparedDraft>(batch: readonly Sealed<I>[]): Promise<void> {
     if (batch.length === 0) return;
-    await this.c.eventIds.bulkWrite(
-      batch.map((b) => ({ replaceOne: { filter: { _id: b.item.draft.id }, replacement: { seq: b.record.seq }, upsert: true } })),
-      { ordered: false },
+    await bulkSpread<EventKeyDoc>(
+      batch.map((b) => ({ id: b.item.draft.id, op: { replaceOne: { filter: { _id: b.item.draft.id }, replacement: { seq: b.record.seq }, upsert: true } } })),
+      (id) => this.c.eventIds(id),
     );
   }
 

@@ -55,19 +55,54 @@ export const AUDIT_EVENT_IDS_COLLECTION = 'audit_event_ids';
 export const AUDIT_INDEX_COLLECTION = 'audit_index';
 export const AUDIT_CHAIN_COLLECTION = 'audit_chain';
 
+/**
+ * Why the documents are spread over many collections: FerretDB 1.24 on SQLite "pushes down" `_id`
+ * equality as `WHERE _ferretdb_sjson->'$._id' = ?`, but its `_id` index is on `_ferretdb_sjson->"_id"`,
+ * another expression, so SQLite scans the table for every lookup (EXPLAIN: `SCAN`), parsing each row's
+ * JSON. A lookup costs the size of its table: tables are kept small. Segments by seq (a table per
+ * SEGMENT_TABLE_SEQS records), event keys and index documents by a hash of their key.
+ */
+export const SEGMENT_TABLE_SEQS = 2000;
+export const KEY_TABLES = 64;
+
+/** FNV-1a of a string, to a table number. */
+export function keyTable(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % KEY_TABLES;
+}
+
 export interface AuditCollections {
-  segments: Collection<SegmentDoc>;
-  eventIds: Collection<EventKeyDoc>;
-  index: Collection<IndexDoc>;
+  /** The table of the segment whose first record has this seq. */
+  segments(firstSeq: number): Collection<SegmentDoc>;
+  /** The table of an event's key. */
+  eventIds(eventId: string): Collection<EventKeyDoc>;
+  /** The table of an index document (by its list's key: the id without `#<n>`). */
+  index(id: string): Collection<IndexDoc>;
   chain: Collection<ChainStateDoc>;
 }
 
 /** The service's collections (the driver's, not mongoose models). No secondary index: none is served. */
 export function auditCollections(connection: Connection): AuditCollections {
+  const cache = new Map<string, Collection<never>>();
+  const get = <T extends { _id: string }>(name: string): Collection<T> => {
+    let c = cache.get(name);
+    if (!c) {
+      c = connection.collection<never>(name);
+      cache.set(name, c);
+    }
+    return c as unknown as Collection<T>;
+  };
   return {
-    segments: connection.collection<SegmentDoc>(AUDIT_SEGMENTS_COLLECTION),
-    eventIds: connection.collection<EventKeyDoc>(AUDIT_EVENT_IDS_COLLECTION),
-    index: connection.collection<IndexDoc>(AUDIT_INDEX_COLLECTION),
+    segments: (firstSeq) => get<SegmentDoc>(`${AUDIT_SEGMENTS_COLLECTION}_${Math.floor((firstSeq - 1) / SEGMENT_TABLE_SEQS)}`),
+    eventIds: (eventId) => get<EventKeyDoc>(`${AUDIT_EVENT_IDS_COLLECTION}_${keyTable(eventId)}`),
+    index: (id) => {
+      const hash = id.lastIndexOf('#');
+      return get<IndexDoc>(`${AUDIT_INDEX_COLLECTION}_${keyTable(hash < 0 ? id : id.slice(0, hash))}`);
+    },
     chain: connection.collection<ChainStateDoc>(AUDIT_CHAIN_COLLECTION),
   };
 }

@@ -40,7 +40,7 @@ export class LogStore {
 
   async segment(first: number): Promise<Segment | undefined> {
     this.reads++;
-    const doc = await this.c.segments.findOne({ _id: segmentId(first) });
+    const doc = await this.c.segments(first).findOne({ _id: segmentId(first) });
     return doc ? toSegment(doc) : undefined;
   }
 
@@ -142,7 +142,14 @@ export class LogStore {
       docs.push({ _id: segmentId(first), first, last: first + part.length - 1, z: encodeTexts(part.map((r) => r.text)) });
       i = j;
     }
-    if (docs.length > 0) await this.c.segments.insertMany(docs, { ordered: true });
+    // In order, table by table (a batch may cross into the next table): an insert stops at the first conflict.
+    for (let k = 0; k < docs.length; ) {
+      const table = this.c.segments(docs[k]?.first ?? 1);
+      let j = k;
+      while (j < docs.length && this.c.segments(docs[j]?.first ?? 1) === table) j++;
+      await table.insertMany(docs.slice(k, j), { ordered: true });
+      k = j;
+    }
   }
 
   /**
@@ -159,7 +166,7 @@ export class LogStore {
     if (!first || !last || parts.length === 1 || last.last !== end) return false;
     const texts = parts.flatMap((p) => p.texts);
     const absorbed = [...first.absorbed, ...parts.slice(1).flatMap((p) => [p.id, ...p.absorbed])];
-    await this.c.segments.replaceOne({ _id: first.id }, { first: first.first, last: end, z: encodeTexts(texts), absorbed });
+    await this.c.segments(start).replaceOne({ _id: first.id }, { first: first.first, last: end, z: encodeTexts(texts), absorbed });
     return true;
   }
 
@@ -177,10 +184,10 @@ export class LogStore {
         // The page goes on past the checkpoint: its first segment keeps the rest of the page seen so far.
         const first = parts[0] as Segment;
         const kept = parts.flatMap((p) => p.texts.map((text, k) => ({ seq: p.first + k, text }))).filter((r) => r.seq > seq);
-        await this.c.segments.replaceOne({ _id: first.id }, { first: seq + 1, last: lastPart.last, z: encodeTexts(kept.map((r) => r.text)), absorbed: ids.slice(1) });
+        await this.c.segments(start).replaceOne({ _id: first.id }, { first: seq + 1, last: lastPart.last, z: encodeTexts(kept.map((r) => r.text)), absorbed: ids.slice(1) });
         return;
       }
-      for (const id of ids) await this.c.segments.deleteOne({ _id: id });
+      for (const id of ids) await this.c.segments(Number(id.slice(1))).deleteOne({ _id: id });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { type IndexDoc } from '../records/audit-record.model';
 import { type LogStore } from './log-store';
+import { bulkSpread, insertSpread } from './spread-writes';
 import { MINUTE_PREFIX, TIME_LEVELS } from './record-keys';
 
 /** Entries a merged chunk holds at most. */
@@ -42,19 +43,6 @@ export type ChildCount = [count: number, lo: number, hi: number];
 
 const chunkId = (key: string, n: number): string => `${key}#${n}`;
 
-interface WriteErrorLike {
-  index: number;
-  code?: number;
-}
-
-function duplicateIndexes(error: unknown): number[] | undefined {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return undefined;
-  const raw = (error as { writeErrors: unknown }).writeErrors;
-  const list = (Array.isArray(raw) ? raw : [raw]) as WriteErrorLike[];
-  if (list.some((e) => typeof e?.index !== 'number' || e.code !== 11000)) return undefined;
-  return list.map((e) => e.index);
-}
-
 /**
  * Posting lists in the index collection, every one read and written by `_id` (decision 0014). A list
  * is a chain of chunks `<key>#0`, `<key>#<next>`, …: each batch adds one chunk to each list it
@@ -75,7 +63,7 @@ export class PostingIndex {
 
   async doc(id: string): Promise<IndexDoc | undefined> {
     this.store.reads++;
-    return (await this.c.index.findOne({ _id: id })) ?? undefined;
+    return (await this.c.index(id).findOne({ _id: id })) ?? undefined;
   }
 
   /** A time head's counts by child (`{}` when there is none). */
@@ -177,14 +165,8 @@ export class PostingIndex {
         const n = at(k);
         return { _id: chunkId(k, n), s: a.s, t: a.t, next: n + 1 };
       });
-      let conflicts: number[] = [];
-      try {
-        await this.c.index.insertMany(docs, { ordered: false });
-      } catch (error) {
-        const dup = duplicateIndexes(error);
-        if (!dup || attempt > 2) throw error;
-        conflicts = dup;
-      }
+      const conflicts = await insertSpread(docs, (d) => this.c.index(d._id));
+      if (conflicts.length > 0 && attempt > 2) throw new Error(`index chunks of ${conflicts.length} lists conflict again after reading them`);
       const failed = new Set(conflicts);
       const retry: string[] = [];
       for (const [i, k] of pending.entries()) {
@@ -220,7 +202,7 @@ export class PostingIndex {
     const parts = [first, ...rest].filter((d): d is IndexDoc => d !== undefined);
     const s = parts.flatMap((d) => d.s ?? []);
     const t = parts.flatMap((d) => d.t ?? []);
-    await this.c.index.replaceOne({ _id: chunkId(key, state.runStart) }, { s, t, next: state.next }, { upsert: true });
+    await this.c.index(key).replaceOne({ _id: chunkId(key, state.runStart) }, { s, t, next: state.next }, { upsert: true });
     if (s.length >= CHUNK_CAP / 2) {
       state.runStart = state.next;
       state.runEntries = 0;
@@ -268,9 +250,9 @@ export class PostingIndex {
     // The new chain over the first ids, then the old ones beyond it go.
     let n = 0;
     for (let i = 0; i < s.length || n === 0; i += CHUNK_CAP, n++) {
-      await this.c.index.replaceOne({ _id: chunkId(key, n) }, { s: s.slice(i, i + CHUNK_CAP), t: t.slice(i, i + CHUNK_CAP), next: n + 1 }, { upsert: true });
+      await this.c.index(key).replaceOne({ _id: chunkId(key, n) }, { s: s.slice(i, i + CHUNK_CAP), t: t.slice(i, i + CHUNK_CAP), next: n + 1 }, { upsert: true });
     }
-    for (const old of chain) if (old.n >= n) await this.c.index.deleteOne({ _id: chunkId(key, old.n) });
+    for (const old of chain) if (old.n >= n) await this.c.index(key).deleteOne({ _id: chunkId(key, old.n) });
     this.lists.set(key, { next: n, runStart: n, runEntries: 0, size: s.length, lo: s[0] ?? 0, hi: s[s.length - 1] ?? 0 });
     return true;
   }
@@ -295,9 +277,9 @@ export class PostingIndex {
         parents.set(parent, n);
       }
       if (parents.size > 0) {
-        await this.c.index.bulkWrite(
-          [...parents].map(([id, n]) => ({ replaceOne: { filter: { _id: id }, replacement: { n }, upsert: true } })),
-          { ordered: false },
+        await bulkSpread<IndexDoc>(
+          [...parents].map(([id, n]) => ({ id, op: { replaceOne: { filter: { _id: id }, replacement: { n }, upsert: true } } })),
+          (id) => this.c.index(id),
         );
       }
       changed = new Map();
