@@ -63,7 +63,7 @@ export const AUDIT_CHAIN_COLLECTION = 'audit_chain';
  * SEGMENT_TABLE_SEQS records), event keys and index documents by a hash of their key.
  */
 export const SEGMENT_TABLE_SEQS = 2000;
-export const KEY_TABLES = 64;
+export const KEY_TABLES = 512;
 
 /** FNV-1a of a string, to a table number. */
 export function keyTable(key: string): number {

@@ -7,6 +7,8 @@ import { MINUTE_PREFIX, TIME_LEVELS } from './record-keys';
 export const CHUNK_CAP = 1000;
 /** Small chunks (one per batch) a list gathers before they are merged into one. */
 const MERGE_AFTER = 64;
+/** Lists merged per batch at most (the rest wait for the next batches): no batch pays for thousands. */
+const MERGES_PER_BATCH = 50;
 /** Chunks read ahead along a list. */
 const CHAIN_READ_AHEAD = 8;
 /** Lists whose state the writer keeps in memory (beyond that it forgets them all and reads again). */
@@ -36,6 +38,8 @@ interface ListState {
   size: number;
   lo: number;
   hi: number;
+  /** The entries of the run (from `runStart`), when this writer entered all of them: a merge then reads nothing. */
+  run?: { s: number[]; t: number[] };
 }
 
 /** A time head's child: its records, and the first and last seq among them. */
@@ -176,15 +180,20 @@ export class PostingIndex {
       await Promise.all(retry.map(async (k) => this.lists.set(k, await this.stateOf(k))));
       pending = retry;
     }
+    let merges = 0;
     for (const key of keys) {
       const state = this.lists.get(key);
-      if (state && state.next - state.runStart >= MERGE_AFTER) await this.merge(key, state);
+      if (state && state.next - state.runStart >= MERGE_AFTER && merges++ < MERGES_PER_BATCH) await this.merge(key, state);
     }
     await this.recount(keys.filter((k) => k.startsWith(MINUTE_PREFIX)));
   }
 
   private entered(key: string, a: { s: number[]; t: number[] }): void {
-    const state = this.lists.get(key) ?? { next: 0, runStart: 0, runEntries: 0, size: 0, lo: 0, hi: 0 };
+    const state = this.lists.get(key) ?? { next: 0, runStart: 0, runEntries: 0, size: 0, lo: 0, hi: 0, run: { s: [], t: [] } };
+    if (state.run) {
+      state.run.s.push(...a.s);
+      state.run.t.push(...a.t);
+    }
     state.next += 1;
     state.runEntries += a.s.length;
     state.size += a.s.length;
@@ -195,20 +204,29 @@ export class PostingIndex {
 
   /** Merges a list's small chunks into the first of them (up to CHUNK_CAP entries each). */
   private async merge(key: string, state: ListState): Promise<void> {
-    // The run's first chunk (merged before, perhaps: its `next` says where the rest starts), then the rest side by side.
-    const first = await this.doc(chunkId(key, state.runStart));
-    const from = typeof first?.next === 'number' && first.next > state.runStart ? first.next : state.runStart + 1;
-    const rest = await Promise.all(Array.from({ length: Math.max(0, state.next - from) }, (_, i) => this.doc(chunkId(key, from + i))));
-    const parts = [first, ...rest].filter((d): d is IndexDoc => d !== undefined);
-    const s = parts.flatMap((d) => d.s ?? []);
-    const t = parts.flatMap((d) => d.t ?? []);
+    let s: number[];
+    let t: number[];
+    if (state.run) {
+      ({ s, t } = state.run);
+    } else {
+      // Not all entered here (a restart since): the run's first chunk (merged before, perhaps: its
+      // `next` says where the rest starts), then the rest side by side.
+      const first = await this.doc(chunkId(key, state.runStart));
+      const from = typeof first?.next === 'number' && first.next > state.runStart ? first.next : state.runStart + 1;
+      const rest = await Promise.all(Array.from({ length: Math.max(0, state.next - from) }, (_, i) => this.doc(chunkId(key, from + i))));
+      const parts = [first, ...rest].filter((d): d is IndexDoc => d !== undefined);
+      s = parts.flatMap((d) => d.s ?? []);
+      t = parts.flatMap((d) => d.t ?? []);
+    }
     await this.c.index(key).replaceOne({ _id: chunkId(key, state.runStart) }, { s, t, next: state.next }, { upsert: true });
     if (s.length >= CHUNK_CAP / 2) {
       state.runStart = state.next;
       state.runEntries = 0;
+      state.run = { s: [], t: [] };
     } else {
       // Still small: it stays the start of the run, which grows on.
       state.runEntries = s.length;
+      state.run = { s: [...s], t: [...t] };
     }
   }
 
@@ -253,7 +271,7 @@ export class PostingIndex {
       await this.c.index(key).replaceOne({ _id: chunkId(key, n) }, { s: s.slice(i, i + CHUNK_CAP), t: t.slice(i, i + CHUNK_CAP), next: n + 1 }, { upsert: true });
     }
     for (const old of chain) if (old.n >= n) await this.c.index(key).deleteOne({ _id: chunkId(key, old.n) });
-    this.lists.set(key, { next: n, runStart: n, runEntries: 0, size: s.length, lo: s[0] ?? 0, hi: s[s.length - 1] ?? 0 });
+    this.lists.set(key, { next: n, runStart: n, runEntries: 0, size: s.length, lo: s[0] ?? 0, hi: s[s.length - 1] ?? 0, run: { s: [], t: [] } });
     return true;
   }
 
