@@ -95,7 +95,7 @@ function medianPerKey(samples: readonly Record<string, number>[]): Record<string
 
 async function run(): Promise<object> {
   const started = Date.now();
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' } });
+  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: "the benchmark keeps its baseline's setup: no users (permission checks are measured by none of its figures)" } });
   const services: ServiceProcess[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'dv-admission-bench-'));
   let nc: NatsConnection | undefined;
@@ -133,7 +133,7 @@ async function run(): Promise<object> {
     const admissionProc = await start('workload-admission', {
       MONGO_DB: ADMISSION_DB,
       KUBECONFIG: bed.kubeconfigPath,
-      ...(await webhookEnv(dir, webhookName, org)),
+      ...(await webhookEnv(dir, webhookName, org, bed.env['KUBE_WEBHOOK_CLIENT_CA_FILE'] ?? '')),
       ...(admissionNodeOptions ? { NODE_OPTIONS: admissionNodeOptions } : {}),
     });
     const admissionPid = admissionProc.child.pid ?? 0;

@@ -63,6 +63,16 @@ describe('deploy/kubernetes', () => {
     }
   });
 
+  it('makes the streams with a Job as the provisioner, the one NATS user that may, before and apart from the services', async () => {
+    const jobs = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Job');
+    expect(jobs.map((j) => j.metadata.name)).toEqual(['dv-streams']);
+    const env = jobs[0]?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+    expect((env.find((e) => e.name === 'NATS_USER') as { value?: string } | undefined)?.value).toBe('provisioner');
+    expect(env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef?.key).toBe(natsPasswordVariable('provisioner'));
+    const command = (jobs[0]?.spec?.template?.spec?.containers?.[0] as { command?: string[] } | undefined)?.command ?? [];
+    await expect(readFile(join(repoRoot(), command.at(-1) ?? 'none'), 'utf8')).resolves.toContain('provisionPlatformStreams');
+  });
+
   it("mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dv-nats-conf-'));
     try {

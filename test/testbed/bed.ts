@@ -1,12 +1,14 @@
 // The test bed from the command line, for the local dev run and for CI caches:
-//   node -r @swc-node/register test/testbed/bed.ts build   builds (or finds cached) all server binaries
-//   node -r @swc-node/register test/testbed/bed.ts up      starts the bed, writes tmp/bed.env, runs until SIGINT/SIGTERM
-//   node -r @swc-node/register test/testbed/bed.ts env     prints tmp/bed.env of a running bed as shell exports
+//   node -r ./scripts/ts-register.js test/testbed/bed.ts build   builds (or finds cached) all server binaries
+//   node -r ./scripts/ts-register.js test/testbed/bed.ts up   starts the bed, writes tmp/bed.env (mode 0600, with the
+//                                                              NATS users' passwords of this run), runs until SIGINT/SIGTERM
+//   node -r ./scripts/ts-register.js test/testbed/bed.ts env     prints tmp/bed.env of a running bed as shell exports
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureBinaries, repoRoot, startTestBed, stderrProgressLog } from './testing-lib';
+import { startSecuredTestBed } from '@dv/testing';
+import { ensureBinaries, repoRoot, stderrProgressLog } from './testing-lib';
 
-const USAGE = 'usage: node -r @swc-node/register test/testbed/bed.ts <build|up|env>';
+const USAGE = 'usage: node -r ./scripts/ts-register.js test/testbed/bed.ts <build|up|env>';
 
 function bedEnvPath(): string {
   return join(repoRoot(), 'tmp', 'bed.env');
@@ -32,12 +34,15 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 async function up(): Promise<void> {
   const signal = untilSignal();
-  const bed = await startTestBed();
+  const bed = await startSecuredTestBed();
   const envPath = bedEnvPath();
-  const lines = Object.entries(bed.env).map(([key, value]) => `${key}=${value}`);
+  // nats-server runs with the platform's users: each client's password (fresh for this run) is in the file, NATS_USER=<client> picks one.
+  const passwords = bed.securedNats?.allPasswords() ?? {};
+  const lines = Object.entries({ ...bed.env, ...passwords }).map(([key, value]) => `${key}=${value}`);
   await mkdir(join(repoRoot(), 'tmp'), { recursive: true });
-  await writeFile(envPath, [`# test bed of pid ${process.pid}; data and logs in ${bed.dir}; removed when it stops`, ...lines, ''].join('\n'));
-  process.stdout.write(`${lines.join('\n')}\n`);
+  await rm(envPath, { force: true }); // an earlier run's file would keep its mode through writeFile
+  await writeFile(envPath, [`# test bed of pid ${process.pid}; data and logs in ${bed.dir}; removed when it stops`, ...lines, ''].join('\n'), { mode: 0o600 });
+  process.stdout.write(`${Object.entries(bed.env).map(([key, value]) => `${key}=${value}`).join('\n')}\n`);
   stderrProgressLog(`wrote ${envPath}; press Ctrl-C to stop`);
   const received = await signal;
   stderrProgressLog(`${received}: stopping the test bed`);

@@ -7,5 +7,9 @@ import { startTestBed } from './testing-lib';
  * Servers already given by those variables are used as they are.
  */
 export default async function globalSetup(): Promise<void> {
-  holdTestBed(await startTestBed());
+  // Open on purpose: this shared nats-server is for the tests of the libraries below the platform
+  // (libs/messaging, libs/persistence, libs/testing, the platform publisher's logic), which use
+  // subjects and streams of their own that no platform client has. Every test that runs our services
+  // gives them a nats-server of their own with the users and permissions on (SecuredNats, PlatformHarness).
+  holdTestBed(await startTestBed({ nats: { open: 'tests of the libraries below the platform use subjects of their own' } }));
 }

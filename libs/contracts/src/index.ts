@@ -9,6 +9,7 @@ export * from './rpc/headers';
 export * from './events/define-event';
 export * from './events/event-envelope';
 export * from './events/refusal';
+export * from './events/request-events';
 export * from './org/scope';
 export * from './org/org-events';
 export * from './workload/workload-events';

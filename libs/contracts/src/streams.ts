@@ -1,6 +1,6 @@
 /**
- * JetStream streams and the subject spaces they hold. Streams are provisioned from code
- * (libs/messaging `ensureStreams`).
+ * JetStream streams and the subject spaces they hold. Streams are provisioned from code by the one
+ * provisioning identity (libs/messaging `provisionStreams`, NATS user `provisioner`).
  */
 export const STREAMS = {
   /** Our own domain events: `dv.evt.<entity>.<event>.v1`. */

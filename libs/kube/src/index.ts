@@ -7,6 +7,7 @@ export { kubeStatusMessage } from './kube-status-message';
 export { KubeError } from './kube-error';
 export { type EnsureNamespaceResult, ensureNamespace } from './ensure-namespace';
 export { type CopyTarget, pvCopyOf, pvcCopyOf } from './volume-copies/copy-objects';
+export { type ClaimIdentity, claimBindingProblem } from './volume-copies/claim-binding';
 export { storageOf } from './volume-copies/origin-storage';
 export { MANAGED_BY, MANAGED_BY_LABEL, VOLUME_ID_LABEL, copyNames } from './volume-copies/volume-object-names';
 export { VolumeCopies } from './volume-copies/volume-copies';

@@ -21,6 +21,7 @@ describe('JetStream events (real nats-server)', () => {
   let publisher: EventPublisher;
 
   beforeAll(async () => {
+    // The bed's open nats-server (jest global setup says why): the transport's own tests use streams and event types no platform client has.
     nc = await connectNats({ url: requireEnv('NATS_URL'), name: 'events-test' });
     await ensureStreams(nc);
     publisher = new EventPublisher(nc, 'dv/test');

@@ -1,7 +1,9 @@
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
-import { DvError } from '@dv/contracts';
-import { type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats } from '../src';
-import { type NatsConnection } from '@nats-io/nats-core';
+import { DvError, HEADERS, RequestEvents, STREAMS } from '@dv/contracts';
+import { type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats, ensureStreams } from '../src';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
 import { testContracts, uniquePrefix, requireEnv } from './fixtures/test-contracts';
 
 const contracts = testContracts(uniquePrefix());
@@ -17,6 +19,16 @@ function replicaModule(replica: string) {
     @RpcHandler(contracts.explode)
     async explode(): Promise<Record<string, never>> {
       throw new Error('secret internal detail /srv/app/file.ts:12');
+    }
+
+    @RpcHandler(contracts.echo)
+    async echo(req: { value?: unknown }) {
+      return { value: req.value };
+    }
+
+    @RpcHandler(contracts.audited)
+    async audited(req: { n: number }) {
+      return { n: req.n };
     }
 
     @RpcHandler(contracts.refuse)
@@ -36,6 +48,7 @@ describe('RPC over the NATS transport (real nats-server)', () => {
   let client: RpcClient;
 
   beforeAll(async () => {
+    // The bed's open nats-server (jest global setup says why): the transport's own tests serve subjects no platform client has.
     const url = requireEnv('NATS_URL');
     for (const replica of ['r1', 'r2']) {
       const nc = await connectNats({ url, name: `math-${replica}` });
@@ -45,6 +58,7 @@ describe('RPC over the NATS transport (real nats-server)', () => {
       apps.push(app);
     }
     clientConnection = await connectNats({ url, name: 'math-client' });
+    await ensureStreams(clientConnection);
     client = new RpcClient(clientConnection, { timeoutMs: 2000 });
   });
 
@@ -79,6 +93,49 @@ describe('RPC over the NATS transport (real nats-server)', () => {
     });
 
     await expect(client.call(contracts.add, { a: 1, b: 1 })).resolves.toMatchObject({ sum: 2 });
+  });
+
+  it('refuses what no request can mean with VALIDATION_FAILED naming the problem, never INTERNAL or silence', async () => {
+    const send = (body: Uint8Array | string) => client.sendRaw(contracts.echo.subject, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+    // Nested a few thousand levels: JSON.parse takes it, serializing it again overflowed the stack.
+    const deep = `{"value":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    await expect(send(deep)).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('deeper than 64 levels'), details: { reason: 'too-deep' } } });
+    // 64 levels in all are fine.
+    await expect(send(`{"value":${'['.repeat(63)}${']'.repeat(63)}}`)).resolves.toMatchObject({ ok: true });
+    await expect(send('{"value":"a\\ud800b"}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate', path: 'value' } } });
+    await expect(send('{"value":{"\\udc00":1}}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate' } } });
+    await expect(send('{"value":["\\u0000"]}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'nul-character', path: 'value.0' } } });
+    await expect(send('{"value":{"__proto__":{"admin":true}}}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'proto-key', path: 'value' } } });
+    await expect(send(new Uint8Array([0x7b, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).resolves.toEqual({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: 'request body is not valid UTF-8' },
+    });
+    // A surrogate pair is well-formed, and a key named constructor is only a key.
+    await expect(send('{"value":{"constructor":"\\ud83d\\ude00"}}')).resolves.toEqual({ ok: true, data: { value: { constructor: '\u{1F600}' } } });
+  });
+
+  it('publishes a request to an audited subject refused before its handler as RequestEvents.refused, with the caller and its request id', async () => {
+    const h = natsHeaders();
+    h.set(HEADERS.identity, JSON.stringify({ subjectId: 'mallory', subjectType: 'user' }));
+    const requestId = randomUUID();
+    h.set(HEADERS.requestId, requestId);
+    const msg = await clientConnection.request(contracts.audited.subject, new TextEncoder().encode('{"n":"one"}'), { timeout: 2000, headers: h });
+    expect(JSON.parse(new TextDecoder().decode(msg.data))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const jsm = await jetstreamManager(clientConnection);
+    const stored = await jsm.streams.getMessage(STREAMS.domain.name, { last_by_subj: RequestEvents.refused.type });
+    expect(stored?.json()).toMatchObject({
+      type: RequestEvents.refused.type,
+      subject: contracts.audited.subject,
+      actorid: 'mallory',
+      requestid: requestId,
+      data: { operation: 'write', code: 'VALIDATION_FAILED', rpc: contracts.audited.subject, message: expect.stringContaining('n') },
+    });
+
+    // A malformed request id is refused under an id of ours, which the refusal event carries.
+    h.set(HEADERS.requestId, 'x'.repeat(129));
+    const second = JSON.parse(new TextDecoder().decode((await clientConnection.request(contracts.audited.subject, new TextEncoder().encode('{"n":1}'), { timeout: 2000, headers: h })).data)) as { error: { code: string; details: { requestId: string } } };
+    expect(second.error.code).toBe('VALIDATION_FAILED');
+    expect((await jsm.streams.getMessage(STREAMS.domain.name, { last_by_subj: RequestEvents.refused.type }))?.json()).toMatchObject({ requestid: second.error.details.requestId });
   });
 
   it('rejects a malformed identity header with VALIDATION_FAILED', async () => {

@@ -11,6 +11,7 @@ describe('StreamHeads (real nats-server)', () => {
   let publisher: EventPublisher;
 
   beforeAll(async () => {
+    // The bed's open nats-server (jest global setup says why): the transport's own tests publish event types no platform client has.
     nc = await connectNats({ url: requireEnv('NATS_URL'), name: 'stream-heads-test' });
     await ensureStreams(nc);
     publisher = new EventPublisher(nc, 'dv/test');
@@ -48,6 +49,22 @@ describe('StreamHeads (real nats-server)', () => {
     } finally {
       await follower.stop();
     }
+  });
+
+  it('refuses at once a wait for a revision beyond the streams\' heads, and still waits for one within them', async () => {
+    const { happened } = testContracts(uniquePrefix());
+    const heads = new StreamHeads(nc);
+    const tracker = new RevisionTracker('bounded').boundBy(heads);
+    const head = (await heads.revision(['events'])).events ?? 0;
+    const started = Date.now();
+    await expect(tracker.waitFor({ events: head + 1_000_000 }, 5000)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'atLeast' } });
+    expect(Date.now() - started).toBeLessThan(2000);
+    // Within the heads (not applied here yet): the bounded wait, then UNAVAILABLE, as before.
+    const published = await publisher.publish(happened, { n: 1 }, { actor });
+    await expect(tracker.waitFor({ events: published.seq }, 300)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const waiting = tracker.waitFor({ events: published.seq }, 5000);
+    tracker.markApplied('events', published.seq);
+    await expect(waiting).resolves.toBeUndefined();
   });
 
   it('a follower with types applies only those, and counts every other event as applied without reading it', async () => {

@@ -16,6 +16,7 @@ describe('trace context across NATS (real nats-server)', () => {
 
   beforeAll(async () => {
     telemetry = startTelemetry({ serviceName: 'trace-test', instrumentations: false });
+    // The bed's open nats-server (jest global setup says why): the transport's own tests use subjects no platform client has.
     nc = await connectNats({ url: requireEnv('NATS_URL'), name: 'trace-test' });
     await ensureStreams(nc);
   });

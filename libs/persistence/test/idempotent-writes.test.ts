@@ -38,8 +38,20 @@ describe('idempotent writes (real MongoDB-wire server)', () => {
     expect(await upsertIfNewer(m, { _id: 'p', version: 2, name: 'v2' })).toBe(true);
     expect(await upsertIfNewer(m, { _id: 'p', version: 1, name: 'v1 (late)' })).toBe(false);
     expect(await upsertIfNewer(m, { _id: 'p', version: 2, name: 'v2 (redelivered)' })).toBe(false);
-    expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 2, name: 'v2' });
+    expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 2, name: 'v2', rev: 1 });
     expect(await upsertIfNewer(m, { _id: 'p', version: 3, name: 'v3' })).toBe(true);
-    expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 3, name: 'v3' });
+    // rev: the stored change count of the guarded store (insert, then one change).
+    expect(await m.findById('p').lean()).toEqual({ _id: 'p', version: 3, name: 'v3', rev: 2 });
+  });
+
+  it('never moves a projection backwards when events of one aggregate are applied at once, in any order', async () => {
+    const m = model();
+    for (let round = 0; round < 10; round++) {
+      const id = `p-${round}`;
+      const versions = Array.from({ length: 12 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+      const applied = await Promise.all(versions.map((version) => upsertIfNewer(m, { _id: id, version, name: `v${version}` })));
+      expect(applied.some(Boolean)).toBe(true);
+      expect(await m.findById(id, { _id: 1, version: 1, name: 1 }).lean()).toEqual({ _id: id, version: 12, name: 'v12' });
+    }
   });
 });

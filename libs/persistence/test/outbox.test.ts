@@ -49,6 +49,7 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
 
   beforeAll(async () => {
     connection = await connectMongo({ url: env('MONGO_URL'), dbName: 'persistence_test' });
+    // The bed's open nats-server (jest global setup says why): the outbox's tests publish event types no platform client has.
     nc = await connectNats({ url: env('NATS_URL'), name: 'outbox-test' });
     await ensureStreams(nc);
     publisher = new EventPublisher(nc, 'dv/test');

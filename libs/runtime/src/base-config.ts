@@ -1,4 +1,4 @@
-import { envEnum, envInt, envPort, envUrl } from '@dv/telemetry';
+import { envEnum, envPort, envUrl } from '@dv/telemetry';
 import { z } from 'zod';
 
 /** What every service reads from its environment. */
@@ -6,13 +6,12 @@ export const baseConfigShape = {
   NATS_URL: envUrl(['nats', 'tls']),
   /**
    * The service's NATS user and password (deploy/nats/nats-server.conf: one user per client, deny by
-   * default). Unset for an open server (the local run, tests). With a user, replies arrive under
-   * the inbox prefix `_INBOX_<user>`, the only one the server lets that user read.
+   * default; on in deployments, the local run and the tests). Unset only for a server of one's own
+   * without users. With a user, replies arrive under the inbox prefix `_INBOX_<user>`, the only one
+   * the server lets that user read.
    */
   NATS_USER: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)').optional(),
   NATS_PASSWORD: z.string().optional(),
-  /** Copies JetStream keeps of each platform stream it creates: 3 on a clustered NATS (deploy/kubernetes), 1 on a single server. */
-  NATS_STREAM_REPLICAS: envInt({ min: 1, max: 5, default: 1 }),
   MONGO_URL: envUrl(['mongodb', 'mongodb+srv']),
   /** Health, readiness and metrics; 0 picks a free port (logged at start). */
   HEALTH_PORT: envPort(0),

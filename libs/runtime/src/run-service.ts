@@ -1,5 +1,5 @@
 import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
-import { type CreateNatsMicroserviceOptions, connectNats, createNatsMicroservice, drainNats, ensureStreams } from '@dv/messaging';
+import { type CreateNatsMicroserviceOptions, PLATFORM_STREAM_NAMES, awaitStreams, connectNats, createNatsMicroservice, drainNats } from '@dv/messaging';
 import { connectMongo } from '@dv/persistence';
 import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registerProcessMetrics, startHealthServer } from '@dv/telemetry';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -51,8 +51,9 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     name: options.name,
     ...(options.config.NATS_USER !== undefined ? { user: options.config.NATS_USER, pass: options.config.NATS_PASSWORD ?? '' } : {}),
   });
-  // Streams first: a service may read them while it initializes (snapshots, ordered consumers).
-  await ensureStreams(nc, { replicas: options.config.NATS_STREAM_REPLICAS });
+  // Streams first: a service may read them while it initializes (snapshots, ordered consumers). They
+  // are the provisioner's to create (provisionStreams, before the services); a service only waits.
+  await awaitStreams(nc, PLATFORM_STREAM_NAMES, { onWait: (stream) => logger.info('waiting for the provisioning step to create a stream', { stream }) });
   const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });
   const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics };
   const app = await createNatsMicroservice(options.appModule(ctx), { nc, service: options.name, logger, ...(options.events ? { events: options.events } : {}) });

@@ -12,7 +12,8 @@ export interface BoundPvcOptions {
 
 /**
  * A PV with an NFS source and a PVC bound to it, marked Bound as a controller would: the bed has no
- * controllers, so tests play the PV binder. The NFS path is `/exports/<pvcName>`.
+ * controllers, so tests play the PV binder (claimRef with the claim's uid, the claim Bound). The NFS
+ * path is `/exports/<pvcName>`.
  */
 export async function createBoundPvc(core: CoreV1Api, options: BoundPvcOptions): Promise<void> {
   const { namespace, pvcName, pvName } = options;
@@ -31,11 +32,18 @@ export async function createBoundPvc(core: CoreV1Api, options: BoundPvcOptions):
       },
     });
   }
-  await core.createNamespacedPersistentVolumeClaim({
+  const pvc = await core.createNamespacedPersistentVolumeClaim({
     namespace,
     body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: pvName, resources: { requests: { storage: '5Gi' } } } },
   });
   if (options.bound !== false) {
+    if (options.withPv !== false) {
+      // The binder completes the PV's claimRef with the claim's uid: the PV is bound to this very claim.
+      await core.patchPersistentVolume(
+        { name: pvName, body: { spec: { claimRef: { namespace, name: pvcName, uid: pvc.metadata?.uid } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    }
     await core.patchNamespacedPersistentVolumeClaimStatus(
       { name: pvcName, namespace, body: { status: { phase: 'Bound', accessModes: ['ReadWriteMany'], capacity: { storage: '5Gi' } } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),

@@ -7,6 +7,9 @@ export interface HttpRequestOptions {
   body?: string;
   /** PEM of the CA that signed the server's certificate (https). */
   ca?: string;
+  /** PEM of a client certificate and its key (https: mutual TLS). */
+  cert?: string;
+  key?: string;
   timeoutMs?: number;
 }
 
@@ -22,7 +25,7 @@ export function httpRequest(url: string, options: HttpRequestOptions = {}): Prom
   return new Promise((resolve, reject) => {
     const req = send(
       target,
-      { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, timeout: options.timeoutMs ?? 5000 },
+      { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, cert: options.cert, key: options.key, timeout: options.timeoutMs ?? 5000 },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

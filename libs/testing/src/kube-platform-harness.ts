@@ -2,12 +2,13 @@ import { type DataVolume, DvError, type Revision, STREAMS, SharingRpc, VolumeRpc
 import { type HarnessService, HARNESS_ROOT, PlatformHarness } from './platform-harness';
 import { createBoundPvc } from './bound-pvc';
 import { freePort } from './free-port';
+import { KUBE_WEBHOOK_CLIENT_NAME } from './start-kube';
 import { createCertificateAuthority, issueServingCertificate } from './tls-certificates';
 import { waitFor } from './wait-for';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,6 +36,8 @@ export class KubePlatformHarness extends PlatformHarness {
   webhookPort = 0;
   /** The webhook's CA (PEM), to call it directly. */
   webhookCaPem = '';
+  /** The API server's client certificate towards webhooks (PEM), for tests that play the API server. */
+  apiServerClient = { cert: '', key: '' };
   private dir = '';
   private readonly createdPvs: string[] = [];
 
@@ -56,12 +59,17 @@ export class KubePlatformHarness extends PlatformHarness {
       await writeFile(certFile, cert.certPem);
       await writeFile(keyFile, cert.keyPem);
       this.webhookPort = await freePort();
+      // The webhook answers only the API server: the client certificate the bed's kube-apiserver presents.
+      const clientCaFile = testBedEnv('KUBE_WEBHOOK_CLIENT_CA_FILE');
+      this.apiServerClient = { cert: await readFile(testBedEnv('KUBE_WEBHOOK_CLIENT_CERT_FILE'), 'utf8'), key: await readFile(testBedEnv('KUBE_WEBHOOK_CLIENT_KEY_FILE'), 'utf8') };
       Object.assign(admissionEnv, {
         ADMISSION_WEBHOOK_PORT: String(this.webhookPort),
         ADMISSION_WEBHOOK_HOST: '127.0.0.1',
         ADMISSION_WEBHOOK_CERT_FILE: certFile,
         ADMISSION_WEBHOOK_KEY_FILE: keyFile,
         ADMISSION_WEBHOOK_CA_FILE: caFile,
+        ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile,
+        ADMISSION_WEBHOOK_CLIENT_NAMES: KUBE_WEBHOOK_CLIENT_NAME,
         ADMISSION_WEBHOOK_REGISTER_AS: this.webhookName,
         ADMISSION_WEBHOOK_NAMESPACE_LABEL: `dv-admission-run=${this.run}`,
       });

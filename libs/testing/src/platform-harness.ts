@@ -1,9 +1,9 @@
-import { AuthzRpc, type EventDefinition, type IdentityInput, OrgEvents, type Revision, type RpcReply, type ScopeType, type SubjectType } from '@dv/contracts';
-import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
+import { AuthzRpc, type EventDefinition, type IdentityInput, type NatsClientName, OrgEvents, type Revision, type RpcReply, type ScopeType, type SubjectType, isNatsClientName } from '@dv/contracts';
+import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
-import { type ServiceProcess, startIsolatedNats, startServiceProcess } from './service-process';
-import { type RunningNats } from './start-nats';
+import { SecuredNats } from './secured-nats';
+import { type ServiceProcess, startServiceProcess } from './service-process';
 
 /** The bootstrap System administrator of every harness. */
 export const HARNESS_ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
@@ -30,25 +30,34 @@ export interface HarnessService {
   env?: Record<string, string>;
 }
 
+/** The NATS user a service folder runs as: the service's own (deploy/nats/nats-server.conf). */
+export function natsUserOf(service: string): NatsClientName {
+  if (!isNatsClientName(service)) throw new Error(`services/${service} has no NATS user in the permission manifest (libs/contracts/src/permissions)`);
+  return service;
+}
+
 /**
- * A platform for system tests: its own nats-server, the given services as real processes (authz
- * always first, with `root` as bootstrap administrator), the harness org published, and a client.
+ * A platform for system tests: its own nats-server with the platform's users and permissions on
+ * (`SecuredNats`: streams made by the provisioner), the given services as real processes, each as
+ * its own NATS user (authz always first, with `root` as bootstrap administrator), the harness org
+ * published as the platform publisher, and a client that calls as the `operator` user.
  * Every run uses its own MongoDB database per service.
  */
 export class PlatformHarness {
-  nats!: RunningNats;
+  nats!: SecuredNats;
+  /** The `operator` user: calls every RPC, follows and inspects the streams; publishes nothing. */
   nc!: NatsConnection;
   client!: RpcClient;
+  /** Org and workload events, as the `platform-publisher` user. */
   publisher!: EventPublisher;
   readonly processes = new Map<string, ServiceProcess[]>();
   platformRevision = 0;
   private readonly suffix = randomUUID().slice(0, 8);
 
   async start(services: readonly HarnessService[], extraEnv: Record<string, string> = {}): Promise<void> {
-    this.nats = await startIsolatedNats();
-    this.nc = await connectNats({ url: this.nats.url, name: 'platform-harness' });
-    await ensureStreams(this.nc);
-    this.publisher = new EventPublisher(this.nc, 'dv/platform-test');
+    this.nats = await SecuredNats.start();
+    this.nc = await this.nats.connectAs('operator', { name: 'platform-harness' });
+    this.publisher = new EventPublisher(await this.nats.connectAs('platform-publisher'), 'dv/platform-test');
     this.client = new RpcClient(this.nc, { timeoutMs: 15_000 });
     await this.publishOrg();
     for (const service of [{ name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' } }, ...services]) await this.addReplica(service, extraEnv);
@@ -60,7 +69,7 @@ export class PlatformHarness {
     const proc = await startServiceProcess({
       service: service.name,
       env: {
-        NATS_URL: this.nats.url,
+        ...this.nats.serviceEnv(natsUserOf(service.name)),
         MONGO_URL: mongoUrl,
         MONGO_DB: `${service.name.replace(/-/g, '_')}_test_${this.suffix}`,
         LOG_LEVEL: 'info',
@@ -75,8 +84,12 @@ export class PlatformHarness {
 
   async stop(): Promise<void> {
     for (const procs of [...this.processes.values()].reverse()) for (const p of procs) await p.stop();
-    if (this.nc) await drainNats(this.nc);
     if (this.nats) await this.nats.stop();
+  }
+
+  /** A connection as another client of the platform (a service's user to publish its events, the provisioner…). */
+  connectAs(client: NatsClientName): Promise<NatsConnection> {
+    return this.nats.connectAs(client);
   }
 
   async publishOrg(): Promise<void> {

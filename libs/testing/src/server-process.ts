@@ -24,6 +24,9 @@ export interface SpawnServerOptions {
   logPath: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this user and group (a server that refuses to run as root: PostgreSQL). */
+  uid?: number;
+  gid?: number;
 }
 
 /** The server process ended by itself (e.g. it could not bind its port); see the log named in the message. */
@@ -53,6 +56,8 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', logFd, logFd],
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });
     await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]: unknown[]) => Promise.reject(error))]);
   } catch (error: unknown) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from './ensure-binaries';
 import { repoRoot } from './repo-root';
-import { type RunningNats, type StartNatsOptions, startNats } from './start-nats';
+import { type RunningNats, startNats } from './start-nats';
 
 export interface ServiceProcessOptions {
   /** The folder under services/ */
@@ -72,14 +72,15 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 
 /**
  * A nats-server of one's own (JetStream on, fresh store): for tests that run a service whose
- * durable consumers and queue groups must not meet another test file's. A config file (and the
- * environment it refers to) turns on authorization.
+ * durable consumers and queue groups must not meet another test file's. With the platform's users
+ * and permissions, use `SecuredNats.start()` (which calls this with the shipped config); without a
+ * config file the server is open, and the caller says why (`open`).
  */
-export async function startIsolatedNats(options: Pick<StartNatsOptions, 'configFile' | 'env' | 'extraArgs'> = {}): Promise<RunningNats> {
+export async function startIsolatedNats(options: { configFile: string; env?: Record<string, string> } | { open: string }): Promise<RunningNats> {
   const { natsServer } = await ensureBinaries({ builds: ['nats-server'] });
   if (!natsServer) throw new Error('nats-server binary is not available');
   const dir = await mkdtemp(join(tmpdir(), 'dv-nats-'));
-  const nats = await startNats({ ...options, binary: natsServer, dir });
+  const nats = await startNats({ ...('open' in options ? {} : options), binary: natsServer, dir });
   return {
     ...nats,
     stop: async () => {

@@ -6,6 +6,8 @@ export interface StartFerretOptions {
   /** The bed's folder: SQLite files go to <dir>/ferretdb, output to <dir>/ferretdb.log. */
   dir: string;
   timeoutMs?: number;
+  /** A fixed port: a restarted server (same dir, same data) where its clients expect it. */
+  port?: number;
 }
 
 export type RunningFerret = RunningMongoWireServer;
@@ -18,6 +20,7 @@ export function startFerret(options: StartFerretOptions): Promise<RunningFerret>
     binary: options.binary,
     dir: options.dir,
     timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.port !== undefined ? { port: options.port } : {}),
     // --debug-addr=-: FerretDB would otherwise bind 127.0.0.1:8088, and two beds would clash.
     args: (dataDir, port) => [
       '--handler=sqlite',

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 import { httpRequest } from './http-request';
 import { writeKubeconfig } from './kubeconfig';
+import { stringify } from 'yaml';
 import { retryStart } from './retry-start';
 import { type RunningServer } from './running-server';
 import { type ServerProcess, spawnServer } from './server-process';
 import { createServiceAccountKey } from './service-account-key';
 import { startEtcd } from './start-etcd';
-import { type CertificateAuthority, createCertificateAuthority, issueServingCertificate } from './tls-certificates';
+import { type CertificateAuthority, createCertificateAuthority, issueClientCertificate, issueServingCertificate } from './tls-certificates';
 import { waitFor } from './wait-for';
 
 export interface StartKubeOptions {
@@ -26,8 +27,22 @@ export interface RunningKube extends RunningServer {
   token: string;
   /** The CA that signed the API server's certificate. */
   ca: CertificateAuthority;
+  /** How the API server authenticates to admission webhooks (its client certificate, and the CA a webhook trusts). */
+  webhookClient: WebhookClientFiles;
   processes: ServerProcess[];
 }
+
+/** The API server's credential towards webhooks: a client certificate from a CA of its own. */
+export interface WebhookClientFiles {
+  /** The CA a webhook is configured with (ADMISSION_WEBHOOK_CLIENT_CA_FILE). */
+  caPath: string;
+  /** The client certificate and key the API server presents (for tests that play the API server). */
+  certPath: string;
+  keyPath: string;
+}
+
+/** The common name of the API server's client certificate towards webhooks. */
+export const KUBE_WEBHOOK_CLIENT_NAME = 'kube-apiserver-webhook-client';
 
 export const KUBE_ADMIN_USER = 'dv-admin';
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc';
@@ -40,6 +55,31 @@ const ADMISSION_FLAGS = [
   // StorageObjectInUseProtection adds PV/PVC finalizers that only a controller removes.
   '--disable-admission-plugins=ServiceAccount,StorageObjectInUseProtection',
 ];
+
+/**
+ * The API server presents a client certificate to every admission webhook (kubeconfig user `*`),
+ * from a CA of its own that webhooks trust: a webhook then accepts AdmissionReviews from the API
+ * server only ("Authenticate API servers", AdmissionConfiguration's kubeConfigFile).
+ */
+async function webhookClientCredential(kubeDir: string): Promise<{ files: WebhookClientFiles; admissionConfigPath: string }> {
+  const dir = join(kubeDir, 'webhook-client');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const ca = await createCertificateAuthority(dir, 'dv-testbed-webhook-client-ca');
+  const cert = await issueClientCertificate(ca, dir, { name: 'kube-apiserver-webhook-client', commonName: KUBE_WEBHOOK_CLIENT_NAME });
+  const kubeconfigPath = join(dir, 'webhook-kubeconfig');
+  await writeFile(
+    kubeconfigPath,
+    stringify({ apiVersion: 'v1', kind: 'Config', users: [{ name: '*', user: { 'client-certificate': cert.certPath, 'client-key': cert.keyPath } }] }),
+    { mode: 0o600 },
+  );
+  const plugin = (name: string) => ({ name, configuration: { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'WebhookAdmissionConfiguration', kubeConfigFile: kubeconfigPath } });
+  const admissionConfigPath = join(dir, 'admission-configuration.yaml');
+  await writeFile(
+    admissionConfigPath,
+    stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration', plugins: [plugin('MutatingAdmissionWebhook'), plugin('ValidatingAdmissionWebhook')] }),
+  );
+  return { files: { caPath: ca.certPath, certPath: cert.certPath, keyPath: cert.keyPath }, admissionConfigPath };
+}
 
 function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
@@ -64,17 +104,18 @@ async function ensureDefaultNamespace(server: string, token: string, caPem: stri
 /**
  * etcd and kube-apiserver on free loopback ports, without kubelet or controller-manager. TLS with a fresh
  * CA; a random bearer token for dv-admin in system:masters; RBAC; service-account tokens signed with a
- * fresh RSA key. Ready once /readyz answers ok to the token and the default namespace exists.
+ * fresh RSA key; a client certificate it presents to admission webhooks (webhookClientCredential). Ready once /readyz answers ok to the token and the default namespace exists.
  */
 export async function startKube(options: StartKubeOptions): Promise<RunningKube> {
   const kubeDir = join(options.dir, 'kube');
   await mkdir(kubeDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('hex');
   const tokenFile = join(kubeDir, 'tokens.csv');
-  const [etcd, ca, serviceAccountKey] = await Promise.all([
+  const [etcd, ca, serviceAccountKey, webhookClient] = await Promise.all([
     startEtcd({ binary: options.etcdBinary, dir: options.dir }),
     createCertificateAuthority(kubeDir, 'dv-testbed-kube-ca'),
     createServiceAccountKey(kubeDir),
+    webhookClientCredential(kubeDir),
     writeFile(tokenFile, `${token},${KUBE_ADMIN_USER},${KUBE_ADMIN_USER},"system:masters"\n`, { mode: 0o600 }),
   ]);
   try {
@@ -104,6 +145,7 @@ export async function startKube(options: StartKubeOptions): Promise<RunningKube>
           '--authorization-mode=RBAC',
           `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
           ...ADMISSION_FLAGS,
+          `--admission-control-config-file=${webhookClient.admissionConfigPath}`,
           // The "kubernetes" service's endpoints would be 127.0.0.1, which Endpoints validation rejects.
           '--endpoint-reconciler-type=none',
           '--enable-priority-and-fairness=false',
@@ -138,6 +180,7 @@ export async function startKube(options: StartKubeOptions): Promise<RunningKube>
       kubeconfigPath,
       token,
       ca,
+      webhookClient: webhookClient.files,
       processes: [apiserver.proc, etcd.process],
       stop: () => (stopping ??= apiserver.proc.stop().then(() => etcd.stop())),
     };

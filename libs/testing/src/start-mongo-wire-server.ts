@@ -15,6 +15,8 @@ export interface MongoWireServerSpec {
   dir: string;
   timeoutMs: number;
   args: (dataDir: string, port: number) => string[];
+  /** A fixed port (to restart a server where its clients expect it); a free one by default. */
+  port?: number;
 }
 
 export interface RunningMongoWireServer extends RunningServer {
@@ -26,7 +28,7 @@ export function startMongoWireServer(spec: MongoWireServerSpec): Promise<Running
   return retryStart(2, async () => {
     const dataDir = join(spec.dir, spec.name);
     await mkdir(dataDir, { recursive: true });
-    const port = await freePort();
+    const port = spec.port ?? (await freePort());
     const server = await spawnServer({ name: spec.name, command: spec.binary, args: spec.args(dataDir, port), logPath: join(spec.dir, `${spec.name}.log`) });
     const url = `mongodb://127.0.0.1:${port}/`;
     try {

@@ -6,7 +6,8 @@ import { findOnPath } from './find-on-path';
 import { kubeconfigToken } from './kubeconfig-token';
 import { type ProgressLog, stderrProgressLog } from './progress-log';
 import { type RunningServer } from './running-server';
-import { startKube } from './start-kube';
+import type { SecuredNats } from './secured-nats';
+import { type WebhookClientFiles, startKube } from './start-kube';
 import { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 import { startMongo } from './start-mongo';
 import { startNats } from './start-nats';
@@ -20,8 +21,17 @@ export interface TestBed {
   kubeToken: string | undefined;
   /** Temporary folder with the data and logs of the servers this bed started. */
   dir: string;
-  /** NATS_URL, MONGO_URL, KUBECONFIG and KUBE_TOKEN, for process.env or a child's environment. */
+  /**
+   * NATS_URL, MONGO_URL, KUBECONFIG and KUBE_TOKEN, for process.env or a child's environment; with our
+   * own kube-apiserver also KUBE_WEBHOOK_CLIENT_CA_FILE (the CA of the client certificate it presents to
+   * admission webhooks) and KUBE_WEBHOOK_CLIENT_CERT_FILE / _KEY_FILE (that certificate).
+   */
   env: Record<string, string>;
+  /**
+   * The nats-server this bed started with the platform's users and permissions on: each process
+   * connects as its client (`serviceEnv`, `connectAs`). Undefined for an open or an external server.
+   */
+  securedNats: SecuredNats | undefined;
   /** Stops what this bed started (SIGTERM, then SIGKILL), then removes dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -34,6 +44,12 @@ export interface StartTestBedOptions {
   cacheRoot?: string;
   /** Keep dir (data and logs) after stop. */
   keepDir?: boolean;
+  /**
+   * How it starts nats-server, a choice every caller makes: `secured` starts it with the platform's
+   * users and permissions (`startSecuredTestBed` passes `SecuredNats.start`: the default of the
+   * local run and of every harness); `{ open: why }` starts it without users, saying why.
+   */
+  nats: { open: string } | { secured: (options: { dir: string; binary: string }) => Promise<SecuredNats> };
 }
 
 function elapsed(sinceMs: number): string {
@@ -45,7 +61,7 @@ function elapsed(sinceMs: number): string {
  * building missing binaries first. A server given by NATS_URL, MONGO_URL or KUBECONFIG is used as is.
  * If a server fails to start, the others are stopped and the error names the folder with the logs.
  */
-export async function startTestBed(options: StartTestBedOptions = {}): Promise<TestBed> {
+export async function startTestBed(options: StartTestBedOptions): Promise<TestBed> {
   const env = options.env ?? process.env;
   const log = options.log ?? stderrProgressLog;
   const external = { nats: env['NATS_URL'], mongo: env['MONGO_URL'], kubeconfig: env['KUBECONFIG'] };
@@ -71,8 +87,17 @@ export async function startTestBed(options: StartTestBedOptions = {}): Promise<T
   };
   const stopAll = (): Promise<void> => Promise.all(running.map((s) => s.stop())).then(() => undefined);
 
+  let securedNats: SecuredNats | undefined;
+  const natsChoice = options.nats;
+  const startOurNats = async (): Promise<RunningServer> => {
+    const binary = binaries.natsServer ?? 'nats-server';
+    if ('open' in natsChoice) return startNats({ binary, dir });
+    const secured = await natsChoice.secured({ dir, binary });
+    securedNats = secured;
+    return { url: secured.url, stop: () => secured.stop() };
+  };
   const [nats, mongo, kube] = await Promise.allSettled([
-    external.nats ? undefined : track('nats-server', () => startNats({ binary: binaries.natsServer ?? 'nats-server', dir })),
+    external.nats ? undefined : track('open' in natsChoice ? `nats-server (open: ${natsChoice.open})` : 'nats-server (users and permissions on)', startOurNats),
     external.mongo ? undefined : track(mongod ? 'mongod' : 'FerretDB', () => startMongo({ dir, mongodBinary: mongod, ferretdbBinary: binaries.ferretdb })),
     external.kubeconfig
       ? undefined
@@ -104,11 +129,17 @@ export async function startTestBed(options: StartTestBedOptions = {}): Promise<T
     kubeconfigPath,
     kubeToken,
     dir,
-    env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, KUBECONFIG: kubeconfigPath, ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}) },
+    env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, KUBECONFIG: kubeconfigPath, ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}), ...webhookClientEnv(kube.value?.webhookClient) },
+    securedNats,
     stop: () =>
       (stopping ??= (async () => {
         await stopAll();
         if (!options.keepDir) await rm(dir, { recursive: true, force: true });
       })()),
   };
+}
+
+function webhookClientEnv(files: WebhookClientFiles | undefined): Record<string, string> {
+  if (!files) return {};
+  return { KUBE_WEBHOOK_CLIENT_CA_FILE: files.caPath, KUBE_WEBHOOK_CLIENT_CERT_FILE: files.certPath, KUBE_WEBHOOK_CLIENT_KEY_FILE: files.keyPath };
 }

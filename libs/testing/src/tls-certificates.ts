@@ -75,3 +75,26 @@ export async function issueServingCertificate(ca: CertificateAuthority, dir: str
   ]);
   return { certPath, keyPath, certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
 }
+
+export interface ClientCertificateRequest {
+  /** File name stem: <dir>/<name>.crt and <name>.key. */
+  name: string;
+  /** The certificate's subject common name: who the client is. */
+  commonName: string;
+}
+
+/** A TLS client certificate (extendedKeyUsage clientAuth) for commonName, signed by ca. */
+export async function issueClientCertificate(ca: CertificateAuthority, dir: string, request: ClientCertificateRequest): Promise<ServingCertificate> {
+  const configPath = join(dir, `${request.name}.cnf`);
+  const csrPath = join(dir, `${request.name}.csr`);
+  const certPath = join(dir, `${request.name}.crt`);
+  const keyPath = join(dir, `${request.name}.key`);
+  const extensions = ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', 'extendedKeyUsage = clientAuth', 'authorityKeyIdentifier = keyid'].join('\n');
+  await writeFile(configPath, opensslConfig(request.commonName, extensions));
+  await openssl(['req', '-new', '-config', configPath, ...EC_KEY, '-keyout', keyPath, '-out', csrPath]);
+  await openssl([
+    'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomBytes(16).toString('hex')}`,
+    '-days', '30', '-extfile', configPath, '-extensions', 'ext', '-out', certPath,
+  ]);
+  return { certPath, keyPath, certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
+}

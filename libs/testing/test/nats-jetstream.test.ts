@@ -6,6 +6,7 @@ describe('NATS server of the test bed', () => {
   let nc: NatsConnection;
 
   beforeAll(async () => {
+    // The bed's open nats-server (jest global setup says why): it checks that server itself, with streams of its own.
     nc = await connect({ servers: bedEnv('NATS_URL') });
   });
 

@@ -1,6 +1,6 @@
 import { AUDIT_STREAM, type AuditRecord, AuditRpc, type IdentityInput, type RpcRequestInput, defineEvent } from '@dv/contracts';
-import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type RunningNats, type ServiceProcess, httpRequest, startIsolatedNats, startServiceProcess, waitFor } from '@dv/testing';
+import { EventPublisher, RpcClient } from '@dv/messaging';
+import { SecuredNats, type ServiceProcess, type TestNatsUser, httpRequest, startServiceProcess, waitFor } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import mongoose, { type Connection } from 'mongoose';
@@ -19,13 +19,28 @@ export const RETENTION: IdentityInput = { subjectId: 'retention', subjectType: '
 export const TickEvent = defineEvent({ type: 'dv.evt.load.tick.v1', data: z.object({ n: z.number(), pad: z.string() }), description: 'test load' });
 
 /**
+ * A user of these tests only: audit records whatever arrives on DV_EVENTS, so its tests publish
+ * events as every service would and as none would (types no contract knows, malformed bodies), and
+ * take its durable consumer away. No client of the platform may do any of that.
+ */
+export const EVENT_FORGER: TestNatsUser = {
+  user: 'audit-test-events',
+  why: 'publishes events of every type, malformed ones too, and deletes the audit durable',
+  publish: ['dv.evt.>', '$JS.API.STREAM.INFO.*', `$JS.API.CONSUMER.DELETE.DV_EVENTS.audit`],
+};
+
+/**
  * The audit service and one authz beside it (for the read check), as real processes on a nats-server
- * of their own, each with a database of its own; a direct MongoDB connection to the audit database
+ * of their own (users and permissions on: each service as its user, the test calling and reading as the
+ * operator and publishing as EVENT_FORGER), each with a database of its own; a direct MongoDB connection to the audit database
  * for counting and for tampering.
  */
 export class AuditHarness {
-  nats!: RunningNats;
+  nats!: SecuredNats;
+  /** The operator: calls, reads the streams. */
   nc!: NatsConnection;
+  /** EVENT_FORGER: publishes any event. */
+  events!: NatsConnection;
   client!: RpcClient;
   publisher!: EventPublisher;
   mongo!: Connection;
@@ -38,15 +53,15 @@ export class AuditHarness {
   async start(): Promise<void> {
     const mongoUrl = this.mongoUrl();
     this.archiveDir = await mkdtemp(join(tmpdir(), 'dv-audit-archive-'));
-    this.nats = await startIsolatedNats();
-    this.nc = await connectNats({ url: this.nats.url, name: 'audit-test' });
-    await ensureStreams(this.nc);
-    this.publisher = new EventPublisher(this.nc, 'dv/audit-test');
+    this.nats = await SecuredNats.start({ testUsers: [EVENT_FORGER] });
+    this.nc = await this.nats.connectAs('operator', { name: 'audit-test' });
+    this.events = await this.nats.connectAs(EVENT_FORGER);
+    this.publisher = new EventPublisher(this.events, 'dv/audit-test');
     this.client = new RpcClient(this.nc, { timeoutMs: 60_000 });
     this.mongo = await mongoose.createConnection(mongoUrl, { dbName: this.db }).asPromise();
     this.authz = await startServiceProcess({
       service: 'authz',
-      env: { NATS_URL: this.nats.url, MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId},service-account:${RETENTION.subjectId}` },
+      env: { ...this.nats.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId},service-account:${RETENTION.subjectId}` },
     });
     await this.startAudit();
   }
@@ -54,7 +69,7 @@ export class AuditHarness {
   async startAudit(): Promise<ServiceProcess> {
     this.audit = await startServiceProcess({
       service: 'audit',
-      env: { NATS_URL: this.nats.url, MONGO_URL: this.mongoUrl(), MONGO_DB: this.db, AUDIT_ARCHIVE_DIR: this.archiveDir },
+      env: { ...this.nats.serviceEnv('audit'), MONGO_URL: this.mongoUrl(), MONGO_DB: this.db, AUDIT_ARCHIVE_DIR: this.archiveDir },
       timeoutMs: 60_000,
     });
     return this.audit;
@@ -65,7 +80,6 @@ export class AuditHarness {
     await this.authz?.stop();
     await this.mongo?.dropDatabase().catch(() => undefined);
     await this.mongo?.close();
-    if (this.nc) await drainNats(this.nc);
     await this.nats?.stop();
     if (this.archiveDir) await rm(this.archiveDir, { recursive: true, force: true });
   }

@@ -104,7 +104,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
   });
 
   it('dead-letters every event it cannot record, with the reason, and keeps the stream flowing', async () => {
-    const js = jetstream(h.nc);
+    const js = jetstream(h.events);
     const dataset = 'dv.evt.dataset.created.v1';
     let deep: unknown = 'bottom';
     for (let i = 0; i < 200; i++) deep = { level: deep };
@@ -115,8 +115,6 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
       [VolumeEvents.created.type, encoder.encode(JSON.stringify(rawEnvelope(VolumeEvents.created.type, { volume: 'nope' })))],
       // No canonical form (before: a RangeError retried for ever, and nothing after it recorded).
       [dataset, encoder.encode(JSON.stringify(rawEnvelope(dataset, deep)))],
-      // JSON escapes a lone surrogate; the database would store it as U+FFFD and the record would no longer match its hash.
-      [dataset, encoder.encode(JSON.stringify(rawEnvelope(dataset, {}, { actorid: 'dana\ud800' })))],
     ];
     for (const [subject, payload] of poison) await js.publish(subject, payload, { msgID: randomUUID() });
     const good = await h.publisher.publish(TickEvent, { n: -1, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-poison' });
@@ -132,9 +130,23 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
       expect.stringMatching(/^malformed event envelope/),
       expect.stringMatching(/^data does not match the dv\.evt\.volume\.created\.v1 contract: volume/),
       'nested deeper than 128 levels',
-      'subject is not well-formed Unicode (a lone surrogate)',
     ]);
     expect(await h.log().count((r) => r.subject === 'mallory')).toBe(0);
+  });
+
+  it('records an event holding lone surrogates (once dead-lettered): its members well-formed, its details exact, its hash verifying', async () => {
+    const dataset = 'dv.evt.dataset.created.v1';
+    const requestId = `lone-${randomUUID()}`;
+    const deadLetters = (await (await jetstreamManager(h.nc)).streams.info(STREAMS.deadLetter.name)).state.messages;
+    // JSON escapes a lone surrogate; read back it is one again, which the database would store as U+FFFD.
+    const envelope = rawEnvelope(dataset, { name: 'x\ud800' }, { actorid: 'dana\ud800', subject: 'ds-\udc00', requestid: requestId });
+    await jetstream(h.events).publish(dataset, encoder.encode(JSON.stringify(envelope)), { msgID: randomUUID() });
+    await h.waitForRecords('of the request', (r) => r.requestId === requestId, 1);
+    const { records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`requestId==${requestId}`] });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ subject: 'dana\ufffd', entityId: 'ds-\ufffd', entityName: 'x\ufffd', details: { name: 'x\ud800' } });
+    for (const r of records) expect(expectedHash(r)).toBe(r.hash);
+    expect((await (await jetstreamManager(h.nc)).streams.info(STREAMS.deadLetter.name)).state.messages).toBe(deadLetters);
   });
 
   it("returns a volume's whole story, published by the services' contracts, in order from one query, and exports it", async () => {
@@ -142,9 +154,9 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     const project = { scopeType: 'project' as const, scopeId: volume.projectId };
     const dana = { id: 'dana@acme.example', type: 'user' as const };
     const system = { id: 'volume', type: 'system' as const };
-    const volumeService = new EventPublisher(h.nc, 'dv/volume');
-    const sharingService = new EventPublisher(h.nc, 'dv/sharing');
-    const admission = new EventPublisher(h.nc, 'dv/workload-admission');
+    const volumeService = new EventPublisher(h.events, 'dv/volume');
+    const sharingService = new EventPublisher(h.events, 'dv/sharing');
+    const admission = new EventPublisher(h.events, 'dv/workload-admission');
     const onVolume = { subject: volume.id, scope: project };
     const requestId = randomUUID();
     const department = sharedScope('department', 'd1');
@@ -214,7 +226,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
   });
 
   it('consumes again when its durable consumer goes away, and records nothing twice', async () => {
-    const jsm = await jetstreamManager(h.nc);
+    const jsm = await jetstreamManager(h.events);
     await jsm.consumers.delete(STREAMS.domain.name, 'audit');
     await h.publisher.publish(TickEvent, { n: -2, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-consumer-loss' });
     await h.waitForRecords('after the consumer loss', (r) => r.entityId === 'after-consumer-loss', 1, 60_000);

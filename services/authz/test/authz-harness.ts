@@ -1,6 +1,6 @@
 import { AuthzRpc, type EventDefinition, type IdentityInput, OrgEvents, type Revision } from '@dv/contracts';
-import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type RunningNats, type ServiceProcess, startIsolatedNats, startServiceProcess } from '@dv/testing';
+import { EventPublisher, RpcClient } from '@dv/messaging';
+import { SecuredNats, type ServiceProcess, startServiceProcess } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
 
@@ -8,14 +8,16 @@ export const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
 const ORG_ACTOR = { id: 'platform-publisher', type: 'system' } as const;
 
 /**
- * A small org on its own nats-server, and authz replicas as real processes:
+ * A small org on its own nats-server (users and permissions on: authz runs as its user, the test
+ * calls as the operator and publishes the org as the platform publisher), and authz replicas as
+ * real processes:
  *   system ─ t1 ─┬─ c1 ─┬─ d1 ─┬─ p1
  *                │      │      └─ p2
  *                │      └─ d2 ─── p3
  *                └─ c2 ─── d3 ─── p4
  */
 export class AuthzHarness {
-  nats!: RunningNats;
+  nats!: SecuredNats;
   nc!: NatsConnection;
   client!: RpcClient;
   publisher!: EventPublisher;
@@ -26,10 +28,9 @@ export class AuthzHarness {
   async start(replicas: number): Promise<void> {
     const mongoUrl = process.env['MONGO_URL'];
     if (!mongoUrl) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
-    this.nats = await startIsolatedNats();
-    this.nc = await connectNats({ url: this.nats.url, name: 'authz-test' });
-    await ensureStreams(this.nc);
-    this.publisher = new EventPublisher(this.nc, 'dv/platform-test');
+    this.nats = await SecuredNats.start();
+    this.nc = await this.nats.connectAs('operator', { name: 'authz-test' });
+    this.publisher = new EventPublisher(await this.nats.connectAs('platform-publisher'), 'dv/platform-test');
     this.client = new RpcClient(this.nc, { timeoutMs: 10_000 });
     await this.publishOrg();
     for (let i = 0; i < replicas; i++) await this.addReplica(mongoUrl);
@@ -38,7 +39,7 @@ export class AuthzHarness {
   async addReplica(mongoUrl = process.env['MONGO_URL'] ?? ''): Promise<ServiceProcess> {
     const replica = await startServiceProcess({
       service: 'authz',
-      env: { NATS_URL: this.nats.url, MONGO_URL: mongoUrl, MONGO_DB: this.db, AUTHZ_BOOTSTRAP_ADMINS: 'user:root', LOG_LEVEL: 'info' },
+      env: { ...this.nats.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: this.db, AUTHZ_BOOTSTRAP_ADMINS: 'user:root', LOG_LEVEL: 'info' },
     });
     this.replicas.push(replica);
     return replica;
@@ -46,7 +47,6 @@ export class AuthzHarness {
 
   async stop(): Promise<void> {
     for (const r of this.replicas) await r.stop();
-    await drainNats(this.nc);
     await this.nats.stop();
   }
 

@@ -1,10 +1,13 @@
 import { type DataVolume, DvError, type EventEnvelope, OrgEvents, type RpcReply, STREAMS, SharingEvents, SharingRpc, VolumeEvents } from '@dv/contracts';
+import { EventPublisher } from '@dv/messaging';
 import { HARNESS_ROOT, PlatformHarness } from '@dv/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 
 const h = new PlatformHarness();
 const VOLUME_ACTOR = { id: 'volume', type: 'system' } as const;
+/** The test plays the volume service: its events go out as the volume NATS user, the only one that may publish them. */
+let volumeService: EventPublisher;
 
 /** What the volume service publishes about a volume (the test plays the volume service here). */
 function volume(projectId: string, phase: DataVolume['status']['phase'], version: number, id = randomUUID()): DataVolume {
@@ -32,7 +35,7 @@ function volume(projectId: string, phase: DataVolume['status']['phase'], version
 
 async function publishVolume(v: DataVolume): Promise<number> {
   const def = v.status.phase === 'Ready' ? VolumeEvents.ready : VolumeEvents.created;
-  return (await h.publisher.publish(def, { volume: v }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: v.version })).seq;
+  return (await volumeService.publish(def, { volume: v }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: v.version })).seq;
 }
 
 async function readyVolume(projectId = 'p1'): Promise<{ v: DataVolume; seq: number }> {
@@ -69,6 +72,7 @@ const resolve = (volumeId: string, projectId: string, atLeast?: RpcReply<typeof 
 
 beforeAll(async () => {
   await h.start([{ name: 'sharing' }, { name: 'sharing' }]);
+  volumeService = new EventPublisher(await h.connectAs('volume'), 'dv/volume');
   // The data volume administrator of the seed, for the whole tenant.
   await h.grant('user', 'dana', 2256, 'tenant', 't1');
 }, 120_000);
@@ -200,7 +204,7 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     // The project goes; the volume service marks the volume NotReady.
     const platform = await h.org(OrgEvents.project.deleted, { projectId: 'p6', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p6' }, 'p6');
     const notReady = { ...v, status: { phase: 'NotReady' as const, conditions: [] }, version: 3 };
-    const nseq = (await h.publisher.publish(VolumeEvents.notReady, { volume: notReady }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
+    const nseq = (await volumeService.publish(VolumeEvents.notReady, { volume: notReady }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
     const atLeast = { events: nseq, platform };
     await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity: dana }), 'PRECONDITION_FAILED', /is NotReady: it can be shared once it is Ready \(removing scopes works in any phase\)/);
     // Removing is authorized where the volume lived (its department, now that the project is gone).
@@ -225,7 +229,7 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     expect(scopes).toEqual(['d2']);
 
     const deleted = { ...v, status: { phase: 'Deleting' as const, conditions: [] }, version: 3 };
-    const dseq = (await h.publisher.publish(VolumeEvents.deleted, { volume: deleted }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
+    const dseq = (await volumeService.publish(VolumeEvents.deleted, { volume: deleted }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
     expect(await resolve(v.id, 'p3', { events: dseq })).toMatchObject({ usable: false, reason: 'unknown-volume' });
     // The list goes through the outbox: the audit log sees d2 leave it, by the system.
     const unshared = await waitForEvents(SharingEvents.unshared.type, v.id, (events) => events.some((e) => (e.data as { scope: { scopeId: string } }).scope.scopeId === 'd2'));
@@ -238,6 +242,36 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
       ['system', 'p5', ['d2']],
       ['system', 'd2', []],
     ]);
+  });
+
+  it('answers resolve and usable-volumes only to the platform services and to callers who may read data volumes in that project', async () => {
+    const { v, seq } = await readyVolume('p1');
+    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } }, { identity: { subjectId: 'dana', subjectType: 'user' } });
+    const viewer = await h.grant('user', 'vera', 7, 'project', 'p2');
+    const atLeast = { events: Math.max(shared.revision.events ?? 0, viewer.revision.events ?? 0) };
+    const ask = (identity: { subjectId: string; subjectType: 'user' | 'service-account' }, projectId: string) => ({
+      resolve: () => h.client.call(SharingRpc.resolve, { volumeId: v.id, projectId, atLeast }, { identity }),
+      usable: () => h.client.call(SharingRpc.usableVolumes, { projectId, atLeast }, { identity }),
+    });
+    // Nobody in particular: refused, whatever the project.
+    for (const stranger of [{ subjectId: 'mallory', subjectType: 'user' as const }, { subjectId: 'some-robot', subjectType: 'service-account' as const }]) {
+      for (const projectId of ['p1', 'p2']) {
+        const { resolve: r, usable: u } = ask(stranger, projectId);
+        await expectError(r(), 'FORBIDDEN', /datavolumes/);
+        await expectError(u(), 'FORBIDDEN', /datavolumes/);
+      }
+    }
+    // A Viewer of p2 may know what is usable in p2, not elsewhere.
+    const vera = { subjectId: 'vera', subjectType: 'user' as const };
+    expect(await ask(vera, 'p2').resolve()).toMatchObject({ usable: true, reason: 'shared' });
+    expect((await ask(vera, 'p2').usable()).volumeIds).toContain(v.id);
+    await expectError(ask(vera, 'p1').resolve(), 'FORBIDDEN');
+    await expectError(ask(vera, 'p1').usable(), 'FORBIDDEN');
+    // The services that ask for their own callers (admission, volume) are answered.
+    for (const service of ['workload-admission', 'volume']) {
+      expect(await ask({ subjectId: service, subjectType: 'service-account' }, 'p2').resolve()).toMatchObject({ usable: true, reason: 'shared' });
+      expect((await ask({ subjectId: service, subjectType: 'service-account' }, 'p1').usable()).volumeIds).toContain(v.id);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { VolumeAuthorizer } from './authorization/volume-authorizer';
 import { VOLUME_CONFIG, type VolumeConfig } from './config/volume-config';
 import { VolumeKube } from './kube/volume-kube';
 import { VolumeSync } from './listing/volume-sync';
+import { LiveProjects } from './projects/live-projects';
 import { ProjectDirectory } from './projects/project-directory';
 import { SharedScopesReader } from './sharing/shared-scopes';
 import { ProjectProjectionController } from './projects/project-projection.controller';
@@ -41,6 +42,7 @@ export class VolumeModule {
         { provide: KUBE_CLIENTS, useValue: kube },
         { provide: VOLUME_RELAY, useFactory: (publisher: EventPublisher) => new OutboxRelay(volumes, publisher), inject: [EventPublisher] },
         ProjectDirectory,
+        LiveProjects,
         VolumePlacement,
         VolumeAuthorizer,
         VolumeKube,

@@ -1,6 +1,6 @@
 import { type DataVolume, DvError, type IdentityInput, VolumeRpc, VolumeUsageRpc } from '@dv/contracts';
 import { serveRpc } from '@dv/messaging';
-import { type Subscription } from '@nats-io/nats-core';
+import { type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { VolumeHarness, until } from './volume-harness';
 
 /**
@@ -12,12 +12,14 @@ const DVA: IdentityInput = { subjectId: 'dana', subjectType: 'user' };
 const asked: string[] = [];
 let inUse: DataVolume;
 let other: DataVolume;
+/** The workload-admission user: the responder plays that service, in its queue group. */
+let admissionNc: NatsConnection;
 
 type Answer = { inUse: boolean; workloads: { namespace: string; name: string; kind: string }[] };
 
 function admission(answer: Answer): Subscription {
   return serveRpc(
-    h.nc,
+    admissionNc,
     VolumeUsageRpc.usage,
     async (request) => {
       asked.push(request.volumeId);
@@ -29,7 +31,7 @@ function admission(answer: Answer): Subscription {
 
 async function stopAdmission(sub: Subscription): Promise<void> {
   sub.unsubscribe();
-  await h.nc.flush();
+  await admissionNc.flush();
 }
 
 async function failure(promise: Promise<unknown>): Promise<DvError> {
@@ -63,6 +65,7 @@ async function expectUntouched(volume: DataVolume): Promise<void> {
 
 beforeAll(async () => {
   await h.start();
+  admissionNc = await h.connectAs('workload-admission');
   const granted = await h.grant('dana', 2256, 'project', 'p1');
   await h.client.call(VolumeRpc.count, { requestType: 'Originated', atLeast: granted }, { identity: DVA });
   inUse = await readyVolume('in-use');

@@ -1,6 +1,6 @@
-import { AuthzRpc, type EventDefinition, type EventEnvelope, type IdentityInput, OrgEvents, type Revision, STREAMS } from '@dv/contracts';
-import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type RunningNats, type ServiceProcess, createBoundPvc, startIsolatedNats, startServiceProcess, writeKubeconfig } from '@dv/testing';
+import { AuthzRpc, type EventDefinition, type EventEnvelope, type IdentityInput, type NatsClientName, OrgEvents, type Revision, STREAMS } from '@dv/contracts';
+import { EventPublisher, RpcClient } from '@dv/messaging';
+import { SecuredNats, type ServiceProcess, type TestNatsUser, createBoundPvc, startServiceProcess, writeKubeconfig } from '@dv/testing';
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -11,6 +11,9 @@ import { randomUUID } from 'node:crypto';
 
 export const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
 const ORG_ACTOR = { id: 'platform-publisher', type: 'system' } as const;
+
+/** A user of these tests only: events of a type no one acts on (a backlog for the followers), which no platform client may publish. */
+export const NOISE_PUBLISHER: TestNatsUser = { user: 'volume-test-noise', why: 'publishes events of a type no one acts on', publish: ['dv.evt.test-noise.v1'] };
 
 export interface PublishedEvent {
   type: string;
@@ -27,8 +30,11 @@ export interface PublishedEvent {
  *                          └─ p2 (namespace nsB)
  */
 export class VolumeHarness {
-  nats!: RunningNats;
+  nats!: SecuredNats;
+  /** The operator: calls every RPC, reads the streams. */
   nc!: NatsConnection;
+  /** NOISE_PUBLISHER. */
+  noise!: NatsConnection;
   client!: RpcClient;
   publisher!: EventPublisher;
   authz!: ServiceProcess;
@@ -62,10 +68,11 @@ export class VolumeHarness {
     await this.serviceAccountKubeconfig(admin);
     await this.grantPvcCreate(this.nsA);
 
-    this.nats = await startIsolatedNats();
-    this.nc = await connectNats({ url: this.nats.url, name: 'volume-test' });
-    await ensureStreams(this.nc);
-    this.publisher = new EventPublisher(this.nc, 'dv/platform-test');
+    // Users and permissions on: each service as its user, the test as the operator (calls, reads) and the platform publisher (org events).
+    this.nats = await SecuredNats.start({ testUsers: [NOISE_PUBLISHER] });
+    this.nc = await this.nats.connectAs('operator', { name: 'volume-test' });
+    this.noise = await this.nats.connectAs(NOISE_PUBLISHER);
+    this.publisher = new EventPublisher(await this.nats.connectAs('platform-publisher'), 'dv/platform-test');
     this.client = new RpcClient(this.nc, { timeoutMs: 10_000 });
     await this.org(OrgEvents.tenant.created, { tenantId: 't1', name: 'Tenant one' }, 't1');
     await this.org(OrgEvents.cluster.created, { clusterId: 'c1', tenantId: 't1', name: 'Cluster one' }, 'c1');
@@ -75,15 +82,15 @@ export class VolumeHarness {
 
     this.authz = await startServiceProcess({
       service: 'authz',
-      env: { NATS_URL: this.nats.url, MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' },
+      env: { ...this.nats.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' },
     });
-    this.sharing = await startServiceProcess({ service: 'sharing', env: { NATS_URL: this.nats.url, MONGO_URL: mongoUrl, MONGO_DB: `${this.volumeDb}_sharing` } });
+    this.sharing = await startServiceProcess({ service: 'sharing', env: { ...this.nats.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `${this.volumeDb}_sharing` } });
     this.volume = await this.startVolume();
   }
 
   volumeEnv(extra: Record<string, string> = {}): Record<string, string> {
     return {
-      NATS_URL: this.nats.url,
+      ...this.nats.serviceEnv('volume'),
       MONGO_URL: env('MONGO_URL'),
       MONGO_DB: this.volumeDb,
       KUBECONFIG: this.kubeconfigPath,
@@ -101,11 +108,15 @@ export class VolumeHarness {
     return startServiceProcess({ service: 'volume', env: this.volumeEnv(extra), timeoutMs: 60_000 });
   }
 
+  /** A connection as another client of the platform (a service the test plays). */
+  connectAs(client: NatsClientName): Promise<NatsConnection> {
+    return this.nats.connectAs(client);
+  }
+
   async stop(): Promise<void> {
     await this.volume?.stop();
     await this.sharing?.stop();
     await this.authz?.stop();
-    await drainNats(this.nc).catch(() => undefined);
     await this.nats?.stop();
     for (const name of this.createdPvs) await this.core.deletePersistentVolume({ name }).catch(() => undefined);
     const copies = await this.core.listPersistentVolume({ labelSelector: 'app.kubernetes.io/managed-by=dv-volume' }).catch(() => undefined);
@@ -207,7 +218,8 @@ export class VolumeHarness {
   /** Every event in the domain stream so far whose subject matches, in order. */
   async domainEvents(subjectFilter: string): Promise<EventEnvelope[]> {
     const js = jetstream(this.nc);
-    const consumer = await js.consumers.get(STREAMS.domain.name, { filter_subjects: [subjectFilter] });
+    // One filter as a string: the named consumer-create subject, the one the operator user may use.
+    const consumer = await js.consumers.get(STREAMS.domain.name, { filter_subjects: subjectFilter });
     const pending = (await consumer.info()).num_pending;
     const out: EventEnvelope[] = [];
     if (pending === 0) return out;

@@ -158,8 +158,9 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
       const created = await outcome(h.client.call(VolumeRpc.create, { name: `by-${c.who}`, projectId: 'p1', originPvcName: 'perm', atLeast }, { identity }));
       const read = await outcome(h.client.call(VolumeRpc.get, { id: target.id, atLeast }, { identity }));
       const updated = await outcome(h.client.call(VolumeRpc.update, { id: target.id, description: `edited by ${c.who}`, atLeast }, { identity }));
-      const deleted = await outcome(h.client.call(VolumeRpc.delete, { id: target.id, atLeast }, { identity }));
+      // Listed before the delete: a deleted volume leaves the list as soon as the reconciler has removed it.
       const listed = (await h.client.call(VolumeRpc.list, { filterBy: [`name==target-${c.who}`], atLeast }, { identity })).datavolumes.length === 1;
+      const deleted = await outcome(h.client.call(VolumeRpc.delete, { id: target.id, atLeast }, { identity }));
       const got = `${created ? 'c' : ''}${read ? 'r' : ''}${updated ? 'u' : ''}${deleted ? 'd' : ''}`;
       expect({ who: c.who, got, listed }).toEqual({ who: c.who, got: c.crud, listed: c.crud.includes('r') });
     }

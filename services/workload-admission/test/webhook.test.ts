@@ -1,6 +1,10 @@
 import { AdmissionEvents, AdmissionRpc, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, STREAMS, VolumeRpc, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { copyNames } from '@dv/kube';
-import { httpRequest, waitFor } from '@dv/testing';
+import { KUBE_WEBHOOK_CLIENT_NAME, createCertificateAuthority, httpRequest, issueClientCertificate, waitFor } from '@dv/testing';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { ADMISSION_REVIEW_LABEL } from '../src/review/review-label';
@@ -203,7 +207,7 @@ describe('the mutating webhook', () => {
 
   it('answers malformed AdmissionReview bodies with a clear 400 or a denial, never a crash', async () => {
     const url = `https://127.0.0.1:${h.webhookPort}/mutate`;
-    const post = (body: string) => httpRequest(url, { method: 'POST', body, ca: h.webhookCaPem, headers: { 'Content-Type': 'application/json' } });
+    const post = (body: string) => httpRequest(url, { method: 'POST', body, ca: h.webhookCaPem, ...h.apiServerClient, headers: { 'Content-Type': 'application/json' } });
     const notJson = await post('{not json');
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body)).toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -212,18 +216,56 @@ describe('the mutating webhook', () => {
     expect(JSON.parse(wrongShape.body)).toMatchObject({ response: { uid: 'u-1', allowed: false, status: { code: 400 } } });
     const huge = await post(JSON.stringify({ padding: 'x'.repeat(4 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
-    const get = await httpRequest(url, { ca: h.webhookCaPem });
+    const get = await httpRequest(url, { ca: h.webhookCaPem, ...h.apiServerClient });
     expect(get.status).toBe(404);
     // Still serving.
     const stillUp = await post(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u-2', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'DELETE', userInfo: { username: 'x' } } }));
     expect(JSON.parse(stillUp.body)).toEqual({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'u-2', allowed: true } });
   });
 
+  it('answers only the API server: a forged AdmissionReview without its client certificate is refused (401) and writes nothing', async () => {
+    const uid = randomUUID();
+    const forged = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: { uid, kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: nsB, operation: 'CREATE', userInfo: { username: ALICE, groups: [] }, object: pod('forged', annotation(places.id)) },
+    };
+    const url = `https://127.0.0.1:${h.webhookPort}/mutate`;
+    const send = (client: { cert?: string; key?: string }) => httpRequest(url, { method: 'POST', body: JSON.stringify(forged), ca: h.webhookCaPem, ...client, headers: { 'Content-Type': 'application/json' } });
+    const anonymous = await send({});
+    expect(anonymous.status).toBe(401);
+    expect(JSON.parse(anonymous.body)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('only the Kubernetes API server') });
+    // A client certificate of some other CA is no better.
+    const dir = await mkdtemp(join(tmpdir(), 'dv-forger-'));
+    try {
+      const ca = await createCertificateAuthority(dir, 'forger-ca');
+      const impostor = await issueClientCertificate(ca, dir, { name: 'impostor', commonName: KUBE_WEBHOOK_CLIENT_NAME });
+      const signedElsewhere = await send({ cert: impostor.certPem, key: impostor.keyPem });
+      expect(signedElsewhere.status).toBe(401);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Nothing was decided, published or recorded for it.
+    await h.settled();
+    const usage = await h.client.call(AdmissionRpc.usage, { volumeId: places.id }, { identity: SERVICE });
+    expect(usage.workloads.map((w) => w.name)).not.toContain('forged');
+    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: 'dv.evt.workload.>' });
+    const pending = (await consumer.info()).num_pending;
+    const requestIds: (string | undefined)[] = [];
+    if (pending > 0) {
+      for await (const m of await consumer.fetch({ max_messages: pending, expires: 5000 })) {
+        requestIds.push(m.json<{ requestid?: string }>().requestid);
+        if (requestIds.length >= pending) break;
+      }
+    }
+    expect(requestIds).not.toContain(uid);
+  });
+
   it('refuses an AmlJob asking for a data volume clearly (its rule is registered; no public schema to patch)', async () => {
-    // The bed has no AmlJob CRD, so the API server's call is played directly.
+    // The bed has no AmlJob CRD, so the API server's call is played directly (with its client certificate).
     const amlJob = { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'AmlJob', metadata: { name: 'aml', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(shared.id) } }, spec: {} };
     const request = { uid: 'u-aml', kind: { group: 'amlarc.azureml.com', version: 'v1alpha1', kind: 'AmlJob' }, namespace: nsB, operation: 'CREATE', userInfo: { username: ALICE, groups: [] }, object: amlJob };
-    const answer = await httpRequest(`https://127.0.0.1:${h.webhookPort}/mutate`, { method: 'POST', body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }), ca: h.webhookCaPem, headers: { 'Content-Type': 'application/json' } });
+    const answer = await httpRequest(`https://127.0.0.1:${h.webhookPort}/mutate`, { method: 'POST', body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }), ca: h.webhookCaPem, ...h.apiServerClient, headers: { 'Content-Type': 'application/json' } });
     const response = (JSON.parse(answer.body) as { response: { allowed: boolean; status?: { code: number; message: string } } }).response;
     expect(response.allowed).toBe(false);
     expect(response.status?.code).toBe(403);
@@ -316,7 +358,12 @@ describe('usage and release', () => {
       },
       { timeoutMs: 20_000, intervalMs: 300, what: 'the binding PVC to be removed' },
     );
-    await expect(h.core.readPersistentVolume({ name: pvName })).rejects.toMatchObject({ code: 404 });
+    // The PV copy goes right after its PVC (the removal deletes them in that order).
+    await waitFor(async () => (await h.core.readPersistentVolume({ name: pvName }).then(() => undefined, (e: unknown) => ((e as { code?: number }).code === 404 ? true : undefined))), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the binding PV copy to be removed',
+    });
   }, 90_000);
 
   it('finds an object created with generateName by its review label, and releases objects deleted without an event', async () => {
@@ -344,7 +391,8 @@ describe('usage and release', () => {
   });
 
   it('publishes every admitted and denied review, and the binding made and removed, as events', async () => {
-    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: ['dv.evt.workload.>', 'dv.evt.binding.>'] });
+    // One filter, as a string (the operator may create only named consumers); the types are counted below.
+    const consumer = await jetstream(h.nc).consumers.get(STREAMS.domain.name, { filter_subjects: 'dv.evt.>' });
     const pending = (await consumer.info()).num_pending;
     const types: string[] = [];
     const messages = await consumer.fetch({ max_messages: pending, expires: 5000 });
@@ -379,7 +427,8 @@ describe('usage and release', () => {
 describe('when JetStream cannot store the decision', () => {
   it('admits nothing: the review answers UNAVAILABLE and the webhook refuses with REVIEW_FAILED', async () => {
     // The stream takes no more messages (discard new at its current size), as a full or unavailable stream would.
-    const jsm = await jetstreamManager(h.nc);
+    // Only the provisioner may change a stream (no service can).
+    const jsm = await jetstreamManager(await h.connectAs('provisioner'));
     const info = await jsm.streams.info(STREAMS.domain.name);
     await jsm.streams.update(STREAMS.domain.name, { max_msgs: info.state.messages, discard: DiscardPolicy.New });
     try {

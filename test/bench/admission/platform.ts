@@ -98,8 +98,11 @@ export async function shareWithP2(client: RpcClient, volumeId: string): Promise<
   return reply.revision;
 }
 
-/** The webhook's environment: a CA and a serving certificate for 127.0.0.1, a free port, registration under `name` for the run's namespaces. */
-export async function webhookEnv(dir: string, name: string, org: BenchOrg): Promise<Record<string, string>> {
+/**
+ * The webhook's environment: a CA and a serving certificate for 127.0.0.1, a free port, registration under `name` for the run's
+ * namespaces, and the CA of the client certificate the bed's API server presents (the webhook answers only it).
+ */
+export async function webhookEnv(dir: string, name: string, org: BenchOrg, clientCaFile: string): Promise<Record<string, string>> {
   const ca = await createCertificateAuthority(dir, 'dv-admission-bench-ca');
   const cert = await issueServingCertificate(ca, dir, { name: 'webhook', ipAddresses: ['127.0.0.1'] });
   const caFile = join(dir, 'webhook-ca.pem');
@@ -114,6 +117,7 @@ export async function webhookEnv(dir: string, name: string, org: BenchOrg): Prom
     ADMISSION_WEBHOOK_CERT_FILE: certFile,
     ADMISSION_WEBHOOK_KEY_FILE: keyFile,
     ADMISSION_WEBHOOK_CA_FILE: caFile,
+    ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile,
     ADMISSION_WEBHOOK_REGISTER_AS: name,
     ADMISSION_WEBHOOK_NAMESPACE_LABEL: `${org.runLabel.key}=${org.runLabel.value}`,
   };

@@ -44,7 +44,7 @@ export class AuthzCluster {
   readonly db = `authz_bench_${randomUUID().slice(0, 8)}`;
 
   async startNats(): Promise<void> {
-    this.nats = await startIsolatedNats();
+    this.nats = await startIsolatedNats({ open: "the benchmark keeps its baseline's setup (no users)" });
     this.nc = await connectNats({ url: this.nats.url, name: 'bench-authz-client' });
     await ensureStreams(this.nc);
     this.client = new RpcClient(this.nc, { timeoutMs: 30_000 });

@@ -1,12 +1,16 @@
 // The local run: the whole system on an embedded default, no Docker. Starts the test bed's real
 // servers (or uses NATS_URL / MONGO_URL / KUBECONFIG), every service as its own process, publishes
 // the example org (deploy/examples/org.yaml) and grants demo access rules, then stays up until Ctrl-C.
-import { AuthzRpc, STREAMS } from '@dv/contracts';
+// nats-server runs with the platform's users and permissions (deploy/nats/nats-server.conf): every
+// process connects as its own user with a password made for this run, the streams are made by the
+// provisioner, and this script calls as the operator.
+import { AuthzRpc, type NatsClientName, STREAMS, natsPasswordVariable } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
-import { type ServiceProcess, createCertificateAuthority, freePort, issueServingCertificate, repoRoot, startServiceProcess, startTestBed } from '@dv/testing';
+import { provisionPlatformStreams } from '@dv/runtime';
+import { KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, repoRoot, startSecuredTestBed, startServiceProcess } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { grantDemoAccessRules } from './demo-access-rules';
 import { LOCAL_ADMIN, LOCAL_SERVICES } from './services';
@@ -20,9 +24,19 @@ async function main(): Promise<void> {
   const logs = join(root, 'tmp', 'logs');
   await mkdir(logs, { recursive: true });
   say('starting the servers (nats-server, FerretDB, etcd + kube-apiserver)…');
-  const bed = await startTestBed();
+  const bed = await startSecuredTestBed();
   const env: Record<string, string> = { ...bed.env };
-  await writeFile(join(root, 'tmp', 'local.env'), `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+  const natsAs = natsEnvOf(bed);
+  if (!bed.securedNats) {
+    say(`NATS_URL is set: the streams are provisioned there as ${process.env['DV_NATS_PROVISIONER_PASSWORD'] ? 'the provisioner' : 'an anonymous client (set DV_NATS_<CLIENT>_PASSWORD for a server with users)'}`);
+    const provisioner = natsAs('provisioner');
+    await provisionPlatformStreams({ NATS_URL: env['NATS_URL'] ?? '', NATS_USER: provisioner['NATS_USER'], NATS_PASSWORD: provisioner['NATS_PASSWORD'], NATS_STREAM_REPLICAS: 1, LOG_LEVEL: 'info' });
+  }
+  // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
+  const localEnv = { ...env, ...natsAs('operator') };
+  const localEnvPath = join(root, 'tmp', 'local.env');
+  await rm(localEnvPath, { force: true }); // an earlier run's file would keep its mode through writeFile
+  await writeFile(localEnvPath, `${Object.entries(localEnv).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
 
   const running: { name: string; process: ServiceProcess }[] = [];
   let stopping = false;
@@ -38,11 +52,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 
   // The webhook listens on 127.0.0.1: register it only with our own kube-apiserver, never a real cluster's.
-  const webhookEnv = process.env['KUBECONFIG'] ? {} : await localWebhookEnv(join(root, 'tmp', 'webhook'));
+  const webhookEnv = process.env['KUBECONFIG'] ? {} : await localWebhookEnv(join(root, 'tmp', 'webhook'), bed.env['KUBE_WEBHOOK_CLIENT_CA_FILE'] ?? '');
   if (process.env['KUBECONFIG']) say('KUBECONFIG is set: the admission webhook is not registered with that cluster (reviews over NATS only)');
   for (const service of LOCAL_SERVICES) {
     const extra = service.name === 'workload-admission' ? webhookEnv : {};
-    const proc = await startServiceProcess({ service: service.name, env: { ...env, ...service.env, ...extra }, logPath: join(logs, `${service.name}.log`) });
+    const proc = await startServiceProcess({ service: service.name, env: { ...env, ...natsAs(natsUserOf(service.name)), ...service.env, ...extra }, logPath: join(logs, `${service.name}.log`) });
     running.push({ name: service.name, process: proc });
     say(`${service.name} is up: health http://127.0.0.1:${proc.healthPort}/readyz, log tmp/logs/${service.name}.log`);
   }
@@ -51,11 +65,12 @@ async function main(): Promise<void> {
   const publisher = spawnSync(
     process.execPath,
     ['-r', join(root, 'scripts/ts-register.js'), join(root, 'tools/platform-publisher/src/main.ts'), '--file', join(root, 'deploy/examples/org.yaml'), '--state', join(root, 'tmp', 'local-run.org-state.json')],
-    { env: { ...process.env, ...env }, encoding: 'utf8' },
+    { env: { ...process.env, ...env, ...natsAs('platform-publisher') }, encoding: 'utf8' },
   );
   if (publisher.status !== 0) throw new Error(`the platform publisher failed: ${publisher.stderr}`);
 
-  const nc = await connectNats({ url: env['NATS_URL'] ?? '', name: 'local-run' });
+  const operator = natsAs('operator');
+  const nc = await connectNats({ url: env['NATS_URL'] ?? '', name: 'local-run', ...(operator['NATS_USER'] !== undefined ? { user: operator['NATS_USER'], pass: operator['NATS_PASSWORD'] ?? '' } : {}) });
   const platformSeq = (await (await jetstreamManager(nc)).streams.info(STREAMS.platform.name)).state.last_seq;
   const client = new RpcClient(nc);
   for (const line of await grantDemoAccessRules(client, platformSeq)) say(line);
@@ -67,15 +82,29 @@ async function main(): Promise<void> {
   say(`example decision: ${decision.message}`);
   await drainNats(nc);
 
-  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG). Ctrl-C stops everything.');
+  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, and NATS_USER/NATS_PASSWORD of the operator). Ctrl-C stops everything.');
+}
+
+/**
+ * NATS_USER and NATS_PASSWORD of a client: from the bed's nats-server (users on, passwords of this
+ * run), or, on a server of one's own (NATS_URL), the client's DV_NATS_<CLIENT>_PASSWORD when set
+ * (none: an open server).
+ */
+function natsEnvOf(bed: TestBed): (client: NatsClientName) => Record<string, string> {
+  return (client) => {
+    if (bed.securedNats) return { NATS_USER: client, NATS_PASSWORD: bed.securedNats.password(client) };
+    const password = process.env[natsPasswordVariable(client)];
+    return password ? { NATS_USER: client, NATS_PASSWORD: password } : ({} as Record<string, string>);
+  };
 }
 
 /**
  * The admission webhook of the local run: a CA and a serving certificate for 127.0.0.1 made afresh,
  * and the service registers its MutatingWebhookConfiguration with the local kube-apiserver (project
- * namespaces only) when it starts, and removes it when it stops.
+ * namespaces only) when it starts, and removes it when it stops. It answers only the local API server,
+ * by the client certificate the test bed's kube-apiserver presents to webhooks (clientCaFile).
  */
-async function localWebhookEnv(dir: string): Promise<Record<string, string>> {
+async function localWebhookEnv(dir: string, clientCaFile: string): Promise<Record<string, string>> {
   await mkdir(dir, { recursive: true });
   const ca = await createCertificateAuthority(dir, 'dv-local-webhook-ca');
   const cert = await issueServingCertificate(ca, dir, { name: 'workload-admission', ipAddresses: ['127.0.0.1'] });
@@ -89,6 +118,8 @@ async function localWebhookEnv(dir: string): Promise<Record<string, string>> {
     ADMISSION_WEBHOOK_CERT_FILE: files.cert,
     ADMISSION_WEBHOOK_KEY_FILE: files.key,
     ADMISSION_WEBHOOK_CA_FILE: files.ca,
+    ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile,
+    ADMISSION_WEBHOOK_CLIENT_NAMES: KUBE_WEBHOOK_CLIENT_NAME,
     ADMISSION_WEBHOOK_REGISTER_AS: 'dv-workload-admission-local',
   };
 }

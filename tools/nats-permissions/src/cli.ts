@@ -1,6 +1,6 @@
-import { NATS_PERMISSION_MANIFEST, type NatsClientManifest } from '@dv/contracts';
+import { NATS_PERMISSION_MANIFEST, type NatsClientManifest, isSafeNatsPassword } from '@dv/contracts';
 import { readFile, writeFile } from 'node:fs/promises';
-import { isSafePassword, passwordsFor, renderEnvFile } from './passwords';
+import { passwordsFor, renderEnvFile } from './passwords';
 import { REGENERATE_COMMAND, renderServerConfig, usersOf } from './render-server-config';
 
 export interface CliIo {
@@ -80,7 +80,7 @@ export async function runCli(
   }
   if (options.envOut !== undefined) {
     const passwords = passwordsFor(usersOf(manifest), env);
-    const unsafe = Object.entries(passwords).filter(([, value]) => !isSafePassword(value));
+    const unsafe = Object.entries(passwords).filter(([, value]) => !isSafeNatsPassword(value));
     if (unsafe.length > 0) {
       io.err(`nats-permissions: ${unsafe.map(([v]) => v).join(', ')}: use at least 12 letters and digits, starting with a letter (nats-server parses the value)`);
       return 2;

@@ -1,5 +1,5 @@
-import { NATS_PERMISSION_MANIFEST } from '@dv/contracts';
-import { generatePassword, isSafePassword, passwordsFor, renderEnvFile } from './passwords';
+import { NATS_PERMISSION_MANIFEST, generateNatsPassword as generatePassword, isSafeNatsPassword as isSafePassword } from '@dv/contracts';
+import { passwordsFor, renderEnvFile } from './passwords';
 import { usersOf } from './render-server-config';
 
 describe('passwords', () => {
@@ -24,6 +24,7 @@ describe('passwords', () => {
       'DV_NATS_AUDIT_PASSWORD',
       'DV_NATS_PLATFORM_PUBLISHER_PASSWORD',
       'DV_NATS_AUDIT_READER_PASSWORD',
+      'DV_NATS_PROVISIONER_PASSWORD',
       'DV_NATS_OPERATOR_PASSWORD',
     ]);
     expect(passwords['DV_NATS_AUTHZ_PASSWORD']).toBe('pGivenPassword123');

@@ -18,18 +18,30 @@ describe('permissionsOf', () => {
     const authz = of('authz');
     expect(authz.subscribe.allow).toEqual([...Object.values(AuthzRpc).map((d) => `${d.subject} authz`), '_INBOX_authz.>'].sort());
     expect(authz.allowResponses).toBe(true);
-    expect(authz.publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual(['dv.dlq.authz.>', 'dv.evt.access-rule.created.v1', 'dv.evt.access-rule.deleted.v1', 'dv.evt.access-rule.refused.v1']);
+    expect(authz.publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual(['dv.dlq.authz.>', 'dv.evt.access-rule.created.v1', 'dv.evt.access-rule.deleted.v1', 'dv.evt.access-rule.refused.v1', 'dv.evt.request.refused.v1']);
     expect(authz.publish.allow).toEqual(
       expect.arrayContaining([
         '$JS.API.INFO',
-        '$JS.API.STREAM.CREATE.DV_EVENTS',
-        '$JS.API.STREAM.UPDATE.PLATFORM_EVENTS',
+        '$JS.API.STREAM.INFO.DV_EVENTS',
+        '$JS.API.STREAM.INFO.DV_DEAD_LETTERS',
         '$JS.API.CONSUMER.DURABLE.CREATE.PLATFORM_EVENTS.authz',
         '$JS.API.CONSUMER.MSG.NEXT.PLATFORM_EVENTS.authz',
         '$JS.ACK.PLATFORM_EVENTS.authz.>',
         '$JS.API.CONSUMER.CREATE.DV_EVENTS.*.>',
         '$JS.API.CONSUMER.MSG.NEXT.DV_EVENTS.*',
       ]),
+    );
+  });
+
+  it('lets only the provisioner create or update a stream, and nobody delete or purge one', () => {
+    for (const entry of NATS_PERMISSION_MANIFEST) {
+      const { publish } = permissionsOf(entry, NATS_PERMISSION_MANIFEST);
+      const managing = publish.allow.filter((s) => /^\$JS\.API\.STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)\./.test(s));
+      if (entry.client === 'provisioner') expect(managing.every((s) => /\.(CREATE|UPDATE)\./.test(s))).toBe(true);
+      else expect([entry.client, managing]).toEqual([entry.client, []]);
+    }
+    expect(of('provisioner').publish.allow).toEqual(
+      ['$JS.API.INFO', ...['DV_AUDIT', 'DV_DEAD_LETTERS', 'DV_EVENTS', 'PLATFORM_EVENTS'].flatMap((s) => ['CREATE', 'INFO', 'UPDATE'].map((op) => `$JS.API.STREAM.${op}.${s}`))].sort(),
     );
   });
 
@@ -56,7 +68,7 @@ describe('permissionsOf', () => {
     expect(of('operator').publish.deny).toContain('$JS.API.CONSUMER.MSG.NEXT.PLATFORM_EVENTS.authz');
   });
 
-  it('gives the platform publisher its event types and stream provisioning, and the operator calls and reads', () => {
+  it('gives the platform publisher its event types and the streams’ info, and the operator calls and reads', () => {
     const publisher = of('platform-publisher');
     expect(publisher.allowResponses).toBe(false);
     expect(publisher.subscribe.allow).toEqual(['_INBOX_platform-publisher.>']);

@@ -23,7 +23,10 @@ const API = '$JS.API';
 /** Account info: `jetstreamManager()` asks for it before anything else. */
 const JS_ACCOUNT_INFO = `${API}.INFO`;
 
-/** Create (or update) a stream of the platform, and read its info: `ensureStreams`. */
+/**
+ * Create (or update) a stream, and read its info: `provisionStreams`, the provisioner's only job.
+ * Never DELETE or PURGE, for anyone.
+ */
 function provisioning(stream: ManifestStream): string[] {
   return [`${API}.STREAM.INFO.${stream}`, `${API}.STREAM.CREATE.${stream}`, `${API}.STREAM.UPDATE.${stream}`];
 }
@@ -95,7 +98,7 @@ const INSPECTION = [
 ];
 
 function usesJetStream(entry: NatsClientManifest): boolean {
-  return entry.publishes.length + entry.consumes.length + entry.follows.length + entry.provisions.length + entry.reads.length > 0 || entry.inspects;
+  return entry.publishes.length + entry.consumes.length + entry.follows.length + entry.provisions.length + entry.requires.length + entry.reads.length > 0 || entry.inspects;
 }
 
 const sorted = (subjects: Iterable<string>): string[] => [...new Set(subjects)].sort();
@@ -112,6 +115,8 @@ export function permissionsOf(entry: NatsClientManifest, manifest: readonly Nats
   for (const subject of entry.serves) subscribe.push(`${subject} ${entry.client}`);
   if (usesJetStream(entry)) publish.push(JS_ACCOUNT_INFO);
   for (const stream of entry.provisions) publish.push(...provisioning(stream));
+  // A stream it waits for at start (`awaitStreams`): its info, and nothing that could change it.
+  for (const stream of entry.requires) publish.push(`${API}.STREAM.INFO.${stream}`);
   for (const consumer of entry.consumes) publish.push(...durableConsumer(consumer.stream, consumer.durable));
   for (const stream of entry.reads) publish.push(...storedMessages(stream));
   if (entry.inspects) publish.push(...INSPECTION);

@@ -1,5 +1,5 @@
 import { AdmissionRpc, type DataVolume, type IdentityInput, OrgEvents, SharingRpc, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
-import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
+import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type ServiceProcess, waitFor } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +27,6 @@ describe('workload admission under the generated NATS permissions (real nats-ser
     if (!kubeconfig) throw new Error('KUBECONFIG is not set: run through the workspace jest config, which starts the test bed');
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
-    await ensureStreams(platformConnection);
     platform = new EventPublisher(platformConnection, 'dv/platform-test');
     await platform.publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor });
     await platform.publish(OrgEvents.cluster.created, { clusterId: 'c1', tenantId: 't1', name: 'C' }, { actor });

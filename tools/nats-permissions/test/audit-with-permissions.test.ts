@@ -1,5 +1,5 @@
 import { AUDIT_RECORD_SUBJECT, AUDIT_STREAM, AuditRpc, HEADERS, type IdentityInput, OrgEvents, STREAMS, VolumeEvents, auditRecordSchema } from '@dv/contracts';
-import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
+import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type ServiceProcess, httpRequest, waitFor } from '@dv/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, PermissionViolationError } from '@nats-io/nats-core';
@@ -25,7 +25,6 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
   beforeAll(async () => {
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
-    await ensureStreams(platformConnection);
     await new EventPublisher(platformConnection, 'dv/platform-test').publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor: { id: 'platform-publisher', type: 'system' } });
     const suffix = randomUUID().slice(0, 8);
     services.push(await secured.startService('authz', suffix));

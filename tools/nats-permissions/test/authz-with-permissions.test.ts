@@ -40,7 +40,7 @@ describe('authz under the generated NATS permissions (real nats-server, real ser
     const mongoUrl = process.env['MONGO_URL'];
     if (!mongoUrl) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
     secured = await SecuredNats.start();
-    // The example org, published by the real tool as the platform-publisher user (it provisions the streams too).
+    // The example org, published by the real tool as the platform-publisher user (the streams are there: the provisioner made them).
     stateDir = await mkdtemp(join(tmpdir(), 'dv-publisher-state-'));
     const root = repoRoot();
     await promisify(execFile)(
@@ -70,7 +70,7 @@ describe('authz under the generated NATS permissions (real nats-server, real ser
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('starts as the authz user (streams ensured, durable and ordered consumers created) and becomes ready', async () => {
+  it('starts as the authz user (streams found, durable and ordered consumers created) and becomes ready', async () => {
     if (!service) throw new Error('authz did not start');
     const ready = await httpRequest(`http://127.0.0.1:${service.healthPort}/readyz`);
     expect(ready.status).toBe(200);

@@ -1,5 +1,5 @@
 import { AuthzRpc, DvError, OrgEvents } from '@dv/contracts';
-import { EventPublisher, RpcClient, connectNats, ensureStreams } from '@dv/messaging';
+import { EventPublisher, RpcClient, connectNats } from '@dv/messaging';
 import { type NatsConnection, PermissionViolationError } from '@nats-io/nats-core';
 import { SecuredNats, publishOutcome, subscriptionOutcome } from './secured-nats';
 
@@ -15,7 +15,6 @@ describe('nats-server with the generated permissions: deny by default', () => {
   beforeAll(async () => {
     secured = await SecuredNats.start();
     publisher = await secured.connectAs('platform-publisher');
-    await ensureStreams(publisher);
     authz = await secured.connectAs('authz');
     operator = await secured.connectAs('operator');
   }, 60_000);

@@ -1,5 +1,5 @@
 import { type DataVolume, type IdentityInput, OrgEvents, STREAMS, SharingRpc, VolumeEvents } from '@dv/contracts';
-import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
+import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type ServiceProcess, httpRequest } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -22,7 +22,6 @@ describe('sharing under the generated NATS permissions (real nats-server, real s
   beforeAll(async () => {
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
-    await ensureStreams(platformConnection);
     const platform = new EventPublisher(platformConnection, 'dv/platform-test');
     const actor = { id: 'platform-publisher', type: 'system' } as const;
     await platform.publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor });

@@ -1,5 +1,5 @@
 import { DvError, type IdentityInput, OrgEvents, STREAMS, SharingRpc, VolumeEvents, VolumeRpc } from '@dv/contracts';
-import { EventPublisher, RpcClient, ensureStreams } from '@dv/messaging';
+import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type ServiceProcess, createBoundPvc, httpRequest, waitFor } from '@dv/testing';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -36,7 +36,6 @@ describe('volume under the generated NATS permissions (real nats-server, real se
 
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
-    await ensureStreams(platformConnection);
     const platform = new EventPublisher(platformConnection, 'dv/platform-test');
     const actor = { id: 'platform-publisher', type: 'system' } as const;
     await platform.publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor });

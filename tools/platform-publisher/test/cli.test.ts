@@ -1,3 +1,4 @@
+import { SecuredNats } from '@dv/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,16 +36,22 @@ const summarySchema = z.object({
 
 describe('platform-publisher CLI', () => {
   let dir: string;
-  beforeAll(() => {
+  let nats: SecuredNats;
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platform-publisher-cli-'));
+    nats = await SecuredNats.start();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await nats?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('publishes a file, prints a JSON summary, and publishes nothing new the second time', async () => {
     const prefix = uniquePrefix();
     const file = join(dir, 'org.yaml');
     writeFileSync(file, orgYaml(uniqueExampleOrg(prefix)));
-    const env = { NATS_URL: requireEnv('NATS_URL'), KUBECONFIG: requireEnv('KUBECONFIG') };
+    // As the platform-publisher user, on a server with the platform's users on (streams made by the provisioner).
+    const env = { ...nats.serviceEnv('platform-publisher'), KUBECONFIG: requireEnv('KUBECONFIG') };
     const args = ['--file', file, '--state', join(dir, 'state.json')];
 
     const first = await cli(args, env);

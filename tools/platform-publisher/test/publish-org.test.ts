@@ -1,6 +1,7 @@
 import { type EventDefinition, type EventEnvelope, OrgEvents } from '@dv/contracts';
 import { type KubeClients, createKubeClients, loadKubeConfig } from '@dv/kube';
-import { EventPublisher, connectNats, drainNats, ensureStreams } from '@dv/messaging';
+import { EventPublisher } from '@dv/messaging';
+import { SecuredNats } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import { platformStreamLastSeq, readPlatformEvents } from './fixtures/read-platf
 const typesOf = (events: readonly EventEnvelope[]): string[] => events.map((e) => e.type);
 const times = (n: number, type: string): string[] => Array.from({ length: n }, () => type);
 
-describe('publishOrg (real NATS and kube-apiserver)', () => {
+describe('publishOrg (real NATS with its users, and kube-apiserver)', () => {
+  let nats: SecuredNats;
+  /** Reads the stream as the operator: the publisher's own user may only publish. */
   let nc: NatsConnection;
   let publisher: EventPublisher;
   let core: KubeClients['core'];
@@ -30,16 +33,16 @@ describe('publishOrg (real NATS and kube-apiserver)', () => {
   }
 
   beforeAll(async () => {
-    nc = await connectNats({ url: requireEnv('NATS_URL'), name: 'platform-publisher-test' });
-    await ensureStreams(nc);
-    publisher = new EventPublisher(nc, PUBLISHER_SOURCE);
+    nats = await SecuredNats.start();
+    nc = await nats.connectAs('operator');
+    publisher = new EventPublisher(await nats.connectAs('platform-publisher'), PUBLISHER_SOURCE);
     core = createKubeClients(loadKubeConfig({ kubeconfigPath: requireEnv('KUBECONFIG') })).core;
     dir = mkdtempSync(join(tmpdir(), 'platform-publisher-test-'));
     statePath = join(dir, 'state.json');
   });
 
   afterAll(async () => {
-    await drainNats(nc);
+    await nats?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,6 +11,7 @@ const workloadObjectSchema = z.record(z.string(), z.unknown());
 export const AdmissionRpc = {
   review: defineRpc({
     subject: 'dv.workload-admission.review',
+    audit: { operation: 'admit' },
     request: z
       .object({
         /** The platform's native spec (`spec.storage.dataVolume: [{id, mountPath}]`) or a Kubernetes object of a permitted kind. */

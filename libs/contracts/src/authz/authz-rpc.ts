@@ -99,18 +99,21 @@ export const AuthzRpc = {
   }),
   mutateRole: defineRpc({
     subject: 'dv.authz.roles.mutate',
+    audit: { operation: 'mutate-role' },
     request: z.object({ operation: z.enum(['create', 'update', 'delete']), id: z.union([roleIdSchema, z.string()]).optional() }).passthrough(),
     reply: z.object({}),
     description: 'Always refused: roles are predefined and cannot be created, edited or deleted.',
   }),
   createAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.create',
+    audit: { operation: 'create' },
     request: newAccessRuleSchema,
     reply: writeReply(accessRuleSchema),
     description: 'Adds "subject is a role in a scope". Rules are immutable; CONFLICT when the same rule exists.',
   }),
   batchCreateAccessRules: defineRpc({
     subject: 'dv.authz.access-rules.batch-create',
+    audit: { operation: 'create' },
     request: z.object({
       roleId: roleIdSchema,
       clusterId: idSchema.optional(),
@@ -132,6 +135,7 @@ export const AuthzRpc = {
   }),
   deleteAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.delete',
+    audit: { operation: 'delete' },
     request: z.object({ id: z.string().min(1).max(64) }),
     reply: writeReply(accessRuleSchema),
     description: 'Deletes a rule; it stops granting on every replica that has applied the returned revision.',

@@ -1,2 +1,3 @@
 export * from './nats-clients';
 export * from './permission-manifest';
+export * from './nats-passwords';

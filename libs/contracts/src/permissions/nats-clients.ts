@@ -13,6 +13,8 @@ export const NATS_CLIENTS = [
   'platform-publisher',
   /** Outside consumers of the sealed audit records (DV_AUDIT), read-only. */
   'audit-reader',
+  /** Creates and updates the streams before the services start; the only client that may. */
+  'provisioner',
   /** A person or script in development and tests: calls every RPC, reads the streams. */
   'operator',
 ] as const;

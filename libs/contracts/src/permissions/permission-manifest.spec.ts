@@ -1,6 +1,7 @@
 import { AUDIT_STREAM } from '../audit/audit-stream';
 import { AuthzEvents } from '../authz/authz-events';
 import { AuthzRpc } from '../authz/authz-rpc';
+import { RequestEvents } from '../events/request-events';
 import { STREAMS } from '../streams';
 import { NATS_CLIENTS, isNatsClientName, natsInboxPrefix, natsPasswordVariable } from './nats-clients';
 import { NATS_PERMISSION_MANIFEST, manifestOf } from './permission-manifest';
@@ -32,7 +33,8 @@ describe('NATS permission manifest', () => {
     const authz = manifestOf('authz');
     expect(authz.status).toBe('running');
     expect(authz.serves).toEqual(Object.values(AuthzRpc).map((d) => d.subject));
-    expect(authz.publishes).toEqual(Object.values(AuthzEvents).map((e) => e.type));
+    // Its own events, and the transport's refusals of its audited subjects.
+    expect(authz.publishes).toEqual([...Object.values(AuthzEvents), RequestEvents.refused].map((e) => e.type));
   });
 
   it('gives every RPC subject one server, and every durable consumer one owner', () => {

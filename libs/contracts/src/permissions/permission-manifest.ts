@@ -5,6 +5,7 @@ import { AuditRpc } from '../audit/audit-rpc';
 import { AuthzEvents } from '../authz/authz-events';
 import { AuthzRpc } from '../authz/authz-rpc';
 import { type EventDefinition } from '../events/define-event';
+import { RequestEvents } from '../events/request-events';
 import { OrgEvents } from '../org/org-events';
 import { SharingEvents } from '../sharing/sharing-events';
 import { SharingRpc } from '../sharing/sharing-rpc';
@@ -48,8 +49,13 @@ export interface NatsClientManifest {
   readonly consumes: readonly DurableConsumerGrant[];
   /** Streams it reads with ordered (ephemeral) consumers: every replica sees every event. */
   readonly follows: readonly ManifestStream[];
-  /** Streams it creates or updates at start-up (`ensureStreams`). */
+  /**
+   * Streams it creates and updates (`provisionStreams`): only the provisioner, at deploy or start-up
+   * time. Nobody may delete or purge a stream, nor update one at run time.
+   */
   readonly provisions: readonly ManifestStream[];
+  /** Streams that must exist before it starts (`awaitStreams`): it reads their info, nothing more. */
+  readonly requires: readonly ManifestStream[];
   /** Streams whose stored messages it reads directly, by sequence or as the last of a subject (STREAM.MSG.GET). */
   readonly reads: readonly ManifestStream[];
   /** Read-only JetStream API: account, stream and consumer info and listings, stored messages. */
@@ -61,10 +67,10 @@ const subjectsOf = (contracts: Record<string, RpcDefinition>): string[] => Objec
 const typesOf = (events: Record<string, EventDefinition>): string[] => Object.values(events).map((e) => e.type);
 const orgEventTypes = Object.values(OrgEvents).flatMap((lifecycle) => typesOf(lifecycle));
 const scopeEventTypes = (['tenant', 'cluster', 'department', 'project'] as const).flatMap((entity) => typesOf(OrgEvents[entity]));
-/** What every service provisions today: `runService` calls `ensureStreams`, which creates or updates all of them. */
+/** The platform's streams: every service and the platform publisher wait for them at start (`awaitStreams`). */
 const PLATFORM_STREAMS: readonly StreamName[] = Object.values(STREAMS).map((s) => s.name);
 
-const nothing = { serves: [], calls: [], publishes: [], consumes: [], follows: [], provisions: [], reads: [], inspects: false } as const;
+const nothing = { serves: [], calls: [], publishes: [], consumes: [], follows: [], provisions: [], requires: [], reads: [], inspects: false } as const;
 
 const authz: NatsClientManifest = {
   ...nothing,
@@ -72,10 +78,11 @@ const authz: NatsClientManifest = {
   status: 'running',
   summary: 'Roles, the scope tree, access rules and decisions.',
   serves: subjectsOf(AuthzRpc),
-  publishes: typesOf(AuthzEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(AuthzEvents), ...typesOf(RequestEvents)],
   consumes: [{ stream: STREAMS.platform.name, durable: 'authz', events: scopeEventTypes }],
   follows: [STREAMS.domain.name, STREAMS.platform.name],
-  provisions: PLATFORM_STREAMS,
+  requires: PLATFORM_STREAMS,
 };
 
 /** The decisions a service asks of authz before acting. */
@@ -88,7 +95,8 @@ const volume: NatsClientManifest = {
   summary: 'Data volumes and their status (create from a bound PVC, get, list, count, name availability, patch, delete).',
   serves: subjectsOf(VolumeRpc),
   calls: [AuthzRpc.check.subject, AuthzRpc.permittedScopes.subject, SharingRpc.listMany.subject, VolumeUsageRpc.usage.subject],
-  publishes: typesOf(VolumeEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(VolumeEvents), ...typesOf(RequestEvents)],
   consumes: [
     {
       stream: STREAMS.platform.name,
@@ -96,9 +104,10 @@ const volume: NatsClientManifest = {
       events: [...typesOf(OrgEvents.project), ...typesOf(OrgEvents.cluster)],
     },
   ],
-  // The read model of list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast).
-  follows: [STREAMS.domain.name],
-  provisions: PLATFORM_STREAMS,
+  // The read model of get, list and count: every volume and sharing event, in order, on every replica (and the stream head for reads without atLeast);
+  // and the org events, for the scope tree creates and reads place projects with.
+  follows: [STREAMS.domain.name, STREAMS.platform.name],
+  requires: PLATFORM_STREAMS,
 };
 
 const sharing: NatsClientManifest = {
@@ -108,13 +117,14 @@ const sharing: NatsClientManifest = {
   summary: 'Sharing lists: add/remove scopes, list, and "is volume V usable in project P" from memory.',
   serves: subjectsOf(SharingRpc),
   calls: AUTHZ_DECISIONS,
-  publishes: typesOf(SharingEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(SharingEvents), ...typesOf(RequestEvents)],
   consumes: [
     { stream: STREAMS.domain.name, durable: 'sharing', events: [VolumeEvents.deleted.type] },
     { stream: STREAMS.platform.name, durable: 'sharing', events: [OrgEvents.cluster.deleted.type, OrgEvents.department.deleted.type, OrgEvents.project.deleted.type] },
   ],
   follows: [STREAMS.domain.name, STREAMS.platform.name],
-  provisions: PLATFORM_STREAMS,
+  requires: PLATFORM_STREAMS,
 };
 
 const workloadAdmission: NatsClientManifest = {
@@ -124,13 +134,14 @@ const workloadAdmission: NatsClientManifest = {
   summary: 'Workload review (admit with a patch or deny), bindings (PV/PVC copies) and usage; also the Kubernetes webhook.',
   serves: [...subjectsOf(AdmissionRpc), VolumeUsageRpc.usage.subject],
   calls: [AuthzRpc.check.subject, AuthzRpc.checkBatch.subject],
-  publishes: typesOf(AdmissionEvents),
+  // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
+  publishes: [...typesOf(AdmissionEvents), ...typesOf(RequestEvents)],
   consumes: [
     { stream: STREAMS.domain.name, durable: 'workload-admission', events: [AdmissionEvents.admitted.type, SharingEvents.unshared.type, VolumeEvents.deleting.type] },
     { stream: STREAMS.platform.name, durable: 'workload-admission', events: [WorkloadEvents.finished.type, WorkloadEvents.deleted.type] },
   ],
   follows: [STREAMS.domain.name, STREAMS.platform.name],
-  provisions: PLATFORM_STREAMS,
+  requires: PLATFORM_STREAMS,
 };
 
 const audit: NatsClientManifest = {
@@ -145,7 +156,7 @@ const audit: NatsClientManifest = {
     { stream: STREAMS.domain.name, durable: 'audit', events: ['dv.evt.>'] },
     { stream: STREAMS.platform.name, durable: 'audit', events: ['platform.evt.>'] },
   ],
-  provisions: [...PLATFORM_STREAMS, AUDIT_STREAM.name],
+  requires: PLATFORM_STREAMS,
   // The last sealed record: what the chain's tail is checked against at start and by verify.
   reads: [AUDIT_STREAM.name],
   notes: [`Sealed records go to ${AUDIT_STREAM.name}, which outside consumers read as audit-reader.`],
@@ -169,7 +180,7 @@ const platformPublisher: NatsClientManifest = {
   status: 'running',
   summary: "Plays the platform's organization and workload services: publishes their events.",
   publishes: [...orgEventTypes, ...typesOf(WorkloadEvents)],
-  provisions: PLATFORM_STREAMS,
+  requires: PLATFORM_STREAMS,
 };
 
 /** Outside consumers of the sealed audit records (a SIEM connector, an auditor's script, the nats CLI). */
@@ -183,18 +194,33 @@ const auditReader: NatsClientManifest = {
   notes: ['Creates no durable consumer, publishes nothing, calls no service: a record is checked by recomputing its hash and its link to the one before.'],
 };
 
+/**
+ * The one identity that creates and updates the streams: the provisioning step that runs before the
+ * services (a Job in Kubernetes, `provisionStreams` in the local run and the test bed). No service
+ * holds these rights, so no service (and nobody who took one over) can shrink, reconfigure or
+ * delete a stream.
+ */
+const provisioner: NatsClientManifest = {
+  ...nothing,
+  client: 'provisioner',
+  status: 'running',
+  summary: 'Creates and updates the streams (DV_EVENTS, PLATFORM_EVENTS, DV_DEAD_LETTERS, DV_AUDIT) before the services start; nothing else.',
+  provisions: [...PLATFORM_STREAMS, AUDIT_STREAM.name],
+  notes: ['Deletes and purges nothing, reads no message, calls no service.'],
+};
+
 const operator: NatsClientManifest = {
   ...nothing,
   client: 'operator',
   status: 'running',
   summary: 'A person or script in development and tests (the nats CLI with --inbox-prefix _INBOX_operator): calls every RPC of the running services, reads and inspects the streams.',
   calls: SERVICES.filter((s) => s.status === 'running').flatMap((s) => s.serves),
-  follows: PLATFORM_STREAMS,
+  follows: [...PLATFORM_STREAMS, AUDIT_STREAM.name],
   inspects: true,
   notes: ['Publishes no events (that is the platform publisher) and manages no streams or consumers.'],
 };
 
-export const NATS_PERMISSION_MANIFEST: readonly NatsClientManifest[] = [...SERVICES, gateway, platformPublisher, auditReader, operator];
+export const NATS_PERMISSION_MANIFEST: readonly NatsClientManifest[] = [...SERVICES, gateway, platformPublisher, auditReader, provisioner, operator];
 
 export function manifestOf(client: NatsClientName): NatsClientManifest {
   const entry = NATS_PERMISSION_MANIFEST.find((m) => m.client === client);

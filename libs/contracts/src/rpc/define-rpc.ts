@@ -11,6 +11,19 @@ export interface RpcDefinition<S extends string = string, Req extends z.ZodType 
   readonly request: Req;
   readonly reply: Res;
   readonly description: string;
+  /** Present when the subject's requests are audited (a write or a decision): see RpcAudit. */
+  readonly audit?: RpcAudit;
+}
+
+/**
+ * An audited subject: every request with a valid identity leaves one audit record, accepted or
+ * refused. Its handler publishes the outcome (a change's event, or its refusal event); a request
+ * refused before the handler runs (its body malformed) is published by the transport as
+ * `RequestEvents.refused`, with this operation.
+ */
+export interface RpcAudit {
+  /** The operation in the audit log's words (create, update, delete, admit, …). */
+  readonly operation: string;
 }
 
 export function defineRpc<const S extends string, Req extends z.ZodType, Res extends z.ZodType>(def: {
@@ -18,6 +31,7 @@ export function defineRpc<const S extends string, Req extends z.ZodType, Res ext
   request: Req;
   reply: Res;
   description: string;
+  audit?: RpcAudit;
 }): RpcDefinition<S, Req, Res> {
   return { kind: 'rpc', ...def };
 }

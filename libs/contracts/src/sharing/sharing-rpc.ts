@@ -15,6 +15,7 @@ export const MAX_USABLE_VOLUMES = 10_000;
 export const SharingRpc = {
   update: defineRpc({
     subject: 'dv.sharing.update',
+    audit: { operation: 'update' },
     request: z.object({
       volumeId: volumeIdSchema,
       add: z.array(shareableScopeRefSchema).max(MAX_SHARING_CHANGES).default([]),

@@ -50,6 +50,7 @@ export const createDataVolumeSchema = z.object({
 export const VolumeRpc = {
   create: defineRpc({
     subject: 'dv.volume.create',
+    audit: { operation: 'create' },
     request: createDataVolumeSchema,
     reply: writeReply,
     description:
@@ -82,6 +83,7 @@ export const VolumeRpc = {
   }),
   update: defineRpc({
     subject: 'dv.volume.update',
+    audit: { operation: 'update' },
     request: z
       .looseObject({ id: dataVolumeIdSchema, description: dataVolumeDescriptionSchema, ...atLeast })
       .superRefine((body, ctx) => {
@@ -96,6 +98,7 @@ export const VolumeRpc = {
   }),
   delete: defineRpc({
     subject: 'dv.volume.delete',
+    audit: { operation: 'delete' },
     request: z.object({ id: dataVolumeIdSchema, ...atLeast }),
     reply: writeReply,
     description: 'Starts deleting a data volume (phase Deleting); it is gone once its PV copy and PVC are released.',

@@ -14,7 +14,8 @@ export interface StreamSettings {
 
 /**
  * Provisions the platform's streams from code (create, or update the subjects and settings of an
- * existing one). Idempotent: every service calls it at start-up.
+ * existing one). Idempotent. Part of `provisionStreams`, which only the provisioner may run; on an
+ * open server (the libraries' own tests) anyone may.
  */
 export async function ensureStreams(nc: NatsConnection, settings: StreamSettings = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);

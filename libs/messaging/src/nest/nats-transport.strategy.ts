@@ -4,7 +4,9 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import { type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { consumeEvents, type ConsumeEventsOptions, type EventConsumerHandle, type EventSubscription } from '../events/consume-events';
-import { ensureStreams } from '../events/ensure-streams';
+import { EventPublisher } from '../events/event-publisher';
+import { awaitStreams } from '../events/provision-streams';
+import { requestRefusalRecorder } from '../rpc/request-refusals';
 import { serveRpc } from '../rpc/serve-rpc';
 import { CONTRACT_EXTRA } from './handler-decorators';
 
@@ -46,12 +48,15 @@ export class NatsTransportStrategy extends Server implements CustomTransportStra
   private async start(): Promise<void> {
     const { nc, service } = this.options;
     const eventsByStream = new Map<StreamName, EventSubscription[]>();
+    // Requests to audited subjects refused before their handlers are events of this service too.
+    const recordRefusal = requestRefusalRecorder(new EventPublisher(nc, `dv/${service}`));
     for (const [pattern, handler] of this.messageHandlers) {
       const contract = this.contractOf(pattern, handler);
       if (contract.kind === 'rpc') {
         this.subscriptions.push(
           serveRpc(nc, contract, (request, ctx) => this.invoke(handler, request, ctx), {
             queue: service,
+            ...(contract.audit ? { recordRefusal } : {}),
             ...(this.options.rpcMaxConcurrent !== undefined ? { maxConcurrent: this.options.rpcMaxConcurrent } : {}),
           }),
         );
@@ -62,7 +67,8 @@ export class NatsTransportStrategy extends Server implements CustomTransportStra
         eventsByStream.set(stream, list);
       }
     }
-    if (eventsByStream.size > 0) await ensureStreams(nc);
+    // The provisioner creates the streams (provisionStreams); a service only checks they are there.
+    if (eventsByStream.size > 0) await awaitStreams(nc, [...eventsByStream.keys()]);
     for (const [stream, subscriptions] of eventsByStream) {
       this.consumers.push(await consumeEvents(nc, { ...this.options.events, stream, durable: service, subscriptions }));
     }

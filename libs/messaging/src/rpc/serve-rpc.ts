@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DvError, HEADERS, type ReplyEnvelope, type RpcDefinition, type RpcReplyInput, type RpcRequest, describeIssues, summarizeIssues } from '@dv/contracts';
+import { DvError, HEADERS, type Identity, type ReplyEnvelope, type RpcDefinition, type RpcReplyInput, type RpcRequest, describeIssues, summarizeIssues } from '@dv/contracts';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { Semaphore } from '../concurrency/semaphore';
 import { toErrorBody } from '../errors/to-error-body';
 import { extractTraceContext } from '../trace/trace-headers';
 import { parseIdentityHeader } from './parse-identity-header';
+import { parseJsonBody } from './parse-json-body';
 import { type RpcCallContext } from './rpc-context';
 
 export type RpcHandlerFn<D extends RpcDefinition> = (request: RpcRequest<D>, ctx: RpcCallContext) => Promise<RpcReplyInput<D>>;
@@ -17,11 +18,27 @@ export interface ServeRpcOptions {
   queue: string;
   /** Requests handled at once by this replica; the rest wait in arrival order. */
   maxConcurrent?: number;
+  /**
+   * For an audited subject (`def.audit`): records a request refused before its handler ran (its body
+   * malformed) whose caller is known, so the audit log holds it too. Awaited before the answer; it
+   * should not throw (a failure to record is the recorder's to log).
+   */
+  recordRefusal?: (refusal: EarlyRefusal) => Promise<void>;
 }
+
+/** A request to an audited subject refused by the transport, before its handler. */
+export interface EarlyRefusal {
+  readonly def: RpcDefinition;
+  readonly identity: Identity;
+  readonly requestId: string;
+  readonly error: DvError;
+}
+
+/** A caller's request id goes into events and audit records as it is: printable ASCII, at most 128 characters. */
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 const tracer = trace.getTracer('@dv/messaging');
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Answers one RPC subject: validates the body and the identity header, runs the handler inside the
@@ -42,15 +59,24 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
         logger.error(`subscription error: ${err.message}`);
         return;
       }
-      const run = (): void => void handleOne(def, handler, msg, logger, replyHeaders).finally(() => slots.release());
+      const run = (): void => void handleOne(def, handler, msg, logger, replyHeaders, options.recordRefusal).finally(() => slots.release());
       if (slots.tryAcquire()) run();
       else void slots.acquire().then(run);
     },
   });
 }
 
-async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, logger: Logger, replyHeaders: MsgHdrs): Promise<void> {
-  const requestId = msg.headers?.has(HEADERS.requestId) ? msg.headers.get(HEADERS.requestId) : randomUUID();
+async function handleOne<D extends RpcDefinition>(
+  def: D,
+  handler: RpcHandlerFn<D>,
+  msg: Msg,
+  logger: Logger,
+  replyHeaders: MsgHdrs,
+  recordRefusal: ServeRpcOptions['recordRefusal'],
+): Promise<void> {
+  const given = msg.headers?.has(HEADERS.requestId) ? msg.headers.get(HEADERS.requestId) : undefined;
+  // A malformed request id is refused (below) under an id of our own: it could not go into an event.
+  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
   const parent = extractTraceContext(msg.headers);
   await tracer.startActiveSpan(
     `${def.subject} process`,
@@ -59,7 +85,7 @@ async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<
     async (span) => {
       let reply: ReplyEnvelope<unknown>;
       try {
-        const data = await run(def, handler, msg, requestId);
+        const data = await run(def, handler, msg, { requestId, malformedRequestId: given !== undefined && given !== requestId }, recordRefusal);
         reply = { ok: true, data };
       } catch (error) {
         const body = toErrorBody(error, requestId);
@@ -75,19 +101,29 @@ async function handleOne<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<
   );
 }
 
-async function run<D extends RpcDefinition>(def: D, handler: RpcHandlerFn<D>, msg: Msg, requestId: string): Promise<unknown> {
-  let body: unknown;
-  try {
-    body = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
-  } catch {
-    throw DvError.validation('request body is not JSON');
-  }
+async function run<D extends RpcDefinition>(
+  def: D,
+  handler: RpcHandlerFn<D>,
+  msg: Msg,
+  { requestId, malformedRequestId }: { requestId: string; malformedRequestId: boolean },
+  recordRefusal: ServeRpcOptions['recordRefusal'],
+): Promise<unknown> {
+  // The identity first: a refusal of the body can then name its caller.
   const identity = parseIdentityHeader(msg.headers);
-  const parsed = def.request.safeParse(body);
-  if (!parsed.success) {
-    throw DvError.validation(`invalid ${def.subject} request: ${summarizeIssues(parsed.error)}`, { issues: describeIssues(parsed.error) });
+  let request: RpcRequest<D>;
+  try {
+    if (malformedRequestId) throw DvError.validation(`header ${HEADERS.requestId} must be 1 to 128 printable ASCII characters (refused as request ${requestId})`, { requestId });
+    const body = parseJsonBody(msg.data);
+    const parsed = def.request.safeParse(body);
+    if (!parsed.success) {
+      throw DvError.validation(`invalid ${def.subject} request: ${summarizeIssues(parsed.error)}`, { issues: describeIssues(parsed.error) });
+    }
+    request = parsed.data as RpcRequest<D>;
+  } catch (error) {
+    if (def.audit && identity && recordRefusal && error instanceof DvError) await recordRefusal({ def, identity, requestId, error });
+    throw error;
   }
-  const result = await handler(parsed.data as RpcRequest<D>, { subject: def.subject, requestId, identity, headers: msg.headers });
+  const result = await handler(request, { subject: def.subject, requestId, identity, headers: msg.headers });
   const checked = def.reply.safeParse(result);
   if (!checked.success) {
     // Our own bug: say nothing of it to the caller but that it is internal.
@@ -102,5 +138,11 @@ function respond(msg: Msg, reply: ReplyEnvelope<unknown>, requestId: string, rep
     msg.respond(encoder.encode(JSON.stringify(reply)), { headers: replyHeaders });
   } catch (error) {
     logger.error(`could not answer request ${requestId}: ${error instanceof Error ? error.message : String(error)}`);
+    // A reply that cannot be serialized is our bug: the caller hears INTERNAL rather than nothing until its timeout.
+    try {
+      msg.respond(encoder.encode(JSON.stringify({ ok: false, error: toErrorBody(error, requestId) })), { headers: replyHeaders });
+    } catch {
+      // The connection is gone: nothing more to do.
+    }
   }
 }

@@ -1,4 +1,6 @@
-import { type Model, type QueryFilter, type UpdateQuery } from 'mongoose';
+import { DvError } from '@dv/contracts';
+import { type Model } from 'mongoose';
+import { guardedStore } from '../guarded/guarded-store';
 import { isDuplicateKeyError } from '../errors/map-mongo-error';
 
 /**
@@ -17,21 +19,29 @@ export async function insertOnce<T extends { _id: string }>(model: Model<T>, doc
 
 /**
  * Upserts a projection only if the incoming aggregate version is newer than the stored one, so
- * redelivered or reordered events never move a projection backwards. Returns whether it applied.
+ * redelivered or reordered events never move a projection backwards, even when two are applied at
+ * once (a guarded change: the store's own conditional update is not atomic on FerretDB). Returns
+ * whether it applied.
  */
-export async function upsertIfNewer<T extends { _id: string; version: number }>(model: Model<T>, doc: T): Promise<boolean> {
-  try {
-    const result = await model
-      .updateOne(
-        { _id: doc._id, version: { $lt: doc.version } } as QueryFilter<T>,
-        { $set: doc } as UpdateQuery<T>,
-        { upsert: true },
-      )
-      .exec();
-    return result.modifiedCount + result.upsertedCount > 0;
-  } catch (error) {
-    // The upsert collided with a stored document whose version is not older: nothing to do.
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
+export async function upsertIfNewer<T extends { _id: string; version: number; rev?: number }>(model: Model<T>, doc: T): Promise<boolean> {
+  const store = guardedStore(model);
+  for (;;) {
+    const stored = await store.read(doc._id);
+    if (!stored) {
+      try {
+        await store.insert(doc);
+        return true;
+      } catch (error) {
+        // Inserted by someone else meanwhile (or deleted moments ago): decide against what is there now.
+        if (!(error instanceof DvError) || error.code !== 'CONFLICT') throw error;
+        continue;
+      }
+    }
+    try {
+      return (await store.change(doc._id, (current) => (current.version < doc.version ? doc : null))) !== null;
+    } catch (error) {
+      if (error instanceof DvError && error.code === 'NOT_FOUND') continue;
+      throw error;
+    }
   }
 }

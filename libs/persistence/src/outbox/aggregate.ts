@@ -11,6 +11,8 @@ export interface Aggregate {
   version: number;
   /** Events written but not yet published; the relay publishes then removes them. */
   outbox: EventEnvelope[];
+  /** Counts every stored change, bookkeeping included (GuardedStore): the key of its revision claims. */
+  rev?: number;
 }
 
 /** The fields to add to an aggregate's mongoose schema. */
@@ -18,4 +20,5 @@ export const aggregateFields: SchemaDefinition = {
   _id: { type: String, required: true },
   version: { type: Number, required: true, default: 0 },
   outbox: { type: [Schema.Types.Mixed], default: [] },
+  rev: { type: Number, default: 1 },
 };

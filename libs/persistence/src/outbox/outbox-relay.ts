@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { type EventEnvelope } from '@dv/contracts';
+import { DvError, type EventEnvelope } from '@dv/contracts';
 import { type EventPublisher, type PublishResult } from '@dv/messaging';
-import { type Model, type QueryFilter, type UpdateQuery } from 'mongoose';
+import { type Model, type QueryFilter } from 'mongoose';
+import { type GuardedStore, guardedStore } from '../guarded/guarded-store';
 import { type Aggregate } from './aggregate';
 
 export interface OutboxRelayOptions {
@@ -9,6 +10,8 @@ export interface OutboxRelayOptions {
   intervalMs?: number;
   /** Aggregates read per sweep. */
   batchSize?: number;
+  /** How often revision claims are folded into their documents and pruned (GuardedStore.maintain). */
+  maintainEveryMs?: number;
 }
 
 export interface FlushResult {
@@ -27,6 +30,8 @@ export class OutboxRelay<T extends Aggregate> {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<number> | undefined;
   private readonly logger: Logger;
+  private readonly store: GuardedStore<T>;
+  private maintainedAt = 0;
 
   constructor(
     private readonly model: Model<T>,
@@ -34,6 +39,7 @@ export class OutboxRelay<T extends Aggregate> {
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.logger = new Logger(`Outbox ${model.collection.collectionName}`);
+    this.store = guardedStore(model);
   }
 
   /** Publishes what is pending now, then keeps sweeping on a timer. */
@@ -52,7 +58,7 @@ export class OutboxRelay<T extends Aggregate> {
 
   /** Publishes one aggregate's pending events now (right after its write). */
   async flush(id: string): Promise<FlushResult> {
-    const doc = await this.model.findById(id, { outbox: 1 }).lean<Pick<T, '_id' | 'outbox'>>().exec();
+    const doc = await this.store.read(id);
     if (!doc) return { published: [], revision: undefined };
     return this.publishPending(doc._id, doc.outbox);
   }
@@ -68,6 +74,10 @@ export class OutboxRelay<T extends Aggregate> {
         .lean<Pick<T, '_id' | 'outbox'>[]>()
         .exec();
       for (const doc of docs) count += (await this.publishPending(doc._id, doc.outbox)).published.length;
+      if (Date.now() - this.maintainedAt >= (this.options.maintainEveryMs ?? 15_000)) {
+        this.maintainedAt = Date.now();
+        await this.store.maintain();
+      }
       return count;
     })().finally(() => {
       this.sweeping = undefined;
@@ -79,9 +89,18 @@ export class OutboxRelay<T extends Aggregate> {
     const published: PublishResult[] = [];
     for (const envelope of outbox) published.push(await this.publisher.publishEnvelope(envelope));
     if (outbox.length > 0) {
-      // $pullAll removes exactly the envelopes read (byte-equal documents); events appended since stay.
-      // (FerretDB's $pull takes no query conditions, and $pullAll works on MongoDB as well.)
-      await this.model.updateOne({ _id: id } as QueryFilter<T>, { $pullAll: { outbox } } as UpdateQuery<T>).exec();
+      // Removes exactly the envelopes published (by event id); events appended since stay. A guarded
+      // change: a plain update is a read-then-write on FerretDB and would undo a concurrent write.
+      const done = new Set(outbox.map((e) => e.id));
+      try {
+        await this.store.change(id, (current) => {
+          const rest = current.outbox.filter((e) => !done.has(e.id));
+          return rest.length === current.outbox.length ? null : { ...current, outbox: rest };
+        });
+      } catch (error) {
+        // Deleted meanwhile (its final events were published first): nothing left to remove.
+        if (!(error instanceof DvError) || error.code !== 'NOT_FOUND') throw error;
+      }
     }
     const revision = published.reduce<number | undefined>((max, p) => (max === undefined || p.seq > max ? p.seq : max), undefined);
     return { published, revision };

@@ -1,7 +1,14 @@
 import { AdmissionEvents, AuthzEvents, type EventDataInput, type EventDefinition, type EventEnvelope, SharingEvents, VolumeEvents } from '@dv/contracts';
 import { SAMPLE_ENVELOPE, dataVolume, review, sharedScope } from '../../test/fixtures/contract-events';
 import { CanonicalJsonError } from '../chain/canonical-json';
+import { expectedHash } from '../chain/record-hash';
+import { sealedMessage, sealedText, sha256Hex } from '../chain/record-text';
+import { parseRecordText } from '../records/audit-record.model';
+import { prepareDraft } from './chain-writer';
 import { UnmappableEvent, eventToDraft } from './event-to-record';
+
+/** sha256 of the canonical text of the known-answer record below (lone surrogates made U+FFFD in its members). */
+const KNOWN_HASH = 'ff6be0ae37a403f3e58dd023524d8004f3059021434e3fa9c4e1fb384ba5154d'; // also computed apart, with Python's hashlib
 
 const base: EventEnvelope = SAMPLE_ENVELOPE;
 
@@ -138,13 +145,48 @@ describe('eventToDraft', () => {
     });
   });
 
-  it('refuses what it cannot record: a type outside the naming scheme, data breaking its contract, strings the database would alter, data too deep', () => {
+  it('refuses what it cannot record: a type outside the naming scheme, data breaking its contract, data too deep', () => {
     expect(() => eventToDraft({ ...base, type: 'dv.evt.volume' })).toThrow(/not <dv\|platform>/);
     expect(() => eventToDraft({ ...base, type: VolumeEvents.created.type, data: { name: 'no volume' } })).toThrow(UnmappableEvent);
     expect(() => eventToDraft({ ...base, type: VolumeEvents.created.type, data: { name: 'no volume' } })).toThrow(/does not match the dv.evt.volume.created.v1 contract: volume/);
-    expect(() => eventToDraft({ ...base, type: 'dv.evt.dataset.created.v1', actorid: 'dana\ud800' })).toThrow(/subject is not well-formed Unicode/);
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i++) deep = { d: deep };
     expect(() => eventToDraft({ ...base, type: 'dv.evt.dataset.created.v1', data: deep })).toThrow(CanonicalJsonError);
+  });
+
+  it('records lone surrogates well-formed (U+FFFD) in its members and exactly in its details, with a known hash', () => {
+    const envelope: EventEnvelope = {
+      ...base,
+      id: 'e-\udc00',
+      type: AuthzEvents.accessRuleRefused.type,
+      subject: 'rule-\ud800',
+      actorid: 'dana\ud800',
+      requestid: 'r\udfff1',
+      data: { operation: 'delete', code: 'NOT_FOUND', message: 'access rule rule-\ud800 does not exist', ruleId: 'rule-\ud800' },
+    };
+    const draft = eventToDraft(envelope);
+    expect(draft).toMatchObject({ id: 'e-\ufffd', subject: 'dana\ufffd', entityId: 'rule-\ufffd', requestId: 'r\ufffd1', action: 'delete', result: 'Failed' });
+    // The details are the event's data as sent: the lone surrogate escaped, plain ASCII.
+    expect(draft.detailsJson).toBe('{"code":"NOT_FOUND","message":"access rule rule-\\ud800 does not exist","operation":"delete","ruleId":"rule-\\ud800"}');
+    expect(JSON.parse(draft.detailsJson)).toEqual(envelope.data);
+    // A surrogate pair is left alone.
+    expect(eventToDraft({ ...base, type: 'dv.evt.dataset.created.v1', actorid: 'dana\ud83d\ude00' }).subject).toBe('dana\u{1F600}');
+
+    // Known answer: the canonical text and its sha256 are fixed, and the record as the database
+    // gives it back (parsed from its stored text) hashes the same.
+    const prepared = prepareDraft(draft);
+    const prevHash = '0'.repeat(64);
+    const text = sealedText(prepared.text, 7, '2025-01-02T02:04:06.000Z', prevHash);
+    expect(text).toBe(
+      '{"action":"delete","details":{"code":"NOT_FOUND","message":"access rule rule-\\ud800 does not exist","operation":"delete","ruleId":"rule-\\ud800"},' +
+        '"entityId":"rule-\ufffd","entityType":"access-rule","eventType":"dv.evt.access-rule.refused.v1","id":"e-\ufffd","prevHash":"' +
+        prevHash +
+        '","recordedAt":"2025-01-02T02:04:06.000Z","requestId":"r\ufffd1","result":"Failed","scopeId":"p1","scopeType":"project","seq":7,"source":"dv/volume",' +
+        '"subject":"dana\ufffd","subjectType":"user","timestamp":"2025-01-02T02:04:05.678Z","traceId":"0af7651916cd43dd8448eb211c80319c"}',
+    );
+    const hash = sha256Hex(text);
+    expect(hash).toBe(KNOWN_HASH);
+    // As stored (the sealed text with its hash last), read back, it hashes the same.
+    expect(expectedHash(parseRecordText(sealedMessage(text, hash)))).toBe(hash);
   });
 });

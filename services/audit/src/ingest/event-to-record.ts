@@ -175,14 +175,27 @@ function mapGenerically(entity: string, event: string, data: Record<string, unkn
   };
 }
 
-/** A string the database stores as it is: a lone surrogate would be stored as U+FFFD, and the record would no longer match its hash. */
+/** A string that is not well-formed UTF-16: a high surrogate not followed by a low one, or a low one alone. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * A member of a record as it is stored and hashed: well-formed Unicode, each lone surrogate replaced
+ * by U+FFFD. A lone surrogate has no UTF-8 form: the database would store U+FFFD anyway, and a hash
+ * taken over the original would then never verify; dead-lettering the event instead lost the
+ * request from the log. `details` keep the exact original (its canonical JSON escapes a lone
+ * surrogate as `\udXXX`, plain ASCII), so nothing of what the event said is lost.
+ */
+export function storableText(s: string): string {
+  return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATES, '\ufffd') : s;
+}
 
 /**
  * Maps an event of our or the platform's streams to an audit draft: our services' events through
  * their contracts (CONTRACT_MAPPINGS), the rest generically; the envelope gives the subject (actor),
- * the scope, the request id and the trace id. Throws UnmappableEvent (the event is dead-lettered) for
- * a type outside the naming scheme or data that breaks its contract.
+ * the scope, the request id and the trace id. Every string member is made well-formed
+ * (storableText). Throws UnmappableEvent (the event is dead-lettered) for a type outside the naming
+ * scheme or data that breaks its contract.
  */
 export function eventToDraft(envelope: EventEnvelope): AuditDraft {
   const match = TYPE_PATTERN.exec(envelope.type);
@@ -218,12 +231,20 @@ export function eventToDraft(envelope: EventEnvelope): AuditDraft {
   if (relatedIds.length > 0) draft.relatedIds = relatedIds;
   if (envelope.requestid !== undefined) draft.requestId = envelope.requestid;
   if (traceId !== undefined) draft.traceId = traceId;
-  // One test over every string member (joined by a separator that no surrogate pairs with); the slow
-  // search for which member only when one has a lone surrogate.
+  // One test over every string member (joined by a separator that no surrogate pairs with); the
+  // members are rewritten only when one has a lone surrogate (rare: the transport refuses them).
   const strings = [draft.id, draft.subject, draft.subjectType, draft.action, draft.entityType, draft.source, draft.eventType, entityId, entityName, draft.scopeId, clusterId, draft.requestId, ...relatedIds];
-  if (LONE_SURROGATE.test(strings.join('\0'))) {
-    const field = Object.entries(draft).find(([key, v]) => key !== 'details' && key !== 'detailsJson' && (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && LONE_SURROGATE.test(x)))?.[0];
-    throw new UnmappableEvent(`${field ?? 'a member'} is not well-formed Unicode (a lone surrogate)`);
+  return LONE_SURROGATE.test(strings.join('\0')) ? wellFormed(draft) : draft;
+}
+
+/** The draft with every string member but `details` (and its text) made storable. */
+function wellFormed(draft: AuditDraft): AuditDraft {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(draft)) {
+    if (key === 'details' || key === 'detailsJson') out[key] = value;
+    else if (typeof value === 'string') out[key] = storableText(value);
+    else if (Array.isArray(value)) out[key] = value.map((v: unknown) => (typeof v === 'string' ? storableText(v) : v));
+    else out[key] = value;
   }
-  return draft;
+  return out as AuditDraft;
 }

@@ -1,7 +1,7 @@
 import { ACTIONS, type AccessRule, AuthzEvents, DvError, type Principal, RESOURCE_TYPES, type Revision, type newAccessRuleSchema } from '@dv/contracts';
 import { type z } from 'zod';
 import { EventPublisher } from '@dv/messaging';
-import { type OutboxRelay, insertWithEvents, updateWithEvents } from '@dv/persistence';
+import { insertWithEvents, type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -90,7 +90,7 @@ export class AccessRuleWriter {
   }
 
   async delete(id: string, writer: Writer): Promise<WriteResult> {
-    const doc = await this.model.findById(id).lean<AccessRuleDoc>().exec();
+    const doc = await readAggregate(this.model, id);
     if (!doc) throw DvError.notFound(`access rule ${id} does not exist`);
     if (doc.status === 'deleted') throw DvError.precondition(`access rule ${id} was already deleted at ${doc.deletedAt ?? 'an earlier time'}`);
     if (writer.kind === 'caller') {

@@ -1,6 +1,7 @@
 import { type AccessRule, type Revision } from '@dv/contracts';
-import { RevisionTracker } from '@dv/messaging';
-import { Injectable } from '@nestjs/common';
+import { NATS_CONNECTION, RevisionTracker, StreamHeads } from '@dv/messaging';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { RoleCatalog } from '../catalog/role-catalog';
 import { DecisionEngine } from '../decisions/decision-engine';
 import { RuleIndex } from '../rules/rule-index';
@@ -16,7 +17,14 @@ export class AuthzState {
   readonly tree = new ScopeTree();
   readonly index = new RuleIndex();
   readonly engine = new DecisionEngine(this.catalog, this.tree, this.index);
-  private readonly revisions = new RevisionTracker('authz');
+  private readonly revisions: RevisionTracker;
+
+  /** Without a connection (in-process benchmarks) a revision is only waited for. */
+  constructor(@Optional() @Inject(NATS_CONNECTION) nc?: NatsConnection) {
+    this.revisions = new RevisionTracker('authz');
+    // A revision beyond the streams' heads is refused at once, not waited for.
+    if (nc) this.revisions.boundBy(new StreamHeads(nc));
+  }
 
   revision(): Required<Revision> {
     return this.revisions.current();

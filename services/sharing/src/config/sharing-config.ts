@@ -12,6 +12,15 @@ export const sharingConfigSchema = z.object({
   /** Tombstones of deleted volumes kept in memory (so a late duplicate of an older event cannot revive one): the most recent this many, none older than the retention. */
   SHARING_TOMBSTONES_MAX: envInt({ min: 0, max: 10_000_000, default: 100_000 }),
   SHARING_TOMBSTONE_RETENTION_MS: envDurationMs(3_600_000),
+  /**
+   * Service accounts answered resolve and usable-volumes without an authz check (comma-separated):
+   * the platform services that ask for their own callers and authorize those themselves.
+   */
+  SHARING_TRUSTED_SERVICES: z
+    .string()
+    .default('workload-admission,volume')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/))),
 });
 export type SharingConfig = z.output<typeof sharingConfigSchema>;
 

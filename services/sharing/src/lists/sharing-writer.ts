@@ -10,7 +10,7 @@ import {
   SYSTEM_ACTOR,
 } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { type OutboxRelay, deleteAtVersion, insertWithEvents, updateWithEvents } from '@dv/persistence';
+import { deleteAtVersion, insertWithEvents, type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type SharedVolumeView, scopeKey } from '@dv/org';
@@ -66,7 +66,7 @@ export class SharingWriter {
       await this.authorize(volume, change, actor);
     }
 
-    const doc = await this.model.findById(change.volumeId).lean<SharingListDoc>().exec();
+    const doc = await readAggregate(this.model, change.volumeId);
     const current = new Map((doc?.scopes ?? []).map((s) => [scopeKey(s.scopeType, s.scopeId), s] as const));
     const now = new Date().toISOString();
     const by = actor.kind === 'caller' ? actor.identity.subjectId : 'system';
@@ -164,7 +164,7 @@ export class SharingWriter {
    * redelivery after a crash publishes what is still pending and finishes. How many scopes it had.
    */
   async dropList(volumeId: string, projectId: string): Promise<number> {
-    const doc = await this.model.findById(volumeId).lean<SharingListDoc>().exec();
+    const doc = await readAggregate(this.model, volumeId);
     if (!doc) return 0;
     let version = doc.version;
     const removed = doc.scopes;

@@ -1,4 +1,5 @@
-import { RevisionTracker } from '@dv/messaging';
+import { NATS_CONNECTION, RevisionTracker, StreamHeads } from '@dv/messaging';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { ScopeTree, SharingIndex } from '@dv/org';
 import { Inject, Injectable } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from '../config/sharing-config';
@@ -8,9 +9,11 @@ import { SHARING_CONFIG, type SharingConfig } from '../config/sharing-config';
 export class SharingState {
   readonly tree = new ScopeTree();
   readonly index: SharingIndex;
-  readonly revisions = new RevisionTracker('sharing');
+  readonly revisions: RevisionTracker;
 
-  constructor(@Inject(SHARING_CONFIG) config: SharingConfig) {
+  constructor(@Inject(SHARING_CONFIG) config: SharingConfig, @Inject(NATS_CONNECTION) nc: NatsConnection) {
+    // A revision beyond the streams' heads is refused at once, not waited for.
+    this.revisions = new RevisionTracker('sharing').boundBy(new StreamHeads(nc));
     this.index = new SharingIndex(this.tree, { max: config.SHARING_TOMBSTONES_MAX, retentionMs: config.SHARING_TOMBSTONE_RETENTION_MS });
   }
 }

@@ -34,13 +34,14 @@ export class VolumeAuthorizer {
    * FORBIDDEN unless the caller may do `action` on data volumes in the origin project. When authz no
    * longer knows the project (deleted), the department and then the cluster are asked: they contain
    * it, so a right there still covers the volume (to delete a volume of a deleted project, say).
+   * With `liveProjectOnly` (a create: nothing may be made in a project that is gone, or under a scope
+   * that is) a project authz does not know is NOT_FOUND, never checked higher up.
    */
-  async require(caller: { identity: Identity; principal: Principal }, action: Action, origin: VolumeOrigin, atLeast?: Revision): Promise<void> {
-    const scopes: ScopeRef[] = [
-      { scopeType: 'project', scopeId: origin.projectId },
-      { scopeType: 'department', scopeId: origin.departmentId },
-      { scopeType: 'cluster', scopeId: origin.clusterId },
-    ];
+  async require(caller: { identity: Identity; principal: Principal }, action: Action, origin: VolumeOrigin, atLeast?: Revision, options: { liveProjectOnly?: boolean } = {}): Promise<void> {
+    const project: ScopeRef = { scopeType: 'project', scopeId: origin.projectId };
+    const scopes: ScopeRef[] = options.liveProjectOnly
+      ? [project]
+      : [project, { scopeType: 'department', scopeId: origin.departmentId }, { scopeType: 'cluster', scopeId: origin.clusterId }];
     for (const scope of scopes) {
       let allowed: boolean;
       let message: string;
@@ -53,7 +54,10 @@ export class VolumeAuthorizer {
         allowed = decision.allowed;
         message = decision.message;
       } catch (error) {
-        if (error instanceof DvError && error.code === 'NOT_FOUND') continue;
+        if (error instanceof DvError && error.code === 'NOT_FOUND') {
+          if (options.liveProjectOnly) throw DvError.notFound(`project ${origin.projectId} does not exist`, { projectId: origin.projectId });
+          continue;
+        }
         throw error;
       }
       if (allowed) return;

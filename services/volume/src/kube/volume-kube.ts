@@ -1,7 +1,10 @@
 import { DvError, type DataVolumeStorage } from '@dv/contracts';
-import { type CopyTarget, KubeError, type KubeClients, VolumeCopies, isNotFound, storageOf } from '@dv/kube';
+import { type CopyTarget, KubeError, type KubeClients, VolumeCopies, claimBindingProblem, isNotFound, storageOf } from '@dv/kube';
 import { Inject, Injectable } from '@nestjs/common';
 import { KUBE_CLIENTS } from '../tokens';
+
+/** details.reason of a PRECONDITION_FAILED whose origin PV is bound to another claim. */
+export const PV_BOUND_ELSEWHERE = 'PvBoundElsewhere';
 
 export interface OriginPvc {
   pvName: string;
@@ -18,8 +21,11 @@ export class VolumeKube {
   }
 
   /**
-   * The origin PVC must exist in the project's namespace, be Bound, and its PV must exist.
-   * NOT_FOUND for a missing PVC; PRECONDITION_FAILED for one not Bound or whose PV is gone.
+   * The origin PVC must exist in the project's namespace, be Bound, and its PV must exist and be
+   * bound to this very claim (its claimRef names the PVC's namespace, name and uid): a PVC that names
+   * someone else's PV must not become a volume of someone else's data.
+   * NOT_FOUND for a missing PVC; PRECONDITION_FAILED for one not Bound, whose PV is gone, or whose PV
+   * belongs to another claim (details.reason `PvBoundElsewhere`).
    */
   async inspectOrigin(namespace: string, pvcName: string, projectId: string): Promise<OriginPvc> {
     let pvc;
@@ -39,14 +45,37 @@ export class VolumeKube {
         phase: pvc.status?.phase ?? null,
       });
     }
+    let pv;
     try {
-      const pv = await this.kube.core.readPersistentVolume({ name: pvName });
-      return { pvName, storage: storageOf(pv) };
+      pv = await this.kube.core.readPersistentVolume({ name: pvName });
     } catch (error) {
       if (isNotFound(error)) {
         throw DvError.precondition(`pv '${pvName}' bound to pvc '${pvcName}' in namespace '${namespace}' does not exist`, { originPvcName: pvcName, namespace, pvName });
       }
       throw KubeError.from(error, `read pv ${pvName}`);
+    }
+    const problem = claimBindingProblem(pv, { namespace, name: pvcName, uid: pvc.metadata?.uid ?? '' });
+    if (problem) throw DvError.precondition(problem, { originPvcName: pvcName, namespace, pvName, reason: PV_BOUND_ELSEWHERE });
+    return { pvName, storage: storageOf(pv) };
+  }
+
+  /**
+   * Why the origin PV a volume copied is no longer bound to the volume's origin claim, or undefined
+   * when it still is, or when that cannot be told now (the PV or the claim is gone: other checks say
+   * so; the API server does not answer: not evidence of anything).
+   */
+  async originRebound(namespace: string, pvcName: string, pvName: string): Promise<string | undefined> {
+    if (!pvName) return undefined;
+    try {
+      const pv = await this.kube.core.readPersistentVolume({ name: pvName });
+      const pvc = await this.kube.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace }).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+      const uid = pvc?.metadata?.uid;
+      return claimBindingProblem(pv, { namespace, name: pvcName, ...(uid ? { uid } : {}) });
+    } catch {
+      return undefined;
     }
   }
 

@@ -1,6 +1,6 @@
 import { type EventEnvelope, type Revision, STREAMS, SharingEvents, VolumeEvents } from '@dv/contracts';
 import { NATS_CONNECTION, RevisionTracker, StreamHeads, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
-import { scopeKey } from '@dv/org';
+import { ScopeTree, applyScopeEvent, scopeKey } from '@dv/org';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
@@ -12,12 +12,14 @@ const LIST_CHANGES = new Set<string>([SharingEvents.shared.type, SharingEvents.u
 const DOMAIN_TYPES = new Set<string>([...LIVE, VolumeEvents.deleted.type, ...LIST_CHANGES]);
 
 /**
- * Keeps this replica's read model of volumes (what list and count answer from) current by following
- * the domain stream in order from its start: every replica applies every volume event (each carrying
- * the whole volume) and every sharing event (each carrying the whole list). Every domain event counts
- * towards the revision, since a caller's `atLeast` may be any event's sequence (a sharing change, an
- * access rule). Start-up waits until the replay has reached the end of the stream as it was; the
- * readiness check says so.
+ * Keeps this replica's read model of volumes (what get, list and count answer from) current by
+ * following the domain stream in order from its start: every replica applies every volume event
+ * (each carrying the whole volume) and every sharing event (each carrying the whole list). Every
+ * domain event counts towards the revision, since a caller's `atLeast` may be any event's sequence (a
+ * sharing change, an access rule). It follows the org events too (the scope tree reads and creates
+ * place projects with, so a read waits for the org revision it depends on as for the volume one).
+ * Start-up waits until the replay has reached the ends of the streams as they were; the readiness
+ * check says so.
  */
 @Injectable()
 export class VolumeSync implements OnModuleInit, OnModuleDestroy {
@@ -26,6 +28,8 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
   private readonly heads: StreamHeads;
   private caughtUp = false;
   readonly volumes: VolumeReadModel;
+  /** The org's scopes, from the platform stream (deleted ones and those under them are not live). */
+  readonly org = new ScopeTree();
   readonly revisions = new RevisionTracker('volume');
 
   constructor(
@@ -33,6 +37,8 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
   ) {
     this.heads = new StreamHeads(nc);
+    // A revision beyond the stream's head is refused at once, not waited for.
+    this.revisions.boundBy(this.heads);
     this.volumes = new VolumeReadModel({ max: config.VOLUME_TOMBSTONES_MAX, retentionMs: config.VOLUME_TOMBSTONE_RETENTION_MS });
   }
 
@@ -47,6 +53,13 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
         this.nc,
         [
           {
+            stream: STREAMS.platform.name,
+            subject: 'platform.evt.>',
+            startSeq: 1,
+            apply: (envelope, seq) => applyScopeEvent(this.org, envelope.type, envelope.data, seq),
+            applied: (seq) => this.revisions.markApplied('platform', seq),
+          },
+          {
             stream: STREAMS.domain.name,
             subject: 'dv.evt.>',
             types: DOMAIN_TYPES,
@@ -59,7 +72,8 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
       )),
     );
     this.caughtUp = true;
-    this.logger.log(`replayed ${this.volumes.size} volumes (${this.volumes.tombstones} deleted ones remembered) up to event #${this.revisions.current().events} in ${Date.now() - started} ms`);
+    const at = this.revisions.current();
+    this.logger.log(`replayed ${this.volumes.size} volumes (${this.volumes.tombstones} deleted ones remembered) up to event #${at.events} and ${this.org.count()} scopes up to org event #${at.platform} in ${Date.now() - started} ms`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -79,13 +93,19 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Resolves once this replica has applied the domain events up to `atLeast.events` (UNAVAILABLE if
-   * not within VOLUME_REVISION_WAIT_MS). The platform part is not waited for: the read model holds no
-   * platform data (authorization, which does, waits in authz).
+   * Resolves once this replica has applied the domain and org events up to `atLeast` (UNAVAILABLE if
+   * not within VOLUME_REVISION_WAIT_MS).
    */
   async reached(atLeast: Revision): Promise<void> {
-    if (atLeast.events === undefined) return;
-    await this.revisions.waitFor({ events: atLeast.events }, this.config.VOLUME_REVISION_WAIT_MS);
+    await this.revisions.waitFor(atLeast, this.config.VOLUME_REVISION_WAIT_MS);
+  }
+
+  /**
+   * Resolves once this replica has applied the platform stream's head as it is now (one JetStream
+   * API round trip): what an answer that a moment's lag could explain (an unknown project) waits for.
+   */
+  async reachedPlatformHead(): Promise<void> {
+    await this.heads.reach(this.revisions, ['platform'], this.config.VOLUME_REVISION_WAIT_MS);
   }
 
   private apply(envelope: EventEnvelope): void {

@@ -1,5 +1,5 @@
 import { DvError, VolumeEvents } from '@dv/contracts';
-import { type OutboxRelay, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
@@ -50,7 +50,7 @@ export class VolumePlacement {
       } catch (error) {
         if (!(error instanceof DvError) || error.code !== 'CONFLICT') throw error;
         // Someone wrote first (or took the name key meanwhile): read it again and retry.
-        doc = await this.model.findById(doc._id, { outbox: 0 }).lean<VolumeDoc>().exec();
+        doc = await readAggregate(this.model, doc._id);
         continue;
       }
       await this.relay.flush(doc._id);

@@ -1,4 +1,4 @@
-import { type OutboxRelay } from '@dv/persistence';
+import { type OutboxRelay, updateWithoutEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
@@ -75,8 +75,12 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Moves a due volume's next attempt past this one, unless someone else did first (another replica's sweep, a write). */
   private async lease(doc: DueVolume, now: number): Promise<boolean> {
-    const seen = doc.nextAttemptAt === undefined ? { $exists: false } : doc.nextAttemptAt;
-    const result = await this.model.updateOne({ _id: doc._id, nextAttemptAt: seen }, { $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) } }).exec();
-    return result.modifiedCount === 1;
+    return updateWithoutEvents(
+      this.model,
+      doc._id,
+      (current) => current.nextAttemptAt === doc.nextAttemptAt,
+      { $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) } },
+      'data volume',
+    );
   }
 }

@@ -1,9 +1,10 @@
 import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
-import { type EventsOf, type OutboxRelay, deleteAtVersion, updateWithEvents } from '@dv/persistence';
+import { deleteAtVersion, type EventsOf, type OutboxRelay, readAggregate, updateWithEvents, updateWithoutEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { type CopyTarget } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
+import { LiveProjects } from '../projects/live-projects';
 import { ProjectDirectory } from '../projects/project-directory';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
@@ -39,6 +40,7 @@ export class VolumeReconciler {
     @Inject(VOLUME_CONFIG) config: VolumeConfig,
     private readonly kube: VolumeKube,
     private readonly projects: ProjectDirectory,
+    private readonly live: LiveProjects,
     private readonly events: VolumeEventFactory,
     private readonly failpoints: Failpoints,
   ) {
@@ -65,7 +67,7 @@ export class VolumeReconciler {
   }
 
   private async once(id: string): Promise<void> {
-    const doc = await this.model.findById(id).lean<VolumeDoc>().exec();
+    const doc = await readAggregate(this.model, id);
     if (!doc) return;
     if (doc.status.phase === 'Deleting') return this.release(doc);
     const observed = await this.observe(doc);
@@ -83,8 +85,10 @@ export class VolumeReconciler {
   }
 
   private async observe(doc: VolumeDoc): Promise<Observation> {
+    // Gone when the projection says so, or when this replica's org tree no longer has it live (deleted,
+    // or under a deleted department, cluster or tenant).
     const project = await this.projects.find(doc.projectId);
-    if (!project || project.deleted) {
+    if (project?.deleted === true || !this.live.isLive(doc.projectId)) {
       const message = `project '${doc.projectName}' was deleted`;
       return { ready: false, phaseMessage: message, conditions: [{ type: 'ProjectAvailable', status: 'False', reason: 'ProjectDeleted', message }] };
     }
@@ -100,6 +104,13 @@ export class VolumeReconciler {
         return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${message}`, conditions };
       }
     }
+    // The copy shows the origin PV's data: once that PV is bound to another claim, it is not this volume's data any more.
+    const rebound = await this.kube.originRebound(doc.namespace, doc.originPvcName, doc.storage.originPvName);
+    if (rebound) {
+      conditions.push({ type: 'OriginAvailable', status: 'False', reason: 'OriginPvcNotUsable', message: rebound });
+      return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${rebound}`, conditions };
+    }
+    if (doc.status.conditions.some((c) => c.type === 'OriginAvailable')) conditions.push({ type: 'OriginAvailable', status: 'True' });
     const target = this.target(doc);
     let made: 'created' | 'exists';
     try {
@@ -139,7 +150,7 @@ export class VolumeReconciler {
     if (doc.status.datavolumePvName !== undefined) status.datavolumePvName = doc.status.datavolumePvName;
     if (sameStatus(doc.status, status)) {
       // Only the schedule: the reconciler's own bookkeeping, not part of the volume (no event).
-      await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+      await updateWithoutEvents(this.model, doc._id, (current) => current.version === doc.version, { $set: schedule }, 'data volume');
       return;
     }
     const { outbox: _outbox, version: _version, ...rest } = doc;
@@ -173,7 +184,7 @@ export class VolumeReconciler {
         };
         const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
         if (sameStatus(doc.status, status)) {
-          await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+          await updateWithoutEvents(this.model, doc._id, (current) => current.version === doc.version, { $set: schedule }, 'data volume');
         } else {
           // Still Deleting, with the reason it is stuck: an updated event, so every read model shows it.
           const { outbox: _outbox, version: _version, ...rest } = doc;

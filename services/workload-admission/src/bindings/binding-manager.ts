@@ -1,8 +1,9 @@
 import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contracts';
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
+import { GuardedStore, guardedStore } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model, type QueryFilter } from 'mongoose';
+import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
@@ -27,6 +28,10 @@ const SERVICE_ACTOR = { id: 'workload-admission', type: 'system' } as const;
 export class BindingManager {
   private readonly logger = new Logger('Bindings');
   private readonly copies: VolumeCopies;
+  /** Ensures under way in this replica, by binding key: concurrent reviews share one. */
+  private readonly inFlight = new Map<string, Promise<Binding>>();
+  /** Every change of a binding record is a guarded one (decision 0012). */
+  private readonly store: GuardedStore<BindingDoc>;
 
   constructor(
     private readonly state: AdmissionState,
@@ -38,6 +43,7 @@ export class BindingManager {
     private readonly metrics: AdmissionMetrics,
   ) {
     this.copies = new VolumeCopies(kube.core);
+    this.store = guardedStore(bindings);
   }
 
   /** The binding a workload in `namespace` mounts, as it will be once ensured (no Kubernetes call). */
@@ -54,23 +60,39 @@ export class BindingManager {
    * copy and PVC (idempotent: deterministic names, 409 on our own object is success), mark it Bound
    * and announce it. A failure undoes what this attempt made, unless another attempt owns the record
    * (it, or the reconciler, finishes or undoes it), so no half-made binding stays behind.
+   * Concurrent reviews needing the same new binding share it: in this replica they wait for one
+   * attempt; across replicas the record's key decides who makes it and the others wait for it.
    */
   async ensure(volume: VolumeView, namespace: string, projectId: string, requestId: string): Promise<Binding> {
     const planned = this.planned(volume, namespace);
     if (!planned) throw DvError.precondition(`data volume ${volume.name} has no PVC yet in its own namespace`, { volumeId: volume.id });
     if (namespace === volume.namespace || this.state.bindings.get(volume.id, namespace)) return planned;
     const _id = bindingKey(volume.id, namespace);
+    const pending = this.inFlight.get(_id);
+    if (pending) return pending;
+    const run = this.ensureRecorded(_id, volume, planned, projectId, requestId, true).finally(() => this.inFlight.delete(_id));
+    this.inFlight.set(_id, run);
+    return run;
+  }
+
+  private async ensureRecorded(_id: string, volume: VolumeView, planned: Binding, projectId: string, requestId: string, mayRetry: boolean): Promise<Binding> {
+    const namespace = planned.namespace;
     const attempt = randomUUID();
-    const now = new Date();
-    const doc = await this.bindings
-      .findOneAndUpdate(
-        { _id },
-        { $setOnInsert: { _id, volumeId: volume.id, namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now } },
-        { upsert: true, returnDocument: 'after' },
-      )
-      .lean<BindingDoc>()
-      .exec();
+    let doc = await this.record(_id, volume, planned, projectId, attempt);
+    const heldByAnother = doc.state === 'Creating' && doc.attempt !== attempt && Date.now() - new Date(doc.updatedAt).getTime() < this.config.ADMISSION_BINDING_LEASE_MS;
+    if (heldByAnother) {
+      // Another replica is making it: making it too could recreate what that attempt undoes when it
+      // fails, so wait for it to settle; a record that stays Creating (or whose lease ran out: its
+      // maker died) is joined as before.
+      const settled = await this.settledByOther(doc);
+      if (!settled) {
+        if (mayRetry) return this.ensureRecorded(_id, volume, planned, projectId, requestId, false);
+        throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} was undone meanwhile; try again`, { volumeId: volume.id });
+      }
+      doc = settled;
+    }
     if (doc.state === 'Releasing') throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} is being removed; try again`, { volumeId: volume.id });
+    if (doc.state === 'Bound') return this.bound(doc, requestId);
     try {
       await this.make(doc, volume);
     } catch (error) {
@@ -78,6 +100,43 @@ export class BindingManager {
       throw error;
     }
     return this.bound(doc, requestId);
+  }
+
+  /** The binding's record: inserted as Creating by this attempt, or the one that is there (an upsert racing another is a duplicate key). */
+  private async record(_id: string, volume: VolumeView, planned: Binding, projectId: string, attempt: string): Promise<BindingDoc> {
+    const now = new Date();
+    const insert = { _id, volumeId: volume.id, namespace: planned.namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now };
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.store.insert(insert as BindingDoc, 'binding');
+      } catch (error) {
+        if (!(error instanceof DvError && error.code === 'CONFLICT')) throw error;
+        const existing = await this.store.read(_id);
+        if (existing) return existing;
+        // Inserted and removed again in between: try once more.
+        if (tries >= 2) throw DvError.unavailable(`the binding ${_id} keeps changing; try again`);
+      }
+    }
+  }
+
+  /**
+   * Waits (at most ADMISSION_CALL_TIMEOUT_MS) while another attempt holds the record as Creating.
+   * The record as it ends up, the same record when that attempt does not settle in time, or
+   * undefined when it was undone.
+   */
+  private async settledByOther(doc: BindingDoc): Promise<BindingDoc | undefined> {
+    const deadline = Date.now() + this.config.ADMISSION_CALL_TIMEOUT_MS;
+    let delay = 20;
+    let current = doc;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 200);
+      const now = await this.store.read(doc._id);
+      if (!now) return undefined;
+      if (now.state !== 'Creating') return now;
+      current = now;
+    }
+    return current;
   }
 
   /** Makes the PV copy and the PVC (either may exist already). */
@@ -97,11 +156,16 @@ export class BindingManager {
    */
   async bound(doc: BindingDoc, requestId: string | undefined): Promise<Binding> {
     if (doc.state !== 'Bound') {
-      const marked = await this.bindings.updateOne({ _id: doc._id, state: 'Creating', attempt: doc.attempt } as QueryFilter<BindingDoc>, { $set: { state: 'Bound', updatedAt: new Date() } }).exec();
-      if (marked.matchedCount > 0) {
+      const marked = await this.store
+        .change(doc._id, (current) => (current.state === 'Creating' && current.attempt === doc.attempt ? { ...current, state: 'Bound', updatedAt: new Date() } : null), 'binding')
+        .catch((error: unknown) => {
+          if (error instanceof DvError && error.code === 'NOT_FOUND') return null;
+          throw error;
+        });
+      if (marked) {
         this.metrics.bindings.inc({ action: 'created' });
       } else {
-        const now = await this.bindings.findById(doc._id).lean<BindingDoc>().exec();
+        const now = await this.store.read(doc._id);
         if (now?.state !== 'Bound') throw DvError.unavailable(`the binding ${doc._id} was taken over or removed meanwhile; try again`);
       }
     }
@@ -141,8 +205,14 @@ export class BindingManager {
   /** Takes a record over for a new attempt (moving it to `state`), only if nobody changed it since it was read. */
   async claim(doc: BindingDoc, state: BindingState): Promise<BindingDoc | undefined> {
     const next = { state, attempt: randomUUID(), updatedAt: new Date() };
-    const result = await this.bindings.updateOne({ _id: doc._id, state: doc.state, attempt: doc.attempt } as QueryFilter<BindingDoc>, { $set: next }).exec();
-    return result.matchedCount > 0 ? { ...doc, ...next } : undefined;
+    try {
+      // A guarded change: the store's own conditional update is a read-then-write on FerretDB, and two replicas would both take the record over.
+      const taken = await this.store.change(doc._id, (current) => (current.state === doc.state && current.attempt === doc.attempt ? { ...current, ...next } : null), 'binding');
+      return taken ?? undefined;
+    } catch (error) {
+      if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -159,9 +229,12 @@ export class BindingManager {
       );
       this.metrics.bindings.inc({ action: 'removed' });
     }
-    const deleted = await this.bindings.deleteOne({ _id: doc._id, state: 'Releasing', attempt: doc.attempt } as QueryFilter<BindingDoc>).exec();
+    const deleted = await this.store.remove(doc._id, (current) => current.state === 'Releasing' && current.attempt === doc.attempt, 'binding').catch((error: unknown) => {
+      if (error instanceof DvError && error.code === 'NOT_FOUND') return false;
+      throw error;
+    });
     this.state.bindings.remove(doc.volumeId, doc.namespace);
-    return deleted.deletedCount > 0;
+    return deleted;
   }
 
   /** True when the volume may be used in the namespace's project. */

@@ -19,6 +19,8 @@ export interface BindingDoc {
   attempt: string;
   createdAt: Date;
   updatedAt: Date;
+  /** The guarded store's revision (decision 0012). */
+  rev?: number;
 }
 
 export type BindingState = 'Creating' | 'Bound' | 'Releasing';

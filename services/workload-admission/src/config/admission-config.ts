@@ -15,6 +15,17 @@ export const admissionConfigSchema = z
     ADMISSION_WEBHOOK_CERT_FILE: z.string().min(1).optional(),
     ADMISSION_WEBHOOK_KEY_FILE: z.string().min(1).optional(),
     /**
+     * PEM file of the CA whose client certificates the webhook accepts: the Kubernetes API server's
+     * credential towards webhooks (its AdmissionConfiguration kubeConfigFile). Required with the
+     * webhook: an AdmissionReview from anyone else is refused (401) before it is read.
+     */
+    ADMISSION_WEBHOOK_CLIENT_CA_FILE: z.string().min(1).optional(),
+    /** Comma-separated common names the client certificate must carry (empty: any certificate of that CA). */
+    ADMISSION_WEBHOOK_CLIENT_NAMES: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)),
+    /**
      * Development and tests: the webhook registers itself under this MutatingWebhookConfiguration
      * name at start-up (and removes it at shutdown), pointing the API server at
      * ADMISSION_WEBHOOK_PUBLIC_URL with ADMISSION_WEBHOOK_CA_FILE as the CA bundle. In a cluster,
@@ -55,6 +66,13 @@ export const admissionConfigSchema = z
     if (c.ADMISSION_WEBHOOK_PORT === undefined) return;
     for (const key of ['ADMISSION_WEBHOOK_CERT_FILE', 'ADMISSION_WEBHOOK_KEY_FILE'] as const) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when ADMISSION_WEBHOOK_PORT is set (the webhook serves HTTPS only)' });
+    }
+    if (!c.ADMISSION_WEBHOOK_CLIENT_CA_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMISSION_WEBHOOK_CLIENT_CA_FILE'],
+        message: 'is required when ADMISSION_WEBHOOK_PORT is set (the webhook accepts only the API server, by its client certificate)',
+      });
     }
     if (c.ADMISSION_WEBHOOK_REGISTER_AS && !c.ADMISSION_WEBHOOK_CA_FILE) {
       ctx.addIssue({ code: 'custom', path: ['ADMISSION_WEBHOOK_CA_FILE'], message: 'is required when ADMISSION_WEBHOOK_REGISTER_AS is set (the API server checks the webhook against it)' });

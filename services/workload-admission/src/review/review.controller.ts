@@ -1,5 +1,5 @@
-import { AdmissionRpc, DvError, MAX_WORKLOAD_BYTES, type Principal, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { AdmissionRpc, DvError, MAX_WORKLOAD_BYTES, type Principal, type RpcReplyInput, type RpcRequest, isRefusalCode } from '@dv/contracts';
+import { EventPublisher, type RpcCallContext, RpcHandler, requestRefusalRecorder } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
 import { ReviewService } from './review-service';
 
@@ -10,10 +10,32 @@ import { ReviewService } from './review-service';
  */
 @Controller()
 export class ReviewController {
-  constructor(private readonly reviews: ReviewService) {}
+  /**
+   * A review refused before it is decided (not the caller's to review, too large, asking for no data
+   * volume, a bad list of mounts) has no decision event: it is recorded as a request refusal, so the
+   * audit log holds every review, decided or refused.
+   */
+  private readonly recordRefusal: ReturnType<typeof requestRefusalRecorder>;
+
+  constructor(
+    private readonly reviews: ReviewService,
+    publisher: EventPublisher,
+  ) {
+    this.recordRefusal = requestRefusalRecorder(publisher);
+  }
 
   @RpcHandler(AdmissionRpc.review)
   async review(request: RpcRequest<typeof AdmissionRpc.review>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
+    try {
+      return await this.decide(request, ctx);
+    } catch (error) {
+      // Decided reviews answer (allowed or not) and never throw a refusal: a refusal here was not decided.
+      if (error instanceof DvError && isRefusalCode(error.code) && ctx.identity) await this.recordRefusal({ def: AdmissionRpc.review, identity: ctx.identity, requestId: ctx.requestId, error });
+      throw error;
+    }
+  }
+
+  private async decide(request: RpcRequest<typeof AdmissionRpc.review>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
     const subject = subjectFor(request.subject, ctx);
     const size = Buffer.byteLength(JSON.stringify(request.workload));
     if (size > MAX_WORKLOAD_BYTES) throw DvError.validation(`the workload is ${size} bytes; at most ${MAX_WORKLOAD_BYTES} are reviewed`, { field: 'workload', size });

@@ -1,4 +1,4 @@
-import { RevisionTracker } from '@dv/messaging';
+import { RevisionTracker, StreamHeads } from '@dv/messaging';
 import { ScopeTree, SharingIndex } from '@dv/org';
 import { Injectable } from '@nestjs/common';
 import { BindingSet } from './binding-set';
@@ -12,7 +12,7 @@ export class AdmissionState {
   /** The sharing lists, kept from the sharing service's events with the sharing service's own index: "is V usable in P". */
   readonly sharing = new SharingIndex(this.tree);
   readonly bindings = new BindingSet();
-  readonly revisions = new RevisionTracker('workload-admission');
+  readonly revisions: RevisionTracker;
   /**
    * Moves with every access-rule and org (scope) event applied: authz answers cached before it moved
    * may be stale (PermissionCache).
@@ -20,6 +20,11 @@ export class AdmissionState {
   permissionsGeneration = 0;
   /** Namespace → project id, for the webhook (which knows only the namespace). */
   private readonly projectsByNamespace = new Map<string, string>();
+
+  constructor(heads: StreamHeads) {
+    // A revision beyond the streams' heads is refused at once, not waited for.
+    this.revisions = new RevisionTracker('workload-admission').boundBy(heads);
+  }
 
   noteProjectNamespace(projectId: string, namespace: string | undefined): void {
     if (namespace) this.projectsByNamespace.set(namespace, projectId);

@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Server, createServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
+import { type TLSSocket } from 'node:tls';
 import { type KubeClients } from '@dv/kube';
+import { checkJsonValue } from '@dv/messaging';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { KUBE_CLIENTS } from '../tokens';
 import { WEBHOOK_PATH } from './webhook-path';
@@ -11,9 +13,17 @@ import { registerWebhook, unregisterWebhook } from './webhook-registration';
 import { type ReviewInput, ReviewService } from '../review/review-service';
 import { type AdmissionResponse, type AdmissionReviewRequest, admissionReviewSchema, allow, deny, reviewResponse, subjectOf } from './admission-review';
 import { webhookAction } from './webhook-action';
+import { clientRefusal } from './client-certificate';
 
 
 class BodyTooLarge extends Error {}
+
+/**
+ * How deep an AdmissionReview may nest: a workload's own nesting (about 20 levels for a Pod, more for
+ * some custom resources) under the review's few, with room to spare; its decision event, workload
+ * included, still has a canonical form in the audit log (128 levels).
+ */
+const MAX_REVIEW_DEPTH = 100;
 
 /**
  * The Kubernetes mutating admission webhook (HTTPS, AdmissionReview v1). A workload created with the
@@ -21,7 +31,9 @@ class BodyTooLarge extends Error {}
  * namespace's project; admitted → stored with the JSON patch, denied → refused with our reasons.
  * Controller-made objects and updates get the read-only guard only (`webhookAction`); objects that
  * ask for nothing and name no data volume PVC pass untouched. A body that is not an AdmissionReview
- * gets 400 (the API server then applies the failure policy: Fail).
+ * gets 400 (the API server then applies the failure policy: Fail). Only the API server is answered:
+ * a caller without a client certificate from ADMISSION_WEBHOOK_CLIENT_CA_FILE gets 401 before its
+ * body is read (docs/decisions/0013).
  */
 @Injectable()
 export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -40,10 +52,12 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { ADMISSION_WEBHOOK_PORT: port, ADMISSION_WEBHOOK_CERT_FILE: certFile, ADMISSION_WEBHOOK_KEY_FILE: keyFile } = this.config;
-    if (port === undefined || !certFile || !keyFile) return;
-    const [cert, key] = await Promise.all([readFile(certFile), readFile(keyFile)]);
-    const server = createServer({ cert, key }, (req, res) => void this.serve(req, res));
+    const { ADMISSION_WEBHOOK_PORT: port, ADMISSION_WEBHOOK_CERT_FILE: certFile, ADMISSION_WEBHOOK_KEY_FILE: keyFile, ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile } = this.config;
+    if (port === undefined || !certFile || !keyFile || !clientCaFile) return;
+    const [cert, key, clientCa] = await Promise.all([readFile(certFile), readFile(keyFile), readFile(clientCaFile)]);
+    // Client certificates are asked for and checked against the API server's CA; one that is missing
+    // or not from it is answered 401 by serve() (a handshake failure would say nothing to the caller).
+    const server = createServer({ cert, key, ca: clientCa, requestCert: true, rejectUnauthorized: false }, (req, res) => void this.serve(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.config.ADMISSION_WEBHOOK_HOST, () => resolve());
@@ -71,6 +85,17 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const tls = req.socket as TLSSocket;
+    // Node gives a repeated subject attribute as an array, whatever its declared type says.
+    const peer = { authorized: tls.authorized, authorizationError: tls.authorizationError, commonName: tls.authorized ? (tls.getPeerCertificate().subject?.CN as unknown) : undefined };
+    const refusal = clientRefusal(peer, this.config.ADMISSION_WEBHOOK_CLIENT_NAMES);
+    if (refusal) {
+      this.logger.warn(`refused a call from ${req.socket.remoteAddress ?? 'an unknown address'}: ${refusal.message}`);
+      res.writeHead(refusal.status, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ code: refusal.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: refusal.message }));
+      req.resume();
+      return;
+    }
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
       send(404, { code: 'NOT_FOUND', message: `POST AdmissionReviews to ${WEBHOOK_PATH}` });
       return;
@@ -90,12 +115,21 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       send(400, { code: 'VALIDATION_FAILED', message: 'the body is not JSON (expected an admission.k8s.io/v1 AdmissionReview)' });
       return;
     }
-    const parsed = admissionReviewSchema.safeParse(json);
-    if (!parsed.success) {
+    const refuse = (message: string): void => {
       const uid = uidOf(json);
-      const message = `not an admission.k8s.io/v1 AdmissionReview: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
       if (uid) send(200, reviewResponse(deny(uid, [{ code: 'MALFORMED_WORKLOAD', message }], 400)));
       else send(400, { code: 'VALIDATION_FAILED', message });
+    };
+    try {
+      // Nesting no code of ours can walk (a RangeError deep in a review), lone surrogates, NUL, `__proto__`.
+      checkJsonValue(json, 'the AdmissionReview', MAX_REVIEW_DEPTH);
+    } catch (error) {
+      refuse(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const parsed = admissionReviewSchema.safeParse(json);
+    if (!parsed.success) {
+      refuse(`not an admission.k8s.io/v1 AdmissionReview: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
       return;
     }
     send(200, reviewResponse(await this.decide(parsed.data.request)));

@@ -1,6 +1,6 @@
 import { DvError } from '@dv/contracts';
 import { type KubeClients, createKubeClients, loadKubeConfig } from '@dv/kube';
-import { EventPublisher, connectNats, drainNats, ensureStreams } from '@dv/messaging';
+import { EventPublisher, PLATFORM_STREAM_NAMES, awaitStreams, connectNats, drainNats } from '@dv/messaging';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { errorMessage } from '../errors/error-message';
 import { systemErrorCode } from '../errors/system-error-code';
@@ -77,7 +77,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     nc = await connectNats({ url: natsUrl, name: 'platform-publisher', ...(user !== undefined ? { user, pass: env['NATS_PASSWORD'] ?? '' } : {}) }).catch((error: unknown) => {
       throw DvError.unavailable(`cannot connect to NATS at ${natsUrl}: ${errorMessage(error)}`);
     });
-    await ensureStreams(nc);
+    // The streams are the provisioner's to make (provisionStreams); the publisher only waits for them.
+    await awaitStreams(nc, PLATFORM_STREAM_NAMES, { timeoutMs: 30_000 });
     const result = await publishOrg({
       org,
       publisher: new EventPublisher(nc, PUBLISHER_SOURCE),

@@ -1,5 +1,5 @@
 import { AuthzRpc, DvError, type Principal, ROLES_CSV_MAX_ROWS, ROLE_FIELDS, type Role, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { EventPublisher, type RpcCallContext, RpcHandler, requestRefusalRecorder } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
 import { RequestAuthorizer } from '../../decisions/request-authorizer';
 import { type FieldAccessors, applyListQuery, csvExport } from '../../listing/apply-list-query';
@@ -19,10 +19,16 @@ const SEARCHED: readonly RoleField[] = ['name', 'createdBy'];
 /** The read-only role catalog: the seed's Roles table (filter, search, sort, columns, CSV). */
 @Controller()
 export class RolesController {
+  /** roles.mutate is audited (a write asked for and refused) and has no refusal event of its own. */
+  private readonly recordRefusal: ReturnType<typeof requestRefusalRecorder>;
+
   constructor(
     private readonly state: AuthzState,
     private readonly authorizer: RequestAuthorizer,
-  ) {}
+    publisher: EventPublisher,
+  ) {
+    this.recordRefusal = requestRefusalRecorder(publisher);
+  }
 
   /** Viewing roles needs `roles` read permission somewhere. */
   private requireMayView(caller: Principal): void {
@@ -68,7 +74,9 @@ export class RolesController {
   }
 
   @RpcHandler(AuthzRpc.mutateRole)
-  async mutateRole(request: RpcRequest<typeof AuthzRpc.mutateRole>, _ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.mutateRole>> {
-    throw DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, { reason: 'predefined-roles', operation: request.operation });
+  async mutateRole(request: RpcRequest<typeof AuthzRpc.mutateRole>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.mutateRole>> {
+    const error = DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, { reason: 'predefined-roles', operation: request.operation });
+    if (ctx.identity) await this.recordRefusal({ def: AuthzRpc.mutateRole, identity: ctx.identity, requestId: ctx.requestId, error });
+    throw error;
   }
 }

@@ -2,12 +2,14 @@ import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc }
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
+import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
+import { nameInUse } from '../../volumes/name-in-use';
 import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { VolumeKube } from '../../kube/volume-kube';
 import { copyNames } from '@dv/kube';
-import { ProjectDirectory } from '../../projects/project-directory';
+import { LiveProjects } from '../../projects/live-projects';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { Failpoints } from '../../volumes/failpoints';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
@@ -16,8 +18,9 @@ import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusal
 import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
 
 /**
- * Creating a data volume: validated (the contract), authorized, checked against the cluster (the
- * origin PVC exists in the project's namespace, is Bound, its PV exists), then recorded with its
+ * Creating a data volume: validated (the contract), in a live project (not deleted, nor under a
+ * deleted scope), authorized there, checked against the cluster (the origin PVC exists in the
+ * project's namespace, is Bound, its PV exists and is bound to that very claim), then recorded with its
  * event (phase Creating) before anything is made in the cluster; the reconciler makes it Ready.
  * Every refusal happens before the record, so a refused create leaves nothing anywhere but its
  * refused event (VolumeRefusals).
@@ -25,10 +28,11 @@ import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.mo
 @Controller()
 export class CreateVolumeController {
   constructor(
+    @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
     @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
-    private readonly projects: ProjectDirectory,
+    private readonly projects: LiveProjects,
     private readonly kube: VolumeKube,
     private readonly events: VolumeEventFactory,
     private readonly reconciler: VolumeReconciler,
@@ -49,11 +53,15 @@ export class CreateVolumeController {
     ctx: RpcCallContext,
     target: RefusalTarget,
   ): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
-    const project = await this.projects.require(request.projectId);
+    // The project as of the org revision the caller names (or the platform stream's head, when this
+    // replica does not know it yet); authz is asked at least as of what this replica has seen, and
+    // only about the project itself: a project gone (or under a scope gone) gets nothing.
+    const project = await this.projects.require(request.projectId, request.atLeast);
     target.clusterId = project.clusterId;
-    await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, request.atLeast);
+    const atLeast = { ...request.atLeast, platform: Math.max(request.atLeast?.platform ?? 0, this.projects.platformRevision()) };
+    await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, atLeast, { liveProjectOnly: true });
     const nameKey = nameKeyOf(project.clusterId, request.name);
-    if (await this.model.exists({ nameKey })) throw this.nameTaken(request.name, project.clusterId);
+    if (await nameInUse(this.model, nameKey, this.config.VOLUME_REVISION_WAIT_MS)) throw this.nameTaken(request.name, project.clusterId);
     const origin = await this.kube.inspectOrigin(project.namespace, request.originPvcName, project._id);
 
     const id = randomUUID();

@@ -1,6 +1,6 @@
 import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
-import { type OutboxRelay, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
@@ -37,7 +37,7 @@ export class DeleteVolumeController {
     ctx: RpcCallContext,
     target: RefusalTarget,
   ): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
-    const doc = await this.model.findById(request.id).lean<VolumeDoc>().exec();
+    const doc = await readAggregate(this.model, request.id);
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     Object.assign(target, { name: doc.name, projectId: doc.projectId, clusterId: doc.clusterId });
     await this.authorizer.require(caller, 'delete', doc, request.atLeast);

@@ -1,30 +1,35 @@
 import { DvError, type Revision, type RpcReplyInput, type RpcRequest, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
+import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
+import { nameInUse } from '../../volumes/name-in-use';
 import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { type VolumeSelector, selectorOfScopeSet, selectorOfUsable } from '../../listing/volume-query';
 import { VolumeSync } from '../../listing/volume-sync';
-import { ProjectDirectory } from '../../projects/project-directory';
+import { LiveProjects } from '../../projects/live-projects';
 import { SharedScopesReader } from '../../sharing/shared-scopes';
 import { VOLUME_MODEL } from '../../tokens';
-import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
+import { type VolumeDoc, nameKeyOf } from '../../volumes/volume.model';
 
 type ListRequest = RpcRequest<typeof VolumeRpc.list>;
 
 /**
- * get, list, count and name availability. get and name availability read MongoDB (the source of
- * truth); list and count answer from this replica's read model (VolumeSync), after authorization and
- * after waiting for the caller's `atLeast` or, without one, for the domain stream's head as it was
- * when the request came (read-your-writes on any replica). That revision goes along to authz and
- * sharing too, so their answers are as fresh.
+ * get, list, count and name availability. get, list and count answer from this replica's read model
+ * (VolumeSync: the volumes, their sharing lists and the org's scopes), after authorization and after
+ * waiting for the caller's `atLeast` or, without one, for the domain stream's head as it was when
+ * the request came (read-your-writes on any replica); a project this replica does not know yet waits
+ * for the platform stream's head before it is NOT_FOUND. That revision goes along to authz and
+ * sharing too, so their answers are as fresh. get and list agree, and neither needs the MongoDB-wire
+ * server. Name availability reads MongoDB (the unique index is the truth).
  */
 @Controller()
 export class ReadVolumesController {
   constructor(
+    @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
     @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
-    private readonly projects: ProjectDirectory,
+    private readonly projects: LiveProjects,
     private readonly sharedScopes: SharedScopesReader,
     private readonly sync: VolumeSync,
   ) {}
@@ -33,10 +38,11 @@ export class ReadVolumesController {
   async get(request: RpcRequest<typeof VolumeRpc.get>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.get>> {
     const caller = this.authorizer.caller(ctx);
     const atLeast = await this.sync.revisionFor(request.atLeast);
-    const doc = await this.model.findById(request.id, { outbox: 0 }).lean<VolumeDoc>().exec();
-    if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
-    await this.authorizer.require(caller, 'read', doc, atLeast);
-    const [volume] = await this.sharedScopes.fill([toDataVolume(doc)], ctx, atLeast);
+    await this.sync.reached(atLeast);
+    const found = this.sync.volumes.get(request.id);
+    if (!found) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
+    await this.authorizer.require(caller, 'read', found, atLeast);
+    const [volume] = await this.sharedScopes.fill([found], ctx, atLeast);
     if (!volume) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     return volume;
   }
@@ -61,7 +67,7 @@ export class ReadVolumesController {
   @RpcHandler(VolumeRpc.nameAvailability)
   async nameAvailability(request: RpcRequest<typeof VolumeRpc.nameAvailability>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.nameAvailability>> {
     this.authorizer.caller(ctx);
-    if (await this.model.exists({ nameKey: nameKeyOf(request.clusterId, request.name) })) {
+    if (await nameInUse(this.model, nameKeyOf(request.clusterId, request.name), this.config.VOLUME_REVISION_WAIT_MS)) {
       throw DvError.conflict(`a data volume named ${request.name} already exists in cluster ${request.clusterId}`, { name: request.name, clusterId: request.clusterId });
     }
     return { available: true };
@@ -72,15 +78,15 @@ export class ReadVolumesController {
     const caller = this.authorizer.caller(ctx);
     if (request.requestType === 'UsableInProject') {
       const projectId = request.usableInProjectId ?? '';
-      const project = await this.projects.require(projectId);
+      const project = await this.projects.require(projectId, atLeast);
       // Usable in P: the caller may read data volumes in P, and the volume originates in P or is
       // shared with P, its department or its cluster (the read model follows the sharing events;
       // the sharing service's resolve answers the same question from the same events).
       const origin = { projectId, departmentId: project.departmentId, clusterId: project.clusterId };
-      await this.authorizer.require(caller, 'read', origin, atLeast);
+      await this.authorizer.require(caller, 'read', origin, { ...atLeast, platform: Math.max(atLeast.platform ?? 0, this.projects.platformRevision()) });
       return selectorOfUsable(origin);
     }
     const readable = await this.authorizer.readableScopes(caller, atLeast);
-    return selectorOfScopeSet(readable, await this.projects.clustersOfTenants(readable?.tenants ?? []));
+    return selectorOfScopeSet(readable, this.projects.clustersOfTenants(readable?.tenants ?? []));
   }
 }
