@@ -12,7 +12,7 @@ const MERGES_PER_BATCH = 50;
 /** Chunks read ahead along a list. */
 const CHAIN_READ_AHEAD = 8;
 /** Lists whose state the writer keeps in memory (beyond that it forgets them all and reads again). */
-const MAX_KNOWN_LISTS = 200_000;
+const MAX_KNOWN_LISTS = 2_000_000;
 
 export interface Entry {
   seq: number;
