@@ -5,6 +5,7 @@ export { isConflict, isNotFound, kubeErrorStatus } from './kube-error-status';
 export { kubeErrorCode } from './kube-error-code';
 export { kubeStatusMessage } from './kube-status-message';
 export { KubeError } from './kube-error';
+export { isKubeUnreachable } from './kube-unreachable';
 export { type EnsureNamespaceResult, ensureNamespace } from './ensure-namespace';
 export { type CopyTarget, pvCopyOf, pvcCopyOf } from './volume-copies/copy-objects';
 export { type ClaimIdentity, claimBindingProblem } from './volume-copies/claim-binding';

@@ -17,6 +17,8 @@ export * from './events/follow-stream';
 export * from './events/follow-streams';
 export * from './events/revision-tracker';
 export * from './events/stream-heads';
+export * from './events/reconnect-watch';
+export * from './events/transient-error';
 export * from './nest/handler-decorators';
 export * from './nest/nats-transport.strategy';
 export * from './nest/messaging.module';

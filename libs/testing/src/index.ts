@@ -27,3 +27,4 @@ export { type ConnectAsOptions, SecuredNats, type StartSecuredNatsOptions, type 
 export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
+export { type RestartableNats, startRestartableNats } from './restartable-nats';

@@ -55,12 +55,17 @@ export class PlatformHarness {
   private readonly suffix = randomUUID().slice(0, 8);
 
   async start(services: readonly HarnessService[], extraEnv: Record<string, string> = {}): Promise<void> {
-    this.nats = await SecuredNats.start();
+    this.nats = await this.startNats();
     this.nc = await this.nats.connectAs('operator', { name: 'platform-harness' });
     this.publisher = new EventPublisher(await this.nats.connectAs('platform-publisher'), 'dv/platform-test');
     this.client = new RpcClient(this.nc, { timeoutMs: 15_000 });
     await this.publishOrg();
     for (const service of [{ name: 'authz', env: { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' } }, ...services]) await this.addReplica(service, extraEnv);
+  }
+
+  /** The harness's own nats-server; a fault test overrides it with one it can restart (`SecuredNats.start({ server })`). */
+  protected startNats(): Promise<SecuredNats> {
+    return SecuredNats.start();
   }
 
   async addReplica(service: HarnessService, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {

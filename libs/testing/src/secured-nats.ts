@@ -45,6 +45,8 @@ export interface StartSecuredNatsOptions {
   provision?: boolean;
   /** Users of this test only, added to the shipped config in a copy of it in a temporary folder. */
   testUsers?: readonly TestNatsUser[];
+  /** Starts the server with these settings instead of a fresh isolated one (e.g. `startRestartableNats`, for a fault test); not with `dir`. */
+  server?: (settings: { configFile: string; env: Record<string, string> }) => Promise<RunningNats>;
 }
 
 const testPasswordVariable = (user: string): string => `DV_TEST_NATS_${user.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
@@ -106,7 +108,8 @@ export class SecuredNats {
       const binary = options.binary ?? (await ensureBinaries({ builds: ['nats-server'] })).natsServer;
       if (!binary) throw new Error('nats-server binary is not available');
       nats = await startNats({ ...settings, binary, dir: options.dir });
-    } else nats = await startIsolatedNats(settings);
+    } else if (options.server !== undefined) nats = await options.server(settings);
+    else nats = await startIsolatedNats(settings);
     const secured = new SecuredNats(nats, passwords, config?.dir);
     if (options.provision !== false) await secured.provision().catch(async (error: unknown) => {
       await nats.stop();

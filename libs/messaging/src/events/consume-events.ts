@@ -4,9 +4,12 @@ import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core'
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Semaphore } from '../concurrency/semaphore';
 import { extractTraceContext } from '../trace/trace-headers';
 import { type EventHandlingContext } from './event-context';
+import { watchReconnects } from './reconnect-watch';
+import { isTransientError } from './transient-error';
 
 export type EventHandlerFn<E extends EventDefinition> = (data: EventData<E>, ctx: EventHandlingContext) => Promise<void>;
 
@@ -25,11 +28,23 @@ export interface ConsumeEventsOptions {
   /** Durable consumer name: the service's name. Replicas share it, so each event goes to one replica. */
   durable: string;
   subscriptions: readonly EventSubscription[];
-  /** Deliveries before a failing event goes to the dead-letter subject. */
+  /**
+   * Deliveries before an event whose handler keeps failing goes to the dead-letter subject. Only for
+   * failures of the event's own (see isTransientError): a transient one is retried until it succeeds.
+   */
   maxDeliveries?: number;
-  /** Redelivery delay after the n-th failure (the last value repeats). */
+  /**
+   * Deliveries never settled (the process died or hung on it, an ack lost with the connection)
+   * before an event is dead-lettered unread: a crash loop's guard. 4 × maxDeliveries by default.
+   */
+  maxUnsettledDeliveries?: number;
+  /** Redelivery delay after the n-th failure, and the wait between retries of a transient one (the last value repeats). */
   backoffMs?: readonly number[];
-  /** How long a delivery may stay unacknowledged before JetStream redelivers it (a dead consumer). */
+  /**
+   * How long a delivery may stay unacknowledged before JetStream redelivers it: 5 s by default. A
+   * running handler keeps extending it, so only a dead consumer, or a delivery lost with a NATS
+   * restart, waits for it.
+   */
   ackWaitMs?: number;
   /** Handlers run at once. 1 keeps stream order. */
   maxConcurrent?: number;
@@ -49,6 +64,14 @@ export interface EventConsumerHandle {
 
 const tracer = trace.getTracer('@dv/messaging');
 const decoder = new TextDecoder();
+/** After a reconnect: how often progress is checked, how long without a delivery counts as stalled, and for how long. */
+const CHECK_MS = 250;
+const STALLED_MS = 750;
+const CHECK_FOR_MS = 120_000;
+/** Settlements this recent are sent again after a reconnect: they may have been lost with the connection. */
+const RESETTLE_MS = 2000;
+
+type Settlement = { msg: JsMsg; at: number } & ({ kind: 'ack' } | { kind: 'nak'; delayMs: number });
 
 /** Creates or updates the durable pull consumer for these event types. */
 async function ensureConsumer(nc: NatsConnection, options: ConsumeEventsOptions, ackWaitMs: number, maxConcurrent: number): Promise<void> {
@@ -76,24 +99,47 @@ async function ensureConsumer(nc: NatsConnection, options: ConsumeEventsOptions,
 }
 
 /**
- * Consumes typed events with a durable pull consumer: explicit ack after the handler succeeds,
- * `nak` with growing delay when it fails, the dead-letter subject (with the reason) after N
- * deliveries or at once for an event that can never be handled (malformed, wrong schema).
- * Handlers must be idempotent: a delivery may repeat after a crash.
+ * Consumes typed events with a durable pull consumer: explicit ack after the handler succeeds; a
+ * transient failure (UNAVAILABLE: a precondition not met yet; a server away) retried until it
+ * succeeds, never dead-lettered; any other failure `nak`ed with growing delay, then sent to the
+ * dead-letter subject (with the reason) after N deliveries; an event that can never be handled
+ * (malformed, wrong schema) dead-lettered at once. Handlers must be idempotent: a delivery may
+ * repeat after a crash. Survives a NATS restart (see `watchReconnects`).
  */
 export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOptions): Promise<EventConsumerHandle> {
   const logger = new Logger(`Events ${options.durable}`);
   const maxDeliveries = options.maxDeliveries ?? 5;
+  const maxUnsettled = options.maxUnsettledDeliveries ?? maxDeliveries * 4;
   const backoff = options.backoffMs ?? [250, 1000, 5000, 15000];
-  const ackWaitMs = options.ackWaitMs ?? 30_000;
+  const ackWaitMs = options.ackWaitMs ?? 5_000;
   const maxConcurrent = options.maxConcurrent ?? 16;
   const byType = new Map(options.subscriptions.map((s) => [s.def.type, s]));
   await ensureConsumer(nc, options, ackWaitMs, maxConcurrent);
 
   const js = jetstream(nc);
-  const consumer = await js.consumers.get(options.stream, options.durable);
+  let consumer = await js.consumers.get(options.stream, options.durable);
   const slots = new Semaphore(maxConcurrent);
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: Math.max(maxConcurrent * 2, 16) });
+  const consumeOptions = { max_messages: Math.max(maxConcurrent * 2, 16) };
+  let messages: ConsumerMessages = await consumer.consume(consumeOptions);
+  let stopped = false;
+  let lastDeliveryAt = Date.now();
+  const delayOf = (failures: number): number => backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1000;
+
+  // Acks and naks are fire-and-forget publishes, and nats.js drops what is sent while it reconnects:
+  // the recent ones are sent again once the connection is back (a repeated ack changes nothing).
+  let disconnected = false;
+  let recent: Settlement[] = [];
+  const settle = (settlement: Settlement): void => {
+    if (settlement.kind === 'ack') settlement.msg.ack();
+    else settlement.msg.nak(settlement.delayMs);
+    recent = recent.filter((r) => disconnected || settlement.at - r.at < RESETTLE_MS);
+    recent.push(settlement);
+  };
+  const resettle = (): void => {
+    const again = recent;
+    recent = [];
+    for (const r of again) settle({ ...r, at: Date.now() });
+  };
 
   const deadLetter = async (msg: JsMsg, reason: string): Promise<void> => {
     const h = natsHeaders();
@@ -103,6 +149,30 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     await js.publish(dlq, msg.data, { headers: h, msgID: `${options.durable}:${options.stream}:${msg.info.streamSequence}` });
     msg.term(reason.slice(0, 200));
     logger.warn(`event ${msg.subject} #${msg.info.streamSequence} dead-lettered: ${reason}`);
+  };
+
+  /**
+   * Runs the handler until it succeeds or fails for the event's own reason. A transient failure (a
+   * precondition not met yet, a server away) is retried here, in the same delivery, with the backoff
+   * delays, telling JetStream the event is still being worked on: it never counts toward dead-lettering.
+   */
+  const runHandler = async (msg: JsMsg, run: () => Promise<void>): Promise<{ ok: true } | { ok: false; reason: string } | { ok: 'stopped' }> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await run();
+        return { ok: true };
+      } catch (error) {
+        const reason = error instanceof Error ? `${error instanceof DvError ? error.code + ': ' : ''}${error.message}` : String(error);
+        if (!isTransientError(error)) return { ok: false, reason };
+        if (stopped) return { ok: 'stopped' };
+        const delay = delayOf(attempt);
+        if (attempt === 1 || attempt % 10 === 0) logger.warn(`event ${msg.subject} #${msg.info.streamSequence} not handled yet (attempt ${attempt}), retry in ${delay} ms: ${reason}`);
+        for (let waited = 0; waited < delay && !stopped; waited += Math.min(1000, delay - waited)) {
+          await sleep(Math.min(1000, delay - waited));
+          if (!disconnected) msg.working();
+        }
+      }
+    }
   };
 
   const handle = async (msg: JsMsg): Promise<void> => {
@@ -136,28 +206,40 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
             await deadLetter(msg, `invalid ${envelope.data.type} data: ${summarizeIssues(data.error)}`);
             return;
           }
-          if (msg.info.deliveryCount > maxDeliveries) {
-            await deadLetter(msg, `not handled after ${maxDeliveries} deliveries`);
+          if (msg.info.deliveryCount > maxUnsettled) {
+            await deadLetter(msg, `delivered ${msg.info.deliveryCount} times without being settled (a handler that crashes or hangs on it)`);
             return;
           }
           const { data: _data, ...meta } = envelope.data;
-          try {
-            await subscription.handler(data.data, {
+          // A handler may take longer than the ack wait: JetStream is told it is still being worked on.
+          const working = setInterval(() => {
+            if (nc.isClosed()) clearInterval(working);
+            else if (!disconnected) msg.working();
+          }, Math.max(100, Math.floor(ackWaitMs / 3)));
+          // Never what keeps a process alive (a handler that hangs must not).
+          working.unref();
+          const outcome = await runHandler(msg, () =>
+            subscription.handler(data.data, {
               envelope: meta,
               subject: msg.subject,
               streamSequence: msg.info.streamSequence,
               deliveryCount: msg.info.deliveryCount,
-            });
-            msg.ack();
-          } catch (error) {
-            const reason = error instanceof Error ? `${error instanceof DvError ? error.code + ': ' : ''}${error.message}` : String(error);
+            }),
+          ).finally(() => clearInterval(working));
+          if (outcome.ok === true) {
+            settle({ msg, kind: 'ack', at: Date.now() });
+          } else if (outcome.ok === 'stopped') {
+            // Stopping: another replica (or this one, started again) takes it at once.
+            settle({ msg, kind: 'nak', delayMs: 0, at: Date.now() });
+          } else {
+            const reason = outcome.reason;
             span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
             if (msg.info.deliveryCount >= maxDeliveries) {
               await deadLetter(msg, `handler failed ${maxDeliveries} times; last error: ${reason}`);
             } else {
-              const delay = backoff[Math.min(msg.info.deliveryCount - 1, backoff.length - 1)] ?? 1000;
+              const delay = delayOf(msg.info.deliveryCount);
               logger.warn(`event ${msg.subject} #${msg.info.streamSequence} failed (delivery ${msg.info.deliveryCount}), retry in ${delay} ms: ${reason}`);
-              msg.nak(delay);
+              settle({ msg, kind: 'nak', delayMs: delay, at: Date.now() });
             }
           }
         } catch (error) {
@@ -170,15 +252,67 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     );
   };
 
-  const loop = (async () => {
-    for await (const msg of messages) {
+  const run = async (from: ConsumerMessages): Promise<void> => {
+    for await (const msg of from) {
+      lastDeliveryAt = Date.now();
       if (!slots.tryAcquire()) await slots.acquire();
       void handle(msg).finally(() => slots.release());
     }
-  })();
+  };
+  let loop = run(messages);
+
+  // After a NATS restart nats.js pulls again by itself, but when the server is slow to answer it backs
+  // off for 30 s: behind with nothing arriving, the consumer is consumed anew.
+  let checking: Promise<void> | undefined;
+  const restart = async (): Promise<void> => {
+    await messages.close().catch(() => undefined);
+    await loop.catch(() => undefined);
+    if (stopped) return;
+    consumer = await js.consumers.get(options.stream, options.durable);
+    messages = await consumer.consume(consumeOptions);
+    loop = run(messages);
+    logger.log(`consuming ${options.stream} again`);
+  };
+  const checkProgress = async (): Promise<void> => {
+    const until = Date.now() + CHECK_FOR_MS;
+    let upToDate = 0;
+    while (!stopped && upToDate < 2 && Date.now() < until) {
+      await sleep(CHECK_MS);
+      if (stopped) return;
+      try {
+        const pending = await consumer.info().then(
+          (info) => info.num_pending,
+          () => Number.POSITIVE_INFINITY,
+        );
+        if (pending > 0 && Date.now() - lastDeliveryAt > STALLED_MS) {
+          upToDate = 0;
+          await ensureConsumer(nc, options, ackWaitMs, maxConcurrent);
+          await restart();
+          lastDeliveryAt = Date.now();
+        } else if (pending === 0) {
+          upToDate++;
+        }
+      } catch (error) {
+        upToDate = 0;
+        logger.warn(`consuming ${options.stream} again failed, retrying: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  const reconnects = watchReconnects(nc, {
+    onDisconnect: () => (disconnected = true),
+    onReconnect: () => {
+      disconnected = false;
+      resettle();
+      lastDeliveryAt = Date.now();
+      checking ??= checkProgress().finally(() => (checking = undefined));
+    },
+  });
 
   return {
     stop: async () => {
+      stopped = true;
+      reconnects.stop();
+      await checking;
       await messages.close();
       await loop.catch(() => undefined);
       await slots.idle();

@@ -1,7 +1,7 @@
-import { type AccessRule, AuthzEvents, STREAMS, eventEnvelopeSchema } from '@dv/contracts';
-import { NATS_CONNECTION } from '@dv/messaging';
+import { type AccessRule, AuthzEvents, STREAMS } from '@dv/contracts';
+import { NATS_CONNECTION, type StreamFollower, followStream } from '@dv/messaging';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type Model } from 'mongoose';
 import { type AccessRuleDoc, toAccessRule } from '../rules/access-rule.model';
@@ -25,14 +25,14 @@ export const PROJECTION_CONSUMER = 'authz';
 @Injectable()
 export class AuthzSync implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AuthzSync');
-  private readonly streams: ConsumerMessages[] = [];
+  private readonly followers: StreamFollower[] = [];
   private following = false;
 
   /** Ready once the snapshot is loaded and both streams are followed (the readiness check). */
   get ready(): boolean {
-    return this.following;
+    // Not while a follower catches up again after a NATS restart.
+    return this.following && this.followers.every((f) => f.following);
   }
-  private readonly loops: Promise<void>[] = [];
 
   constructor(
     private readonly state: AuthzState,
@@ -91,8 +91,7 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.following = false;
-    for (const messages of this.streams) await messages.close();
-    await Promise.allSettled(this.loops);
+    for (const follower of this.followers) await follower.stop();
   }
 
   /** Everything up to here is in the scope projection collection. */
@@ -114,31 +113,18 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     types: ReadonlySet<string> | undefined,
     apply: (type: string, data: unknown, seq: number, version: number | undefined) => void,
   ): Promise<void> {
-    const js = jetstream(this.nc);
-    // One filter, given as a string: nats.js then creates the consumer on CONSUMER.CREATE.<stream>.<name>.<filter>,
-    // where the server checks the name; a list would go to the unnamed CONSUMER.CREATE.<stream>, which NATS
-    // permissions cannot tell from an update of another service's durable (deploy/nats, decision 0007).
-    const consumer = await js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq });
-    const messages = await consumer.consume();
-    this.streams.push(messages);
-    this.loops.push(
-      (async () => {
-        for await (const msg of messages) {
-          if (types && !types.has(msg.subject)) {
-            this.state.markApplied(stream === STREAMS.domain.name ? 'events' : 'platform', msg.seq);
-            continue;
-          }
-          try {
-            const envelope = eventEnvelopeSchema.parse(msg.json());
-            apply(envelope.type, envelope.data, msg.seq, envelope.aggregateversion);
-          } catch (error) {
-            // Malformed events are dead-lettered by the durable consumers; here they are only skipped.
-            this.logger.warn(`skipping event #${msg.seq} on ${msg.subject}: ${error instanceof Error ? error.message : String(error)}`);
-            if (stream === STREAMS.domain.name) this.state.markApplied('events', msg.seq);
-            else this.state.markApplied('platform', msg.seq);
-          }
-        }
-      })(),
+    // followStream: in order, one subject filter given as a string (NATS permissions, decision 0007), a
+    // malformed event skipped but counted, and caught up again within seconds after a NATS restart.
+    const revision = stream === STREAMS.domain.name ? 'events' : 'platform';
+    this.followers.push(
+      await followStream(this.nc, {
+        stream,
+        subject,
+        startSeq,
+        ...(types ? { types } : {}),
+        apply: (envelope, seq) => apply(envelope.type, envelope.data, seq, envelope.aggregateversion),
+        applied: (seq) => this.state.markApplied(revision, seq),
+      }),
     );
   }
 }

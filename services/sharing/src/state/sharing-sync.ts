@@ -34,7 +34,8 @@ export class SharingSync implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   get ready(): boolean {
-    return this.caughtUp;
+    // Not while a follower catches up again after a NATS restart.
+    return this.caughtUp && this.followers.every((f) => f.following);
   }
 
   async onModuleInit(): Promise<void> {

@@ -2,7 +2,7 @@ import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
 import { deleteAtVersion, type EventsOf, type OutboxRelay, readAggregate, updateWithEvents, updateWithoutEvents } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
-import { type CopyTarget } from '@dv/kube';
+import { type CopyTarget, isKubeUnreachable } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
 import { LiveProjects } from '../projects/live-projects';
 import { ProjectDirectory } from '../projects/project-directory';
@@ -18,6 +18,11 @@ interface Observation {
   ready: boolean;
   phaseMessage?: string;
   conditions: ObservedCondition[];
+}
+
+/** The API server could not be asked (unreachable, failing itself): nothing was learned about the volume. */
+interface Unobserved {
+  unreachable: string;
 }
 
 /**
@@ -71,7 +76,18 @@ export class VolumeReconciler {
     if (!doc) return;
     if (doc.status.phase === 'Deleting') return this.release(doc);
     const observed = await this.observe(doc);
+    if ('unreachable' in observed) return this.retryLater(doc, observed.unreachable);
     await this.record(doc, observed);
+  }
+
+  /**
+   * An unreachable API server is no evidence that a PV or PVC is gone: the volume keeps its status
+   * (a Ready volume stays Ready) and is tried again with the back-off of a failed attempt.
+   */
+  private async retryLater(doc: VolumeDoc, reason: string): Promise<void> {
+    const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
+    this.logger.warn(`volume ${doc._id} (${doc.name}): the Kubernetes API server cannot be asked (${reason}); status kept, next attempt at ${schedule.nextAttemptAt}`);
+    await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
   }
 
   private target(doc: VolumeDoc): CopyTarget {
@@ -84,7 +100,7 @@ export class VolumeReconciler {
     };
   }
 
-  private async observe(doc: VolumeDoc): Promise<Observation> {
+  private async observe(doc: VolumeDoc): Promise<Observation | Unobserved> {
     // Gone when the projection says so, or when this replica's org tree no longer has it live (deleted,
     // or under a deleted department, cluster or tenant).
     const project = await this.projects.find(doc.projectId);
@@ -99,6 +115,7 @@ export class VolumeReconciler {
         conditions.push({ type: 'OriginAvailable', status: 'True' });
         return { ready: true, conditions };
       } catch (error) {
+        if (isKubeUnreachable(error)) return { unreachable: messageOf(error) };
         const message = messageOf(error);
         conditions.push({ type: 'OriginAvailable', status: 'False', reason: 'OriginPvcNotUsable', message });
         return { ready: false, phaseMessage: `Origin pvc '${doc.originPvcName}' of project '${doc.projectName}' is not usable: ${message}`, conditions };
@@ -117,6 +134,7 @@ export class VolumeReconciler {
       made = await this.kube.ensurePvCopy(target);
       conditions.push({ type: 'PvCopyCreated', status: 'True' });
     } catch (error) {
+      if (isKubeUnreachable(error)) return { unreachable: messageOf(error) };
       const cause = messageOf(error);
       conditions.push({ type: 'PvCopyCreated', status: 'False', reason: 'ErrorCreatingPv', message: `Failed to create pv '${target.pvName}': ${cause}` });
       return { ready: false, phaseMessage: `Failed to copy pvc to project '${doc.projectName}': ${cause}`, conditions };
@@ -127,6 +145,7 @@ export class VolumeReconciler {
       conditions.push({ type: 'PvcsCreated', status: 'True' });
       return { ready: true, conditions };
     } catch (error) {
+      if (isKubeUnreachable(error)) return { unreachable: messageOf(error) };
       const cause = messageOf(error);
       conditions.push({ type: 'PvcsCreated', status: 'False', reason: 'ErrorCreatingPvc', message: `Failed to create pvc in namespace '${target.namespace}': ${cause}` });
       return { ready: false, phaseMessage: `Failed to copy pvc to project '${doc.projectName}': ${cause}`, conditions };

@@ -1,6 +1,6 @@
 import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contracts';
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
-import { EventPublisher } from '@dv/messaging';
+import { EventPublisher, isTransientError } from '@dv/messaging';
 import { GuardedStore, guardedStore } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
@@ -96,7 +96,10 @@ export class BindingManager {
     try {
       await this.make(doc, volume);
     } catch (error) {
-      if (doc.state === 'Creating' && doc.attempt === attempt) await this.undo(doc).catch((e: unknown) => this.logger.warn(`could not undo the half-made binding ${_id}: ${messageOf(e)}`));
+      // The API server away: undoing would need it too. The record stays Creating for the next review
+      // (which finishes it: the same attempt's names) or the reconciler (after the lease), as after a crash.
+      const undo = doc.state === 'Creating' && doc.attempt === attempt && !isTransientError(error);
+      if (undo) await this.undo(doc).catch((e: unknown) => this.logger.warn(`could not undo the half-made binding ${_id}: ${messageOf(e)}`));
       throw error;
     }
     return this.bound(doc, requestId);

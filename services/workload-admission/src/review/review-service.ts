@@ -1,5 +1,5 @@
 import { type Binding, type DataVolumeMount, type DenialCode, type DenialReason, DvError, type Principal, type Revision } from '@dv/contracts';
-import { StreamHeads } from '@dv/messaging';
+import { StreamHeads, isTransientError } from '@dv/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BindingManager } from '../bindings/binding-manager';
@@ -156,11 +156,13 @@ export class ReviewService {
     const made = await Promise.allSettled(volumes.map((v) => this.bindings.ensure(v, namespace, projectId, input.requestId)));
     const bindings: Binding[] = [];
     const failures: DenialReason[] = [];
-    made.forEach((result, i) => {
+    for (const [i, result] of made.entries()) {
       const volume = volumes[i];
       if (result.status === 'fulfilled') bindings.push(result.value);
+      // The API server away (or another passing condition) is no reason to deny: the caller may try again.
+      else if (isTransientError(result.reason)) throw DvError.unavailable(`could not bind data volume ${volume?.name ?? ''} in namespace ${namespace} now; try again: ${messageOf(result.reason)}`, { volumeId: volume?.id });
       else failures.push({ code: 'BINDING_FAILED', volumeId: volume?.id, message: `could not bind data volume ${volume?.name ?? ''} in namespace ${namespace}: ${messageOf(result.reason)}` });
-    });
+    }
     if (failures.length > 0) return this.deny(input, reviewId, place, mounts, failures);
     // The webhook labels what it admits with the review, so the usage record can find the object later.
     const answer = input.via === 'webhook' ? withReviewLabel(patched, reviewId) : patched;

@@ -1,6 +1,7 @@
 import { RevisionTracker, StreamHeads } from '@dv/messaging';
 import { ScopeTree, SharingIndex } from '@dv/org';
 import { Injectable } from '@nestjs/common';
+import { UsageIndex } from '../usage/usage-index';
 import { BindingSet } from './binding-set';
 import { VolumeDirectory } from './volume-directory';
 
@@ -13,6 +14,8 @@ export class AdmissionState {
   readonly sharing = new SharingIndex(this.tree);
   readonly bindings = new BindingSet();
   readonly revisions: RevisionTracker;
+  /** Which admissions may use each volume: what the usage check reads by `_id` (UsageRecords). */
+  readonly usage = new UsageIndex();
   /**
    * Moves with every access-rule and org (scope) event applied: authz answers cached before it moved
    * may be stale (PermissionCache).

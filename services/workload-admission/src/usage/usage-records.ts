@@ -2,7 +2,9 @@ import { type EventData, type AdmissionEvents, type WorkloadRef } from '@dv/cont
 import { insertOnce, isDuplicateKeyError } from '@dv/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Model, type QueryFilter } from 'mongoose';
+import { AdmissionState } from '../state/admission-state';
 import { USAGE_MODEL } from '../tokens';
+import { candidateState } from './usage-index';
 import { isNamed, releaseKeys, usageKey } from './usage-key';
 import { type UsageDoc } from './usage.model';
 
@@ -10,6 +12,8 @@ import { type UsageDoc } from './usage.model';
 export const MAX_LISTED = 100;
 /** Attempts of a release that races admissions of the same workload (each conditional write either lands or is re-read). */
 const RELEASE_ATTEMPTS = 3;
+/** Records read by `_id` at once while a volume's users are checked. */
+const LOOKUPS_AT_ONCE = 25;
 
 /**
  * The usage records and every write to them. Ordering between an admission and the release of the
@@ -19,7 +23,22 @@ const RELEASE_ATTEMPTS = 3;
  */
 @Injectable()
 export class UsageRecords {
-  constructor(@Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>) {}
+  constructor(
+    @Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>,
+    private readonly state: AdmissionState,
+  ) {}
+
+  /** At start: puts the records in use into this replica's usage index (one read of the collection); returns how many. */
+  async indexRecordsInUse(): Promise<number> {
+    const docs = await this.usages.find({ releasedAt: { $exists: false } } as QueryFilter<UsageDoc>).lean<UsageDoc[]>().exec();
+    let inUse = 0;
+    for (const doc of docs) {
+      if (doc.volumeIds.length === 0) continue;
+      this.state.usage.add(doc.volumeIds, { key: doc._id, reviewId: doc.reviewId, admittedAtMs: doc.admittedAt.getTime() });
+      inUse++;
+    }
+    return inUse;
+  }
 
   /** Records an admission; false when a newer admission or a later release of the workload is already known. */
   async admitted(data: EventData<typeof AdmissionEvents.admitted>, admittedAt: Date): Promise<boolean> {
@@ -38,6 +57,8 @@ export class UsageRecords {
       ...(w.apiVersion ? { apiVersion: w.apiVersion } : {}),
       ...(w.workloadId ? { workloadId: w.workloadId } : {}),
     };
+    // Every replica's follower adds it too; this one may answer a usage check before its follower gets there.
+    this.state.usage.add(doc.volumeIds, { key: doc._id, reviewId: doc.reviewId, admittedAtMs: admittedAt.getTime() });
     // The common case is a workload seen for the first time: an insert, which FerretDB answers from
     // the _id index (its update by _id scans the collection). A duplicate key means the identity is
     // known: admitted before (a resubmit, a retried create), released, or this event redelivered.
@@ -113,13 +134,34 @@ export class UsageRecords {
     await this.usages.updateOne({ _id: doc._id, reviewId: doc.reviewId } as QueryFilter<UsageDoc>, { $set: { name, generated: false } }).exec();
   }
 
-  /** The workloads using a volume (at most MAX_LISTED, in key order). */
+  /** The workloads using a volume (at most MAX_LISTED, in key order): the usage index's candidates, each record read by `_id`. */
   async using(volumeId: string): Promise<UsageDoc[]> {
-    return this.usages.find({ volumeIds: volumeId }).sort({ _id: 1 }).limit(MAX_LISTED).lean<UsageDoc[]>().exec();
+    return this.usersOf(volumeId, () => true, MAX_LISTED);
   }
 
   async anyIn(volumeId: string, namespace: string): Promise<boolean> {
-    return (await this.usages.exists({ volumeIds: volumeId, namespace }).exec()) !== null;
+    return (await this.usersOf(volumeId, (doc) => doc.namespace === namespace, 1)).length > 0;
+  }
+
+  /**
+   * The records (in key order, at most `limit` of those `accept` takes) that use the volume, found
+   * from the usage index (never a query on `volumeIds`, which FerretDB answers by scanning); a
+   * candidate whose record can no longer hold its admission leaves the index.
+   */
+  private async usersOf(volumeId: string, accept: (doc: UsageDoc) => boolean, limit: number): Promise<UsageDoc[]> {
+    const candidates = this.state.usage.candidates(volumeId);
+    const found: UsageDoc[] = [];
+    for (let i = 0; i < candidates.length && found.length < limit; i += LOOKUPS_AT_ONCE) {
+      const batch = candidates.slice(i, i + LOOKUPS_AT_ONCE);
+      const docs = await Promise.all(batch.map((c) => this.usages.findOne({ _id: c.key } as QueryFilter<UsageDoc>).lean<UsageDoc>().exec()));
+      for (const [j, candidate] of batch.entries()) {
+        const doc = docs[j] ?? null;
+        const state = candidateState(doc, candidate, volumeId);
+        if (state === 'gone') this.state.usage.drop(volumeId, candidate);
+        else if (state === 'holds' && doc && found.length < limit && accept(doc)) found.push(doc);
+      }
+    }
+    return found;
   }
 
   /** Deletes released records (and tombstones) released before `cutoff`. */
