@@ -4,6 +4,7 @@ import { createBoundPvc } from './bound-pvc';
 import { freePort } from './free-port';
 import { KUBE_WEBHOOK_CLIENT_NAME } from './start-kube';
 import { createCertificateAuthority, issueServingCertificate } from './tls-certificates';
+import { type ServiceProcess } from './service-process';
 import { waitFor } from './wait-for';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -85,6 +86,23 @@ export class KubePlatformHarness extends PlatformHarness {
     }
   }
 
+
+  /**
+   * The webhook's port is chosen free before the service binds it, so another test's process may take
+   * it meanwhile (EADDRINUSE): the admission service is then started again on another free port.
+   */
+  override async addReplica(service: HarnessService, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await super.addReplica(service, extraEnv);
+      } catch (error) {
+        const port = service.env?.['ADMISSION_WEBHOOK_PORT'];
+        if (port === undefined || attempt >= 3 || !(error instanceof Error) || !error.message.includes('EADDRINUSE')) throw error;
+        this.webhookPort = await freePort();
+        service = { ...service, env: { ...service.env, ADMISSION_WEBHOOK_PORT: String(this.webhookPort) } };
+      }
+    }
+  }
 
   async stopPlatform(): Promise<void> {
     await this.stop();
