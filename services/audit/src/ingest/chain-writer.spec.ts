@@ -36,6 +36,14 @@ class FakeCollection {
     return Promise.reject(Object.assign(new Error(first.errmsg), { code: first.code, writeErrors: errors }));
   }
 
+  insertOne(doc: Doc): Promise<void> {
+    return this.insertMany([doc]);
+  }
+
+  find(): { toArray: () => Promise<Doc[]> } {
+    return { toArray: () => Promise.resolve([...this.docs.values()].map((d) => ({ ...d }))) };
+  }
+
   findOne(filter: { _id: string }): Promise<Doc | null> {
     const doc = this.docs.get(filter._id);
     return Promise.resolve(doc ? { ...doc } : null);
@@ -71,11 +79,17 @@ class FakeCollection {
 }
 
 function setup() {
-  const c = { segments: new FakeCollection(), eventIds: new FakeCollection(), index: new FakeCollection(), chain: new FakeCollection() };
-  // One table of each kind (the store spreads them over many; the writer cannot tell).
-  const collections = { segments: () => c.segments, eventIds: () => c.eventIds, index: () => c.index, chain: c.chain };
-  const newWriter = (): ChainWriter => new ChainWriter(new AuditStore(collections as unknown as AuditCollections));
-  return { c, writer: newWriter(), newWriter };
+  const c = { segments: new FakeCollection(), summaries: new FakeCollection(), chain: new FakeCollection() };
+  // One segment table (the store spreads them over many; the writer cannot tell).
+  const collections = { segments: () => c.segments, summaries: c.summaries, chain: c.chain };
+  const stores: AuditStore[] = [];
+  const newWriter = (): ChainWriter => {
+    const store = new AuditStore(collections as unknown as AuditCollections);
+    stores.push(store);
+    return new ChainWriter(store);
+  };
+  const writer = newWriter();
+  return { c, writer, newWriter, store: (k = 0): AuditStore => stores[k] as AuditStore };
 }
 
 type Fakes = ReturnType<typeof setup>['c'];
@@ -127,11 +141,10 @@ describe('ChainWriter', () => {
     expect([...first.sealed, ...second.sealed].map((s) => s.record.seq)).toEqual([1, 2, 3]);
     expect(expectChain(c)).toEqual(['a', 'b', 'c']);
     expect(storedTexts(c)[2]).toBe(second.sealed[0]?.record.message);
-    expect(c.eventIds.docs.get('c')).toMatchObject({ seq: 3 });
   });
 
   it('stores an event once: a copy in the batch, and a redelivery or re-publish of one already stored, are duplicates', async () => {
-    const { c, writer } = setup();
+    const { c, writer, store } = setup();
     await writer.init();
     await writer.write([event('a')]);
     const result = await writer.write([event('a'), event('b'), event('b')]);
@@ -141,24 +154,39 @@ describe('ChainWriter', () => {
     expect(again.duplicates.map((d) => d.draft.id)).toEqual(['a']);
     expect(again.sealed.map((s) => [s.item.draft.id, s.record.seq])).toEqual([['c', 3]]);
     expect(expectChain(c)).toEqual(['a', 'b', 'c']);
-    expect(c.eventIds.docs.get('c')).toMatchObject({ seq: 3 });
+    expect(store().index.seqOfEvent('c')).toBe(3);
   });
 
-  it('takes over an event key a crash left without its record (the event is recorded, once)', async () => {
-    const { c, writer } = setup();
+  it('knows the recorded events after a restart (the index is rebuilt from the store): a redelivery is a duplicate', async () => {
+    const { c, writer, newWriter } = setup();
     await writer.init();
-    await writer.write([event('a')]);
-    // A crash between claiming the keys and storing the records: keys naming seqs nobody stored.
-    c.eventIds.docs.set('b', { _id: 'b', seq: 2 });
-    c.eventIds.docs.set('c', { _id: 'c', seq: 1 });
-    const result = await writer.write([event('b'), event('c')]);
-    expect(result.duplicates).toEqual([]);
-    expect(result.sealed.map((s) => [s.item.draft.id, s.record.seq])).toEqual([
-      ['b', 2],
-      ['c', 3],
-    ]);
-    expect(c.eventIds.docs.get('c')).toMatchObject({ seq: 3 });
-    expect(expectChain(c)).toEqual(['a', 'b', 'c']);
+    await writer.write(Array.from({ length: 2100 }, (_, i) => event(`e${i}`)));
+    // The first group (2,000 seqs) is complete: its summary was written once.
+    expect([...c.summaries.docs.values()].map((d) => [d['first'], d['last']])).toEqual([[1, 2000]]);
+    const restarted = newWriter();
+    await restarted.init();
+    const again = await restarted.write([event('e5'), event('e2050'), event('new')]);
+    expect(again.duplicates.map((d) => d.draft.id).sort()).toEqual(['e2050', 'e5']);
+    expect(again.sealed.map((s) => [s.item.draft.id, s.record.seq])).toEqual([['new', 2101]]);
+  });
+
+  it('writes a missing or wrong group summary again from the records at start', async () => {
+    const { c, writer, newWriter, store } = setup();
+    await writer.init();
+    await writer.write(Array.from({ length: 2050 }, (_, i) => event(`e${i}`)));
+    const summary = c.summaries.docs.get('g000000000') as Doc;
+    c.summaries.docs.clear();
+    const restarted = newWriter();
+    await restarted.init();
+    expect(c.summaries.docs.get('g000000000')).toMatchObject({ first: 1, last: 2000 });
+    expect(store(1).index.seqOfEvent('e1999')).toBe(2000);
+    // A summary that no longer reads back is written again too.
+    c.summaries.docs.set('g000000000', { ...summary, pages: [{ ...(summary['pages'] as object[])[0], first: 7 }] });
+    const third = newWriter();
+    await third.init();
+    expect(store(2).index.seqOfEvent('e10')).toBe(11);
+    expect((c.summaries.docs.get('g000000000')?.['pages'] as unknown[]).length).toBe(20);
+    expect((await third.write([event('e3')])).duplicates).toHaveLength(1);
   });
 
   it('gives up a record the database refuses twice, and seals the rest without a gap', async () => {
@@ -194,7 +222,8 @@ describe('ChainWriter', () => {
     const result = await other.write([event('c')]);
     expect(result.sealed.map((s) => [s.item.draft.id, s.record.seq])).toEqual([['c', 3]]);
     expect(expectChain(c)).toEqual(['a', 'b', 'c']);
-    expect(c.eventIds.docs.get('c')).toMatchObject({ seq: 3 });
+    // The other writer's records were indexed on the way (a redelivery of one of them is a duplicate).
+    expect((await other.write([event('a')])).duplicates).toHaveLength(1);
   });
 
   it('merges a full page into one document, and reads across pages', async () => {

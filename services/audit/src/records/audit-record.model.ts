@@ -1,5 +1,6 @@
 import { type AuditRecord } from '@dv/contracts';
 import { type Collection, type Connection, mongo } from 'mongoose';
+import { type PageStatsDoc } from '../store/log-index';
 
 /**
  * The layout (decision 0014): every read is a lookup by `_id`, the one query FerretDB on SQLite serves
@@ -21,67 +22,50 @@ export interface SegmentDoc {
   absorbed?: string[];
 }
 
-/** One per recorded event, `_id` = event id: an event is recorded once, whatever redelivers it. */
-export interface EventKeyDoc {
-  _id: string;
-  seq: number;
-}
-
-/** Chain bookkeeping: `head` (the last sealed seq and hash, a lower bound), `archive` (checkpoint), `relay` (published seq), `index` (indexed up to). */
+/** Chain bookkeeping: `head` (the last sealed seq and hash, a lower bound), `archive` (checkpoint), `relay` (published seq). */
 export interface ChainStateDoc {
-  _id: 'head' | 'archive' | 'relay' | 'index';
+  _id: 'head' | 'archive' | 'relay';
   seq: number;
   hash?: string;
   file?: string;
 }
 
 /**
- * A chunk of a posting list (`<key>#<n>`: its entries, and where the list goes on), or a time head
- * (`<key>`: the counts of its children). See store/posting-index.ts.
+ * The summary of a group (the SEGMENT_TABLE_SEQS seqs of one segment table), written once the group is
+ * complete: each page's seqs, event-time span and value counts, and its event ids (fingerprints). The
+ * index is rebuilt from these at start (decision 0016): derived data, rebuilt from the records when
+ * missing or not matching the group's extent.
  */
-export interface IndexDoc {
+export interface SummaryDoc {
   _id: string;
-  /** Entries: seqs, and their event times (ms), in seq order. */
-  s?: number[];
-  t?: number[];
-  /** The number of the list's next chunk (`<key>#<next>`). */
-  next?: number;
-  /** Time heads: their children (`<child>` → [records, first seq, last seq]). */
-  n?: Record<string, [number, number, number]>;
+  group: number;
+  first: number;
+  last: number;
+  pages: PageStatsDoc[];
 }
 
 export const AUDIT_SEGMENTS_COLLECTION = 'audit_segments';
-export const AUDIT_EVENT_IDS_COLLECTION = 'audit_event_ids';
-export const AUDIT_INDEX_COLLECTION = 'audit_index';
+export const AUDIT_SUMMARIES_COLLECTION = 'audit_summaries';
 export const AUDIT_CHAIN_COLLECTION = 'audit_chain';
 
 /**
- * Why the documents are spread over many collections: FerretDB 1.24 on SQLite "pushes down" `_id`
+ * Why the segments are spread over many collections: FerretDB 1.24 on SQLite "pushes down" `_id`
  * equality as `WHERE _ferretdb_sjson->'$._id' = ?`, but its `_id` index is on `_ferretdb_sjson->"_id"`,
  * another expression, so SQLite scans the table for every lookup (EXPLAIN: `SCAN`), parsing each row's
- * JSON. A lookup costs the size of its table: tables are kept small. Segments by seq (a table per
- * SEGMENT_TABLE_SEQS records), event keys and index documents by a hash of their key.
+ * JSON. A lookup costs the size of its table: tables are kept small (a table per SEGMENT_TABLE_SEQS records).
  */
 export const SEGMENT_TABLE_SEQS = 2000;
-export const KEY_TABLES = 512;
 
-/** FNV-1a of a string, to a table number. */
-export function keyTable(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % KEY_TABLES;
-}
+/** The group (segment table) of a seq. */
+export const groupOf = (seq: number): number => Math.floor((seq - 1) / SEGMENT_TABLE_SEQS);
+
+export const summaryId = (group: number): string => `g${String(group).padStart(9, '0')}`;
 
 export interface AuditCollections {
   /** The table of the segment whose first record has this seq. */
   segments(firstSeq: number): Collection<SegmentDoc>;
-  /** The table of an event's key. */
-  eventIds(eventId: string): Collection<EventKeyDoc>;
-  /** The table of an index document (by its list's key: the id without `#<n>`). */
-  index(id: string): Collection<IndexDoc>;
+  /** The groups' summaries (one small table: a document per SEGMENT_TABLE_SEQS records). */
+  summaries: Collection<SummaryDoc>;
   chain: Collection<ChainStateDoc>;
 }
 
@@ -97,12 +81,8 @@ export function auditCollections(connection: Connection): AuditCollections {
     return c as unknown as Collection<T>;
   };
   return {
-    segments: (firstSeq) => get<SegmentDoc>(`${AUDIT_SEGMENTS_COLLECTION}_${Math.floor((firstSeq - 1) / SEGMENT_TABLE_SEQS)}`),
-    eventIds: (eventId) => get<EventKeyDoc>(`${AUDIT_EVENT_IDS_COLLECTION}_${keyTable(eventId)}`),
-    index: (id) => {
-      const hash = id.lastIndexOf('#');
-      return get<IndexDoc>(`${AUDIT_INDEX_COLLECTION}_${keyTable(hash < 0 ? id : id.slice(0, hash))}`);
-    },
+    segments: (firstSeq) => get<SegmentDoc>(`${AUDIT_SEGMENTS_COLLECTION}_${groupOf(firstSeq)}`),
+    summaries: connection.collection<SummaryDoc>(AUDIT_SUMMARIES_COLLECTION),
     chain: connection.collection<ChainStateDoc>(AUDIT_CHAIN_COLLECTION),
   };
 }

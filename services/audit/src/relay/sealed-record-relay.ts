@@ -59,6 +59,7 @@ export class SealedRecordRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
 
   constructor(
     nc: NatsConnection,
@@ -167,9 +168,19 @@ export class SealedRecordRelay {
 
   /** The checkpoint is saved by a timer, off the publishing path: after a crash up to a second is re-published (and de-duplicated). */
   async saveCheckpoint(): Promise<void> {
+    // One save at a time: the store checks the guard, then writes (decision 0012), so a slow save of
+    // an older seq overlapping a newer one could land last and move the checkpoint back.
+    while (this.saving) await this.saving;
     const seq = this.published;
     if (seq <= this.savedSeq) return;
-    await this.store.c.chain.updateOne({ _id: 'relay', seq: { $lt: seq } }, { $set: { seq } });
-    this.savedSeq = seq;
+    this.saving = (async () => {
+      await this.store.c.chain.updateOne({ _id: 'relay', seq: { $lt: seq } }, { $set: { seq } });
+      this.savedSeq = seq;
+    })();
+    try {
+      await this.saving;
+    } finally {
+      this.saving = undefined;
+    }
   }
 }

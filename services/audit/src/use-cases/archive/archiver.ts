@@ -7,7 +7,6 @@ import { finished } from 'node:stream/promises';
 import { type ChainPoint, chainBase } from '../../chain/chain-head';
 import { checkLink, checkText } from '../../chain/record-check';
 import { type AuditStore } from '../../store/audit-store';
-import { recordKeys } from '../../store/record-keys';
 
 export interface ArchiveResult {
   archived: number;
@@ -30,7 +29,7 @@ async function fsync(path: string): Promise<void> {
  * checkpoint) of records sealed before `olderThan` and already published on DV_AUDIT. The prefix is
  * verified as it is written (evidence is never archived broken), flushed to the disk (fsync of the
  * file and of its folder), then the checkpoint {seq, hash} is recorded, then the records are removed
- * (and their entries in the posting lists). A crash between the steps leaves either nothing done, or
+ * (and forgotten by the index, the summaries of the groups gone removed). A crash between the steps leaves either nothing done, or
  * a checkpoint whose records are removed on the next run; the chain verifies from the checkpoint.
  */
 export class Archiver {
@@ -64,7 +63,6 @@ export class Archiver {
     const out = createWriteStream(tmp, { flags: 'wx' });
     let prev: ChainPoint = base;
     let archived = 0;
-    const keys = new Set<string>();
     try {
       // Segment by segment (a page, one document, at a time), in chain order.
       walk: for await (const segment of this.store.log.segments(base.seq + 1, limit)) {
@@ -78,7 +76,6 @@ export class Archiver {
           const bad = checkLink(checked, position, prev);
           if (bad || !record) throw DvError.precondition(`the chain is broken at seq ${bad?.seq ?? position} (${bad?.problem ?? 'changed'}): nothing archived`, { firstBad: bad });
           if (!out.write(`${text}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-          for (const key of recordKeys(record)) keys.add(key);
           prev = { seq: record.seq, hash: record.hash };
           archived++;
         }
@@ -106,7 +103,7 @@ export class Archiver {
     const through = prev.seq;
     await this.store.exclusive(async () => {
       await this.store.log.removeThrough(base.seq + 1, through);
-      await this.store.index.rewrite(keys, (seq) => seq > through);
+      await this.store.afterArchive(through);
     });
     this.logger.log(`archived seq ${base.seq + 1}..${through} (${archived} records) to ${file}`);
     return { archived, file, checkpoint: { seq: through, hash: prev.hash } };

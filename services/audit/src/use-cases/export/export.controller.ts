@@ -4,47 +4,26 @@ import { Controller, Inject } from '@nestjs/common';
 import { ReaderAuthorizer } from '../../access/reader-authorizer';
 import { parseRecordText } from '../../records/audit-record.model';
 import { type AuditStore } from '../../store/audit-store';
-import { eventTime } from '../../store/record-keys';
-import { type TimePart, TimeSources } from '../../store/time-sources';
+import { eventTime } from '../../store/log-index';
 import { AUDIT_STORE } from '../../tokens';
 import { normalizeTime } from '../query/record-matcher';
 import { csvHeader, csvLine } from './format-records';
 
 /** Replies stay well under NATS's default 1 MiB payload whatever the records hold. */
 const MAX_CHUNK_BYTES = 512 * 1024;
-/** How long a range's parts are reused between the chunks of one export (records sealed meanwhile come in the next range read). */
-const PARTS_KEPT_MS = 5000;
 
 /**
  * export: a range in chain order, chunk by chunk (a cursor by seq), as JSON lines or CSV (header in
- * the first chunk). The time range's seq span comes from the time index; a chunk then reads the
+ * the first chunk). The time range's seq span comes from the index (the pages whose event times meet it); a chunk then reads the
  * store's pages from the cursor on (one document per page), keeping the records of the time range.
  * JSON lines are the stored texts as they are (DV_AUDIT's form).
  */
 @Controller()
 export class ExportController {
-  private readonly time: TimeSources;
-
   constructor(
     @Inject(AUDIT_STORE) private readonly store: AuditStore,
     private readonly authorizer: ReaderAuthorizer,
-  ) {
-    this.time = new TimeSources(store.index);
-  }
-
-  /** The time range's parts, kept a few seconds: an export asks for the same range chunk after chunk. */
-  private recent: { key: string; at: number; parts: Promise<TimePart[]> } | undefined;
-
-  private partsOf(from: number, to: number): Promise<TimePart[]> {
-    const key = `${from}|${to}`;
-    if (this.recent && this.recent.key === key && Date.now() - this.recent.at < PARTS_KEPT_MS) return this.recent.parts;
-    const parts = this.time.parts(from, to);
-    this.recent = { key, at: Date.now(), parts };
-    parts.catch(() => {
-      this.recent = undefined;
-    });
-    return parts;
-  }
+  ) {}
 
   @RpcHandler(AuditRpc.export)
   async export(request: RpcRequest<typeof AuditRpc.export>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.export>> {
@@ -52,12 +31,13 @@ export class ExportController {
     const from = Date.parse(normalizeTime(request.from));
     const to = Date.parse(normalizeTime(request.to));
     const after = request.cursor === undefined ? 0 : Number(request.cursor);
-    const parts = await this.partsOf(from, to);
+    await this.store.refresh();
+    const pages = this.store.index.pagesIn(from, to);
     let chunk = request.format === 'csv' && request.cursor === undefined ? csvHeader() : '';
     let bytes = Buffer.byteLength(chunk);
-    if (parts.length === 0) return { chunk, records: 0, nextCursor: null };
-    const lo = Math.max(after + 1, Math.min(...parts.map((p) => p.lo)));
-    const hi = Math.max(...parts.map((p) => p.hi));
+    if (pages.length === 0) return { chunk, records: 0, nextCursor: null };
+    const lo = Math.max(after + 1, Math.min(...pages.map((p) => p.first)));
+    const hi = Math.max(...pages.map((p) => p.last));
     let records = 0;
     let lastSeq = after;
     let full = false;

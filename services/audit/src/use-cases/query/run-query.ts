@@ -1,9 +1,7 @@
 import { type AuditFilterField, type AuditRecord, type RpcReplyInput, type AuditRpc } from '@dv/contracts';
 import { parseRecordText } from '../../records/audit-record.model';
 import { type AuditStore } from '../../store/audit-store';
-import { type Entry } from '../../store/posting-index';
-import { INDEXED_FIELDS, type IndexedField, eventTime, fieldKey } from '../../store/record-keys';
-import { type TimePart, TimeSources } from '../../store/time-sources';
+import { INDEXED_FIELDS, type IndexedField, type PageStats, eventTime, fieldKey } from '../../store/log-index';
 import { type RecordPredicate, fieldCondition, normalizeTime, searchCondition } from './record-matcher';
 
 export interface AuditQuery {
@@ -21,8 +19,12 @@ export type QueryReply = RpcReplyInput<typeof AuditRpc.query>;
 
 const INDEXED: ReadonlySet<string> = new Set(INDEXED_FIELDS);
 
-/** Order of two entries by event time, ties by seq (both in the query's direction). */
-const byTime = (dir: number) => (a: Entry, b: Entry) => dir * (a.time - b.time || a.seq - b.seq);
+/** A record that holds, with what it is ordered by. */
+interface Hit {
+  seq: number;
+  time: number;
+  key: string | number | undefined;
+}
 
 /** A sort value as the database ordered it: absent first, numbers, then strings; an array by its least (asc) or greatest (desc) item. */
 function sortValue(record: AuditRecord, field: AuditFilterField, dir: number): string | number | undefined {
@@ -43,22 +45,19 @@ function compareValues(a: string | number | undefined, b: string | number | unde
 }
 
 /**
- * A query over the log by key only (decision 0014). The records come from one posting list: an `==`
- * on an indexed field (entity id, subject, request id, related ids) reads that value's list; without
- * one, the time range is a few time heads and two minute lists. Then:
- * - nothing else to check, sorted by time: counts come from the heads, the page is read from the
- *   minute lists it falls in, then its records (a page of the store each);
- * - anything else (other filters, search, another sort): every candidate record is read and checked,
- *   by seq range (time) or by seq (a value's list). That costs the candidates, not the log.
+ * A query over the log (decision 0016). The in-memory index names the pages whose event times meet
+ * the range and, for an `==` on an indexed field (entity id, subject, request id, related ids), only
+ * those holding the value; the store is read a page at a time (one document each). Then:
+ * - nothing else to check, sorted by time or seq: the total comes from the pages' counts (a page
+ *   across an end of the range is read to count it), and only the pages the reply falls in are read;
+ * - anything else (other filters, search, another sort): every candidate page is read and each record
+ *   checked. That costs the candidates, not the log.
  */
 export class QueryRunner {
-  private readonly time: TimeSources;
-
-  constructor(private readonly store: AuditStore) {
-    this.time = new TimeSources(store.index);
-  }
+  constructor(private readonly store: AuditStore) {}
 
   async run(q: AuditQuery): Promise<QueryReply> {
+    await this.store.refresh();
     const from = Date.parse(normalizeTime(q.from));
     const to = Date.parse(normalizeTime(q.to));
     const conditions = q.filterBy.map(fieldCondition);
@@ -67,72 +66,91 @@ export class QueryRunner {
     if (q.search !== undefined && q.search !== '') rest.push(searchCondition(q.search));
     const dir = q.sortOrder === 'desc' ? -1 : 1;
     const sortBy = q.sortBy ?? 'timestamp';
-    const byEntries = rest.length === 0 && (sortBy === 'timestamp' || sortBy === 'seq');
-
-    if (driver) {
-      const entries = await this.store.index.entries(fieldKey(driver.field as IndexedField, String(driver.value)), from, to);
-      if (byEntries) {
-        entries.sort(sortBy === 'seq' ? (a, b) => dir * (a.seq - b.seq) : byTime(dir));
-        return { totalRecords: entries.length, records: await this.fetch(entries.slice(q.offset, q.offset + q.limit).map((e) => e.seq)) };
-      }
-      return this.checkEach(this.recordsOf(entries.map((e) => e.seq)), from, to, rest, sortBy, dir, q);
+    const key = driver ? fieldKey(driver.field as IndexedField, String(driver.value)) : undefined;
+    const pages = this.store.index.pagesIn(from, to).filter((p) => key === undefined || p.count(key) > 0);
+    const matches = (record: AuditRecord): boolean => {
+      const time = eventTime(record);
+      return time !== undefined && time >= from && time <= to && (!driver || driver.test(record));
+    };
+    if (rest.length === 0 && (sortBy === 'timestamp' || sortBy === 'seq')) {
+      return this.byOrder(pages, (p) => (p.inside(from, to) ? (key === undefined ? p.timed : p.count(key)) : undefined), matches, sortBy, dir, q);
     }
-    const parts = await this.time.parts(from, to);
-    if (byEntries && sortBy === 'timestamp') return this.pageByTime(parts, from, to, dir, q);
-    return this.checkEach(this.recordsInSeqRange(parts), from, to, rest, sortBy, dir, q);
+    return this.checkEach(pages, (r) => matches(r) && rest.every((test) => test(r)), sortBy, dir, q);
   }
 
-  /** Counts from the parts; reads only the minute lists the page falls in. */
-  private async pageByTime(parts: TimePart[], from: number, to: number, dir: number, q: AuditQuery): Promise<QueryReply> {
-    const totalRecords = parts.reduce((n, p) => n + p.count, 0);
-    const ordered = dir > 0 ? parts : [...parts].reverse();
+  /** Pages' matching records, each page read once (a few side by side). */
+  private matchesOf(match: RecordPredicate): (pages: readonly PageStats[]) => Promise<Map<PageStats, AuditRecord[]>> {
+    const cache = new Map<PageStats, AuditRecord[]>();
+    return async (pages) => {
+      const missing = pages.filter((p) => !cache.has(p));
+      for (let i = 0; i < missing.length; i += 4) {
+        await Promise.all(
+          missing.slice(i, i + 4).map(async (p) => {
+            const records: AuditRecord[] = [];
+            for await (const r of this.recordsOf(p)) if (match(r)) records.push(r);
+            cache.set(p, records);
+          }),
+        );
+      }
+      return cache;
+    };
+  }
+
+  /**
+   * Sorted by time (or seq) with nothing to check but the range and the indexed value: pages are
+   * taken in clusters whose time spans overlap (by seq: one page each), disjoint and in order, so a
+   * cluster before the reply's first record is skipped by its count, unread.
+   */
+  private async byOrder(
+    pages: readonly PageStats[],
+    known: (p: PageStats) => number | undefined,
+    match: RecordPredicate,
+    sortBy: 'timestamp' | 'seq',
+    dir: number,
+    q: AuditQuery,
+  ): Promise<QueryReply> {
+    const read = this.matchesOf(match);
+    // Pages across an end of the range are read to count them.
+    const counted = await read(pages.filter((p) => known(p) === undefined));
+    const countOf = (p: PageStats): number => known(p) ?? counted.get(p)?.length ?? 0;
+    const totalRecords = pages.reduce((n, p) => n + countOf(p), 0);
+    let units: PageStats[][];
+    if (sortBy === 'seq') units = pages.map((p) => [p]);
+    else {
+      units = [];
+      let spanEnd = -Infinity;
+      for (const p of [...pages].sort((a, b) => a.minT - b.minT || a.start - b.start)) {
+        const last = units[units.length - 1];
+        if (last && p.minT <= spanEnd) last.push(p);
+        else units.push([p]);
+        spanEnd = Math.max(spanEnd, p.maxT);
+      }
+    }
+    if (dir < 0) units.reverse();
     let skip = q.offset;
-    const page: Entry[] = [];
-    const queue = [...ordered];
-    while (queue.length > 0 && page.length < q.limit) {
-      const part = queue.shift() as TimePart;
-      if (skip >= part.count) {
-        skip -= part.count;
-        continue;
-      }
-      if (!part.key.startsWith('tm:') && !part.entries) {
-        // The page starts in this head: open it (its children are counted too).
-        const children = await this.time.children(part.key);
-        queue.unshift(...(dir > 0 ? children : children.reverse()));
-        continue;
-      }
-      const entries = (await this.time.entries(part, from, to)).sort(byTime(dir));
-      const taken = entries.slice(skip, skip + q.limit - page.length);
-      skip = 0;
-      page.push(...taken);
-    }
-    return { totalRecords, records: await this.fetch(page.map((e) => e.seq)) };
-  }
-
-  /** The records of a set of seqs, in that order (those gone meanwhile are left out). */
-  private async fetch(seqs: readonly number[]): Promise<AuditRecord[]> {
-    const texts = await this.store.log.readSeqs(seqs);
     const out: AuditRecord[] = [];
-    for (const seq of seqs) {
-      const text = texts.get(seq);
-      if (text !== undefined) out.push(parseRecordText(text));
+    for (const unit of units) {
+      if (out.length >= q.limit) break;
+      const count = unit.reduce((n, p) => n + countOf(p), 0);
+      if (skip >= count) {
+        skip -= count;
+        continue;
+      }
+      const records = [...(await read(unit)).entries()].filter(([p]) => unit.includes(p)).flatMap(([, r]) => r);
+      const order = sortBy === 'seq' ? (r: AuditRecord): number => r.seq : (r: AuditRecord): number => eventTime(r) ?? 0;
+      records.sort((a, b) => dir * (order(a) - order(b) || a.seq - b.seq));
+      out.push(...records.slice(skip, skip + q.limit - out.length));
+      skip = 0;
     }
-    return out;
+    return { totalRecords, records: out };
   }
 
-  private async *recordsOf(seqs: readonly number[]): AsyncGenerator<AuditRecord> {
-    for (let i = 0; i < seqs.length; i += 1000) yield* await this.fetch(seqs.slice(i, i + 1000));
-  }
-
-  /** Every record in the seq range the time parts span, segment by segment. */
-  private async *recordsInSeqRange(parts: readonly TimePart[]): AsyncGenerator<AuditRecord> {
-    if (parts.length === 0) return;
-    const lo = Math.min(...parts.map((p) => p.lo));
-    const hi = Math.max(...parts.map((p) => p.hi));
-    for await (const segment of this.store.log.segments(lo, hi)) {
+  /** Every record of the pages, each with its seq as stored (its place in the chain). */
+  private async *recordsOf(page: PageStats): AsyncGenerator<AuditRecord> {
+    for await (const segment of this.store.log.segments(page.first, page.last)) {
       for (let k = 0; k < segment.texts.length; k++) {
         const seq = segment.first + k;
-        if (seq < lo || seq > hi) continue;
+        if (seq < page.first || seq > page.last) continue;
         try {
           yield parseRecordText(segment.texts[k] as string);
         } catch {
@@ -142,26 +160,31 @@ export class QueryRunner {
     }
   }
 
-  /** Checks every candidate, keeps the sort value and seq of those that hold, then reads the page. */
-  private async checkEach(
-    candidates: AsyncIterable<AuditRecord>,
-    from: number,
-    to: number,
-    rest: readonly RecordPredicate[],
-    sortBy: AuditFilterField,
-    dir: number,
-    q: AuditQuery,
-  ): Promise<QueryReply> {
-    const hits: { seq: number; key: string | number | undefined; time: number }[] = [];
-    for await (const record of candidates) {
-      const time = eventTime(record);
-      if (time === undefined || time < from || time > to) continue;
-      if (!rest.every((test) => test(record))) continue;
-      hits.push({ seq: record.seq, key: sortBy === 'timestamp' ? time : sortValue(record, sortBy, dir), time });
+  /** Checks every record of the pages, keeps the sort value and seq of those that hold, then reads the reply's records. */
+  private async checkEach(pages: readonly PageStats[], match: RecordPredicate, sortBy: AuditFilterField, dir: number, q: AuditQuery): Promise<QueryReply> {
+    const hits: Hit[] = [];
+    const read = this.matchesOf(match);
+    for (let i = 0; i < pages.length; i += 8) {
+      const batch = pages.slice(i, i + 8);
+      const found = await read(batch);
+      for (const p of batch) {
+        for (const record of found.get(p) ?? []) {
+          const time = eventTime(record) ?? 0;
+          hits.push({ seq: record.seq, time, key: sortBy === 'timestamp' ? time : sortValue(record, sortBy, dir) });
+        }
+        // Only the sort values are kept: the reply's records are read again at the end.
+        found.delete(p);
+      }
     }
     // Ties keep chain order, so equal values come back in the order they were sealed.
     hits.sort((a, b) => dir * (compareValues(a.key, b.key) || a.seq - b.seq));
-    return { totalRecords: hits.length, records: await this.fetch(hits.slice(q.offset, q.offset + q.limit).map((h) => h.seq)) };
+    const seqs = hits.slice(q.offset, q.offset + q.limit).map((h) => h.seq);
+    const texts = await this.store.log.readSeqs(seqs);
+    const records: AuditRecord[] = [];
+    for (const seq of seqs) {
+      const text = texts.get(seq);
+      if (text !== undefined) records.push(parseRecordText(text));
+    }
+    return { totalRecords: hits.length, records };
   }
 }
-
