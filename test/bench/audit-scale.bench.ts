@@ -3,7 +3,8 @@
 // ranges, filters, sorts, pages), CSV export throughput with the service's memory, and verify
 // throughput. Prints JSON (see docs/benchmarks.md).
 // Run: node -r ./scripts/ts-register.js test/bench/audit-scale.bench.ts
-//   BENCH_AUDIT_RECORDS (default 200000), BENCH_AUDIT_QUERY_ROUNDS (default 20)
+//   BENCH_AUDIT_RECORDS (default 200000), BENCH_AUDIT_QUERY_ROUNDS (default 20), BENCH_AUDIT_BATCH (records per
+//   sealed batch while loading, default 1000: smaller batches make smaller segments, as a light load does)
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -28,7 +29,7 @@ import { startBenchServers } from './harness/servers';
 
 const RECORDS = Number(process.env['BENCH_AUDIT_RECORDS'] ?? 200_000);
 const QUERY_ROUNDS = Number(process.env['BENCH_AUDIT_QUERY_ROUNDS'] ?? 20);
-const BATCH = 1000;
+const BATCH = Number(process.env['BENCH_AUDIT_BATCH'] ?? 1000);
 /** One event every 100 ms of event time: 200,000 records span about 5.5 hours, ending now. */
 const SPACING_MS = 100;
 const VOLUMES = 2000;
