@@ -201,12 +201,12 @@ async function oursTrial(nc: NatsConnection, mongo: Connection, natsPid: number 
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
         const last = await jsm.streams.getMessage(AUDIT_STREAM.name, { last_by_subj: AUDIT_RECORD_SUBJECT });
-        if (last && (last.json<{ id: string }>()).id === id) {
+        const sealed = last?.json<{ id: string; seq: number }>();
+        if (sealed && sealed.id === id) {
           queryable.checked++;
-          // By key, as a query reads it: the event's seq, then the page that holds it.
-          const key = await log.c.eventIds(id).findOne({ _id: id });
-          const segment = key ? await log.segmentAt(key.seq) : undefined;
-          if (key && segment && (segment.texts[key.seq - segment.first] ?? '').includes(`"id":"${id}"`)) queryable.found++;
+          // As a query reads it: stored at its seq (a query first indexes what was stored after the index's end).
+          const segment = await log.segmentAt(sealed.seq);
+          if (segment && (segment.texts[sealed.seq - segment.first] ?? '').includes(`"id":"${id}"`)) queryable.found++;
           break;
         }
         await new Promise((r) => setTimeout(r, 2));
