@@ -1,5 +1,5 @@
 import { baseConfigShape, failpointEnv } from '@dv/runtime';
-import { envDurationMs, envEnum, envInt, envPort } from '@dv/telemetry';
+import { envDurationMs, envInt, envPort } from '@dv/telemetry';
 import { z } from 'zod';
 
 /** Fault injection for the crash tests (@dv/runtime's Failpoints): the process SIGKILLs itself at that point. Never set in production. */
