@@ -1,11 +1,11 @@
 // The development identity provider against the real Ory Hydra: tokens a resource server (the gateway
 // of issue 14) will verify, checked here the way it will check them, with `jose` against Hydra's JWKS.
-import { type DevIdentityProvider, startDevIdentityProvider } from '@dv/testing';
 import { type JWTPayload, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DevIdentityProvider, startDevIdentityProvider } from '../src/dev-login/start-dev-identity-provider';
 
 const AUDIENCE = 'dv-gateway';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'; // never fetched: the test reads the code from the redirect
