@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startHydra } from '../src/start-hydra';
 import { type DevIdentityProvider, startDevIdentityProvider } from '../src/dev-login/start-dev-identity-provider';
 
 const AUDIENCE = 'dv-gateway';
@@ -252,5 +253,23 @@ describe('Ory Hydra as the development identity provider', () => {
     const fresh = jwksOf();
     await expect(jwtVerify(before, fresh, { issuer: idp.issuer, audience: AUDIENCE })).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
     expect((await jwtVerify(after, fresh, { issuer: idp.issuer, audience: AUDIENCE })).protectedHeader.kid).toBe(newKid);
+  });
+
+  it('startHydra: another Hydra has its own ports, issuer and keys, and stops cleanly', async () => {
+    const other = await startHydra({ dir: join(dir, 'other') });
+    try {
+      expect(other.issuer).toBe(`${other.publicUrl}/`);
+      expect([other.publicUrl, other.adminUrl].every((url) => url.startsWith('http://127.0.0.1:'))).toBe(true);
+      expect(other.publicUrl).not.toBe(idp.publicUrl);
+      const client = await admin<HydraClient>('POST', '/admin/clients', { grant_types: ['client_credentials'], audience: [AUDIENCE], scope: 'dv.api' });
+      const token = await clientCredentialsToken(client);
+      // A token of one provider is worth nothing to a resource server trusting the other.
+      const otherJwks = createRemoteJWKSet(new URL(`${other.publicUrl}/.well-known/jwks.json`));
+      await expect(jwtVerify(token, otherJwks, { audience: AUDIENCE })).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+    } finally {
+      await other.stop();
+    }
+    expect(other.process.exitReason()).toBe('exit 0');
+    await expect(fetch(`${other.adminUrl}/health/ready`)).rejects.toThrow();
   });
 });
