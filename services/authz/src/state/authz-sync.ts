@@ -3,11 +3,10 @@ import { NATS_CONNECTION, type StreamFollower, followStream } from '@dv/messagin
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
-import { type Model } from 'mongoose';
-import { type AccessRuleDoc, toAccessRule } from '../rules/access-rule.model';
+import { toAccessRule } from '../rules/access-rule.model';
+import { AccessRuleRepository } from '../rules/access-rule.repository';
 import { scopeChangeOf } from '@dv/org';
-import { type ScopeDoc } from '../scopes/scope.model';
-import { ACCESS_RULE_MODEL, SCOPE_MODEL } from '../tokens';
+import { ScopeRepository } from '../scopes/scope.repository';
 import { AuthzState } from './authz-state';
 
 /** The domain events authz reads: the access rules. */
@@ -37,8 +36,8 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly state: AuthzState,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(ACCESS_RULE_MODEL) private readonly rules: Model<AccessRuleDoc>,
-    @Inject(SCOPE_MODEL) private readonly scopes: Model<ScopeDoc>,
+    private readonly rules: AccessRuleRepository,
+    private readonly scopes: ScopeRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -47,8 +46,8 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
     const platformFloor = await this.projectionFloor();
     const started = Date.now();
 
-    for (const doc of await this.rules.find().lean<AccessRuleDoc[]>().exec()) this.state.applyRule(toAccessRule(doc), doc.version);
-    const scopeDocs = await this.scopes.find({ version: { $lte: platformFloor } }).lean<ScopeDoc[]>().exec();
+    for (const doc of await this.rules.all()) this.state.applyRule(toAccessRule(doc), doc.version);
+    const scopeDocs = await this.scopes.upTo(platformFloor);
     // Parents before children is not needed: the tree links placeholders; order by version keeps moves right.
     scopeDocs.sort((a, b) => a.version - b.version);
     for (const doc of scopeDocs) {
