@@ -87,7 +87,7 @@ export class VolumeReconciler {
   private async retryLater(doc: VolumeDoc, reason: string): Promise<void> {
     const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
     this.logger.warn(`volume ${doc._id} (${doc.name}): the Kubernetes API server cannot be asked (${reason}); status kept, next attempt at ${schedule.nextAttemptAt}`);
-    await this.volumes.rescheduleUnguarded(doc._id, doc.version, schedule);
+    await this.volumes.reschedule(doc._id, doc.version, schedule);
   }
 
   private target(doc: VolumeDoc): CopyTarget {
@@ -169,7 +169,7 @@ export class VolumeReconciler {
     if (doc.status.datavolumePvName !== undefined) status.datavolumePvName = doc.status.datavolumePvName;
     if (sameStatus(doc.status, status)) {
       // Only the schedule: the reconciler's own bookkeeping, not part of the volume (no event).
-      await this.volumes.updateWithoutEvents(doc._id, (current) => current.version === doc.version, { $set: schedule });
+      await this.volumes.reschedule(doc._id, doc.version, schedule);
       return;
     }
     const { outbox: _outbox, version: _version, ...rest } = doc;
@@ -203,7 +203,7 @@ export class VolumeReconciler {
         };
         const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
         if (sameStatus(doc.status, status)) {
-          await this.volumes.updateWithoutEvents(doc._id, (current) => current.version === doc.version, { $set: schedule });
+          await this.volumes.reschedule(doc._id, doc.version, schedule);
         } else {
           // Still Deleting, with the reason it is stuck: an updated event, so every read model shows it.
           const { outbox: _outbox, version: _version, ...rest } = doc;

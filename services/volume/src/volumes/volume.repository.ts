@@ -43,11 +43,12 @@ export class VolumeRepository extends AggregateRepository<VolumeDoc> {
   }
 
   /**
-   * Moves the reconciler's schedule while the volume is still at `version`, as a plain conditional
-   * update of the stored document (not a revision claim). Kept as it was written; see the note in
-   * docs/decisions/0021-repositories.md.
+   * Moves the reconciler's schedule (its own bookkeeping: no event) while the volume is still at
+   * `version`; nothing when it changed or went meanwhile. A claimed revision like every other write:
+   * a plain update of the head would be a read-then-write on FerretDB, able to put back a head a
+   * guarded writer had just replaced (decision 0012).
    */
-  async rescheduleUnguarded(id: string, version: number, schedule: Pick<VolumeDoc, 'nextAttemptAt' | 'attempts'>): Promise<void> {
-    await this.model.updateOne({ _id: id, version }, { $set: schedule }).exec();
+  async reschedule(id: string, version: number, schedule: Pick<VolumeDoc, 'nextAttemptAt' | 'attempts'>): Promise<void> {
+    await this.updateWithoutEvents(id, (current) => current.version === version, { $set: schedule });
   }
 }
