@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, ProjectionRepository } from '@dv/persistence';
+import { ProjectionRepository } from '@dv/persistence';
 import { type ScopeType } from '@dv/contracts';
 import { type Connection } from 'mongoose';
 import { type ScopeDoc, scopeKey, scopeModel } from './scope.model';
@@ -15,21 +15,13 @@ export class ScopeRepository extends ProjectionRepository<ScopeDoc> {
   }
 
   /**
-   * Marks a scope deleted as of `version` (a tombstone that keeps the name and parent it had, see
-   * scopeDocOf), unless a newer state is stored. A plain conditional upsert, as it was written
-   * before the repositories (not a revision claim; see docs/decisions/0021-repositories.md).
+   * Marks a scope deleted as of `version`, unless a newer state is stored: a tombstone that keeps the
+   * name and parent the scope had (see scopeDocOf), or, for a scope never seen, its id as its name
+   * and no parent. A claimed revision like every other write to the projection (decision 0012).
    */
   async markDeleted(type: ScopeType, id: string, version: number): Promise<void> {
-    await this.model
-      .updateOne(
-        { _id: scopeKey(type, id), version: { $lt: version } },
-        { $set: { deleted: true, version }, $setOnInsert: { type, id, name: id, parentType: null, parentId: null } },
-        { upsert: true },
-      )
-      .exec()
-      .catch((error: unknown) => {
-        // A stored tombstone or newer state collided with the upsert: already projected.
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+    await this.upsertIfNewerFrom(scopeKey(type, id), version, (current) =>
+      current ? { ...current, deleted: true, version } : { _id: scopeKey(type, id), type, id, name: id, parentType: null, parentId: null, deleted: true, version },
+    );
   }
 }
