@@ -1,3 +1,4 @@
+import { tombstoneRetentionEnv, tombstonesMaxEnv } from '@dv/org';
 import { baseConfigShape } from '@dv/runtime';
 import { envDurationMs, envEnum, envInt, envPort } from '@dv/telemetry';
 import { z } from 'zod';
@@ -61,6 +62,13 @@ export const admissionConfigSchema = z
     ADMISSION_FAILPOINT: envEnum(['none', 'crash-after-pv-copy'] as const, 'none'),
     /** How long start-up may take to replay the streams before the service gives up. */
     ADMISSION_CATCH_UP_MS: envDurationMs(120_000),
+    /**
+     * Tombstones of deleted volumes kept in memory (so a late duplicate of an older event cannot revive
+     * one in the volume directory or the sharing index): the most recent this many, none older than
+     * the retention. What falls out moves the horizon before which unknown volumes are refused.
+     */
+    ADMISSION_TOMBSTONES_MAX: tombstonesMaxEnv(),
+    ADMISSION_TOMBSTONE_RETENTION_MS: tombstoneRetentionEnv(),
   })
   .superRefine((c, ctx) => {
     if (c.ADMISSION_WEBHOOK_PORT === undefined) return;
