@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
  */
 const h = new PlatformHarness();
 const BOUND = 2;
+/** The harness's bootstrap System administrator, as the workload's submitter. */
+const ROOT = { subjectId: HARNESS_ROOT.subjectId, subjectType: 'user' as const };
 const PLATFORM = { subjectId: 'workloads', subjectType: 'service-account' as const };
 const VOLUME_ACTOR = { id: 'volume', type: 'system' } as const;
 const MIN = 60_000;
@@ -40,14 +42,14 @@ function volume(version: number, phase: DataVolume['status']['phase'], id = rand
 }
 
 /** Publishes a volume event made at `time` (the outbox keeps an event's time: a late re-publish carries the original one). */
-async function publish(def: typeof VolumeEvents.ready, v: DataVolume, time: Date): Promise<{ seq: number; envelope: EventEnvelope }> {
+async function publish(def: (typeof VolumeEvents)['created' | 'ready' | 'deleted'], v: DataVolume, time: Date): Promise<{ seq: number; envelope: EventEnvelope }> {
   const envelope = volumeService.envelope(def, { volume: v }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: v.version, time });
   return { seq: (await volumeService.publishEnvelope(envelope)).seq, envelope };
 }
 
 async function dryRun(volumeId: string, atLeast: Revision) {
   const workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `w-${volumeId.slice(0, 8)}` }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
-  return h.client.call(AdmissionRpc.review, { projectId: 'p1', atLeast, workload, subject: HARNESS_ROOT, dataVolumes: [{ id: volumeId, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+  return h.client.call(AdmissionRpc.review, { projectId: 'p1', atLeast, workload, subject: ROOT, dataVolumes: [{ id: volumeId, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
 }
 
 const admissionPort = (i = 0): number => {
