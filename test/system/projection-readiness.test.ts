@@ -1,6 +1,6 @@
 import { AuthzRpc, DvError, type DataVolume, OrgEvents, type Revision, STREAMS, VolumeEvents } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { HARNESS_ROOT, SecuredNats, type ServiceProcess, freePort, httpRequest, projectionMetrics, testBedEnv } from '@dv/testing';
+import { HARNESS_ROOT, SecuredNats, type ServiceProcess, freePort, httpRequest, projectionMetrics, publishedVolume, testBedEnv } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -29,27 +29,7 @@ async function inBatches<T>(items: readonly T[], publish: (item: T) => Promise<u
 }
 
 function volume(i: number): DataVolume {
-  const now = new Date().toISOString();
-  const id = randomUUID();
-  return {
-    id,
-    name: `seeded-${i}`,
-    projectId: 'p-last',
-    projectName: 'Last project',
-    departmentId: 'd1',
-    clusterId: 'c1',
-    namespace: 'dv-p-last',
-    originPvcName: 'dataset',
-    useOriginalVolume: true,
-    storage: { originPvName: 'pv-dataset', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs.local', path: '/data' } } },
-    sharedScopes: [],
-    createdAt: now,
-    createdBy: 'dana',
-    updatedAt: now,
-    updatedBy: 'dana',
-    status: { phase: 'Creating', conditions: [] },
-    version: 1,
-  };
+  return publishedVolume('p-last', 'Creating', 1, { name: `seeded-${i}`, projectName: 'Last project' });
 }
 
 async function heads(): Promise<Required<Revision>> {

@@ -1,6 +1,6 @@
 import { AdmissionRpc, type DataVolume, type EventEnvelope, type Revision, VolumeEvents } from '@dv/contracts';
 import { EventPublisher } from '@dv/messaging';
-import { HARNESS_ROOT, PlatformHarness, projectionMetrics } from '@dv/testing';
+import { HARNESS_ROOT, PlatformHarness, projectionMetrics, publishedVolume } from '@dv/testing';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -18,27 +18,8 @@ const VOLUME_ACTOR = { id: 'volume', type: 'system' } as const;
 const MIN = 60_000;
 let volumeService: EventPublisher;
 
-function volume(version: number, phase: DataVolume['status']['phase'], id = randomUUID()): DataVolume {
-  const now = new Date().toISOString();
-  return {
-    id,
-    name: `vol-${id.slice(0, 8)}`,
-    projectId: 'p1',
-    projectName: 'Project p1',
-    departmentId: 'd1',
-    clusterId: 'c1',
-    namespace: h.namespaceOf('p1'),
-    originPvcName: 'dataset',
-    useOriginalVolume: true,
-    storage: { originPvName: 'pv-dataset', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs.local', path: '/data' } } },
-    sharedScopes: [],
-    createdAt: now,
-    createdBy: 'dana',
-    updatedAt: now,
-    updatedBy: 'dana',
-    status: { phase, conditions: [], ...(phase === 'Ready' ? { datavolumePvcName: 'dataset' } : {}) },
-    version,
-  };
+function volume(version: number, phase: DataVolume['status']['phase']): DataVolume {
+  return publishedVolume('p1', phase, version, { namespace: h.namespaceOf('p1'), ...(phase === 'Ready' ? { status: { phase, conditions: [], datavolumePvcName: 'dataset' } } : {}) });
 }
 
 /** Publishes a volume event made at `time` (the outbox keeps an event's time: a late re-publish carries the original one). */
