@@ -32,3 +32,8 @@ export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
 export { type RestartableNats, startRestartableNats } from './restartable-nats';
+export { HYDRA_VERSION } from './server-versions';
+export { type RunningHydra, type StartHydraOptions, ensureHydraBinary, startHydra } from './start-hydra';
+export { type DevUser, findDevUser, parseDevUsers, readDevUsers } from './dev-login/dev-users';
+export { type RunningDevLogin, type StartDevLoginOptions, startDevLogin } from './dev-login/dev-login-app';
+export { DEV_GROUPS_CLAIM, DEV_USER_PASSWORD, type DevIdentityProvider, type StartDevIdentityProviderOptions, startDevIdentityProvider } from './dev-login/start-dev-identity-provider';
