@@ -1,6 +1,7 @@
 import { createKubeClients, loadKubeConfig } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
 import { Failpoints, type ServiceContext } from '@dv/runtime';
+import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { VolumeAuthorizer } from './authorization/volume-authorizer';
 import { VOLUME_CONFIG, type VolumeConfig } from './config/volume-config';
@@ -34,6 +35,8 @@ export class VolumeModule {
       controllers: [CreateVolumeController, ReadVolumesController, UpdateVolumeController, DeleteVolumeController, ProjectProjectionController],
       providers: [
         { provide: VOLUME_CONFIG, useValue: ctx.config },
+        // The projection renders its applied sequences and sizes there (StreamProjection).
+        { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: VolumeRepository, useValue: volumes },
         { provide: ProjectRepository, useValue: new ProjectRepository(ctx.mongo) },
         { provide: ClusterRepository, useValue: new ClusterRepository(ctx.mongo) },
