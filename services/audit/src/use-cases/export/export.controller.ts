@@ -23,7 +23,7 @@ export class ExportController {
 
   @RpcHandler(AuditRpc.export)
   async export(request: RpcRequest<typeof AuditRpc.export>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.export>> {
-    await this.authorizer.requireReader(ctx);
+    await this.authorizer.requireReader(ctx.principal, ctx.requestId);
     const after = request.cursor === undefined ? 0 : Number(request.cursor);
     const docs = await this.c.records
       .find({ timestamp: { $gte: normalizeTime(request.from), $lte: normalizeTime(request.to) }, seq: { $gt: after } })

@@ -16,7 +16,7 @@ export class QueryController {
 
   @RpcHandler(AuditRpc.query)
   async query(request: RpcRequest<typeof AuditRpc.query>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.query>> {
-    await this.authorizer.requireReader(ctx);
+    await this.authorizer.requireReader(ctx.principal, ctx.requestId);
     const filter = buildQueryFilter(request);
     const direction = request.sortOrder === 'desc' ? -1 : 1;
     const sortBy = request.sortBy ?? 'timestamp';
