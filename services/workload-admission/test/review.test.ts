@@ -314,16 +314,16 @@ describe('bad input', () => {
   });
 
   it('refuses a group caller of the review and of both usage subjects, in the one shape of the transport', async () => {
-  // One rule for every service (docs/decisions/0016): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    // One rule for every service (docs/decisions/0016): a group is never a caller, refused UNAUTHENTICATED in one shape.
     const group = { subjectId: 'researchers', subjectType: 'group' as const };
     const request = { projectId: 'p2', workload: pod('g'), subject: { subjectId: 'researchers', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/d' }], dryRun: true };
     for (const call of [
-      h.client.call(AdmissionRpc.review, request as never, { identity: group }),
+      () => h.client.call(AdmissionRpc.review, request as never, { identity: group }),
       // The group was refused only after the volume was looked up before: an unknown one said NOT_FOUND.
-      h.client.call(AdmissionRpc.usage, { volumeId: '11111111-1111-4111-8111-111111111111' }, { identity: group }),
-      h.client.call(VolumeUsageRpc.usage, { volumeId: shared.id }, { identity: group }),
+      () => h.client.call(AdmissionRpc.usage, { volumeId: '11111111-1111-4111-8111-111111111111' }, { identity: group }),
+      () => h.client.call(VolumeUsageRpc.usage, { volumeId: shared.id }, { identity: group }),
     ]) {
-      const error = await failure(call);
+      const error = await failure(call());
       expect({ code: error.code, message: error.message, details: error.details }).toEqual({
         code: 'UNAUTHENTICATED',
         message: 'a group cannot be a caller (dv-identity header): group researchers is a subject of access rules; its members call as themselves',

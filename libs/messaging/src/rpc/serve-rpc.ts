@@ -48,8 +48,9 @@ const encoder = new TextEncoder();
 
 /**
  * Answers one RPC subject: validates the body and the identity header, resolves the caller
- * (callerPrincipal, unless the subject is public), runs the handler inside the caller's trace, validates the reply, and answers `{ok, data}` or `{ok: false, error}`. Nothing a
- * caller sends can stop the subscription.
+ * (callerPrincipal, unless the subject is public), runs the handler inside the caller's trace,
+ * validates the reply, and answers `{ok, data}` or `{ok: false, error}`. Nothing a caller sends can
+ * stop the subscription.
  */
 export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription;
 export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D, PublicRpcCallContext>, options: ServeRpcOptions & { public: string }): Subscription;

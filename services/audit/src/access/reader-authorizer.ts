@@ -7,8 +7,9 @@ import { AUDIT_CONFIG, type AuditConfig } from '../config/audit-config';
 export const AUDIT_RESOURCE_TYPE = 'events-history';
 
 /**
- * Deny by default: every audit request has a caller (the transport refuses one without, or a group,
- * as UNAUTHENTICATED), and authz must allow that caller `read` on `events-history` at the system scope (FORBIDDEN otherwise).
+ * Deny by default: every audit request has a caller (the transport refuses a request without one, or
+ * with a group, as UNAUTHENTICATED), and authz must allow that caller `read` on `events-history` at
+ * the system scope (FORBIDDEN otherwise).
  */
 @Injectable()
 export class ReaderAuthorizer {
