@@ -3,8 +3,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ReaderAuthorizer } from './access/reader-authorizer';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
 import { AuditPipeline } from './ingest/audit-pipeline';
-import { type AuditCollections, auditCollections } from './records/audit-record.model';
-import { AUDIT_ARCHIVER, AUDIT_COLLECTIONS } from './tokens';
+import { auditCollections } from './records/audit-record.model';
+import { AuditStore } from './store/audit-store';
+import { AUDIT_ARCHIVER, AUDIT_STORE } from './tokens';
 import { ArchiveController } from './use-cases/archive/archive.controller';
 import { Archiver } from './use-cases/archive/archiver';
 import { ExportController } from './use-cases/export/export.controller';
@@ -19,11 +20,11 @@ export class AuditModule {
       controllers: [QueryController, ExportController, VerifyController, ArchiveController],
       providers: [
         { provide: AUDIT_CONFIG, useValue: ctx.config },
-        { provide: AUDIT_COLLECTIONS, useFactory: () => auditCollections(ctx.mongo) },
+        { provide: AUDIT_STORE, useFactory: () => new AuditStore(auditCollections(ctx.mongo)) },
         {
           provide: AUDIT_ARCHIVER,
-          useFactory: (c: AuditCollections) => new Archiver(c, ctx.config.AUDIT_ARCHIVE_DIR),
-          inject: [AUDIT_COLLECTIONS],
+          useFactory: (store: AuditStore) => new Archiver(store, ctx.config.AUDIT_ARCHIVE_DIR),
+          inject: [AUDIT_STORE],
         },
         ReaderAuthorizer,
         AuditPipeline,

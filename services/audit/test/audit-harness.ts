@@ -1,4 +1,4 @@
-import { AUDIT_STREAM, AuditRpc, type IdentityInput, type RpcRequestInput, defineEvent } from '@dv/contracts';
+import { AUDIT_STREAM, type AuditRecord, AuditRpc, type IdentityInput, type RpcRequestInput, defineEvent } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
 import { SecuredNats, type ServiceProcess, type TestNatsUser, httpRequest, startServiceProcess, waitFor } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AUDIT_CHAIN_COLLECTION, AUDIT_RECORDS_COLLECTION, type AuditRecordDoc, type ChainStateDoc } from '../src/records/audit-record.model';
+import { AUDIT_CHAIN_COLLECTION, type ChainStateDoc } from '../src/records/audit-record.model';
+import { AuditLogView } from './audit-log-view';
 
 export const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
 export const RETENTION: IdentityInput = { subjectId: 'retention', subjectType: 'service-account' };
@@ -83,8 +84,9 @@ export class AuditHarness {
     if (this.archiveDir) await rm(this.archiveDir, { recursive: true, force: true });
   }
 
-  records() {
-    return this.mongo.collection<AuditRecordDoc>(AUDIT_RECORDS_COLLECTION);
+  /** The stored records, read beside the service (and tampered with). */
+  log(): AuditLogView {
+    return new AuditLogView(this.mongo);
   }
 
   chain() {
@@ -114,15 +116,19 @@ export class AuditHarness {
     );
   }
 
-  /** Waits until `n` records match (counted in the database). */
-  async waitForRecords(filter: Record<string, unknown>, n: number, timeoutMs = 60_000): Promise<void> {
+  /**
+   * Waits until `n` stored records match (read from the database): a query finds them from then on
+   * (it indexes what was stored after the index's end first).
+   */
+  async waitForRecords(what: string, test: (r: AuditRecord) => boolean, n: number, timeoutMs = 60_000): Promise<void> {
     let last = -1;
     await waitFor(
       async () => {
-        last = await this.records().countDocuments(filter);
+        const matching = (await this.log().records()).filter(test);
+        last = matching.length;
         return last >= n;
       },
-      { timeoutMs, intervalMs: 250, what: `${n} audit records matching ${JSON.stringify(filter)}`, bailOut: () => (last > n ? new Error(`more records than events: ${last} > ${n}`) : undefined) },
+      { timeoutMs, intervalMs: 250, what: `${n} audit records ${what}`, bailOut: () => (last > n ? new Error(`more records than events: ${last} > ${n}`) : undefined) },
     );
   }
 

@@ -18,8 +18,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportRange } from '../src/cli/export-range';
-import { canonicalJson } from '../src/chain/canonical-json';
-import { expectedHash } from '../src/chain/record-hash';
+import { expectedHash, recordMessage } from '../src/chain/record-hash';
 import { AuditHarness, RETENTION, ROOT, TickEvent } from './audit-harness';
 import { dataVolume, review, sharedScope } from './fixtures/contract-events';
 
@@ -53,12 +52,12 @@ function rawEnvelope(type: string, data: unknown, overrides: Record<string, unkn
   return { specversion: '1.0', id: randomUUID(), source: 'dv/elsewhere', type, time: new Date().toISOString(), datacontenttype: 'application/json', actorid: 'mallory', actortype: 'user', data, ...overrides };
 }
 
-/** A record as it was sealed on DV_AUDIT, put back in the database. */
+/** A record as it was sealed on DV_AUDIT (its text, as stored), put back in the database at its place. */
 async function restoreFromStream(seq: number): Promise<void> {
   const jsm = await jetstreamManager(h.nc);
-  const copy = auditRecordSchema.parse((await jsm.streams.getMessage(AUDIT_STREAM.name, { seq }))?.json());
-  const { id, details, ...fields } = copy;
-  await h.records().insertOne({ ...fields, _id: id, detailsJson: canonicalJson(details) });
+  const text = decoder.decode((await jsm.streams.getMessage(AUDIT_STREAM.name, { seq }))?.data);
+  expect(auditRecordSchema.parse(JSON.parse(text)).seq).toBe(seq);
+  await h.log().insertAt(seq, text);
 }
 
 /** `n` more records, sealed and relayed. */
@@ -78,7 +77,7 @@ afterAll(async () => {
 
 describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () => {
   it('records authz own events (bootstrap admins) and answers only authorized readers', async () => {
-    await h.waitForRecords({ eventType: 'dv.evt.access-rule.created.v1' }, 2);
+    await h.waitForRecords('of access rules', (r) => r.eventType === 'dv.evt.access-rule.created.v1', 2);
     const { records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: ['entityType==access-rule'] });
     expect(records.map((r) => r.action)).toEqual(['create', 'create']);
     expect(records[0]?.entityName).toMatch(/is System administrator in /);
@@ -139,7 +138,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     for (const [subject, payload] of poison) await js.publish(subject, payload, { msgID: randomUUID() });
     const good = await h.publisher.publish(TickEvent, { n: -1, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-poison' });
     expect(good.duplicate).toBe(false);
-    await h.waitForRecords({ entityId: 'after-poison' }, 1);
+    await h.waitForRecords('after the poison', (r) => r.entityId === 'after-poison', 1);
 
     const jsm = await jetstreamManager(h.nc);
     await waitFor(async () => (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages >= poison.length, { timeoutMs: 10_000, what: `${poison.length} dead letters` });
@@ -151,7 +150,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
       expect.stringMatching(/^data does not match the dv\.evt\.volume\.created\.v1 contract: volume/),
       'nested deeper than 128 levels',
     ]);
-    expect(await h.records().countDocuments({ subject: 'mallory' })).toBe(0);
+    expect(await h.log().count((r) => r.subject === 'mallory')).toBe(0);
   });
 
   it('records an event holding lone surrogates (once dead-lettered): its members well-formed, its details exact, its hash verifying', async () => {
@@ -161,7 +160,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     // JSON escapes a lone surrogate; read back it is one again, which the database would store as U+FFFD.
     const envelope = rawEnvelope(dataset, { name: 'x\ud800' }, { actorid: 'dana\ud800', subject: 'ds-\udc00', requestid: requestId });
     await jetstream(h.events).publish(dataset, encoder.encode(JSON.stringify(envelope)), { msgID: randomUUID() });
-    await h.waitForRecords({ requestId }, 1);
+    await h.waitForRecords('of the request', (r) => r.requestId === requestId, 1);
     const { records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`requestId==${requestId}`] });
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ subject: 'dana\ufffd', entityId: 'ds-\ufffd', entityName: 'x\ufffd', details: { name: 'x\ud800' } });
@@ -204,7 +203,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     await sharingService.publish(SharingEvents.unshared, { volumeId: volume.id, scope: department, sharedScopes: [] }, { ...onVolume, actor: dana, aggregateVersion: 2 });
     await volumeService.publish(VolumeEvents.deleting, { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 3 } }, { ...onVolume, actor: dana, aggregateVersion: 3 });
     await volumeService.publish(VolumeEvents.deleted, { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 4 } }, { ...onVolume, actor: system, aggregateVersion: 4 });
-    await h.waitForRecords({ relatedIds: volume.id }, 9);
+    await h.waitForRecords('of the volume', (r) => r.relatedIds?.includes(volume.id) === true, 9);
 
     // One query, by the volume.
     const { totalRecords, records } = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds==${volume.id}`] });
@@ -249,19 +248,19 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     const jsm = await jetstreamManager(h.events);
     await jsm.consumers.delete(STREAMS.domain.name, 'audit');
     await h.publisher.publish(TickEvent, { n: -2, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'after-consumer-loss' });
-    await h.waitForRecords({ entityId: 'after-consumer-loss' }, 1, 60_000);
+    await h.waitForRecords('after the consumer loss', (r) => r.entityId === 'after-consumer-loss', 1, 60_000);
     await waitFor(async () => (await h.readiness()).status === 'ok', { timeoutMs: 10_000, what: 'ready again' });
     // The new consumer replayed DV_EVENTS from the start: each event is recorded once, or dead-lettered once.
     const events = (await jsm.streams.info(STREAMS.domain.name)).state.messages + (await jsm.streams.info(STREAMS.platform.name)).state.messages;
     const deadLetters = (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages;
     await h.waitForRelayed(events - deadLetters);
-    expect(await h.records().countDocuments({})).toBe(events - deadLetters);
+    expect(await h.log().count()).toBe(events - deadLetters);
     expect((await h.verify()).ok).toBe(true);
   }, 120_000);
 
   it('publishes every sealed record, in chain order with its hash and seq, on DV_AUDIT for outside consumers', async () => {
     await seed(600);
-    const total = await h.records().countDocuments({});
+    const total = await h.log().count();
     await h.waitForRelayed(total);
     expect(await h.relayed()).toBe(total);
     // From any point: start at stream sequence 100.
@@ -286,47 +285,47 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
   });
 
   it('names the record changed, removed or inserted directly in the database, and a tail rewritten hashes and all', async () => {
-    const records = h.records();
-    const original = await records.findOne({ seq: 120 });
+    const log = h.log();
+    const original = await log.recordAt(120);
     if (!original) throw new Error('no record 120');
+    const originalText = recordMessage(original);
 
-    await records.updateOne({ seq: 120 }, { $set: { action: 'nothing-to-see' } });
+    await log.replace(120, JSON.stringify({ ...original, action: 'nothing-to-see' }));
     expect((await h.verify({ fromSeq: 100, toSeq: 200 })).firstBad).toMatchObject({ seq: 120, problem: 'changed' });
     expect((await h.verify()).firstBad).toMatchObject({ seq: 120, problem: 'changed' });
     // Rewritten with a freshly computed hash: the next record's link gives it away.
     const forged = { ...original, action: 'nothing-to-see' };
-    const { _id, detailsJson, ...rest } = forged;
-    forged.hash = expectedHash({ ...rest, id: _id, details: JSON.parse(detailsJson) as unknown });
-    await records.replaceOne({ _id }, forged);
+    forged.hash = expectedHash(forged);
+    await log.replace(120, recordMessage(forged));
     expect((await h.verify({ fromSeq: 100, toSeq: 200 })).firstBad).toMatchObject({ seq: 120, problem: 'changed' });
-    await records.replaceOne({ _id }, original);
+    await log.replace(120, originalText);
     expect((await h.verify({ fromSeq: 100, toSeq: 200 })).ok).toBe(true);
 
-    await records.deleteOne({ seq: 150 });
+    await log.remove(150);
     expect((await h.verify({ fromSeq: 100, toSeq: 200 })).firstBad).toMatchObject({ seq: 150, problem: 'removed' });
     await restoreFromStream(150);
 
-    await records.insertOne({ ...original, _id: 'forged-event', seq: 160.5 });
+    await log.insertAt(161, recordMessage({ ...original, id: 'forged-event', seq: 160.5 }));
     const inserted = await h.verify({ fromSeq: 155, toSeq: 200 });
     expect(inserted.firstBad).toMatchObject({ seq: 160.5, problem: 'inserted', id: 'forged-event' });
-    await records.deleteOne({ _id: 'forged-event' });
+    await log.remove(160.5);
 
     // The last record removed: the chain's recorded head still knows it existed.
     const head = await h.chain().findOne({ _id: 'head' });
-    const last = await records.findOne({ seq: head?.seq ?? 0 });
+    const last = await log.recordAt(head?.seq ?? 0);
     if (!last) throw new Error('no last record');
-    await records.deleteOne({ _id: last._id });
+    await log.remove(last.seq);
     expect((await h.verify({ fromSeq: last.seq - 5 })).firstBad).toMatchObject({ seq: last.seq, problem: 'removed' });
 
     // The last record rewritten, its hash recomputed (nothing after it to give it away), and the head
     // marker rewritten to match: the database alone agrees with itself; DV_AUDIT does not.
-    const { _id: lastId, detailsJson: lastDetails, ...lastFields } = { ...last, subject: 'someone-else' };
-    const rewritten = { ...lastFields, hash: expectedHash({ ...lastFields, id: lastId, details: JSON.parse(lastDetails) as unknown }) };
-    await records.insertOne({ ...rewritten, _id: lastId, detailsJson: lastDetails });
+    const rewritten = { ...last, subject: 'someone-else' };
+    rewritten.hash = expectedHash(rewritten);
+    await log.insertAt(last.seq, recordMessage(rewritten));
     await h.chain().updateOne({ _id: 'head' }, { $set: { hash: rewritten.hash } });
     expect((await h.verify({ fromSeq: last.seq - 5 })).ok).toBe(true);
     expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).firstBad).toMatchObject({ seq: last.seq, problem: 'changed', message: expect.stringMatching(/DV_AUDIT/) });
-    await records.replaceOne({ _id: last._id }, last);
+    await log.replace(last.seq, recordMessage(last));
     await h.chain().updateOne({ _id: 'head' }, { $set: { hash: last.hash } });
     expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).ok).toBe(true);
   }, 300_000);
@@ -335,14 +334,17 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect((await h.verify()).ok).toBe(true);
 
     // Archive what was sealed before record 300's batch (the rest stays for the tests after).
-    const cutoff = (await h.records().findOne({ seq: 300 }))?.recordedAt;
+    const cutoff = (await h.log().recordAt(300))?.recordedAt;
     if (!cutoff) throw new Error('no record 300');
-    const before = await h.records().countDocuments({ recordedAt: { $lt: cutoff } });
+    const before = await h.log().count((r) => r.recordedAt < cutoff);
     expect(before).toBeGreaterThan(0);
     const archived = await h.client.call(AuditRpc.archive, { olderThan: cutoff }, { identity: RETENTION, timeoutMs: 300_000 });
     expect(archived.archived).toBe(before);
     expect(archived.checkpoint.seq).toBe(before);
-    expect(await h.records().countDocuments({ seq: { $lte: before } })).toBe(0);
+    expect(await h.log().count((r) => r.seq <= before)).toBe(0);
+    expect((await h.log().texts()).map((t) => t.seq)[0]).toBe(before + 1);
+    // Their entries in the index went with them.
+    expect((await h.query({ from: FAR_PAST, to: FAR_FUTURE, sortBy: 'seq', limit: 1 })).records[0]?.seq).toBe(before + 1);
     const fileLines = (await readFile(archived.file ?? '', 'utf8')).trim().split('\n');
     expect(fileLines.length).toBe(before);
     const first = auditRecordSchema.parse(JSON.parse(fileLines[0] ?? '{}'));
@@ -359,11 +361,11 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
 
   it('will not extend a chain whose tail was cut while it was down: not ready, an alarm, verify names it', async () => {
     const total = (await h.chain().findOne({ _id: 'archive' }))?.seq ?? 0;
-    const top = total + (await h.records().countDocuments({}));
+    const top = total + (await h.log().count());
     await h.waitForRelayed(top);
     await h.audit.stop();
     const cut = [top - 2, top - 1, top];
-    await h.records().deleteMany({ seq: { $in: cut } });
+    for (const seq of cut) await h.log().remove(seq);
 
     await h.startAudit();
     const readiness = await h.readiness();
@@ -374,15 +376,15 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     // Nothing is sealed meanwhile (the seqs would be reused): events wait in the stream.
     await h.publisher.publish(TickEvent, { n: -3, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'while-alarmed' });
     await new Promise((r) => setTimeout(r, 2000));
-    expect(await h.records().countDocuments({ entityId: 'while-alarmed' })).toBe(0);
+    expect(await h.log().count((r) => r.entityId === 'while-alarmed')).toBe(0);
 
     // Restored from the sealed copy outside the database: the chain is whole again and grows on.
     for (const seq of cut) await restoreFromStream(seq);
     await h.audit.stop();
     await h.startAudit();
     await waitFor(async () => (await h.readiness()).status === 'ok', { timeoutMs: 30_000, what: 'ready after the restore' });
-    await h.waitForRecords({ entityId: 'while-alarmed' }, 1);
-    expect((await h.records().findOne({ entityId: 'while-alarmed' }))?.seq).toBe(top + 1);
+    await h.waitForRecords('while alarmed', (r) => r.entityId === 'while-alarmed', 1);
+    expect((await h.log().find((r) => r.entityId === 'while-alarmed'))?.seq).toBe(top + 1);
     expect(await h.verify({ fromSeq: top - 10, againstStream: true })).toMatchObject({ ok: true });
   }, 300_000);
   it(`keeps exactly ${BURST} records through a SIGKILL during a burst, and the chain verifies`, async () => {
@@ -409,13 +411,17 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(sent).toBe(BURST);
     expect(relayedAtKill).toBeLessThan(before + BURST);
     await h.startAudit();
-    await h.waitForRelayed(before + BURST, 600_000);
+    await h.waitForRelayed(before + BURST, 600_000).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; the service said, last:\n${h.audit.output().split('\n').slice(-30).join('\n')}`);
+    });
     // Settle: nothing more may arrive (no duplicates after the restart).
     await new Promise((r) => setTimeout(r, 2000));
     expect(await h.relayed()).toBe(before + BURST);
-    expect(await h.records().countDocuments({ eventType: TickEvent.type, entityId: { $regex: '^tick-' } })).toBe(BURST);
+    const stored = await h.log().records();
+    expect(stored.filter((r) => r.eventType === TickEvent.type && r.entityId?.startsWith('tick-') === true).length).toBe(BURST);
+    expect(new Set(stored.map((r) => r.id)).size).toBe(stored.length);
     // DV_AUDIT holds every record ever sealed; the database all but the archived ones.
-    expect(await h.records().countDocuments({})).toBe(before + BURST - archived);
+    expect(stored.length).toBe(before + BURST - archived);
     expect(await h.verify({ againstStream: true })).toMatchObject({ ok: true, checked: before + BURST - archived, fromSeq: archived + 1, toSeq: before + BURST });
   }, 900_000);
 

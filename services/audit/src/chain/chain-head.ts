@@ -1,5 +1,8 @@
 import { GENESIS_HASH } from '@dv/contracts';
 import { type AuditCollections } from '../records/audit-record.model';
+import { type LogStore } from '../store/log-store';
+import { pageStart } from '../store/log-layout';
+import { readRecordPoint } from './record-check';
 
 export interface ChainPoint {
   seq: number;
@@ -12,9 +15,19 @@ export async function chainBase(c: AuditCollections): Promise<ChainPoint> {
   return checkpoint && typeof checkpoint.hash === 'string' ? { seq: checkpoint.seq, hash: checkpoint.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
-/** The last sealed record (highest seq), or the base when every record was archived or none exists. */
-export async function readHead(c: AuditCollections): Promise<ChainPoint> {
-  const [last] = await c.records.find({}, { projection: { seq: 1, hash: 1 } }).sort({ seq: -1 }).limit(1).toArray();
-  const base = await chainBase(c);
-  return last && last.seq > base.seq ? { seq: last.seq, hash: last.hash } : base;
+/**
+ * The last stored record: from the head marker (a lower bound, saved by a timer) forward, segment by
+ * segment. Where the marker's own record is gone (a tail cut), the end is looked for page by page
+ * below it. A few point reads, whatever the log's size.
+ */
+export async function readHead(log: LogStore): Promise<ChainPoint> {
+  const base = await chainBase(log.c);
+  const marker = await log.c.chain.findOne({ _id: 'head' });
+  const from = Math.max(base.seq + 1, marker?.seq ?? 0);
+  for (let start = from; start > base.seq; start = pageStart(start) - 1) {
+    const last = await log.lastSegmentFrom(start);
+    const text = last?.texts[last.texts.length - 1];
+    if (last && text !== undefined && last.last > base.seq) return readRecordPoint(text) ?? { seq: last.last, hash: '' };
+  }
+  return base;
 }

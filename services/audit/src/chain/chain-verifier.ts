@@ -1,38 +1,10 @@
 import { type RpcReplyInput, type AuditRpc } from '@dv/contracts';
-import { type AuditCollections, type AuditRecordDoc, toAuditRecord } from '../records/audit-record.model';
-import { type ChainPoint, chainBase } from './chain-head';
-import { expectedHash } from './record-hash';
-import { type ChainAnchor, checkTail } from './tail-check';
+import { type LogStore } from '../store/log-store';
+import { type ChainPoint, chainBase, readHead } from './chain-head';
+import { type FirstBad, checkLink, checkText } from './record-check';
+import { type ChainAnchor, checkTail, recordPointAt } from './tail-check';
 
 export type VerifyReply = RpcReplyInput<typeof AuditRpc.verify>;
-type FirstBad = NonNullable<VerifyReply['firstBad']>;
-
-/** The problem a stored record shows against its predecessor, or undefined when it links. */
-export function checkLink(doc: AuditRecordDoc, prev: ChainPoint | undefined): FirstBad | undefined {
-  if (prev) {
-    const expected = prev.seq + 1;
-    if (typeof doc.seq !== 'number' || !Number.isInteger(doc.seq) || doc.seq < expected) {
-      return { seq: doc.seq, problem: 'inserted', id: doc._id, message: `record ${String(doc._id)} has seq ${String(doc.seq)} where ${expected} was expected: it was not sealed by the chain` };
-    }
-    if (doc.seq > expected) {
-      return { seq: expected, problem: 'removed', message: `records ${expected}${doc.seq - 1 > expected ? `..${doc.seq - 1}` : ''} are missing` };
-    }
-  }
-  let recomputed: string;
-  try {
-    recomputed = expectedHash(toAuditRecord(doc));
-  } catch {
-    recomputed = '';
-  }
-  if (recomputed !== doc.hash) {
-    return { seq: doc.seq, problem: 'changed', id: doc._id, message: `record ${doc.seq} does not match its hash: its content was changed` };
-  }
-  if (prev && doc.prevHash !== prev.hash) {
-    // Self-consistent but not what the next record sealed: the predecessor was rewritten, hash and all.
-    return { seq: prev.seq, problem: 'changed', message: `record ${prev.seq} is not the record that ${doc.seq} was chained to: it was replaced or rewritten` };
-  }
-  return undefined;
-}
 
 /**
  * Recomputes the chain over [fromSeq, toSeq] in seq order and names the first record that was
@@ -41,16 +13,13 @@ export function checkLink(doc: AuditRecordDoc, prev: ChainPoint | undefined): Fi
  * the range starts at the beginning, else from the stored record before the range. The head marker,
  * and `streamHead` (the last record on DV_AUDIT, when the caller asked to anchor on it) are points
  * the chain is known to have reached, with their hashes: the stored chain must still hold them.
+ * Reads the range segment by segment (a page, one document, at a time), the next while this one is checked.
  */
-export async function verifyChain(
-  c: AuditCollections,
-  range: { fromSeq?: number | undefined; toSeq?: number | undefined },
-  streamHead?: ChainPoint,
-): Promise<VerifyReply> {
-  const base = await chainBase(c);
-  const headDoc = await c.chain.findOne({ _id: 'head' });
-  const [last] = await c.records.find({}, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).toArray();
-  const knownHead = Math.max(headDoc?.seq ?? 0, last?.seq ?? 0, base.seq, streamHead?.seq ?? 0);
+export async function verifyChain(log: LogStore, range: { fromSeq?: number | undefined; toSeq?: number | undefined }, streamHead?: ChainPoint): Promise<VerifyReply> {
+  const base = await chainBase(log.c);
+  const headDoc = await log.c.chain.findOne({ _id: 'head' });
+  const end = await readHead(log);
+  const knownHead = Math.max(headDoc?.seq ?? 0, end.seq, base.seq, streamHead?.seq ?? 0);
   const anchors: ChainAnchor[] = [];
   if (headDoc && typeof headDoc.hash === 'string') anchors.push({ seq: headDoc.seq, hash: headDoc.hash, source: 'head marker' });
   if (streamHead) anchors.push({ ...streamHead, source: 'DV_AUDIT' });
@@ -58,27 +27,23 @@ export async function verifyChain(
   const toSeq = range.toSeq ?? knownHead;
   const reply = (checked: number, firstBad?: FirstBad): VerifyReply => ({ ok: firstBad === undefined, checked, fromSeq, toSeq, base, ...(firstBad ? { firstBad } : {}) });
 
-  let prev: ChainPoint | undefined;
-  if (fromSeq === base.seq + 1) prev = base;
-  else {
-    const before = await c.records.findOne({ seq: fromSeq - 1 });
-    if (before) prev = { seq: before.seq, hash: before.hash };
-  }
-  if (fromSeq === base.seq + 1) {
-    const unsequenced = await c.records.findOne({ seq: { $exists: false } });
-    if (unsequenced) return reply(0, { seq: 0, problem: 'inserted', id: unsequenced._id, message: `record ${String(unsequenced._id)} has no seq: it was not sealed by the chain` });
-  }
+  let prev: ChainPoint | undefined = fromSeq === base.seq + 1 ? base : await recordPointAt(log, fromSeq - 1);
   let checked = 0;
-  // Strictly above the previous seq: a record squeezed in between two seqs (5.5) is read too.
-  const cursor = c.records.find({ seq: { $gt: fromSeq - 1, $lte: toSeq } }).sort({ seq: 1 }).batchSize(2000);
-  for await (const doc of cursor) {
-    const bad = checkLink(doc, prev);
-    if (bad) {
-      await cursor.close();
-      return reply(checked, bad);
+  walk: for await (const segment of log.segments(fromSeq, toSeq)) {
+    for (let k = 0; k < segment.texts.length; k++) {
+      const text = segment.texts[k] as string;
+      const position = segment.first + k;
+      const result = checkText(text);
+      const seq = result.record?.seq;
+      // Strictly above the previous seq: a record squeezed in between two seqs (5.5) is checked too.
+      if (typeof seq === 'number' && seq <= fromSeq - 1) continue;
+      if (typeof seq === 'number' && seq > toSeq) break walk;
+      if (result.record === undefined && position < fromSeq) continue;
+      const bad = checkLink(result, position, prev);
+      if (bad) return reply(checked, bad);
+      prev = { seq: result.record?.seq ?? position, hash: result.record?.hash ?? '' };
+      checked++;
     }
-    prev = { seq: doc.seq, hash: doc.hash };
-    checked++;
   }
   if ((prev?.seq ?? fromSeq - 1) < toSeq && toSeq <= knownHead) {
     const missing = (prev?.seq ?? fromSeq - 1) + 1;
@@ -87,8 +52,9 @@ export async function verifyChain(
   }
   // Every record in range links; do the anchors in range still match (a tail rewritten whole, hashes and all)?
   const tail = await checkTail(
-    c,
+    log,
     anchors.filter((a) => a.seq >= fromSeq && a.seq <= toSeq),
+    end.seq,
   );
   if (tail) return reply(checked, tail);
   return reply(checked);

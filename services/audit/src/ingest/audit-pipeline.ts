@@ -4,9 +4,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type TailProblem } from '../chain/tail-check';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit-config';
-import { type AuditCollections } from '../records/audit-record.model';
+import { type AuditStore } from '../store/audit-store';
 import { SealedRecordRelay, ensureAuditStream, lastRelayedRecord } from '../relay/sealed-record-relay';
-import { AUDIT_ARCHIVER, AUDIT_COLLECTIONS } from '../tokens';
+import { AUDIT_ARCHIVER, AUDIT_STORE } from '../tokens';
 import { type Archiver } from '../use-cases/archive/archiver';
 import { ChainWriter } from './chain-writer';
 import { StreamIntake } from './stream-intake';
@@ -31,7 +31,7 @@ export class AuditPipeline implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(AUDIT_COLLECTIONS) c: AuditCollections,
+    @Inject(AUDIT_STORE) c: AuditStore,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
     @Inject(AUDIT_ARCHIVER) private readonly archiver: Archiver,
   ) {

@@ -154,7 +154,7 @@ export class StreamIntake {
       return;
     }
     this.queued.add(key);
-    this.queue.push({ draft: prepared.draft, text: prepared.text, doc: prepared.doc, msg, key });
+    this.queue.push({ draft: prepared.draft, text: prepared.text, msg, key });
     this.wake?.();
   }
 
@@ -221,11 +221,9 @@ export class StreamIntake {
 
   /** Stores a batch, trying again while the database or NATS is away; undefined when stopped meanwhile. */
   private async write(batch: QueuedEvent[]): Promise<Written | undefined> {
-    const redelivered = new Set<string>();
-    for (const item of batch) if (item.msg.info.deliveryCount > 1 || item.msg.redelivered) redelivered.add(item.draft.id);
     for (;;) {
       try {
-        return { batch, result: await this.writer.write(batch, redelivered) };
+        return { batch, result: await this.writer.write(batch) };
       } catch (error) {
         // Kept unacknowledged: a crash now redelivers the batch, and the writer drops what is stored.
         this.logger.error(`sealing a batch of ${batch.length} failed, retrying: ${messageOf(error)}`);

@@ -3,9 +3,9 @@ import { Logger } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, StorageType, jetstreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { type ChainPoint, chainBase } from '../chain/chain-head';
-import { recordMessage } from '../chain/record-hash';
+import { readRecordPoint } from '../chain/record-check';
 import { type SealedRecord } from '../ingest/chain-writer';
-import { type AuditCollections, toAuditRecord } from '../records/audit-record.model';
+import { type AuditStore } from '../store/audit-store';
 import { AckedPublisher } from './acked-publisher';
 
 const PAGE = 500;
@@ -59,10 +59,11 @@ export class SealedRecordRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
 
   constructor(
     nc: NatsConnection,
-    private readonly c: AuditCollections,
+    private readonly store: AuditStore,
     inboxPrefix: string,
   ) {
     this.publisher = new AckedPublisher(nc, inboxPrefix);
@@ -74,9 +75,9 @@ export class SealedRecordRelay {
    */
   async start(head: ChainPoint, streamHead?: ChainPoint): Promise<void> {
     this.sealedSeq = Math.max(this.sealedSeq, head.seq);
-    const state = await this.c.chain.findOne({ _id: 'relay' });
-    this.published = Math.max(state?.seq ?? (await chainBase(this.c)).seq, streamHead?.seq ?? 0);
-    await this.c.chain.updateOne({ _id: 'relay' }, { $setOnInsert: { seq: this.published } }, { upsert: true });
+    const state = await this.store.c.chain.findOne({ _id: 'relay' });
+    this.published = Math.max(state?.seq ?? (await chainBase(this.store.c)).seq, streamHead?.seq ?? 0);
+    await this.store.c.chain.updateOne({ _id: 'relay' }, { $setOnInsert: { seq: this.published } }, { upsert: true });
     this.running = true;
     this.loop = this.run();
     this.timer = setInterval(() => {
@@ -135,19 +136,21 @@ export class SealedRecordRelay {
     return this.pending.slice(0, n);
   }
 
-  /** Records sealed but not in memory (before the start, or dropped beyond MAX_PENDING): one page, from the database. */
+  /** Records sealed but not in memory (before the start, or dropped beyond MAX_PENDING): up to a page's worth, by key. */
   private async readFromDb(): Promise<SealedRecord[]> {
     if (this.sealedSeq <= this.published) return [];
-    const docs = await this.c.records
-      // Bounded above too: FerretDB sorts what matches, so a page sorts a page, not the rest of the log.
-      .find({ seq: { $gt: this.published, $lte: this.published + PAGE } })
-      .sort({ seq: 1 })
-      .limit(PAGE)
-      .toArray();
+    const from = this.published + 1;
     const out: SealedRecord[] = [];
-    for (const doc of docs) {
-      if (doc.seq !== this.published + 1 + out.length) break;
-      out.push({ seq: doc.seq, hash: doc.hash, message: recordMessage(toAuditRecord(doc)) });
+    walk: for await (const segment of this.store.log.segments(from, Math.min(this.sealedSeq, this.published + PAGE))) {
+      for (let k = 0; k < segment.texts.length; k++) {
+        const seq = segment.first + k;
+        if (seq < from) continue;
+        const message = segment.texts[k] as string;
+        const point = readRecordPoint(message);
+        // The stored text is the message as sealed; one that is not what its place says stops the relay here.
+        if (!point || point.seq !== from + out.length || out.length >= PAGE) break walk;
+        out.push({ seq: point.seq, hash: point.hash, message });
+      }
     }
     return out;
   }
@@ -165,9 +168,19 @@ export class SealedRecordRelay {
 
   /** The checkpoint is saved by a timer, off the publishing path: after a crash up to a second is re-published (and de-duplicated). */
   async saveCheckpoint(): Promise<void> {
+    // One save at a time: the store checks the guard, then writes (decision 0012), so a slow save of
+    // an older seq overlapping a newer one could land last and move the checkpoint back.
+    while (this.saving) await this.saving;
     const seq = this.published;
     if (seq <= this.savedSeq) return;
-    await this.c.chain.updateOne({ _id: 'relay', seq: { $lt: seq } }, { $set: { seq } });
-    this.savedSeq = seq;
+    this.saving = (async () => {
+      await this.store.c.chain.updateOne({ _id: 'relay', seq: { $lt: seq } }, { $set: { seq } });
+      this.savedSeq = seq;
+    })();
+    try {
+      await this.saving;
+    } finally {
+      this.saving = undefined;
+    }
   }
 }

@@ -12,14 +12,14 @@ export interface TlsPeer {
  * Why this connection is not the API server's, or undefined when it is: a client certificate that
  * the configured CA signed (and, when names are configured, with one of those common names).
  */
-export function clientRefusal(peer: TlsPeer, names: readonly string[]): { status: 401 | 403; message: string } | undefined {
+export function clientRefusal(peer: TlsPeer, names: readonly string[]): { code: 'UNAUTHENTICATED' | 'FORBIDDEN'; message: string } | undefined {
   if (!peer.authorized) {
     const why = peer.authorizationError ? ` (${String(peer.authorizationError)})` : '';
-    return { status: 401, message: `the webhook answers only the Kubernetes API server: a client certificate from its CA is required${why}` };
+    return { code: 'UNAUTHENTICATED', message: `the webhook answers only the Kubernetes API server: a client certificate from its CA is required${why}` };
   }
   if (names.length === 0) return undefined;
   const cn = peer.commonName;
   const commonNames = (Array.isArray(cn) ? (cn as unknown[]) : [cn]).filter((name): name is string => typeof name === 'string');
   if (commonNames.some((name) => names.includes(name))) return undefined;
-  return { status: 403, message: `the client certificate of ${JSON.stringify(commonNames.join(', '))} is not one the webhook answers` };
+  return { code: 'FORBIDDEN', message: `the client certificate of ${JSON.stringify(commonNames.join(', '))} is not one the webhook answers` };
 }

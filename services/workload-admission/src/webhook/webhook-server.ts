@@ -4,6 +4,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Server, createServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { type TLSSocket } from 'node:tls';
+import { type ErrorCode, httpStatusOf } from '@dv/contracts';
 import { type KubeClients } from '@dv/kube';
 import { checkJsonValue } from '@dv/messaging';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
@@ -85,40 +86,42 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    // The error body `{code, message}` with the status the one mapping gives its code (413 for a body too large is HTTP's own).
+    const fail = (code: ErrorCode, message: string, status = httpStatusOf(code)): void => send(status, { code, message });
     const tls = req.socket as TLSSocket;
     // Node gives a repeated subject attribute as an array, whatever its declared type says.
     const peer = { authorized: tls.authorized, authorizationError: tls.authorizationError, commonName: tls.authorized ? (tls.getPeerCertificate().subject?.CN as unknown) : undefined };
     const refusal = clientRefusal(peer, this.config.ADMISSION_WEBHOOK_CLIENT_NAMES);
     if (refusal) {
       this.logger.warn(`refused a call from ${req.socket.remoteAddress ?? 'an unknown address'}: ${refusal.message}`);
-      res.writeHead(refusal.status, { 'Content-Type': 'application/json', Connection: 'close' });
-      res.end(JSON.stringify({ code: refusal.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: refusal.message }));
+      res.writeHead(httpStatusOf(refusal.code), { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ code: refusal.code, message: refusal.message }));
       req.resume();
       return;
     }
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
-      send(404, { code: 'NOT_FOUND', message: `POST AdmissionReviews to ${WEBHOOK_PATH}` });
+      fail('NOT_FOUND', `POST AdmissionReviews to ${WEBHOOK_PATH}`);
       return;
     }
     let raw: string;
     try {
       raw = await readBody(req, this.config.ADMISSION_WEBHOOK_MAX_BODY_BYTES);
     } catch (error) {
-      if (error instanceof BodyTooLarge) send(413, { code: 'VALIDATION_FAILED', message: `an AdmissionReview is at most ${this.config.ADMISSION_WEBHOOK_MAX_BODY_BYTES} bytes` });
-      else send(400, { code: 'VALIDATION_FAILED', message: 'the request body could not be read' });
+      if (error instanceof BodyTooLarge) fail('VALIDATION_FAILED', `an AdmissionReview is at most ${this.config.ADMISSION_WEBHOOK_MAX_BODY_BYTES} bytes`, 413);
+      else fail('VALIDATION_FAILED', 'the request body could not be read');
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {
-      send(400, { code: 'VALIDATION_FAILED', message: 'the body is not JSON (expected an admission.k8s.io/v1 AdmissionReview)' });
+      fail('VALIDATION_FAILED', 'the body is not JSON (expected an admission.k8s.io/v1 AdmissionReview)');
       return;
     }
     const refuse = (message: string): void => {
       const uid = uidOf(json);
-      if (uid) send(200, reviewResponse(deny(uid, [{ code: 'MALFORMED_WORKLOAD', message }], 400)));
-      else send(400, { code: 'VALIDATION_FAILED', message });
+      if (uid) send(200, reviewResponse(deny(uid, [{ code: 'MALFORMED_WORKLOAD', message }], httpStatusOf('VALIDATION_FAILED'))));
+      else fail('VALIDATION_FAILED', message);
     };
     try {
       // Nesting no code of ours can walk (a RangeError deep in a review), lone surrogates, NUL, `__proto__`.
@@ -143,7 +146,7 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
     if (!subject) {
       // No subject to name in a denial event (the contract needs one): refused, logged, not published.
       this.logger.warn(`review ${uid}: the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier`);
-      return deny(uid, [{ code: 'INVALID_ANNOTATION', message: `the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows` }], 400);
+      return deny(uid, [{ code: 'INVALID_ANNOTATION', message: `the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows` }], httpStatusOf('VALIDATION_FAILED'));
     }
     const input: ReviewInput = {
       workload: action.object,
@@ -160,12 +163,12 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
       const outcome =
         action.action === 'review' ? await this.reviews.review(input) : action.action === 'guard' ? await this.reviews.guard(input, action.before) : await this.reviews.refuse(input, action.reasons);
       if (!outcome.requested || outcome.allowed) return allow(uid, outcome.patch);
-      return deny(uid, outcome.reasons, outcome.reasons.every((r) => r.code === 'INVALID_ANNOTATION') ? 400 : 403);
+      return deny(uid, outcome.reasons, httpStatusOf(outcome.reasons.every((r) => r.code === 'INVALID_ANNOTATION') ? 'VALIDATION_FAILED' : 'FORBIDDEN'));
     } catch (error) {
       // Fail closed: authz or JetStream did not answer, so the object is not admitted.
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`review ${uid} failed: ${message}`);
-      return deny(uid, [{ code: 'REVIEW_FAILED', message: `the review could not be completed: ${message}` }], 503);
+      return deny(uid, [{ code: 'REVIEW_FAILED', message: `the review could not be completed: ${message}` }], httpStatusOf('UNAVAILABLE'));
     }
   }
 }

@@ -5,17 +5,14 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { type ChainPoint, chainBase } from '../../chain/chain-head';
-import { checkLink } from '../../chain/chain-verifier';
-import { type AuditCollections, toAuditRecord } from '../../records/audit-record.model';
-import { jsonLine } from '../export/format-records';
+import { checkLink, checkText } from '../../chain/record-check';
+import { type AuditStore } from '../../store/audit-store';
 
 export interface ArchiveResult {
   archived: number;
   file: string | null;
   checkpoint: ChainPoint;
 }
-
-const PAGE = 2000;
 
 /** Flushes a file (or a folder's entries) to the disk: after it, a power cut cannot lose what was written. */
 async function fsync(path: string): Promise<void> {
@@ -31,7 +28,8 @@ async function fsync(path: string): Promise<void> {
  * Moves the oldest part of the chain to a JSON-lines file: the longest prefix (from the current
  * checkpoint) of records sealed before `olderThan` and already published on DV_AUDIT. The prefix is
  * verified as it is written (evidence is never archived broken), flushed to the disk (fsync of the
- * file and of its folder), then the checkpoint {seq, hash} is recorded, then the records are removed. A crash between the steps leaves either nothing done, or
+ * file and of its folder), then the checkpoint {seq, hash} is recorded, then the records are removed
+ * (and forgotten by the index, the summaries of the groups gone removed). A crash between the steps leaves either nothing done, or
  * a checkpoint whose records are removed on the next run; the chain verifies from the checkpoint.
  */
 export class Archiver {
@@ -39,7 +37,7 @@ export class Archiver {
   private running: Promise<ArchiveResult> | undefined;
 
   constructor(
-    private readonly c: AuditCollections,
+    private readonly store: AuditStore,
     private readonly dir: string,
   ) {}
 
@@ -54,12 +52,11 @@ export class Archiver {
   }
 
   private async run(olderThan: Date): Promise<ArchiveResult> {
-    const base = await chainBase(this.c);
-    // Finish what a crashed run left: records at or below the checkpoint go.
-    await this.c.records.deleteMany({ seq: { $lte: base.seq } });
+    const c = this.store.c;
+    const base = await chainBase(c);
     const cutoff = olderThan.toISOString();
     // Only what the relay has published: outside consumers never miss a record.
-    const limit = (await this.c.chain.findOne({ _id: 'relay' }))?.seq ?? base.seq;
+    const limit = (await c.chain.findOne({ _id: 'relay' }))?.seq ?? base.seq;
     const dir = resolve(this.dir);
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.audit-${base.seq + 1}-${Date.now()}.jsonl.part`);
@@ -67,17 +64,22 @@ export class Archiver {
     let prev: ChainPoint = base;
     let archived = 0;
     try {
-      // One sorted scan (not pages: each page would be a scan of its own on FerretDB).
-      const cursor = this.c.records.find({ seq: { $gt: base.seq, $lte: limit } }).sort({ seq: 1 }).batchSize(PAGE);
-      for await (const doc of cursor) {
-        if (doc.recordedAt >= cutoff) break;
-        const bad = checkLink(doc, prev);
-        if (bad) throw DvError.precondition(`the chain is broken at seq ${bad.seq} (${bad.problem}): nothing archived`, { firstBad: bad });
-        if (!out.write(jsonLine(toAuditRecord(doc)))) await new Promise<void>((r) => out.once('drain', () => r()));
-        prev = { seq: doc.seq, hash: doc.hash };
-        archived++;
+      // Segment by segment (a page, one document, at a time), in chain order.
+      walk: for await (const segment of this.store.log.segments(base.seq + 1, limit)) {
+        for (let k = 0; k < segment.texts.length; k++) {
+          const text = segment.texts[k] as string;
+          const position = segment.first + k;
+          if (position <= base.seq) continue;
+          const checked = checkText(text);
+          const record = checked.record;
+          if (record && (record.seq > limit || record.recordedAt >= cutoff)) break walk;
+          const bad = checkLink(checked, position, prev);
+          if (bad || !record) throw DvError.precondition(`the chain is broken at seq ${bad?.seq ?? position} (${bad?.problem ?? 'changed'}): nothing archived`, { firstBad: bad });
+          if (!out.write(`${text}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+          prev = { seq: record.seq, hash: record.hash };
+          archived++;
+        }
       }
-      await cursor.close();
     } finally {
       out.end();
       await finished(out);
@@ -93,13 +95,17 @@ export class Archiver {
     await fsync(dir);
     const checkpoint = { seq: prev.seq, hash: prev.hash, file };
     if (base.hash === GENESIS_HASH && base.seq === 0) {
-      await this.c.chain.updateOne({ _id: 'archive' }, { $setOnInsert: checkpoint }, { upsert: true });
+      await c.chain.updateOne({ _id: 'archive' }, { $setOnInsert: checkpoint }, { upsert: true });
     } else {
-      const moved = await this.c.chain.updateOne({ _id: 'archive', seq: base.seq }, { $set: checkpoint });
+      const moved = await c.chain.updateOne({ _id: 'archive', seq: base.seq }, { $set: checkpoint });
       if (moved.matchedCount === 0) throw DvError.conflict('another archive run moved the checkpoint first');
     }
-    const removed = await this.c.records.deleteMany({ seq: { $lte: prev.seq } });
-    this.logger.log(`archived seq ${base.seq + 1}..${prev.seq} (${archived} records, ${removed.deletedCount} removed) to ${file}`);
-    return { archived, file, checkpoint: { seq: prev.seq, hash: prev.hash } };
+    const through = prev.seq;
+    await this.store.exclusive(async () => {
+      await this.store.log.removeThrough(base.seq + 1, through);
+      await this.store.afterArchive(through);
+    });
+    this.logger.log(`archived seq ${base.seq + 1}..${through} (${archived} records) to ${file}`);
+    return { archived, file, checkpoint: { seq: through, hash: prev.hash } };
   }
 }

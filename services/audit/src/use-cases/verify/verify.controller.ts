@@ -5,15 +5,15 @@ import { type NatsConnection } from '@nats-io/nats-core';
 import { ReaderAuthorizer } from '../../access/reader-authorizer';
 import { type ChainPoint } from '../../chain/chain-head';
 import { verifyChain } from '../../chain/chain-verifier';
-import { type AuditCollections } from '../../records/audit-record.model';
+import { type AuditStore } from '../../store/audit-store';
 import { lastRelayedRecord } from '../../relay/sealed-record-relay';
-import { AUDIT_COLLECTIONS } from '../../tokens';
+import { AUDIT_STORE } from '../../tokens';
 
 /** verify: recompute a range of the chain and name the first bad record (optionally held to DV_AUDIT). */
 @Controller()
 export class VerifyController {
   constructor(
-    @Inject(AUDIT_COLLECTIONS) private readonly c: AuditCollections,
+    @Inject(AUDIT_STORE) private readonly store: AuditStore,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly authorizer: ReaderAuthorizer,
   ) {}
@@ -29,6 +29,6 @@ export class VerifyController {
         throw DvError.unavailable(`could not read the last record of DV_AUDIT: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    return verifyChain(this.c, request, streamHead);
+    return verifyChain(this.store.log, request, streamHead);
   }
 }
