@@ -1,4 +1,5 @@
-// Lint rules for the whole workspace. Nx module boundaries carry two tag axes (STYLE.md):
+// Lint rules for the whole workspace. Nx module boundaries carry two tag axes (from the style guide the
+// project was started from, which is not part of this repository; every project's tags are in its project.json):
 // scope (which service a project belongs to, or shared) and type (app, feature, data, contracts, util, testing).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';

@@ -2,3 +2,4 @@ export * from './base-config';
 export * from './run-service';
 export * from './provisioning/provisioning-config';
 export * from './provisioning/provision-platform-streams';
+export * from './failpoints/failpoints';

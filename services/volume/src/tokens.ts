@@ -4,3 +4,5 @@ export const VOLUME_RELAY = Symbol('VOLUME_RELAY');
 export const PROJECT_MODEL = Symbol('PROJECT_MODEL');
 export const CLUSTER_MODEL = Symbol('CLUSTER_MODEL');
 export const KUBE_CLIENTS = Symbol('KUBE_CLIENTS');
+/** The service's failpoints (@dv/runtime's Failpoints<VolumeFailpoint>). */
+export const FAILPOINTS = Symbol('FAILPOINTS');

@@ -1,7 +1,7 @@
 import { createKubeClients, loadKubeConfig } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
 import { OutboxRelay } from '@dv/persistence';
-import { type ServiceContext } from '@dv/runtime';
+import { Failpoints, type ServiceContext } from '@dv/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { VolumeAuthorizer } from './authorization/volume-authorizer';
 import { VOLUME_CONFIG, type VolumeConfig } from './config/volume-config';
@@ -13,13 +13,12 @@ import { SharedScopesReader } from './sharing/shared-scopes';
 import { ProjectProjectionController } from './projects/project-projection.controller';
 import { VolumePlacement } from './projects/volume-placement';
 import { clusterModel, projectModel } from './projects/project.model';
-import { CLUSTER_MODEL, KUBE_CLIENTS, PROJECT_MODEL, VOLUME_MODEL, VOLUME_RELAY } from './tokens';
+import { CLUSTER_MODEL, FAILPOINTS, KUBE_CLIENTS, PROJECT_MODEL, VOLUME_MODEL, VOLUME_RELAY } from './tokens';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
 import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
 import { UsageGuard } from './use-cases/delete/usage-guard';
 import { ReadVolumesController } from './use-cases/read/read-volumes.controller';
 import { UpdateVolumeController } from './use-cases/update/update-volume.controller';
-import { Failpoints } from './volumes/failpoints';
 import { ReconcileLoop } from './volumes/reconcile-loop';
 import { VolumeEventFactory } from './volumes/volume-event-factory';
 import { VolumeReconciler } from './volumes/volume-reconciler';
@@ -49,7 +48,7 @@ export class VolumeModule {
         VolumeEventFactory,
         VolumeReconciler,
         VolumeRefusals,
-        Failpoints,
+        { provide: FAILPOINTS, useValue: new Failpoints(ctx.config.VOLUME_FAILPOINT) },
         UsageGuard,
         SharedScopesReader,
         ReconcileLoop,

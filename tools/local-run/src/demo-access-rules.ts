@@ -1,5 +1,6 @@
 import { AuthzRpc } from '@dv/contracts';
 import { type RpcClient } from '@dv/messaging';
+import { KUBE_ADMIN_USER } from '@dv/testing';
 import { LOCAL_ADMIN } from './services';
 
 /** Access rules for the example org, granted by the operator, so the local system can be tried at once. */
@@ -8,6 +9,8 @@ const RULES = [
   { subjectType: 'group', subjectId: 'vision-team', roleId: 5, scopeType: 'department', scopeId: 'dept-vision' },
   { subjectType: 'group', subjectId: 'researchers', roleId: 8, scopeType: 'cluster', scopeId: 'cluster-east' },
   { subjectType: 'user', subjectId: 'carol@acme.example', roleId: 5, scopeType: 'project', scopeId: 'proj-c' },
+  // The local kubeconfig's user (tmp/local.env): a workload it submits with kubectl is reviewed as this subject.
+  { subjectType: 'user', subjectId: KUBE_ADMIN_USER, roleId: 5, scopeType: 'tenant', scopeId: 'tenant-acme' },
 ] as const;
 
 export async function grantDemoAccessRules(client: RpcClient, atLeastPlatform: number): Promise<string[]> {

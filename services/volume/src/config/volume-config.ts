@@ -1,4 +1,4 @@
-import { baseConfigShape } from '@dv/runtime';
+import { baseConfigShape, failpointEnv } from '@dv/runtime';
 import { envDurationMs, envEnum, envInt } from '@dv/telemetry';
 import { z } from 'zod';
 
@@ -13,9 +13,9 @@ import { z } from 'zod';
 export const USAGE_CHECK_MODES = ['off', 'advisory', 'required'] as const;
 export type UsageCheckMode = (typeof USAGE_CHECK_MODES)[number];
 
-/** Fault injection for the crash tests: the process SIGKILLs itself at that point. Never set in production. */
-export const FAILPOINTS = ['none', 'crash-after-record', 'crash-after-pv-copy'] as const;
-export type Failpoint = (typeof FAILPOINTS)[number];
+/** Fault injection for the crash tests (@dv/runtime's Failpoints): the process SIGKILLs itself at that point. Never set in production. */
+export const VOLUME_FAILPOINTS = ['crash-after-record', 'crash-after-pv-copy'] as const;
+export type VolumeFailpoint = (typeof VOLUME_FAILPOINTS)[number];
 
 export const volumeConfigSchema = z.object({
   ...baseConfigShape,
@@ -36,7 +36,7 @@ export const volumeConfigSchema = z.object({
   VOLUME_USAGE_CHECK: envEnum(USAGE_CHECK_MODES, 'required'),
   VOLUME_USAGE_TIMEOUT_MS: envDurationMs(1000),
   VOLUME_AUTHZ_TIMEOUT_MS: envDurationMs(5000),
-  VOLUME_FAILPOINT: envEnum(FAILPOINTS, 'none'),
+  VOLUME_FAILPOINT: failpointEnv(VOLUME_FAILPOINTS),
   /** How long a list or count waits for this replica's read model to reach a requested revision (`atLeast`). */
   VOLUME_REVISION_WAIT_MS: envDurationMs(2000),
   /** How long start-up may take to replay the event stream into the read model before the service gives up. */

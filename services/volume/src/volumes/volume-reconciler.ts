@@ -6,9 +6,9 @@ import { type CopyTarget, isKubeUnreachable } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
 import { LiveProjects } from '../projects/live-projects';
 import { ProjectDirectory } from '../projects/project-directory';
-import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
-import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
-import { Failpoints } from './failpoints';
+import { type Failpoints } from '@dv/runtime';
+import { VOLUME_CONFIG, type VolumeConfig, type VolumeFailpoint } from '../config/volume-config';
+import { FAILPOINTS, VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
 import { type RetryPolicy, scheduleAfter, retryPolicyOf } from './reconcile-schedule';
 import { type ObservedCondition, mergeConditions, sameStatus } from './status-conditions';
 import { SYSTEM, VolumeEventFactory } from './volume-event-factory';
@@ -47,7 +47,7 @@ export class VolumeReconciler {
     private readonly projects: ProjectDirectory,
     private readonly live: LiveProjects,
     private readonly events: VolumeEventFactory,
-    private readonly failpoints: Failpoints,
+    @Inject(FAILPOINTS) private readonly failpoints: Failpoints<VolumeFailpoint>,
   ) {
     this.policy = retryPolicyOf(config);
   }

@@ -5,7 +5,8 @@ import { GuardedStore, guardedStore } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
+import { Failpoints } from '@dv/runtime';
+import { ADMISSION_CONFIG, type AdmissionConfig, type AdmissionFailpoint } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
 import { AdmissionMetrics } from '../review/admission-metrics';
 import { type VolumeView } from '../state/volume-directory';
@@ -32,6 +33,7 @@ export class BindingManager {
   private readonly inFlight = new Map<string, Promise<Binding>>();
   /** Every change of a binding record is a guarded one (decision 0012). */
   private readonly store: GuardedStore<BindingDoc>;
+  private readonly failpoints: Failpoints<AdmissionFailpoint>;
 
   constructor(
     private readonly state: AdmissionState,
@@ -44,6 +46,7 @@ export class BindingManager {
   ) {
     this.copies = new VolumeCopies(kube.core);
     this.store = guardedStore(bindings);
+    this.failpoints = new Failpoints(config.ADMISSION_FAILPOINT);
   }
 
   /** The binding a workload in `namespace` mounts, as it will be once ensured (no Kubernetes call). */
@@ -146,10 +149,7 @@ export class BindingManager {
   async make(doc: BindingDoc, volume: VolumeView): Promise<void> {
     const target: CopyTarget = { volumeId: doc.volumeId, storage: volume.storage, namespace: doc.namespace, pvName: doc.pvName, pvcName: doc.pvcName, managedBy: MANAGED_BY_ADMISSION };
     const pv = await this.copies.ensurePv(target);
-    if (pv === 'created' && this.config.ADMISSION_FAILPOINT === 'crash-after-pv-copy') {
-      this.logger.warn('failpoint crash-after-pv-copy: killing the process');
-      process.kill(process.pid, 'SIGKILL');
-    }
+    if (pv === 'created') this.failpoints.hit('crash-after-pv-copy');
     await this.copies.ensurePvc(target);
   }
 

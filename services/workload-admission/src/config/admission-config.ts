@@ -1,6 +1,10 @@
-import { baseConfigShape } from '@dv/runtime';
-import { envDurationMs, envEnum, envInt, envPort } from '@dv/telemetry';
+import { baseConfigShape, failpointEnv } from '@dv/runtime';
+import { envDurationMs, envInt, envPort } from '@dv/telemetry';
 import { z } from 'zod';
+
+/** Fault injection for the crash tests (@dv/runtime's Failpoints): the process SIGKILLs itself at that point. Never set in production. */
+export const ADMISSION_FAILPOINTS = ['crash-after-pv-copy'] as const;
+export type AdmissionFailpoint = (typeof ADMISSION_FAILPOINTS)[number];
 
 export const admissionConfigSchema = z
   .object({
@@ -58,7 +62,7 @@ export const admissionConfigSchema = z
      */
     ADMISSION_BINDING_LEASE_MS: envDurationMs(30_000),
     /** Fault injection for the crash tests: the process SIGKILLs itself at that point. Never set in production. */
-    ADMISSION_FAILPOINT: envEnum(['none', 'crash-after-pv-copy'] as const, 'none'),
+    ADMISSION_FAILPOINT: failpointEnv(ADMISSION_FAILPOINTS),
     /** How long start-up may take to replay the streams before the service gives up. */
     ADMISSION_CATCH_UP_MS: envDurationMs(120_000),
   })

@@ -2,7 +2,8 @@ import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEve
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
-import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
+import { type Failpoints } from '@dv/runtime';
+import { VOLUME_CONFIG, type VolumeConfig, type VolumeFailpoint } from '../../config/volume-config';
 import { nameInUse } from '../../volumes/name-in-use';
 import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -10,8 +11,7 @@ import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { VolumeKube } from '../../kube/volume-kube';
 import { copyNames } from '@dv/kube';
 import { LiveProjects } from '../../projects/live-projects';
-import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
-import { Failpoints } from '../../volumes/failpoints';
+import { FAILPOINTS, VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
 import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
@@ -36,7 +36,7 @@ export class CreateVolumeController {
     private readonly kube: VolumeKube,
     private readonly events: VolumeEventFactory,
     private readonly reconciler: VolumeReconciler,
-    private readonly failpoints: Failpoints,
+    @Inject(FAILPOINTS) private readonly failpoints: Failpoints<VolumeFailpoint>,
     private readonly refusals: VolumeRefusals,
   ) {}
 
