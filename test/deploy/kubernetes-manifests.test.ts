@@ -1,5 +1,5 @@
 import { NATS_CLIENTS, natsPasswordVariable } from '@dv/contracts';
-import { ensureBinaries, repoRoot, silentProgressLog } from '@dv/testing';
+import { buildProjects, ensureBinaries, repoRoot, silentProgressLog } from '@dv/testing';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,8 +70,26 @@ describe('deploy/kubernetes', () => {
     expect((env.find((e) => e.name === 'NATS_USER') as { value?: string } | undefined)?.value).toBe('provisioner');
     expect(env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef?.key).toBe(natsPasswordVariable('provisioner'));
     const command = (jobs[0]?.spec?.template?.spec?.containers?.[0] as { command?: string[] } | undefined)?.command ?? [];
+    // The compiled provisioner of the image (`nx build runtime`), not TypeScript.
+    expect(command).toEqual(['node', '--enable-source-maps', 'dist/libs/runtime/provisioning/provision-main.js']);
+    await buildProjects(['runtime']);
     await expect(readFile(join(repoRoot(), command.at(-1) ?? 'none'), 'utf8')).resolves.toContain('provisionPlatformStreams');
-  });
+  }, 60_000);
+
+  it("runs every service from the image's compiled build: the Dockerfile's CMD starts dist/services/$SERVICE/main.js, which nx build makes", async () => {
+    const dockerfile = await readFile(join(repoRoot(), 'Dockerfile'), 'utf8');
+    expect(dockerfile.trim().split('\n').at(-1)).toBe('CMD ["sh", "-c", "exec node --enable-source-maps dist/services/${SERVICE}/main.js"]');
+    expect(dockerfile).not.toMatch(/ts-register|\.ts\b/);
+    const deployments = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
+    const services: string[] = [];
+    for (const deployment of deployments) {
+      const container = deployment.spec?.template?.spec?.containers?.[0] as { command?: string[]; args?: string[]; env?: { name: string; value?: string }[] } | undefined;
+      expect({ command: container?.command, args: container?.args }).toEqual({ command: undefined, args: undefined });
+      services.push(container?.env?.find((e) => e.name === 'SERVICE')?.value ?? 'none');
+    }
+    await buildProjects(services);
+    for (const service of services) await expect(readFile(join(repoRoot(), 'dist/services', service, 'main.js'), 'utf8')).resolves.toContain('require(');
+  }, 60_000);
 
   it("mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dv-nats-conf-'));

@@ -1,6 +1,7 @@
 import { AuditRpc, type AuditRecord, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, type IdentityInput, type RpcRequestInput, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { copyNames } from '@dv/kube';
-import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
+import { HARNESS_ROOT, KubePlatformHarness, buildProjects, repoRoot, waitFor } from '@dv/testing';
+import { join } from 'node:path';
 
 /**
  * The product end to end, every service a real process, the Kubernetes side through the real
@@ -9,8 +10,10 @@ import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
  * request (the webhook mounts it read-only), a researcher of another department is refused, the
  * volume cannot be deleted while the Pod exists, and once the Pod is gone and the volume unshared it
  * is deleted, with its binding. The audit log tells the whole story, read back by the volume's id.
+ * The services run from their production build (dist/, `nx build`), as in `npm start` and the image.
  */
-const h = new KubePlatformHarness();
+const SERVICES = ['authz', 'sharing', 'volume', 'workload-admission', 'audit'];
+const h = new KubePlatformHarness({ serviceMode: 'dist' });
 const DANA: IdentityInput = { subjectId: 'dana', subjectType: 'user' }; // Data volume administrator in d1
 const ROB = 'rob'; // L1 researcher in p2 (d1), a Kubernetes user too
 const LEO = 'leo'; // L2 researcher in p3 (d2, the sibling department)
@@ -21,6 +24,7 @@ const L2_RESEARCHER = 8;
 let volume: DataVolume;
 
 beforeAll(async () => {
+  await buildProjects(SERVICES);
   // A webhook admission counts as in use without asking the API server for its first second only
   // (30 s by default: the time the API server may still take to store an admitted object).
   await h.startPlatform({ webhook: true, admissionEnv: { ADMISSION_USAGE_VERIFY_AFTER_MS: '1000' }, alsoRun: [{ name: 'audit' }] });
@@ -65,6 +69,11 @@ async function dvError(promise: Promise<unknown>): Promise<DvError> {
 }
 
 describe("a data volume's life across the platform", () => {
+  it('runs every service from its compiled build, not from TypeScript', () => {
+    const commands = Object.fromEntries([...h.processes].map(([name, procs]) => [name, procs.map((p) => p.child.spawnargs.slice(1))]));
+    expect(commands).toEqual(Object.fromEntries(SERVICES.map((name) => [name, [['--enable-source-maps', join(repoRoot(), 'dist/services', name, 'main.js')]]])));
+  });
+
   it('is registered from a Bound PVC in its project and becomes Ready with its own PV copy and PVC', async () => {
     await h.originPvc(h.namespaceOf('p1'), 'coco');
     const created = await h.client.call(VolumeRpc.create, { name: 'coco', description: 'COCO 2017', projectId: 'p1', originPvcName: 'coco', useOriginalVolume: false }, { identity: DANA });

@@ -16,6 +16,23 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The fence that nothing more will reach a consumer's handlers: the server says every message it
+ * delivered is acked (or terminated) and none waits to be delivered. An acked or terminated message is
+ * never delivered again, so its delivery count is then final, with no "wait a moment more" sleep.
+ * Returns that count (deliveries, redeliveries included).
+ */
+async function finalDeliveries(nc: NatsConnection, durable: string): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const info = await jsm.consumers.info(STREAMS.domain.name, durable);
+    if (info.num_ack_pending === 0 && info.num_pending === 0 && info.num_redelivered === 0) return info.delivered.consumer_seq;
+    if (Date.now() > deadline) throw new Error(`consumer ${durable} did not settle: ${JSON.stringify({ ackPending: info.num_ack_pending, pending: info.num_pending, redelivered: info.num_redelivered })}`);
+    await sleep(20);
+  }
+}
+
 describe('JetStream events (real nats-server)', () => {
   let nc: NatsConnection;
   let publisher: EventPublisher;
@@ -43,16 +60,17 @@ describe('JetStream events (real nats-server)', () => {
   it('handles an event published once exactly once', async () => {
     const { happened } = testContracts(uniquePrefix());
     const seen: { n: number; ctx: EventHandlingContext }[] = [];
+    const durable = `once-${uniquePrefix()}`;
     const consumer = await consumeEvents(nc, {
       stream: STREAMS.domain.name,
-      durable: `once-${uniquePrefix()}`,
+      durable,
       deliverPolicy: 'new',
       subscriptions: [on(happened, async (data, ctx) => void seen.push({ n: data.n, ctx }))],
     });
     try {
       const published = await publisher.publish(happened, { n: 7 }, { actor, subject: 'thing-1', aggregateVersion: 3 });
       await waitUntil(() => seen.length === 1);
-      await sleep(500);
+      expect(await finalDeliveries(nc, durable)).toBe(1);
       expect(seen).toHaveLength(1);
       expect(seen[0]?.n).toBe(7);
       expect(seen[0]?.ctx.streamSequence).toBe(published.seq);
@@ -65,9 +83,10 @@ describe('JetStream events (real nats-server)', () => {
   it('with yieldToRequests, still handles each event exactly once', async () => {
     const { happened } = testContracts(uniquePrefix());
     const seen: number[] = [];
+    const durable = `yield-${uniquePrefix()}`;
     const consumer = await consumeEvents(nc, {
       stream: STREAMS.domain.name,
-      durable: `yield-${uniquePrefix()}`,
+      durable,
       deliverPolicy: 'new',
       yieldToRequests: true,
       subscriptions: [on(happened, async (data) => void seen.push(data.n))],
@@ -75,7 +94,7 @@ describe('JetStream events (real nats-server)', () => {
     try {
       for (let n = 1; n <= 5; n++) await publisher.publish(happened, { n }, { actor });
       await waitUntil(() => seen.length === 5);
-      await sleep(300);
+      expect(await finalDeliveries(nc, durable)).toBe(5);
       expect([...seen].sort()).toEqual([1, 2, 3, 4, 5]);
     } finally {
       await consumer.stop();
@@ -170,8 +189,8 @@ describe('JetStream events (real nats-server)', () => {
       const [d1, d2, d3] = deliveries as [number, number, number];
       expect(d2 - d1).toBeGreaterThanOrEqual(180);
       expect(d3 - d2).toBeGreaterThanOrEqual(550);
-      await sleep(800);
-      expect(deliveries).toHaveLength(3); // terminated: no fourth delivery
+      expect(await finalDeliveries(nc, durable)).toBe(3); // terminated: no fourth delivery
+      expect(deliveries).toHaveLength(3);
     } finally {
       await consumer.stop();
     }

@@ -1,6 +1,7 @@
 import { STREAMS } from '@dv/contracts';
 import { EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams, on } from '@dv/messaging';
 import { OutboxRelay, connectMongo, insertWithEvents, updateWithEvents } from '../src';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -110,12 +111,29 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
     const collection = `widgets_${randomUUID().slice(0, 8)}`;
     const id = randomUUID();
     const seen: string[] = [];
+    const fences: string[] = [];
+    const durable = `outbox-${id.slice(0, 8)}`;
     const consumer = await consumeEvents(nc, {
       stream: STREAMS.domain.name,
-      durable: `outbox-${id.slice(0, 8)}`,
+      durable,
       deliverPolicy: 'new',
-      subscriptions: [on(widgetCreated, async (data, ctx) => void (data.widgetId === id && seen.push(ctx.envelope.id)))],
+      subscriptions: [on(widgetCreated, async (data, ctx) => void (data.widgetId === id ? seen.push(ctx.envelope.id) : fences.push(data.widgetId)))],
     });
+    /**
+     * The fence that the consumer has handled everything published so far, instead of a sleep: a later
+     * event of the test's own, handled, and the server saying nothing delivered is unacked and nothing is
+     * left to deliver. Whatever the stream held before the fence has then reached the handler.
+     */
+    const fence = async (): Promise<void> => {
+      const fenceId = `fence-${randomUUID()}`;
+      await publisher.publish(widgetCreated, { widgetId: fenceId, name: 'fence', color: 'none' }, { actor, subject: fenceId });
+      const jsm = await jetstreamManager(nc);
+      await waitUntil(async () => {
+        if (!fences.includes(fenceId)) return false;
+        const info = await jsm.consumers.info(STREAMS.domain.name, durable);
+        return info.num_ack_pending === 0 && info.num_pending === 0;
+      });
+    };
     try {
       const writer = runFixture('outbox-writer.process.ts', [env('MONGO_URL'), env('NATS_URL'), collection, id], /written/);
       await writer.reached;
@@ -125,7 +143,7 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
       const model = widgetModel(connection, collection);
       const pending = await model.findById(id).lean();
       expect(pending?.outbox).toHaveLength(1); // written, never published
-      await new Promise((r) => setTimeout(r, 300));
+      await fence();
       expect(seen).toEqual([]);
 
       // Crash after publishing but before removing from the outbox: the next relay publishes it again.
@@ -135,10 +153,10 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
 
       const restarted = runFixture('outbox-relay.process.ts', [env('MONGO_URL'), env('NATS_URL'), collection]);
       await restarted.reached;
-      await waitUntil(() => seen.length >= 1);
-      await new Promise((r) => setTimeout(r, 500));
+      // The relay has published (again) once the event left the outbox; a duplicate would sit before the fence.
+      await waitUntil(async () => (await model.findById(id).lean())?.outbox.length === 0);
+      await fence();
       expect(seen).toEqual([envelope.id]);
-      expect((await model.findById(id).lean())?.outbox).toEqual([]);
     } finally {
       await consumer.stop();
     }

@@ -22,6 +22,8 @@ export { type StartTestBedOptions, type TestBed, startTestBed } from './test-bed
 export { type CertificateAuthority, type ClientCertificateRequest, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueClientCertificate, issueServingCertificate } from './tls-certificates';
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
+export { type ServiceMode, nodeEntryArgs, serviceModeFromEnv } from './node-entry';
+export { buildProjects } from './build-projects';
 export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness, natsUserOf } from './platform-harness';
 export { type ConnectAsOptions, SecuredNats, type StartSecuredNatsOptions, type TestNatsUser, generateNatsPasswords, natsServerConfigPath, startSecuredTestBed } from './secured-nats';
 export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';

@@ -2,6 +2,7 @@ import { AuthzRpc, type EventDefinition, type IdentityInput, type NatsClientName
 import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
+import { type ServiceMode } from './node-entry';
 import { SecuredNats } from './secured-nats';
 import { type ServiceProcess, startServiceProcess } from './service-process';
 
@@ -54,6 +55,9 @@ export class PlatformHarness {
   platformRevision = 0;
   private readonly suffix = randomUUID().slice(0, 8);
 
+  /** `serviceMode`: how the services run (DV_SERVICE_MODE when not given; `dist` needs their build, see buildProjects). */
+  constructor(readonly options: { serviceMode?: ServiceMode } = {}) {}
+
   async start(services: readonly HarnessService[], extraEnv: Record<string, string> = {}): Promise<void> {
     this.nats = await this.startNats();
     this.nc = await this.nats.connectAs('operator', { name: 'platform-harness' });
@@ -73,6 +77,7 @@ export class PlatformHarness {
     if (!mongoUrl) throw new Error('MONGO_URL is not set: run through the workspace jest config, which starts the test bed');
     const proc = await startServiceProcess({
       service: service.name,
+      ...(this.options.serviceMode !== undefined ? { mode: this.options.serviceMode } : {}),
       env: {
         ...this.nats.serviceEnv(natsUserOf(service.name)),
         MONGO_URL: mongoUrl,

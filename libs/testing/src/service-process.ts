@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinaries } from './ensure-binaries';
+import { type ServiceMode, nodeEntryArgs, serviceModeFromEnv } from './node-entry';
 import { repoRoot } from './repo-root';
 import { type RunningNats, startNats } from './start-nats';
 
@@ -14,6 +15,8 @@ export interface ServiceProcessOptions {
   timeoutMs?: number;
   /** Also append everything it prints to this file. */
   logPath?: string;
+  /** TypeScript at start-up or the compiled build (DV_SERVICE_MODE, `ts` by default). */
+  mode?: ServiceMode;
 }
 
 export interface ServiceProcess {
@@ -29,12 +32,12 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a service as its own process, the way the run command does (TypeScript through
- * scripts/ts-register.js), and resolves once it logs "service ready".
+ * Runs a service as its own process, from its TypeScript (scripts/ts-register.js) or its compiled
+ * build (dist/services/<service>/main.js: the run command's way), and resolves once it logs "service ready".
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const root = repoRoot();
-  const child = spawn(process.execPath, ['-r', join(root, 'scripts/ts-register.js'), join(root, 'services', options.service, 'src/main.ts')], {
+  const child = spawn(process.execPath, nodeEntryArgs(`services/${options.service}`, 'main.ts', options.mode ?? serviceModeFromEnv()), {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HEALTH_PORT: '0', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

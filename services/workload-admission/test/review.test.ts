@@ -1,8 +1,6 @@
 import { AdmissionRpc, AuthzRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
-import { HARNESS_ROOT, httpRequest, repoRoot, waitFor } from '@dv/testing';
+import { HARNESS_ROOT, httpRequest, waitFor } from '@dv/testing';
 import { copyNames } from '@dv/kube';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AdmissionHarness } from './admission-harness';
 
 /**
@@ -18,20 +16,38 @@ let shared: DataVolume; // shared with project p2
 let notShared: DataVolume;
 let revision: Revision;
 
-interface RoleRow {
-  id: number;
-  name: string;
-  permissions: Record<string, string>;
-}
-// The permission matrix of the reference, as committed in the repository (authz's catalog is made from
-// this file; a clean checkout has nothing outside the repository).
-const roles = (JSON.parse(readFileSync(join(repoRoot(), 'services/authz/src/catalog/roles.json'), 'utf8')) as { roles: RoleRow[] }).roles;
+/**
+ * What each seed role may attach, written out here from the reference's permission matrix (a Pod
+ * needs workloads:create and datavolumes:read in the project; a native Training trainings:create and
+ * datavolumes:read). Not read from authz's roles.json: a change there that alters who may attach a
+ * volume must fail this test, not move its expectation along with it.
+ */
+const ROLES: readonly { id: number; name: string; pod: boolean; training: boolean }[] = [
+  { id: 1, name: 'System administrator', pod: true, training: true },
+  { id: 3, name: 'Editor', pod: true, training: true },
+  { id: 4, name: 'Research manager', pod: false, training: true },
+  { id: 5, name: 'L1 researcher', pod: true, training: true },
+  { id: 6, name: 'ML engineer', pod: false, training: false },
+  { id: 7, name: 'Viewer', pod: false, training: false },
+  { id: 8, name: 'L2 researcher', pod: true, training: true },
+  { id: 9, name: 'Environment administrator', pod: false, training: false },
+  { id: 10, name: 'Data source administrator', pod: false, training: false },
+  { id: 11, name: 'Compute resource administrator', pod: false, training: false },
+  { id: 12, name: 'Template administrator', pod: false, training: false },
+  { id: 13, name: 'Department viewer', pod: false, training: false },
+  { id: 373, name: 'Credentials administrator', pod: false, training: false },
+  { id: 1708, name: 'Application administrator', pod: true, training: true },
+  { id: 1709, name: 'Cloud support', pod: false, training: false },
+  { id: 1710, name: 'Department administrator', pod: true, training: true },
+  { id: 1711, name: 'Cloud operator', pod: false, training: false },
+  { id: 2256, name: 'Data volume administrator', pod: false, training: false },
+];
 
 beforeAll(async () => {
   await h.startPlatform({ webhook: false });
   [shared, notShared] = await Promise.all([h.readyVolume('coco'), h.readyVolume('secret')]);
   revision = await h.share(shared.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
-  for (const role of roles) {
+  for (const role of ROLES) {
     const granted = await h.grant('user', `user-${role.id}`, role.id, 'project', 'p2');
     revision = { ...revision, events: Math.max(revision.events ?? 0, granted.revision.events ?? 0) };
   }
@@ -64,20 +80,23 @@ async function failure(promise: Promise<unknown>): Promise<DvError> {
 }
 
 describe('the seed roles', () => {
+  it('are exactly the roles of the table, as authz lists them', async () => {
+    const listed = await h.client.call(AuthzRpc.listRoles, { limit: 100, sortBy: 'id', columns: ['name'] }, { identity: HARNESS_ROOT });
+    expect(listed.roles.map((r) => ({ id: r.id, name: r.name })).sort((a, b) => a.id - b.id)).toEqual(ROLES.map((r) => ({ id: r.id, name: r.name })));
+  });
+
   // Attaching a data volume to a third-party workload needs workloads:create and datavolumes:read in the project.
-  it.each(roles.map((r) => [r.name, r] as const))('%s may attach a volume to a Pod in its project exactly when it may create workloads and read data volumes', async (_name, role) => {
-    const expected = (role.permissions['workloads'] ?? '').includes('c') && (role.permissions['datavolumes'] ?? '').includes('r');
+  it.each(ROLES.map((r) => [r.name, r] as const))('%s may attach a volume to a Pod in its project exactly when it may create workloads and read data volumes', async (_name, role) => {
     const reply = await review({ workload: pod(`p-${role.id}`), subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true });
-    expect(reply.allowed).toBe(expected);
-    if (!expected) expect(reply.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_PERMITTED']));
+    expect(reply.allowed).toBe(role.pod);
+    if (!role.pod) expect(reply.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_PERMITTED']));
     else expect(reply.reasons).toEqual([]);
   });
 
-  it.each(roles.map((r) => [r.name, r] as const))('%s may attach a volume to a native Training exactly when it may create trainings and read data volumes', async (_name, role) => {
-    const expected = (role.permissions['trainings'] ?? '').includes('c') && (role.permissions['datavolumes'] ?? '').includes('r');
+  it.each(ROLES.map((r) => [r.name, r] as const))('%s may attach a volume to a native Training exactly when it may create trainings and read data volumes', async (_name, role) => {
     const training = { kind: 'Training', name: `t-${role.id}`, spec: { image: 'pytorch', storage: { dataVolume: [{ id: shared.id, mountPath: '/data' }] } } };
     const reply = await review({ workload: training, subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dryRun: true });
-    expect(reply.allowed).toBe(expected);
+    expect(reply.allowed).toBe(role.training);
   });
 });
 

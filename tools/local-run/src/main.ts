@@ -7,7 +7,7 @@
 import { AuthzRpc, type NatsClientName, STREAMS, natsPasswordVariable } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
 import { provisionPlatformStreams } from '@dv/runtime';
-import { KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, repoRoot, startSecuredTestBed, startServiceProcess } from '@dv/testing';
+import { KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, nodeEntryArgs, repoRoot, serviceModeFromEnv, startSecuredTestBed, startServiceProcess } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   say('publishing the example org (deploy/examples/org.yaml) and creating its namespaces…');
   const publisher = spawnSync(
     process.execPath,
-    ['-r', join(root, 'scripts/ts-register.js'), join(root, 'tools/platform-publisher/src/main.ts'), '--file', join(root, 'deploy/examples/org.yaml'), '--state', join(root, 'tmp', 'local-run.org-state.json')],
+    [...nodeEntryArgs('tools/platform-publisher', 'main.ts', serviceModeFromEnv()), '--file', join(root, 'deploy/examples/org.yaml'), '--state', join(root, 'tmp', 'local-run.org-state.json')],
     { env: { ...process.env, ...env, ...natsAs('platform-publisher') }, encoding: 'utf8' },
   );
   if (publisher.status !== 0) throw new Error(`the platform publisher failed: ${publisher.stderr}`);

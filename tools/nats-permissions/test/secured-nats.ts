@@ -1,6 +1,5 @@
 import { SecuredNats } from '@dv/testing';
 import { type NatsConnection, PermissionViolationError, RequestError } from '@nats-io/nats-core';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * nats-server with the committed config (deploy/nats/nats-server.conf: what the tests start is what
@@ -11,12 +10,14 @@ export { SecuredNats };
 
 /**
  * What became of a subscription the server may refuse: the PermissionViolationError it was closed
- * with, or 'open' when it still stands after a round trip and a moment more.
+ * with, or 'open' when it still stands after a round trip. nats-server answers a refused SUB with its
+ * -ERR before it answers the PING that follows, in order on the one connection: the flush's PONG is
+ * the fence (no "a moment more" sleep), and a second flush lets the client settle the closed promise.
  */
 export async function subscriptionOutcome(nc: NatsConnection, subject: string, queue?: string): Promise<PermissionViolationError | 'open'> {
   const sub = nc.subscribe(subject, queue !== undefined ? { queue } : {});
   await nc.flush();
-  const closed = await Promise.race([sub.closed, sleep(500).then(() => 'open' as const)]);
+  const closed = await Promise.race([sub.closed, nc.flush().then(() => 'open' as const)]);
   if (closed === 'open') {
     sub.unsubscribe();
     return 'open';
