@@ -2,5 +2,5 @@ module.exports = {
   ...require('../../jest.preset'),
   displayName: 'eslint-rules',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/rules/**/*.spec.ts'],
+  testMatch: ['<rootDir>/rules/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
 };
