@@ -4,6 +4,8 @@ export { ALL_SERVER_BUILDS, type BinaryPaths, type EnsureBinariesOptions, type S
 export { cacheRoot } from './cache-root';
 export { freePort } from './free-port';
 export { type HttpRequestOptions, type HttpResponse, httpRequest } from './http-request';
+export { type ProjectionMetrics, projectionMetrics } from './projection-metrics';
+export { publishedVolume } from './published-volume';
 export { type KubeconfigInput, writeKubeconfig } from './kubeconfig';
 export { type ProgressLog, silentProgressLog, stderrProgressLog } from './progress-log';
 export { findOnPath } from './find-on-path';
@@ -30,3 +32,8 @@ export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
 export { type RestartableNats, startRestartableNats } from './restartable-nats';
+export { HYDRA_VERSION } from './server-versions';
+export { type RunningHydra, type StartHydraOptions, ensureHydraBinary, startHydra } from './start-hydra';
+export { type DevUser, findDevUser, parseDevUsers, readDevUsers } from './dev-login/dev-users';
+export { type RunningDevLogin, type StartDevLoginOptions, startDevLogin } from './dev-login/dev-login-app';
+export { DEV_GROUPS_CLAIM, DEV_USER_PASSWORD, type DevIdentityProvider, type StartDevIdentityProviderOptions, startDevIdentityProvider } from './dev-login/start-dev-identity-provider';

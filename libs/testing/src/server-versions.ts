@@ -1,3 +1,4 @@
 // Versions of the servers the test bed builds from source (Kubernetes' version comes from test/testbed/go/go.mod).
 export const NATS_SERVER_VERSION = 'v2.15.2';
 export const FERRETDB_VERSION = 'v1.24.2';
+export const HYDRA_VERSION = 'v2.3.0';

@@ -3,11 +3,13 @@
 // the example org (deploy/examples/org.yaml) and grants demo access rules, then stays up until Ctrl-C.
 // nats-server runs with the platform's users and permissions (deploy/nats/nats-server.conf): every
 // process connects as its own user with a password made for this run, the streams are made by the
-// provisioner, and this script calls as the operator.
+// provisioner, and this script calls as the operator. The identity provider (Ory Hydra, with our
+// login-and-consent app for the org file's development users) runs beside them; its issuer URL is
+// printed and written to tmp/local.env.
 import { AuthzRpc, type NatsClientName, STREAMS, natsPasswordVariable } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
 import { provisionPlatformStreams } from '@dv/runtime';
-import { KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, nodeEntryArgs, repoRoot, serviceModeFromEnv, startSecuredTestBed, startServiceProcess } from '@dv/testing';
+import { DEV_GROUPS_CLAIM, KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, nodeEntryArgs, repoRoot, serviceModeFromEnv, startDevIdentityProvider, startSecuredTestBed, startServiceProcess } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -32,8 +34,15 @@ async function main(): Promise<void> {
     const provisioner = natsAs('provisioner');
     await provisionPlatformStreams({ NATS_URL: env['NATS_URL'] ?? '', NATS_USER: provisioner['NATS_USER'], NATS_PASSWORD: provisioner['NATS_PASSWORD'], NATS_STREAM_REPLICAS: 1, LOG_LEVEL: 'info' });
   }
+  say('starting the identity provider (Ory Hydra, built once on first use) and the development login app…');
+  const idp = await startDevIdentityProvider({ dir: join(root, 'tmp', 'hydra') }).catch(async (error: unknown) => {
+    await bed.stop();
+    throw error;
+  });
+  say(`identity provider: issuer ${idp.issuer} (admin API ${idp.adminUrl}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`);
+  const idpEnv = { OIDC_ISSUER: idp.issuer, OIDC_JWKS_URL: `${idp.publicUrl}/.well-known/jwks.json`, HYDRA_ADMIN_URL: idp.adminUrl, DEV_LOGIN_URL: idp.login.url, DEV_USER_PASSWORD: idp.password };
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
-  const localEnv = { ...env, ...natsAs('operator') };
+  const localEnv = { ...env, ...natsAs('operator'), ...idpEnv };
   const localEnvPath = join(root, 'tmp', 'local.env');
   await rm(localEnvPath, { force: true }); // an earlier run's file would keep its mode through writeFile
   await writeFile(localEnvPath, `${Object.entries(localEnv).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
     stopping = true;
     say('stopping…');
     for (const s of running.reverse()) await s.process.stop();
+    await idp.stop();
     await bed.stop();
     process.exit(0);
   };
@@ -82,7 +92,7 @@ async function main(): Promise<void> {
   say(`example decision: ${decision.message}`);
   await drainNats(nc);
 
-  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, and NATS_USER/NATS_PASSWORD of the operator). Ctrl-C stops everything.');
+  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER). Ctrl-C stops everything.');
 }
 
 /**
