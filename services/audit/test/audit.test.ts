@@ -89,7 +89,7 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
   });
 
   it('refuses a group caller on every subject, archive included, in the one shape of the transport', async () => {
-    // One rule for every service (docs/decisions/0016): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
     const group = { subjectId: 'auditors', subjectType: 'group' as const };
     for (const request of [
       () => h.client.call(AuditRpc.query, { from: FAR_PAST, to: FAR_FUTURE }, { identity: group }),

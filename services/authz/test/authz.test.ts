@@ -328,7 +328,7 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
   });
 
   it('refuses a group caller, reads and writes alike, in the one shape of the transport', async () => {
-    // One rule for every service (docs/decisions/0016): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
     const group = { subjectId: 'data-team', subjectType: 'group' as const };
     const requests: [string, () => Promise<unknown>][] = [
       ['list', () => h.client.call(AuthzRpc.listAccessRules, {}, { identity: group })],

@@ -98,7 +98,7 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
   });
 
   it('refuses a group caller on every subject, before anything else, in the one shape of the transport', async () => {
-    // One rule for every service (docs/decisions/0016): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
     const group: IdentityInput = { subjectId: 'data-team', subjectType: 'group' };
     const requests = [
       () => h.client.call(VolumeRpc.create, { name: 'by-a-group', projectId: 'p1', originPvcName: 'imagenet' }, { identity: group }),

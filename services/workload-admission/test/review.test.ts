@@ -333,7 +333,7 @@ describe('bad input', () => {
   });
 
   it('refuses a group caller of the review and of both usage subjects, in the one shape of the transport', async () => {
-    // One rule for every service (docs/decisions/0016): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
     const group = { subjectId: 'researchers', subjectType: 'group' as const };
     const request = { projectId: 'p2', workload: pod('g'), subject: { subjectId: 'researchers', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/d' }], dryRun: true };
     for (const call of [

@@ -1,7 +1,7 @@
 import { ASTUtils, AST_NODE_TYPES, ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 /**
- * Every RPC handler answers a caller (docs/decisions/0016). The transport resolves it once, into
+ * Every RPC handler answers a caller (docs/decisions/0018). The transport resolves it once, into
  * `ctx.principal`; this rule makes a handler that never reads it fail lint, unless the handler is
  * declared public with a reason: `@RpcHandler(def, { public: 'why no caller is needed' })`. In the
  * spirit of twenty's "REST API methods should be guarded" rule: the guard is explicit at each
@@ -14,7 +14,7 @@ export const RULE_NAME = 'rpc-handler-principal';
 
 type MessageId = 'noPrincipal' | 'publicNeedsReason' | 'useRpcHandler';
 
-const createRule = ESLintUtils.RuleCreator((name) => `https://github.com/dv/data-volumes/blob/main/docs/decisions/0016-caller-principal.md#${name}`);
+const createRule = ESLintUtils.RuleCreator((name) => `https://github.com/dv/data-volumes/blob/main/docs/decisions/0018-caller-principal.md#${name}`);
 
 export const rpcHandlerPrincipal = createRule<[], MessageId>({
   name: RULE_NAME,

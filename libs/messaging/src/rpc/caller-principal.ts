@@ -1,7 +1,7 @@
 import { DvError, HEADERS, type Identity, type Principal } from '@dv/contracts';
 
 /**
- * The one rule for who calls (docs/decisions/0016): a request is made by a user, an application or a
+ * The one rule for who calls (docs/decisions/0018): a request is made by a user, an application or a
  * service account, named by the `dv-identity` header. A group is a subject of access rules, never a
  * caller: its members call, each with the groups their identity carries. So a request without an
  * identity, or with a group's, is UNAUTHENTICATED, for reads and writes alike, with one message shape
