@@ -6,7 +6,6 @@ import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type O
 import { SHARING_CONFIG, type SharingConfig } from './config/sharing-config';
 import { type SharingListDoc } from './lists/sharing-list.model';
 import { SharingListRepository } from './lists/sharing-list.repository';
-import { SharingRefusals } from './lists/sharing-refusals';
 import { SharingWriter } from './lists/sharing-writer';
 import { SharingReactionsController } from './reactions/sharing-reactions.controller';
 import { SharingState } from './state/sharing-state';
@@ -43,7 +42,6 @@ export class SharingModule {
         SharingState,
         SharingSync,
         SharingWriter,
-        SharingRefusals,
         RelayLifecycle,
       ],
     };
