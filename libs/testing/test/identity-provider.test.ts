@@ -30,7 +30,7 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
   const response = await fetch(`${idp.adminUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? null : JSON.stringify(body),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
@@ -69,7 +69,7 @@ class Browser {
     const response = await fetch(target, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+      body: init.form ? new URLSearchParams(init.form).toString() : null,
       redirect: 'manual',
     });
     for (const line of response.headers.getSetCookie()) {
