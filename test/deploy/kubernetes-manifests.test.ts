@@ -63,6 +63,18 @@ describe('deploy/kubernetes', () => {
     }
   });
 
+  it("gives the services that replay the streams into memory before they serve (StreamProjection) their catch-up time before liveness counts", async () => {
+    type Probe = { httpGet?: { path: string }; periodSeconds?: number; failureThreshold?: number; initialDelaySeconds?: number };
+    const services = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
+    for (const name of ['authz', 'sharing', 'volume', 'workload-admission']) {
+      const container = (services.find((d) => d.metadata.name === name)?.spec?.template?.spec?.containers?.[0] ?? {}) as { startupProbe?: Probe };
+      const startup = container.startupProbe;
+      expect(startup?.httpGet?.path).toBe('/healthz');
+      // At least the default <SERVICE>_CATCH_UP_MS (2 minutes) before the kubelet gives up on the start.
+      expect((startup?.periodSeconds ?? 10) * (startup?.failureThreshold ?? 3)).toBeGreaterThanOrEqual(120);
+    }
+  });
+
   it('makes the streams with a Job as the provisioner, the one NATS user that may, before and apart from the services', async () => {
     const jobs = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Job');
     expect(jobs.map((j) => j.metadata.name)).toEqual(['dv-streams']);

@@ -1,4 +1,5 @@
-import { scopeChangeOf } from './scope-change';
+import { OrgEvents } from '@dv/contracts';
+import { SCOPE_EVENTS, SCOPE_EVENT_TYPES, applyScopeEvent, parseScopeEvent, scopeChangeOf, scopeEvent } from './scope-change';
 import { ScopeTree } from './scope-tree';
 
 function org(): ScopeTree {
@@ -60,14 +61,35 @@ describe('ScopeTree', () => {
   });
 });
 
-describe('scopeChangeOf', () => {
+describe('parseScopeEvent and scopeChangeOf', () => {
   it('turns org events into tree changes, keeping a project namespace', () => {
     const tree = org();
-    const change = scopeChangeOf('platform.evt.project.updated.v1', { projectId: 'p1', departmentId: 'd2', clusterId: 'c1', name: 'P1 moved', namespace: 'dv-p1' }, 20);
+    const moved = parseScopeEvent('platform.evt.project.updated.v1', { projectId: 'p1', departmentId: 'd2', clusterId: 'c1', name: 'P1 moved', namespace: 'dv-p1' });
+    expect(moved).toBeDefined();
+    const change = moved && scopeChangeOf(moved, 20);
     expect(change?.kind).toBe('upsert');
     if (change?.kind === 'upsert') tree.upsert(change.change);
     expect(tree.live('project', 'p1')).toMatchObject({ name: 'P1 moved', namespace: 'dv-p1', parent: { id: 'd2' } });
-    expect(scopeChangeOf('platform.evt.department.deleted.v1', { departmentId: 'd2', clusterId: 'c1' }, 21)).toEqual({ kind: 'delete', type: 'department', id: 'd2', version: 21 });
-    expect(scopeChangeOf('platform.evt.user.created.v1', { userId: 'u' }, 22)).toBeUndefined();
+    const deleted = parseScopeEvent('platform.evt.department.deleted.v1', { departmentId: 'd2', clusterId: 'c1' });
+    expect(deleted && scopeChangeOf(deleted, 21)).toEqual({ kind: 'delete', type: 'department', id: 'd2', version: 21 });
+    expect(parseScopeEvent('platform.evt.user.created.v1', { userId: 'u' })).toBeUndefined();
+  });
+
+  it('narrows the data by the event type: every scope event has its own member', () => {
+    const event = parseScopeEvent(OrgEvents.cluster.created.type, { clusterId: 'c7', tenantId: 't1', name: 'Cluster seven' });
+    expect(event).toEqual(scopeEvent(OrgEvents.cluster.created, { clusterId: 'c7', tenantId: 't1', name: 'Cluster seven' }));
+    if (event?.type === OrgEvents.cluster.created.type) expect(event.data.tenantId).toBe('t1');
+    for (const def of SCOPE_EVENTS) expect(SCOPE_EVENT_TYPES.has(def.type)).toBe(true);
+  });
+
+  it('refuses a scope event whose data breaks its contract (the follower skips it), naming the field', () => {
+    expect(() => parseScopeEvent(OrgEvents.project.created.type, { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1' })).toThrow(/namespace/);
+  });
+
+  it('applies an org event to the tree through applyScopeEvent, version-guarded', () => {
+    const tree = org();
+    expect(applyScopeEvent(tree, { type: OrgEvents.department.updated.type, data: { departmentId: 'd2', clusterId: 'c1', name: 'D2 renamed' } }, 30)).toMatchObject({ kind: 'upsert' });
+    expect(applyScopeEvent(tree, { type: OrgEvents.department.updated.type, data: { departmentId: 'd2', clusterId: 'c1', name: 'D2 older' } }, 29)).toMatchObject({ kind: 'upsert' });
+    expect(tree.live('department', 'd2')).toMatchObject({ name: 'D2 renamed', parent: { id: 'c1' } });
   });
 });

@@ -1,6 +1,7 @@
 import { type DataVolume, type SharedScopeEntry, type ScopeType } from '@dv/contracts';
 import { type ScopeNode, type ScopeTree } from './scope-tree';
 import { type TombstoneLimits, Tombstones } from './tombstones';
+import { type VolumeViewEvent } from './volume-view-events';
 
 /** What sharing knows of a live volume (from the volume service's events). */
 export interface SharedVolumeView {
@@ -52,11 +53,15 @@ export class SharingIndex {
     return this.deleted.size;
   }
 
-  /** Applies a volume as an event carries it; `at` is the event's time (ms), for the tombstone of a deletion. */
+  /** Applies what a domain event says about a volume or its list (volumeViewEventOf). */
+  apply(event: VolumeViewEvent): boolean {
+    return event.kind === 'volume' ? this.applyVolume(event.volume, event.deleted, event.at) : this.applyList(event.volumeId, event.scopes, event.version, event.at);
+  }
+
+  /** Applies a volume as an event carries it; `at` is the event's time (ms): the tombstones' policy (Tombstones.admits). */
   applyVolume(volume: DataVolume, deleted: boolean, at = Date.now()): boolean {
     const held = this.volumes.get(volume.id);
-    const heldVersion = held?.version ?? this.deleted.version(volume.id) ?? 0;
-    if (volume.version < heldVersion || (volume.version === heldVersion && !(deleted && held))) return false;
+    if (!this.deleted.admits(volume.id, volume.version, deleted, held?.version, at)) return false;
     if (held) this.originating.get(held.projectId)?.delete(volume.id);
     if (deleted) {
       this.volumes.delete(volume.id);
@@ -80,9 +85,12 @@ export class SharingIndex {
     return true;
   }
 
-  /** Applies a sharing list as an event carries it (the whole list at that list version); nothing for a deleted volume. */
-  applyList(volumeId: string, scopes: readonly SharedScopeEntry[], version: number): boolean {
-    if (this.deleted.version(volumeId) !== undefined) return false;
+  /**
+   * Applies a sharing list as an event carries it (the whole list at that list version, made at `at`
+   * ms); nothing for a deleted volume, or one not held that may have been deleted and forgotten.
+   */
+  applyList(volumeId: string, scopes: readonly SharedScopeEntry[], version: number, at = Date.now()): boolean {
+    if (!this.volumes.has(volumeId) && !this.deleted.admitsAbout(volumeId, at)) return false;
     const held = this.lists.get(volumeId);
     if (held && held.version >= version) return false;
     for (const key of held?.scopes.keys() ?? []) this.unindex(key, volumeId);

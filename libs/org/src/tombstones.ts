@@ -13,10 +13,17 @@ export const DEFAULT_TOMBSTONE_LIMITS: TombstoneLimits = { max: 100_000, retenti
  * view. Bounded: the most recent `max`, none older than `retentionMs` before the newest deletion
  * seen (event times, so a replay at start keeps what a live follower would). Deletions arrive in
  * stream order, so the oldest is always first in the map.
+ *
+ * What falls out is not simply forgotten: the newest deletion time dropped is the view's horizon. An
+ * event about an aggregate the view neither holds nor remembers, made at or before the horizon, may
+ * be a late duplicate about one whose tombstone was dropped (any aggregate live then is held, since
+ * the view follows the stream from its start), so it is refused; after the horizon, the aggregate is
+ * new. See `admits` and decisions/0017.
  */
 export class Tombstones {
   private readonly entries = new Map<string, { version: number; at: number }>();
   private newest = 0;
+  private forgottenUntil = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly limits: TombstoneLimits = DEFAULT_TOMBSTONE_LIMITS) {}
 
@@ -24,9 +31,32 @@ export class Tombstones {
     return this.entries.size;
   }
 
+  /** The event time (ms) of the newest deletion dropped: events about unknown aggregates up to it are refused. */
+  get horizon(): number {
+    return this.forgottenUntil;
+  }
+
   /** The version at which the aggregate was deleted, if a tombstone is kept. */
   version(id: string): number | undefined {
     return this.entries.get(id)?.version;
+  }
+
+  /**
+   * Whether an event about `id` (its aggregate version, whether it deletes, its event time in ms)
+   * applies to a view that holds the aggregate at `heldVersion` (undefined: not held). Held: only a
+   * newer version, or the deletion of the held version. Tombstoned: only a newer version. Unknown:
+   * only an event made after the horizon.
+   */
+  admits(id: string, version: number, deletes: boolean, heldVersion: number | undefined, at: number): boolean {
+    if (heldVersion !== undefined) return version > heldVersion || (version === heldVersion && deletes);
+    const deletedAt = this.entries.get(id)?.version;
+    if (deletedAt !== undefined) return version > deletedAt;
+    return version > 0 && at > this.forgottenUntil;
+  }
+
+  /** Whether something about an aggregate the view does not hold (a sharing list) applies: not deleted, nor possibly forgotten. */
+  admitsAbout(id: string, at: number): boolean {
+    return !this.entries.has(id) && at > this.forgottenUntil;
   }
 
   /** Records a deletion at its event time (ms), dropping what falls outside the limits. */
@@ -38,6 +68,7 @@ export class Tombstones {
     for (const [key, entry] of this.entries) {
       if (this.entries.size <= this.limits.max && entry.at >= oldest) break;
       this.entries.delete(key);
+      this.forgottenUntil = Math.max(this.forgottenUntil, entry.at);
     }
   }
 

@@ -4,6 +4,8 @@ export { ALL_SERVER_BUILDS, type BinaryPaths, type EnsureBinariesOptions, type S
 export { cacheRoot } from './cache-root';
 export { freePort } from './free-port';
 export { type HttpRequestOptions, type HttpResponse, httpRequest } from './http-request';
+export { type ProjectionMetrics, projectionMetrics } from './projection-metrics';
+export { publishedVolume } from './published-volume';
 export { type KubeconfigInput, writeKubeconfig } from './kubeconfig';
 export { type ProgressLog, silentProgressLog, stderrProgressLog } from './progress-log';
 export { findOnPath } from './find-on-path';

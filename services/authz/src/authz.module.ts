@@ -1,6 +1,7 @@
 import { EventPublisher } from '@dv/messaging';
 import { OutboxRelay } from '@dv/persistence';
 import { type ServiceContext } from '@dv/runtime';
+import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AUTHZ_CONFIG, type AuthzConfig } from './config/authz-config';
 import { RequestAuthorizer } from './decisions/request-authorizer';
@@ -49,6 +50,8 @@ export class AuthzModule {
       ],
       providers: [
         { provide: AUTHZ_CONFIG, useValue: ctx.config },
+        // The projection renders its applied sequences and sizes there (StreamProjection).
+        { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: ACCESS_RULE_MODEL, useValue: rules },
         { provide: SCOPE_MODEL, useValue: scopeModel(ctx.mongo) },
         { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => new OutboxRelay(rules, publisher), inject: [EventPublisher] },

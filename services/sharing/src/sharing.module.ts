@@ -1,6 +1,7 @@
 import { EventPublisher } from '@dv/messaging';
 import { OutboxRelay } from '@dv/persistence';
 import { type ServiceContext } from '@dv/runtime';
+import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from './config/sharing-config';
 import { type SharingListDoc, sharingListModel } from './lists/sharing-list.model';
@@ -34,6 +35,8 @@ export class SharingModule {
       controllers: [UpdateSharingController, ListSharingController, ResolveController, SharingReactionsController],
       providers: [
         { provide: SHARING_CONFIG, useValue: ctx.config },
+        // The projection renders its applied sequences and sizes there (StreamProjection).
+        { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: SHARING_LIST_MODEL, useValue: lists },
         { provide: SHARING_LIST_RELAY, useFactory: (publisher: EventPublisher) => new OutboxRelay(lists, publisher), inject: [EventPublisher] },
         SharingState,

@@ -1,6 +1,6 @@
 import { type DataVolume, DvError, type EventEnvelope, OrgEvents, type RpcReply, STREAMS, SharingEvents, SharingRpc, VolumeEvents } from '@dv/contracts';
 import { EventPublisher } from '@dv/messaging';
-import { HARNESS_ROOT, PlatformHarness } from '@dv/testing';
+import { HARNESS_ROOT, PlatformHarness, publishedVolume } from '@dv/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 
@@ -11,26 +11,7 @@ let volumeService: EventPublisher;
 
 /** What the volume service publishes about a volume (the test plays the volume service here). */
 function volume(projectId: string, phase: DataVolume['status']['phase'], version: number, id = randomUUID()): DataVolume {
-  const now = new Date().toISOString();
-  return {
-    id,
-    name: `vol-${id.slice(0, 8)}`,
-    projectId,
-    projectName: `Project ${projectId}`,
-    departmentId: 'd1',
-    clusterId: 'c1',
-    namespace: `dv-${projectId}`,
-    originPvcName: 'dataset',
-    useOriginalVolume: true,
-    storage: { originPvName: 'pv-dataset', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs.local', path: '/data' } } },
-    sharedScopes: [],
-    createdAt: now,
-    createdBy: 'dana',
-    updatedAt: now,
-    updatedBy: 'dana',
-    status: { phase, conditions: [] },
-    version,
-  };
+  return publishedVolume(projectId, phase, version, { id });
 }
 
 async function publishVolume(v: DataVolume): Promise<number> {

@@ -2,6 +2,7 @@ import { createKubeClients, loadKubeConfig } from '@dv/kube';
 import { EventPublisher } from '@dv/messaging';
 import { OutboxRelay } from '@dv/persistence';
 import { Failpoints, type ServiceContext } from '@dv/runtime';
+import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { VolumeAuthorizer } from './authorization/volume-authorizer';
 import { VOLUME_CONFIG, type VolumeConfig } from './config/volume-config';
@@ -35,6 +36,8 @@ export class VolumeModule {
       controllers: [CreateVolumeController, ReadVolumesController, UpdateVolumeController, DeleteVolumeController, ProjectProjectionController],
       providers: [
         { provide: VOLUME_CONFIG, useValue: ctx.config },
+        // The projection renders its applied sequences and sizes there (StreamProjection).
+        { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: VOLUME_MODEL, useValue: volumes },
         { provide: PROJECT_MODEL, useValue: projectModel(ctx.mongo) },
         { provide: CLUSTER_MODEL, useValue: clusterModel(ctx.mongo) },

@@ -1,6 +1,7 @@
 import { createKubeClients, loadKubeConfig } from '@dv/kube';
 import { StreamHeads } from '@dv/messaging';
 import { type ServiceContext } from '@dv/runtime';
+import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { bindingModel } from './bindings/binding.model';
 import { BindingManager } from './bindings/binding-manager';
@@ -30,6 +31,8 @@ export class AdmissionModule {
       controllers: [ReviewController, UsageController],
       providers: [
         { provide: ADMISSION_CONFIG, useValue: ctx.config },
+        // The projection renders its applied sequences and sizes there (StreamProjection).
+        { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: KUBE_CLIENTS, useValue: kube },
         { provide: BINDING_MODEL, useValue: bindingModel(ctx.mongo) },
         { provide: USAGE_MODEL, useValue: usageModel(ctx.mongo) },

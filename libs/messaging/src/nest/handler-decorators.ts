@@ -2,6 +2,7 @@ import { type EventDefinition, type RpcDefinition, type RpcReplyInput, type RpcR
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { type EventHandlingContext } from '../events/event-context';
 import { type EventHandlerFn } from '../events/consume-events';
+import { type TypedEventData } from './typed-event-data';
 import { type RpcCallContext } from '../rpc/rpc-context';
 
 /** Where a handler's contract travels from its decorator to the transport (Nest's pattern extras). */
@@ -22,9 +23,12 @@ export function RpcHandler<D extends RpcDefinition>(def: D) {
   };
 }
 
-/** Marks a controller method as the (idempotent) handler of an event contract. */
+/**
+ * Marks a controller method as the (idempotent) handler of an event contract. Its data parameter must
+ * be the contract's data type: one taking `unknown` (or `any`) does not compile (TypedEventData).
+ */
 export function EventHandler<E extends EventDefinition>(def: E) {
-  return <M extends EventHandlerFn<E>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+  return <M extends EventHandlerFn<E>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M> & TypedEventData<M>): void => {
     EventPattern(def.type, { [CONTRACT_EXTRA]: def })(target, key, descriptor);
     bindArguments(target, key);
   };

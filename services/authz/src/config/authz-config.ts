@@ -33,6 +33,8 @@ export const authzConfigSchema = z.object({
   AUTHZ_BOOTSTRAP_ADMINS: bootstrapAdmins,
   /** How long a read or check waits for this replica to reach a requested revision. */
   AUTHZ_REVISION_WAIT_MS: envDurationMs(2000),
+  /** How long start-up may take to load the snapshot and catch up with the streams before the service gives up. */
+  AUTHZ_CATCH_UP_MS: envDurationMs(120_000),
 });
 export type AuthzConfig = z.output<typeof authzConfigSchema>;
 

@@ -1,11 +1,11 @@
 import { type EventHandlingContext, EventHandler } from '@dv/messaging';
 import { isDuplicateKeyError, upsertIfNewer } from '@dv/persistence';
-import { OrgEvents } from '@dv/contracts';
+import { type EventData, OrgEvents } from '@dv/contracts';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model, type QueryFilter } from 'mongoose';
 import { RuleRetirement } from '../rules/rule-retirement';
 import { SCOPE_MODEL } from '../tokens';
-import { scopeChangeOf } from '@dv/org';
+import { type ScopeEvent, scopeChangeOf, scopeEvent } from '@dv/org';
 import { scopeDocOf } from './scope-doc';
 import { type ScopeDoc, scopeKey } from './scope.model';
 
@@ -21,9 +21,8 @@ export class ScopeProjectionController {
     private readonly retirement: RuleRetirement,
   ) {}
 
-  private async project(type: string, data: unknown, ctx: EventHandlingContext): Promise<void> {
-    const change = scopeChangeOf(type, data, ctx.streamSequence);
-    if (!change) return;
+  private async project(event: ScopeEvent, ctx: EventHandlingContext): Promise<void> {
+    const change = scopeChangeOf(event, ctx.streamSequence);
     if (change.kind === 'upsert') {
       await upsertIfNewer(this.scopes, scopeDocOf(change));
       return;
@@ -45,16 +44,63 @@ export class ScopeProjectionController {
     await this.retirement.retireUnder(change.type, change.id, change.version);
   }
 
-  @EventHandler(OrgEvents.tenant.created) async tenantCreated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.tenant.updated) async tenantUpdated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.tenant.deleted) async tenantDeleted(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.cluster.created) async clusterCreated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.cluster.updated) async clusterUpdated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.cluster.deleted) async clusterDeleted(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.department.created) async departmentCreated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.department.updated) async departmentUpdated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.department.deleted) async departmentDeleted(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.project.created) async projectCreated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.project.updated) async projectUpdated(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
-  @EventHandler(OrgEvents.project.deleted) async projectDeleted(d: unknown, c: EventHandlingContext) { await this.project(c.subject, d, c); }
+  @EventHandler(OrgEvents.tenant.created)
+  async tenantCreated(data: EventData<typeof OrgEvents.tenant.created>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.tenant.created, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.tenant.updated)
+  async tenantUpdated(data: EventData<typeof OrgEvents.tenant.updated>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.tenant.updated, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.tenant.deleted)
+  async tenantDeleted(data: EventData<typeof OrgEvents.tenant.deleted>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.tenant.deleted, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.cluster.created)
+  async clusterCreated(data: EventData<typeof OrgEvents.cluster.created>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.cluster.created, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.cluster.updated)
+  async clusterUpdated(data: EventData<typeof OrgEvents.cluster.updated>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.cluster.updated, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.cluster.deleted)
+  async clusterDeleted(data: EventData<typeof OrgEvents.cluster.deleted>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.cluster.deleted, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.department.created)
+  async departmentCreated(data: EventData<typeof OrgEvents.department.created>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.department.created, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.department.updated)
+  async departmentUpdated(data: EventData<typeof OrgEvents.department.updated>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.department.updated, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.department.deleted)
+  async departmentDeleted(data: EventData<typeof OrgEvents.department.deleted>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.department.deleted, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.project.created)
+  async projectCreated(data: EventData<typeof OrgEvents.project.created>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.project.created, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.project.updated)
+  async projectUpdated(data: EventData<typeof OrgEvents.project.updated>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.project.updated, data), ctx);
+  }
+
+  @EventHandler(OrgEvents.project.deleted)
+  async projectDeleted(data: EventData<typeof OrgEvents.project.deleted>, ctx: EventHandlingContext): Promise<void> {
+    await this.project(scopeEvent(OrgEvents.project.deleted, data), ctx);
+  }
 }

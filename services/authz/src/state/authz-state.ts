@@ -1,7 +1,6 @@
 import { type AccessRule, type Revision } from '@dv/contracts';
-import { NATS_CONNECTION, RevisionTracker, StreamHeads } from '@dv/messaging';
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { type NatsConnection } from '@nats-io/nats-core';
+import { RevisionTracker } from '@dv/messaging';
+import { Injectable } from '@nestjs/common';
 import { RoleCatalog } from '../catalog/role-catalog';
 import { DecisionEngine } from '../decisions/decision-engine';
 import { RuleIndex } from '../rules/rule-index';
@@ -9,7 +8,7 @@ import { ScopeTree, type ScopeUpsert } from '@dv/org';
 
 /**
  * This replica's view: the role catalog, the scope tree and the rule index, and how far into each
- * stream it has applied events. Reads and checks can wait (bounded) for a revision.
+ * stream it has applied events (kept by AuthzSync). Reads and checks can wait (bounded) for a revision.
  */
 @Injectable()
 export class AuthzState {
@@ -17,14 +16,8 @@ export class AuthzState {
   readonly tree = new ScopeTree();
   readonly index = new RuleIndex();
   readonly engine = new DecisionEngine(this.catalog, this.tree, this.index);
-  private readonly revisions: RevisionTracker;
-
-  /** Without a connection (in-process benchmarks) a revision is only waited for. */
-  constructor(@Optional() @Inject(NATS_CONNECTION) nc?: NatsConnection) {
-    this.revisions = new RevisionTracker('authz');
-    // A revision beyond the streams' heads is refused at once, not waited for.
-    if (nc) this.revisions.boundBy(new StreamHeads(nc));
-  }
+  /** How far each stream is applied; AuthzSync moves it (and bounds it by the streams' heads). */
+  readonly revisions = new RevisionTracker('authz');
 
   revision(): Required<Revision> {
     return this.revisions.current();
@@ -39,10 +32,6 @@ export class AuthzState {
 
   upsertScope(change: ScopeUpsert): boolean {
     return this.tree.upsert(change);
-  }
-
-  markApplied(stream: keyof Required<Revision>, seq: number): void {
-    this.revisions.markApplied(stream, seq);
   }
 
   /** Resolves once this replica has applied the revision; UNAVAILABLE if it has not within the bound. */

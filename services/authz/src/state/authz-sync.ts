@@ -1,11 +1,12 @@
-import { type AccessRule, AuthzEvents, STREAMS } from '@dv/contracts';
-import { NATS_CONNECTION, type StreamFollower, followStream } from '@dv/messaging';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import { AuthzEvents, type Revision } from '@dv/contracts';
+import { NATS_CONNECTION, type ProjectionFeed, StreamProjection } from '@dv/messaging';
+import { SCOPE_EVENT_TYPES, applyScopeEvent } from '@dv/org';
+import { MetricsRegistry } from '@dv/telemetry';
+import { Inject, Injectable } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type Model } from 'mongoose';
+import { AUTHZ_CONFIG, type AuthzConfig } from '../config/authz-config';
 import { type AccessRuleDoc, toAccessRule } from '../rules/access-rule.model';
-import { scopeChangeOf } from '@dv/org';
 import { type ScopeDoc } from '../scopes/scope.model';
 import { ACCESS_RULE_MODEL, SCOPE_MODEL } from '../tokens';
 import { AuthzState } from './authz-state';
@@ -17,37 +18,57 @@ const RULE_EVENTS = new Set<string>([AuthzEvents.accessRuleCreated.type, AuthzEv
 export const PROJECTION_CONSUMER = 'authz';
 
 /**
- * Keeps this replica's in-memory state current. At start: a snapshot from MongoDB (rules, and the
- * scope projection up to the projection consumer's ack floor), then an ordered consumer per stream
- * from just after the snapshot. Every event is applied only if newer, so the overlap is harmless.
- * Every replica sees every event: that is what keeps replicas consistent.
+ * Keeps this replica's in-memory state current. At start: a snapshot from MongoDB (the rules, taken
+ * after the domain stream's head was read, and the scope projection up to the projection consumer's
+ * ack floor), then an ordered consumer per stream from just after the snapshot. Every event is
+ * applied only if newer, so the overlap is harmless. Every replica sees every event: that is what
+ * keeps replicas consistent. Readiness and start-up (caught up with the streams' heads at start,
+ * the snapshot included): StreamProjection.
  */
 @Injectable()
-export class AuthzSync implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('AuthzSync');
-  private readonly followers: StreamFollower[] = [];
-  private following = false;
-
-  /** Ready once the snapshot is loaded and both streams are followed (the readiness check). */
-  get ready(): boolean {
-    // Not while a follower catches up again after a NATS restart.
-    return this.following && this.followers.every((f) => f.following);
-  }
-
+export class AuthzSync extends StreamProjection {
   constructor(
     private readonly state: AuthzState,
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(AUTHZ_CONFIG) config: AuthzConfig,
     @Inject(ACCESS_RULE_MODEL) private readonly rules: Model<AccessRuleDoc>,
     @Inject(SCOPE_MODEL) private readonly scopes: Model<ScopeDoc>,
-  ) {}
+    metrics: MetricsRegistry,
+  ) {
+    super(nc, { service: 'authz', revisions: state.revisions, catchUpMs: config.AUTHZ_CATCH_UP_MS, metrics });
+  }
 
-  async onModuleInit(): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
-    const domainSeq = (await jsm.streams.info(STREAMS.domain.name)).state.last_seq;
-    const platformFloor = await this.projectionFloor();
+  protected async feeds(heads: Required<Revision>): Promise<readonly ProjectionFeed[]> {
+    // The rules are read after the domain stream's head: every rule event up to it is in the snapshot.
+    const domainSeq = heads.events;
+    const platformFloor = await this.ackFloor('platform', PROJECTION_CONSUMER);
     const started = Date.now();
-
     for (const doc of await this.rules.find().lean<AccessRuleDoc[]>().exec()) this.state.applyRule(toAccessRule(doc), doc.version);
+    await this.loadScopes(platformFloor);
+    this.state.revisions.markApplied('events', domainSeq);
+    this.state.revisions.markApplied('platform', platformFloor);
+    this.logger.log(`snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`);
+    return [
+      // Every domain event moves the revision (a revision may be any event's sequence); only the access rules are read.
+      {
+        stream: 'events',
+        startSeq: domainSeq + 1,
+        types: RULE_EVENTS,
+        apply: (envelope) => {
+          const rule = AuthzEvents.accessRuleCreated.data.parse(envelope.data);
+          this.state.applyRule(rule, envelope.aggregateversion ?? (rule.status === 'deleted' ? 2 : 1));
+        },
+      },
+      { stream: 'platform', startSeq: platformFloor + 1, types: SCOPE_EVENT_TYPES, apply: (envelope, seq) => applyScopeEvent(this.state.tree, envelope, seq) },
+    ];
+  }
+
+  protected sizes(): Record<string, number> {
+    return { 'active rules': this.state.index.active, scopes: this.state.tree.count() };
+  }
+
+  /** The scope projection up to its consumer's ack floor, tombstones where they were. */
+  private async loadScopes(platformFloor: number): Promise<void> {
     const scopeDocs = await this.scopes.find({ version: { $lte: platformFloor } }).lean<ScopeDoc[]>().exec();
     // Parents before children is not needed: the tree links placeholders; order by version keeps moves right.
     scopeDocs.sort((a, b) => a.version - b.version);
@@ -67,64 +88,5 @@ export class AuthzSync implements OnModuleInit, OnModuleDestroy {
         this.state.tree.remove(doc.type, doc.id, doc.version);
       }
     }
-    this.state.markApplied('events', domainSeq);
-    this.state.markApplied('platform', platformFloor);
-    this.logger.log(`snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`);
-
-    // Every domain event, not only access-rule ones: a revision may be any event's sequence, and it
-    // counts as reached only once everything before it is applied. The others are counted, not read.
-    await this.follow(STREAMS.domain.name, 'dv.evt.>', domainSeq + 1, RULE_EVENTS, (type, data, seq, version) => {
-      if (type === AuthzEvents.accessRuleCreated.type || type === AuthzEvents.accessRuleDeleted.type) {
-        const rule: AccessRule = AuthzEvents.accessRuleCreated.data.parse(data);
-        this.state.applyRule(rule, version ?? (rule.status === 'deleted' ? 2 : 1));
-      }
-      this.state.markApplied('events', seq);
-    });
-    await this.follow(STREAMS.platform.name, 'platform.evt.>', platformFloor + 1, undefined, (type, data, seq) => {
-      const change = scopeChangeOf(type, data, seq);
-      if (change?.kind === 'upsert') this.state.upsertScope(change.change);
-      else if (change?.kind === 'delete') this.state.tree.remove(change.type, change.id, change.version);
-      this.state.markApplied('platform', seq);
-    });
-    this.following = true;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.following = false;
-    for (const follower of this.followers) await follower.stop();
-  }
-
-  /** Everything up to here is in the scope projection collection. */
-  private async projectionFloor(): Promise<number> {
-    const jsm = await jetstreamManager(this.nc);
-    try {
-      return (await jsm.consumers.info(STREAMS.platform.name, PROJECTION_CONSUMER)).ack_floor.stream_seq;
-    } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return 0;
-      throw error;
-    }
-  }
-
-  private async follow(
-    stream: string,
-    subject: string,
-    startSeq: number,
-    /** The event types read and applied; every other message only moves the revision. All when undefined. */
-    types: ReadonlySet<string> | undefined,
-    apply: (type: string, data: unknown, seq: number, version: number | undefined) => void,
-  ): Promise<void> {
-    // followStream: in order, one subject filter given as a string (NATS permissions, decision 0007), a
-    // malformed event skipped but counted, and caught up again within seconds after a NATS restart.
-    const revision = stream === STREAMS.domain.name ? 'events' : 'platform';
-    this.followers.push(
-      await followStream(this.nc, {
-        stream,
-        subject,
-        startSeq,
-        ...(types ? { types } : {}),
-        apply: (envelope, seq) => apply(envelope.type, envelope.data, seq, envelope.aggregateversion),
-        applied: (seq) => this.state.markApplied(revision, seq),
-      }),
-    );
   }
 }

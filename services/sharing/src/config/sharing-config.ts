@@ -1,5 +1,6 @@
 import { baseConfigShape } from '@dv/runtime';
-import { envDurationMs, envInt } from '@dv/telemetry';
+import { tombstoneRetentionEnv, tombstonesMaxEnv } from '@dv/org';
+import { envDurationMs } from '@dv/telemetry';
 import { z } from 'zod';
 
 export const sharingConfigSchema = z.object({
@@ -10,8 +11,8 @@ export const sharingConfigSchema = z.object({
   /** How long start-up may take to replay the streams before the service gives up. */
   SHARING_CATCH_UP_MS: envDurationMs(120_000),
   /** Tombstones of deleted volumes kept in memory (so a late duplicate of an older event cannot revive one): the most recent this many, none older than the retention. */
-  SHARING_TOMBSTONES_MAX: envInt({ min: 0, max: 10_000_000, default: 100_000 }),
-  SHARING_TOMBSTONE_RETENTION_MS: envDurationMs(3_600_000),
+  SHARING_TOMBSTONES_MAX: tombstonesMaxEnv(),
+  SHARING_TOMBSTONE_RETENTION_MS: tombstoneRetentionEnv(),
   /**
    * Service accounts answered resolve and usable-volumes without an authz check (comma-separated):
    * the platform services that ask for their own callers and authorize those themselves.

@@ -1,3 +1,4 @@
+import { tombstoneRetentionEnv, tombstonesMaxEnv } from '@dv/org';
 import { baseConfigShape, failpointEnv } from '@dv/runtime';
 import { envDurationMs, envEnum, envInt } from '@dv/telemetry';
 import { z } from 'zod';
@@ -45,8 +46,8 @@ export const volumeConfigSchema = z.object({
    * Tombstones of deleted volumes the read model keeps (so that a late duplicate of an older event
    * cannot bring a volume back): the most recent this many, and none older than the retention.
    */
-  VOLUME_TOMBSTONES_MAX: envInt({ min: 0, max: 10_000_000, default: 100_000 }),
-  VOLUME_TOMBSTONE_RETENTION_MS: envDurationMs(3_600_000),
+  VOLUME_TOMBSTONES_MAX: tombstonesMaxEnv(),
+  VOLUME_TOMBSTONE_RETENTION_MS: tombstoneRetentionEnv(),
 });
 export type VolumeConfig = z.output<typeof volumeConfigSchema>;
 

@@ -1,5 +1,5 @@
 import { type DataVolume, type DataVolumeField } from '@dv/contracts';
-import { type TombstoneLimits, Tombstones } from '@dv/org';
+import { type TombstoneLimits, Tombstones, type VolumeViewEvent, scopeKey } from '@dv/org';
 import { type ListOrder, type VolumeSelector, comparatorOf, listFilterTest, orderKey, selectorTest } from './volume-query';
 
 export interface ListQuery extends ListOrder {
@@ -66,14 +66,24 @@ export class VolumeReadModel {
     return this.volumes.get(id);
   }
 
+  /** Applies what a domain event says about a volume or its list (volumeViewEventOf). */
+  applyEvent(event: VolumeViewEvent): boolean {
+    if (event.kind === 'volume') return this.apply(event.volume, event.deleted, event.at);
+    return this.applyList(
+      event.volumeId,
+      event.scopes.map((s) => scopeKey(s.scopeType, s.scopeId)),
+      event.version,
+      event.at,
+    );
+  }
+
   /**
    * Applies a volume as an event carries it (deleted: the volume is gone, and so is its sharing list;
    * `at` is the deletion's event time, ms); false when it is not newer than what is held.
    */
   apply(volume: DataVolume, deleted: boolean, at = Date.now()): boolean {
     const held = this.volumes.get(volume.id);
-    const heldVersion = held?.version ?? this.deleted.version(volume.id) ?? 0;
-    if (volume.version < heldVersion || (volume.version === heldVersion && !(deleted && held))) return false;
+    if (!this.deleted.admits(volume.id, volume.version, deleted, held?.version, at)) return false;
     if (held) this.remove(held);
     if (deleted) {
       this.dropList(volume.id);
@@ -85,9 +95,12 @@ export class VolumeReadModel {
     return true;
   }
 
-  /** Applies a volume's sharing list (scope keys) at its list version; false when not newer, or the volume is deleted. */
-  applyList(volumeId: string, keys: readonly string[], version: number): boolean {
-    if (this.deleted.version(volumeId) !== undefined) return false;
+  /**
+   * Applies a volume's sharing list (scope keys) at its list version, made at `at` ms; false when not
+   * newer, or the volume is deleted (or not held and possibly deleted and forgotten: Tombstones).
+   */
+  applyList(volumeId: string, keys: readonly string[], version: number, at = Date.now()): boolean {
+    if (!this.volumes.has(volumeId) && !this.deleted.admitsAbout(volumeId, at)) return false;
     const held = this.lists.get(volumeId);
     if (held && held.version >= version) return false;
     for (const key of held?.keys ?? []) dropId(this.sharedWith, key, volumeId);

@@ -1,15 +1,11 @@
-import { type EventEnvelope, type Revision, STREAMS, SharingEvents, VolumeEvents } from '@dv/contracts';
-import { NATS_CONNECTION, RevisionTracker, StreamHeads, type StreamFollower, followStreamsUntilCaughtUp } from '@dv/messaging';
-import { ScopeTree, applyScopeEvent, scopeKey } from '@dv/org';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type Revision } from '@dv/contracts';
+import { NATS_CONNECTION, type ProjectionFeed, RevisionTracker, StreamProjection } from '@dv/messaging';
+import { ScopeTree, VOLUME_VIEW_EVENTS, applyScopeEvent, volumeViewEventOf } from '@dv/org';
+import { MetricsRegistry } from '@dv/telemetry';
+import { Inject, Injectable } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 import { VolumeReadModel } from './volume-read-model';
-
-const LIVE = new Set<string>([VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.notReady.type, VolumeEvents.updated.type, VolumeEvents.deleting.type]);
-const LIST_CHANGES = new Set<string>([SharingEvents.shared.type, SharingEvents.unshared.type]);
-/** The domain events the read model is made of; the follower only counts the others. */
-const DOMAIN_TYPES = new Set<string>([...LIVE, VolumeEvents.deleted.type, ...LIST_CHANGES]);
 
 /**
  * Keeps this replica's read model of volumes (what get, list and count answer from) current by
@@ -18,68 +14,42 @@ const DOMAIN_TYPES = new Set<string>([...LIVE, VolumeEvents.deleted.type, ...LIS
  * domain event counts towards the revision, since a caller's `atLeast` may be any event's sequence (a
  * sharing change, an access rule). It follows the org events too (the scope tree reads and creates
  * place projects with, so a read waits for the org revision it depends on as for the volume one).
- * Start-up waits until the replay has reached the ends of the streams as they were; the readiness
- * check says so.
+ * Readiness and start-up: StreamProjection.
  */
 @Injectable()
-export class VolumeSync implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('VolumeSync');
-  private readonly followers: StreamFollower[] = [];
-  private readonly heads: StreamHeads;
-  private caughtUp = false;
+export class VolumeSync extends StreamProjection {
   readonly volumes: VolumeReadModel;
   /** The org's scopes, from the platform stream (deleted ones and those under them are not live). */
   readonly org = new ScopeTree();
-  readonly revisions = new RevisionTracker('volume');
+  readonly revisions: RevisionTracker;
 
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
+    metrics: MetricsRegistry,
   ) {
-    this.heads = new StreamHeads(nc);
-    // A revision beyond the stream's head is refused at once, not waited for.
-    this.revisions.boundBy(this.heads);
+    const revisions = new RevisionTracker('volume');
+    super(nc, { service: 'volume', revisions, catchUpMs: config.VOLUME_CATCH_UP_MS, metrics });
+    this.revisions = revisions;
     this.volumes = new VolumeReadModel({ max: config.VOLUME_TOMBSTONES_MAX, retentionMs: config.VOLUME_TOMBSTONE_RETENTION_MS });
   }
 
-  get ready(): boolean {
-    // Not while a follower catches up again after a NATS restart.
-    return this.caughtUp && this.followers.every((f) => f.following);
+  protected feeds(_heads: Required<Revision>): readonly ProjectionFeed[] {
+    return [
+      { stream: 'platform', apply: (envelope, seq) => applyScopeEvent(this.org, envelope, seq) },
+      {
+        stream: 'events',
+        types: VOLUME_VIEW_EVENTS,
+        apply: (envelope) => {
+          const event = volumeViewEventOf(envelope);
+          if (event) this.volumes.applyEvent(event);
+        },
+      },
+    ];
   }
 
-  async onModuleInit(): Promise<void> {
-    const started = Date.now();
-    this.followers.push(
-      ...(await followStreamsUntilCaughtUp(
-        this.nc,
-        [
-          {
-            stream: STREAMS.platform.name,
-            subject: 'platform.evt.>',
-            startSeq: 1,
-            apply: (envelope, seq) => applyScopeEvent(this.org, envelope.type, envelope.data, seq),
-            applied: (seq) => this.revisions.markApplied('platform', seq),
-          },
-          {
-            stream: STREAMS.domain.name,
-            subject: 'dv.evt.>',
-            types: DOMAIN_TYPES,
-            startSeq: 1,
-            apply: (envelope) => this.apply(envelope),
-            applied: (seq) => this.revisions.markApplied('events', seq),
-          },
-        ],
-        this.config.VOLUME_CATCH_UP_MS,
-      )),
-    );
-    this.caughtUp = true;
-    const at = this.revisions.current();
-    this.logger.log(`replayed ${this.volumes.size} volumes (${this.volumes.tombstones} deleted ones remembered) up to event #${at.events} and ${this.org.count()} scopes up to org event #${at.platform} in ${Date.now() - started} ms`);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.caughtUp = false;
-    for (const f of this.followers) await f.stop();
+  protected sizes(): Record<string, number> {
+    return { volumes: this.volumes.size, tombstones: this.volumes.tombstones, scopes: this.org.count() };
   }
 
   /**
@@ -107,20 +77,5 @@ export class VolumeSync implements OnModuleInit, OnModuleDestroy {
    */
   async reachedPlatformHead(): Promise<void> {
     await this.heads.reach(this.revisions, ['platform'], this.config.VOLUME_REVISION_WAIT_MS);
-  }
-
-  private apply(envelope: EventEnvelope): void {
-    if (LIVE.has(envelope.type)) {
-      this.volumes.apply(VolumeEvents.created.data.parse(envelope.data).volume, false);
-    } else if (envelope.type === VolumeEvents.deleted.type) {
-      this.volumes.apply(VolumeEvents.deleted.data.parse(envelope.data).volume, true, Date.parse(envelope.time));
-    } else if (LIST_CHANGES.has(envelope.type)) {
-      const change = SharingEvents.shared.data.parse(envelope.data);
-      this.volumes.applyList(
-        change.volumeId,
-        change.sharedScopes.map((s) => scopeKey(s.scopeType, s.scopeId)),
-        envelope.aggregateversion ?? 0,
-      );
-    }
   }
 }

@@ -1,3 +1,4 @@
+import { tombstoneRetentionEnv, tombstonesMaxEnv } from '@dv/org';
 import { baseConfigShape, failpointEnv } from '@dv/runtime';
 import { envDurationMs, envInt, envPort } from '@dv/telemetry';
 import { z } from 'zod';
@@ -65,6 +66,13 @@ export const admissionConfigSchema = z
     ADMISSION_FAILPOINT: failpointEnv(ADMISSION_FAILPOINTS),
     /** How long start-up may take to replay the streams before the service gives up. */
     ADMISSION_CATCH_UP_MS: envDurationMs(120_000),
+    /**
+     * Tombstones of deleted volumes kept in memory (so a late duplicate of an older event cannot revive
+     * one in the volume directory or the sharing index): the most recent this many, none older than
+     * the retention. What falls out moves the horizon before which unknown volumes are refused.
+     */
+    ADMISSION_TOMBSTONES_MAX: tombstonesMaxEnv(),
+    ADMISSION_TOMBSTONE_RETENTION_MS: tombstoneRetentionEnv(),
   })
   .superRefine((c, ctx) => {
     if (c.ADMISSION_WEBHOOK_PORT === undefined) return;

@@ -1,19 +1,20 @@
-import { RevisionTracker, StreamHeads } from '@dv/messaging';
+import { RevisionTracker } from '@dv/messaging';
 import { ScopeTree, SharingIndex } from '@dv/org';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { UsageIndex } from '../usage/usage-index';
 import { BindingSet } from './binding-set';
 import { VolumeDirectory } from './volume-directory';
 
-/** This replica's in-memory view (org, volumes, bindings) and how far into each stream it has applied events. */
+/** This replica's in-memory view (org, volumes, bindings) and how far into each stream it has applied events (kept by AdmissionSync). */
 @Injectable()
 export class AdmissionState {
   readonly tree = new ScopeTree();
-  readonly volumes = new VolumeDirectory();
+  readonly volumes: VolumeDirectory;
   /** The sharing lists, kept from the sharing service's events with the sharing service's own index: "is V usable in P". */
-  readonly sharing = new SharingIndex(this.tree);
+  readonly sharing: SharingIndex;
   readonly bindings = new BindingSet();
-  readonly revisions: RevisionTracker;
+  readonly revisions = new RevisionTracker('workload-admission');
   /** Which admissions may use each volume: what the usage check reads by `_id` (UsageRecords). */
   readonly usage = new UsageIndex();
   /**
@@ -24,9 +25,11 @@ export class AdmissionState {
   /** Namespace → project id, for the webhook (which knows only the namespace). */
   private readonly projectsByNamespace = new Map<string, string>();
 
-  constructor(heads: StreamHeads) {
-    // A revision beyond the streams' heads is refused at once, not waited for.
-    this.revisions = new RevisionTracker('workload-admission').boundBy(heads);
+  constructor(@Inject(ADMISSION_CONFIG) config: AdmissionConfig) {
+    // One tombstone policy for both views of volumes (Tombstones): the same bound, the same horizon.
+    const tombstones = { max: config.ADMISSION_TOMBSTONES_MAX, retentionMs: config.ADMISSION_TOMBSTONE_RETENTION_MS };
+    this.volumes = new VolumeDirectory(tombstones);
+    this.sharing = new SharingIndex(this.tree, tombstones);
   }
 
   noteProjectNamespace(projectId: string, namespace: string | undefined): void {

@@ -35,11 +35,17 @@ async function fsync(path: string): Promise<void> {
 export class Archiver {
   private readonly logger = new Logger('AuditArchiver');
   private running: Promise<ArchiveResult> | undefined;
+  private readonly before: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly store: AuditStore,
     private readonly dir: string,
   ) {}
+
+  /** Work done before each run (the relay saving its checkpoint, so the run covers what it has published). */
+  beforeRun(work: () => Promise<void>): void {
+    this.before.push(work);
+  }
 
   async archive(olderThan: Date): Promise<ArchiveResult> {
     if (this.running) throw DvError.conflict('an archive run is under way');
@@ -53,6 +59,7 @@ export class Archiver {
 
   private async run(olderThan: Date): Promise<ArchiveResult> {
     const c = this.store.c;
+    for (const work of this.before) await work();
     const base = await chainBase(c);
     const cutoff = olderThan.toISOString();
     // Only what the relay has published: outside consumers never miss a record.
