@@ -65,10 +65,15 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   });
   fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth')));
   fastify.addHook('onResponse', httpMetrics.onResponse);
+  let stopping: Promise<void> | undefined;
+  // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold
+  // the server's close (and the process) until its keep-alive timeout.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (stopping !== undefined) void reply.header('connection', 'close');
+  });
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   const httpPort = (fastify.server.address() as AddressInfo).port;
 
-  let stopping: Promise<void> | undefined;
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
     host: config.HEALTH_HOST,

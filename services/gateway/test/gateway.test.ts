@@ -253,4 +253,28 @@ describe('as a service', () => {
     expect({ code: replica.child.exitCode, signal: replica.child.signalCode }).toEqual({ code: 0, signal: null });
     expect(replica.output()).toContain('"msg":"service stopping"');
   });
+
+  it('finishes a request in flight when SIGTERM comes, then exits 0', async () => {
+    const replica = await h.addReplica({ name: 'gateway', env: { GATEWAY_PORT: '0', GATEWAY_OIDC_ISSUER: idp.issuer, GATEWAY_OIDC_AUDIENCE: AUDIENCE } });
+    const port = /"msg":"service ready".*?"httpPort":(\d+)/.exec(replica.output())?.[1] ?? '';
+    const id = await imagenetId();
+    const volume = h.processes.get('volume')?.[0];
+    // The volume service paused: the request waits for its answer inside the gateway.
+    volume?.child.kill('SIGSTOP');
+    try {
+      const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/datavolumes/${id}`, { headers: { authorization: `Bearer ${dana}` } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      replica.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(replica.child.exitCode).toBeNull(); // still draining
+      volume?.child.kill('SIGCONT');
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as Volume).id).toBe(id);
+    } finally {
+      volume?.child.kill('SIGCONT');
+    }
+    await replica.stop();
+    expect({ code: replica.child.exitCode, signal: replica.child.signalCode }).toEqual({ code: 0, signal: null });
+  }, 20_000);
 });
