@@ -234,6 +234,18 @@ describe('bad input: 400 naming the field, never 5xx, nothing changed', () => {
     expectErrorBody(await h.http('GET', '/api/v1/nothing-here', { token: dana }), 404);
   });
 
+  it('answers odd input on every data-volume call with 4xx', async () => {
+    const id = await imagenetId();
+    const bodies: unknown[] = [null, 0, 'x', [], {}, { name: null }, { name: 'ok', projectId: { $gt: '' }, originPvcName: 'x' }, { __proto__: { admin: true }, name: 'a' }, { description: 'é'.repeat(200) }, JSON.parse('{"a":'.repeat(60) + '1' + '}'.repeat(60)) as unknown];
+    const paths = ['/api/v1/datavolumes', `/api/v1/datavolumes/${id}`, '/api/v1/datavolumes/%00', '/api/v1/datavolumes/..%2F..%2Fetc', '/api/v1/datavolumes/count'];
+    const queries = ['', '?requestType=Originated&limit=1e3', '?requestType=Originated&offset=99999999999', '?requestType=Originated&filterBy=' + encodeURIComponent('name=='.repeat(100)), '?requestType=Originated&search=' + 'x'.repeat(300), '?requestType[]=Originated', '?requestType=Originated&sortBy=__proto__', '?requestType=UsableInProject&usableInProjectId=*'];
+    const statuses: number[] = [];
+    for (const method of ['POST', 'PATCH']) for (const path of paths) for (const body of bodies) statuses.push((await h.http(method, path, { token: dana, body: JSON.stringify(body) })).status);
+    for (const path of paths) for (const query of queries) statuses.push((await h.http('GET', `${path}${query}`, { token: dana })).status);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect(statuses.filter((status) => status < 400).length).toBeLessThan(statuses.length);
+  });
+
   it('changed nothing, and answered none of it with 5xx', async () => {
     const page = (await h.http('GET', '/api/v1/datavolumes?requestType=Originated&limit=500', { token: dana })).body as { datavolumes: Volume[] };
     expect(page.datavolumes.map((v) => v.name).filter((name) => name !== 'coco')).toEqual(['imagenet']);
