@@ -7,6 +7,7 @@ export * from './rpc/rpc-client';
 export * from './rpc/serve-rpc';
 export * from './rpc/request-refusals';
 export * from './rpc/parse-identity-header';
+export * from './rpc/caller-principal';
 export * from './rpc/parse-json-body';
 export * from './events/ensure-streams';
 export * from './events/provision-streams';

@@ -1,6 +1,6 @@
 import { Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { DvError, HEADERS, RequestEvents, STREAMS } from '@dv/contracts';
-import { type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats, ensureStreams } from '../src';
+import { type PublicRpcCallContext, type RpcCallContext, RpcClient, RpcHandler, connectNats, createNatsMicroservice, drainNats, ensureStreams } from '../src';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
@@ -9,31 +9,38 @@ import { testContracts, uniquePrefix, requireEnv } from './fixtures/test-contrac
 const contracts = testContracts(uniquePrefix());
 
 function replicaModule(replica: string) {
+  // The transport's own behaviour is tested without callers: these handlers are public, except whoami.
+  const TRANSPORT_TEST = 'transport test: answered with or without a caller';
   @Controller()
   class MathController {
-    @RpcHandler(contracts.add)
-    async add(req: { a: number; b: number }, ctx: RpcCallContext) {
-      return { sum: req.a + req.b, replica, caller: ctx.identity?.subjectId };
+    @RpcHandler(contracts.add, { public: TRANSPORT_TEST })
+    async add(req: { a: number; b: number }, ctx: PublicRpcCallContext) {
+      return { sum: req.a + req.b, replica, caller: ctx.principal?.subjectId };
     }
 
-    @RpcHandler(contracts.explode)
+    @RpcHandler(contracts.explode, { public: TRANSPORT_TEST })
     async explode(): Promise<Record<string, never>> {
       throw new Error('secret internal detail /srv/app/file.ts:12');
     }
 
-    @RpcHandler(contracts.echo)
+    @RpcHandler(contracts.echo, { public: TRANSPORT_TEST })
     async echo(req: { value?: unknown }) {
       return { value: req.value };
     }
 
-    @RpcHandler(contracts.audited)
+    @RpcHandler(contracts.audited, { public: TRANSPORT_TEST })
     async audited(req: { n: number }) {
       return { n: req.n };
     }
 
-    @RpcHandler(contracts.refuse)
+    @RpcHandler(contracts.refuse, { public: TRANSPORT_TEST })
     async refuse(): Promise<Record<string, never>> {
       throw DvError.forbidden('not yours', { rule: 'none' });
+    }
+
+    @RpcHandler(contracts.whoami)
+    async whoami(_req: Record<string, never>, ctx: RpcCallContext) {
+      return { principal: ctx.principal };
     }
   }
   @Module({ controllers: [MathController] })
@@ -75,6 +82,26 @@ describe('RPC over the NATS transport (real nats-server)', () => {
     expect(reply.sum).toBe(42);
     expect(reply.caller).toBe('alice');
     expect(['r1', 'r2']).toContain(reply.replica);
+  });
+
+  it('resolves the caller once, in the transport: no identity or a group is UNAUTHENTICATED before the handler, in one message shape', async () => {
+    const alice = { subjectId: 'alice', subjectType: 'user' as const, groups: ['data-team'] };
+    await expect(client.call(contracts.whoami, {}, { identity: alice })).resolves.toEqual({ principal: alice });
+    await expect(client.call(contracts.whoami, {}, { identity: { subjectId: 'volume', subjectType: 'service-account' } })).resolves.toEqual({
+      principal: { subjectId: 'volume', subjectType: 'service-account', groups: [] },
+    });
+    const missing = await client.sendRaw(contracts.whoami.subject, new TextEncoder().encode('{}'));
+    expect(missing).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'this request needs the caller identity (dv-identity header)', details: { reason: 'no-identity' } } });
+    const group = await client.call(contracts.whoami, {}, { identity: { subjectId: 'data-team', subjectType: 'group' } }).catch((e: unknown) => e);
+    expect(group).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'a group cannot be a caller (dv-identity header): group data-team is a subject of access rules; its members call as themselves',
+      details: { reason: 'group-caller' },
+    });
+    // The body is still checked first: a malformed request is VALIDATION_FAILED whoever sends it.
+    await expect(client.sendRaw(contracts.whoami.subject, new TextEncoder().encode('{"x":1}'))).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    // A public handler answers without a caller, but a group is no caller there either.
+    await expect(client.call(contracts.add, { a: 1, b: 1 }, { identity: { subjectId: 'data-team', subjectType: 'group' } })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('answers plain JSON that any NATS client can send', async () => {

@@ -88,6 +88,25 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     await expectCode(h.client.call(AuditRpc.archive, { olderThan: FAR_PAST }, { identity: ROOT }), 'FORBIDDEN');
   });
 
+  it('refuses a group caller on every subject, archive included, in the one shape of the transport', async () => {
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    const group = { subjectId: 'auditors', subjectType: 'group' as const };
+    for (const request of [
+      () => h.client.call(AuditRpc.query, { from: FAR_PAST, to: FAR_FUTURE }, { identity: group }),
+      () => h.client.call(AuditRpc.export, { from: FAR_PAST, to: FAR_FUTURE, format: 'jsonl' }, { identity: group }),
+      () => h.client.call(AuditRpc.verify, {}, { identity: group }),
+      // archive answered a group FORBIDDEN ("only a service account") before: it was no caller then either.
+      () => h.client.call(AuditRpc.archive, { olderThan: FAR_PAST }, { identity: group }),
+    ]) {
+      const error = await expectCode(request(), 'UNAUTHENTICATED');
+      expect({ message: error.message, details: error.details }).toEqual({
+        message: 'a group cannot be a caller (dv-identity header): group auditors is a subject of access rules; its members call as themselves',
+        details: { reason: 'group-caller' },
+      });
+    }
+    expect((await expectCode(h.client.call(AuditRpc.archive, { olderThan: FAR_PAST }), 'UNAUTHENTICATED')).details).toEqual({ reason: 'no-identity' });
+  });
+
   it('refuses bad queries with typed errors', async () => {
     expect((await rawErrorCode(AuditRpc.query.subject, { to: FAR_FUTURE })).code).toBe('VALIDATION_FAILED');
     expect((await rawErrorCode(AuditRpc.query.subject, { from: FAR_PAST })).code).toBe('VALIDATION_FAILED');

@@ -327,6 +327,27 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     }
   });
 
+  it('refuses a group caller, reads and writes alike, in the one shape of the transport', async () => {
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    const group = { subjectId: 'data-team', subjectType: 'group' as const };
+    const requests: [string, () => Promise<unknown>][] = [
+      ['list', () => h.client.call(AuthzRpc.listAccessRules, {}, { identity: group })],
+      ['mine', () => h.client.call(AuthzRpc.myAccessRules, {}, { identity: group })],
+      ['check', () => h.client.call(AuthzRpc.check, { subject: { subjectId: 'data-team', subjectType: 'user' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' } }, { identity: group })],
+      ['create', () => h.client.call(AuthzRpc.createAccessRule, { subjectType: 'group', subjectId: 'data-team', roleId: 7, scopeType: 'project', scopeId: 'p1' }, { identity: group })],
+      ['roles', () => h.client.call(AuthzRpc.listRoles, {}, { identity: group })],
+      ['mutate', () => h.client.call(AuthzRpc.mutateRole, { operation: 'create', name: 'Superuser' }, { identity: group })],
+    ];
+    for (const [what, request] of requests) {
+      const error = await expectError(request(), 'UNAUTHENTICATED', /^a group cannot be a caller \(dv-identity header\): group data-team /);
+      expect([what, error.details]).toEqual([what, { reason: 'group-caller' }]);
+    }
+    // No identity at all: the same code, the same shape, everywhere (mutateRole answered FORBIDDEN before).
+    for (const request of [() => h.client.call(AuthzRpc.listAccessRules, {}), () => h.client.call(AuthzRpc.mutateRole, { operation: 'create', name: 'Superuser' })]) {
+      expect((await expectError(request(), 'UNAUTHENTICATED', /^this request needs the caller identity \(dv-identity header\)$/)).details).toEqual({ reason: 'no-identity' });
+    }
+  });
+
   it('authorizes every request: no identity, no rights, and no privilege escalation', async () => {
     await expectError(h.client.call(AuthzRpc.listAccessRules, {}), 'UNAUTHENTICATED');
     const viewer = { subjectId: 'vic', subjectType: 'user' as const };

@@ -152,6 +152,34 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     expect(list.sharedScopes.map((s) => s.scopeId)).toEqual(['p2']);
   });
 
+  it('refuses a group caller before anything, on every subject: an update used to accept one and check it as a user', async () => {
+    const group = { subjectId: 'data-team', subjectType: 'group' as const, groups: [] };
+    const refusedAsGroup = { code: 'UNAUTHENTICATED', message: expect.stringMatching(/^a group cannot be a caller \(dv-identity header\): group data-team /), details: { reason: 'group-caller' } };
+    const outcome = (promise: Promise<unknown>) => promise.then(() => 'answered', (e: unknown) => e);
+    const { v, seq } = await readyVolume('p1');
+    const creating = volume('p1', 'Creating', 1);
+    const atLeast = { events: await publishVolume(creating) };
+    await resolve(creating.id, 'p1', atLeast);
+    // Each of these got an answer of the business rules before (PRECONDITION_FAILED, NOT_FOUND, a
+    // cross-cluster VALIDATION_FAILED), each recorded as a refusal by a group "actor".
+    const updates = [
+      { volumeId: creating.id, add: [{ scopeType: 'project' as const, scopeId: 'p2' }], atLeast },
+      { volumeId: randomUUID(), add: [{ scopeType: 'project' as const, scopeId: 'p2' }], atLeast },
+      { volumeId: v.id, add: [{ scopeType: 'project' as const, scopeId: 'p4' }], atLeast: { events: seq } },
+      { volumeId: v.id, remove: [{ scopeType: 'project' as const, scopeId: 'p2' }], atLeast: { events: seq } },
+    ];
+    for (const update of updates) expect(await outcome(h.client.call(SharingRpc.update, update, { identity: group }))).toMatchObject(refusedAsGroup);
+    // The reads said the same code with another message: now one rule, one shape.
+    expect(await outcome(h.client.call(SharingRpc.list, { volumeId: v.id }, { identity: group }))).toMatchObject(refusedAsGroup);
+    expect(await outcome(h.client.call(SharingRpc.listMany, { volumeIds: [v.id] }, { identity: group }))).toMatchObject(refusedAsGroup);
+    expect(await outcome(h.client.call(SharingRpc.resolve, { volumeId: v.id, projectId: 'p1' }, { identity: group }))).toMatchObject(refusedAsGroup);
+    expect(await outcome(h.client.call(SharingRpc.usableVolumes, { projectId: 'p1' }, { identity: group }))).toMatchObject(refusedAsGroup);
+    expect(await outcome(h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }] }))).toMatchObject({ code: 'UNAUTHENTICATED', message: 'this request needs the caller identity (dv-identity header)', details: { reason: 'no-identity' } });
+    // Nothing recorded (an unauthenticated request has no actor), nothing changed.
+    expect([...(await eventsAbout(SharingEvents.refused.type, v.id)), ...(await eventsAbout(SharingEvents.refused.type, creating.id))]).toEqual([]);
+    expect((await h.client.call(SharingRpc.list, { volumeId: v.id }, { identity: HARNESS_ROOT })).sharedScopes).toEqual([]);
+  });
+
   it('refuses sharing with a scope of another cluster, saying why, and records every refused change as an event', async () => {
     const { v, seq } = await readyVolume('p1');
     const dana = { subjectId: 'dana', subjectType: 'user' as const };

@@ -97,6 +97,29 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     expect(copies.items).toEqual([]);
   });
 
+  it('refuses a group caller on every subject, before anything else, in the one shape of the transport', async () => {
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    const group: IdentityInput = { subjectId: 'data-team', subjectType: 'group' };
+    const requests = [
+      () => h.client.call(VolumeRpc.create, { name: 'by-a-group', projectId: 'p1', originPvcName: 'imagenet' }, { identity: group }),
+      () => h.client.call(VolumeRpc.update, { id: '11111111-1111-4111-8111-111111111111', description: 'x' }, { identity: group }),
+      () => h.client.call(VolumeRpc.delete, { id: '11111111-1111-4111-8111-111111111111' }, { identity: group }),
+      () => h.client.call(VolumeRpc.get, { id: '11111111-1111-4111-8111-111111111111' }, { identity: group }),
+      () => h.client.call(VolumeRpc.list, {}, { identity: group }),
+      () => h.client.call(VolumeRpc.count, {}, { identity: group }),
+      () => h.client.call(VolumeRpc.nameAvailability, { name: 'free', clusterId: 'c1' }, { identity: group }),
+    ];
+    for (const request of requests) {
+      const error = await codeOf(request());
+      expect({ code: error.code, message: error.message, details: error.details }).toEqual({
+        code: 'UNAUTHENTICATED',
+        message: 'a group cannot be a caller (dv-identity header): group data-team is a subject of access rules; its members call as themselves',
+        details: { reason: 'group-caller' },
+      });
+    }
+    expect((await codeOf(h.client.call(VolumeRpc.list, {}))).details).toEqual({ reason: 'no-identity' });
+  });
+
   it('refuses bad input with typed errors and leaves nothing behind', async () => {
     await h.originPvc(h.nsA, 'pending', { bound: false });
     await h.originPvc(h.nsA, 'no-pv', { withPv: false });

@@ -1,4 +1,4 @@
-import { AdmissionRpc, AuthzRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, WorkloadEvents } from '@dv/contracts';
+import { AdmissionRpc, AuthzRpc, type DataVolume, DvError, type Revision, type RpcReply, VolumeRpc, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { HARNESS_ROOT, httpRequest, waitFor } from '@dv/testing';
 import { copyNames } from '@dv/kube';
 import { AdmissionHarness } from './admission-harness';
@@ -330,6 +330,27 @@ describe('bad input', () => {
     expect(error.code).toBe('VALIDATION_FAILED');
     const after = await h.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=dv-workload-admission' });
     expect(after.items.length).toBe(before.items.length);
+  });
+
+  it('refuses a group caller of the review and of both usage subjects, in the one shape of the transport', async () => {
+    // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
+    const group = { subjectId: 'researchers', subjectType: 'group' as const };
+    const request = { projectId: 'p2', workload: pod('g'), subject: { subjectId: 'researchers', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/d' }], dryRun: true };
+    for (const call of [
+      () => h.client.call(AdmissionRpc.review, request as never, { identity: group }),
+      // The group was refused only after the volume was looked up before: an unknown one said NOT_FOUND.
+      () => h.client.call(AdmissionRpc.usage, { volumeId: '11111111-1111-4111-8111-111111111111' }, { identity: group }),
+      () => h.client.call(VolumeUsageRpc.usage, { volumeId: shared.id }, { identity: group }),
+    ]) {
+      const error = await failure(call());
+      expect({ code: error.code, message: error.message, details: error.details }).toEqual({
+        code: 'UNAUTHENTICATED',
+        message: 'a group cannot be a caller (dv-identity header): group researchers is a subject of access rules; its members call as themselves',
+        details: { reason: 'group-caller' },
+      });
+    }
+    // No identity: UNAUTHENTICATED here too (the services' usage subject said FORBIDDEN before).
+    expect((await failure(h.client.call(VolumeUsageRpc.usage, { volumeId: shared.id }))).details).toEqual({ reason: 'no-identity' });
   });
 
   it('a person reviewing for someone else is FORBIDDEN; no identity is UNAUTHENTICATED', async () => {

@@ -15,11 +15,14 @@ import { echoRpc, envelopeEchoSubject, rawEchoSubject, serveRpcEchoRpc } from '.
 
 const configSchema = z.object({ impl: z.enum(['raw', 'ours', 'envelope', 'serve-rpc']), natsUrl: z.string(), prefix: z.string() });
 
+/** The benchmark measures the transport itself: its clients send no identity. */
+const BENCH_ECHO = 'benchmark echo: round trips without a caller';
+
 function echoModule(prefix: string) {
   const echo = echoRpc(prefix);
   @Controller()
   class EchoController {
-    @RpcHandler(echo)
+    @RpcHandler(echo, { public: BENCH_ECHO })
     async echo(request: RpcRequest<typeof echo>) {
       return request;
     }
@@ -55,7 +58,7 @@ childMain(configSchema, async (config) => {
     };
   }
   if (config.impl === 'serve-rpc') {
-    const sub = serveRpc(nc, serveRpcEchoRpc(config.prefix), async (request) => request, { queue: 'bench-echo' });
+    const sub = serveRpc(nc, serveRpcEchoRpc(config.prefix), async (request) => request, { queue: 'bench-echo', public: BENCH_ECHO });
     await nc.flush();
     return async () => {
       await sub.drain();

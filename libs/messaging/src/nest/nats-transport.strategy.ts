@@ -8,7 +8,7 @@ import { EventPublisher } from '../events/event-publisher';
 import { awaitStreams } from '../events/provision-streams';
 import { requestRefusalRecorder } from '../rpc/request-refusals';
 import { serveRpc } from '../rpc/serve-rpc';
-import { CONTRACT_EXTRA } from './handler-decorators';
+import { CONTRACT_EXTRA, PUBLIC_EXTRA } from './handler-decorators';
 
 export interface NatsTransportOptions {
   nc: NatsConnection;
@@ -57,6 +57,7 @@ export class NatsTransportStrategy extends Server implements CustomTransportStra
           serveRpc(nc, contract, (request, ctx) => this.invoke(handler, request, ctx), {
             queue: service,
             ...(contract.audit ? { recordRefusal } : {}),
+            ...this.publicReasonOf(handler),
             ...(this.options.rpcMaxConcurrent !== undefined ? { maxConcurrent: this.options.rpcMaxConcurrent } : {}),
           }),
         );
@@ -81,6 +82,13 @@ export class NatsTransportStrategy extends Server implements CustomTransportStra
     const contract = extras?.[CONTRACT_EXTRA] as RpcDefinition | EventDefinition | undefined;
     if (!contract) throw new Error(`handler for ${pattern} has no contract: use @RpcHandler or @EventHandler`);
     return contract;
+  }
+
+  /** `{public: reason}` for a handler declared public, else nothing: the transport then requires a caller. */
+  private publicReasonOf(handler: MessageHandler): { public?: string } {
+    const extras: Record<string, unknown> | undefined = handler.extras;
+    const reason = extras?.[PUBLIC_EXTRA];
+    return typeof reason === 'string' ? { public: reason } : {};
   }
 
   private async invoke(handler: MessageHandler, data: unknown, ctx: unknown): Promise<never> {

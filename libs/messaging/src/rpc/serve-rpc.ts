@@ -7,11 +7,12 @@ import { hostname } from 'node:os';
 import { Semaphore } from '../concurrency/semaphore';
 import { toErrorBody } from '../errors/to-error-body';
 import { extractTraceContext } from '../trace/trace-headers';
+import { callerPrincipal } from './caller-principal';
 import { parseIdentityHeader } from './parse-identity-header';
 import { parseJsonBody } from './parse-json-body';
-import { type RpcCallContext } from './rpc-context';
+import { type PublicRpcCallContext, type RpcCallContext } from './rpc-context';
 
-export type RpcHandlerFn<D extends RpcDefinition> = (request: RpcRequest<D>, ctx: RpcCallContext) => Promise<RpcReplyInput<D>>;
+export type RpcHandlerFn<D extends RpcDefinition, C extends PublicRpcCallContext = RpcCallContext> = (request: RpcRequest<D>, ctx: C) => Promise<RpcReplyInput<D>>;
 
 export interface ServeRpcOptions {
   /** Queue group: every replica of a service uses the same one, so each request goes to one replica. */
@@ -24,6 +25,11 @@ export interface ServeRpcOptions {
    * should not throw (a failure to record is the recorder's to log).
    */
   recordRefusal?: (refusal: EarlyRefusal) => Promise<void>;
+  /**
+   * Why this subject is answered without a caller (a test's or benchmark's echo, say). Without it,
+   * a request whose caller is missing or a group is UNAUTHENTICATED before the handler runs.
+   */
+  public?: string;
 }
 
 /** A request to an audited subject refused by the transport, before its handler. */
@@ -41,11 +47,14 @@ const tracer = trace.getTracer('@dv/messaging');
 const encoder = new TextEncoder();
 
 /**
- * Answers one RPC subject: validates the body and the identity header, runs the handler inside the
- * caller's trace, validates the reply, and answers `{ok, data}` or `{ok: false, error}`. Nothing a
- * caller sends can stop the subscription.
+ * Answers one RPC subject: validates the body and the identity header, resolves the caller
+ * (callerPrincipal, unless the subject is public), runs the handler inside the caller's trace,
+ * validates the reply, and answers `{ok, data}` or `{ok: false, error}`. Nothing a caller sends can
+ * stop the subscription.
  */
-export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription {
+export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription;
+export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D, PublicRpcCallContext>, options: ServeRpcOptions & { public: string }): Subscription;
+export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D> | RpcHandlerFn<D, PublicRpcCallContext>, options: ServeRpcOptions): Subscription {
   const logger = new Logger(`Rpc ${def.subject}`);
   const slots = new Semaphore(options.maxConcurrent ?? 256);
   // Every reply carries the same header, naming this replica: built once (nothing else goes in reply
@@ -59,7 +68,8 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
         logger.error(`subscription error: ${err.message}`);
         return;
       }
-      const run = (): void => void handleOne(def, handler, msg, logger, replyHeaders, options.recordRefusal).finally(() => slots.release());
+      // A handler typed for RpcCallContext is only given one with a principal: run() resolves it unless the subject is public (the overloads).
+      const run = (): void => void handleOne(def, handler as RpcHandlerFn<D, PublicRpcCallContext>, msg, logger, replyHeaders, options).finally(() => slots.release());
       if (slots.tryAcquire()) run();
       else void slots.acquire().then(run);
     },
@@ -68,11 +78,11 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
 
 async function handleOne<D extends RpcDefinition>(
   def: D,
-  handler: RpcHandlerFn<D>,
+  handler: RpcHandlerFn<D, PublicRpcCallContext>,
   msg: Msg,
   logger: Logger,
   replyHeaders: MsgHdrs,
-  recordRefusal: ServeRpcOptions['recordRefusal'],
+  options: ServeRpcOptions,
 ): Promise<void> {
   const given = msg.headers?.has(HEADERS.requestId) ? msg.headers.get(HEADERS.requestId) : undefined;
   // A malformed request id is refused (below) under an id of our own: it could not go into an event.
@@ -85,7 +95,7 @@ async function handleOne<D extends RpcDefinition>(
     async (span) => {
       let reply: ReplyEnvelope<unknown>;
       try {
-        const data = await run(def, handler, msg, { requestId, malformedRequestId: given !== undefined && given !== requestId }, recordRefusal);
+        const data = await run(def, handler, msg, { requestId, malformedRequestId: given !== undefined && given !== requestId }, options);
         reply = { ok: true, data };
       } catch (error) {
         const body = toErrorBody(error, requestId);
@@ -103,10 +113,10 @@ async function handleOne<D extends RpcDefinition>(
 
 async function run<D extends RpcDefinition>(
   def: D,
-  handler: RpcHandlerFn<D>,
+  handler: RpcHandlerFn<D, PublicRpcCallContext>,
   msg: Msg,
   { requestId, malformedRequestId }: { requestId: string; malformedRequestId: boolean },
-  recordRefusal: ServeRpcOptions['recordRefusal'],
+  { recordRefusal, public: publicReason }: ServeRpcOptions,
 ): Promise<unknown> {
   // The identity first: a refusal of the body can then name its caller.
   const identity = parseIdentityHeader(msg.headers);
@@ -123,7 +133,9 @@ async function run<D extends RpcDefinition>(
     if (def.audit && identity && recordRefusal && error instanceof DvError) await recordRefusal({ def, identity, requestId, error });
     throw error;
   }
-  const result = await handler(request, { subject: def.subject, requestId, identity, headers: msg.headers });
+  // The caller after the body, as before this rule moved here: a malformed request is VALIDATION_FAILED whoever sends it.
+  const principal = publicReason !== undefined && identity === undefined ? undefined : callerPrincipal(identity);
+  const result = await handler(request, { subject: def.subject, requestId, principal, headers: msg.headers });
   const checked = def.reply.safeParse(result);
   if (!checked.success) {
     // Our own bug: say nothing of it to the caller but that it is internal.

@@ -1,5 +1,5 @@
-import { AuthzRpc, DvError } from '@dv/contracts';
-import { type RpcCallContext, RpcClient } from '@dv/messaging';
+import { AuthzRpc, DvError, type Principal } from '@dv/contracts';
+import { RpcClient } from '@dv/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { AUDIT_CONFIG, type AuditConfig } from '../config/audit-config';
 
@@ -7,8 +7,9 @@ import { AUDIT_CONFIG, type AuditConfig } from '../config/audit-config';
 export const AUDIT_RESOURCE_TYPE = 'events-history';
 
 /**
- * Deny by default: every audit request needs the caller's identity (UNAUTHENTICATED otherwise), and
- * authz must allow that caller `read` on `events-history` at the system scope (FORBIDDEN otherwise).
+ * Deny by default: every audit request has a caller (the transport refuses a request without one, or
+ * with a group, as UNAUTHENTICATED), and authz must allow that caller `read` on `events-history` at
+ * the system scope (FORBIDDEN otherwise).
  */
 @Injectable()
 export class ReaderAuthorizer {
@@ -22,28 +23,25 @@ export class ReaderAuthorizer {
    * `delete` on events-history, so it is for service accounts (the operators' retention jobs) that
    * may read it.
    */
-  async requireArchiver(ctx: RpcCallContext): Promise<void> {
-    if (ctx.identity && ctx.identity.subjectType !== 'service-account') throw DvError.forbidden('only a service account may archive the audit log');
-    await this.requireReader(ctx);
+  async requireArchiver(caller: Principal, requestId: string): Promise<void> {
+    if (caller.subjectType !== 'service-account') throw DvError.forbidden('only a service account may archive the audit log');
+    await this.requireReader(caller, requestId);
   }
 
-  async requireReader(ctx: RpcCallContext): Promise<void> {
+  async requireReader(caller: Principal, requestId: string): Promise<void> {
     const action = 'read';
-    const identity = ctx.identity;
-    if (!identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
-    if (identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
     const decision = await this.rpc.call(
       AuthzRpc.check,
       {
-        subject: { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups },
+        subject: caller,
         action,
         resourceType: AUDIT_RESOURCE_TYPE,
         scope: { scopeType: 'system', scopeId: 'system' },
       },
-      { identity, requestId: ctx.requestId, timeoutMs: this.config.AUDIT_AUTHZ_TIMEOUT },
+      { identity: caller, requestId, timeoutMs: this.config.AUDIT_AUTHZ_TIMEOUT },
     );
     if (!decision.allowed) {
-      throw DvError.forbidden(`${identity.subjectType} ${identity.subjectId} may not ${action} the audit log (${AUDIT_RESOURCE_TYPE} at system scope)`, {
+      throw DvError.forbidden(`${caller.subjectType} ${caller.subjectId} may not ${action} the audit log (${AUDIT_RESOURCE_TYPE} at system scope)`, {
         action,
         resourceType: AUDIT_RESOURCE_TYPE,
       });

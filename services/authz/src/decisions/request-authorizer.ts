@@ -1,5 +1,4 @@
 import { type Action, DvError, type Principal, type ResourceType, type ScopeRef, type ScopeType } from '@dv/contracts';
-import { type RpcCallContext } from '@dv/messaging';
 import { Injectable } from '@nestjs/common';
 import { type ScopeNode } from '@dv/org';
 import { AuthzState } from '../state/authz-state';
@@ -8,14 +7,6 @@ import { AuthzState } from '../state/authz-state';
 @Injectable()
 export class RequestAuthorizer {
   constructor(private readonly state: AuthzState) {}
-
-  /** The caller, from the request's identity header: UNAUTHENTICATED without one. */
-  caller(ctx: RpcCallContext): Principal {
-    const identity = ctx.identity;
-    if (!identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
-    if (identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
-    return { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
-  }
 
   /** A live scope, or NOT_FOUND naming what the id is when it exists under another type. */
   scope(ref: ScopeRef): ScopeNode {

@@ -2,7 +2,7 @@ import {
   AuthzRpc,
   type CheckItem,
   DvError,
-  type Identity,
+  type Principal,
   type Revision,
   SharingEvents,
   type SharedScopeEntry,
@@ -29,7 +29,7 @@ export interface SharingResult {
   revision: Revision;
 }
 
-type Actor = { kind: 'caller'; identity: Identity; requestId: string } | { kind: 'system' };
+type Actor = { kind: 'caller'; principal: Principal; requestId: string } | { kind: 'system' };
 
 /**
  * Changes sharing lists: validates every added scope (exists, same cluster as the volume: a PV copy
@@ -69,7 +69,7 @@ export class SharingWriter {
     const doc = await readAggregate(this.model, change.volumeId);
     const current = new Map((doc?.scopes ?? []).map((s) => [scopeKey(s.scopeType, s.scopeId), s] as const));
     const now = new Date().toISOString();
-    const by = actor.kind === 'caller' ? actor.identity.subjectId : 'system';
+    const by = actor.kind === 'caller' ? actor.principal.subjectId : 'system';
     const events: { kind: 'shared' | 'unshared'; entry: SharedScopeEntry }[] = [];
     for (const scope of change.remove) {
       const key = scopeKey(scope.scopeType, scope.scopeId);
@@ -88,7 +88,7 @@ export class SharingWriter {
     if (events.length === 0) return { sharedScopes: scopes, revision: {} };
 
     const meta = (version: number) => ({
-      actor: actor.kind === 'caller' ? { id: actor.identity.subjectId, type: actor.identity.subjectType } : { id: SYSTEM_ACTOR.actorid, type: 'system' as const },
+      actor: actor.kind === 'caller' ? { id: actor.principal.subjectId, type: actor.principal.subjectType } : { id: SYSTEM_ACTOR.actorid, type: 'system' as const },
       subject: change.volumeId,
       scope: { scopeType: 'project' as const, scopeId: volume.projectId },
       aggregateVersion: version,
@@ -141,7 +141,7 @@ export class SharingWriter {
   }
 
   private async authorize(volume: SharedVolumeView, change: SharingChange, actor: Extract<Actor, { kind: 'caller' }>): Promise<void> {
-    const subject = { subjectId: actor.identity.subjectId, subjectType: actor.identity.subjectType === 'group' ? ('user' as const) : actor.identity.subjectType, groups: actor.identity.groups };
+    const subject = actor.principal;
     const checks: CheckItem[] = [
       { subject, action: 'read', resourceType: 'datavolumes', scope: this.originScope(volume) },
       ...change.add.map((scope): CheckItem => ({ subject, action: 'create', resourceType: 'datavolumes/sharedscopes', scope })),
@@ -149,7 +149,7 @@ export class SharingWriter {
     ];
     const denied: string[] = [];
     for (let i = 0; i < checks.length; i += 100) {
-      const { decisions } = await this.rpc.call(AuthzRpc.checkBatch, { checks: checks.slice(i, i + 100) }, { identity: actor.identity, requestId: actor.requestId });
+      const { decisions } = await this.rpc.call(AuthzRpc.checkBatch, { checks: checks.slice(i, i + 100) }, { identity: actor.principal, requestId: actor.requestId });
       decisions.forEach((d) => {
         if (!d.allowed) denied.push(d.message);
       });

@@ -1,5 +1,5 @@
-import { type Action, AuthzRpc, DvError, type Identity, type PermittedScopeSet, type Principal, type Revision, type ScopeRef } from '@dv/contracts';
-import { type RpcCallContext, RpcClient } from '@dv/messaging';
+import { type Action, AuthzRpc, DvError, type PermittedScopeSet, type Principal, type Revision, type ScopeRef } from '@dv/contracts';
+import { RpcClient } from '@dv/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
 
@@ -12,8 +12,8 @@ export interface VolumeOrigin {
 
 /**
  * Authorizes volume requests by asking authz (deny by default): the caller needs the data volume
- * permission in a scope containing the origin project. The caller's identity travels along, so authz
- * answers a question the caller may ask about itself.
+ * permission in a scope containing the origin project. The caller (the transport's principal) travels
+ * along as the identity, so authz answers a question the caller may ask about itself.
  */
 @Injectable()
 export class VolumeAuthorizer {
@@ -22,14 +22,6 @@ export class VolumeAuthorizer {
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
   ) {}
 
-  /** The caller, from the request's identity header: UNAUTHENTICATED without one. */
-  caller(ctx: RpcCallContext): { identity: Identity; principal: Principal } {
-    const identity = ctx.identity;
-    if (!identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
-    if (identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
-    return { identity, principal: { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups } };
-  }
-
   /**
    * FORBIDDEN unless the caller may do `action` on data volumes in the origin project. When authz no
    * longer knows the project (deleted), the department and then the cluster are asked: they contain
@@ -37,7 +29,7 @@ export class VolumeAuthorizer {
    * With `liveProjectOnly` (a create: nothing may be made in a project that is gone, or under a scope
    * that is) a project authz does not know is NOT_FOUND, never checked higher up.
    */
-  async require(caller: { identity: Identity; principal: Principal }, action: Action, origin: VolumeOrigin, atLeast?: Revision, options: { liveProjectOnly?: boolean } = {}): Promise<void> {
+  async require(caller: Principal, action: Action, origin: VolumeOrigin, atLeast?: Revision, options: { liveProjectOnly?: boolean } = {}): Promise<void> {
     const project: ScopeRef = { scopeType: 'project', scopeId: origin.projectId };
     const scopes: ScopeRef[] = options.liveProjectOnly
       ? [project]
@@ -48,8 +40,8 @@ export class VolumeAuthorizer {
       try {
         const decision = await this.rpc.call(
           AuthzRpc.check,
-          { subject: caller.principal, action, resourceType: 'datavolumes', scope, ...(atLeast ? { atLeast } : {}) },
-          { identity: caller.identity, timeoutMs: this.config.VOLUME_AUTHZ_TIMEOUT_MS },
+          { subject: caller, action, resourceType: 'datavolumes', scope, ...(atLeast ? { atLeast } : {}) },
+          { identity: caller, timeoutMs: this.config.VOLUME_AUTHZ_TIMEOUT_MS },
         );
         allowed = decision.allowed;
         message = decision.message;
@@ -67,11 +59,11 @@ export class VolumeAuthorizer {
   }
 
   /** Where the caller may read data volumes (the scope sets of authz). */
-  async readableScopes(caller: { identity: Identity; principal: Principal }, atLeast?: Revision): Promise<PermittedScopeSet | undefined> {
+  async readableScopes(caller: Principal, atLeast?: Revision): Promise<PermittedScopeSet | undefined> {
     const reply = await this.rpc.call(
       AuthzRpc.permittedScopes,
-      { subject: caller.principal, resourceType: 'datavolumes', action: 'read', ...(atLeast ? { atLeast } : {}) },
-      { identity: caller.identity, timeoutMs: this.config.VOLUME_AUTHZ_TIMEOUT_MS },
+      { subject: caller, resourceType: 'datavolumes', action: 'read', ...(atLeast ? { atLeast } : {}) },
+      { identity: caller, timeoutMs: this.config.VOLUME_AUTHZ_TIMEOUT_MS },
     );
     return reply.read;
   }

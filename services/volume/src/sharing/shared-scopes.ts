@@ -1,5 +1,5 @@
-import { type DataVolume, MAX_LIST_MANY, type Revision, SharingRpc } from '@dv/contracts';
-import { type RpcCallContext, RpcClient } from '@dv/messaging';
+import { type DataVolume, MAX_LIST_MANY, type Principal, type Revision, SharingRpc } from '@dv/contracts';
+import { RpcClient } from '@dv/messaging';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -12,14 +12,14 @@ import { Injectable } from '@nestjs/common';
 export class SharedScopesReader {
   constructor(private readonly rpc: RpcClient) {}
 
-  async fill(volumes: DataVolume[], ctx: RpcCallContext, atLeast?: Revision): Promise<DataVolume[]> {
+  async fill(volumes: DataVolume[], caller: Principal, requestId: string, atLeast?: Revision): Promise<DataVolume[]> {
     if (volumes.length === 0) return volumes;
     const byId = new Map<string, DataVolume['sharedScopes']>();
     for (let i = 0; i < volumes.length; i += MAX_LIST_MANY) {
       const { lists } = await this.rpc.call(
         SharingRpc.listMany,
         { volumeIds: volumes.slice(i, i + MAX_LIST_MANY).map((v) => v.id), ...(atLeast ? { atLeast } : {}) },
-        { ...(ctx.identity ? { identity: ctx.identity } : {}), requestId: ctx.requestId },
+        { identity: caller, requestId },
       );
       for (const list of lists) byId.set(list.volumeId, list.sharedScopes);
     }

@@ -26,17 +26,18 @@ export class ReviewController {
 
   @RpcHandler(AdmissionRpc.review)
   async review(request: RpcRequest<typeof AdmissionRpc.review>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
+    const caller = ctx.principal;
     try {
-      return await this.decide(request, ctx);
+      return await this.decide(request, caller, ctx.requestId);
     } catch (error) {
       // Decided reviews answer (allowed or not) and never throw a refusal: a refusal here was not decided.
-      if (error instanceof DvError && isRefusalCode(error.code) && ctx.identity) await this.recordRefusal({ def: AdmissionRpc.review, identity: ctx.identity, requestId: ctx.requestId, error });
+      if (error instanceof DvError && isRefusalCode(error.code)) await this.recordRefusal({ def: AdmissionRpc.review, identity: caller, requestId: ctx.requestId, error });
       throw error;
     }
   }
 
-  private async decide(request: RpcRequest<typeof AdmissionRpc.review>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
-    const subject = subjectFor(request.subject, ctx);
+  private async decide(request: RpcRequest<typeof AdmissionRpc.review>, caller: Principal, requestId: string): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
+    const subject = subjectFor(request.subject, caller);
     const size = Buffer.byteLength(JSON.stringify(request.workload));
     if (size > MAX_WORKLOAD_BYTES) throw DvError.validation(`the workload is ${size} bytes; at most ${MAX_WORKLOAD_BYTES} are reviewed`, { field: 'workload', size });
     const outcome = await this.reviews.review({
@@ -47,7 +48,7 @@ export class ReviewController {
       workloadId: request.workloadId,
       dryRun: request.dryRun,
       via: 'rpc',
-      requestId: ctx.requestId,
+      requestId,
       atLeast: request.atLeast,
     });
     if (!outcome.requested) throw DvError.validation('the workload asks for no data volume (dataVolumes, spec.storage.dataVolume or the dv.platform/data-volumes annotation)', { field: 'dataVolumes' });
@@ -62,15 +63,13 @@ export class ReviewController {
   }
 }
 
-function subjectFor(subject: Principal, ctx: RpcCallContext): Principal {
-  const caller = ctx.identity;
-  if (!caller) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+/** Whom the review is for: anyone a service account names; otherwise the caller itself, with its own groups. */
+function subjectFor(subject: Principal, caller: Principal): Principal {
   if (caller.subjectType === 'service-account') return subject;
-  if (caller.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
   if (caller.subjectId !== subject.subjectId || caller.subjectType !== subject.subjectType) {
     throw DvError.forbidden(`${caller.subjectType} ${caller.subjectId} may review only their own workloads; reviewing for ${subject.subjectType} ${subject.subjectId} is for the platform's services`, {
       subjectId: subject.subjectId,
     });
   }
-  return { subjectId: caller.subjectId, subjectType: caller.subjectType, groups: caller.groups };
+  return caller;
 }

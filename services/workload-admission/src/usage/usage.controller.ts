@@ -64,7 +64,7 @@ export class UsageController {
   /** For the volume service's delete check. */
   @RpcHandler(VolumeUsageRpc.usage)
   async volumeUsage(request: RpcRequest<typeof VolumeUsageRpc.usage>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeUsageRpc.usage>> {
-    if (ctx.identity?.subjectType !== 'service-account') throw DvError.forbidden('only the platform services ask this; people use dv.workload-admission.usage');
+    if (ctx.principal.subjectType !== 'service-account') throw DvError.forbidden('only the platform services ask this; people use dv.workload-admission.usage');
     const docs = await this.inUse(request.volumeId);
     return { inUse: docs.length > 0, workloads: docs.map((d) => ({ namespace: d.namespace, name: d.name, kind: d.kind })) };
   }
@@ -72,15 +72,13 @@ export class UsageController {
   /** For data volume administrators: who uses the volume, and where it is bound. Needs data volume read rights in its origin project. */
   @RpcHandler(AdmissionRpc.usage)
   async usage(request: RpcRequest<typeof AdmissionRpc.usage>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.usage>> {
-    const caller = ctx.identity;
-    if (!caller) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    const caller = ctx.principal;
     const volume = this.state.volumes.get(request.volumeId);
     if (!volume) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
     if (caller.subjectType !== 'service-account') {
-      if (caller.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'a group cannot be a caller');
       const decision = await this.rpc.call(
         AuthzRpc.check,
-        { subject: { subjectId: caller.subjectId, subjectType: caller.subjectType, groups: caller.groups }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId } },
+        { subject: caller, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId } },
         { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS },
       );
       if (!decision.allowed) throw DvError.forbidden(decision.message, { action: 'read', resourceType: 'datavolumes', scopeType: 'project', scopeId: volume.projectId });

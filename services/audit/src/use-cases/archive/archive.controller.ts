@@ -15,7 +15,7 @@ export class ArchiveController {
 
   @RpcHandler(AuditRpc.archive)
   async archive(request: RpcRequest<typeof AuditRpc.archive>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.archive>> {
-    await this.authorizer.requireArchiver(ctx);
+    await this.authorizer.requireArchiver(ctx.principal, ctx.requestId);
     return this.archiver.archive(new Date(request.olderThan));
   }
 }

@@ -27,7 +27,7 @@ export class ExportController {
 
   @RpcHandler(AuditRpc.export)
   async export(request: RpcRequest<typeof AuditRpc.export>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.export>> {
-    await this.authorizer.requireReader(ctx);
+    await this.authorizer.requireReader(ctx.principal, ctx.requestId);
     const from = Date.parse(normalizeTime(request.from));
     const to = Date.parse(normalizeTime(request.to));
     const after = request.cursor === undefined ? 0 : Number(request.cursor);

@@ -20,7 +20,7 @@ export class QueryController {
 
   @RpcHandler(AuditRpc.query)
   async query(request: RpcRequest<typeof AuditRpc.query>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.query>> {
-    await this.authorizer.requireReader(ctx);
+    await this.authorizer.requireReader(ctx.principal, ctx.requestId);
     return this.runner.run(request);
   }
 }

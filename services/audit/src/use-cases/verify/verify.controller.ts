@@ -20,7 +20,7 @@ export class VerifyController {
 
   @RpcHandler(AuditRpc.verify)
   async verify(request: RpcRequest<typeof AuditRpc.verify>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuditRpc.verify>> {
-    await this.authorizer.requireReader(ctx);
+    await this.authorizer.requireReader(ctx.principal, ctx.requestId);
     let streamHead: ChainPoint | undefined;
     if (request.againstStream) {
       try {

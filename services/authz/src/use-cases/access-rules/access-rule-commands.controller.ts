@@ -1,7 +1,6 @@
 import { AuthzRpc, DvError, type AccessRule, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
-import { RequestAuthorizer } from '../../decisions/request-authorizer';
 import { AccessRuleRefusals } from '../../rules/access-rule-refusals';
 import { AccessRuleWriter } from '../../rules/access-rule-writer';
 
@@ -10,13 +9,12 @@ import { AccessRuleWriter } from '../../rules/access-rule-writer';
 export class AccessRuleCommandsController {
   constructor(
     private readonly writer: AccessRuleWriter,
-    private readonly authorizer: RequestAuthorizer,
     private readonly refusals: AccessRuleRefusals,
   ) {}
 
   @RpcHandler(AuthzRpc.createAccessRule)
   async create(request: RpcRequest<typeof AuthzRpc.createAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.createAccessRule>> {
-    const principal = this.authorizer.caller(ctx);
+    const principal = ctx.principal;
     try {
       return await this.writer.create(request, { kind: 'caller', principal, requestId: ctx.requestId });
     } catch (error) {
@@ -28,7 +26,7 @@ export class AccessRuleCommandsController {
 
   @RpcHandler(AuthzRpc.deleteAccessRule)
   async delete(request: RpcRequest<typeof AuthzRpc.deleteAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.deleteAccessRule>> {
-    const principal = this.authorizer.caller(ctx);
+    const principal = ctx.principal;
     try {
       return await this.writer.delete(request.id, { kind: 'caller', principal, requestId: ctx.requestId });
     } catch (error) {
@@ -40,7 +38,7 @@ export class AccessRuleCommandsController {
   /** At most 100 rules (subjects × scopes, checked by the contract), created one by one, each succeeding or failing on its own. */
   @RpcHandler(AuthzRpc.batchCreateAccessRules)
   async batchCreate(request: RpcRequest<typeof AuthzRpc.batchCreateAccessRules>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>> {
-    const principal = this.authorizer.caller(ctx);
+    const principal = ctx.principal;
     const succeeded: AccessRule[] = [];
     const failed: RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>['failed'] = [];
     let revision: number | undefined;

@@ -59,7 +59,7 @@ export class AccessRuleQueriesController {
 
   @RpcHandler(AuthzRpc.getAccessRule)
   async get(request: RpcRequest<typeof AuthzRpc.getAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.getAccessRule>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const entry = this.state.index.byId.get(request.id);
     // Not visible and not there answer the same, so ids cannot be probed.
@@ -69,7 +69,7 @@ export class AccessRuleQueriesController {
 
   @RpcHandler(AuthzRpc.listAccessRules)
   async list(request: RpcRequest<typeof AuthzRpc.listAccessRules>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.listAccessRules>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const subjectIds = request.subjectIds ? new Set(request.subjectIds) : undefined;
     const idFilter = request.subjectIdFilter?.toLowerCase();
@@ -96,7 +96,7 @@ export class AccessRuleQueriesController {
 
   @RpcHandler(AuthzRpc.myAccessRules)
   async mine(request: RpcRequest<typeof AuthzRpc.myAccessRules>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.myAccessRules>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const accessRules: AccessRule[] = [];
     for (const entry of this.state.index.byId.values()) if (entry.rule.status === 'active' && this.own(caller, entry.rule)) accessRules.push(this.present(entry));

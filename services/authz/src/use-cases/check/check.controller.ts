@@ -1,4 +1,4 @@
-import { AuthzRpc, type CheckItem, type Decision, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
+import { AuthzRpc, type CheckItem, type Decision, type Principal, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { AUTHZ_CONFIG, type AuthzConfig } from '../../config/authz-config';
@@ -16,14 +16,14 @@ export class CheckController {
 
   @RpcHandler(AuthzRpc.check)
   async check(request: RpcRequest<typeof AuthzRpc.check>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.check>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     return this.decide(caller, request);
   }
 
   @RpcHandler(AuthzRpc.checkBatch)
   async checkBatch(request: RpcRequest<typeof AuthzRpc.checkBatch>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.checkBatch>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     // Validate every scope (and the caller's right to ask) before answering any: all or nothing.
     const nodes = request.checks.map((item) => {
@@ -34,7 +34,7 @@ export class CheckController {
     return { decisions: request.checks.map((item, i) => this.explain(item, nodes[i] as NonNullable<(typeof nodes)[number]>)) };
   }
 
-  private decide(caller: ReturnType<RequestAuthorizer['caller']>, item: CheckItem): Decision {
+  private decide(caller: Principal, item: CheckItem): Decision {
     const node = this.authorizer.scope(item.scope);
     this.authorizer.requireMayAskAbout(caller, item.subject, node);
     return this.explain(item, node);

@@ -16,7 +16,7 @@ export class PermittedScopesController {
 
   @RpcHandler(AuthzRpc.permittedScopes)
   async permittedScopes(request: RpcRequest<typeof AuthzRpc.permittedScopes>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.permittedScopes>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     // Wait first: the caller's right to ask may come from the very write it passes as atLeast.
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     this.authorizer.requireMayAskAbout(caller, request.subject, this.authorizer.root());

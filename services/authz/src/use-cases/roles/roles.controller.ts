@@ -1,7 +1,6 @@
 import { AuthzRpc, DvError, type Principal, ROLES_CSV_MAX_ROWS, ROLE_FIELDS, type Role, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
 import { EventPublisher, type RpcCallContext, RpcHandler, requestRefusalRecorder } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
-import { RequestAuthorizer } from '../../decisions/request-authorizer';
 import { type FieldAccessors, applyListQuery, csvExport } from '../../listing/apply-list-query';
 import { AuthzState } from '../../state/authz-state';
 
@@ -24,7 +23,6 @@ export class RolesController {
 
   constructor(
     private readonly state: AuthzState,
-    private readonly authorizer: RequestAuthorizer,
     publisher: EventPublisher,
   ) {
     this.recordRefusal = requestRefusalRecorder(publisher);
@@ -43,7 +41,7 @@ export class RolesController {
 
   @RpcHandler(AuthzRpc.listRoles)
   async listRoles(request: RpcRequest<typeof AuthzRpc.listRoles>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.listRoles>> {
-    this.requireMayView(this.authorizer.caller(ctx));
+    this.requireMayView(ctx.principal);
     const matching = applyListQuery(this.roles(), request, ROLE_ACCESSORS, SEARCHED);
     const page = matching.slice(request.offset, request.offset + request.limit);
     const columns = request.columns;
@@ -59,7 +57,7 @@ export class RolesController {
 
   @RpcHandler(AuthzRpc.getRole)
   async getRole(request: RpcRequest<typeof AuthzRpc.getRole>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.getRole>> {
-    this.requireMayView(this.authorizer.caller(ctx));
+    this.requireMayView(ctx.principal);
     const role = this.state.catalog.resolve(request.id);
     if (!role) throw DvError.notFound(`role ${String(request.id)} does not exist (by id, name or legacy name)`);
     return role.view;
@@ -67,7 +65,7 @@ export class RolesController {
 
   @RpcHandler(AuthzRpc.exportRolesCsv)
   async exportRolesCsv(request: RpcRequest<typeof AuthzRpc.exportRolesCsv>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.exportRolesCsv>> {
-    this.requireMayView(this.authorizer.caller(ctx));
+    this.requireMayView(ctx.principal);
     const matching = applyListQuery(this.roles(), request, ROLE_ACCESSORS, SEARCHED);
     const columns = (request.columns?.filter((c): c is RoleField => (ROLE_FIELDS as readonly string[]).includes(c)) ?? ['name', 'createdBy', 'createdAt']) as RoleField[];
     return csvExport(matching, columns.length > 0 ? columns : ['name'], ROLE_ACCESSORS, ROLES_CSV_MAX_ROWS);
@@ -76,7 +74,7 @@ export class RolesController {
   @RpcHandler(AuthzRpc.mutateRole)
   async mutateRole(request: RpcRequest<typeof AuthzRpc.mutateRole>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.mutateRole>> {
     const error = DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, { reason: 'predefined-roles', operation: request.operation });
-    if (ctx.identity) await this.recordRefusal({ def: AuthzRpc.mutateRole, identity: ctx.identity, requestId: ctx.requestId, error });
+    await this.recordRefusal({ def: AuthzRpc.mutateRole, identity: ctx.principal, requestId: ctx.requestId, error });
     throw error;
   }
 }

@@ -16,7 +16,7 @@ export class WhoCanController {
 
   @RpcHandler(AuthzRpc.whoCan)
   async whoCan(request: RpcRequest<typeof AuthzRpc.whoCan>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.whoCan>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const node = this.authorizer.scope(request.scope);
     if (caller.subjectType !== 'service-account') this.authorizer.require(caller, 'read', 'access_rules', node);

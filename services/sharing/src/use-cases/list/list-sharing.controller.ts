@@ -22,15 +22,13 @@ export class ListSharingController {
 
   @RpcHandler(SharingRpc.list)
   async list(request: RpcRequest<typeof SharingRpc.list>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.list>> {
-    const identity = ctx.identity;
-    if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    const subject = ctx.principal;
     // Without a revision, the domain stream's head: the caller sees its own change made on another replica.
     if (request.atLeast?.events === undefined) await this.heads.reach(this.state.revisions, ['events'], this.config.SHARING_REVISION_WAIT_MS);
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     const volume = this.state.index.liveVolume(request.volumeId);
     if (!volume) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
-    const subject = { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
-    const opts = { identity, requestId: ctx.requestId };
+    const opts = { identity: subject, requestId: ctx.requestId };
     const atLeast = request.atLeast ? { atLeast: request.atLeast } : {};
     const canSeeVolume = await this.rpc.call(AuthzRpc.check, { subject, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId }, ...atLeast }, opts);
     // Not visible and not there answer the same.
@@ -46,18 +44,16 @@ export class ListSharingController {
    */
   @RpcHandler(SharingRpc.listMany)
   async listMany(request: RpcRequest<typeof SharingRpc.listMany>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.listMany>> {
-    const identity = ctx.identity;
-    if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
+    const subject = ctx.principal;
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     const ids = [...new Set(request.volumeIds)];
     const lists = ids.map((volumeId) => ({ volumeId, sharedScopes: this.state.index.liveVolume(volumeId) ? this.state.index.list(volumeId) : [] }));
     if (lists.every((l) => l.sharedScopes.length === 0)) return { lists };
-    const subject = { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
     const permitted = (
       await this.rpc.call(
         AuthzRpc.permittedScopes,
         { subject, resourceType: 'datavolumes/sharedscopes', action: 'read', ...(request.atLeast ? { atLeast: request.atLeast } : {}) },
-        { identity, requestId: ctx.requestId },
+        { identity: subject, requestId: ctx.requestId },
       )
     ).read;
     const visible = visibleScopes(permitted);

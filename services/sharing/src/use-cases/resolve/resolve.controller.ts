@@ -1,13 +1,8 @@
-import { AuthzRpc, DvError, type Identity, type Principal, type Revision, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
+import { AuthzRpc, DvError, type Principal, type Revision, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
 import { RpcClient, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from '../../config/sharing-config';
 import { SharingState } from '../../state/sharing-state';
-
-interface Caller {
-  identity: Identity;
-  principal: Principal;
-}
 
 /**
  * Is V usable in P, and which volumes are usable in P: from memory. Answered only to callers who may
@@ -29,7 +24,7 @@ export class ResolveController {
 
   @RpcHandler(SharingRpc.resolve)
   async resolve(request: RpcRequest<typeof SharingRpc.resolve>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.resolve>> {
-    const caller = this.caller(ctx);
+    const caller = ctx.principal;
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     // An unknown project is no secret (and authz could not be asked about it).
     if (this.state.tree.live('project', request.projectId)) await this.requireMayRead(caller, request.projectId, request.atLeast, ctx.requestId);
@@ -38,7 +33,7 @@ export class ResolveController {
 
   @RpcHandler(SharingRpc.usableVolumes)
   async usableVolumes(request: RpcRequest<typeof SharingRpc.usableVolumes>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.usableVolumes>> {
-    const caller = this.caller(ctx);
+    const caller = ctx.principal;
     await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
     if (!this.state.tree.live('project', request.projectId)) throw DvError.notFound(`project ${request.projectId} does not exist`);
     await this.requireMayRead(caller, request.projectId, request.atLeast, ctx.requestId);
@@ -47,19 +42,13 @@ export class ResolveController {
     return more && last !== undefined ? { volumeIds, next: last } : { volumeIds };
   }
 
-  private caller(ctx: RpcCallContext): Caller {
-    const identity = ctx.identity;
-    if (!identity || identity.subjectType === 'group') throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
-    return { identity, principal: { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups } };
-  }
-
   /** FORBIDDEN unless the caller is a trusted platform service or may read data volumes in the project. */
-  private async requireMayRead({ identity, principal }: Caller, projectId: string, atLeast: Revision | undefined, requestId: string): Promise<void> {
+  private async requireMayRead(principal: Principal, projectId: string, atLeast: Revision | undefined, requestId: string): Promise<void> {
     if (principal.subjectType === 'service-account' && this.trusted.has(principal.subjectId)) return;
     const decision = await this.rpc.call(
       AuthzRpc.check,
       { subject: principal, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: projectId }, ...(atLeast ? { atLeast } : {}) },
-      { identity, requestId },
+      { identity: principal, requestId },
     );
     if (!decision.allowed) {
       throw DvError.forbidden(`what is usable in project ${projectId} is only answered to the platform services and to callers who may read datavolumes there: ${decision.message}`, {

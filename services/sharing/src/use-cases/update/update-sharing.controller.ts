@@ -18,13 +18,13 @@ export class UpdateSharingController {
 
   @RpcHandler(SharingRpc.update)
   async update(request: RpcRequest<typeof SharingRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.update>> {
-    const identity = ctx.identity;
-    if (!identity) throw new DvError('UNAUTHENTICATED', 'this request needs the caller identity (dv-identity header)');
-    return this.refusals.guard(request, identity, ctx.requestId, async () => {
+    // The caller as the transport resolved it: never a group (a group caller used to get this far and be checked as a user).
+    const caller = ctx.principal;
+    return this.refusals.guard(request, caller, ctx.requestId, async () => {
       // Inside the guard: a revision no write returned (beyond the streams' heads) is a refusal too.
       await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
       if (request.add.length + request.remove.length === 0) throw DvError.validation('nothing to change: give scopes to add or remove');
-      const result = await this.writer.change(request, { kind: 'caller', identity, requestId: ctx.requestId });
+      const result = await this.writer.change(request, { kind: 'caller', principal: caller, requestId: ctx.requestId });
       return { volumeId: request.volumeId, ...result };
     });
   }

@@ -1,4 +1,4 @@
-import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
@@ -42,13 +42,13 @@ export class CreateVolumeController {
 
   @RpcHandler(VolumeRpc.create)
   async create(request: RpcRequest<typeof VolumeRpc.create>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     const target: RefusalTarget = { name: request.name, projectId: request.projectId };
-    return this.refusals.guard('create', caller.identity, ctx.requestId, target, () => this.createFor(caller, request, ctx, target));
+    return this.refusals.guard('create', caller, ctx.requestId, target, () => this.createFor(caller, request, ctx, target));
   }
 
   private async createFor(
-    caller: ReturnType<VolumeAuthorizer['caller']>,
+    caller: Principal,
     request: RpcRequest<typeof VolumeRpc.create>,
     ctx: RpcCallContext,
     target: RefusalTarget,
@@ -80,9 +80,9 @@ export class CreateVolumeController {
       useOriginalVolume: request.useOriginalVolume,
       storage: origin.storage,
       createdAt: now,
-      createdBy: caller.identity.subjectId,
+      createdBy: caller.subjectId,
       updatedAt: now,
-      updatedBy: caller.identity.subjectId,
+      updatedBy: caller.subjectId,
       // Due at once: the reconcile right after the write, or the next sweep if this process dies first.
       nextAttemptAt: now,
       attempts: 0,
@@ -95,7 +95,7 @@ export class CreateVolumeController {
       },
     };
     if (request.description !== undefined) doc.description = request.description;
-    const actor = { id: caller.identity.subjectId, type: caller.identity.subjectType === 'group' ? ('user' as const) : caller.identity.subjectType, requestId: ctx.requestId };
+    const actor = { id: caller.subjectId, type: caller.subjectType, requestId: ctx.requestId };
     let stored: VolumeDoc;
     try {
       stored = await insertWithEvents(this.model, doc, this.events.of(VolumeEvents.created, doc, actor), 'data volume', 'name in this cluster');

@@ -1,4 +1,4 @@
-import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
@@ -26,13 +26,13 @@ export class DeleteVolumeController {
 
   @RpcHandler(VolumeRpc.delete)
   async delete(request: RpcRequest<typeof VolumeRpc.delete>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     const target: RefusalTarget = { volumeId: request.id };
-    return this.refusals.guard('delete', caller.identity, ctx.requestId, target, () => this.deleteFor(caller, request, ctx, target));
+    return this.refusals.guard('delete', caller, ctx.requestId, target, () => this.deleteFor(caller, request, ctx, target));
   }
 
   private async deleteFor(
-    caller: ReturnType<VolumeAuthorizer['caller']>,
+    caller: Principal,
     request: RpcRequest<typeof VolumeRpc.delete>,
     ctx: RpcCallContext,
     target: RefusalTarget,
@@ -47,14 +47,14 @@ export class DeleteVolumeController {
     const status = { ...doc.status, phase: 'Deleting' as const };
     delete status.phaseMessage;
     const { outbox: _outbox, version: _version, ...rest } = doc;
-    const after = { ...rest, status, updatedAt: now, updatedBy: caller.identity.subjectId };
-    const actor = { id: caller.identity.subjectId, type: caller.principal.subjectType, requestId: ctx.requestId };
+    const after = { ...rest, status, updatedAt: now, updatedBy: caller.subjectId };
+    const actor = { id: caller.subjectId, type: caller.subjectType, requestId: ctx.requestId };
     const updated = await updateWithEvents(
       this.model,
       doc._id,
       doc.version,
       // Due at once, with a fresh back-off: releasing is a new job.
-      { $set: { status, updatedAt: now, updatedBy: caller.identity.subjectId, nextAttemptAt: now, attempts: 0 } },
+      { $set: { status, updatedAt: now, updatedBy: caller.subjectId, nextAttemptAt: now, attempts: 0 } },
       this.events.of(VolumeEvents.deleting, after, actor),
       'data volume',
     );

@@ -1,4 +1,4 @@
-import { DvError, type Revision, type RpcReplyInput, type RpcRequest, VolumeRpc } from '@dv/contracts';
+import { DvError, type Principal, type Revision, type RpcReplyInput, type RpcRequest, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
@@ -36,13 +36,13 @@ export class ReadVolumesController {
 
   @RpcHandler(VolumeRpc.get)
   async get(request: RpcRequest<typeof VolumeRpc.get>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.get>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     const atLeast = await this.sync.revisionFor(request.atLeast);
     await this.sync.reached(atLeast);
     const found = this.sync.volumes.get(request.id);
     if (!found) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     await this.authorizer.require(caller, 'read', found, atLeast);
-    const [volume] = await this.sharedScopes.fill([found], ctx, atLeast);
+    const [volume] = await this.sharedScopes.fill([found], caller, ctx.requestId, atLeast);
     if (!volume) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     return volume;
   }
@@ -50,23 +50,24 @@ export class ReadVolumesController {
   @RpcHandler(VolumeRpc.list)
   async list(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.list>> {
     const atLeast = await this.sync.revisionFor(request.atLeast);
-    const [selector] = await Promise.all([this.selectorOf(request, ctx, atLeast), this.sync.reached(atLeast)]);
+    const [selector] = await Promise.all([this.selectorOf(request, ctx.principal, atLeast), this.sync.reached(atLeast)]);
     const { total, page } = this.sync.volumes.query(selector, request);
     const next = request.offset + page.length < total ? request.offset + page.length : undefined;
-    const datavolumes = await this.sharedScopes.fill(page, ctx, atLeast);
+    const datavolumes = await this.sharedScopes.fill(page, ctx.principal, ctx.requestId, atLeast);
     return { ...(next !== undefined ? { next } : {}), totalRecords: total, datavolumes };
   }
 
   @RpcHandler(VolumeRpc.count)
   async count(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.count>> {
     const atLeast = await this.sync.revisionFor(request.atLeast);
-    const [selector] = await Promise.all([this.selectorOf(request, ctx, atLeast), this.sync.reached(atLeast)]);
+    const [selector] = await Promise.all([this.selectorOf(request, ctx.principal, atLeast), this.sync.reached(atLeast)]);
     return { count: this.sync.volumes.count(selector, request.filterBy, request.search) };
   }
 
   @RpcHandler(VolumeRpc.nameAvailability)
   async nameAvailability(request: RpcRequest<typeof VolumeRpc.nameAvailability>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.nameAvailability>> {
-    this.authorizer.caller(ctx);
+    // Any caller may ask (the transport has resolved one): a name is no secret within a cluster.
+    void ctx.principal;
     if (await nameInUse(this.model, nameKeyOf(request.clusterId, request.name), this.config.VOLUME_REVISION_WAIT_MS)) {
       throw DvError.conflict(`a data volume named ${request.name} already exists in cluster ${request.clusterId}`, { name: request.name, clusterId: request.clusterId });
     }
@@ -74,8 +75,7 @@ export class ReadVolumesController {
   }
 
   /** Which volumes the caller may list: the project check and what is usable there, or the permitted scopes. */
-  private async selectorOf(request: ListRequest, ctx: RpcCallContext, atLeast: Revision): Promise<VolumeSelector> {
-    const caller = this.authorizer.caller(ctx);
+  private async selectorOf(request: ListRequest, caller: Principal, atLeast: Revision): Promise<VolumeSelector> {
     if (request.requestType === 'UsableInProject') {
       const projectId = request.usableInProjectId ?? '';
       const project = await this.projects.require(projectId, atLeast);

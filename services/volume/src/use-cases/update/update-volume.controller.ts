@@ -1,4 +1,4 @@
-import { DvError, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
@@ -22,13 +22,13 @@ export class UpdateVolumeController {
 
   @RpcHandler(VolumeRpc.update)
   async update(request: RpcRequest<typeof VolumeRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
-    const caller = this.authorizer.caller(ctx);
+    const caller = ctx.principal;
     const target: RefusalTarget = { volumeId: request.id };
-    return this.refusals.guard('update', caller.identity, ctx.requestId, target, () => this.updateFor(caller, request, ctx, target));
+    return this.refusals.guard('update', caller, ctx.requestId, target, () => this.updateFor(caller, request, ctx, target));
   }
 
   private async updateFor(
-    caller: ReturnType<VolumeAuthorizer['caller']>,
+    caller: Principal,
     request: RpcRequest<typeof VolumeRpc.update>,
     ctx: RpcCallContext,
     target: RefusalTarget,
@@ -41,13 +41,13 @@ export class UpdateVolumeController {
     if (doc.description === request.description) return { volume: toDataVolume(doc), revision: {} };
     const now = new Date().toISOString();
     const { outbox: _outbox, version: _version, ...rest } = doc;
-    const after = { ...rest, description: request.description, updatedAt: now, updatedBy: caller.identity.subjectId };
-    const actor = { id: caller.identity.subjectId, type: caller.principal.subjectType, requestId: ctx.requestId };
+    const after = { ...rest, description: request.description, updatedAt: now, updatedBy: caller.subjectId };
+    const actor = { id: caller.subjectId, type: caller.subjectType, requestId: ctx.requestId };
     const updated = await updateWithEvents(
       this.model,
       doc._id,
       doc.version,
-      { $set: { description: request.description, updatedAt: now, updatedBy: caller.identity.subjectId } },
+      { $set: { description: request.description, updatedAt: now, updatedBy: caller.subjectId } },
       this.events.of(VolumeEvents.updated, after, actor),
       'data volume',
     );
