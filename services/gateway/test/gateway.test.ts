@@ -33,7 +33,8 @@ beforeAll(async () => {
   idp = await startDevIdentityProvider({ dir });
   await h.startWithGateway(idp);
   await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
-  [dana, alice] = await Promise.all([userToken(idp, 'dana@acme.example'), userToken(idp, 'alice@acme.example')]);
+  dana = await userToken(idp, 'dana@acme.example');
+  alice = await userToken(idp, 'alice@acme.example');
 }, 30 * 60_000); // the first run on a machine builds Hydra
 
 afterAll(async () => {

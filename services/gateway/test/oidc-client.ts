@@ -3,6 +3,7 @@
 // through client credentials. The gateway's tests use them; nothing here is faked.
 import { type DevIdentityProvider } from '@dv/testing';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 
 export const AUDIENCE = 'dv-gateway';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'; // never fetched: the code is read from the redirect
@@ -28,7 +29,11 @@ async function tokenCall(idp: DevIdentityProvider, form: Record<string, string>,
   if (basic) headers['authorization'] = `Basic ${Buffer.from(`${encodeURIComponent(basic.client_id)}:${encodeURIComponent(basic.client_secret ?? '')}`).toString('base64')}`;
   const response = await fetch(`${idp.publicUrl}/oauth2/token`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
   const body = (await response.json()) as { access_token?: string };
-  if (response.status !== 200 || body.access_token === undefined) throw new Error(`token call answered ${response.status}: ${JSON.stringify(body)}`);
+  if (response.status !== 200 || body.access_token === undefined) {
+    // The provider's own account of a failure, for whoever reads the test's output.
+    const log = await readFile(idp.process.logPath, 'utf8').catch(() => '');
+    throw new Error(`token call answered ${response.status}: ${JSON.stringify(body)}\nlast lines of ${idp.process.logPath}:\n${log.split('\n').slice(-15).join('\n')}`);
+  }
   return body.access_token;
 }
 
