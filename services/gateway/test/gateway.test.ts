@@ -1,4 +1,5 @@
-import { type DevIdentityProvider, startDevIdentityProvider, waitFor } from '@dv/testing';
+import { AdmissionRpc } from '@dv/contracts';
+import { type DevIdentityProvider, HARNESS_ROOT, startDevIdentityProvider, waitFor } from '@dv/testing';
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,6 +130,22 @@ async function imagenetId(): Promise<string> {
   const page = (await h.http('GET', '/api/v1/datavolumes?requestType=Originated&filterBy=name==imagenet', { token: dana })).body as { datavolumes: Volume[] };
   return page.datavolumes[0]?.id ?? '';
 }
+
+describe('a volume in use', () => {
+  it('is not deleted while a workload uses it: 412 naming the workload, and it stays', async () => {
+    const id = await imagenetId();
+    const review = await h.client.call(
+      AdmissionRpc.review,
+      { projectId: 'p1', workloadId: 'train-1-id', workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'train-1' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }, subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id, mountPath: '/data' }] },
+      { identity: HARNESS_ROOT },
+    );
+    expect(review.allowed).toBe(true);
+    const refused = await h.http('DELETE', `/api/v1/datavolumes/${id}`, { token: dana });
+    expectErrorBody(refused, 412);
+    expect((refused.body as { message: string }).message).toMatch(/train-1/);
+    expect(((await h.http('GET', `/api/v1/datavolumes/${id}`, { token: dana })).body as Volume).status.phase).toBe('Ready');
+  });
+});
 
 describe('authorization is the services’: the gateway only says who calls', () => {
   it('answers 403 to a researcher without an access rule, and lists nothing for them', async () => {
