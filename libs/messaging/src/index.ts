@@ -25,3 +25,4 @@ export * from './nest/messaging.module';
 export * from './nest/rethrow-exception.filter';
 export * from './nest/create-nats-microservice';
 export * from './projections/stream-projection';
+export * from './refusals/refusal-recorder';

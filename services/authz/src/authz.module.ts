@@ -5,7 +5,6 @@ import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AUTHZ_CONFIG, type AuthzConfig } from './config/authz-config';
 import { RequestAuthorizer } from './decisions/request-authorizer';
-import { AccessRuleRefusals } from './rules/access-rule-refusals';
 import { AccessRuleWriter } from './rules/access-rule-writer';
 import { type AccessRuleDoc, accessRuleModel } from './rules/access-rule.model';
 import { BootstrapAdmins } from './rules/bootstrap-admins';
@@ -59,7 +58,6 @@ export class AuthzModule {
         AuthzSync,
         RequestAuthorizer,
         AccessRuleWriter,
-        AccessRuleRefusals,
         RuleRetirement,
         BootstrapAdmins,
         RelayLifecycle,

@@ -5,7 +5,6 @@ import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from './config/sharing-config';
 import { type SharingListDoc, sharingListModel } from './lists/sharing-list.model';
-import { SharingRefusals } from './lists/sharing-refusals';
 import { SharingWriter } from './lists/sharing-writer';
 import { SharingReactionsController } from './reactions/sharing-reactions.controller';
 import { SharingState } from './state/sharing-state';
@@ -42,7 +41,6 @@ export class SharingModule {
         SharingState,
         SharingSync,
         SharingWriter,
-        SharingRefusals,
         RelayLifecycle,
       ],
     };

@@ -23,7 +23,6 @@ import { UpdateVolumeController } from './use-cases/update/update-volume.control
 import { ReconcileLoop } from './volumes/reconcile-loop';
 import { VolumeEventFactory } from './volumes/volume-event-factory';
 import { VolumeReconciler } from './volumes/volume-reconciler';
-import { VolumeRefusals } from './volumes/volume-refusals';
 import { volumeModel } from './volumes/volume.model';
 
 @Module({})
@@ -50,7 +49,6 @@ export class VolumeModule {
         VolumeKube,
         VolumeEventFactory,
         VolumeReconciler,
-        VolumeRefusals,
         { provide: FAILPOINTS, useValue: new Failpoints(ctx.config.VOLUME_FAILPOINT) },
         UsageGuard,
         SharedScopesReader,

@@ -1,26 +1,20 @@
-import { Logger } from '@nestjs/common';
-import { RequestEvents, refusalMessage } from '@dv/contracts';
+import { RequestEvents } from '@dv/contracts';
 import { type EventPublisher } from '../events/event-publisher';
+import { type RpcDefinition } from '@dv/contracts';
+import { type Refusal, RefusalRecorder } from '../refusals/refusal-recorder';
 import { type EarlyRefusal } from './serve-rpc';
 
-const logger = new Logger('RequestRefusals');
-
 /**
- * Publishes a request refused before its handler ran (ServeRpcOptions.recordRefusal) as
- * `RequestEvents.refused`: the caller as actor, its request id, the request subject as the entity,
- * so the audit log holds it. A failure is logged: the caller still gets its error.
+ * Records a request refused before its handler ran (ServeRpcOptions.recordRefusal) through the one
+ * RefusalRecorder, as `RequestEvents.refused`: the caller as actor, its request id, the request
+ * subject as the entity, so the audit log holds it.
  */
+/** The refusal of a request to `def` (an audited subject) that has no refused event of its own. */
+export function requestRefusal(def: RpcDefinition): Refusal<typeof RequestEvents.refused> {
+  return { event: RequestEvents.refused, data: { operation: def.audit?.operation ?? 'request', rpc: def.subject }, subject: def.subject };
+}
+
 export function requestRefusalRecorder(publisher: EventPublisher): (refusal: EarlyRefusal) => Promise<void> {
-  return async ({ def, identity, requestId, error }) => {
-    const operation = def.audit?.operation ?? 'request';
-    try {
-      await publisher.publish(
-        RequestEvents.refused,
-        { operation, code: error.code, message: refusalMessage(error.message), rpc: def.subject },
-        { actor: { id: identity.subjectId, type: identity.subjectType }, subject: def.subject, requestId },
-      );
-    } catch (publishError) {
-      logger.warn(`the refusal of request ${requestId} on ${def.subject} was not recorded: ${publishError instanceof Error ? publishError.message : String(publishError)}`);
-    }
-  };
+  const recorder = new RefusalRecorder(publisher);
+  return ({ def, identity, requestId, error }) => recorder.record(error, identity, requestId, requestRefusal(def));
 }

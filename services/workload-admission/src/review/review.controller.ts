@@ -1,5 +1,5 @@
-import { AdmissionRpc, DvError, MAX_WORKLOAD_BYTES, type Principal, type RpcReplyInput, type RpcRequest, isRefusalCode } from '@dv/contracts';
-import { EventPublisher, type RpcCallContext, RpcHandler, requestRefusalRecorder } from '@dv/messaging';
+import { AdmissionRpc, DvError, MAX_WORKLOAD_BYTES, type Principal, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
+import { RefusalRecorder, type RpcCallContext, RpcHandler, requestRefusal } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
 import { ReviewService } from './review-service';
 
@@ -10,30 +10,18 @@ import { ReviewService } from './review-service';
  */
 @Controller()
 export class ReviewController {
-  /**
-   * A review refused before it is decided (not the caller's to review, too large, asking for no data
-   * volume, a bad list of mounts) has no decision event: it is recorded as a request refusal, so the
-   * audit log holds every review, decided or refused.
-   */
-  private readonly recordRefusal: ReturnType<typeof requestRefusalRecorder>;
-
   constructor(
     private readonly reviews: ReviewService,
-    publisher: EventPublisher,
-  ) {
-    this.recordRefusal = requestRefusalRecorder(publisher);
-  }
+    private readonly refusals: RefusalRecorder,
+  ) {}
 
   @RpcHandler(AdmissionRpc.review)
   async review(request: RpcRequest<typeof AdmissionRpc.review>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
     const caller = ctx.principal;
-    try {
-      return await this.decide(request, caller, ctx.requestId);
-    } catch (error) {
-      // Decided reviews answer (allowed or not) and never throw a refusal: a refusal here was not decided.
-      if (error instanceof DvError && isRefusalCode(error.code)) await this.recordRefusal({ def: AdmissionRpc.review, identity: caller, requestId: ctx.requestId, error });
-      throw error;
-    }
+    // A review refused before it is decided (not the caller's to review, too large, asking for no data
+    // volume, a bad list of mounts) has no decision event: it is recorded as a request refusal, so the
+    // audit log holds every review, decided or refused. Decided reviews answer and never throw a refusal.
+    return this.refusals.guard(caller, ctx.requestId, () => requestRefusal(AdmissionRpc.review), () => this.decide(request, caller, ctx.requestId));
   }
 
   private async decide(request: RpcRequest<typeof AdmissionRpc.review>, caller: Principal, requestId: string): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {

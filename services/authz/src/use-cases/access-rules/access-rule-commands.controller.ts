@@ -1,7 +1,7 @@
 import { AuthzRpc, DvError, type AccessRule, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
-import { AccessRuleRefusals } from '../../rules/access-rule-refusals';
+import { accessRuleRefusal } from '../../rules/access-rule-refusals';
 import { AccessRuleWriter } from '../../rules/access-rule-writer';
 
 /** Creating (one, or a batch with per-item results) and deleting access rules; every refusal is recorded. */
@@ -9,7 +9,7 @@ import { AccessRuleWriter } from '../../rules/access-rule-writer';
 export class AccessRuleCommandsController {
   constructor(
     private readonly writer: AccessRuleWriter,
-    private readonly refusals: AccessRuleRefusals,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   @RpcHandler(AuthzRpc.createAccessRule)
@@ -19,7 +19,7 @@ export class AccessRuleCommandsController {
       return await this.writer.create(request, { kind: 'caller', principal, requestId: ctx.requestId });
     } catch (error) {
       const { subjectType, subjectId, roleId, scopeType, scopeId } = request;
-      await this.refusals.record(error, principal, { operation: 'create', subjectType, subjectId, roleId, scopeType, scopeId }, ctx.requestId);
+      await this.refusals.record(error, principal, ctx.requestId, accessRuleRefusal({ operation: 'create', subjectType, subjectId, roleId, scopeType, scopeId }));
       throw error;
     }
   }
@@ -30,7 +30,7 @@ export class AccessRuleCommandsController {
     try {
       return await this.writer.delete(request.id, { kind: 'caller', principal, requestId: ctx.requestId });
     } catch (error) {
-      await this.refusals.record(error, principal, { operation: 'delete', ruleId: request.id }, ctx.requestId);
+      await this.refusals.record(error, principal, ctx.requestId, accessRuleRefusal({ operation: 'delete', ruleId: request.id }));
       throw error;
     }
   }
@@ -53,7 +53,7 @@ export class AccessRuleCommandsController {
           if (result.revision.events !== undefined) revision = Math.max(revision ?? 0, result.revision.events);
         } catch (error) {
           if (!(error instanceof DvError)) throw error;
-          await this.refusals.record(error, principal, { operation: 'create', ...subject, roleId: request.roleId, ...scope }, ctx.requestId);
+          await this.refusals.record(error, principal, ctx.requestId, accessRuleRefusal({ operation: 'create', ...subject, roleId: request.roleId, ...scope }));
           failed.push({ ...subject, ...scope, error: { code: error.code, message: error.message } });
         }
       }

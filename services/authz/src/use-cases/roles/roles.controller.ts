@@ -1,5 +1,5 @@
 import { AuthzRpc, DvError, type Principal, ROLES_CSV_MAX_ROWS, ROLE_FIELDS, type Role, type RpcReplyInput, type RpcRequest } from '@dv/contracts';
-import { EventPublisher, type RpcCallContext, RpcHandler, requestRefusalRecorder } from '@dv/messaging';
+import { RefusalRecorder, type RpcCallContext, RpcHandler, requestRefusal } from '@dv/messaging';
 import { Controller } from '@nestjs/common';
 import { type FieldAccessors, applyListQuery, csvExport } from '../../listing/apply-list-query';
 import { AuthzState } from '../../state/authz-state';
@@ -18,15 +18,10 @@ const SEARCHED: readonly RoleField[] = ['name', 'createdBy'];
 /** The read-only role catalog: the seed's Roles table (filter, search, sort, columns, CSV). */
 @Controller()
 export class RolesController {
-  /** roles.mutate is audited (a write asked for and refused) and has no refusal event of its own. */
-  private readonly recordRefusal: ReturnType<typeof requestRefusalRecorder>;
-
   constructor(
     private readonly state: AuthzState,
-    publisher: EventPublisher,
-  ) {
-    this.recordRefusal = requestRefusalRecorder(publisher);
-  }
+    private readonly refusals: RefusalRecorder,
+  ) {}
 
   /** Viewing roles needs `roles` read permission somewhere. */
   private requireMayView(caller: Principal): void {
@@ -74,7 +69,8 @@ export class RolesController {
   @RpcHandler(AuthzRpc.mutateRole)
   async mutateRole(request: RpcRequest<typeof AuthzRpc.mutateRole>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.mutateRole>> {
     const error = DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, { reason: 'predefined-roles', operation: request.operation });
-    await this.recordRefusal({ def: AuthzRpc.mutateRole, identity: ctx.principal, requestId: ctx.requestId, error });
+    // roles.mutate is audited (a write asked for and refused) and has no refused event of its own.
+    await this.refusals.record(error, ctx.principal, ctx.requestId, requestRefusal(AuthzRpc.mutateRole));
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 import { DvError, type RpcReplyInput, type RpcRequest, SharingRpc } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from '../../config/sharing-config';
-import { SharingRefusals } from '../../lists/sharing-refusals';
+import { sharingRefusal } from '../../lists/sharing-refusals';
 import { SharingWriter } from '../../lists/sharing-writer';
 import { SharingState } from '../../state/sharing-state';
 
@@ -12,7 +12,7 @@ export class UpdateSharingController {
   constructor(
     private readonly writer: SharingWriter,
     private readonly state: SharingState,
-    private readonly refusals: SharingRefusals,
+    private readonly refusals: RefusalRecorder,
     @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
   ) {}
 
@@ -20,7 +20,8 @@ export class UpdateSharingController {
   async update(request: RpcRequest<typeof SharingRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof SharingRpc.update>> {
     // The caller as the transport resolved it: never a group (a group caller used to get this far and be checked as a user).
     const caller = ctx.principal;
-    return this.refusals.guard(request, caller, ctx.requestId, async () => {
+    const refusal = () => sharingRefusal(request, this.state.index.liveVolume(request.volumeId)?.projectId);
+    return this.refusals.guard(caller, ctx.requestId, refusal, async () => {
       // Inside the guard: a revision no write returned (beyond the streams' heads) is a refusal too.
       await this.state.revisions.waitFor(request.atLeast, this.config.SHARING_REVISION_WAIT_MS);
       if (request.add.length + request.remove.length === 0) throw DvError.validation('nothing to change: give scopes to add or remove');

@@ -1,5 +1,5 @@
 import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
 import { type Failpoints } from '@dv/runtime';
@@ -14,7 +14,7 @@ import { LiveProjects } from '../../projects/live-projects';
 import { FAILPOINTS, VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
-import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
+import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
 
 /**
@@ -23,7 +23,7 @@ import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.mo
  * project's namespace, is Bound, its PV exists and is bound to that very claim), then recorded with its
  * event (phase Creating) before anything is made in the cluster; the reconciler makes it Ready.
  * Every refusal happens before the record, so a refused create leaves nothing anywhere but its
- * refused event (VolumeRefusals).
+ * refused event (volumeRefusal, through the RefusalRecorder).
  */
 @Controller()
 export class CreateVolumeController {
@@ -37,14 +37,14 @@ export class CreateVolumeController {
     private readonly events: VolumeEventFactory,
     private readonly reconciler: VolumeReconciler,
     @Inject(FAILPOINTS) private readonly failpoints: Failpoints<VolumeFailpoint>,
-    private readonly refusals: VolumeRefusals,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   @RpcHandler(VolumeRpc.create)
   async create(request: RpcRequest<typeof VolumeRpc.create>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
     const caller = ctx.principal;
     const target: RefusalTarget = { name: request.name, projectId: request.projectId };
-    return this.refusals.guard('create', caller, ctx.requestId, target, () => this.createFor(caller, request, ctx, target));
+    return this.refusals.guard(caller, ctx.requestId, () => volumeRefusal('create', target), () => this.createFor(caller, request, ctx, target));
   }
 
   private async createFor(

@@ -1,5 +1,5 @@
 import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model } from 'mongoose';
@@ -8,7 +8,7 @@ import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
 import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
-import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
+import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 import { UsageGuard } from './usage-guard';
 
 /** Deleting: recorded as phase Deleting (with its event); the reconciler releases the copies, then removes the volume. */
@@ -21,14 +21,14 @@ export class DeleteVolumeController {
     private readonly events: VolumeEventFactory,
     private readonly reconciler: VolumeReconciler,
     private readonly usage: UsageGuard,
-    private readonly refusals: VolumeRefusals,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   @RpcHandler(VolumeRpc.delete)
   async delete(request: RpcRequest<typeof VolumeRpc.delete>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
     const caller = ctx.principal;
     const target: RefusalTarget = { volumeId: request.id };
-    return this.refusals.guard('delete', caller, ctx.requestId, target, () => this.deleteFor(caller, request, ctx, target));
+    return this.refusals.guard(caller, ctx.requestId, () => volumeRefusal('delete', target), () => this.deleteFor(caller, request, ctx, target));
   }
 
   private async deleteFor(

@@ -1,5 +1,5 @@
 import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
-import { type RpcCallContext, RpcHandler } from '@dv/messaging';
+import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
 import { type Model } from 'mongoose';
@@ -7,7 +7,7 @@ import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
-import { type RefusalTarget, VolumeRefusals } from '../../volumes/volume-refusals';
+import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 
 /** Patching a data volume: the description only (the contract refuses any other field, naming it). */
 @Controller()
@@ -17,14 +17,14 @@ export class UpdateVolumeController {
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly events: VolumeEventFactory,
-    private readonly refusals: VolumeRefusals,
+    private readonly refusals: RefusalRecorder,
   ) {}
 
   @RpcHandler(VolumeRpc.update)
   async update(request: RpcRequest<typeof VolumeRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
     const caller = ctx.principal;
     const target: RefusalTarget = { volumeId: request.id };
-    return this.refusals.guard('update', caller, ctx.requestId, target, () => this.updateFor(caller, request, ctx, target));
+    return this.refusals.guard(caller, ctx.requestId, () => volumeRefusal('update', target), () => this.updateFor(caller, request, ctx, target));
   }
 
   private async updateFor(
