@@ -31,7 +31,7 @@ export class GatewayHarness extends KubePlatformHarness {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
-      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      body: options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
