@@ -33,6 +33,8 @@ export class TokenVerifier {
   private readonly keys: JWTVerifyGetKey & { reload(): Promise<void> };
   private readonly cache: TokenCache<Identity>;
   private keysLoaded = false;
+  /** Signature checks made (a cache hit makes none). */
+  signatureChecks = 0;
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs, timeoutDuration: 5_000 });
@@ -63,6 +65,7 @@ export class TokenVerifier {
     const cached = this.cache.get(token);
     if (cached !== undefined) return { ok: true, identity: cached };
     let payload;
+    this.signatureChecks++;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
