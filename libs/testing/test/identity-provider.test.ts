@@ -51,8 +51,11 @@ async function clientCredentialsToken(client: HydraClient): Promise<string> {
   return (body as unknown as TokenResponse).access_token;
 }
 
+/** jose's 5 s fetch timeout is too short on a loaded machine: a fresh Hydra makes its keys on the first fetch. */
+const JWKS_TIMEOUT_MS = 60_000;
+
 function jwksOf(options: { cooldownDuration?: number } = {}): ReturnType<typeof createRemoteJWKSet> {
-  return createRemoteJWKSet(new URL(`${idp.publicUrl}/.well-known/jwks.json`), options);
+  return createRemoteJWKSet(new URL(`${idp.publicUrl}/.well-known/jwks.json`), { timeoutDuration: JWKS_TIMEOUT_MS, ...options });
 }
 
 /** A browser of sorts: keeps cookies per host and does not follow redirects, so each hop is seen. */
@@ -264,7 +267,7 @@ describe('Ory Hydra as the development identity provider', () => {
       const client = await admin<HydraClient>('POST', '/admin/clients', { grant_types: ['client_credentials'], audience: [AUDIENCE], scope: 'dv.api' });
       const token = await clientCredentialsToken(client);
       // A token of one provider is worth nothing to a resource server trusting the other.
-      const otherJwks = createRemoteJWKSet(new URL(`${other.publicUrl}/.well-known/jwks.json`));
+      const otherJwks = createRemoteJWKSet(new URL(`${other.publicUrl}/.well-known/jwks.json`), { timeoutDuration: JWKS_TIMEOUT_MS });
       await expect(jwtVerify(token, otherJwks, { audience: AUDIENCE })).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
     } finally {
       await other.stop();
