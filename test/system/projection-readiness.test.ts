@@ -1,5 +1,5 @@
-import { AuthzRpc, DvError, type DataVolume, OrgEvents, type Revision, STREAMS, VolumeEvents } from '@dv/contracts';
-import { EventPublisher, RpcClient } from '@dv/messaging';
+import { AuthzRpc, DvError, type DataVolume, OrgEvents, STREAMS, VolumeEvents } from '@dv/contracts';
+import { EventPublisher, RpcClient, type AppliedRevision } from '@dv/messaging';
 import { HARNESS_ROOT, SecuredNats, type ServiceProcess, freePort, httpRequest, projectionMetrics, publishedVolume, testBedEnv } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -32,7 +32,7 @@ function volume(i: number): DataVolume {
   return publishedVolume('p-last', 'Creating', 1, { name: `seeded-${i}`, projectName: 'Last project' });
 }
 
-async function heads(): Promise<Required<Revision>> {
+async function heads(): Promise<AppliedRevision> {
   const jsm = await jetstreamManager(operator);
   return { events: (await jsm.streams.info(STREAMS.domain.name)).state.last_seq, platform: (await jsm.streams.info(STREAMS.platform.name)).state.last_seq };
 }

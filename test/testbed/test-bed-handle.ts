@@ -7,7 +7,7 @@ interface Held {
 }
 
 // Jest runs global setup and teardown in the same process; the running bed is kept on globalThis between them.
-const holder = globalThis as typeof globalThis & { dvTestBed?: Held };
+const holder = globalThis as typeof globalThis & { dvTestBed?: Held | undefined };
 
 /** Keeps the bed for teardown and points process.env (inherited by the test workers) at it. */
 export function holdTestBed(bed: TestBed): void {

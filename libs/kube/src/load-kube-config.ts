@@ -3,7 +3,7 @@ import { DvError } from '@dv/contracts';
 
 export interface LoadKubeConfigOptions {
   /** A kubeconfig file; defaults to the KUBECONFIG variable of `env`. */
-  kubeconfigPath?: string;
+  kubeconfigPath?: string | undefined;
   /** Where KUBECONFIG and the in-cluster variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
 }

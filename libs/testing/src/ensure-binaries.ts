@@ -24,7 +24,7 @@ export interface EnsureBinariesOptions {
   /** Which builds are needed (all by default). */
   builds?: readonly ServerBuild[];
   log?: ProgressLog;
-  cacheRoot?: string;
+  cacheRoot?: string | undefined;
 }
 
 /** Builds whichever server binaries the cache lacks (once, under a lock) and returns their paths. */

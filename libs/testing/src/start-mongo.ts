@@ -7,9 +7,9 @@ export interface StartMongoOptions {
   /** The bed's folder for data and logs. */
   dir: string;
   /** The ferretdb binary, used when no mongod is installed. */
-  ferretdbBinary?: string;
+  ferretdbBinary?: string | undefined;
   /** A mongod to use instead of FerretDB (default: mongod on PATH, if any). */
-  mongodBinary?: string;
+  mongodBinary?: string | undefined;
 }
 
 export interface RunningMongo extends RunningServer {

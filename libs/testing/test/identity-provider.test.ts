@@ -30,7 +30,7 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
   const response = await fetch(`${idp.adminUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? null : JSON.stringify(body),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
@@ -51,8 +51,11 @@ async function clientCredentialsToken(client: HydraClient): Promise<string> {
   return (body as unknown as TokenResponse).access_token;
 }
 
+/** jose's 5 s fetch timeout is too short on a loaded machine: a fresh Hydra makes its keys on the first fetch. */
+const JWKS_TIMEOUT_MS = 60_000;
+
 function jwksOf(options: { cooldownDuration?: number } = {}): ReturnType<typeof createRemoteJWKSet> {
-  return createRemoteJWKSet(new URL(`${idp.publicUrl}/.well-known/jwks.json`), options);
+  return createRemoteJWKSet(new URL(`${idp.publicUrl}/.well-known/jwks.json`), { timeoutDuration: JWKS_TIMEOUT_MS, ...options });
 }
 
 /** A browser of sorts: keeps cookies per host and does not follow redirects, so each hop is seen. */
@@ -69,7 +72,7 @@ class Browser {
     const response = await fetch(target, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+      body: init.form ? new URLSearchParams(init.form).toString() : null,
       redirect: 'manual',
     });
     for (const line of response.headers.getSetCookie()) {
@@ -264,7 +267,7 @@ describe('Ory Hydra as the development identity provider', () => {
       const client = await admin<HydraClient>('POST', '/admin/clients', { grant_types: ['client_credentials'], audience: [AUDIENCE], scope: 'dv.api' });
       const token = await clientCredentialsToken(client);
       // A token of one provider is worth nothing to a resource server trusting the other.
-      const otherJwks = createRemoteJWKSet(new URL(`${other.publicUrl}/.well-known/jwks.json`));
+      const otherJwks = createRemoteJWKSet(new URL(`${other.publicUrl}/.well-known/jwks.json`), { timeoutDuration: JWKS_TIMEOUT_MS });
       await expect(jwtVerify(token, otherJwks, { audience: AUDIENCE })).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
     } finally {
       await other.stop();

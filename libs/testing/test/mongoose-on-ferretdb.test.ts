@@ -109,8 +109,9 @@ describe('mongoose on the MongoDB-wire server (FerretDB 1.24 or mongod)', () => 
     it('removes outbox entries by id portably: read, filter, $set with a version filter', async () => {
       const name = await fresh('outbox-rmw', [{ id: 'e1', type: 't' }, { id: 'e2', type: 't' }, { id: 'e3', type: 't' }]);
       const current = await Aggregates.findOne({ name }).lean();
-      const kept = (current?.outbox ?? []).filter((e) => !['e1', 'e3'].includes(e.id));
-      const updated = await Aggregates.findOneAndUpdate({ name, version: current?.version }, { $set: { outbox: kept }, $inc: { version: 1 } }, after).lean();
+      if (!current) throw new Error(`no aggregate ${name}`);
+      const kept = current.outbox.filter((e) => !['e1', 'e3'].includes(e.id));
+      const updated = await Aggregates.findOneAndUpdate({ name, version: current.version }, { $set: { outbox: kept }, $inc: { version: 1 } }, after).lean();
       expect(ids(updated?.outbox)).toEqual(['e2']);
     });
 

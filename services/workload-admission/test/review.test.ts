@@ -272,7 +272,7 @@ describe('usage records', () => {
   const rita = { subjectId: 'rita', subjectType: 'user' as const };
   const actor = { id: 'platform-publisher', type: 'system' } as const;
   const mount = () => [{ id: shared.id, mountPath: '/data' }];
-  const usedBy = async (): Promise<{ name: string; workloadId?: string }[]> => {
+  const usedBy = async (): Promise<{ name: string; workloadId?: string | undefined }[]> => {
     await h.settled();
     return (await h.client.call(AdmissionRpc.usage, { volumeId: shared.id }, { identity: HARNESS_ROOT })).workloads;
   };

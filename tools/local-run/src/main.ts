@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { grantDemoAccessRules } from './demo-access-rules';
-import { LOCAL_ADMIN, LOCAL_SERVICES } from './services';
+import { LOCAL_ADMIN, LOCAL_GATEWAY_AUDIENCE, LOCAL_SERVICES } from './services';
 
 function say(line: string): void {
   process.stdout.write(`[local-run] ${line}\n`);
@@ -41,8 +41,12 @@ async function main(): Promise<void> {
   });
   say(`identity provider: issuer ${idp.issuer} (admin API ${idp.adminUrl}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`);
   const idpEnv = { OIDC_ISSUER: idp.issuer, OIDC_JWKS_URL: `${idp.publicUrl}/.well-known/jwks.json`, HYDRA_ADMIN_URL: idp.adminUrl, DEV_LOGIN_URL: idp.login.url, DEV_USER_PASSWORD: idp.password };
+  // The gateway trusts the local provider's tokens for its audience; GATEWAY_PORT picks its port (a free one otherwise).
+  const gatewayPort = process.env['GATEWAY_PORT'] ?? String(await freePort());
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const gatewayEnv = { GATEWAY_PORT: gatewayPort, GATEWAY_OIDC_ISSUER: idp.issuer, GATEWAY_OIDC_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
-  const localEnv = { ...env, ...natsAs('operator'), ...idpEnv };
+  const localEnv = { ...env, ...natsAs('operator'), ...idpEnv, GATEWAY_URL: gatewayUrl, GATEWAY_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
   const localEnvPath = join(root, 'tmp', 'local.env');
   await rm(localEnvPath, { force: true }); // an earlier run's file would keep its mode through writeFile
   await writeFile(localEnvPath, `${Object.entries(localEnv).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
@@ -65,10 +69,11 @@ async function main(): Promise<void> {
   const webhookEnv = process.env['KUBECONFIG'] ? {} : await localWebhookEnv(join(root, 'tmp', 'webhook'), bed.env['KUBE_WEBHOOK_CLIENT_CA_FILE'] ?? '');
   if (process.env['KUBECONFIG']) say('KUBECONFIG is set: the admission webhook is not registered with that cluster (reviews over NATS only)');
   for (const service of LOCAL_SERVICES) {
-    const extra = service.name === 'workload-admission' ? webhookEnv : {};
+    const extra = service.name === 'workload-admission' ? webhookEnv : service.name === 'gateway' ? gatewayEnv : {};
     const proc = await startServiceProcess({ service: service.name, env: { ...env, ...natsAs(natsUserOf(service.name)), ...service.env, ...extra }, logPath: join(logs, `${service.name}.log`) });
     running.push({ name: service.name, process: proc });
     say(`${service.name} is up: health http://127.0.0.1:${proc.healthPort}/readyz, log tmp/logs/${service.name}.log`);
+    if (service.name === 'gateway') say(`the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}; GATEWAY_URL in tmp/local.env)`);
   }
 
   say('publishing the example org (deploy/examples/org.yaml) and creating its namespaces…');
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
   say(`example decision: ${decision.message}`);
   await drainNats(nc);
 
-  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER). Ctrl-C stops everything.');
+  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER, GATEWAY_URL). Ctrl-C stops everything.');
 }
 
 /**

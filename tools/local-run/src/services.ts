@@ -14,4 +14,9 @@ export const LOCAL_SERVICES: readonly LocalService[] = [
   // Its webhook (HTTPS, certificate made at start) is registered with the local kube-apiserver: see main.ts.
   { name: 'workload-admission', env: {} },
   { name: 'audit', env: {} },
+  // The REST API; its issuer (the local identity provider) and port are set by main.ts.
+  { name: 'gateway', env: {} },
 ];
+
+/** The audience the local gateway accepts in tokens (request it from the provider: `audience=dv-gateway`). */
+export const LOCAL_GATEWAY_AUDIENCE = 'dv-gateway';

@@ -15,7 +15,7 @@ describe('renderServerConfig', () => {
     expect(config).toMatch(/^jetstream \{\}$/m);
     const users = [...config.matchAll(/^\s+user: "([^"]+)"$/gm)].map((m) => m[1]);
     expect(users).toEqual(usersOf(NATS_PERMISSION_MANIFEST).map((e) => e.client));
-    expect(users).toEqual(['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'platform-publisher', 'audit-reader', 'provisioner', 'operator']);
+    expect(users).toEqual(['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'gateway', 'platform-publisher', 'audit-reader', 'provisioner', 'operator']);
     const passwords = [...config.matchAll(/^\s+password: (.+)$/gm)].map((m) => m[1]);
     expect(passwords).toEqual([
       '$DV_NATS_AUTHZ_PASSWORD',
@@ -23,6 +23,7 @@ describe('renderServerConfig', () => {
       '$DV_NATS_SHARING_PASSWORD',
       '$DV_NATS_WORKLOAD_ADMISSION_PASSWORD',
       '$DV_NATS_AUDIT_PASSWORD',
+      '$DV_NATS_GATEWAY_PASSWORD',
       '$DV_NATS_PLATFORM_PUBLISHER_PASSWORD',
       '$DV_NATS_AUDIT_READER_PASSWORD',
       '$DV_NATS_PROVISIONER_PASSWORD',

@@ -1,4 +1,4 @@
-import { AUDIT_STREAM, NATS_PERMISSION_MANIFEST, type NatsClientName, OrgEvents, STREAMS, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import { AUDIT_STREAM, AuthzRpc, NATS_PERMISSION_MANIFEST, type NatsClientName, OrgEvents, STREAMS, SharingRpc, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { EventPublisher, PLATFORM_STREAM_NAMES, awaitStreams, connectNats, provisionStreams } from '@dv/messaging';
 import { type StreamConfig, type StreamInfo, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/nats-core';
@@ -109,14 +109,20 @@ describe('stream provisioning under the generated NATS permissions (real nats-se
   it('refuses a connection without credentials, and dv.volume.* to every client that may not call it', async () => {
     await expect(connectNats({ url: secured.url, name: 'anonymous' })).rejects.toThrow(/Authorization Violation/i);
     const callers = NATS_PERMISSION_MANIFEST.filter((e) => e.calls.includes(VolumeRpc.create.subject) && e.status === 'running').map((e) => e.client);
-    expect(callers).toEqual(['operator']);
+    expect(callers).toEqual(['gateway', 'operator']);
     for (const client of NOT_PROVISIONERS.filter((c) => !callers.includes(c))) {
       const nc = await secured.connectAs(client);
       for (const subject of [VolumeRpc.create.subject, VolumeRpc.delete.subject, VolumeRpc.list.subject]) {
         expect([client, subject, await publishOutcome(nc, subject)]).toEqual([client, subject, 'denied']);
       }
     }
-    // The one that may is let through (nobody serves it here).
+    // Those that may are let through (nobody serves it here).
     expect(await publishOutcome(operator, VolumeRpc.create.subject)).toBe('no-responders');
+    const gateway = await secured.connectAs('gateway');
+    expect(await publishOutcome(gateway, VolumeRpc.create.subject)).toBe('no-responders');
+    // The gateway calls what it forwards and nothing else: no other service's subject, no event, no stream.
+    for (const subject of [AuthzRpc.createAccessRule.subject, SharingRpc.update.subject, 'dv.evt.volume.created.v1', `$JS.API.STREAM.MSG.GET.${DV_EVENTS}`]) {
+      expect([subject, await publishOutcome(gateway, subject)]).toEqual([subject, 'denied']);
+    }
   });
 });

@@ -165,13 +165,17 @@ const audit: NatsClientManifest = {
 /** The services, whose RPCs the gateway and the operator call. */
 const SERVICES: readonly NatsClientManifest[] = [authz, volume, sharing, workloadAdmission, audit];
 
+/**
+ * The gateway calls only what its HTTP endpoints forward to (the first slice of issue 14: the
+ * data-volume calls); each later endpoint adds its subject here.
+ */
 const gateway: NatsClientManifest = {
   ...nothing,
   client: 'gateway',
-  status: 'planned',
-  summary: 'The REST API (bearer tokens) in front of every service: it calls their RPCs on behalf of the caller.',
-  calls: SERVICES.flatMap((s) => s.serves),
-  notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards.'],
+  status: 'running',
+  summary: 'The REST API (bearer tokens) in front of the services: it calls their RPCs on behalf of the caller.',
+  calls: [VolumeRpc.list.subject, VolumeRpc.count.subject, VolumeRpc.get.subject, VolumeRpc.create.subject, VolumeRpc.update.subject, VolumeRpc.delete.subject, VolumeRpc.nameAvailability.subject],
+  notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards, from the verified bearer token.'],
 };
 
 const platformPublisher: NatsClientManifest = {

@@ -1,6 +1,9 @@
 import { DvError, type Revision } from '@dv/contracts';
 
-type Stream = keyof Required<Revision>;
+type Stream = keyof Revision;
+
+/** How far each stream is applied (a revision with both streams given). */
+export type AppliedRevision = Record<Stream, number>;
 
 interface Waiter {
   atLeast: Revision;
@@ -17,7 +20,7 @@ export interface StreamHeadsSource {
  * gives callers read-your-writes across services.
  */
 export class RevisionTracker {
-  private readonly applied: Required<Revision> = { events: 0, platform: 0 };
+  private readonly applied: AppliedRevision = { events: 0, platform: 0 };
   private readonly waiters = new Set<Waiter>();
   private heads: StreamHeadsSource | undefined;
 
@@ -32,7 +35,7 @@ export class RevisionTracker {
     return this;
   }
 
-  current(): Required<Revision> {
+  current(): AppliedRevision {
     return { ...this.applied };
   }
 

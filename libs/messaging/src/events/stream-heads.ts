@@ -1,9 +1,9 @@
 import { DvError, type Revision, STREAMS } from '@dv/contracts';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
-import { type RevisionTracker } from './revision-tracker';
+import { type AppliedRevision, type RevisionTracker } from './revision-tracker';
 
-type Stream = keyof Required<Revision>;
+type Stream = keyof AppliedRevision;
 
 const STREAM_NAMES: Readonly<Record<Stream, string>> = { events: STREAMS.domain.name, platform: STREAMS.platform.name };
 

@@ -4,11 +4,11 @@ import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common'
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type StreamFollower, followStream } from '../events/follow-stream';
-import { type RevisionTracker } from '../events/revision-tracker';
+import { type AppliedRevision, type RevisionTracker } from '../events/revision-tracker';
 import { StreamHeads } from '../events/stream-heads';
 
 /** The streams a projection follows, by their revision key: `events` (DV_EVENTS), `platform` (PLATFORM_EVENTS). */
-export type ProjectedStream = keyof Required<Revision>;
+export type ProjectedStream = keyof AppliedRevision;
 
 const STREAM_OF: Readonly<Record<ProjectedStream, { name: string; subject: string }>> = {
   events: { name: STREAMS.domain.name, subject: 'dv.evt.>' },
@@ -75,7 +75,7 @@ export abstract class StreamProjection implements OnModuleInit, OnModuleDestroy 
    * that starts from a snapshot loads it here (taken after `headsAtStart`), marks it applied in the
    * tracker and starts its feeds after it.
    */
-  protected abstract feeds(headsAtStart: Required<Revision>): Promise<readonly ProjectionFeed[]> | readonly ProjectionFeed[];
+  protected abstract feeds(headsAtStart: AppliedRevision): Promise<readonly ProjectionFeed[]> | readonly ProjectionFeed[];
 
   /** What the view holds (volumes, tombstones, scopes…): the start-up log line and the size gauge. */
   protected abstract sizes(): Record<string, number>;
@@ -86,13 +86,14 @@ export abstract class StreamProjection implements OnModuleInit, OnModuleDestroy 
   }
 
   /** The applied revision per stream. */
-  revision(): Required<Revision> {
+  revision(): AppliedRevision {
     return this.options.revisions.current();
   }
 
   async onModuleInit(): Promise<void> {
     const started = Date.now();
-    const startHeads = { events: 0, platform: 0, ...(await this.heads.revision(['events', 'platform'])) };
+    const read = await this.heads.revision(['events', 'platform']);
+    const startHeads: AppliedRevision = { events: read.events ?? 0, platform: read.platform ?? 0 };
     const feeds = await this.feeds(startHeads);
     const target: Revision = {};
     try {

@@ -1,9 +1,9 @@
 import { envField } from './env-field';
 
 export interface EnvIntOptions {
-  min?: number;
-  max?: number;
-  default?: number;
+  min?: number | undefined;
+  max?: number | undefined;
+  default?: number | undefined;
 }
 
 /** An integer variable, e.g. `envInt({ min: 1, max: 64, default: 8 })`. Rejects `1.5`, `1e3`, `0x10`. */

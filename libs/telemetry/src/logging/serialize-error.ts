@@ -1,7 +1,7 @@
 export interface SerializedError {
   name: string;
   message: string;
-  stack?: string;
+  stack?: string | undefined;
   [key: string]: unknown;
 }
 

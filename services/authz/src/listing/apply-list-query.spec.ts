@@ -3,7 +3,7 @@ import { applyListQuery, csvExport, toCsv } from './apply-list-query';
 interface Row {
   id: number;
   name: string;
-  note?: string;
+  note?: string | undefined;
 }
 const rows: Row[] = [
   { id: 3, name: 'Editor', note: 'edits, "a lot"' },

@@ -1,5 +1,5 @@
 import { type AccessRule, type Revision } from '@dv/contracts';
-import { RevisionTracker } from '@dv/messaging';
+import { type AppliedRevision, RevisionTracker } from '@dv/messaging';
 import { Injectable } from '@nestjs/common';
 import { RoleCatalog } from '../catalog/role-catalog';
 import { DecisionEngine } from '../decisions/decision-engine';
@@ -19,7 +19,7 @@ export class AuthzState {
   /** How far each stream is applied; AuthzSync moves it (and bounds it by the streams' heads). */
   readonly revisions = new RevisionTracker('authz');
 
-  revision(): Required<Revision> {
+  revision(): AppliedRevision {
     return this.revisions.current();
   }
 

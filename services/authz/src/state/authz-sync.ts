@@ -1,5 +1,5 @@
-import { AuthzEvents, type Revision } from '@dv/contracts';
-import { NATS_CONNECTION, type ProjectionFeed, StreamProjection } from '@dv/messaging';
+import { AuthzEvents } from '@dv/contracts';
+import { NATS_CONNECTION, type ProjectionFeed, StreamProjection, type AppliedRevision } from '@dv/messaging';
 import { SCOPE_EVENT_TYPES, applyScopeEvent } from '@dv/org';
 import { MetricsRegistry } from '@dv/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
@@ -37,7 +37,7 @@ export class AuthzSync extends StreamProjection {
     super(nc, { service: 'authz', revisions: state.revisions, catchUpMs: config.AUTHZ_CATCH_UP_MS, metrics });
   }
 
-  protected async feeds(heads: Required<Revision>): Promise<readonly ProjectionFeed[]> {
+  protected async feeds(heads: AppliedRevision): Promise<readonly ProjectionFeed[]> {
     // The rules are read after the domain stream's head: every rule event up to it is in the snapshot.
     const domainSeq = heads.events;
     const platformFloor = await this.ackFloor('platform', PROJECTION_CONSUMER);

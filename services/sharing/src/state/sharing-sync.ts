@@ -1,5 +1,5 @@
-import { type EventEnvelope, type Revision } from '@dv/contracts';
-import { NATS_CONNECTION, type ProjectionFeed, StreamProjection } from '@dv/messaging';
+import { type EventEnvelope } from '@dv/contracts';
+import { NATS_CONNECTION, type ProjectionFeed, StreamProjection, type AppliedRevision } from '@dv/messaging';
 import { VOLUME_VIEW_EVENTS, applyScopeEvent, volumeViewEventOf } from '@dv/org';
 import { MetricsRegistry } from '@dv/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
@@ -23,7 +23,7 @@ export class SharingSync extends StreamProjection {
     super(nc, { service: 'sharing', revisions: state.revisions, catchUpMs: config.SHARING_CATCH_UP_MS, metrics });
   }
 
-  protected feeds(_heads: Required<Revision>): readonly ProjectionFeed[] {
+  protected feeds(_heads: AppliedRevision): readonly ProjectionFeed[] {
     return [
       { stream: 'platform', apply: (envelope, seq) => applyScopeEvent(this.state.tree, envelope, seq) },
       // Every domain event moves the revision (a caller's `atLeast` may be an access rule's); only the volume and list events are read.

@@ -1,5 +1,5 @@
 import { type Revision } from '@dv/contracts';
-import { NATS_CONNECTION, type ProjectionFeed, RevisionTracker, StreamProjection } from '@dv/messaging';
+import { type AppliedRevision, NATS_CONNECTION, type ProjectionFeed, RevisionTracker, StreamProjection } from '@dv/messaging';
 import { ScopeTree, VOLUME_VIEW_EVENTS, applyScopeEvent, volumeViewEventOf } from '@dv/org';
 import { MetricsRegistry } from '@dv/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
@@ -34,7 +34,7 @@ export class VolumeSync extends StreamProjection {
     this.volumes = new VolumeReadModel({ max: config.VOLUME_TOMBSTONES_MAX, retentionMs: config.VOLUME_TOMBSTONE_RETENTION_MS });
   }
 
-  protected feeds(_heads: Required<Revision>): readonly ProjectionFeed[] {
+  protected feeds(_heads: AppliedRevision): readonly ProjectionFeed[] {
     return [
       { stream: 'platform', apply: (envelope, seq) => applyScopeEvent(this.org, envelope, seq) },
       {

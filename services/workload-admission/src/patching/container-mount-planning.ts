@@ -25,7 +25,7 @@ export interface ContainerMountOptions {
   owner?: string;
   style?: MountStyle;
   /** Mount lists the container inherits (Tekton stepTemplate, Argo containerSet): they occupy paths too. */
-  inherited?: readonly (readonly PathSegment[])[];
+  inherited?: readonly (readonly PathSegment[])[] | undefined;
 }
 
 interface ExistingMount {

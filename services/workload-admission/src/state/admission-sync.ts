@@ -1,5 +1,5 @@
-import { AdmissionEvents, AuthzEvents, type EventEnvelope, type Revision, WorkloadEvents } from '@dv/contracts';
-import { NATS_CONNECTION, type ProjectionFeed, StreamProjection } from '@dv/messaging';
+import { AdmissionEvents, AuthzEvents, type EventEnvelope, WorkloadEvents } from '@dv/contracts';
+import { NATS_CONNECTION, type ProjectionFeed, StreamProjection, type AppliedRevision } from '@dv/messaging';
 import { SCOPE_EVENT_TYPES, VOLUME_VIEW_EVENTS, applyScopeEvent, volumeViewEventOf } from '@dv/org';
 import { MetricsRegistry } from '@dv/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
@@ -48,7 +48,7 @@ export class AdmissionSync extends StreamProjection {
     super(nc, { service: 'workload-admission', revisions: state.revisions, catchUpMs: config.ADMISSION_CATCH_UP_MS, metrics });
   }
 
-  protected async feeds(_heads: Required<Revision>): Promise<readonly ProjectionFeed[]> {
+  protected async feeds(_heads: AppliedRevision): Promise<readonly ProjectionFeed[]> {
     // The usage index: the records in MongoDB up to the usage consumer's ack floor, then the admitted
     // events after it (read only past the floor: one per review, not worth parsing twice).
     const usageFloor = await this.ackFloor('events', USAGE_CONSUMER);

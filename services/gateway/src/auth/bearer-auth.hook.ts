@@ -1,0 +1,33 @@
+import { type JsonLogger } from '@dv/telemetry';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { UNAUTHENTICATED_MESSAGE, UNAVAILABLE_MESSAGE } from '../http/http-error';
+import { type TokenVerifier } from './token-verifier';
+
+/** Every API path needs a bearer token; nothing else is served on this port. */
+const API_PREFIX = '/api/';
+
+/**
+ * The resource server's door, as Fastify's first hook: before the body is read, a request to the API
+ * without a valid bearer token is answered 401 (the same answer whatever check failed: the reason goes
+ * to the log only), and the identity of a valid one is put on the request for the handlers. When the
+ * provider's keys cannot be fetched for a token not seen before, the answer is 503: not the caller's fault.
+ */
+export function bearerAuthHook(verifier: TokenVerifier, logger: JsonLogger) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!request.url.startsWith(API_PREFIX)) return;
+    const outcome = await verifier.verifyHeader(request.headers.authorization);
+    if (outcome.ok) {
+      request.dvIdentity = outcome.identity;
+      return;
+    }
+    if (outcome.refusal === 'keys-unavailable') {
+      logger.warn('the identity provider key set is unavailable', { requestId: request.id });
+      await reply.code(503).send({ code: 503, message: UNAVAILABLE_MESSAGE });
+      return;
+    }
+    logger.debug('bearer token refused', { refusal: outcome.refusal, requestId: request.id });
+    // RFC 6750: `error` only when a token was presented; which check failed is never said.
+    const challenge = outcome.refusal === 'missing' ? 'Bearer realm="dv"' : 'Bearer realm="dv", error="invalid_token"';
+    await reply.code(401).header('www-authenticate', challenge).send({ code: 401, message: UNAUTHENTICATED_MESSAGE });
+  };
+}

@@ -1,0 +1,45 @@
+import { baseConfigShape } from '@dv/runtime';
+import { envDurationMs, envInt, envPort, envUrl } from '@dv/telemetry';
+import { z } from 'zod';
+
+/** A claim name, or a dotted path into nested claims (`ext.groups`). */
+const claimPath = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v))
+    .pipe(z.string().regex(/^[A-Za-z_][A-Za-z0-9_:-]*(\.[A-Za-z_][A-Za-z0-9_:-]*)*$/, 'expected a claim name or a dotted path of claim names (ext.groups)'));
+
+// The gateway owns no collections: everything of the base config but MongoDB.
+const { MONGO_URL: _mongo, ...natsAndProbes } = baseConfigShape;
+
+export const gatewayConfigSchema = z.object({
+  ...natsAndProbes,
+  /** The REST API's port (0 picks a free one, logged at start as httpPort) and address. */
+  GATEWAY_PORT: envPort(8080),
+  GATEWAY_HOST: z.string().optional().transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
+  /** The `iss` every accepted token carries, exactly (Hydra's has a trailing slash). */
+  GATEWAY_OIDC_ISSUER: envUrl(['https', 'http']),
+  /** The audience every accepted token must name in `aud`. */
+  GATEWAY_OIDC_AUDIENCE: z.string().min(1, 'expected the audience tokens are issued for (e.g. dv-gateway)').max(256),
+  /** The provider's key set; found through the issuer's OpenID discovery document when unset. */
+  GATEWAY_OIDC_JWKS_URL: envUrl(['https', 'http']).optional(),
+  /**
+   * The shortest time between two fetches of the key set. A token naming a key id we do not know makes
+   * us fetch it again (so keys the provider rotates in are picked up), but not more often than this,
+   * so made-up key ids cannot turn us into a flood on the provider.
+   */
+  GATEWAY_JWKS_COOLDOWN_MS: envDurationMs(5_000),
+  /** Where the subject and the groups are in the token's claims. */
+  GATEWAY_SUBJECT_CLAIM: claimPath('sub'),
+  GATEWAY_GROUPS_CLAIM: claimPath('groups'),
+  /** Verified tokens kept (by token, until they expire), so a token's signature is checked once. */
+  GATEWAY_TOKEN_CACHE_MAX: envInt({ min: 0, max: 1_000_000, default: 10_000 }),
+  /** Largest request body accepted (413 above it). */
+  GATEWAY_BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10_485_760, default: 65_536 }),
+  /** How long a call to a service may take before the answer is 503. */
+  GATEWAY_NATS_TIMEOUT_MS: envDurationMs(10_000),
+});
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,38 @@
+import { RpcClient } from '@dv/messaging';
+import { JsonLogger } from '@dv/telemetry';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { type NatsConnection } from '@nats-io/nats-core';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
+import { HttpErrorFilter } from './http/http-error.filter';
+import { ServiceCalls } from './http/service-calls';
+import { CreateVolumeController } from './use-cases/create/create-volume.controller';
+import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
+import { GetVolumeController } from './use-cases/get/get-volume.controller';
+import { ListVolumesController } from './use-cases/list/list-volumes.controller';
+import { NameAvailabilityController } from './use-cases/name-availability/name-availability.controller';
+import { UpdateVolumeController } from './use-cases/update/update-volume.controller';
+
+export interface GatewayModuleContext {
+  config: GatewayConfig;
+  nc: NatsConnection;
+  logger: JsonLogger;
+}
+
+@Module({})
+export class GatewayModule {
+  static register(ctx: GatewayModuleContext): DynamicModule {
+    return {
+      module: GatewayModule,
+      // Static paths (count, name-availability) before `:id`: the router prefers them anyway, this keeps the reading order.
+      controllers: [ListVolumesController, NameAvailabilityController, GetVolumeController, CreateVolumeController, UpdateVolumeController, DeleteVolumeController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: ctx.config },
+        { provide: JsonLogger, useValue: ctx.logger },
+        { provide: RpcClient, useValue: new RpcClient(ctx.nc, { timeoutMs: ctx.config.GATEWAY_NATS_TIMEOUT_MS }) },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        ServiceCalls,
+      ],
+    };
+  }
+}

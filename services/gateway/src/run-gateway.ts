@@ -1,0 +1,106 @@
+import { connectNats, drainNats } from '@dv/messaging';
+import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registerProcessMetrics, startHealthServer } from '@dv/telemetry';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { bearerAuthHook } from './auth/bearer-auth.hook';
+import { discoverJwksUrl } from './auth/discover-jwks-url';
+import { TokenVerifier } from './auth/token-verifier';
+import { type GatewayConfig } from './config/gateway-config';
+import { GatewayModule } from './gateway.module';
+import { HttpMetrics } from './http/http-metrics';
+
+export interface RunningGateway {
+  readonly httpPort: number;
+  readonly health: HealthServer;
+  stop(): Promise<void>;
+}
+
+/** A request id the caller sent that we pass on; anything else is replaced by our own. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Starts the gateway as every service starts (NATS as its own user, health/readiness/metrics on a
+ * port of their own, a graceful stop on SIGTERM/SIGINT), but with an HTTP server instead of a NATS
+ * microservice and no MongoDB: it owns no data. Stopping: readiness goes false, the HTTP server stops
+ * taking connections and lets in-flight requests finish (their NATS calls included), then NATS drains.
+ */
+export async function runGateway(options: { name: string; config: GatewayConfig; telemetry: Telemetry }): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = new JsonLogger(options.name, { level: config.LOG_LEVEL });
+  const metrics = new MetricsRegistry();
+  const processMetrics = registerProcessMetrics(metrics);
+  const jwksUrl =
+    config.GATEWAY_OIDC_JWKS_URL ?? (await discoverJwksUrl(config.GATEWAY_OIDC_ISSUER, { onRetry: (error) => logger.warn('waiting for the identity provider', { error }) }));
+  const verifier = new TokenVerifier({
+    issuer: config.GATEWAY_OIDC_ISSUER,
+    audience: config.GATEWAY_OIDC_AUDIENCE,
+    jwksUrl,
+    claims: { subject: config.GATEWAY_SUBJECT_CLAIM, groups: config.GATEWAY_GROUPS_CLAIM },
+    cacheMax: config.GATEWAY_TOKEN_CACHE_MAX,
+    jwksCooldownMs: config.GATEWAY_JWKS_COOLDOWN_MS,
+  });
+  await verifier.loadKeys().catch((e: unknown) => logger.warn('the identity provider key set could not be fetched yet', { error: e instanceof Error ? e.message : String(e) }));
+  const nc = await connectNats({
+    url: config.NATS_URL,
+    name: options.name,
+    ...(config.NATS_USER !== undefined ? { user: config.NATS_USER, pass: config.NATS_PASSWORD ?? '' } : {}),
+  });
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, nc, logger }), adapter, { logger, abortOnError: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  const httpMetrics = new HttpMetrics(metrics);
+  fastify.decorateRequest('dvIdentity', null);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth')));
+  fastify.addHook('onResponse', httpMetrics.onResponse);
+  let stopping: Promise<void> | undefined;
+  // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold
+  // the server's close (and the process) until its keep-alive timeout.
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (stopping !== undefined) void reply.header('connection', 'close');
+  });
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  const httpPort = (fastify.server.address() as AddressInfo).port;
+
+  const health = await startHealthServer({
+    port: config.HEALTH_PORT,
+    host: config.HEALTH_HOST,
+    checks: {
+      nats: () => !nc.isClosed() && !nc.isDraining(),
+      keys: () => verifier.ready,
+      serving: () => stopping === undefined,
+    },
+    metrics: () => metrics.render(),
+  });
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      logger.info('service stopping');
+      await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
+      await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
+      await health.close();
+      processMetrics.stop();
+      await options.telemetry.shutdown().catch(() => undefined);
+    })());
+  // Before "service ready": whoever reads that line may signal at once, and a signal that arrives before
+  // the handler is installed kills the process undrained. `on`, not `once`: a second signal during the
+  // drain must not kill it either.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      void stop().then(() => process.exit(0));
+    });
+  }
+  logger.info('service ready', { healthPort: health.port, httpPort, pid: process.pid });
+  return { httpPort, health, stop };
+}
