@@ -1,19 +1,20 @@
 import { EventPublisher } from '@dv/messaging';
-import { OutboxRelay } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { type ServiceContext } from '@dv/runtime';
 import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AUTHZ_CONFIG, type AuthzConfig } from './config/authz-config';
 import { RequestAuthorizer } from './decisions/request-authorizer';
 import { AccessRuleWriter } from './rules/access-rule-writer';
-import { type AccessRuleDoc, accessRuleModel } from './rules/access-rule.model';
+import { type AccessRuleDoc } from './rules/access-rule.model';
+import { AccessRuleRepository } from './rules/access-rule.repository';
 import { BootstrapAdmins } from './rules/bootstrap-admins';
 import { RuleRetirement } from './rules/rule-retirement';
 import { ScopeProjectionController } from './scopes/scope-projection.controller';
-import { scopeModel } from './scopes/scope.model';
+import { ScopeRepository } from './scopes/scope.repository';
 import { AuthzState } from './state/authz-state';
 import { AuthzSync } from './state/authz-sync';
-import { ACCESS_RULE_MODEL, ACCESS_RULE_RELAY, SCOPE_MODEL } from './tokens';
+import { ACCESS_RULE_RELAY } from './tokens';
 import { AccessRuleCommandsController } from './use-cases/access-rules/access-rule-commands.controller';
 import { AccessRuleQueriesController } from './use-cases/access-rules/access-rule-queries.controller';
 import { CheckController } from './use-cases/check/check.controller';
@@ -35,7 +36,7 @@ class RelayLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class AuthzModule {
   static register(ctx: ServiceContext<AuthzConfig>): DynamicModule {
-    const rules = accessRuleModel(ctx.mongo);
+    const rules = new AccessRuleRepository(ctx.mongo);
     return {
       module: AuthzModule,
       controllers: [
@@ -51,9 +52,9 @@ export class AuthzModule {
         { provide: AUTHZ_CONFIG, useValue: ctx.config },
         // The projection renders its applied sequences and sizes there (StreamProjection).
         { provide: MetricsRegistry, useValue: ctx.metrics },
-        { provide: ACCESS_RULE_MODEL, useValue: rules },
-        { provide: SCOPE_MODEL, useValue: scopeModel(ctx.mongo) },
-        { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => new OutboxRelay(rules, publisher), inject: [EventPublisher] },
+        { provide: AccessRuleRepository, useValue: rules },
+        { provide: ScopeRepository, useValue: new ScopeRepository(ctx.mongo) },
+        { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => rules.relay(publisher), inject: [EventPublisher] },
         AuthzState,
         AuthzSync,
         RequestAuthorizer,

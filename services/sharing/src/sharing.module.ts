@@ -1,15 +1,16 @@
 import { EventPublisher } from '@dv/messaging';
-import { OutboxRelay } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { type ServiceContext } from '@dv/runtime';
 import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SHARING_CONFIG, type SharingConfig } from './config/sharing-config';
-import { type SharingListDoc, sharingListModel } from './lists/sharing-list.model';
+import { type SharingListDoc } from './lists/sharing-list.model';
+import { SharingListRepository } from './lists/sharing-list.repository';
 import { SharingWriter } from './lists/sharing-writer';
 import { SharingReactionsController } from './reactions/sharing-reactions.controller';
 import { SharingState } from './state/sharing-state';
 import { SharingSync } from './state/sharing-sync';
-import { SHARING_LIST_MODEL, SHARING_LIST_RELAY } from './tokens';
+import { SHARING_LIST_RELAY } from './tokens';
 import { ListSharingController } from './use-cases/list/list-sharing.controller';
 import { ResolveController } from './use-cases/resolve/resolve.controller';
 import { UpdateSharingController } from './use-cases/update/update-sharing.controller';
@@ -28,7 +29,7 @@ class RelayLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class SharingModule {
   static register(ctx: ServiceContext<SharingConfig>): DynamicModule {
-    const lists = sharingListModel(ctx.mongo);
+    const lists = new SharingListRepository(ctx.mongo);
     return {
       module: SharingModule,
       controllers: [UpdateSharingController, ListSharingController, ResolveController, SharingReactionsController],
@@ -36,8 +37,8 @@ export class SharingModule {
         { provide: SHARING_CONFIG, useValue: ctx.config },
         // The projection renders its applied sequences and sizes there (StreamProjection).
         { provide: MetricsRegistry, useValue: ctx.metrics },
-        { provide: SHARING_LIST_MODEL, useValue: lists },
-        { provide: SHARING_LIST_RELAY, useFactory: (publisher: EventPublisher) => new OutboxRelay(lists, publisher), inject: [EventPublisher] },
+        { provide: SharingListRepository, useValue: lists },
+        { provide: SHARING_LIST_RELAY, useFactory: (publisher: EventPublisher) => lists.relay(publisher), inject: [EventPublisher] },
         SharingState,
         SharingSync,
         SharingWriter,

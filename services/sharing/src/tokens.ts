@@ -1,3 +1,2 @@
 /** Injection tokens of the sharing service. */
-export const SHARING_LIST_MODEL = Symbol('SHARING_LIST_MODEL');
 export const SHARING_LIST_RELAY = Symbol('SHARING_LIST_RELAY');

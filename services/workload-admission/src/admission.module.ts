@@ -3,7 +3,7 @@ import { StreamHeads } from '@dv/messaging';
 import { type ServiceContext } from '@dv/runtime';
 import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { bindingModel } from './bindings/binding.model';
+import { BindingRepository } from './bindings/binding.repository';
 import { BindingManager } from './bindings/binding-manager';
 import { BindingReconciler } from './bindings/binding-reconciler';
 import { ADMISSION_CONFIG, type AdmissionConfig } from './config/admission-config';
@@ -14,9 +14,9 @@ import { ReviewEvaluator } from './review/review-evaluator';
 import { ReviewService } from './review/review-service';
 import { AdmissionState } from './state/admission-state';
 import { AdmissionSync } from './state/admission-sync';
-import { BINDING_MODEL, KUBE_CLIENTS, USAGE_MODEL } from './tokens';
+import { KUBE_CLIENTS } from './tokens';
 import { UsageController } from './usage/usage.controller';
-import { usageModel } from './usage/usage.model';
+import { UsageRepository } from './usage/usage.repository';
 import { UsageRecords } from './usage/usage-records';
 import { UsageSweeper } from './usage/usage-sweeper';
 import { WorkloadPresence } from './usage/workload-presence';
@@ -34,8 +34,8 @@ export class AdmissionModule {
         // The projection renders its applied sequences and sizes there (StreamProjection).
         { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: KUBE_CLIENTS, useValue: kube },
-        { provide: BINDING_MODEL, useValue: bindingModel(ctx.mongo) },
-        { provide: USAGE_MODEL, useValue: usageModel(ctx.mongo) },
+        { provide: BindingRepository, useValue: new BindingRepository(ctx.mongo) },
+        { provide: UsageRepository, useValue: new UsageRepository(ctx.mongo) },
         { provide: AdmissionMetrics, useValue: new AdmissionMetrics(ctx.metrics) },
         { provide: StreamHeads, useValue: new StreamHeads(ctx.nc) },
         AdmissionState,

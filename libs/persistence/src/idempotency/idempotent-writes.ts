@@ -24,12 +24,26 @@ export async function insertOnce<T extends { _id: string }>(model: Model<T>, doc
  * whether it applied.
  */
 export async function upsertIfNewer<T extends { _id: string; version: number; rev?: number }>(model: Model<T>, doc: T): Promise<boolean> {
+  return upsertIfNewerFrom(model, doc._id, doc.version, () => doc);
+}
+
+/**
+ * As upsertIfNewer, for a state that depends on the stored one (a tombstone that keeps what the
+ * document had): `next` gets the current document (null when there is none) and returns the
+ * document at `version`; nothing is written when the stored version is as new or newer.
+ */
+export async function upsertIfNewerFrom<T extends { _id: string; version: number; rev?: number }>(
+  model: Model<T>,
+  id: string,
+  version: number,
+  next: (current: T | null) => T,
+): Promise<boolean> {
   const store = guardedStore(model);
   for (;;) {
-    const stored = await store.read(doc._id);
+    const stored = await store.read(id);
     if (!stored) {
       try {
-        await store.insert(doc);
+        await store.insert(next(null));
         return true;
       } catch (error) {
         // Inserted by someone else meanwhile (or deleted moments ago): decide against what is there now.
@@ -38,7 +52,7 @@ export async function upsertIfNewer<T extends { _id: string; version: number; re
       }
     }
     try {
-      return (await store.change(doc._id, (current) => (current.version < doc.version ? doc : null))) !== null;
+      return (await store.change(id, (current) => (current.version < version ? next(current) : null))) !== null;
     } catch (error) {
       if (error instanceof DvError && error.code === 'NOT_FOUND') continue;
       throw error;

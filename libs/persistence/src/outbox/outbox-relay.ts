@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DvError, type EventEnvelope } from '@dv/contracts';
 import { type EventPublisher, type PublishResult } from '@dv/messaging';
-import { type Model, type QueryFilter } from 'mongoose';
+import { type Model } from 'mongoose';
 import { type GuardedStore, guardedStore } from '../guarded/guarded-store';
 import { type Aggregate } from './aggregate';
 
@@ -69,7 +69,7 @@ export class OutboxRelay<T extends Aggregate> {
     this.sweeping = (async () => {
       let count = 0;
       const docs = await this.model
-        .find({ outbox: { $ne: [] } } as QueryFilter<T>, { outbox: 1 })
+        .find({ outbox: { $ne: [] } }, { outbox: 1 })
         .limit(this.options.batchSize ?? 100)
         .lean<Pick<T, '_id' | 'outbox'>[]>()
         .exec();

@@ -1,14 +1,14 @@
 import { ACTIONS, type AccessRule, AuthzEvents, DvError, type Principal, RESOURCE_TYPES, type Revision, type newAccessRuleSchema } from '@dv/contracts';
 import { type z } from 'zod';
 import { EventPublisher } from '@dv/messaging';
-import { insertWithEvents, type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { RequestAuthorizer } from '../decisions/request-authorizer';
 import { AuthzState } from '../state/authz-state';
-import { ACCESS_RULE_MODEL, ACCESS_RULE_RELAY } from '../tokens';
+import { ACCESS_RULE_RELAY } from '../tokens';
 import { type AccessRuleDoc, activeKeyOf, toAccessRule } from './access-rule.model';
+import { AccessRuleRepository } from './access-rule.repository';
 
 export type NewAccessRule = z.output<typeof newAccessRuleSchema>;
 
@@ -33,7 +33,7 @@ export class AccessRuleWriter {
     private readonly state: AuthzState,
     private readonly authorizer: RequestAuthorizer,
     private readonly publisher: EventPublisher,
-    @Inject(ACCESS_RULE_MODEL) private readonly model: Model<AccessRuleDoc>,
+    private readonly rules: AccessRuleRepository,
     @Inject(ACCESS_RULE_RELAY) private readonly relay: OutboxRelay<AccessRuleDoc>,
   ) {}
 
@@ -78,19 +78,15 @@ export class AccessRuleWriter {
     const tenant = this.state.tree.ancestorOfType(node, 'tenant');
     if (tenant) rule.tenantId = tenant.id;
     const { id: _id, ...fields } = rule;
-    await insertWithEvents(
-      this.model,
-      { _id: id, ...fields, activeKey: activeKeyOf(rule) },
-      (version) => [this.publisher.envelope(AuthzEvents.accessRuleCreated, rule, this.meta(writer, rule, version))],
-      'access rule',
-      'subject, role and scope',
-    );
+    await this.rules.insert({ _id: id, ...fields, activeKey: activeKeyOf(rule) }, (version) => [
+      this.publisher.envelope(AuthzEvents.accessRuleCreated, rule, this.meta(writer, rule, version)),
+    ]);
     this.state.applyRule(rule, 1);
     return { rule, revision: await this.publish(id) };
   }
 
   async delete(id: string, writer: Writer): Promise<WriteResult> {
-    const doc = await readAggregate(this.model, id);
+    const doc = await this.rules.read(id);
     if (!doc) throw DvError.notFound(`access rule ${id} does not exist`);
     if (doc.status === 'deleted') throw DvError.precondition(`access rule ${id} was already deleted at ${doc.deletedAt ?? 'an earlier time'}`);
     if (writer.kind === 'caller') {
@@ -98,13 +94,11 @@ export class AccessRuleWriter {
     }
     const deletedAt = new Date().toISOString();
     const deleted: AccessRule = { ...toAccessRule(doc), status: 'deleted', deletedAt, deletedBy: this.actorId(writer) };
-    await updateWithEvents(
-      this.model,
+    await this.rules.update(
       id,
       doc.version,
       { $set: { status: 'deleted', deletedAt, deletedBy: deleted.deletedBy, activeKey: `deleted:${id}` } },
       (version) => [this.publisher.envelope(AuthzEvents.accessRuleDeleted, deleted, this.meta(writer, deleted, version))],
-      'access rule',
     );
     this.state.applyRule(deleted, doc.version + 1);
     return { rule: deleted, revision: await this.publish(id) };

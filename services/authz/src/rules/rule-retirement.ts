@@ -1,10 +1,8 @@
 import { DvError, type ScopeType } from '@dv/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { AUTHZ_CONFIG, type AuthzConfig } from '../config/authz-config';
 import { AuthzState } from '../state/authz-state';
-import { ACCESS_RULE_MODEL } from '../tokens';
-import { type AccessRuleDoc } from './access-rule.model';
+import { AccessRuleRepository } from './access-rule.repository';
 import { AccessRuleWriter } from './access-rule-writer';
 
 /** The actor of the deletions: the rules end because their scope did, not by anyone's request. */
@@ -24,7 +22,7 @@ export class RuleRetirement {
   constructor(
     private readonly state: AuthzState,
     private readonly writer: AccessRuleWriter,
-    @Inject(ACCESS_RULE_MODEL) private readonly rules: Model<AccessRuleDoc>,
+    private readonly rules: AccessRuleRepository,
     @Inject(AUTHZ_CONFIG) private readonly config: AuthzConfig,
   ) {}
 
@@ -38,10 +36,7 @@ export class RuleRetirement {
     const keys = new Set(below.map((n) => `${n.type}/${n.id}`));
     // Rules are read from MongoDB, not from this replica's index: one created on another replica an
     // instant before the deletion is there even if its event has not reached this replica yet.
-    const candidates = await this.rules
-      .find({ status: 'active', scopeId: { $in: [...new Set(below.map((n) => n.id))] } }, { _id: 1, scopeType: 1, scopeId: 1 })
-      .lean<Pick<AccessRuleDoc, '_id' | 'scopeType' | 'scopeId'>[]>()
-      .exec();
+    const candidates = await this.rules.activeAt([...new Set(below.map((n) => n.id))]);
     let retired = 0;
     for (const doc of candidates) {
       if (!keys.has(`${doc.scopeType}/${doc.scopeId}`)) continue;

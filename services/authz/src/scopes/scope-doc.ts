@@ -3,7 +3,7 @@ import { type ScopeDoc, scopeKey } from './scope.model';
 
 /**
  * The stored form of a create, rename or move, for the projection collection. A delete is stored by
- * `ScopeProjectionController` as a flag on the document, which keeps the scope's name and parent:
+ * `ScopeRepository.markDeleted` as a flag on the document, which keeps the scope's name and parent:
  * a replica that starts from the snapshot then places the tombstone where every other replica has
  * it, and decides the same about it.
  */

@@ -1,13 +1,10 @@
 import { type EventHandlingContext, EventHandler } from '@dv/messaging';
-import { isDuplicateKeyError, upsertIfNewer } from '@dv/persistence';
 import { type EventData, OrgEvents } from '@dv/contracts';
-import { Controller, Inject } from '@nestjs/common';
-import { type Model, type QueryFilter } from 'mongoose';
+import { Controller } from '@nestjs/common';
 import { RuleRetirement } from '../rules/rule-retirement';
-import { SCOPE_MODEL } from '../tokens';
 import { type ScopeEvent, scopeChangeOf, scopeEvent } from '@dv/org';
 import { scopeDocOf } from './scope-doc';
-import { type ScopeDoc, scopeKey } from './scope.model';
+import { ScopeRepository } from './scope.repository';
 
 /**
  * Persists the scope projection (one durable consumer shared by the replicas), versioned by stream
@@ -17,30 +14,19 @@ import { type ScopeDoc, scopeKey } from './scope.model';
 @Controller()
 export class ScopeProjectionController {
   constructor(
-    @Inject(SCOPE_MODEL) private readonly scopes: Model<ScopeDoc>,
+    private readonly scopes: ScopeRepository,
     private readonly retirement: RuleRetirement,
   ) {}
 
   private async project(event: ScopeEvent, ctx: EventHandlingContext): Promise<void> {
     const change = scopeChangeOf(event, ctx.streamSequence);
     if (change.kind === 'upsert') {
-      await upsertIfNewer(this.scopes, scopeDocOf(change));
+      await this.scopes.upsertIfNewer(scopeDocOf(change));
       return;
     }
     // A tombstone keeps the name and the parent the scope had (see scopeDocOf). Retiring comes
     // after, and is idempotent: a redelivery re-runs it and finds nothing left.
-    const _id = scopeKey(change.type, change.id);
-    await this.scopes
-      .updateOne(
-        { _id, version: { $lt: change.version } } as QueryFilter<ScopeDoc>,
-        { $set: { deleted: true, version: change.version }, $setOnInsert: { type: change.type, id: change.id, name: change.id, parentType: null, parentId: null } },
-        { upsert: true },
-      )
-      .exec()
-      .catch((error: unknown) => {
-        // A stored tombstone or newer state collided with the upsert: already projected.
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+    await this.scopes.markDeleted(change.type, change.id, change.version);
     await this.retirement.retireUnder(change.type, change.id, change.version);
   }
 

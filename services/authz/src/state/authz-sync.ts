@@ -4,11 +4,10 @@ import { SCOPE_EVENT_TYPES, applyScopeEvent } from '@dv/org';
 import { MetricsRegistry } from '@dv/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
-import { type Model } from 'mongoose';
 import { AUTHZ_CONFIG, type AuthzConfig } from '../config/authz-config';
-import { type AccessRuleDoc, toAccessRule } from '../rules/access-rule.model';
-import { type ScopeDoc } from '../scopes/scope.model';
-import { ACCESS_RULE_MODEL, SCOPE_MODEL } from '../tokens';
+import { toAccessRule } from '../rules/access-rule.model';
+import { AccessRuleRepository } from '../rules/access-rule.repository';
+import { ScopeRepository } from '../scopes/scope.repository';
 import { AuthzState } from './authz-state';
 
 /** The domain events authz reads: the access rules. */
@@ -31,8 +30,8 @@ export class AuthzSync extends StreamProjection {
     private readonly state: AuthzState,
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(AUTHZ_CONFIG) config: AuthzConfig,
-    @Inject(ACCESS_RULE_MODEL) private readonly rules: Model<AccessRuleDoc>,
-    @Inject(SCOPE_MODEL) private readonly scopes: Model<ScopeDoc>,
+    private readonly rules: AccessRuleRepository,
+    private readonly scopes: ScopeRepository,
     metrics: MetricsRegistry,
   ) {
     super(nc, { service: 'authz', revisions: state.revisions, catchUpMs: config.AUTHZ_CATCH_UP_MS, metrics });
@@ -43,7 +42,7 @@ export class AuthzSync extends StreamProjection {
     const domainSeq = heads.events;
     const platformFloor = await this.ackFloor('platform', PROJECTION_CONSUMER);
     const started = Date.now();
-    for (const doc of await this.rules.find().lean<AccessRuleDoc[]>().exec()) this.state.applyRule(toAccessRule(doc), doc.version);
+    for (const doc of await this.rules.all()) this.state.applyRule(toAccessRule(doc), doc.version);
     await this.loadScopes(platformFloor);
     this.state.revisions.markApplied('events', domainSeq);
     this.state.revisions.markApplied('platform', platformFloor);
@@ -69,7 +68,7 @@ export class AuthzSync extends StreamProjection {
 
   /** The scope projection up to its consumer's ack floor, tombstones where they were. */
   private async loadScopes(platformFloor: number): Promise<void> {
-    const scopeDocs = await this.scopes.find({ version: { $lte: platformFloor } }).lean<ScopeDoc[]>().exec();
+    const scopeDocs = await this.scopes.upTo(platformFloor);
     // Parents before children is not needed: the tree links placeholders; order by version keeps moves right.
     scopeDocs.sort((a, b) => a.version - b.version);
     for (const doc of scopeDocs) {

@@ -10,13 +10,13 @@ import {
   SYSTEM_ACTOR,
 } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { deleteAtVersion, insertWithEvents, type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { type SharedVolumeView, scopeKey } from '@dv/org';
 import { SharingState } from '../state/sharing-state';
-import { SHARING_LIST_MODEL, SHARING_LIST_RELAY } from '../tokens';
+import { SHARING_LIST_RELAY } from '../tokens';
 import { type SharingListDoc } from './sharing-list.model';
+import { SharingListRepository } from './sharing-list.repository';
 
 export interface SharingChange {
   volumeId: string;
@@ -47,7 +47,7 @@ export class SharingWriter {
     private readonly state: SharingState,
     private readonly rpc: RpcClient,
     private readonly publisher: EventPublisher,
-    @Inject(SHARING_LIST_MODEL) private readonly model: Model<SharingListDoc>,
+    private readonly lists: SharingListRepository,
     @Inject(SHARING_LIST_RELAY) private readonly relay: OutboxRelay<SharingListDoc>,
   ) {}
 
@@ -66,7 +66,7 @@ export class SharingWriter {
       await this.authorize(volume, change, actor);
     }
 
-    const doc = await readAggregate(this.model, change.volumeId);
+    const doc = await this.lists.read(change.volumeId);
     const current = new Map((doc?.scopes ?? []).map((s) => [scopeKey(s.scopeType, s.scopeId), s] as const));
     const now = new Date().toISOString();
     const by = actor.kind === 'caller' ? actor.principal.subjectId : 'system';
@@ -98,9 +98,9 @@ export class SharingWriter {
       events.map((e) => this.publisher.envelope(e.kind === 'shared' ? SharingEvents.shared : SharingEvents.unshared, { volumeId: change.volumeId, scope: e.entry, sharedScopes: scopes }, meta(version)));
     let version: number;
     if (doc) {
-      version = (await updateWithEvents(this.model, change.volumeId, doc.version, { $set: { scopes } }, envelopes, 'sharing list')).version;
+      version = (await this.lists.update(change.volumeId, doc.version, { $set: { scopes } }, envelopes)).version;
     } else {
-      version = (await insertWithEvents(this.model, { _id: change.volumeId, scopes }, envelopes, 'sharing list', 'volume')).version;
+      version = (await this.lists.insert({ _id: change.volumeId, scopes }, envelopes)).version;
     }
     this.state.index.applyList(change.volumeId, scopes, version);
     return { sharedScopes: scopes, revision: await this.publish(change.volumeId) };
@@ -164,7 +164,7 @@ export class SharingWriter {
    * redelivery after a crash publishes what is still pending and finishes. How many scopes it had.
    */
   async dropList(volumeId: string, projectId: string): Promise<number> {
-    const doc = await readAggregate(this.model, volumeId);
+    const doc = await this.lists.read(volumeId);
     if (!doc) return 0;
     let version = doc.version;
     const removed = doc.scopes;
@@ -178,11 +178,11 @@ export class SharingWriter {
             aggregateVersion: v,
           }),
         );
-      version = (await updateWithEvents(this.model, volumeId, doc.version, { $set: { scopes: [] } }, envelopes, 'sharing list')).version;
+      version = (await this.lists.update(volumeId, doc.version, { $set: { scopes: [] } }, envelopes)).version;
     }
     await this.relay.flush(volumeId);
     try {
-      await deleteAtVersion(this.model, volumeId, version, 'sharing list');
+      await this.lists.delete(volumeId, version);
     } catch (error) {
       // Another replica finished first.
       if (!(error instanceof DvError) || error.code !== 'NOT_FOUND') throw error;

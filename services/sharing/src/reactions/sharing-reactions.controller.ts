@@ -1,10 +1,8 @@
 import { type EventData, OrgEvents, type SHAREABLE_SCOPE_TYPES, VolumeEvents } from '@dv/contracts';
 import { EventHandler, type EventHandlingContext } from '@dv/messaging';
-import { Controller, Inject, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
+import { Controller, Logger } from '@nestjs/common';
 import { SharingWriter } from '../lists/sharing-writer';
-import { type SharingListDoc } from '../lists/sharing-list.model';
-import { SHARING_LIST_MODEL } from '../tokens';
+import { SharingListRepository } from '../lists/sharing-list.repository';
 
 type ShareableType = (typeof SHAREABLE_SCOPE_TYPES)[number];
 
@@ -19,7 +17,7 @@ export class SharingReactionsController {
 
   constructor(
     private readonly writer: SharingWriter,
-    @Inject(SHARING_LIST_MODEL) private readonly model: Model<SharingListDoc>,
+    private readonly lists: SharingListRepository,
   ) {}
 
   @EventHandler(VolumeEvents.deleted)
@@ -44,8 +42,7 @@ export class SharingReactionsController {
   }
 
   private async unshareEverywhere(scopeType: ShareableType, scopeId: string): Promise<void> {
-    const lists = await this.model.find({ 'scopes.scopeId': scopeId }, { scopes: 1 }).lean<SharingListDoc[]>().exec();
-    for (const list of lists) {
+    for (const list of await this.lists.sharedWith(scopeId)) {
       if (!list.scopes.some((s) => s.scopeType === scopeType && s.scopeId === scopeId)) continue;
       await this.writer.change({ volumeId: list._id, add: [], remove: [{ scopeType, scopeId }] }, { kind: 'system' }).catch((error: unknown) => {
         // The volume is gone from memory (deleted): its list goes with it.

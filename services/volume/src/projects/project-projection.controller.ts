@@ -1,12 +1,10 @@
 import { type EventData, OrgEvents } from '@dv/contracts';
 import { type EventHandlingContext, EventHandler } from '@dv/messaging';
-import { upsertIfNewer } from '@dv/persistence';
-import { Controller, Inject, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
+import { Controller, Logger } from '@nestjs/common';
 import { VolumeReconciler } from '../volumes/volume-reconciler';
-import { type VolumeDoc } from '../volumes/volume.model';
-import { CLUSTER_MODEL, PROJECT_MODEL, VOLUME_MODEL } from '../tokens';
-import { type ClusterDoc, type ProjectDoc } from './project.model';
+import { VolumeRepository } from '../volumes/volume.repository';
+import { ClusterRepository } from './cluster.repository';
+import { ProjectRepository } from './project.repository';
 import { VolumePlacement } from './volume-placement';
 
 /**
@@ -19,9 +17,9 @@ export class ProjectProjectionController {
   private readonly logger = new Logger('ProjectProjection');
 
   constructor(
-    @Inject(PROJECT_MODEL) private readonly projects: Model<ProjectDoc>,
-    @Inject(CLUSTER_MODEL) private readonly clusters: Model<ClusterDoc>,
-    @Inject(VOLUME_MODEL) private readonly volumes: Model<VolumeDoc>,
+    private readonly projects: ProjectRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly volumes: VolumeRepository,
     private readonly reconciler: VolumeReconciler,
     private readonly placement: VolumePlacement,
   ) {}
@@ -40,8 +38,8 @@ export class ProjectProjectionController {
 
   @EventHandler(OrgEvents.project.deleted)
   async projectDeleted(data: EventData<typeof OrgEvents.project.deleted>, ctx: EventHandlingContext): Promise<void> {
-    const existing = await this.projects.findById(data.projectId).lean<ProjectDoc>().exec();
-    await upsertIfNewer(this.projects, {
+    const existing = await this.projects.find(data.projectId);
+    await this.projects.upsertIfNewer({
       _id: data.projectId,
       name: existing?.name ?? data.projectId,
       namespace: data.namespace,
@@ -51,24 +49,24 @@ export class ProjectProjectionController {
       version: ctx.streamSequence,
     });
     // The reconciler marks each volume of the project NotReady (with its event). Idempotent on redelivery.
-    const affected = await this.volumes.find({ projectId: data.projectId }, { _id: 1 }).lean<Pick<VolumeDoc, '_id'>[]>().exec();
-    for (const v of affected) await this.reconciler.reconcile(v._id);
+    const affected = await this.volumes.idsInProject(data.projectId);
+    for (const id of affected) await this.reconciler.reconcile(id);
     if (affected.length > 0) this.logger.log(`project ${data.projectId} deleted: ${affected.length} volume(s) reconciled`);
   }
 
   @EventHandler(OrgEvents.cluster.created)
   async clusterCreated(data: EventData<typeof OrgEvents.cluster.created>, ctx: EventHandlingContext): Promise<void> {
-    await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: false, version: ctx.streamSequence });
+    await this.clusters.upsertIfNewer({ _id: data.clusterId, tenantId: data.tenantId, deleted: false, version: ctx.streamSequence });
   }
 
   @EventHandler(OrgEvents.cluster.updated)
   async clusterUpdated(data: EventData<typeof OrgEvents.cluster.updated>, ctx: EventHandlingContext): Promise<void> {
-    await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: false, version: ctx.streamSequence });
+    await this.clusters.upsertIfNewer({ _id: data.clusterId, tenantId: data.tenantId, deleted: false, version: ctx.streamSequence });
   }
 
   @EventHandler(OrgEvents.cluster.deleted)
   async clusterDeleted(data: EventData<typeof OrgEvents.cluster.deleted>, ctx: EventHandlingContext): Promise<void> {
-    await upsertIfNewer(this.clusters, { _id: data.clusterId, tenantId: data.tenantId, deleted: true, version: ctx.streamSequence });
+    await this.clusters.upsertIfNewer({ _id: data.clusterId, tenantId: data.tenantId, deleted: true, version: ctx.streamSequence });
   }
 
   /**
@@ -78,14 +76,14 @@ export class ProjectProjectionController {
    * and an older event changes nothing.
    */
   private async alignVolumes(projectId: string): Promise<void> {
-    const project = await this.projects.findById(projectId).lean<ProjectDoc>().exec();
+    const project = await this.projects.find(projectId);
     if (!project || project.deleted) return;
     const changed = await this.placement.align(project);
     if (changed > 0) this.logger.log(`project ${projectId} renamed or moved: ${changed} volume(s) updated`);
   }
 
   private async upsertProject(data: EventData<typeof OrgEvents.project.created>, version: number): Promise<boolean> {
-    return upsertIfNewer(this.projects, {
+    return this.projects.upsertIfNewer({
       _id: data.projectId,
       name: data.name,
       namespace: data.namespace,

@@ -1,10 +1,10 @@
 import { DvError, VolumeEvents } from '@dv/contracts';
-import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
-import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
+import { VOLUME_RELAY } from '../tokens';
 import { SYSTEM, VolumeEventFactory } from '../volumes/volume-event-factory';
 import { type VolumeDoc, nameKeyOf } from '../volumes/volume.model';
+import { VolumeRepository } from '../volumes/volume.repository';
 import { type ProjectDoc } from './project.model';
 
 /** Writes lost to a concurrent writer (the reconciler, a patch) before giving up for this delivery. */
@@ -24,14 +24,14 @@ export class VolumePlacement {
   private readonly logger = new Logger('VolumePlacement');
 
   constructor(
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly events: VolumeEventFactory,
   ) {}
 
   /** Brings every volume of the project in line with it; how many changed. */
   async align(project: ProjectDoc): Promise<number> {
-    const docs = await this.model.find({ projectId: project._id }, { outbox: 0 }).lean<VolumeDoc[]>().exec();
+    const docs = await this.volumes.inProject(project._id);
     let changed = 0;
     for (const doc of docs) if (await this.alignOne(doc, project)) changed++;
     return changed;
@@ -46,11 +46,11 @@ export class VolumePlacement {
       if (!set) return false;
       const { outbox: _outbox, version: _version, ...rest } = doc;
       try {
-        await updateWithEvents(this.model, doc._id, doc.version, { $set: set }, this.events.of(VolumeEvents.updated, { ...rest, ...set }, SYSTEM), 'data volume');
+        await this.volumes.update(doc._id, doc.version, { $set: set }, this.events.of(VolumeEvents.updated, { ...rest, ...set }, SYSTEM));
       } catch (error) {
         if (!(error instanceof DvError) || error.code !== 'CONFLICT') throw error;
         // Someone wrote first (or took the name key meanwhile): read it again and retry.
-        doc = await readAggregate(this.model, doc._id);
+        doc = await this.volumes.read(doc._id);
         continue;
       }
       await this.relay.flush(doc._id);
@@ -68,7 +68,7 @@ export class VolumePlacement {
       set.clusterId = project.clusterId;
       // Names are unique per cluster: the name moves with the volume unless the new cluster has it already.
       const nameKey = nameKeyOf(project.clusterId, doc.name);
-      if (await this.model.exists({ nameKey, _id: { $ne: doc._id } })) {
+      if (await this.volumes.nameKeyTakenByOther(nameKey, doc._id)) {
         this.logger.warn(`data volume ${doc._id} (${doc.name}) moved to cluster ${project.clusterId}, where the name is taken: it keeps its name key ${doc.nameKey}`);
       } else {
         set.nameKey = nameKey;

@@ -1,13 +1,11 @@
-import { type OutboxRelay, updateWithoutEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { VOLUME_CONFIG, type VolumeConfig } from '../config/volume-config';
-import { VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
+import { VOLUME_RELAY } from '../tokens';
 import { type RetryPolicy, leaseUntil, retryPolicyOf } from './reconcile-schedule';
 import { VolumeReconciler } from './volume-reconciler';
 import { type VolumeDoc } from './volume.model';
-
-type DueVolume = Pick<VolumeDoc, '_id' | 'nextAttemptAt' | 'attempts'>;
+import { type DueVolume, VolumeRepository } from './volume.repository';
 
 /**
  * Starts the outbox relay, then reconciles what is due, every VOLUME_RECONCILE_INTERVAL_MS: the
@@ -25,7 +23,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private sweeping = false;
 
   constructor(
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
     private readonly reconciler: VolumeReconciler,
@@ -53,13 +51,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
     let done = 0;
     try {
       const now = Date.now();
-      const docs = await this.model
-        // Volumes recorded before schedules existed have none: due now.
-        .find({ $or: [{ nextAttemptAt: { $lte: new Date(now).toISOString() } }, { nextAttemptAt: { $exists: false } }] }, { _id: 1, nextAttemptAt: 1, attempts: 1 })
-        .sort({ nextAttemptAt: 1, _id: 1 })
-        .limit(this.config.VOLUME_RECONCILE_BATCH)
-        .lean<DueVolume[]>()
-        .exec();
+      const docs = await this.volumes.due(new Date(now).toISOString(), this.config.VOLUME_RECONCILE_BATCH);
       for (const doc of docs) {
         if (!(await this.lease(doc, now))) continue;
         await this.reconciler.reconcile(doc._id);
@@ -75,12 +67,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Moves a due volume's next attempt past this one, unless someone else did first (another replica's sweep, a write). */
   private async lease(doc: DueVolume, now: number): Promise<boolean> {
-    return updateWithoutEvents(
-      this.model,
-      doc._id,
-      (current) => current.nextAttemptAt === doc.nextAttemptAt,
-      { $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) } },
-      'data volume',
-    );
+    return this.volumes.updateWithoutEvents(doc._id, (current) => current.nextAttemptAt === doc.nextAttemptAt, { $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) } });
   }
 }

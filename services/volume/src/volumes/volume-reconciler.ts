@@ -1,18 +1,18 @@
 import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
-import { deleteAtVersion, type EventsOf, type OutboxRelay, readAggregate, updateWithEvents, updateWithoutEvents } from '@dv/persistence';
+import { type EventsOf, type OutboxRelay } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { type CopyTarget, isKubeUnreachable } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
 import { LiveProjects } from '../projects/live-projects';
-import { ProjectDirectory } from '../projects/project-directory';
+import { ProjectRepository } from '../projects/project.repository';
 import { type Failpoints } from '@dv/runtime';
 import { VOLUME_CONFIG, type VolumeConfig, type VolumeFailpoint } from '../config/volume-config';
-import { FAILPOINTS, VOLUME_MODEL, VOLUME_RELAY } from '../tokens';
+import { FAILPOINTS, VOLUME_RELAY } from '../tokens';
 import { type RetryPolicy, scheduleAfter, retryPolicyOf } from './reconcile-schedule';
 import { type ObservedCondition, mergeConditions, sameStatus } from './status-conditions';
 import { SYSTEM, VolumeEventFactory } from './volume-event-factory';
 import { type VolumeDoc } from './volume.model';
+import { VolumeRepository } from './volume.repository';
 
 interface Observation {
   ready: boolean;
@@ -40,11 +40,11 @@ export class VolumeReconciler {
   private readonly policy: RetryPolicy;
 
   constructor(
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     @Inject(VOLUME_CONFIG) config: VolumeConfig,
     private readonly kube: VolumeKube,
-    private readonly projects: ProjectDirectory,
+    private readonly projects: ProjectRepository,
     private readonly live: LiveProjects,
     private readonly events: VolumeEventFactory,
     @Inject(FAILPOINTS) private readonly failpoints: Failpoints<VolumeFailpoint>,
@@ -72,7 +72,7 @@ export class VolumeReconciler {
   }
 
   private async once(id: string): Promise<void> {
-    const doc = await readAggregate(this.model, id);
+    const doc = await this.volumes.read(id);
     if (!doc) return;
     if (doc.status.phase === 'Deleting') return this.release(doc);
     const observed = await this.observe(doc);
@@ -87,7 +87,7 @@ export class VolumeReconciler {
   private async retryLater(doc: VolumeDoc, reason: string): Promise<void> {
     const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
     this.logger.warn(`volume ${doc._id} (${doc.name}): the Kubernetes API server cannot be asked (${reason}); status kept, next attempt at ${schedule.nextAttemptAt}`);
-    await this.model.updateOne({ _id: doc._id, version: doc.version }, { $set: schedule }).exec();
+    await this.volumes.reschedule(doc._id, doc.version, schedule);
   }
 
   private target(doc: VolumeDoc): CopyTarget {
@@ -169,7 +169,7 @@ export class VolumeReconciler {
     if (doc.status.datavolumePvName !== undefined) status.datavolumePvName = doc.status.datavolumePvName;
     if (sameStatus(doc.status, status)) {
       // Only the schedule: the reconciler's own bookkeeping, not part of the volume (no event).
-      await updateWithoutEvents(this.model, doc._id, (current) => current.version === doc.version, { $set: schedule }, 'data volume');
+      await this.volumes.reschedule(doc._id, doc.version, schedule);
       return;
     }
     const { outbox: _outbox, version: _version, ...rest } = doc;
@@ -182,7 +182,7 @@ export class VolumeReconciler {
   /** A version-guarded write with its events; false when someone changed the volume meanwhile (a delete, a patch, another replica): the next round sees it. */
   private async write(doc: VolumeDoc, set: Partial<VolumeDoc>, events: EventsOf): Promise<boolean> {
     try {
-      await updateWithEvents(this.model, doc._id, doc.version, { $set: set }, events, 'data volume');
+      await this.volumes.update(doc._id, doc.version, { $set: set }, events);
       return true;
     } catch (error) {
       if (error instanceof DvError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')) return false;
@@ -203,7 +203,7 @@ export class VolumeReconciler {
         };
         const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
         if (sameStatus(doc.status, status)) {
-          await updateWithoutEvents(this.model, doc._id, (current) => current.version === doc.version, { $set: schedule }, 'data volume');
+          await this.volumes.reschedule(doc._id, doc.version, schedule);
         } else {
           // Still Deleting, with the reason it is stuck: an updated event, so every read model shows it.
           const { outbox: _outbox, version: _version, ...rest } = doc;
@@ -215,12 +215,12 @@ export class VolumeReconciler {
     let version = doc.version;
     if (!doc.purging) {
       const { outbox: _outbox, version: _version, ...rest } = doc;
-      const updated = await updateWithEvents(this.model, doc._id, doc.version, { $set: { purging: true } }, this.events.of(VolumeEvents.deleted, { ...rest, purging: true }, SYSTEM), 'data volume');
+      const updated = await this.volumes.update(doc._id, doc.version, { $set: { purging: true } }, this.events.of(VolumeEvents.deleted, { ...rest, purging: true }, SYSTEM));
       version = updated.version;
     }
     // Publish the deleted event before the record goes: a crash in between leaves the record (purging), and the next round finishes.
     await this.relay.flush(doc._id);
-    await deleteAtVersion(this.model, doc._id, version, 'data volume');
+    await this.volumes.delete(doc._id, version);
     this.logger.log(`volume ${doc._id} (${doc.name}) deleted`);
   }
 }

@@ -1,18 +1,17 @@
 import { AdmissionEvents, type Binding, DvError, type Revision } from '@dv/contracts';
 import { type CopyTarget, type KubeClients, VolumeCopies, copyNames } from '@dv/kube';
 import { EventPublisher, isTransientError } from '@dv/messaging';
-import { GuardedStore, guardedStore } from '@dv/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { Failpoints } from '@dv/runtime';
 import { ADMISSION_CONFIG, type AdmissionConfig, type AdmissionFailpoint } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
 import { AdmissionMetrics } from '../review/admission-metrics';
 import { type VolumeView } from '../state/volume-directory';
-import { BINDING_MODEL, KUBE_CLIENTS } from '../tokens';
+import { KUBE_CLIENTS } from '../tokens';
 import { UsageRecords } from '../usage/usage-records';
 import { type BindingDoc, type BindingState, bindingKey } from './binding.model';
+import { BindingRepository } from './binding.repository';
 
 export const MANAGED_BY_ADMISSION = 'dv-workload-admission';
 const SERVICE_ACTOR = { id: 'workload-admission', type: 'system' } as const;
@@ -31,21 +30,19 @@ export class BindingManager {
   private readonly copies: VolumeCopies;
   /** Ensures under way in this replica, by binding key: concurrent reviews share one. */
   private readonly inFlight = new Map<string, Promise<Binding>>();
-  /** Every change of a binding record is a guarded one (decision 0012). */
-  private readonly store: GuardedStore<BindingDoc>;
   private readonly failpoints: Failpoints<AdmissionFailpoint>;
 
   constructor(
     private readonly state: AdmissionState,
     private readonly publisher: EventPublisher,
     @Inject(KUBE_CLIENTS) kube: KubeClients,
-    @Inject(BINDING_MODEL) private readonly bindings: Model<BindingDoc>,
+    /** Every change of a binding record is a guarded one (decision 0012). */
+    private readonly store: BindingRepository,
     private readonly usages: UsageRecords,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
     private readonly metrics: AdmissionMetrics,
   ) {
     this.copies = new VolumeCopies(kube.core);
-    this.store = guardedStore(bindings);
     this.failpoints = new Failpoints(config.ADMISSION_FAILPOINT);
   }
 
@@ -111,10 +108,10 @@ export class BindingManager {
   /** The binding's record: inserted as Creating by this attempt, or the one that is there (an upsert racing another is a duplicate key). */
   private async record(_id: string, volume: VolumeView, planned: Binding, projectId: string, attempt: string): Promise<BindingDoc> {
     const now = new Date();
-    const insert = { _id, volumeId: volume.id, namespace: planned.namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now };
+    const insert: BindingDoc = { _id, volumeId: volume.id, namespace: planned.namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now };
     for (let tries = 0; ; tries++) {
       try {
-        return await this.store.insert(insert as BindingDoc, 'binding');
+        return await this.store.insert(insert);
       } catch (error) {
         if (!(error instanceof DvError && error.code === 'CONFLICT')) throw error;
         const existing = await this.store.read(_id);
@@ -160,7 +157,7 @@ export class BindingManager {
   async bound(doc: BindingDoc, requestId: string | undefined): Promise<Binding> {
     if (doc.state !== 'Bound') {
       const marked = await this.store
-        .change(doc._id, (current) => (current.state === 'Creating' && current.attempt === doc.attempt ? { ...current, state: 'Bound', updatedAt: new Date() } : null), 'binding')
+        .change(doc._id, (current) => (current.state === 'Creating' && current.attempt === doc.attempt ? { ...current, state: 'Bound', updatedAt: new Date() } : null))
         .catch((error: unknown) => {
           if (error instanceof DvError && error.code === 'NOT_FOUND') return null;
           throw error;
@@ -191,7 +188,7 @@ export class BindingManager {
    */
   async collect(volumeId: string, atLeast: Revision): Promise<number> {
     await this.state.revisions.waitFor(atLeast, this.config.ADMISSION_CALL_TIMEOUT_MS);
-    const docs = await this.bindings.find({ volumeId }).lean<BindingDoc[]>().exec();
+    const docs = await this.store.ofVolume(volumeId);
     let removed = 0;
     for (const doc of docs) {
       if (doc.state !== 'Bound') continue;
@@ -210,7 +207,7 @@ export class BindingManager {
     const next = { state, attempt: randomUUID(), updatedAt: new Date() };
     try {
       // A guarded change: the store's own conditional update is a read-then-write on FerretDB, and two replicas would both take the record over.
-      const taken = await this.store.change(doc._id, (current) => (current.state === doc.state && current.attempt === doc.attempt ? { ...current, ...next } : null), 'binding');
+      const taken = await this.store.change(doc._id, (current) => (current.state === doc.state && current.attempt === doc.attempt ? { ...current, ...next } : null));
       return taken ?? undefined;
     } catch (error) {
       if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
@@ -232,7 +229,7 @@ export class BindingManager {
       );
       this.metrics.bindings.inc({ action: 'removed' });
     }
-    const deleted = await this.store.remove(doc._id, (current) => current.state === 'Releasing' && current.attempt === doc.attempt, 'binding').catch((error: unknown) => {
+    const deleted = await this.store.remove(doc._id, (current) => current.state === 'Releasing' && current.attempt === doc.attempt).catch((error: unknown) => {
       if (error instanceof DvError && error.code === 'NOT_FOUND') return false;
       throw error;
     });

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { type Model, type QueryFilter } from 'mongoose';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
-import { BINDING_MODEL } from '../tokens';
 import { type BindingDoc } from './binding.model';
+import { BindingRepository } from './binding.repository';
 import { BindingManager } from './binding-manager';
 
 /**
@@ -23,7 +22,7 @@ export class BindingReconciler implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly state: AdmissionState,
     private readonly manager: BindingManager,
-    @Inject(BINDING_MODEL) private readonly bindings: Model<BindingDoc>,
+    private readonly bindings: BindingRepository,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
   ) {}
 
@@ -49,8 +48,7 @@ export class BindingReconciler implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async pass(all: boolean): Promise<number> {
-    const filter = (all ? {} : { state: { $ne: 'Bound' } }) as QueryFilter<BindingDoc>;
-    const docs = await this.bindings.find(filter).lean<BindingDoc[]>().exec();
+    const docs = await this.bindings.unsettled(all);
     const expired = Date.now() - this.config.ADMISSION_BINDING_LEASE_MS;
     let settled = 0;
     for (const doc of docs) {

@@ -1,12 +1,11 @@
 import { type EventData, type AdmissionEvents, type WorkloadRef } from '@dv/contracts';
-import { insertOnce, isDuplicateKeyError } from '@dv/persistence';
-import { Inject, Injectable } from '@nestjs/common';
-import { type Model, type QueryFilter } from 'mongoose';
+import { isDuplicateKeyError } from '@dv/persistence';
+import { Injectable } from '@nestjs/common';
 import { AdmissionState } from '../state/admission-state';
-import { USAGE_MODEL } from '../tokens';
 import { candidateState } from './usage-index';
 import { isNamed, releaseKeys, usageKey } from './usage-key';
 import { type UsageDoc } from './usage.model';
+import { UsageRepository } from './usage.repository';
 
 /** The most workloads one usage answer names (the volume service's contract caps it at 100). */
 export const MAX_LISTED = 100;
@@ -24,13 +23,13 @@ const LOOKUPS_AT_ONCE = 25;
 @Injectable()
 export class UsageRecords {
   constructor(
-    @Inject(USAGE_MODEL) private readonly usages: Model<UsageDoc>,
+    private readonly usages: UsageRepository,
     private readonly state: AdmissionState,
   ) {}
 
   /** At start: puts the records in use into this replica's usage index (one read of the collection); returns how many. */
   async indexRecordsInUse(): Promise<number> {
-    const docs = await this.usages.find({ releasedAt: { $exists: false } } as QueryFilter<UsageDoc>).lean<UsageDoc[]>().exec();
+    const docs = await this.usages.notReleased();
     let inUse = 0;
     for (const doc of docs) {
       if (doc.volumeIds.length === 0) continue;
@@ -62,23 +61,13 @@ export class UsageRecords {
     // The common case is a workload seen for the first time: an insert, which FerretDB answers from
     // the _id index (its update by _id scans the collection). A duplicate key means the identity is
     // known: admitted before (a resubmit, a retried create), released, or this event redelivered.
-    // One of these per admitted review: written with the driver, past mongoose's document machinery
-    // (the document is complete and typed here; mongoose cost about as much CPU as the rest of the insert).
     try {
-      const plain: Record<string, unknown> = { ...doc };
-      await this.usages.collection.insertOne(plain);
+      await this.usages.insertFirst(doc);
       return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const { _id, ...fields } = doc;
-    const replaced = await this.usages
-      .updateOne({ _id, admittedAt: { $lt: admittedAt }, $or: [{ releasedAt: { $exists: false } }, { releasedAt: { $lt: admittedAt } }] } as QueryFilter<UsageDoc>, {
-        $set: fields,
-        $unset: { releasedAt: 1 },
-      })
-      .exec();
-    return replaced.modifiedCount > 0;
+    return this.usages.replaceWithNewer(doc);
   }
 
   /**
@@ -90,7 +79,7 @@ export class UsageRecords {
     const volumes = new Set<string>();
     for (let attempt = 1; attempt <= RELEASE_ATTEMPTS; attempt++) {
       let raced = false;
-      const docs = await this.usages.find({ $or: [{ workloadId: ref.workloadId }, { namespace: ref.namespace, kind: ref.kind, name: ref.name }] }).lean<UsageDoc[]>().exec();
+      const docs = await this.usages.ofWorkload(ref);
       for (const doc of docs) {
         if (doc.admittedAt >= releasedAt || (doc.releasedAt && doc.releasedAt >= releasedAt)) continue; // a later incarnation, or released by a later event
         if (await this.release(doc, releasedAt)) for (const v of doc.volumeIds) volumes.add(v);
@@ -114,7 +103,7 @@ export class UsageRecords {
           generated: false,
           ...(ref.apiVersion ? { apiVersion: ref.apiVersion } : {}),
         };
-        if (!(await insertOnce(this.usages, tombstone))) raced = true; // an admission landed meanwhile: read again
+        if (!(await this.usages.insertIfAbsent(tombstone))) raced = true; // an admission landed meanwhile: read again
       }
       if (!raced) break;
     }
@@ -123,15 +112,12 @@ export class UsageRecords {
 
   /** Releases this very record (the admission it holds), unless it changed meanwhile. */
   async release(doc: UsageDoc, releasedAt: Date): Promise<boolean> {
-    const result = await this.usages
-      .updateOne({ _id: doc._id, reviewId: doc.reviewId, admittedAt: doc.admittedAt } as QueryFilter<UsageDoc>, { $set: { volumeIds: [], releasedAt } })
-      .exec();
-    return result.modifiedCount > 0;
+    return this.usages.release(doc, releasedAt);
   }
 
   /** Records the name Kubernetes gave an object created with generateName, so its deleted event finds it. */
   async named(doc: UsageDoc, name: string): Promise<void> {
-    await this.usages.updateOne({ _id: doc._id, reviewId: doc.reviewId } as QueryFilter<UsageDoc>, { $set: { name, generated: false } }).exec();
+    await this.usages.named(doc, name);
   }
 
   /** The workloads using a volume (at most MAX_LISTED, in key order): the usage index's candidates, each record read by `_id`. */
@@ -153,7 +139,7 @@ export class UsageRecords {
     const found: UsageDoc[] = [];
     for (let i = 0; i < candidates.length && found.length < limit; i += LOOKUPS_AT_ONCE) {
       const batch = candidates.slice(i, i + LOOKUPS_AT_ONCE);
-      const docs = await Promise.all(batch.map((c) => this.usages.findOne({ _id: c.key } as QueryFilter<UsageDoc>).lean<UsageDoc>().exec()));
+      const docs = await Promise.all(batch.map((c) => this.usages.byKey(c.key)));
       for (const [j, candidate] of batch.entries()) {
         const doc = docs[j] ?? null;
         const state = candidateState(doc, candidate, volumeId);
@@ -166,6 +152,6 @@ export class UsageRecords {
 
   /** Deletes released records (and tombstones) released before `cutoff`. */
   async expire(cutoff: Date): Promise<number> {
-    return (await this.usages.deleteMany({ releasedAt: { $lt: cutoff } } as QueryFilter<UsageDoc>).exec()).deletedCount;
+    return this.usages.expireReleasedBefore(cutoff);
   }
 }

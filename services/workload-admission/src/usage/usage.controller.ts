@@ -1,12 +1,10 @@
 import { AdmissionEvents, AdmissionRpc, AuthzRpc, DvError, type EventData, type RpcReplyInput, type RpcRequest, SharingEvents, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { EventHandler, type EventHandlingContext, type RpcCallContext, RpcClient, RpcHandler } from '@dv/messaging';
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { type Model } from 'mongoose';
-import { type BindingDoc } from '../bindings/binding.model';
+import { BindingRepository } from '../bindings/binding.repository';
 import { BindingManager } from '../bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
-import { BINDING_MODEL } from '../tokens';
 import { MAX_LISTED, UsageRecords } from './usage-records';
 import { type UsageDoc } from './usage.model';
 import { WorkloadPresence } from './workload-presence';
@@ -32,7 +30,7 @@ export class UsageController {
     private readonly rpc: RpcClient,
     private readonly records: UsageRecords,
     private readonly presence: WorkloadPresence,
-    @Inject(BINDING_MODEL) private readonly bindingDocs: Model<BindingDoc>,
+    private readonly bindingRecords: BindingRepository,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
   ) {}
 
@@ -83,7 +81,7 @@ export class UsageController {
       );
       if (!decision.allowed) throw DvError.forbidden(decision.message, { action: 'read', resourceType: 'datavolumes', scopeType: 'project', scopeId: volume.projectId });
     }
-    const [docs, bindings] = await Promise.all([this.inUse(request.volumeId), this.bindingDocs.find({ volumeId: request.volumeId, state: 'Bound' }).sort({ _id: 1 }).lean<BindingDoc[]>().exec()]);
+    const [docs, bindings] = await Promise.all([this.inUse(request.volumeId), this.bindingRecords.boundOfVolume(request.volumeId)]);
     return {
       volumeId: request.volumeId,
       workloads: docs.map((d) => ({

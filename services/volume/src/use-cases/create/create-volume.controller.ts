@@ -1,21 +1,21 @@
 import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
-import { type OutboxRelay, insertWithEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
 import { type Failpoints } from '@dv/runtime';
 import { VOLUME_CONFIG, type VolumeConfig, type VolumeFailpoint } from '../../config/volume-config';
 import { nameInUse } from '../../volumes/name-in-use';
-import { type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { VolumeKube } from '../../kube/volume-kube';
 import { copyNames } from '@dv/kube';
 import { LiveProjects } from '../../projects/live-projects';
-import { FAILPOINTS, VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
+import { FAILPOINTS, VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
 import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.model';
+import { VolumeRepository } from '../../volumes/volume.repository';
 
 /**
  * Creating a data volume: validated (the contract), in a live project (not deleted, nor under a
@@ -29,7 +29,7 @@ import { type VolumeDoc, nameKeyOf, toDataVolume } from '../../volumes/volume.mo
 export class CreateVolumeController {
   constructor(
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly projects: LiveProjects,
@@ -61,7 +61,7 @@ export class CreateVolumeController {
     const atLeast = { ...request.atLeast, platform: Math.max(request.atLeast?.platform ?? 0, this.projects.platformRevision()) };
     await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, atLeast, { liveProjectOnly: true });
     const nameKey = nameKeyOf(project.clusterId, request.name);
-    if (await nameInUse(this.model, nameKey, this.config.VOLUME_REVISION_WAIT_MS)) throw this.nameTaken(request.name, project.clusterId);
+    if (await nameInUse(this.volumes, nameKey, this.config.VOLUME_REVISION_WAIT_MS)) throw this.nameTaken(request.name, project.clusterId);
     const origin = await this.kube.inspectOrigin(project.namespace, request.originPvcName, project._id);
 
     const id = randomUUID();
@@ -98,7 +98,7 @@ export class CreateVolumeController {
     const actor = { id: caller.subjectId, type: caller.subjectType, requestId: ctx.requestId };
     let stored: VolumeDoc;
     try {
-      stored = await insertWithEvents(this.model, doc, this.events.of(VolumeEvents.created, doc, actor), 'data volume', 'name in this cluster');
+      stored = await this.volumes.insert(doc, this.events.of(VolumeEvents.created, doc, actor));
     } catch (error) {
       if (error instanceof DvError && error.code === 'CONFLICT') throw this.nameTaken(request.name, project.clusterId);
       throw error;

@@ -1,13 +1,13 @@
 import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
-import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
-import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
+import { VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { VolumeReconciler } from '../../volumes/volume-reconciler';
 import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
+import { VolumeRepository } from '../../volumes/volume.repository';
 import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 import { UsageGuard } from './usage-guard';
 
@@ -15,7 +15,7 @@ import { UsageGuard } from './usage-guard';
 @Controller()
 export class DeleteVolumeController {
   constructor(
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly events: VolumeEventFactory,
@@ -37,7 +37,7 @@ export class DeleteVolumeController {
     ctx: RpcCallContext,
     target: RefusalTarget,
   ): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
-    const doc = await readAggregate(this.model, request.id);
+    const doc = await this.volumes.read(request.id);
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     Object.assign(target, { name: doc.name, projectId: doc.projectId, clusterId: doc.clusterId });
     await this.authorizer.require(caller, 'delete', doc, request.atLeast);
@@ -49,14 +49,12 @@ export class DeleteVolumeController {
     const { outbox: _outbox, version: _version, ...rest } = doc;
     const after = { ...rest, status, updatedAt: now, updatedBy: caller.subjectId };
     const actor = { id: caller.subjectId, type: caller.subjectType, requestId: ctx.requestId };
-    const updated = await updateWithEvents(
-      this.model,
+    const updated = await this.volumes.update(
       doc._id,
       doc.version,
       // Due at once, with a fresh back-off: releasing is a new job.
       { $set: { status, updatedAt: now, updatedBy: caller.subjectId, nextAttemptAt: now, attempts: 0 } },
       this.events.of(VolumeEvents.deleting, after, actor),
-      'data volume',
     );
     const { revision } = await this.relay.flush(doc._id);
     void this.reconciler.reconcile(doc._id);

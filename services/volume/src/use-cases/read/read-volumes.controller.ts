@@ -3,14 +3,13 @@ import { type RpcCallContext, RpcHandler } from '@dv/messaging';
 import { Controller, Inject } from '@nestjs/common';
 import { VOLUME_CONFIG, type VolumeConfig } from '../../config/volume-config';
 import { nameInUse } from '../../volumes/name-in-use';
-import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
 import { type VolumeSelector, selectorOfScopeSet, selectorOfUsable } from '../../listing/volume-query';
 import { VolumeSync } from '../../listing/volume-sync';
 import { LiveProjects } from '../../projects/live-projects';
 import { SharedScopesReader } from '../../sharing/shared-scopes';
-import { VOLUME_MODEL } from '../../tokens';
-import { type VolumeDoc, nameKeyOf } from '../../volumes/volume.model';
+import { nameKeyOf } from '../../volumes/volume.model';
+import { VolumeRepository } from '../../volumes/volume.repository';
 
 type ListRequest = RpcRequest<typeof VolumeRpc.list>;
 
@@ -27,7 +26,7 @@ type ListRequest = RpcRequest<typeof VolumeRpc.list>;
 export class ReadVolumesController {
   constructor(
     @Inject(VOLUME_CONFIG) private readonly config: VolumeConfig,
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     private readonly authorizer: VolumeAuthorizer,
     private readonly projects: LiveProjects,
     private readonly sharedScopes: SharedScopesReader,
@@ -68,7 +67,7 @@ export class ReadVolumesController {
   async nameAvailability(request: RpcRequest<typeof VolumeRpc.nameAvailability>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.nameAvailability>> {
     // Any caller may ask (the transport has resolved one): a name is no secret within a cluster.
     void ctx.principal;
-    if (await nameInUse(this.model, nameKeyOf(request.clusterId, request.name), this.config.VOLUME_REVISION_WAIT_MS)) {
+    if (await nameInUse(this.volumes, nameKeyOf(request.clusterId, request.name), this.config.VOLUME_REVISION_WAIT_MS)) {
       throw DvError.conflict(`a data volume named ${request.name} already exists in cluster ${request.clusterId}`, { name: request.name, clusterId: request.clusterId });
     }
     return { available: true };

@@ -1,19 +1,19 @@
 import { DvError, type Principal, type RpcReplyInput, type RpcRequest, VolumeEvents, VolumeRpc } from '@dv/contracts';
 import { RefusalRecorder, type RpcCallContext, RpcHandler } from '@dv/messaging';
-import { type OutboxRelay, readAggregate, updateWithEvents } from '@dv/persistence';
+import { type OutboxRelay } from '@dv/persistence';
 import { Controller, Inject } from '@nestjs/common';
-import { type Model } from 'mongoose';
 import { VolumeAuthorizer } from '../../authorization/volume-authorizer';
-import { VOLUME_MODEL, VOLUME_RELAY } from '../../tokens';
+import { VOLUME_RELAY } from '../../tokens';
 import { VolumeEventFactory } from '../../volumes/volume-event-factory';
 import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
+import { VolumeRepository } from '../../volumes/volume.repository';
 import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 
 /** Patching a data volume: the description only (the contract refuses any other field, naming it). */
 @Controller()
 export class UpdateVolumeController {
   constructor(
-    @Inject(VOLUME_MODEL) private readonly model: Model<VolumeDoc>,
+    private readonly volumes: VolumeRepository,
     @Inject(VOLUME_RELAY) private readonly relay: OutboxRelay<VolumeDoc>,
     private readonly authorizer: VolumeAuthorizer,
     private readonly events: VolumeEventFactory,
@@ -33,7 +33,7 @@ export class UpdateVolumeController {
     ctx: RpcCallContext,
     target: RefusalTarget,
   ): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
-    const doc = await readAggregate(this.model, request.id);
+    const doc = await this.volumes.read(request.id);
     if (!doc) throw DvError.notFound(`data volume ${request.id} does not exist`, { id: request.id });
     Object.assign(target, { name: doc.name, projectId: doc.projectId, clusterId: doc.clusterId });
     await this.authorizer.require(caller, 'update', doc, request.atLeast);
@@ -43,13 +43,11 @@ export class UpdateVolumeController {
     const { outbox: _outbox, version: _version, ...rest } = doc;
     const after = { ...rest, description: request.description, updatedAt: now, updatedBy: caller.subjectId };
     const actor = { id: caller.subjectId, type: caller.subjectType, requestId: ctx.requestId };
-    const updated = await updateWithEvents(
-      this.model,
+    const updated = await this.volumes.update(
       doc._id,
       doc.version,
       { $set: { description: request.description, updatedAt: now, updatedBy: caller.subjectId } },
       this.events.of(VolumeEvents.updated, after, actor),
-      'data volume',
     );
     const { revision } = await this.relay.flush(doc._id);
     return { volume: toDataVolume(updated), revision: revision === undefined ? {} : { events: revision } };
