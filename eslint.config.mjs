@@ -40,7 +40,10 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import a library through its @dv/<name> entry point.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import a library through its @dv/<name> entry point.' }] },
+      ],
       eqeqeq: ['error', 'always'],
       // Every RPC handler uses the caller the transport resolved, or says why it needs none (tools/eslint-rules, decision 0018).
       '@nx/workspace-rpc-handler-principal': 'error',

@@ -87,7 +87,8 @@ function build(projectRoot, entries) {
     const js = code.replace(/\brequire\("([^"]+)"\)/g, (call, specifier) => {
       if (specifier.startsWith('node:') || builtins.has(specifier)) return call;
       if (!specifier.startsWith('.') && !aliases.has(specifier)) {
-        if (!runtimeDependencies.has(packageOf(specifier))) fail(`${path.relative(root, file)} requires "${specifier}", which is not a runtime dependency in package.json`);
+        if (!runtimeDependencies.has(packageOf(specifier)))
+          fail(`${path.relative(root, file)} requires "${specifier}", which is not a runtime dependency in package.json`);
         external.add(packageOf(specifier));
         return call;
       }
@@ -103,7 +104,9 @@ function build(projectRoot, entries) {
     fs.writeFileSync(`${target}.map`, map);
     bytes += Buffer.byteLength(text) + Buffer.byteLength(map);
   }
-  process.stderr.write(`[build] ${projectRoot}: ${done.size} files, ${(bytes / 1024).toFixed(0)} KiB in ${path.relative(root, out)}/ (runtime packages: ${[...external].sort().join(', ')})\n`);
+  process.stderr.write(
+    `[build] ${projectRoot}: ${done.size} files, ${(bytes / 1024).toFixed(0)} KiB in ${path.relative(root, out)}/ (runtime packages: ${[...external].sort().join(', ')})\n`,
+  );
 }
 
 const [projectRoot, ...entries] = process.argv.slice(2);

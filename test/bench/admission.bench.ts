@@ -95,7 +95,10 @@ function medianPerKey(samples: readonly Record<string, number>[]): Record<string
 
 async function run(): Promise<object> {
   const started = Date.now();
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: "the benchmark keeps its baseline's setup: no users (permission checks are measured by none of its figures)" } });
+  const bed = await startTestBed({
+    env: { PATH: process.env['PATH'] ?? '' },
+    nats: { open: "the benchmark keeps its baseline's setup: no users (permission checks are measured by none of its figures)" },
+  });
   const services: ServiceProcess[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'dv-admission-bench-'));
   let nc: NatsConnection | undefined;
@@ -143,7 +146,11 @@ async function run(): Promise<object> {
     let events = 0;
     for (const subjectId of [ALICE.subjectId, KUBE_ADMIN_USER]) {
       const { revision } = await until(`grant for ${subjectId}`, () =>
-        client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId, roleId: L1_RESEARCHER, scopeType: 'project', scopeId: 'p2' }, { identity: ROOT, timeoutMs: 30_000 }),
+        client.call(
+          AuthzRpc.createAccessRule,
+          { subjectType: 'user', subjectId, roleId: L1_RESEARCHER, scopeType: 'project', scopeId: 'p2' },
+          { identity: ROOT, timeoutMs: 30_000 },
+        ),
       );
       events = Math.max(events, revision.events ?? 0);
     }
@@ -199,7 +206,10 @@ async function run(): Promise<object> {
     const decoder = new TextDecoder();
     const rawSubject = rawEchoSubject(prefix);
     let rawSeq = 0;
-    const rawOp = async (): Promise<unknown> => JSON.parse(decoder.decode((await rawConn.request(rawSubject, encoder.encode(JSON.stringify(reviewRequest(rawSeq++))), { timeout: 30_000 })).data)) as unknown;
+    const rawOp = async (): Promise<unknown> =>
+      JSON.parse(
+        decoder.decode((await rawConn.request(rawSubject, encoder.encode(JSON.stringify(reviewRequest(rawSeq++))), { timeout: 30_000 })).data),
+      ) as unknown;
     const ops: Record<Side, () => Promise<unknown>> = { raw: rawOp, review, 'review-uncached': reviewUncached };
 
     // Where the processes' CPU goes; the usage consumer (admitted event → FerretDB upsert) catching up.
@@ -271,7 +281,10 @@ async function run(): Promise<object> {
         offered_rate: RATE,
         ...summarize(list.map((r) => r.result)),
         max_in_flight: Math.max(...list.map((r) => r.result.maxInFlight)),
-        client_start_lag_us: { p99: round1(Math.max(...list.map((r) => r.result.p99StartLagUs))), max: round1(Math.max(...list.map((r) => r.result.maxStartLagUs))) },
+        client_start_lag_us: {
+          p99: round1(Math.max(...list.map((r) => r.result.p99StartLagUs))),
+          max: round1(Math.max(...list.map((r) => r.result.maxStartLagUs))),
+        },
         cpu_us_per_request: medianPerKey(list.map((r) => r.cpu)),
         ...(side !== 'raw' ? { usage_consumer_caught_up_ms_after_round: list.map((r) => r.usageLagMs) } : {}),
       };
@@ -296,10 +309,24 @@ async function run(): Promise<object> {
 
     // One at a time (extra): the review next to the calls it is made of, to see where its time goes.
     const checks = [
-      { subject: { ...ALICE, groups: [] }, action: 'create' as const, resourceType: 'workloads' as const, scope: { scopeType: 'project' as const, scopeId: 'p2' } },
-      { subject: { ...ALICE, groups: [] }, action: 'read' as const, resourceType: 'datavolumes' as const, scope: { scopeType: 'project' as const, scopeId: 'p2' } },
+      {
+        subject: { ...ALICE, groups: [] },
+        action: 'create' as const,
+        resourceType: 'workloads' as const,
+        scope: { scopeType: 'project' as const, scopeId: 'p2' },
+      },
+      {
+        subject: { ...ALICE, groups: [] },
+        action: 'read' as const,
+        resourceType: 'datavolumes' as const,
+        scope: { scopeType: 'project' as const, scopeId: 'p2' },
+      },
     ];
-    const benchAdmitted = defineEvent({ type: `dv.evt.bench${prefix}.admitted.v1`, data: AdmissionEvents.admitted.data, description: 'benchmark: an admitted event on a subject no service consumes' });
+    const benchAdmitted = defineEvent({
+      type: `dv.evt.bench${prefix}.admitted.v1`,
+      data: AdmissionEvents.admitted.data,
+      description: 'benchmark: an admitted event on a subject no service consumes',
+    });
     const admittedData = {
       reviewId: randomUUID(),
       workload: { apiVersion: 'v1', kind: 'Pod', name: 'bench-0', namespace: org.namespaces.p2, projectId: 'p2' },
@@ -311,7 +338,8 @@ async function run(): Promise<object> {
     const parts: Record<string, () => Promise<unknown>> = {
       raw: rawOp,
       'authz check-batch (the 2 checks of a review)': () => client.call(AuthzRpc.checkBatch, { checks }, { identity: ADMISSION_SERVICE }),
-      'JetStream publish of an admitted event (EventPublisher, awaits the ack)': () => publisher.publish(benchAdmitted, { ...admittedData, reviewId: randomUUID() }, { actor: { id: 'bench', type: 'system' }, subject: 'bench' }),
+      'JetStream publish of an admitted event (EventPublisher, awaits the ack)': () =>
+        publisher.publish(benchAdmitted, { ...admittedData, reviewId: randomUUID() }, { actor: { id: 'bench', type: 'system' }, subject: 'bench' }),
       review,
     };
     const sequential: Record<string, { p50_us: number; p99_us: number; mean_us: number }> = {};
@@ -324,7 +352,11 @@ async function run(): Promise<object> {
       sequential[name] = { p50_us: s.p50_us, p99_us: s.p99_us, mean_us: s.mean_us };
     }
     await usageCaughtUp();
-    progress(`one at a time: ${Object.entries(sequential).map(([k, v]) => `${k.split(' (')[0]} ${v.p50_us} us`).join('; ')}`);
+    progress(
+      `one at a time: ${Object.entries(sequential)
+        .map(([k, v]) => `${k.split(' (')[0]} ${v.p50_us} us`)
+        .join('; ')}`,
+    );
 
     // The webhook path: Pods through the kube-apiserver as the bed's admin, with the annotation in p2's
     // namespace (the webhook is called) vs without it in an unlabelled namespace (it is not).
@@ -345,7 +377,8 @@ async function run(): Promise<object> {
       webhook: () => core.createNamespacedPod({ namespace: org.namespaces.p2, body: kubePod(`wh-${podNo.webhook++}`, org.namespaces.p2, mounts) }),
       plain: () => core.createNamespacedPod({ namespace: org.namespaces.plain, body: kubePod(`plain-${podNo.plain++}`, org.namespaces.plain, undefined) }),
     };
-    for (const side of ['plain', 'webhook'] as const) check(`${side} pod warm-up`, await runClosedLoop({ concurrency: WEBHOOK.concurrency, operations: WEBHOOK.warmup, op: webhookOps[side] }));
+    for (const side of ['plain', 'webhook'] as const)
+      check(`${side} pod warm-up`, await runClosedLoop({ concurrency: WEBHOOK.concurrency, operations: WEBHOOK.warmup, op: webhookOps[side] }));
     // A Pod of the first measured round, read back after the run.
     const sampleName = `wh-${podNo.webhook}`;
     const pods = new Map<'webhook' | 'plain', { result: ClosedLoopResult; cpu: Record<string, number> }[]>([
@@ -362,7 +395,9 @@ async function run(): Promise<object> {
         const after = await cpuNow();
         check(`pod create ${side}`, result);
         pods.get(side)?.push({ result, cpu: perOp(before, after, result.operations) });
-        progress(`pods ${side} round ${round + 1}/${ROUNDS}: ${round1(result.throughput)} creates/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`);
+        progress(
+          `pods ${side} round ${round + 1}/${ROUNDS}: ${round1(result.throughput)} creates/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`,
+        );
       }
     }
     const sample = await core.readNamespacedPod({ name: sampleName, namespace: org.namespaces.p2 });
@@ -384,13 +419,15 @@ async function run(): Promise<object> {
       nats: natsVersions(nc),
       machine: machine(),
       setup: {
-        servers: 'fresh test bed (@dv/testing startTestBed): nats-server with JetStream, FerretDB, etcd + kube-apiserver; authz, sharing, volume and workload-admission as real processes (startServiceProcess), default log levels',
+        servers:
+          'fresh test bed (@dv/testing startTestBed): nats-server with JetStream, FerretDB, etcd + kube-apiserver; authz, sharing, volume and workload-admission as real processes (startServiceProcess), default log levels',
         org: 'tenant t1, cluster c1, department d1, projects p1 and p2 (platform events); their namespaces in the kube-apiserver labelled with the project id and the run label the webhook selects',
         volumes: `2 data volumes of p1 (imagenet, coco) made through dv.volume.create from Bound origin PVCs (PV with an NFS source, status patched Bound), Ready through the volume reconciler, shared with p2 through dv.sharing.update as root; took ${volumesMs} ms`,
         bindings: `made by the first (non-dry-run) review: ${bindings.map((b) => `${b.pvcName} → ${b.pvName ?? '(origin PVC)'}`).join(', ')} in ${org.namespaces.p2}; every measured review finds them in memory (no Kubernetes call)`,
         review: `dv.workload-admission.review as the platform service account (workloads) for user alice (L1 researcher, role ${L1_RESEARCHER}, in p2): a Pod (1 container + 1 init container, a scratch emptyDir) named differently each time, dataVolumes = both volumes, dryRun false. In the service: authz check-batch (2 checks; after the first review of alice in p2 the service's permission cache answers, until an access-rule or org event arrives), sharing, readiness and bindings from memory, patch, JetStream publish of dv.evt.workload.admitted.v1 awaited before the answer (fail closed); the admission service's own usage consumer then inserts a usage document in FerretDB per admitted event (keyed by the workload; asynchronously: waited for before each CPU sample). Request ${sampleRequest.length} bytes; reply ${JSON.stringify(sampleReply).length} bytes`,
         usage_records: `BETWEEN ROUNDS THE BENCHMARK EMPTIES THE ADMISSION SERVICE'S usages COLLECTION (outside the measured window, after its consumer has caught up), so every round starts from the same state (each benchmark Pod is a new workload: one insert each; FerretDB's costs still grow with the collection). Within a round the collection grows to the round's size`,
-        review_uncached: 'the same review with a group never seen before added to alice each time: a permission-cache miss, so authz check-batch is asked on every review',
+        review_uncached:
+          'the same review with a group never seen before added to alice each time: a permission-cache miss, so authz check-batch is asked on every review',
         raw: `nats.js echo: child process with nc.subscribe (queue) + m.respond(m.data); client with nats.js connect() defaults, JSON.stringify + nc.request + JSON.parse of a review request (${sampleRequest.length} bytes)`,
         method: `open loop at ${RATE} requests/s offered (BENCH_RATE): requests start on a fixed schedule without waiting for replies; latency counts from each request's scheduled start (no coordinated omission). ${OPEN.warmup} warm-up requests per side, then ${ROUNDS} rounds of ${OPEN.requests} per side alternating the order; throughput = median of rounds (completed / time from the first scheduled start to the last reply), latency percentiles over all rounds. cpu_us_per_request: CPU time per request of this client, the raw responder, each service and each test bed server (ticks of 10 ms over a round)`,
         webhook: `Pods created through the kube-apiserver with @kubernetes/client-node as the bed's admin (${KUBE_ADMIN_USER}, granted L1 researcher in p2 in authz): with the dv.platform/data-volumes annotation listing both volumes in ${org.namespaces.p2} (the MutatingWebhookConfiguration ${webhookName} selects it: the API server posts an AdmissionReview to the webhook, which reviews and patches) vs the same Pod without the annotation in ${org.namespaces.plain} (not selected: no webhook call). Closed loop, ${WEBHOOK.concurrency} in flight, ${WEBHOOK.warmup} warm-up creates per side, ${ROUNDS} rounds of ${WEBHOOK.pods} alternating the order. No scheduler or kubelet: Pods are only stored`,
@@ -407,11 +444,23 @@ async function run(): Promise<object> {
           pods: podResults,
           added_p50_us: round1(podP('webhook', 'p50_us') - podP('plain', 'p50_us')),
           added_p99_us: round1(podP('webhook', 'p99_us') - podP('plain', 'p99_us')),
-          sample_pod: { name: sampleName, read_only_mounts_verified: problems.length === 0, problems, plain_pod_untouched: plainUntouched, volumes: (sample.spec?.volumes ?? []).map((v) => v.name) },
+          sample_pod: {
+            name: sampleName,
+            read_only_mounts_verified: problems.length === 0,
+            problems,
+            plain_pod_untouched: plainUntouched,
+            volumes: (sample.spec?.volumes ?? []).map((v) => v.name),
+          },
         },
         admission_process: {
           cpu_us_per_review: reviewCpu['workload-admission'] ?? Number.NaN,
-          rss_mib: { at_ready: rssAtReady.rss_mib, before_measured_reviews: rssBefore.rss_mib, after_reviews: rssAfterReviews.rss_mib, after_webhook: rssAfterWebhook.rss_mib, peak: rssAfterWebhook.peak_rss_mib },
+          rss_mib: {
+            at_ready: rssAtReady.rss_mib,
+            before_measured_reviews: rssBefore.rss_mib,
+            after_reviews: rssAfterReviews.rss_mib,
+            after_webhook: rssAfterWebhook.rss_mib,
+            peak: rssAfterWebhook.peak_rss_mib,
+          },
           reviews_admitted: podSeq,
           usage_records_deleted_between_rounds: usageRecordsCleared,
         },

@@ -101,7 +101,14 @@ class CpuAccount {
     for (const [name, usage] of this.sample()) this.before.set(name, usage);
   }
   private sample(): [string, ProcessUsage][] {
-    return Object.entries(this.pids).map(([name, pid]) => [name, name === 'bench' ? ownUsage() : pid === undefined ? { cpuUs: Number.NaN, systemCpuUs: Number.NaN, readCalls: Number.NaN, writeCalls: Number.NaN } : processUsage(pid)]);
+    return Object.entries(this.pids).map(([name, pid]) => [
+      name,
+      name === 'bench'
+        ? ownUsage()
+        : pid === undefined
+          ? { cpuUs: Number.NaN, systemCpuUs: Number.NaN, readCalls: Number.NaN, writeCalls: Number.NaN }
+          : processUsage(pid),
+    ]);
   }
   perEvent(events: number): Record<string, number> {
     return Object.fromEntries(this.sample().map(([name, usage]) => [name, round1((usage.cpuUs - (this.before.get(name)?.cpuUs ?? Number.NaN)) / events)]));
@@ -118,7 +125,15 @@ interface OursTrial {
 }
 
 /** One trial of the service: drain a backlog, then latency at a fixed rate. */
-async function oursTrial(nc: NatsConnection, mongo: Connection, natsPid: number | undefined, natsUrl: string, url: string, db: string, prefix: string): Promise<OursTrial> {
+async function oursTrial(
+  nc: NatsConnection,
+  mongo: Connection,
+  natsPid: number | undefined,
+  natsUrl: string,
+  url: string,
+  db: string,
+  prefix: string,
+): Promise<OursTrial> {
   const def = tickEvent(prefix);
   await publishBacklog(nc, def, EVENTS);
   progress(`backlog of ${EVENTS} events published; starting the audit service`);
@@ -154,7 +169,9 @@ async function oursTrial(nc: NatsConnection, mongo: Connection, natsPid: number 
     const drainCpu = cpu.perEvent(EVENTS);
     const drain = (EVENTS / Number(end - start)) * 1e9;
     const sealing = firstAt === undefined ? drain : ((EVENTS - firstSeq) / Number(end - firstAt)) * 1e9;
-    progress(`ours: drained ${EVENTS} in ${round1(Number(end - start) / 1e6)} ms (${Math.round(drain)}/s from service ready; ${Math.round(sealing)}/s from the first batch sealed); CPU µs/event ${JSON.stringify(drainCpu)}`);
+    progress(
+      `ours: drained ${EVENTS} in ${round1(Number(end - start) / 1e6)} ms (${Math.round(drain)}/s from service ready; ${Math.round(sealing)}/s from the first batch sealed); CPU µs/event ${JSON.stringify(drainCpu)}`,
+    );
 
     // Publish → the sealed record arriving on DV_AUDIT, at a fixed rate.
     const latency = new LatencyHistogram();
@@ -321,7 +338,11 @@ async function run(): Promise<object> {
     };
   } finally {
     if (mongo) {
-      for (const db of dbs) await mongo.useDb(db).dropDatabase().catch(() => undefined);
+      for (const db of dbs)
+        await mongo
+          .useDb(db)
+          .dropDatabase()
+          .catch(() => undefined);
       await mongo.close();
     }
     if (nc) await drainNats(nc);

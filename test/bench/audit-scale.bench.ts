@@ -106,11 +106,19 @@ function rssKb(pid: number | undefined): number {
   return m ? Number(m[1]) : NaN;
 }
 
-async function startAudit(natsUrl: string, mongoUrl: string, db: string): Promise<{ service: ServiceProcess; spawn_to_ready_ms: number; spawn_to_readyz_ok_ms: number }> {
+async function startAudit(
+  natsUrl: string,
+  mongoUrl: string,
+  db: string,
+): Promise<{ service: ServiceProcess; spawn_to_ready_ms: number; spawn_to_readyz_ok_ms: number }> {
   const t0 = Date.now();
   const service = await startServiceProcess({ service: 'audit', env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, MONGO_DB: db }, timeoutMs: 300_000 });
   const ready = Date.now() - t0;
-  await waitFor(async () => JSON.parse((await httpRequest(`http://127.0.0.1:${service.healthPort}/readyz`)).body).status === 'ok', { timeoutMs: 120_000, intervalMs: 20, what: 'audit /readyz ok' });
+  await waitFor(async () => JSON.parse((await httpRequest(`http://127.0.0.1:${service.healthPort}/readyz`)).body).status === 'ok', {
+    timeoutMs: 120_000,
+    intervalMs: 20,
+    what: 'audit /readyz ok',
+  });
   return { service, spawn_to_ready_ms: ready, spawn_to_readyz_ok_ms: Date.now() - t0 };
 }
 
@@ -135,7 +143,11 @@ async function run(): Promise<object> {
     const loaded = await load(connection, start);
     progress(`loaded in ${round1(loaded.seconds)} s; the tail check (ChainWriter.init) took ${loaded.init_ms} ms in process`);
 
-    const authz = await startServiceProcess({ service: 'authz', env: { NATS_URL: servers.natsUrl, MONGO_URL: mongo.url, MONGO_DB: authzDb, AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId}` }, timeoutMs: 120_000 });
+    const authz = await startServiceProcess({
+      service: 'authz',
+      env: { NATS_URL: servers.natsUrl, MONGO_URL: mongo.url, MONGO_DB: authzDb, AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId}` },
+      timeoutMs: 120_000,
+    });
     services.push(authz);
     // First start, then the restart that is measured (and a second one, to see the spread).
     const first = await startAudit(servers.natsUrl, mongo.url, db);
@@ -160,11 +172,23 @@ async function run(): Promise<object> {
       { name: 'last hour, page 3 of 50', query: () => ({ from: iso(end - 3_600_000), to: iso(end), offset: 100, limit: 50 }) },
       { name: 'whole range, deep page (offset 150,000)', query: () => ({ ...whole, offset: 150_000, limit: 50 }) },
       { name: 'entity id, whole range', query: (r) => ({ ...whole, filterBy: [`entityId==${volumeOf(r * 13)}`] }) },
-      { name: 'entity id, last hour, newest first', query: (r) => ({ from: iso(end - 3_600_000), to: iso(end), filterBy: [`entityId==${volumeOf(r * 17)}`], sortOrder: 'desc' }) },
-      { name: 'subject, whole range, newest first, page 2', query: (r) => ({ ...whole, filterBy: [`subject==${userOf(r)}`], sortOrder: 'desc', offset: 50, limit: 50 }) },
+      {
+        name: 'entity id, last hour, newest first',
+        query: (r) => ({ from: iso(end - 3_600_000), to: iso(end), filterBy: [`entityId==${volumeOf(r * 17)}`], sortOrder: 'desc' }),
+      },
+      {
+        name: 'subject, whole range, newest first, page 2',
+        query: (r) => ({ ...whole, filterBy: [`subject==${userOf(r)}`], sortOrder: 'desc', offset: 50, limit: 50 }),
+      },
       { name: 'request id', query: (r) => ({ ...whole, filterBy: [`requestId==req-${(r * 9973) % RECORDS}`] }) },
-      { name: 'related volume, sorted by seq', query: (r) => ({ ...whole, filterBy: [`relatedIds==${volumeOf(r * 31)}`], sortBy: 'seq', sortOrder: 'desc', limit: 20 }) },
-      { name: 'entity id and result, last hour', query: (r) => ({ from: iso(end - 3_600_000), to: iso(end), filterBy: [`entityId==${volumeOf(r * 19)}`, 'result==Succeeded'] }) },
+      {
+        name: 'related volume, sorted by seq',
+        query: (r) => ({ ...whole, filterBy: [`relatedIds==${volumeOf(r * 31)}`], sortBy: 'seq', sortOrder: 'desc', limit: 20 }),
+      },
+      {
+        name: 'entity id and result, last hour',
+        query: (r) => ({ from: iso(end - 3_600_000), to: iso(end), filterBy: [`entityId==${volumeOf(r * 19)}`, 'result==Succeeded'] }),
+      },
     ];
     const all = new LatencyHistogram();
     const byShape: Record<string, { p50_ms: number; p99_ms: number; max_ms: number; total_records: number }> = {};
@@ -178,7 +202,8 @@ async function run(): Promise<object> {
         h.recordNs(ns);
         all.recordNs(ns);
         total = reply.totalRecords;
-        if (reply.records.length === 0 && reply.totalRecords > 0 && shape.name !== 'whole range, deep page (offset 150,000)') throw new Error(`${shape.name}: no records`);
+        if (reply.records.length === 0 && reply.totalRecords > 0 && shape.name !== 'whole range, deep page (offset 150,000)')
+          throw new Error(`${shape.name}: no records`);
       }
       const s = h.summary();
       byShape[shape.name] = { p50_ms: round1(s.p50_us / 1000), p99_ms: round1(s.p99_us / 1000), max_ms: round1(s.max_us / 1000), total_records: total };
@@ -219,7 +244,15 @@ async function run(): Promise<object> {
       query_max_ms: round1(q.max_us / 1000),
       query_samples: all.count,
       query_by_shape: byShape,
-      export_csv: { records: exported.records, chunks: exported.chunks, seconds: round1(exportS), records_per_s: Math.round(exported.records / exportS), mb: round1(bytes / 2 ** 20), service_rss_kb_before: rssBefore, service_rss_kb_max: rssMax },
+      export_csv: {
+        records: exported.records,
+        chunks: exported.chunks,
+        seconds: round1(exportS),
+        records_per_s: Math.round(exported.records / exportS),
+        mb: round1(bytes / 2 ** 20),
+        service_rss_kb_before: rssBefore,
+        service_rss_kb_max: rssMax,
+      },
       verify: { checked: verified.checked, seconds: round1(verifyS), records_per_s: Math.round(verified.checked / verifyS) },
     };
     const pass = {
@@ -249,7 +282,10 @@ async function run(): Promise<object> {
     for (const s of services.reverse()) await s.stop().catch(() => undefined);
     if (connection) {
       await connection.dropDatabase().catch(() => undefined);
-      await connection.useDb(authzDb).dropDatabase().catch(() => undefined);
+      await connection
+        .useDb(authzDb)
+        .dropDatabase()
+        .catch(() => undefined);
       await connection.close();
     }
     if (nc) await drainNats(nc);

@@ -6,7 +6,20 @@
 // Run: node -r ./scripts/ts-register.js test/bench/authz-inprocess.bench.ts
 import { type AccessRule } from '@dv/contracts';
 import { type CasbinSide, type CasbinVariant, buildCasbin, modelText } from './authz/casbin-model';
-import { type GenCheck, type GenOrg, type GenRule, ISSUE_ORG, CHECK_SCOPE_WEIGHTS, GROUP_SUBJECT_SHARE, RULE_SCOPE_WEIGHTS, Rng, generateChecks, generateOrg, generateRules, toAccessRule } from './authz/org';
+import {
+  type GenCheck,
+  type GenOrg,
+  type GenRule,
+  ISSUE_ORG,
+  CHECK_SCOPE_WEIGHTS,
+  GROUP_SUBJECT_SHARE,
+  RULE_SCOPE_WEIGHTS,
+  Rng,
+  generateChecks,
+  generateOrg,
+  generateRules,
+  toAccessRule,
+} from './authz/org';
 import { compareAnswers, heapAfterGc, latencyPass, mb, recordPass, throughputOf, timedPass, type Pass } from './authz/measure';
 import { AuthzState, type OurCheck, applyRules, buildTree, decide, toOurCheck } from './authz/ours';
 import { NaiveEvaluator, targetedChecks } from './authz/reference';
@@ -38,7 +51,13 @@ interface Catalog {
 }
 
 function catalogOf(state: AuthzState): Catalog {
-  return { roles: state.catalog.roles.map((r) => ({ id: r.id, name: r.name, permissions: r.view.permissions.map((p) => ({ resourceType: p.resourceType, actions: [...p.actions] })) })) };
+  return {
+    roles: state.catalog.roles.map((r) => ({
+      id: r.id,
+      name: r.name,
+      permissions: r.view.permissions.map((p) => ({ resourceType: p.resourceType, actions: [...p.actions] })),
+    })),
+  };
 }
 
 function describe(check: GenCheck): string {
@@ -128,7 +147,12 @@ function runCasbin(side: CasbinSide, checks: readonly GenCheck[], ours: Uint8Arr
       allowed: timed.pass.allowed,
     },
     agreement: { checks: count, mismatches: agreement.mismatches, first: show(checks, agreement.first, ours) },
-    targeted: { checks: targeted.length, allowed: targetedAnswers.pass.allowed, mismatches: targetedAgreement.mismatches, first: show(targeted, targetedAgreement.first, oursTargeted) },
+    targeted: {
+      checks: targeted.length,
+      allowed: targetedAnswers.pass.allowed,
+      mismatches: targetedAgreement.mismatches,
+      first: show(targeted, targetedAgreement.first, oursTargeted),
+    },
   };
 }
 
@@ -159,10 +183,21 @@ async function compareWithCasbin(org: GenOrg, catalog: Catalog, checks: readonly
   return {
     rules: COMPARE_RULES,
     rules_applied: built.applied,
-    ours: { build_ms: round1(built.buildMs), allowed: recorded.pass.allowed, targeted_allowed: oursTargeted.pass.allowed, throughput: ours, latency_us: latency },
+    ours: {
+      build_ms: round1(built.buildMs),
+      allowed: recorded.pass.allowed,
+      targeted_allowed: oursTargeted.pass.allowed,
+      throughput: ours,
+      latency_us: latency,
+    },
     casbin,
     ratio: { against: `casbin ${fastest.variant} (the faster casbin model)`, cpu: ratioCpu, wall: ratioWall },
-    ratio_by_model: Object.fromEntries(casbin.map((c) => [c.variant, { cpu: round1(ours.cpu_checks_per_s_median / c.timed.cpu_checks_per_s), wall: round1(ours.wall_checks_per_s_median / c.timed.wall_checks_per_s) }])),
+    ratio_by_model: Object.fromEntries(
+      casbin.map((c) => [
+        c.variant,
+        { cpu: round1(ours.cpu_checks_per_s_median / c.timed.cpu_checks_per_s), wall: round1(ours.wall_checks_per_s_median / c.timed.wall_checks_per_s) },
+      ]),
+    ),
     mismatches,
   };
 }
@@ -199,7 +234,8 @@ function aloneAtScale(org: GenOrg, catalog: Catalog, checks: readonly GenCheck[]
       index: mb(after - before),
       of_which_rule_objects: mb(withInput - before),
       of_which_index_structures: mb(after - withInput),
-      method: 'heapUsed after two full GCs: before the AccessRule objects exist vs after the index is built and holds the only references to them (tree + rule objects + index maps); every string of every rule is its own copy, as the MongoDB driver decodes them for the start-up snapshot',
+      method:
+        'heapUsed after two full GCs: before the AccessRule objects exist vs after the index is built and holds the only references to them (tree + rule objects + index maps); every string of every rule is its own copy, as the MongoDB driver decodes them for the start-up snapshot',
     },
     throughput,
     latency_us: latency.summary(),
@@ -219,13 +255,48 @@ async function run(): Promise<object> {
   const alone = aloneAtScale(org, catalog, checks, ourChecks);
 
   const requirements = [
-    { requirement: 'at 10k rules: ours / casbin throughput (CPU time, the faster casbin model)', value: compare.ratio.cpu, threshold: `>= ${REQUIRED.ratio_vs_casbin_at_10k}`, pass: compare.ratio.cpu >= REQUIRED.ratio_vs_casbin_at_10k },
-    { requirement: 'at 10k rules: ours and casbin answer identically on every check both answered', value: compare.mismatches, threshold: '0 mismatches', pass: compare.mismatches === 0 },
-    { requirement: 'at 500k rules: checks/s on one core (CPU time, median of passes)', value: alone.throughput.cpu_checks_per_s_median, threshold: `>= ${REQUIRED.checks_per_s_at_500k}`, pass: alone.throughput.cpu_checks_per_s_median >= REQUIRED.checks_per_s_at_500k },
-    { requirement: 'at 500k rules: p99 latency of a check, µs', value: alone.latency_us.p99_us, threshold: `< ${REQUIRED.p99_us_at_500k}`, pass: alone.latency_us.p99_us < REQUIRED.p99_us_at_500k },
-    { requirement: 'at 500k rules: index build, s', value: Math.round(alone.build_ms / 10) / 100, threshold: `< ${REQUIRED.build_s_at_500k}`, pass: alone.build_ms < REQUIRED.build_s_at_500k * 1000 },
-    { requirement: 'at 500k rules: index memory, MB', value: alone.memory_mb.index, threshold: `< ${REQUIRED.index_memory_mb_at_500k}`, pass: alone.memory_mb.index < REQUIRED.index_memory_mb_at_500k },
-    { requirement: 'at 500k rules: ours agrees with a naive evaluation of the rules', value: alone.naive_agreement.mismatches, threshold: '0 mismatches', pass: alone.naive_agreement.mismatches === 0 },
+    {
+      requirement: 'at 10k rules: ours / casbin throughput (CPU time, the faster casbin model)',
+      value: compare.ratio.cpu,
+      threshold: `>= ${REQUIRED.ratio_vs_casbin_at_10k}`,
+      pass: compare.ratio.cpu >= REQUIRED.ratio_vs_casbin_at_10k,
+    },
+    {
+      requirement: 'at 10k rules: ours and casbin answer identically on every check both answered',
+      value: compare.mismatches,
+      threshold: '0 mismatches',
+      pass: compare.mismatches === 0,
+    },
+    {
+      requirement: 'at 500k rules: checks/s on one core (CPU time, median of passes)',
+      value: alone.throughput.cpu_checks_per_s_median,
+      threshold: `>= ${REQUIRED.checks_per_s_at_500k}`,
+      pass: alone.throughput.cpu_checks_per_s_median >= REQUIRED.checks_per_s_at_500k,
+    },
+    {
+      requirement: 'at 500k rules: p99 latency of a check, µs',
+      value: alone.latency_us.p99_us,
+      threshold: `< ${REQUIRED.p99_us_at_500k}`,
+      pass: alone.latency_us.p99_us < REQUIRED.p99_us_at_500k,
+    },
+    {
+      requirement: 'at 500k rules: index build, s',
+      value: Math.round(alone.build_ms / 10) / 100,
+      threshold: `< ${REQUIRED.build_s_at_500k}`,
+      pass: alone.build_ms < REQUIRED.build_s_at_500k * 1000,
+    },
+    {
+      requirement: 'at 500k rules: index memory, MB',
+      value: alone.memory_mb.index,
+      threshold: `< ${REQUIRED.index_memory_mb_at_500k}`,
+      pass: alone.memory_mb.index < REQUIRED.index_memory_mb_at_500k,
+    },
+    {
+      requirement: 'at 500k rules: ours agrees with a naive evaluation of the rules',
+      value: alone.naive_agreement.mismatches,
+      threshold: '0 mismatches',
+      pass: alone.naive_agreement.mismatches === 0,
+    },
   ];
   const result = {
     benchmark: 'authz-inprocess',
@@ -233,12 +304,14 @@ async function run(): Promise<object> {
     casbin: '5.51.1',
     machine: machine(),
     setup: {
-      one_core: 'single-threaded JavaScript: every check of both implementations runs on the main thread, one at a time; CPU time (process.cpuUsage) also counts V8 GC helper threads',
+      one_core:
+        'single-threaded JavaScript: every check of both implementations runs on the main thread, one at a time; CPU time (process.cpuUsage) also counts V8 GC helper threads',
       org: `${ISSUE_ORG.clusters} clusters, ${ISSUE_ORG.departments} departments, ${ISSUE_ORG.projects} projects under 1 tenant; ${ISSUE_ORG.users} users each in 0..${ISSUE_ORG.maxGroupsPerUser} of ${ISSUE_ORG.groups} groups (seeded PRNG sfc32, seeds ${JSON.stringify(SEED)})`,
       rules: `distinct (subject, role, scope): subject a group with p=${GROUP_SUBJECT_SHARE} else a user; role uniform of ${catalog.roles.length}; scope type weights ${JSON.stringify(RULE_SCOPE_WEIGHTS)}`,
       checks: `${CHECKS} checks, the same list at both sizes: user uniform (with its groups), action uniform of 4, resource type uniform of 36, scope type weights ${JSON.stringify(CHECK_SCOPE_WEIGHTS)}`,
       ours: 'AuthzState of services/authz (RoleCatalog, ScopeTree of @dv/org, RuleIndex, DecisionEngine): tree.upsert per scope, applyRule per rule; a check = tree.live(type, id) + engine.decide(principal, action, resourceType, node), as CheckController does before building the explanation',
-      casbin: 'casbin 5.51.1 enforceSync, models in the casbin entries; the user\'s groups travel in the request (as in our check request); policies = every (role, resource type, action) the catalog grants',
+      casbin:
+        "casbin 5.51.1 enforceSync, models in the casbin entries; the user's groups travel in the request (as in our check request); policies = every (role, resource type, action) the catalog grants",
       throughput: `a warm-up pass, then ${PASSES} passes over all checks timed as a whole; figures by wall clock and by process CPU time (the machine is shared: CPU time is what one core did); requirements use the CPU-time median`,
       latency: 'a separate pass timing each check alone with process.hrtime.bigint()',
       verification: `ours vs casbin on the first ${VERIFY_CHECKS} checks (untimed), on every timed casbin check, and on ${TARGETED_CHECKS} checks aimed at rules (mostly allowed); at 500k, ours vs a naive scan of the rules on ${VERIFY_CHECKS} random + ${TARGETED_CHECKS} aimed checks`,
@@ -252,7 +325,9 @@ async function run(): Promise<object> {
   if (compare.mismatches > 0 || alone.naive_agreement.mismatches > 0) {
     // Disagreement is a failed run, not just a failed threshold: print the figures, then exit non-zero.
     printResult(result);
-    throw new Error(`decisions disagree: ${compare.mismatches} with casbin, ${alone.naive_agreement.mismatches} with the naive evaluation (see the JSON above)`);
+    throw new Error(
+      `decisions disagree: ${compare.mismatches} with casbin, ${alone.naive_agreement.mismatches} with the naive evaluation (see the JSON above)`,
+    );
   }
   return result;
 }

@@ -53,7 +53,16 @@ interface Round extends ClosedLoopResult {
   server: ProcessUsage;
 }
 
-const sum = (list: readonly ProcessUsage[]): ProcessUsage => list.reduce((a, b) => ({ cpuUs: a.cpuUs + b.cpuUs, systemCpuUs: a.systemCpuUs + b.systemCpuUs, readCalls: a.readCalls + b.readCalls, writeCalls: a.writeCalls + b.writeCalls }), { cpuUs: 0, systemCpuUs: 0, readCalls: 0, writeCalls: 0 });
+const sum = (list: readonly ProcessUsage[]): ProcessUsage =>
+  list.reduce(
+    (a, b) => ({
+      cpuUs: a.cpuUs + b.cpuUs,
+      systemCpuUs: a.systemCpuUs + b.systemCpuUs,
+      readCalls: a.readCalls + b.readCalls,
+      writeCalls: a.writeCalls + b.writeCalls,
+    }),
+    { cpuUs: 0, systemCpuUs: 0, readCalls: 0, writeCalls: 0 },
+  );
 
 function summarize(impl: Impl, rounds: readonly Round[]) {
   const latency = new LatencyHistogram();
@@ -89,7 +98,11 @@ async function visibility(cluster: AuthzCluster, projects: readonly { scopeType:
     const subjectId = `vis-${runId}-${i}`;
     const scope = rng.pick(projects);
     const sent = process.hrtime.bigint();
-    const created = await cluster.request(AuthzRpc.createAccessRule.subject, { subjectType: 'user', subjectId, roleId: 2256, scopeType: scope.scopeType, scopeId: scope.scopeId }, BENCH_ROOT);
+    const created = await cluster.request(
+      AuthzRpc.createAccessRule.subject,
+      { subjectType: 'user', subjectId, roleId: 2256, scopeType: scope.scopeType, scopeId: scope.scopeId },
+      BENCH_ROOT,
+    );
     const replied = process.hrtime.bigint();
     if (!(created.reply as { ok?: boolean }).ok) throw new Error(`create failed: ${JSON.stringify(created.reply)}`);
     const writer = created.responder;
@@ -128,13 +141,21 @@ async function visibility(cluster: AuthzCluster, projects: readonly { scopeType:
     fromRequest.recordNs(visibleAt - sent);
     lowerBound.recordNs(visibleSent > replied ? visibleSent - replied : 0n);
   }
-  const ms = (h: LatencyHistogram) => ({ p50_ms: round1(h.percentile(50) / 1000), p90_ms: round1(h.percentile(90) / 1000), p99_ms: round1(h.percentile(99) / 1000), max_ms: round1(h.max() / 1000) });
+  const ms = (h: LatencyHistogram) => ({
+    p50_ms: round1(h.percentile(50) / 1000),
+    p90_ms: round1(h.percentile(90) / 1000),
+    p99_ms: round1(h.percentile(99) / 1000),
+    max_ms: round1(h.max() / 1000),
+  });
   return {
     grants: GRANTS,
     pollers: POLLERS,
     from_create_reply: ms(fromReply),
     from_create_request: ms(fromRequest),
-    lower_bound_from_create_reply: { ...ms(lowerBound), what: 'when the first allowed check from the other replica was sent (0 when it was sent before the create reply arrived)' },
+    lower_bound_from_create_reply: {
+      ...ms(lowerBound),
+      what: 'when the first allowed check from the other replica was sent (0 when it was sent before the create reply arrived)',
+    },
     writer_answers_discarded: writerAnswers,
     denied_by_other_replica_before_visible: deniedByOther,
     writes_by_replica: Object.fromEntries(writers),
@@ -157,10 +178,20 @@ async function run(): Promise<object> {
     await cluster.waitForReplicas({ platform: org.platformRevision });
     progress(`publishing ${SEED.rules} access-rule.created events`);
     const published = await publishRules(cluster, org, roles, SEED, new Rng(10));
-    progress(`creating ${SEED.viaRpc} rules through batch-create (${SEED.subjectsPerBatch} subjects x ${SEED.scopesPerBatch} scopes per request, ${SEED.concurrency} in flight)`);
-    const seeded = await seedRules(cluster, org, roles.map((r) => r.id), SEED, new Rng(11));
+    progress(
+      `creating ${SEED.viaRpc} rules through batch-create (${SEED.subjectsPerBatch} subjects x ${SEED.scopesPerBatch} scopes per request, ${SEED.concurrency} in flight)`,
+    );
+    const seeded = await seedRules(
+      cluster,
+      org,
+      roles.map((r) => r.id),
+      SEED,
+      new Rng(11),
+    );
     const responders = await cluster.waitForReplicas({ events: Math.max(seeded.revision, published.revision), platform: org.platformRevision });
-    progress(`${published.published} rules published, ${seeded.created} created through batch-create in ${round1(seeded.seconds)} s; replicas ${[...responders].join(', ')}`);
+    progress(
+      `${published.published} rules published, ${seeded.created} created through batch-create in ${round1(seeded.seconds)} s; replicas ${[...responders].join(', ')}`,
+    );
 
     const prefix = runPrefix();
     const bodies = checkBodies(org, SEED, 2000, new Rng(12));
@@ -168,7 +199,8 @@ async function run(): Promise<object> {
     const decisionReply = JSON.stringify(sample.reply);
     for (let i = 0; i < 2; i++) children.push(await startBenchChild('rpc-responder.ts', { impl: 'raw', natsUrl: cluster.nats.url, prefix }));
     const cannedSubject = `dv.bench${prefix}.authz-canned`;
-    for (let i = 0; i < 2; i++) children.push(await startBenchChild('../authz/canned-responder.ts', { natsUrl: cluster.nats.url, subject: cannedSubject, reply: decisionReply }));
+    for (let i = 0; i < 2; i++)
+      children.push(await startBenchChild('../authz/canned-responder.ts', { natsUrl: cluster.nats.url, subject: cannedSubject, reply: decisionReply }));
     client = await benchConnect(cluster.nats.url, 'bench-authz-load', 'ours');
     rawClient = await benchConnect(cluster.nats.url, 'bench-authz-load-raw', 'raw');
     const conn = client;
@@ -184,9 +216,11 @@ async function run(): Promise<object> {
     };
     const ops: Record<Impl, (i: number) => Promise<unknown>> = {
       // What any nats.js application sending JSON does: encode, request, decode; the echo returns the request.
-      raw: async (i) => JSON.parse(decoder.decode((await raw.request(rawSubject, encoder.encode(JSON.stringify(body(i))), { timeout: 10_000 })).data)) as unknown,
+      raw: async (i) =>
+        JSON.parse(decoder.decode((await raw.request(rawSubject, encoder.encode(JSON.stringify(body(i))), { timeout: 10_000 })).data)) as unknown,
       ours: (i) => rpc.call(AuthzRpc.check, body(i), { identity: BENCH_SERVICE }),
-      'raw-decision-reply': async (i) => JSON.parse(decoder.decode((await raw.request(cannedSubject, encoder.encode(JSON.stringify(body(i))), { timeout: 10_000 })).data)) as unknown,
+      'raw-decision-reply': async (i) =>
+        JSON.parse(decoder.decode((await raw.request(cannedSubject, encoder.encode(JSON.stringify(body(i))), { timeout: 10_000 })).data)) as unknown,
     };
     const requestBytes = bodies.map((b) => encoder.encode(JSON.stringify(b)).length);
     const impls: Impl[] = [...COMPARED, 'raw-decision-reply'];
@@ -224,9 +258,14 @@ async function run(): Promise<object> {
           ...result,
           client: perOperation(before.client, after.client, result.operations),
           responders: perOperation(before.responders, after.responders, result.operations),
-          server: before.server && after.server ? perOperation(before.server, after.server, result.operations) : { cpuUs: Number.NaN, systemCpuUs: Number.NaN, readCalls: Number.NaN, writeCalls: Number.NaN },
+          server:
+            before.server && after.server
+              ? perOperation(before.server, after.server, result.operations)
+              : { cpuUs: Number.NaN, systemCpuUs: Number.NaN, readCalls: Number.NaN, writeCalls: Number.NaN },
         });
-        progress(`${impl} round ${round + 1}/${ROUNDS}: ${Math.round(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`);
+        progress(
+          `${impl} round ${round + 1}/${ROUNDS}: ${Math.round(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`,
+        );
       }
     }
     const results = impls.map((impl) => summarize(impl, rounds.get(impl) ?? []));
@@ -234,11 +273,26 @@ async function run(): Promise<object> {
     const ratio = Math.round((tp('ours') / tp('raw')) * 1000) / 1000;
 
     progress(`visibility: ${GRANTS} grants, each polled on the other replica`);
-    const visible = await visibility(cluster, org.byType.project.map((p) => ({ scopeType: 'project' as const, scopeId: p.scopeId })), new Rng(13), prefix);
+    const visible = await visibility(
+      cluster,
+      org.byType.project.map((p) => ({ scopeType: 'project' as const, scopeId: p.scopeId })),
+      new Rng(13),
+      prefix,
+    );
 
     const requirements = [
-      { requirement: 'check throughput at 64 in flight, ours / raw nats.js echo', value: ratio, threshold: `>= ${REQUIRED_RATIO}`, pass: ratio >= REQUIRED_RATIO },
-      { requirement: 'grant visible to a check answered by the other replica, p99 ms (from the create reply)', value: visible.from_create_reply.p99_ms, threshold: `<= ${REQUIRED_VISIBILITY_P99_MS}`, pass: visible.timeouts === 0 && visible.from_create_reply.p99_ms <= REQUIRED_VISIBILITY_P99_MS },
+      {
+        requirement: 'check throughput at 64 in flight, ours / raw nats.js echo',
+        value: ratio,
+        threshold: `>= ${REQUIRED_RATIO}`,
+        pass: ratio >= REQUIRED_RATIO,
+      },
+      {
+        requirement: 'grant visible to a check answered by the other replica, p99 ms (from the create reply)',
+        value: visible.from_create_reply.p99_ms,
+        threshold: `<= ${REQUIRED_VISIBILITY_P99_MS}`,
+        pass: visible.timeouts === 0 && visible.from_create_reply.p99_ms <= REQUIRED_VISIBILITY_P99_MS,
+      },
     ];
     return {
       benchmark: 'authz-nats',
@@ -255,7 +309,8 @@ async function run(): Promise<object> {
         connection: connectionSetup(),
         raw: 'client: JSON.stringify + nc.request + JSON.parse of the same check bodies; responders: 2 child processes (harness rpc-responder raw: queue subscription answering m.respond(m.data)), as many as authz replicas',
         ours: `client: RpcClient.call(AuthzRpc.check) as service-account ${BENCH_SERVICE.subjectId} (request and reply validated); responders: the 2 authz replicas (queue group), each answering with the decision and its explanation (${decisionReply.length} bytes for the first body)`,
-        'raw-decision-reply': 'diagnostic, not part of the ratio: like raw, but 2 raw responders answer with the bytes of a real authz reply (the same reply size as ours)',
+        'raw-decision-reply':
+          'diagnostic, not part of the ratio: like raw, but 2 raw responders answer with the bytes of a real authz reply (the same reply size as ours)',
         method: `closed loop, ${CONCURRENCY} in flight; warm-up ${WARMUP} per implementation, then ${ROUNDS} rounds of ${REQUESTS} alternating the order; throughput = median of rounds; latency over all rounds; CPU per request of this client, of the responder processes (summed) and of nats-server`,
         visibility: `${GRANTS} grants (${AuthzRpc.createAccessRule.subject}, a fresh user each, Data volume administrator in a random project), each followed at once by ${POLLERS} checks in flight without atLeast, as the user itself, until a check answered by the replica that did not write (dv-responder header) says allowed; answers of the writer are discarded; timeout ${VISIBILITY_TIMEOUT_MS} ms`,
       },

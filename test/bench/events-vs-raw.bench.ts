@@ -96,7 +96,9 @@ async function run(): Promise<object> {
     rawNc = await benchConnect(servers.natsUrl, 'bench-events-publisher-raw', 'raw');
     await ensureStreams(nc);
     const pub = publishers(nc, rawNc);
-    const oursEnvelopeBytes = new TextEncoder().encode(JSON.stringify(new EventPublisher(nc, 'dv/bench').envelope(benchEvent(prefix, 'ours'), BENCH_PAYLOAD, { actor }))).length;
+    const oursEnvelopeBytes = new TextEncoder().encode(
+      JSON.stringify(new EventPublisher(nc, 'dv/bench').envelope(benchEvent(prefix, 'ours'), BENCH_PAYLOAD, { actor })),
+    ).length;
 
     for (const impl of impls) {
       progress(`warm-up ${impl}: ${WARMUP_EVENTS} events`);
@@ -150,7 +152,8 @@ async function run(): Promise<object> {
         connection: connectionSetup(),
         stream: `${STREAM} (file storage, as ensureStreams provisions it); each implementation and round publishes on its own subject and durable, deleted and purged afterwards`,
         publisher: `this process, one connection, ${PUBLISH_IN_FLIGHT} publishes awaiting their PubAck at once`,
-        consumer: 'a child process per trial (own event loop and connection); same consumer settings for both (explicit ack, max_ack_pending 1000, pull batch 32)',
+        consumer:
+          'a child process per trial (own event loop and connection); same consumer settings for both (explicit ack, max_ack_pending 1000, pull batch 32)',
         raw: 'js.publish(subject, JSON bytes, {msgID: randomUUID()}); consume(): msg.json(), msg.ack()',
         ours: 'EventPublisher.publish (zod data check, CloudEvents envelope, trace span, Nats-Msg-Id = event id); consumeEvents (envelope + data validation, handler, ack; 16 handlers at once)',
         telemetry: 'no OpenTelemetry SDK registered (API no-op tracer and propagator)',

@@ -51,7 +51,14 @@ async function raceOn(store: string, url: string): Promise<StoreResult> {
     for (let i = 0; i < PAIRS; i++) {
       const a = randomUUID();
       await model.insertMany([{ _id: a, n: 0, version: 1, outbox: [] }]);
-      const results = await Promise.all([1, 2].map((n) => model.findOneAndUpdate({ _id: a, version: 1 }, { $set: { n, version: 2 } }, { returnDocument: 'after' }).lean().exec()));
+      const results = await Promise.all(
+        [1, 2].map((n) =>
+          model
+            .findOneAndUpdate({ _id: a, version: 1 }, { $set: { n, version: 2 } }, { returnDocument: 'after' })
+            .lean()
+            .exec(),
+        ),
+      );
       const wins = results.filter((r) => r !== null).length;
       if (wins === 2) raw.double_successes++;
       else if (wins === 1) raw.single++;
@@ -74,7 +81,10 @@ async function raceOn(store: string, url: string): Promise<StoreResult> {
     await insertWithEvents(model, { _id: guarded, n: 0 }, () => []);
     for (let v = 1; v <= SOLO_WRITES; v++) {
       let t = process.hrtime.bigint();
-      await model.findOneAndUpdate({ _id: id, version: v }, { $set: { n: v, version: v + 1 } }).lean().exec();
+      await model
+        .findOneAndUpdate({ _id: id, version: v }, { $set: { n: v, version: v + 1 } })
+        .lean()
+        .exec();
       rawSolo.recordNs(process.hrtime.bigint() - t);
       t = process.hrtime.bigint();
       await updateWithEvents(model, guarded, v, { $set: { n: v } }, () => []);
@@ -110,16 +120,31 @@ benchMain(async () => {
   if (!ferretdb) throw new Error('no ferretdb binary');
   const stores: StoreResult[] = [];
   progress(`FerretDB on SQLite: ${PAIRS} pairs`);
-  stores.push(await withServer((dir) => startFerret({ binary: ferretdb, dir }), (url) => raceOn('FerretDB 1.24 / SQLite', url)));
+  stores.push(
+    await withServer(
+      (dir) => startFerret({ binary: ferretdb, dir }),
+      (url) => raceOn('FerretDB 1.24 / SQLite', url),
+    ),
+  );
   const notMeasured: string[] = [];
   if (findPostgres()) {
     progress(`FerretDB on PostgreSQL: ${PAIRS} pairs`);
-    stores.push(await withServer((dir) => startFerretPostgres({ ferretdbBinary: ferretdb, dir }), (url) => raceOn('FerretDB 1.24 / PostgreSQL', url)));
+    stores.push(
+      await withServer(
+        (dir) => startFerretPostgres({ ferretdbBinary: ferretdb, dir }),
+        (url) => raceOn('FerretDB 1.24 / PostgreSQL', url),
+      ),
+    );
   } else notMeasured.push('FerretDB / PostgreSQL: PostgreSQL is not installed');
   const mongod = findOnPath('mongod');
   if (mongod) {
     progress(`mongod: ${PAIRS} pairs`);
-    stores.push(await withServer((dir) => startMongod({ binary: mongod, dir }), (url) => raceOn('mongod', url)));
+    stores.push(
+      await withServer(
+        (dir) => startMongod({ binary: mongod, dir }),
+        (url) => raceOn('mongod', url),
+      ),
+    );
   } else notMeasured.push('mongod: not on PATH');
   return {
     benchmark: 'guarded-write',

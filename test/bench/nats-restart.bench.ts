@@ -73,7 +73,11 @@ benchMain(async () => {
     }
     const volume = await readyVolume(client, core, org, 'restart-bench', run);
     await shareWithP2(client, volume.id);
-    await client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: ALICE.subjectId, roleId: L1_RESEARCHER, scopeType: 'project', scopeId: 'p2' }, { identity: ROOT });
+    await client.call(
+      AuthzRpc.createAccessRule,
+      { subjectType: 'user', subjectId: ALICE.subjectId, roleId: L1_RESEARCHER, scopeType: 'project', scopeId: 'p2' },
+      { identity: ROOT },
+    );
     progress(`volume ${volume.id} Ready and shared with p2; ${ROUNDS} restarts, NATS down ${DOWN_MS} ms each`);
 
     const rounds: { service_ms: Record<Service, number>; raw_ms: number; all_ms: number; burst_ms: number; write_ms: number }[] = [];
@@ -87,30 +91,68 @@ benchMain(async () => {
       try {
         const rpc = new RpcClient(probe, { timeoutMs: 2000 });
         const review = (name: string, atLeast?: Revision) =>
-          rpc.call(AdmissionRpc.review, { projectId: 'p2', workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }, subject: ALICE, dataVolumes: [{ id: volume.id, mountPath: '/data' }], dryRun: !name.startsWith('burst'), ...(atLeast ? { atLeast } : {}) }, { identity: PLATFORM });
+          rpc.call(
+            AdmissionRpc.review,
+            {
+              projectId: 'p2',
+              workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+              subject: ALICE,
+              dataVolumes: [{ id: volume.id, mountPath: '/data' }],
+              dryRun: !name.startsWith('burst'),
+              ...(atLeast ? { atLeast } : {}),
+            },
+            { identity: PLATFORM },
+          );
         await Promise.all(Array.from({ length: BURST }, (_, i) => answered(back, () => review(`burst-${round}-${i}`))));
         const burstMs = Date.now() - back;
         // Cluster c1 added or removed: the volume stays shared with p2, so the reviews' answer does not change.
-        const change = shared ? { add: [], remove: [{ scopeType: 'cluster' as const, scopeId: 'c1' }] } : { add: [{ scopeType: 'cluster' as const, scopeId: 'c1' }], remove: [] };
+        const change = shared
+          ? { add: [], remove: [{ scopeType: 'cluster' as const, scopeId: 'c1' }] }
+          : { add: [{ scopeType: 'cluster' as const, scopeId: 'c1' }], remove: [] };
         let revision: Revision = {};
-        const writeMs = await answered(back, async () => (revision = (await rpc.call(SharingRpc.update, { volumeId: volume.id, ...change }, { identity: ROOT })).revision));
+        const writeMs = await answered(
+          back,
+          async () => (revision = (await rpc.call(SharingRpc.update, { volumeId: volume.id, ...change }, { identity: ROOT })).revision),
+        );
         shared = !shared;
         const atLeast = revision;
         const [authz, sharing, volumeMs, admission, audit] = await Promise.all([
-          answered(back, () => rpc.call(AuthzRpc.check, { subject: ALICE, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p2' }, atLeast }, { identity: ROOT })),
+          answered(back, () =>
+            rpc.call(
+              AuthzRpc.check,
+              { subject: ALICE, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p2' }, atLeast },
+              { identity: ROOT },
+            ),
+          ),
           answered(back, () => rpc.call(SharingRpc.list, { volumeId: volume.id, atLeast }, { identity: ROOT })),
-          answered(back, () => rpc.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p2', sortBy: 'name', atLeast }, { identity: ROOT })),
+          answered(back, () =>
+            rpc.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p2', sortBy: 'name', atLeast }, { identity: ROOT }),
+          ),
           answered(back, () => review(`after-${round}`, atLeast)),
           answered(
             back,
-            () => rpc.call(AuditRpc.query, { from: new Date(back - 60_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), filterBy: [`relatedIds==${volume.id}`], limit: 1, sortBy: 'seq', sortOrder: 'desc' }, { identity: ROOT }),
+            () =>
+              rpc.call(
+                AuditRpc.query,
+                {
+                  from: new Date(back - 60_000).toISOString(),
+                  to: new Date(Date.now() + 60_000).toISOString(),
+                  filterBy: [`relatedIds==${volume.id}`],
+                  limit: 1,
+                  sortBy: 'seq',
+                  sortOrder: 'desc',
+                },
+                { identity: ROOT },
+              ),
             (reply) => reply.records.length > 0 && Date.parse(reply.records[0]?.timestamp ?? '') >= back,
           ),
         ]);
         const serviceMs: Record<Service, number> = { authz, sharing, volume: volumeMs, 'workload-admission': admission, audit };
         const allMs = Math.max(...Object.values(serviceMs));
         rounds.push({ service_ms: serviceMs, raw_ms: rawMs, all_ms: allMs, burst_ms: burstMs, write_ms: writeMs });
-        progress(`restart ${round + 1}: every service answered at the new revision ${allMs} ms after NATS was back (${JSON.stringify(serviceMs)}; burst done ${burstMs} ms, write ${writeMs} ms; raw ${rawMs} ms)`);
+        progress(
+          `restart ${round + 1}: every service answered at the new revision ${allMs} ms after NATS was back (${JSON.stringify(serviceMs)}; burst done ${burstMs} ms, write ${writeMs} ms; raw ${rawMs} ms)`,
+        );
       } finally {
         await drainNats(probe);
       }
@@ -124,10 +166,12 @@ benchMain(async () => {
       all_services_ms: { median: median(all), max: Math.max(...all), by_restart: all },
       rounds,
       setup: {
-        servers: 'fresh test bed (startTestBed) with a restartable nats-server (startRestartableNats: same port and store, SIGKILL, then started again); authz, sharing, volume, workload-admission and audit as real processes (startServiceProcess)',
+        servers:
+          'fresh test bed (startTestBed) with a restartable nats-server (startRestartableNats: same port and store, SIGKILL, then started again); authz, sharing, volume, workload-admission and audit as real processes (startServiceProcess)',
         restart: `SIGKILL, ${DOWN_MS} ms down (BENCH_NATS_DOWN_MS), started again; "back" = its /healthz reports JetStream up`,
         load_after_restart: `${BURST} admitted reviews (each a dv.evt.workload.admitted.v1 event), then a sharing change of the volume (cluster c1 added or removed) whose revision every probe asks for`,
-        probes: 'authz check, sharing list, volume list (UsableInProject p2), admission review (dry run) with atLeast = the write\'s revision; audit query finding the write\'s record; each retried every 50 ms while UNAVAILABLE, 2 s timeout per call',
+        probes:
+          "authz check, sharing list, volume list (UsableInProject p2), admission review (dry run) with atLeast = the write's revision; audit query finding the write's record; each retried every 50 ms while UNAVAILABLE, 2 s timeout per call",
         raw: 'raw_ms: a new nats.js connection to the restarted server (how long until NATS itself answers)',
       },
       machine: machine(),

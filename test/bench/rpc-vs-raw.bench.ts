@@ -9,7 +9,16 @@ import { type BenchChild, startBenchChild } from './harness/child';
 import { benchConnect, connectionSetup } from './harness/connection';
 import { LatencyHistogram, median, round1 } from './harness/histogram';
 import { type ClosedLoopResult, runClosedLoop, scaled, selectedImpls } from './harness/load';
-import { BENCH_PAYLOAD, BENCH_PAYLOAD_BYTES, benchPayloadSchema, echoRpc, envelopeEchoRpc, rawEchoSubject, runPrefix, serveRpcEchoRpc } from './harness/payload';
+import {
+  BENCH_PAYLOAD,
+  BENCH_PAYLOAD_BYTES,
+  benchPayloadSchema,
+  echoRpc,
+  envelopeEchoRpc,
+  rawEchoSubject,
+  runPrefix,
+  serveRpcEchoRpc,
+} from './harness/payload';
 import { type ProcessUsage, ownUsage, perOperation, processUsage } from './harness/proc';
 import { profileDir, startProfile, stopProfile } from './harness/profiler';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
@@ -151,7 +160,11 @@ async function run(): Promise<object> {
         const order = round % 2 === 0 ? stepImpls : [...stepImpls].reverse();
         for (const impl of order) {
           const responder = children.get(impl);
-          const usage = async () => ({ client: ownUsage(), responder: (await responder?.usage()) ?? UNKNOWN, server: servers.pid ? processUsage(servers.pid) : UNKNOWN });
+          const usage = async () => ({
+            client: ownUsage(),
+            responder: (await responder?.usage()) ?? UNKNOWN,
+            server: servers.pid ? processUsage(servers.pid) : UNKNOWN,
+          });
           const profiling = profiles !== undefined && step.concurrency === 64;
           if (profiling) await Promise.all([startProfile(), responder?.startProfile()]);
           const before = await usage();
@@ -168,7 +181,9 @@ async function run(): Promise<object> {
             responder: perOperation(before.responder, after.responder, result.operations),
             server: perOperation(before.server, after.server, result.operations),
           });
-          progress(`${impl} c=${step.concurrency} round ${round + 1}/${ROUNDS}: ${Math.round(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`);
+          progress(
+            `${impl} c=${step.concurrency} round ${round + 1}/${ROUNDS}: ${Math.round(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`,
+          );
         }
       }
       for (const impl of stepImpls) results.push(summarize(impl, step.concurrency, runs.get(impl) ?? []));
@@ -189,13 +204,22 @@ async function run(): Promise<object> {
         connection: connectionSetup(),
         raw: 'client: JSON.stringify + nc.request + JSON.parse; responder: queue subscription callback m.respond(m.data)',
         ours: 'client: RpcClient.call (zod request check, dv-request-id header, trace span, reply envelope and schema check); responder: createNatsMicroservice + @RpcHandler echo returning the request',
-        'ours-client-only': 'diagnostic at concurrency 64, not part of the ratio: RpcClient.call against a raw responder that wraps the echo in {"ok":true,"data":…}',
+        'ours-client-only':
+          'diagnostic at concurrency 64, not part of the ratio: RpcClient.call against a raw responder that wraps the echo in {"ok":true,"data":…}',
         'ours-without-nest': 'diagnostic at concurrency 64, not part of the ratio: RpcClient.call against serveRpc called directly (no Nest)',
         telemetry: 'no OpenTelemetry SDK registered (API no-op tracer and propagator)',
         payload_bytes: BENCH_PAYLOAD_BYTES,
         method: `closed loop: N requests in flight; per concurrency: warm-up per implementation, then ${ROUNDS} rounds alternating the order; throughput = median of rounds, latency percentiles over all rounds' requests, per_request = CPU and write calls per request (median of rounds)`,
       },
-      results: results.map(({ impl, concurrency, requests, throughput, p50_us, p99_us, ...more }) => ({ impl, concurrency, requests, throughput, p50_us, p99_us, ...more })),
+      results: results.map(({ impl, concurrency, requests, throughput, p50_us, p99_us, ...more }) => ({
+        impl,
+        concurrency,
+        requests,
+        throughput,
+        p50_us,
+        p99_us,
+        ...more,
+      })),
       ratio_at_64: ratio,
       required_ratio_at_64: REQUIRED_RATIO_AT_64,
       pass: ratio !== null && ratio >= REQUIRED_RATIO_AT_64,

@@ -32,7 +32,10 @@ benchMain(async () => {
   const buildStarted = performance.now();
   await buildProjects(SERVICES);
   const buildMs = performance.now() - buildStarted;
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: 'start-up time is measured, not permission checks (as the other benchmarks)' } });
+  const bed = await startTestBed({
+    env: { PATH: process.env['PATH'] ?? '' },
+    nats: { open: 'start-up time is measured, not permission checks (as the other benchmarks)' },
+  });
   try {
     const nc = await connectNats({ url: bed.natsUrl, name: 'bench-startup' });
     await ensureStreams(nc);
@@ -46,7 +49,13 @@ benchMain(async () => {
           const proc = await startServiceProcess({
             service,
             mode,
-            env: { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl, MONGO_DB: `bench_startup_${service.replace(/-/g, '_')}`, KUBECONFIG: bed.kubeconfigPath, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' },
+            env: {
+              NATS_URL: bed.natsUrl,
+              MONGO_URL: bed.mongoUrl,
+              MONGO_DB: `bench_startup_${service.replace(/-/g, '_')}`,
+              KUBECONFIG: bed.kubeconfigPath,
+              AUTHZ_BOOTSTRAP_ADMINS: 'user:root',
+            },
             timeoutMs: 60_000,
           });
           times[service]?.[mode].push(performance.now() - started);

@@ -39,14 +39,23 @@ async function timeCalls(n: number, call: () => Promise<unknown>): Promise<Retur
 }
 
 benchMain(async () => {
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: 'the usage check is measured, not permission checks; the benchmark publishes admitted events as the admission service would: no users (as the other benchmarks)' } });
+  const bed = await startTestBed({
+    env: { PATH: process.env['PATH'] ?? '' },
+    nats: {
+      open: 'the usage check is measured, not permission checks; the benchmark publishes admitted events as the admission service would: no users (as the other benchmarks)',
+    },
+  });
   let admission: ServiceProcess | undefined;
   let nc: NatsConnection | undefined;
   const db = await mongoose.createConnection(bed.mongoUrl, { dbName: DB }).asPromise();
   try {
     nc = await connectNats({ url: bed.natsUrl, name: 'bench-usage' });
     await ensureStreams(nc);
-    admission = await startServiceProcess({ service: 'workload-admission', env: { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl, MONGO_DB: DB, KUBECONFIG: bed.kubeconfigPath }, timeoutMs: 60_000 });
+    admission = await startServiceProcess({
+      service: 'workload-admission',
+      env: { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl, MONGO_DB: DB, KUBECONFIG: bed.kubeconfigPath },
+      timeoutMs: 60_000,
+    });
     const client = new RpcClient(nc, { timeoutMs: 30_000 });
     const publisher = new EventPublisher(nc, 'dv/workload-admission');
 
@@ -96,7 +105,13 @@ benchMain(async () => {
     const raw = {
       id_point_lookup: await timeCalls(CHECKS, () => usages.findOne({ _id: someId })),
       id_in_25: await timeCalls(Math.max(10, Math.floor(CHECKS / 20)), () => usages.find({ _id: { $in: someIds } }).toArray()),
-      old_volume_query: await timeCalls(Math.max(10, Math.floor(CHECKS / 20)), () => usages.find({ volumeIds: few } as never).sort({ _id: 1 }).limit(100).toArray()),
+      old_volume_query: await timeCalls(Math.max(10, Math.floor(CHECKS / 20)), () =>
+        usages
+          .find({ volumeIds: few } as never)
+          .sort({ _id: 1 })
+          .limit(100)
+          .toArray(),
+      ),
     };
     progress(`raw: _id lookup p99 ${raw.id_point_lookup.p99_us} µs, the old query p50 ${raw.old_volume_query.p50_us} µs`);
     const p99 = Math.max(ours.unused.p99_us, ours.three_workloads.p99_us);

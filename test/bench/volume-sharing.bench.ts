@@ -70,7 +70,10 @@ interface Measured {
 async function run(): Promise<object> {
   const started = Date.now();
   const loadAtStart = machine().load_average;
-  const bed = await startTestBed({ env: { PATH: process.env['PATH'] ?? '' }, nats: { open: "the benchmark keeps its baseline's setup: no users (permission checks are measured by none of its figures)" } });
+  const bed = await startTestBed({
+    env: { PATH: process.env['PATH'] ?? '' },
+    nats: { open: "the benchmark keeps its baseline's setup: no users (permission checks are measured by none of its figures)" },
+  });
   const services: ServiceProcess[] = [];
   let nc: NatsConnection | undefined;
   let rawClient: NatsConnection | undefined;
@@ -86,7 +89,9 @@ async function run(): Promise<object> {
     const platform = await publishOrg(publisher, org);
 
     const common = { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl, ...LOGS };
-    services.push(await startServiceProcess({ service: 'authz', env: { ...common, MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }));
+    services.push(
+      await startServiceProcess({ service: 'authz', env: { ...common, MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }),
+    );
     services.push(await startServiceProcess({ service: 'sharing', env: { ...common, MONGO_DB: 'bench_sharing' }, timeoutMs: 60_000 }));
     services.push(
       await startServiceProcess({
@@ -110,7 +115,11 @@ async function run(): Promise<object> {
     if (!lastProject) throw new Error('no projects');
     // The volume service knows the org once a UsableInProject list of the last project answers.
     await until('volume service knows the org', async () => {
-      await client.call(VolumeRpc.count, { requestType: 'UsableInProject', usableInProjectId: lastProject.id, atLeast: { ...granted, platform } }, { identity: READER });
+      await client.call(
+        VolumeRpc.count,
+        { requestType: 'UsableInProject', usableInProjectId: lastProject.id, atLeast: { ...granted, platform } },
+        { identity: READER },
+      );
       return true;
     });
 
@@ -136,7 +145,15 @@ async function run(): Promise<object> {
     const shareStart = Date.now();
     const viaRpc = process.env['BENCH_SHARING_SEED'] === 'rpc';
     const sharing = viaRpc
-      ? await seedSharing(client, ROOT, org, docs.map((d) => d._id), ENTRIES, 16, { events, platform })
+      ? await seedSharing(
+          client,
+          ROOT,
+          org,
+          docs.map((d) => d._id),
+          ENTRIES,
+          16,
+          { events, platform },
+        )
       : await seedSharingDirect(bed.mongoUrl, 'bench_sharing', publisher, org, docs, ENTRIES).then((r) => ({ calls: r.volumes, revision: r.revision }));
     const sharingMs = Date.now() - shareStart;
     const sharingHow = viaRpc
@@ -144,8 +161,12 @@ async function run(): Promise<object> {
       : `SEEDING BYPASSES dv.sharing.update: ${sharing.calls} sharing_lists documents inserted straight into the sharing service's collection (its mongoose model) and a dv.evt.volume.shared.v1 event with the whole list published for each, which the running sharing service applies (BENCH_SHARING_SEED=rpc goes through dv.sharing.update instead: ~1.3 s per call of 50 adds on this machine, 2,000 calls too long)`;
     progress(`${ENTRIES} sharing entries ${sharingHow} in ${sharingMs} ms`);
     const after = { events: Math.max(sharing.revision, granted.events ?? 0), platform };
-    await until('sharing applied the lists', () => client.call(SharingRpc.resolve, { volumeId: lastDoc._id, projectId: lastDoc.projectId, atLeast: after }, { identity: READER }));
-    await until('the volume service followed the sharing events too', () => client.call(VolumeRpc.count, { requestType: 'Originated', atLeast: after }, { identity: READER }));
+    await until('sharing applied the lists', () =>
+      client.call(SharingRpc.resolve, { volumeId: lastDoc._id, projectId: lastDoc.projectId, atLeast: after }, { identity: READER }),
+    );
+    await until('the volume service followed the sharing events too', () =>
+      client.call(VolumeRpc.count, { requestType: 'Originated', atLeast: after }, { identity: READER }),
+    );
     volumeRss.seeded_mb = residentMb(volumeProc?.child.pid);
     volumeMemory['seeded'] = await metricsMemoryMb(volumeProc?.healthPort);
 
@@ -174,7 +195,8 @@ async function run(): Promise<object> {
     const ops: Record<Op, (i: number) => Promise<unknown>> = {
       list: (i) => client.call(VolumeRpc.list, listRequest(i), { identity: READER, timeoutMs: 300_000 }),
       resolve: (i) => client.call(SharingRpc.resolve, resolveRequest(i), { identity: READER }),
-      raw: async (i) => JSON.parse(decoder.decode((await rawConn.request(rawSubject, rawPayloads[i % rawPayloads.length], { timeout: 30_000 })).data)) as unknown,
+      raw: async (i) =>
+        JSON.parse(decoder.decode((await rawConn.request(rawSubject, rawPayloads[i % rawPayloads.length], { timeout: 30_000 })).data)) as unknown,
     };
 
     // What one of each returns, for the report (and to fail early).
@@ -221,14 +243,18 @@ async function run(): Promise<object> {
         const afterCpu = cpuNow();
         if (result.errors > 0) {
           const first = result.firstError;
-          throw new Error(`${op}: ${result.errors} of ${result.operations} failed; first: ${first instanceof DvError ? `${first.code} ${first.message}` : String(first)}`);
+          throw new Error(
+            `${op}: ${result.errors} of ${result.operations} failed; first: ${first instanceof DvError ? `${first.code} ${first.message}` : String(first)}`,
+          );
         }
         const cpu: Record<string, number> = {};
         for (const key of Object.keys(afterCpu)) {
           cpu[key] = ((afterCpu[key] ?? 0) - (before[key] ?? 0)) / result.operations;
         }
         rounds.get(op)?.push({ result, cpu });
-        progress(`${op} round ${round + 1}/${ROUNDS}: ${Math.round(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`);
+        progress(
+          `${op} round ${round + 1}/${ROUNDS}: ${Math.round(result.throughput)} req/s, p50 ${round1(result.latency.percentile(50))} us, p99 ${round1(result.latency.percentile(99))} us`,
+        );
       }
     }
 
@@ -258,16 +284,27 @@ async function run(): Promise<object> {
       nats: natsVersions(nc),
       machine: machine(),
       setup: {
-        servers: 'fresh test bed (@dv/testing startTestBed): nats-server with JetStream, FerretDB, etcd + kube-apiserver; authz, sharing and volume as real processes (startServiceProcess)',
+        servers:
+          'fresh test bed (@dv/testing startTestBed): nats-server with JetStream, FerretDB, etcd + kube-apiserver; authz, sharing and volume as real processes (startServiceProcess)',
         org: `1 tenant, ${org.clusters.length} clusters, ${org.departments.length} departments, ${org.projects.length} projects (platform events)`,
         caller: `user reader with Viewer (role ${VIEWER_ROLE}) on the tenant`,
         volumes: `${VOLUMES} Ready volumes, ${Math.round(VOLUMES / org.projects.length)} per project. SEEDING BYPASSES CREATE: documents inserted straight into the volume service's datavolumes collection (its mongoose model) and a dv.evt.volume.ready.v1 event published for each (as its outbox relay would); no Kubernetes objects, Ready drift checks off during the run. Took ${volumesMs} ms.`,
         sharing: `${ENTRIES} entries: the first ${sharing.calls} volumes shared with 50 distinct scopes each (clusters, departments, projects), ${sharingHow}. Took ${sharingMs} ms.`,
-        usable_volumes_per_project: { min: Math.min(...usableCounts), median: median(usableCounts), max: Math.max(...usableCounts), sampled_projects: usableCounts.length },
+        usable_volumes_per_project: {
+          min: Math.min(...usableCounts),
+          median: median(usableCounts),
+          max: Math.max(...usableCounts),
+          sampled_projects: usableCounts.length,
+        },
         list: "dv.volume.list UsableInProject, page of 50 sorted by name, rotating over projects, no atLeast: the domain stream's head (one JetStream STREAM.INFO), authz check, project lookup (FerretDB, by _id), then select (origin project, or shared with the project, its department or its cluster), sort, count and page in the volume service's in-memory read model, fed by the volume and sharing events (no volume query to FerretDB, no call for usable ids), and dv.sharing.list-many (→ authz permitted-scopes) for the page's sharedScopes",
         resolve: 'dv.sharing.resolve of a rotating (volume, project) pair: answered from memory',
         raw: `nats.js echo: child process with nc.subscribe (queue) + m.respond(m.data); client with nats.js connect() defaults, JSON.stringify + nc.request + JSON.parse of a resolve request (${resolvePayload.length} bytes)`,
-        sample_page: { totalRecords: samplePage.totalRecords, returned: samplePage.datavolumes.length, first: samplePage.datavolumes[0]?.name, shared_scopes_on_page: samplePage.datavolumes.reduce((n, v) => n + v.sharedScopes.length, 0) },
+        sample_page: {
+          totalRecords: samplePage.totalRecords,
+          returned: samplePage.datavolumes.length,
+          first: samplePage.datavolumes[0]?.name,
+          shared_scopes_on_page: samplePage.datavolumes.reduce((n, v) => n + v.sharedScopes.length, 0),
+        },
         sample_resolve: sampleResolve,
         volume_process_rss_mb: volumeRss,
         volume_process_memory_mb_from_metrics: volumeMemory,

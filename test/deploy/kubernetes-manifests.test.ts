@@ -18,7 +18,9 @@ interface Manifest {
 }
 
 async function manifests(file: string): Promise<Manifest[]> {
-  return parseAllDocuments(await readFile(join(DEPLOY, file), 'utf8')).map((d) => d.toJSON() as Manifest).filter((m) => m !== null);
+  return parseAllDocuments(await readFile(join(DEPLOY, file), 'utf8'))
+    .map((d) => d.toJSON() as Manifest)
+    .filter((m) => m !== null);
 }
 
 /**
@@ -47,7 +49,12 @@ describe('deploy/kubernetes', () => {
     for (const file of files.slice(1)) {
       const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--dry-run=server', '-f', join(DEPLOY, file)]);
       const objects = (await manifests(file)).length;
-      expect(stdout.trim().split('\n').filter((l) => l.includes('(server dry run)'))).toHaveLength(objects);
+      expect(
+        stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes('(server dry run)')),
+      ).toHaveLength(objects);
     }
   });
 
@@ -63,7 +70,7 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it("gives the services that replay the streams into memory before they serve (StreamProjection) their catch-up time before liveness counts", async () => {
+  it('gives the services that replay the streams into memory before they serve (StreamProjection) their catch-up time before liveness counts', async () => {
     type Probe = { httpGet?: { path: string }; periodSeconds?: number; failureThreshold?: number; initialDelaySeconds?: number };
     const services = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
     for (const name of ['authz', 'sharing', 'volume', 'workload-admission']) {
@@ -95,7 +102,8 @@ describe('deploy/kubernetes', () => {
     const deployments = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
     const services: string[] = [];
     for (const deployment of deployments) {
-      const container = deployment.spec?.template?.spec?.containers?.[0] as { command?: string[]; args?: string[]; env?: { name: string; value?: string }[] } | undefined;
+      const container = deployment.spec?.template?.spec?.containers?.[0] as
+        { command?: string[]; args?: string[]; env?: { name: string; value?: string }[] } | undefined;
       expect({ command: container?.command, args: container?.args }).toEqual({ command: undefined, args: undefined });
       services.push(container?.env?.find((e) => e.name === 'SERVICE')?.value ?? 'none');
     }
@@ -103,7 +111,7 @@ describe('deploy/kubernetes', () => {
     for (const service of services) await expect(readFile(join(repoRoot(), 'dist/services', service, 'main.js'), 'utf8')).resolves.toContain('require(');
   }, 60_000);
 
-  it("mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions", async () => {
+  it('mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dv-nats-conf-'));
     try {
       const cluster = (await manifests('10-nats.yaml')).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'nats-cluster');

@@ -56,7 +56,11 @@ function volumeIdOf(event: EventEnvelope): string | undefined {
 async function create(t: Tracked): Promise<void> {
   for (;;) {
     try {
-      const reply = await h.client.call(VolumeRpc.create, { name: t.name, projectId: 'p1', originPvcName: t.name, useOriginalVolume: true }, { identity: HARNESS_ROOT });
+      const reply = await h.client.call(
+        VolumeRpc.create,
+        { name: t.name, projectId: 'p1', originPvcName: t.name, useOriginalVolume: true },
+        { identity: HARNESS_ROOT },
+      );
       t.id = reply.volume.id;
       return;
     } catch (error) {
@@ -120,7 +124,13 @@ async function admit(t: Tracked, n: number): Promise<void> {
     try {
       const reply = await h.client.call(
         AdmissionRpc.review,
-        { projectId: 'p2', workload, subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: t.id, mountPath: '/data' }], workloadId: `${t.name}-${n}` },
+        {
+          projectId: 'p2',
+          workload,
+          subject: { subjectId: 'root', subjectType: 'user' },
+          dataVolumes: [{ id: t.id, mountPath: '/data' }],
+          workloadId: `${t.name}-${n}`,
+        },
         { identity: HARNESS_ROOT },
       );
       if (reply.allowed) {
@@ -155,7 +165,13 @@ afterAll(async () => {
 }, 60_000);
 
 it('kill -9 of every service mid-load: every acknowledged write once, with one event each', async () => {
-  const tracked: Tracked[] = Array.from({ length: VOLUMES }, (_, i) => ({ name: `crash-${h.run}-${i}`, acknowledged: [], unknown: [], shared: false, admitted: [] }));
+  const tracked: Tracked[] = Array.from({ length: VOLUMES }, (_, i) => ({
+    name: `crash-${h.run}-${i}`,
+    acknowledged: [],
+    unknown: [],
+    shared: false,
+    admitted: [],
+  }));
   for (const t of tracked) await h.originPvc(h.namespaceOf('p1'), t.name);
 
   const load = (async () => {
@@ -213,7 +229,11 @@ it('kill -9 of every service mid-load: every acknowledged write once, with one e
     );
     const last = t.acknowledged[t.acknowledged.length - 1];
     expect([last, ...t.unknown]).toContain(volume.description);
-    const named = await h.client.call(VolumeRpc.list, { requestType: 'Originated', filterBy: [`name==${t.name}`], limit: 10, offset: 0 }, { identity: HARNESS_ROOT });
+    const named = await h.client.call(
+      VolumeRpc.list,
+      { requestType: 'Originated', filterBy: [`name==${t.name}`], limit: 10, offset: 0 },
+      { identity: HARNESS_ROOT },
+    );
     expect(named.datavolumes.map((v) => v.id)).toEqual([id]);
   }
 
@@ -225,7 +245,9 @@ it('kill -9 of every service mid-load: every acknowledged write once, with one e
     expect(mine.filter((e) => e.type === 'dv.evt.volume.created.v1')).toHaveLength(1);
     const versions = mine.map((e) => e.aggregateversion);
     expect(new Set(versions).size).toBe(versions.length);
-    const descriptions = mine.filter((e) => e.type === 'dv.evt.volume.updated.v1').map((e) => (e.data as { volume: { description?: string } }).volume.description);
+    const descriptions = mine
+      .filter((e) => e.type === 'dv.evt.volume.updated.v1')
+      .map((e) => (e.data as { volume: { description?: string } }).volume.description);
     for (const d of t.acknowledged) {
       // An attempt that got no answer may have landed before the retry that was acknowledged: then two.
       const landed = descriptions.filter((x) => x === d).length;
@@ -256,10 +278,17 @@ it('kill -9 of every service mid-load: every acknowledged write once, with one e
   }
 
   // The volume service's view of sharing agrees: p2's UsableInProject list holds exactly the shared ones.
-  const sharedIds = tracked.filter((x) => x.shared).map((x) => x.id ?? '').sort();
+  const sharedIds = tracked
+    .filter((x) => x.shared)
+    .map((x) => x.id ?? '')
+    .sort();
   const usable = await waitFor(
     async () => {
-      const list = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p2', filterBy: [`name=^crash-${h.run}-`], limit: 500, offset: 0 }, { identity: HARNESS_ROOT });
+      const list = await h.client.call(
+        VolumeRpc.list,
+        { requestType: 'UsableInProject', usableInProjectId: 'p2', filterBy: [`name=^crash-${h.run}-`], limit: 500, offset: 0 },
+        { identity: HARNESS_ROOT },
+      );
       const ids = list.datavolumes.map((v) => v.id).sort();
       return JSON.stringify(ids) === JSON.stringify(sharedIds) ? ids : undefined;
     },
@@ -283,8 +312,11 @@ it('kill -9 of every service mid-load: every acknowledged write once, with one e
   const ofTarget = events.filter((e) => volumeIdOf(e) === target?.id && e.type !== 'dv.evt.volume.refused.v1');
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const to = new Date(Date.now() + 60_000).toISOString();
-  const records = await h.client.call(AuditRpc.query, { from, to, filterBy: [`entityId==${target?.id ?? ''}`], limit: 500, offset: 0 }, { identity: HARNESS_ROOT });
+  const records = await h.client.call(
+    AuditRpc.query,
+    { from, to, filterBy: [`entityId==${target?.id ?? ''}`], limit: 500, offset: 0 },
+    { identity: HARNESS_ROOT },
+  );
   const recordIds = records.records.map((r) => r.id);
   for (const e of ofTarget) expect(recordIds.filter((id) => id === e.id)).toHaveLength(1);
 }, 300_000);
-

@@ -73,7 +73,12 @@ let volume: DataVolume;
 const review = (projectId: string, name: string) =>
   h.client.call(
     AdmissionRpc.review,
-    { projectId, workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }, subject: RITA, dataVolumes: [{ id: volume.id, mountPath: '/data' }] },
+    {
+      projectId,
+      workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+      subject: RITA,
+      dataVolumes: [{ id: volume.id, mountPath: '/data' }],
+    },
     { identity: PLATFORM, timeoutMs: 10_000 },
   );
 
@@ -91,7 +96,12 @@ beforeAll(async () => {
 
   await h.startPlatform({ webhook: false });
   volume = await h.readyVolume('through-proxy');
-  await h.share(volume.id, { add: [{ scopeType: 'project', scopeId: 'p2' }, { scopeType: 'project', scopeId: 'p3' }] });
+  await h.share(volume.id, {
+    add: [
+      { scopeType: 'project', scopeId: 'p2' },
+      { scopeType: 'project', scopeId: 'p3' },
+    ],
+  });
   await h.grant('user', RITA.subjectId, 5, 'project', 'p2');
   await h.grant('user', RITA.subjectId, 5, 'project', 'p3');
   expect((await review('p2', 'before')).allowed).toBe(true); // p2's binding exists from here

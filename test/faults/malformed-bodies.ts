@@ -11,7 +11,8 @@ import { type z } from 'zod';
 /** Every RPC contract exported by @dv/contracts (its groups, e.g. VolumeRpc, are walked one level deep), by subject. */
 export function rpcContracts(): RpcDefinition[] {
   const found = new Map<string, RpcDefinition>();
-  const isRpc = (v: unknown): v is RpcDefinition => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'rpc' && typeof (v as { subject?: unknown }).subject === 'string';
+  const isRpc = (v: unknown): v is RpcDefinition =>
+    typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'rpc' && typeof (v as { subject?: unknown }).subject === 'string';
   for (const exported of Object.values(contracts)) {
     if (isRpc(exported)) found.set(exported.subject, exported);
     else if (typeof exported === 'object' && exported !== null && !Array.isArray(exported)) {
@@ -46,7 +47,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (let i = 0; i < 10; i++) {
     const d = defOf(s);
-    if ((d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly') && d.innerType) s = d.innerType;
+    if ((d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault' || d.type === 'readonly') && d.innerType)
+      s = d.innerType;
     else if (d.type === 'pipe' && d.in) s = d.in;
     else break;
   }
@@ -132,9 +134,37 @@ function withBytes(text: string, marker: string, bytes: number[]): Uint8Array {
 const pick = <T>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)] as T;
 
 /** Odd but often valid strings: regex and query metacharacters, paths, lengths at common limits, direction marks, emoji, blank. */
-const EDGE_STRINGS = ['(.*[', '\\', '.*', '$where', '{"$gt":""}', '../../etc/passwd', 'a'.repeat(64), 'a'.repeat(128), 'a'.repeat(253), 'a'.repeat(256), 'Ω≈ç√ü', '\u202eabc', '😀'.repeat(20), ' ', ''];
+const EDGE_STRINGS = [
+  '(.*[',
+  '\\',
+  '.*',
+  '$where',
+  '{"$gt":""}',
+  '../../etc/passwd',
+  'a'.repeat(64),
+  'a'.repeat(128),
+  'a'.repeat(253),
+  'a'.repeat(256),
+  'Ω≈ç√ü',
+  '\u202eabc',
+  '😀'.repeat(20),
+  ' ',
+  '',
+];
 /** Filter- and sort-like strings (the list queries' `field<op>value`) with bad fields, operators and values. */
-const EDGE_FILTERS = ['name==(', 'name=@[', 'name=^*', 'name=~(', 'seq>abc', 'timestamp>=not-a-date', 'createdAt<2000-13-45', 'x==y', '==', 'name==', 'name!=\\'];
+const EDGE_FILTERS = [
+  'name==(',
+  'name=@[',
+  'name=^*',
+  'name=~(',
+  'seq>abc',
+  'timestamp>=not-a-date',
+  'createdAt<2000-13-45',
+  'x==y',
+  '==',
+  'name==',
+  'name!=\\',
+];
 const EDGE_NUMBERS = [-1, 0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, -0];
 
 /** Edge values for a field of this schema type (most still valid: an ok answer is no fault, INTERNAL is). */
@@ -180,14 +210,21 @@ export function malformedCases(def: RpcDefinition, caller: Caller, scale: number
       }
       const size = round === 0 ? 200_000 : 1000 + Math.floor(random() * 300_000);
       add(`${key}: huge string (${size})`, json({ ...baseObject, [key]: 's'.repeat(size) }));
-      add(`${key}: big array`, json({ ...baseObject, [key]: Array.from({ length: round === 0 ? 20_000 : 1 + Math.floor(random() * 40_000) }, (_, i) => `item-${i}`) }));
+      add(
+        `${key}: big array`,
+        json({ ...baseObject, [key]: Array.from({ length: round === 0 ? 20_000 : 1 + Math.floor(random() * 40_000) }, (_, i) => `item-${i}`) }),
+      );
       const levels = round === 0 ? 6000 : 100 + Math.floor(random() * 10_000);
       add(`${key}: nested ${levels} levels`, encoder.encode(JSON.stringify({ ...baseObject, [key]: 'DEEP' }).replace('"DEEP"', deepText(levels))));
       add(`${key}: lone surrogate`, json({ ...baseObject, [key]: pick(['x\ud800', '\udc00y', 'a\udbff\udbffb'], random) }));
       add(`${key}: NUL`, json({ ...baseObject, [key]: 'x\u0000y' }));
-      add(`${key}: invalid UTF-8`, withBytes(JSON.stringify({ ...baseObject, [key]: 'MARK' }), 'MARK', pick([[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82]], random)));
+      add(
+        `${key}: invalid UTF-8`,
+        withBytes(JSON.stringify({ ...baseObject, [key]: 'MARK' }), 'MARK', pick([[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82]], random)),
+      );
       const edges = edgeValues(field);
-      for (const value of round === 0 ? edges : edges.length > 0 ? [pick(edges, random)] : []) add(`${key}: edge value ${JSON.stringify(value).slice(0, 60)}`, json({ ...baseObject, [key]: value }));
+      for (const value of round === 0 ? edges : edges.length > 0 ? [pick(edges, random)] : [])
+        add(`${key}: edge value ${JSON.stringify(value).slice(0, 60)}`, json({ ...baseObject, [key]: value }));
       add(`${key}: __proto__ inside`, encoder.encode(JSON.stringify({ ...baseObject, [key]: { ok: 1 } }).replace('{"ok":1}', '{"__proto__":{"polluted":1}}')));
     }
   }
@@ -204,7 +241,8 @@ export function malformedCases(def: RpcDefinition, caller: Caller, scale: number
     const wrap = (member: Record<string, unknown>): unknown => (d.type === 'array' ? [member] : member);
     for (const [sub, subField] of fieldsOf(container)) {
       const values = [...wrongTypes(subField).slice(0, 2), ...edgeValues(subField).slice(0, scale > 1 ? undefined : 4), 'x\ud800', 's'.repeat(100_000)];
-      for (const value of values) add(`${key}.${sub}: ${JSON.stringify(value).slice(0, 60)}`, json({ ...baseObject, [key]: wrap({ ...sampled, [sub]: value }) }));
+      for (const value of values)
+        add(`${key}.${sub}: ${JSON.stringify(value).slice(0, 60)}`, json({ ...baseObject, [key]: wrap({ ...sampled, [sub]: value }) }));
       if (!isOptional(subField)) {
         const { [sub]: _dropped, ...rest } = sampled;
         add(`${key}.${sub}: missing`, json({ ...baseObject, [key]: wrap(rest) }));

@@ -1,13 +1,4 @@
-import {
-  AuditRpc,
-  AuthzRpc,
-  ERROR_CODES,
-  HEADERS,
-  type IdentityInput,
-  type RpcDefinition,
-  STREAMS,
-  VolumeRpc,
-} from '@dv/contracts';
+import { AuditRpc, AuthzRpc, ERROR_CODES, HEADERS, type IdentityInput, type RpcDefinition, STREAMS, VolumeRpc } from '@dv/contracts';
 import { HARNESS_ROOT, KubePlatformHarness, waitFor } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/nats-core';
@@ -131,7 +122,9 @@ describe('malformed input on every request subject (services as processes)', () 
   it('answers every malformed body with a typed error, changes nothing, dead-letters nothing and audits every request to an audited subject once', async () => {
     const defs: RpcDefinition[] = rpcContracts();
     // The contracts hold every subject a service answers: at least those of the five services.
-    expect(defs.map((d) => d.subject)).toEqual(expect.arrayContaining([VolumeRpc.create.subject, AuthzRpc.check.subject, AuditRpc.verify.subject, 'dv.workload-admission.review', 'dv.sharing.update']));
+    expect(defs.map((d) => d.subject)).toEqual(
+      expect.arrayContaining([VolumeRpc.create.subject, AuthzRpc.check.subject, AuditRpc.verify.subject, 'dv.workload-admission.review', 'dv.sharing.update']),
+    );
     const cases = defs.flatMap((def) => malformedCases(def, { subjectId: MALLORY.subjectId, subjectType: MALLORY.subjectType }, SCALE));
     const bySubject = new Map(defs.map((d) => [d.subject, d]));
     await auditCaughtUp();
@@ -152,7 +145,8 @@ describe('malformed input on every request subject (services as processes)', () 
       } else {
         const code = a.reply?.error?.code ?? '(none)';
         // UNAVAILABLE is a fault too: something did not answer (or a revision from the future was waited for).
-        if (!(ERROR_CODES as readonly string[]).includes(code) || code === 'INTERNAL' || code === 'UNAVAILABLE') faults.push(`${label}: ${code} ${a.reply?.error?.message ?? ''}`.slice(0, 400));
+        if (!(ERROR_CODES as readonly string[]).includes(code) || code === 'INTERNAL' || code === 'UNAVAILABLE')
+          faults.push(`${label}: ${code} ${a.reply?.error?.message ?? ''}`.slice(0, 400));
       }
     }
     expect(faults).toEqual([]);
@@ -170,7 +164,9 @@ describe('malformed input on every request subject (services as processes)', () 
     expect((await jsm.streams.info(STREAMS.deadLetter.name)).state.messages).toBe(0);
     const recorded = await auditedRequestIds();
     const audited = answers.filter((a) => bySubject.get(a.c.subject)?.audit !== undefined);
-    const wrongCount = audited.filter((a) => recorded.get(a.requestId) !== 1).map((a) => `${a.c.subject} [${a.c.what}]: ${recorded.get(a.requestId) ?? 0} records (${a.reply?.error?.code ?? 'ok'})`);
+    const wrongCount = audited
+      .filter((a) => recorded.get(a.requestId) !== 1)
+      .map((a) => `${a.c.subject} [${a.c.what}]: ${recorded.get(a.requestId) ?? 0} records (${a.reply?.error?.code ?? 'ok'})`);
     expect(wrongCount).toEqual([]);
     const notAudited = answers.filter((a) => bySubject.get(a.c.subject)?.audit === undefined && recorded.has(a.requestId));
     expect(notAudited.map((a) => a.c.subject)).toEqual([]);
@@ -186,7 +182,12 @@ describe('malformed input on every request subject (services as processes)', () 
   it('answers malformed AdmissionReviews at the webhook with a clean 4xx or a denial, never a 5xx', async () => {
     const review = (request: unknown): string => JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
     const uid = (): string => randomUUID();
-    const podObject = (annotations: unknown): unknown => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: h.namespaceOf('p1'), annotations }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const podObject = (annotations: unknown): unknown => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: h.namespaceOf('p1'), annotations },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    });
     const goodRequest = (object: unknown): Record<string, unknown> => ({
       uid: uid(),
       kind: { group: '', version: 'v1', kind: 'Pod' },
@@ -209,7 +210,14 @@ describe('malformed input on every request subject (services as processes)', () 
       ['lone surrogate annotation', Buffer.from(review(goodRequest(podObject({ 'dv.platform/data-volumes': '[{"id":"\ud800","mountPath":"/d"}]' }))))],
       ['lone surrogate user', Buffer.from(review({ ...goodRequest(podObject({ 'dv.platform/data-volumes': '[]' })), userInfo: { username: 'm\udc00' } }))],
       ['__proto__ in the object', Buffer.from(review(goodRequest(podObject({}))).replace('"annotations":{}', '"annotations":{"__proto__":{"polluted":"1"}}'))],
-      ['invalid UTF-8', Buffer.concat([Buffer.from(review(goodRequest(podObject({ a: 'MARK' }))).split('MARK')[0] ?? ''), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('"}}}}')])],
+      [
+        'invalid UTF-8',
+        Buffer.concat([
+          Buffer.from(review(goodRequest(podObject({ a: 'MARK' }))).split('MARK')[0] ?? ''),
+          Buffer.from([0xff, 0xc3, 0x28]),
+          Buffer.from('"}}}}'),
+        ]),
+      ],
       ['annotation holding deep JSON', Buffer.from(review(goodRequest(podObject({ 'dv.platform/data-volumes': `${'['.repeat(5000)}${']'.repeat(5000)}` }))))],
     ];
     // Past the webhook's authentication: a well-formed review that asks for nothing is allowed.
@@ -222,7 +230,8 @@ describe('malformed input on every request subject (services as processes)', () 
       if (answer.status === 200) {
         const parsed = JSON.parse(answer.body) as { response?: { allowed?: boolean; status?: { code?: number } } };
         if (parsed.response?.allowed !== false) faults.push(`${what}: 200 and not a denial: ${answer.body.slice(0, 300)}`);
-        else if ((parsed.response.status?.code ?? 0) >= 500) faults.push(`${what}: a denial with status ${parsed.response.status?.code}: ${answer.body.slice(0, 300)}`);
+        else if ((parsed.response.status?.code ?? 0) >= 500)
+          faults.push(`${what}: a denial with status ${parsed.response.status?.code}: ${answer.body.slice(0, 300)}`);
       } else if (answer.status < 400 || answer.status >= 500) faults.push(`${what}: HTTP ${answer.status} ${answer.body.slice(0, 300)}`);
     }
     expect(faults).toEqual([]);

@@ -45,7 +45,9 @@ async function publishAfterRestart(count: number, happened: Happened): Promise<n
 }
 
 beforeAll(async () => {
-  nats = await startRestartableNats({ open: "the library's follower and durable consumer alone against a restarted server; no service, no platform user is involved" });
+  nats = await startRestartableNats({
+    open: "the library's follower and durable consumer alone against a restarted server; no service, no platform user is involved",
+  });
   nc = await connectNats({ url: nats.url, name: 'restart-test' });
   await ensureStreams(nc);
 }, 60_000);
@@ -59,7 +61,13 @@ it('an ordered follower catches up within seconds after NATS restarts, from wher
   const happened = happenedEvent();
   const first = await new EventPublisher(nc, 'dv/test').publish(happened, { n: -1 }, { actor });
   const applied: number[] = [];
-  const follower = await followStream(nc, { stream: STREAMS.domain.name, subject: 'dv.evt.>', startSeq: first.seq, apply: () => undefined, applied: (seq) => applied.push(seq) });
+  const follower = await followStream(nc, {
+    stream: STREAMS.domain.name,
+    subject: 'dv.evt.>',
+    startSeq: first.seq,
+    apply: () => undefined,
+    applied: (seq) => applied.push(seq),
+  });
   try {
     await follower.caughtUp;
     await until(() => applied.includes(first.seq), 5000);

@@ -36,7 +36,14 @@ const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name
 function review(volume: DataVolume, name: string, options: { dryRun: boolean; atLeast?: Revision }) {
   return h.client.call(
     AdmissionRpc.review,
-    { projectId: 'p2', workload: pod(name), subject: RITA, dataVolumes: [{ id: volume.id, mountPath: '/data' }], dryRun: options.dryRun, ...(options.atLeast ? { atLeast: options.atLeast } : {}) },
+    {
+      projectId: 'p2',
+      workload: pod(name),
+      subject: RITA,
+      dataVolumes: [{ id: volume.id, mountPath: '/data' }],
+      dryRun: options.dryRun,
+      ...(options.atLeast ? { atLeast: options.atLeast } : {}),
+    },
     { identity: PLATFORM, timeoutMs: 3000 },
   );
 }
@@ -93,7 +100,10 @@ it('catches up within seconds of a NATS restart, cleans up the bindings and dead
   const load = (async () => {
     while (loading) {
       n++;
-      await Promise.allSettled([review(kept, `load-${n}`, { dryRun: false }), h.client.call(VolumeRpc.get, { id: kept.id }, { identity: HARNESS_ROOT, timeoutMs: 3000 })]);
+      await Promise.allSettled([
+        review(kept, `load-${n}`, { dryRun: false }),
+        h.client.call(VolumeRpc.get, { id: kept.id }, { identity: HARNESS_ROOT, timeoutMs: 3000 }),
+      ]);
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -108,17 +118,48 @@ it('catches up within seconds of a NATS restart, cleans up the bindings and dead
 
   // A burst of decisions (each an event) right away: more events than a follower that lost its pull asks for again.
   for (let batch = 0; batch < 4; batch++) {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => firstAnswer(() => review(kept, `burst-${batch}-${i}`, { dryRun: false }), back, 'a review after the restart')));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => firstAnswer(() => review(kept, `burst-${batch}-${i}`, { dryRun: false }), back, 'a review after the restart')),
+    );
   }
   // Writes made as soon as they are answered; every read below asks for their revision.
-  const unshare = await firstAnswer(() => h.client.call(SharingRpc.update, { volumeId: unshared.id, add: [], remove: [{ scopeType: 'project', scopeId: 'p2' }] }, { identity: HARNESS_ROOT, timeoutMs: 5000 }), back, 'the unshare');
+  const unshare = await firstAnswer(
+    () =>
+      h.client.call(
+        SharingRpc.update,
+        { volumeId: unshared.id, add: [], remove: [{ scopeType: 'project', scopeId: 'p2' }] },
+        { identity: HARNESS_ROOT, timeoutMs: 5000 },
+      ),
+    back,
+    'the unshare',
+  );
   const removal = await firstAnswer(() => h.client.call(VolumeRpc.delete, { id: deleted.id }, { identity: HARNESS_ROOT, timeoutMs: 5000 }), back, 'the delete');
   const atLeast: Revision = { events: Math.max(unshare.value.revision.events ?? 0, removal.value.revision.events ?? 0) };
 
   const [listed, checked, reviewed] = await Promise.all([
-    firstAnswer(() => h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p2', sortBy: 'name', atLeast }, { identity: HARNESS_ROOT, timeoutMs: 3000 }), back, 'a list at the revision'),
     firstAnswer(
-      () => h.client.call(AuthzRpc.check, { subject: { subjectId: 'rita', subjectType: 'user' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p2' }, atLeast }, { identity: HARNESS_ROOT, timeoutMs: 3000 }),
+      () =>
+        h.client.call(
+          VolumeRpc.list,
+          { requestType: 'UsableInProject', usableInProjectId: 'p2', sortBy: 'name', atLeast },
+          { identity: HARNESS_ROOT, timeoutMs: 3000 },
+        ),
+      back,
+      'a list at the revision',
+    ),
+    firstAnswer(
+      () =>
+        h.client.call(
+          AuthzRpc.check,
+          {
+            subject: { subjectId: 'rita', subjectType: 'user' },
+            action: 'read',
+            resourceType: 'datavolumes',
+            scope: { scopeType: 'project', scopeId: 'p2' },
+            atLeast,
+          },
+          { identity: HARNESS_ROOT, timeoutMs: 3000 },
+        ),
       back,
       'a check at the revision',
     ),
@@ -147,7 +188,9 @@ it('catches up within seconds of a NATS restart, cleans up the bindings and dead
     'every service ready',
   );
   const slowest = Math.max(listed.afterMs, checked.afterMs, reviewed.afterMs, ready.afterMs);
-  process.stderr.write(`answered after NATS was back: list ${listed.afterMs} ms, check ${checked.afterMs} ms, review ${reviewed.afterMs} ms, all ready ${ready.afterMs} ms\n`);
+  process.stderr.write(
+    `answered after NATS was back: list ${listed.afterMs} ms, check ${checked.afterMs} ms, review ${reviewed.afterMs} ms, all ready ${ready.afterMs} ms\n`,
+  );
   expect(slowest).toBeLessThanOrEqual(CATCH_UP_MS);
 
   // The bindings of the unshared and the deleted volume are removed (the volume is then gone).

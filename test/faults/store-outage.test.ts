@@ -38,7 +38,11 @@ afterAll(async () => {
 }, 60_000);
 
 function grant(subjectId: string): Promise<unknown> {
-  return h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId, roleId: 5, scopeType: 'project', scopeId: 'p1' }, { identity: HARNESS_ROOT });
+  return h.client.call(
+    AuthzRpc.createAccessRule,
+    { subjectType: 'user', subjectId, roleId: 5, scopeType: 'project', scopeId: 'p1' },
+    { identity: HARNESS_ROOT },
+  );
 }
 
 it('a write while the store is down answers UNAVAILABLE, changes nothing, and succeeds once it is back', async () => {

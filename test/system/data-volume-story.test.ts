@@ -1,4 +1,14 @@
-import { AuditRpc, type AuditRecord, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, type IdentityInput, type RpcRequestInput, SharingRpc, VolumeRpc } from '@dv/contracts';
+import {
+  AuditRpc,
+  type AuditRecord,
+  DATA_VOLUMES_ANNOTATION,
+  type DataVolume,
+  DvError,
+  type IdentityInput,
+  type RpcRequestInput,
+  SharingRpc,
+  VolumeRpc,
+} from '@dv/contracts';
 import { copyNames } from '@dv/kube';
 import { HARNESS_ROOT, KubePlatformHarness, buildProjects, repoRoot, waitFor } from '@dv/testing';
 import { join } from 'node:path';
@@ -71,12 +81,18 @@ async function dvError(promise: Promise<unknown>): Promise<DvError> {
 describe("a data volume's life across the platform", () => {
   it('runs every service from its compiled build, not from TypeScript', () => {
     const commands = Object.fromEntries([...h.processes].map(([name, procs]) => [name, procs.map((p) => p.child.spawnargs.slice(1))]));
-    expect(commands).toEqual(Object.fromEntries(SERVICES.map((name) => [name, [['--enable-source-maps', join(repoRoot(), 'dist/services', name, 'main.js')]]])));
+    expect(commands).toEqual(
+      Object.fromEntries(SERVICES.map((name) => [name, [['--enable-source-maps', join(repoRoot(), 'dist/services', name, 'main.js')]]])),
+    );
   });
 
   it('is registered from a Bound PVC in its project and becomes Ready with its own PV copy and PVC', async () => {
     await h.originPvc(h.namespaceOf('p1'), 'coco');
-    const created = await h.client.call(VolumeRpc.create, { name: 'coco', description: 'COCO 2017', projectId: 'p1', originPvcName: 'coco', useOriginalVolume: false }, { identity: DANA });
+    const created = await h.client.call(
+      VolumeRpc.create,
+      { name: 'coco', description: 'COCO 2017', projectId: 'p1', originPvcName: 'coco', useOriginalVolume: false },
+      { identity: DANA },
+    );
     expect(created.volume.status.phase).toBe('Creating');
     volume = await waitFor(
       async () => {
@@ -93,11 +109,20 @@ describe("a data volume's life across the platform", () => {
 
   it('shared with department d1, is usable in its projects and refused in a sibling department, through the webhook', async () => {
     await h.share(volume.id, { add: [{ scopeType: 'department', scopeId: 'd1' }] });
-    const usable = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p2', sortBy: 'name' }, { identity: { subjectId: ROB, subjectType: 'user' } });
+    const usable = await h.client.call(
+      VolumeRpc.list,
+      { requestType: 'UsableInProject', usableInProjectId: 'p2', sortBy: 'name' },
+      { identity: { subjectId: ROB, subjectType: 'user' } },
+    );
     expect(usable.datavolumes.map((v) => v.id)).toEqual([volume.id]);
 
     // rob's Pod in p2 is stored with the volume mounted read-only, through a PVC bound in p2's namespace.
-    const stored = (await h.as(ROB).create(pod('train-1', h.namespaceOf('p2'), volume.id))) as { spec: { volumes: { name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }[]; containers: { volumeMounts?: { mountPath: string; readOnly?: boolean }[] }[] } };
+    const stored = (await h.as(ROB).create(pod('train-1', h.namespaceOf('p2'), volume.id))) as {
+      spec: {
+        volumes: { name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }[];
+        containers: { volumeMounts?: { mountPath: string; readOnly?: boolean }[] }[];
+      };
+    };
     const claim = stored.spec.volumes.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim;
     expect(claim?.readOnly).toBe(true);
     expect(stored.spec.containers[0]?.volumeMounts).toEqual([expect.objectContaining({ mountPath: '/datasets/coco', readOnly: true })]);
@@ -116,9 +141,17 @@ describe("a data volume's life across the platform", () => {
     expect(inUse.message).toMatch(/train-1/);
 
     await h.core.deleteNamespacedPod({ name: 'train-1', namespace: h.namespaceOf('p2') });
-    const unshared = await h.client.call(SharingRpc.update, { volumeId: volume.id, add: [], remove: [{ scopeType: 'department', scopeId: 'd1' }] }, { identity: DANA });
+    const unshared = await h.client.call(
+      SharingRpc.update,
+      { volumeId: volume.id, add: [], remove: [{ scopeType: 'department', scopeId: 'd1' }] },
+      { identity: DANA },
+    );
     expect(unshared.sharedScopes).toEqual([]);
-    const usable = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p2', atLeast: unshared.revision }, { identity: { subjectId: ROB, subjectType: 'user' } });
+    const usable = await h.client.call(
+      VolumeRpc.list,
+      { requestType: 'UsableInProject', usableInProjectId: 'p2', atLeast: unshared.revision },
+      { identity: { subjectId: ROB, subjectType: 'user' } },
+    );
     expect(usable.datavolumes).toEqual([]);
 
     // The delete check asks admission, which finds the webhook-admitted Pod gone from the API server.
@@ -163,7 +196,14 @@ describe("a data volume's life across the platform", () => {
   });
 
   it("is told in the audit log, in order, by one query on the volume's id", async () => {
-    const query: RpcRequestInput<typeof AuditRpc.query> = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', filterBy: [`relatedIds==${volume.id}`], sortBy: 'seq', sortOrder: 'asc', limit: 500 };
+    const query: RpcRequestInput<typeof AuditRpc.query> = {
+      from: '2000-01-01T00:00:00Z',
+      to: '2100-01-01T00:00:00Z',
+      filterBy: [`relatedIds==${volume.id}`],
+      sortBy: 'seq',
+      sortOrder: 'asc',
+      limit: 500,
+    };
     const records = await waitFor(
       async () => {
         const page = await h.client.call(AuditRpc.query, query, { identity: HARNESS_ROOT });

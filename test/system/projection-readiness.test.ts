@@ -55,12 +55,19 @@ beforeAll(async () => {
     (v) => volumes.publish(VolumeEvents.created, { volume: v }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 1 }),
   );
   // The last org event: the project the test asks authz about.
-  await org.publish(OrgEvents.project.created, { projectId: 'p-last', departmentId: 'd1', clusterId: 'c1', name: 'Last project', namespace: 'dv-p-last' }, { actor: ORG_ACTOR, subject: 'p-last' });
+  await org.publish(
+    OrgEvents.project.created,
+    { projectId: 'p-last', departmentId: 'd1', clusterId: 'c1', name: 'Last project', namespace: 'dv-p-last' },
+    { actor: ORG_ACTOR, subject: 'p-last' },
+  );
 }, 180_000);
 
 afterAll(async () => {
   for (const p of started.reverse()) await p.stop();
-  await authz?.then((p) => p.stop(), () => undefined);
+  await authz?.then(
+    (p) => p.stop(),
+    () => undefined,
+  );
   await nats?.stop();
 }, 60_000);
 
@@ -70,13 +77,22 @@ it('authz reports ready only once it has applied the org events that were in the
   authz = nats.startService('authz', run, { HEALTH_PORT: String(healthPort) });
   // Poll readiness from the process's start: a refused connection and 503 count as not ready.
   const deadline = Date.now() + 60_000;
-  while ((await httpRequest(`http://127.0.0.1:${healthPort}/readyz`, { timeoutMs: 1000 }).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await httpRequest(`http://127.0.0.1:${healthPort}/readyz`, { timeoutMs: 1000 }).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline) throw new Error('authz did not become ready within 60 s');
     await new Promise((r) => setTimeout(r, 5));
   }
   // The first moment it says ready, it knows the last scope of the stream (no `atLeast`: its memory as it is).
   const decision = await client
-    .call(AuthzRpc.check, { subject: { subjectType: 'user', subjectId: 'root' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p-last' } }, { identity: HARNESS_ROOT })
+    .call(
+      AuthzRpc.check,
+      { subject: { subjectType: 'user', subjectId: 'root' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p-last' } },
+      { identity: HARNESS_ROOT },
+    )
     .catch((error: unknown) => (error instanceof DvError ? error.code : error));
   expect(decision).toMatchObject({ allowed: true });
   const metrics = await projectionMetrics((await authz).healthPort);
@@ -85,16 +101,20 @@ it('authz reports ready only once it has applied the org events that were in the
   expect(metrics.applied.events).toBeGreaterThanOrEqual(atStart.events);
 }, 120_000);
 
-it.each(['sharing', 'volume', 'workload-admission'] as const)('%s means the same by ready: every stream applied up to its last sequence at start', async (service) => {
-  const atStart = await heads();
-  const proc = await nats.startService(service, run, { KUBECONFIG: testBedEnv('KUBECONFIG') });
-  started.push(proc);
-  // Read at once: what it had applied when it first said ready is at least this.
-  const metrics = await projectionMetrics(proc.healthPort);
-  const readyz = await httpRequest(`http://127.0.0.1:${proc.healthPort}/readyz`);
-  expect(readyz.status).toBe(200);
-  expect(metrics.ready).toBe(true);
-  expect(metrics.applied.platform).toBeGreaterThanOrEqual(atStart.platform);
-  expect(metrics.applied.events).toBeGreaterThanOrEqual(atStart.events);
-  expect(metrics.sizes).toMatchObject({ volumes: VOLUMES, scopes: expect.any(Number) });
-}, 120_000);
+it.each(['sharing', 'volume', 'workload-admission'] as const)(
+  '%s means the same by ready: every stream applied up to its last sequence at start',
+  async (service) => {
+    const atStart = await heads();
+    const proc = await nats.startService(service, run, { KUBECONFIG: testBedEnv('KUBECONFIG') });
+    started.push(proc);
+    // Read at once: what it had applied when it first said ready is at least this.
+    const metrics = await projectionMetrics(proc.healthPort);
+    const readyz = await httpRequest(`http://127.0.0.1:${proc.healthPort}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(metrics.ready).toBe(true);
+    expect(metrics.applied.platform).toBeGreaterThanOrEqual(atStart.platform);
+    expect(metrics.applied.events).toBeGreaterThanOrEqual(atStart.events);
+    expect(metrics.sizes).toMatchObject({ volumes: VOLUMES, scopes: expect.any(Number) });
+  },
+  120_000,
+);

@@ -43,7 +43,11 @@ async function up(): Promise<void> {
   await mkdir(join(repoRoot(), 'tmp'), { recursive: true });
   await rm(envPath, { force: true }); // an earlier run's file would keep its mode through writeFile
   await writeFile(envPath, [`# test bed of pid ${process.pid}; data and logs in ${bed.dir}; removed when it stops`, ...lines, ''].join('\n'), { mode: 0o600 });
-  process.stdout.write(`${Object.entries(bed.env).map(([key, value]) => `${key}=${value}`).join('\n')}\n`);
+  process.stdout.write(
+    `${Object.entries(bed.env)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n')}\n`,
+  );
   stderrProgressLog(`wrote ${envPath}; press Ctrl-C to stop`);
   const received = await signal;
   stderrProgressLog(`${received}: stopping the test bed`);

@@ -3,7 +3,14 @@ import { isDvError } from '@dv/contracts';
 import { KubeError } from './kube-error';
 import { isConflict, isNotFound, kubeErrorStatus } from './kube-error-status';
 
-const notFoundBody = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'namespaces "nope" not found', reason: 'NotFound', code: 404 });
+const notFoundBody = JSON.stringify({
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  message: 'namespaces "nope" not found',
+  reason: 'NotFound',
+  code: 404,
+});
 
 describe('KubeError.from', () => {
   it('keeps the API server message, reason and status, not the client headers', () => {

@@ -5,7 +5,9 @@ import { isKubeUnreachable } from './kube-unreachable';
 
 describe('isKubeUnreachable', () => {
   it('is true when the API server did not answer about the object', () => {
-    expect(isKubeUnreachable(KubeError.from(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }), 'read pv x'))).toBe(true);
+    expect(isKubeUnreachable(KubeError.from(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }), 'read pv x'))).toBe(
+      true,
+    );
     expect(isKubeUnreachable(KubeError.from(new ApiException(503, 'unavailable', undefined, {}), 'read pv x'))).toBe(true);
     expect(isKubeUnreachable(KubeError.from(new ApiException(429, 'slow down', undefined, {}), 'read pv x'))).toBe(true);
     expect(isKubeUnreachable(new ApiException(500, 'boom', undefined, {}))).toBe(true);

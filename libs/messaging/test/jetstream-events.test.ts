@@ -28,7 +28,10 @@ async function finalDeliveries(nc: NatsConnection, durable: string): Promise<num
   for (;;) {
     const info = await jsm.consumers.info(STREAMS.domain.name, durable);
     if (info.num_ack_pending === 0 && info.num_pending === 0 && info.num_redelivered === 0) return info.delivered.consumer_seq;
-    if (Date.now() > deadline) throw new Error(`consumer ${durable} did not settle: ${JSON.stringify({ ackPending: info.num_ack_pending, pending: info.num_pending, redelivered: info.num_redelivered })}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `consumer ${durable} did not settle: ${JSON.stringify({ ackPending: info.num_ack_pending, pending: info.num_pending, redelivered: info.num_redelivered })}`,
+      );
     await sleep(20);
   }
 }
@@ -74,7 +77,14 @@ describe('JetStream events (real nats-server)', () => {
       expect(seen).toHaveLength(1);
       expect(seen[0]?.n).toBe(7);
       expect(seen[0]?.ctx.streamSequence).toBe(published.seq);
-      expect(seen[0]?.ctx.envelope).toMatchObject({ specversion: '1.0', type: happened.type, source: 'dv/test', subject: 'thing-1', aggregateversion: 3, actorid: 'tester' });
+      expect(seen[0]?.ctx.envelope).toMatchObject({
+        specversion: '1.0',
+        type: happened.type,
+        source: 'dv/test',
+        subject: 'thing-1',
+        aggregateversion: 3,
+        actorid: 'tester',
+      });
     } finally {
       await consumer.stop();
     }
@@ -210,7 +220,10 @@ describe('JetStream events (real nats-server)', () => {
     try {
       const js = jetstream(nc);
       await js.publish(happened.type, new TextEncoder().encode('{not json'));
-      await js.publish(happened.type, new TextEncoder().encode(JSON.stringify(publisher.envelope(happened, { n: 1 }, { actor })).replace('"n":1', '"n":"one"')));
+      await js.publish(
+        happened.type,
+        new TextEncoder().encode(JSON.stringify(publisher.envelope(happened, { n: 1 }, { actor })).replace('"n":1', '"n":"one"')),
+      );
       await publisher.publish(happened, { n: 2 }, { actor });
       await waitUntil(() => seen.length === 1);
       expect(seen).toEqual([2]);

@@ -91,7 +91,10 @@ describe('RPC over the NATS transport (real nats-server)', () => {
       principal: { subjectId: 'volume', subjectType: 'service-account', groups: [] },
     });
     const missing = await client.sendRaw(contracts.whoami.subject, new TextEncoder().encode('{}'));
-    expect(missing).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'this request needs the caller identity (dv-identity header)', details: { reason: 'no-identity' } } });
+    expect(missing).toEqual({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: 'this request needs the caller identity (dv-identity header)', details: { reason: 'no-identity' } },
+    });
     const group = await client.call(contracts.whoami, {}, { identity: { subjectId: 'data-team', subjectType: 'group' } }).catch((e: unknown) => e);
     expect(group).toMatchObject({
       code: 'UNAUTHENTICATED',
@@ -99,9 +102,14 @@ describe('RPC over the NATS transport (real nats-server)', () => {
       details: { reason: 'group-caller' },
     });
     // The body is still checked first: a malformed request is VALIDATION_FAILED whoever sends it.
-    await expect(client.sendRaw(contracts.whoami.subject, new TextEncoder().encode('{"x":1}'))).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    await expect(client.sendRaw(contracts.whoami.subject, new TextEncoder().encode('{"x":1}'))).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
     // A public handler answers without a caller, but a group is no caller there either.
-    await expect(client.call(contracts.add, { a: 1, b: 1 }, { identity: { subjectId: 'data-team', subjectType: 'group' } })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(client.call(contracts.add, { a: 1, b: 1 }, { identity: { subjectId: 'data-team', subjectType: 'group' } })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   it('answers plain JSON that any NATS client can send', async () => {
@@ -116,7 +124,10 @@ describe('RPC over the NATS transport (real nats-server)', () => {
     const wrongShape = await client.sendRaw(contracts.add.subject, new TextEncoder().encode('{"a":"one"}'));
     expect(wrongShape).toMatchObject({
       ok: false,
-      error: { code: 'VALIDATION_FAILED', details: { issues: expect.arrayContaining([expect.objectContaining({ path: 'a' }), expect.objectContaining({ path: 'b' })]) } },
+      error: {
+        code: 'VALIDATION_FAILED',
+        details: { issues: expect.arrayContaining([expect.objectContaining({ path: 'a' }), expect.objectContaining({ path: 'b' })]) },
+      },
     });
 
     await expect(client.call(contracts.add, { a: 1, b: 1 })).resolves.toMatchObject({ sum: 2 });
@@ -126,13 +137,28 @@ describe('RPC over the NATS transport (real nats-server)', () => {
     const send = (body: Uint8Array | string) => client.sendRaw(contracts.echo.subject, typeof body === 'string' ? new TextEncoder().encode(body) : body);
     // Nested a few thousand levels: JSON.parse takes it, serializing it again overflowed the stack.
     const deep = `{"value":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    await expect(send(deep)).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('deeper than 64 levels'), details: { reason: 'too-deep' } } });
+    await expect(send(deep)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('deeper than 64 levels'), details: { reason: 'too-deep' } },
+    });
     // 64 levels in all are fine.
     await expect(send(`{"value":${'['.repeat(63)}${']'.repeat(63)}}`)).resolves.toMatchObject({ ok: true });
-    await expect(send('{"value":"a\\ud800b"}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate', path: 'value' } } });
-    await expect(send('{"value":{"\\udc00":1}}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate' } } });
-    await expect(send('{"value":["\\u0000"]}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'nul-character', path: 'value.0' } } });
-    await expect(send('{"value":{"__proto__":{"admin":true}}}')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: { reason: 'proto-key', path: 'value' } } });
+    await expect(send('{"value":"a\\ud800b"}')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate', path: 'value' } },
+    });
+    await expect(send('{"value":{"\\udc00":1}}')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { reason: 'lone-surrogate' } },
+    });
+    await expect(send('{"value":["\\u0000"]}')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { reason: 'nul-character', path: 'value.0' } },
+    });
+    await expect(send('{"value":{"__proto__":{"admin":true}}}')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', details: { reason: 'proto-key', path: 'value' } },
+    });
     await expect(send(new Uint8Array([0x7b, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).resolves.toEqual({
       ok: false,
       error: { code: 'VALIDATION_FAILED', message: 'request body is not valid UTF-8' },
@@ -160,9 +186,15 @@ describe('RPC over the NATS transport (real nats-server)', () => {
 
     // A malformed request id is refused under an id of ours, which the refusal event carries.
     h.set(HEADERS.requestId, 'x'.repeat(129));
-    const second = JSON.parse(new TextDecoder().decode((await clientConnection.request(contracts.audited.subject, new TextEncoder().encode('{"n":1}'), { timeout: 2000, headers: h })).data)) as { error: { code: string; details: { requestId: string } } };
+    const second = JSON.parse(
+      new TextDecoder().decode(
+        (await clientConnection.request(contracts.audited.subject, new TextEncoder().encode('{"n":1}'), { timeout: 2000, headers: h })).data,
+      ),
+    ) as { error: { code: string; details: { requestId: string } } };
     expect(second.error.code).toBe('VALIDATION_FAILED');
-    expect((await jsm.streams.getMessage(STREAMS.domain.name, { last_by_subj: RequestEvents.refused.type }))?.json()).toMatchObject({ requestid: second.error.details.requestId });
+    expect((await jsm.streams.getMessage(STREAMS.domain.name, { last_by_subj: RequestEvents.refused.type }))?.json()).toMatchObject({
+      requestid: second.error.details.requestId,
+    });
   });
 
   it('rejects a malformed identity header with VALIDATION_FAILED', async () => {

@@ -51,7 +51,7 @@ describe('StreamHeads (real nats-server)', () => {
     }
   });
 
-  it('refuses at once a wait for a revision beyond the streams\' heads, and still waits for one within them', async () => {
+  it("refuses at once a wait for a revision beyond the streams' heads, and still waits for one within them", async () => {
     const { happened } = testContracts(uniquePrefix());
     const heads = new StreamHeads(nc);
     const tracker = new RevisionTracker('bounded').boundBy(heads);

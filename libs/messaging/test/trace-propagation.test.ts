@@ -53,8 +53,16 @@ describe('trace context across NATS (real nats-server)', () => {
   });
 
   it('runs one trace id from an RPC caller to the handler', async () => {
-    const echo = defineRpc({ subject: `dv.test${uniquePrefix()}.trace`, request: z.object({}), reply: z.object({ traceId: z.string() }), description: 'trace echo' });
-    const sub = serveRpc(nc, echo, async () => ({ traceId: activeTraceId() ?? 'none' }), { queue: 'trace-test', public: 'trace test: the caller sends no identity' });
+    const echo = defineRpc({
+      subject: `dv.test${uniquePrefix()}.trace`,
+      request: z.object({}),
+      reply: z.object({ traceId: z.string() }),
+      description: 'trace echo',
+    });
+    const sub = serveRpc(nc, echo, async () => ({ traceId: activeTraceId() ?? 'none' }), {
+      queue: 'trace-test',
+      public: 'trace test: the caller sends no identity',
+    });
     try {
       const client = new RpcClient(nc);
       const [callerTrace, reply] = await trace.getTracer('test').startActiveSpan('the caller', async (span) => {

@@ -5,10 +5,18 @@ export type ScopeChange = { kind: 'upsert'; change: ScopeUpsert } | { kind: 'del
 
 /** The scope org events (tenant, cluster, department, project); users and groups are not scopes. */
 export const SCOPE_EVENTS = [
-  OrgEvents.tenant.created, OrgEvents.tenant.updated, OrgEvents.tenant.deleted,
-  OrgEvents.cluster.created, OrgEvents.cluster.updated, OrgEvents.cluster.deleted,
-  OrgEvents.department.created, OrgEvents.department.updated, OrgEvents.department.deleted,
-  OrgEvents.project.created, OrgEvents.project.updated, OrgEvents.project.deleted,
+  OrgEvents.tenant.created,
+  OrgEvents.tenant.updated,
+  OrgEvents.tenant.deleted,
+  OrgEvents.cluster.created,
+  OrgEvents.cluster.updated,
+  OrgEvents.cluster.deleted,
+  OrgEvents.department.created,
+  OrgEvents.department.updated,
+  OrgEvents.department.deleted,
+  OrgEvents.project.created,
+  OrgEvents.project.updated,
+  OrgEvents.project.deleted,
 ] as const;
 
 /** Their types: what a follower of the platform stream reads for the scope tree. */
@@ -66,12 +74,21 @@ export function scopeChangeOf(event: ScopeEvent, version: number): ScopeChange {
       return { kind: 'upsert', change: { type: 'tenant', id: event.data.tenantId, name: event.data.name, parent: SYSTEM, version } };
     case OrgEvents.cluster.created.type:
     case OrgEvents.cluster.updated.type:
-      return { kind: 'upsert', change: { type: 'cluster', id: event.data.clusterId, name: event.data.name, parent: { scopeType: 'tenant', scopeId: event.data.tenantId }, version } };
+      return {
+        kind: 'upsert',
+        change: { type: 'cluster', id: event.data.clusterId, name: event.data.name, parent: { scopeType: 'tenant', scopeId: event.data.tenantId }, version },
+      };
     case OrgEvents.department.created.type:
     case OrgEvents.department.updated.type:
       return {
         kind: 'upsert',
-        change: { type: 'department', id: event.data.departmentId, name: event.data.name, parent: { scopeType: 'cluster', scopeId: event.data.clusterId }, version },
+        change: {
+          type: 'department',
+          id: event.data.departmentId,
+          name: event.data.name,
+          parent: { scopeType: 'cluster', scopeId: event.data.clusterId },
+          version,
+        },
       };
     case OrgEvents.project.created.type:
     case OrgEvents.project.updated.type:

@@ -57,14 +57,22 @@ describe('ScopeTree', () => {
   });
 
   it('refuses a scope whose parent has the wrong type', () => {
-    expect(() => new ScopeTree().upsert({ type: 'project', id: 'p', name: 'P', parent: { scopeType: 'cluster', scopeId: 'c' }, version: 1 })).toThrow(/department parent/);
+    expect(() => new ScopeTree().upsert({ type: 'project', id: 'p', name: 'P', parent: { scopeType: 'cluster', scopeId: 'c' }, version: 1 })).toThrow(
+      /department parent/,
+    );
   });
 });
 
 describe('parseScopeEvent and scopeChangeOf', () => {
   it('turns org events into tree changes, keeping a project namespace', () => {
     const tree = org();
-    const moved = parseScopeEvent('platform.evt.project.updated.v1', { projectId: 'p1', departmentId: 'd2', clusterId: 'c1', name: 'P1 moved', namespace: 'dv-p1' });
+    const moved = parseScopeEvent('platform.evt.project.updated.v1', {
+      projectId: 'p1',
+      departmentId: 'd2',
+      clusterId: 'c1',
+      name: 'P1 moved',
+      namespace: 'dv-p1',
+    });
     expect(moved).toBeDefined();
     const change = moved && scopeChangeOf(moved, 20);
     expect(change?.kind).toBe('upsert');
@@ -88,8 +96,12 @@ describe('parseScopeEvent and scopeChangeOf', () => {
 
   it('applies an org event to the tree through applyScopeEvent, version-guarded', () => {
     const tree = org();
-    expect(applyScopeEvent(tree, { type: OrgEvents.department.updated.type, data: { departmentId: 'd2', clusterId: 'c1', name: 'D2 renamed' } }, 30)).toMatchObject({ kind: 'upsert' });
-    expect(applyScopeEvent(tree, { type: OrgEvents.department.updated.type, data: { departmentId: 'd2', clusterId: 'c1', name: 'D2 older' } }, 29)).toMatchObject({ kind: 'upsert' });
+    expect(
+      applyScopeEvent(tree, { type: OrgEvents.department.updated.type, data: { departmentId: 'd2', clusterId: 'c1', name: 'D2 renamed' } }, 30),
+    ).toMatchObject({ kind: 'upsert' });
+    expect(
+      applyScopeEvent(tree, { type: OrgEvents.department.updated.type, data: { departmentId: 'd2', clusterId: 'c1', name: 'D2 older' } }, 29),
+    ).toMatchObject({ kind: 'upsert' });
     expect(tree.live('department', 'd2')).toMatchObject({ name: 'D2 renamed', parent: { id: 'c1' } });
   });
 });

@@ -41,7 +41,13 @@ function volume(id: string, projectId: string, version: number, phase: DataVolum
   };
 }
 
-const entry = (scopeType: SharedScopeEntry['scopeType'], scopeId: string): SharedScopeEntry => ({ scopeType, scopeId, scopeName: scopeId, createdAt: '2026-01-01T00:00:00Z', createdBy: 'root' });
+const entry = (scopeType: SharedScopeEntry['scopeType'], scopeId: string): SharedScopeEntry => ({
+  scopeType,
+  scopeId,
+  scopeName: scopeId,
+  createdAt: '2026-01-01T00:00:00Z',
+  createdBy: 'root',
+});
 
 describe('SharingIndex: resolving usability', () => {
   it('makes a volume usable in its origin project only, until it is shared', () => {

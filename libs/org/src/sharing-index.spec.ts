@@ -34,7 +34,13 @@ function volume(id: string, version: number, projectId = 'p1'): DataVolume {
   };
 }
 
-const entry = (scopeType: 'cluster' | 'department' | 'project', scopeId: string): SharedScopeEntry => ({ scopeType, scopeId, scopeName: scopeId, createdAt: '2025-01-01T00:00:00.000Z', createdBy: 'dana' });
+const entry = (scopeType: 'cluster' | 'department' | 'project', scopeId: string): SharedScopeEntry => ({
+  scopeType,
+  scopeId,
+  scopeName: scopeId,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  createdBy: 'dana',
+});
 
 describe('SharingIndex', () => {
   it('pages the volumes usable in a project by id', () => {

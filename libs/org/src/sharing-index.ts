@@ -55,7 +55,9 @@ export class SharingIndex {
 
   /** Applies what a domain event says about a volume or its list (volumeViewEventOf). */
   apply(event: VolumeViewEvent): boolean {
-    return event.kind === 'volume' ? this.applyVolume(event.volume, event.deleted, event.at) : this.applyList(event.volumeId, event.scopes, event.version, event.at);
+    return event.kind === 'volume'
+      ? this.applyVolume(event.volume, event.deleted, event.at)
+      : this.applyList(event.volumeId, event.scopes, event.version, event.at);
   }
 
   /** Applies a volume as an event carries it; `at` is the event's time (ms): the tombstones' policy (Tombstones.admits). */
@@ -133,11 +135,22 @@ export class SharingIndex {
     if (!volume) return { usable: false, reason: 'unknown-volume', message: `data volume ${volumeId} does not exist` };
     const project = this.tree.live('project', projectId);
     if (!project) return { usable: false, reason: 'unknown-project', message: `project ${projectId} does not exist` };
-    if (volume.projectId === projectId) return { usable: true, reason: 'origin', via: { scopeType: 'project', scopeId: projectId }, message: `data volume ${volume.name} originates in project ${projectId}` };
+    if (volume.projectId === projectId)
+      return {
+        usable: true,
+        reason: 'origin',
+        via: { scopeType: 'project', scopeId: projectId },
+        message: `data volume ${volume.name} originates in project ${projectId}`,
+      };
     const scopes = this.lists.get(volumeId)?.scopes;
     for (let n: ScopeNode | null = project; n && scopes; n = n.parent) {
       if (scopes.has(scopeKey(n.type, n.id))) {
-        return { usable: true, reason: 'shared', via: { scopeType: n.type, scopeId: n.id }, message: `data volume ${volume.name} is shared with ${n.type} ${n.id}${n === project ? '' : `, which contains project ${projectId}`}` };
+        return {
+          usable: true,
+          reason: 'shared',
+          via: { scopeType: n.type, scopeId: n.id },
+          message: `data volume ${volume.name} is shared with ${n.type} ${n.id}${n === project ? '' : `, which contains project ${projectId}`}`,
+        };
       }
     }
     return { usable: false, reason: 'not-shared', message: `data volume ${volume.name} is not shared with project ${projectId} or any scope above it` };

@@ -172,7 +172,13 @@ describe('a writer that dies between its claim and the document', () => {
     const store = new GuardedStore(model, { retentionMs: 0 });
     await store.insert({ _id: id, name: `w-${id}`, color: 'red', version: 1, outbox: [] });
     // What a writer that died after its claim leaves behind: revision 2 claimed, the document still at 1.
-    await store.claims.insertOne({ _id: `${id}@2`, aggregateId: id, rev: 2, doc: { _id: id, name: `w-${id}`, color: 'teal', version: 2, outbox: [], rev: 2 }, at: new Date() } as never);
+    await store.claims.insertOne({
+      _id: `${id}@2`,
+      aggregateId: id,
+      rev: 2,
+      doc: { _id: id, name: `w-${id}`, color: 'teal', version: 2, outbox: [], rev: 2 },
+      at: new Date(),
+    } as never);
     expect((await model.findById(id).lean())?.color).toBe('red');
     expect((await store.read(id))?.color).toBe('teal');
     expect((await model.findById(id).lean())?.color).toBe('teal');
@@ -184,7 +190,7 @@ describe('a writer that dies between its claim and the document', () => {
     expect((await store.read(id))?.color).toBe('navy');
   });
 
-  it('a document deleted and inserted again under its id never rolls into the old one\'s revisions', async () => {
+  it("a document deleted and inserted again under its id never rolls into the old one's revisions", async () => {
     const id = randomUUID();
     const store = new GuardedStore(model);
     await store.insert({ _id: id, name: `w-${id}`, color: 'red', version: 1, outbox: [] });

@@ -94,7 +94,9 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
     const model = widgetModel(connection, `widgets_${randomUUID().slice(0, 8)}`);
     await model.init();
     await insertWithEvents(model, { _id: 'w', name: 'w', color: 'red' }, () => []);
-    const recolor = (color: string) => (version: number) => [publisher.envelope(widgetRecolored, { widgetId: 'w', color }, { actor, subject: 'w', aggregateVersion: version })];
+    const recolor = (color: string) => (version: number) => [
+      publisher.envelope(widgetRecolored, { widgetId: 'w', color }, { actor, subject: 'w', aggregateVersion: version }),
+    ];
 
     const updated = await updateWithEvents(model, 'w', 1, { $set: { color: 'blue' } }, recolor('blue'), 'widget');
     expect(updated).toMatchObject({ version: 2, color: 'blue' });

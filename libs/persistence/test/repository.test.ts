@@ -95,7 +95,10 @@ describe('repositories (real MongoDB-wire server)', () => {
       ['d', 'green', 4, ['y'], new Date('2026-02-01T00:00:00Z')],
     ];
     for (const [id, color, rank, keys, retiredAt] of seed) {
-      await gadgets.insert({ _id: id, name: id, color, rank, tags: keys.map((key) => ({ key, value: `${id}-${key}` })), ...(retiredAt ? { retiredAt } : {}) }, noEvents);
+      await gadgets.insert(
+        { _id: id, name: id, color, rank, tags: keys.map((key) => ({ key, value: `${id}-${key}` })), ...(retiredAt ? { retiredAt } : {}) },
+        noEvents,
+      );
     }
     const ids = (docs: { _id: string }[]): string[] => docs.map((d) => d._id);
 
@@ -106,7 +109,12 @@ describe('repositories (real MongoDB-wire server)', () => {
     expect(ids(await gadgets.query({ _id: { $in: ['a', 'd', 'z'] }, color: { $ne: 'green' } }))).toEqual(['a']);
     expect(ids(await gadgets.query({}, { sort: { rank: -1 }, limit: 2 }))).toEqual(['d', 'a']);
     // Only the named fields (and _id) come back: nothing else is read.
-    expect(await gadgets.fields({ rank: { $lte: 2 } })).toEqual(expect.arrayContaining([{ _id: 'b', color: 'blue' }, { _id: 'c', color: 'red' }]));
+    expect(await gadgets.fields({ rank: { $lte: 2 } })).toEqual(
+      expect.arrayContaining([
+        { _id: 'b', color: 'blue' },
+        { _id: 'c', color: 'red' },
+      ]),
+    );
     expect((await gadgets.fields({})).every((g) => Object.keys(g).sort().join() === '_id,color')).toBe(true);
     expect((await gadgets.one({ name: 'b' }))?.retiredAt).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(await gadgets.any({ color: 'purple' })).toBe(false);
@@ -138,7 +146,10 @@ describe('repositories (real MongoDB-wire server)', () => {
 
     const duplicate = gadgets.insert({ _id: 'g2', name: 'one', color: 'red', rank: 1, tags: [] }, noEvents);
     await expect(duplicate).rejects.toBeInstanceOf(DvError);
-    await expect(gadgets.insert({ _id: 'g2', name: 'one', color: 'red', rank: 1, tags: [] }, noEvents)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/gadget/) });
+    await expect(gadgets.insert({ _id: 'g2', name: 'one', color: 'red', rank: 1, tags: [] }, noEvents)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/gadget/),
+    });
 
     await gadgets.delete('g1', 2);
     expect(await gadgets.read('g1')).toBeNull();

@@ -10,12 +10,18 @@ export const baseConfigShape = {
    * without users. With a user, replies arrive under the inbox prefix `_INBOX_<user>`, the only one
    * the server lets that user read.
    */
-  NATS_USER: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)').optional(),
+  NATS_USER: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)')
+    .optional(),
   NATS_PASSWORD: z.string().optional(),
   MONGO_URL: envUrl(['mongodb', 'mongodb+srv']),
   /** Health, readiness and metrics; 0 picks a free port (logged at start). */
   HEALTH_PORT: envPort(0),
-  HEALTH_HOST: z.string().optional().transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
+  HEALTH_HOST: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
   LOG_LEVEL: envEnum(['error', 'warn', 'info', 'debug'] as const, 'info'),
 };
 export const baseConfigSchema = z.object(baseConfigShape);

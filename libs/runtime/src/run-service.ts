@@ -56,7 +56,12 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
   await awaitStreams(nc, PLATFORM_STREAM_NAMES, { onWait: (stream) => logger.info('waiting for the provisioning step to create a stream', { stream }) });
   const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });
   const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics };
-  const app = await createNatsMicroservice(options.appModule(ctx), { nc, service: options.name, logger, ...(options.events ? { events: options.events } : {}) });
+  const app = await createNatsMicroservice(options.appModule(ctx), {
+    nc,
+    service: options.name,
+    logger,
+    ...(options.events ? { events: options.events } : {}),
+  });
   await app.listen();
   const health = await startHealthServer({
     port: options.config.HEALTH_PORT,

@@ -39,7 +39,12 @@ describe('span export (child process)', () => {
           ['-r', '@swc-node/register', join(__dirname, 'fixtures/emit-spans.ts')],
           {
             cwd: root,
-            env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json'), OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, FIXTURE_TARGET_URL: `${target.url}/thing` },
+            env: {
+              ...process.env,
+              SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json'),
+              OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+              FIXTURE_TARGET_URL: `${target.url}/thing`,
+            },
             timeout: 20_000,
           },
           (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),

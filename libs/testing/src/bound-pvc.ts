@@ -34,7 +34,10 @@ export async function createBoundPvc(core: CoreV1Api, options: BoundPvcOptions):
   }
   const pvc = await core.createNamespacedPersistentVolumeClaim({
     namespace,
-    body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: pvName, resources: { requests: { storage: '5Gi' } } } },
+    body: {
+      metadata: { name: pvcName },
+      spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: pvName, resources: { requests: { storage: '5Gi' } } },
+    },
   });
   if (options.bound !== false) {
     if (options.withPv !== false) {

@@ -41,8 +41,16 @@ describe('ensureCachedBuild', () => {
 
   it('builds a new version into its own folder', async () => {
     let builds = 0;
-    await ensureCachedBuild(fakeBuild('tool-v1', () => builds++), root, silentProgressLog);
-    await ensureCachedBuild(fakeBuild('tool-v2', () => builds++), root, silentProgressLog);
+    await ensureCachedBuild(
+      fakeBuild('tool-v1', () => builds++),
+      root,
+      silentProgressLog,
+    );
+    await ensureCachedBuild(
+      fakeBuild('tool-v2', () => builds++),
+      root,
+      silentProgressLog,
+    );
 
     expect(builds).toBe(2);
   });
@@ -50,7 +58,11 @@ describe('ensureCachedBuild', () => {
   it('takes over a lock whose holder is dead', async () => {
     await writeFile(join(root, 'tool-v1.lock'), `999999999\n${(await import('node:os')).hostname()}\n`);
     let builds = 0;
-    await ensureCachedBuild(fakeBuild('tool-v1', () => builds++), root, silentProgressLog);
+    await ensureCachedBuild(
+      fakeBuild('tool-v1', () => builds++),
+      root,
+      silentProgressLog,
+    );
 
     expect(builds).toBe(1);
     await expect(readFile(join(root, 'tool-v1.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -60,6 +72,12 @@ describe('ensureCachedBuild', () => {
     const failing: CachedBuild = { key: 'broken-v1', what: 'broken', binaries: ['tool'], build: () => Promise.reject(new Error('compiler exploded')) };
 
     await expect(ensureCachedBuild(failing, root, silentProgressLog)).rejects.toThrow('compiler exploded');
-    await expect(ensureCachedBuild(fakeBuild('broken-v1', () => undefined), root, silentProgressLog)).resolves.toBe(join(root, 'broken-v1', 'bin'));
+    await expect(
+      ensureCachedBuild(
+        fakeBuild('broken-v1', () => undefined),
+        root,
+        silentProgressLog,
+      ),
+    ).resolves.toBe(join(root, 'broken-v1', 'bin'));
   });
 });

@@ -16,18 +16,43 @@ export { FERRETDB_VERSION, NATS_SERVER_VERSION } from './server-versions';
 export { type RunningEtcd, type StartEtcdOptions, startEtcd } from './start-etcd';
 export { type RunningFerret, type StartFerretOptions, startFerret } from './start-ferret';
 export { type StartFerretPostgresOptions, findPostgres, startFerretPostgres } from './start-ferret-postgres';
-export { type RunningKube, type StartKubeOptions, type WebhookClientFiles, KUBE_ADMIN_USER, KUBE_WEBHOOK_CLIENT_NAME, SERVICE_ACCOUNT_ISSUER, SERVICE_CLUSTER_IP_RANGE, startKube } from './start-kube';
+export {
+  type RunningKube,
+  type StartKubeOptions,
+  type WebhookClientFiles,
+  KUBE_ADMIN_USER,
+  KUBE_WEBHOOK_CLIENT_NAME,
+  SERVICE_ACCOUNT_ISSUER,
+  SERVICE_CLUSTER_IP_RANGE,
+  startKube,
+} from './start-kube';
 export { type RunningMongo, type StartMongoOptions, startMongo } from './start-mongo';
 export { type RunningMongod, type StartMongodOptions, startMongod } from './start-mongod';
 export { type RunningNats, type StartNatsOptions, startNats } from './start-nats';
 export { type StartTestBedOptions, type TestBed, startTestBed } from './test-bed';
-export { type CertificateAuthority, type ClientCertificateRequest, type ServingCertificate, type ServingCertificateRequest, createCertificateAuthority, issueClientCertificate, issueServingCertificate } from './tls-certificates';
+export {
+  type CertificateAuthority,
+  type ClientCertificateRequest,
+  type ServingCertificate,
+  type ServingCertificateRequest,
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServingCertificate,
+} from './tls-certificates';
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
 export { type ServiceMode, nodeEntryArgs, serviceModeFromEnv } from './node-entry';
 export { buildProjects } from './build-projects';
 export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness, natsUserOf } from './platform-harness';
-export { type ConnectAsOptions, SecuredNats, type StartSecuredNatsOptions, type TestNatsUser, generateNatsPasswords, natsServerConfigPath, startSecuredTestBed } from './secured-nats';
+export {
+  type ConnectAsOptions,
+  SecuredNats,
+  type StartSecuredNatsOptions,
+  type TestNatsUser,
+  generateNatsPasswords,
+  natsServerConfigPath,
+  startSecuredTestBed,
+} from './secured-nats';
 export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
@@ -36,4 +61,10 @@ export { HYDRA_VERSION } from './server-versions';
 export { type RunningHydra, type StartHydraOptions, ensureHydraBinary, startHydra } from './start-hydra';
 export { type DevUser, findDevUser, parseDevUsers, readDevUsers } from './dev-login/dev-users';
 export { type RunningDevLogin, type StartDevLoginOptions, startDevLogin } from './dev-login/dev-login-app';
-export { DEV_GROUPS_CLAIM, DEV_USER_PASSWORD, type DevIdentityProvider, type StartDevIdentityProviderOptions, startDevIdentityProvider } from './dev-login/start-dev-identity-provider';
+export {
+  DEV_GROUPS_CLAIM,
+  DEV_USER_PASSWORD,
+  type DevIdentityProvider,
+  type StartDevIdentityProviderOptions,
+  startDevIdentityProvider,
+} from './dev-login/start-dev-identity-provider';

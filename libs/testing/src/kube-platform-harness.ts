@@ -62,7 +62,10 @@ export class KubePlatformHarness extends PlatformHarness {
       this.webhookPort = await freePort();
       // The webhook answers only the API server: the client certificate the bed's kube-apiserver presents.
       const clientCaFile = testBedEnv('KUBE_WEBHOOK_CLIENT_CA_FILE');
-      this.apiServerClient = { cert: await readFile(testBedEnv('KUBE_WEBHOOK_CLIENT_CERT_FILE'), 'utf8'), key: await readFile(testBedEnv('KUBE_WEBHOOK_CLIENT_KEY_FILE'), 'utf8') };
+      this.apiServerClient = {
+        cert: await readFile(testBedEnv('KUBE_WEBHOOK_CLIENT_CERT_FILE'), 'utf8'),
+        key: await readFile(testBedEnv('KUBE_WEBHOOK_CLIENT_KEY_FILE'), 'utf8'),
+      };
       Object.assign(admissionEnv, {
         ADMISSION_WEBHOOK_PORT: String(this.webhookPort),
         ADMISSION_WEBHOOK_HOST: '127.0.0.1',
@@ -82,10 +85,11 @@ export class KubePlatformHarness extends PlatformHarness {
       ...(options.alsoRun ?? []),
     ]);
     for (const projectId of ['p1', 'p2', 'p3']) {
-      await this.core.createNamespace({ body: { metadata: { name: this.namespaceOf(projectId), labels: { 'dv.platform/project-id': projectId, 'dv-admission-run': this.run } } } });
+      await this.core.createNamespace({
+        body: { metadata: { name: this.namespaceOf(projectId), labels: { 'dv.platform/project-id': projectId, 'dv-admission-run': this.run } } },
+      });
     }
   }
-
 
   /**
    * The webhook's port is chosen free before the service binds it, so another test's process may take
@@ -106,11 +110,15 @@ export class KubePlatformHarness extends PlatformHarness {
 
   async stopPlatform(): Promise<void> {
     await this.stop();
-    await this.admin.makeApiClient(KubernetesObjectApi).delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: this.webhookName } }).catch(() => undefined);
+    await this.admin
+      .makeApiClient(KubernetesObjectApi)
+      .delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: this.webhookName } })
+      .catch(() => undefined);
     for (const projectId of ['p1', 'p2', 'p3']) await this.core.deleteNamespace({ name: this.namespaceOf(projectId) }).catch(() => undefined);
     const ours = await this.core.listPersistentVolume({ labelSelector: 'dv.platform/volume-id' }).catch(() => undefined);
     for (const pv of ours?.items ?? []) {
-      if (pv.spec?.claimRef?.namespace?.endsWith(this.namespaceOf('').slice(-8))) await this.core.deletePersistentVolume({ name: pv.metadata?.name ?? '' }).catch(() => undefined);
+      if (pv.spec?.claimRef?.namespace?.endsWith(this.namespaceOf('').slice(-8)))
+        await this.core.deletePersistentVolume({ name: pv.metadata?.name ?? '' }).catch(() => undefined);
     }
     for (const name of this.createdPvs) await this.core.deletePersistentVolume({ name }).catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
@@ -174,7 +182,13 @@ export class KubePlatformHarness extends PlatformHarness {
   }
 
   /** Shares (or unshares) once the sharing service knows the volume is Ready; returns the revision. */
-  async share(volumeId: string, change: { add?: { scopeType: 'cluster' | 'department' | 'project'; scopeId: string }[]; remove?: { scopeType: 'cluster' | 'department' | 'project'; scopeId: string }[] }): Promise<Revision> {
+  async share(
+    volumeId: string,
+    change: {
+      add?: { scopeType: 'cluster' | 'department' | 'project'; scopeId: string }[];
+      remove?: { scopeType: 'cluster' | 'department' | 'project'; scopeId: string }[];
+    },
+  ): Promise<Revision> {
     const reply = await waitFor(
       async () => {
         try {

@@ -15,10 +15,16 @@ describe('serviceModeFromEnv', () => {
 describe('nodeEntryArgs', () => {
   it('runs the TypeScript through scripts/ts-register.js in ts mode', () => {
     const root = repoRoot();
-    expect(nodeEntryArgs('services/audit', 'cli/export-audit.ts', 'ts')).toEqual(['-r', join(root, 'scripts/ts-register.js'), join(root, 'services/audit/src/cli/export-audit.ts')]);
+    expect(nodeEntryArgs('services/audit', 'cli/export-audit.ts', 'ts')).toEqual([
+      '-r',
+      join(root, 'scripts/ts-register.js'),
+      join(root, 'services/audit/src/cli/export-audit.ts'),
+    ]);
   });
 
   it('names a missing build in dist mode instead of falling back to the TypeScript', () => {
-    expect(() => nodeEntryArgs('services/no-such-service', 'main.ts', 'dist')).toThrow(`${join(repoRoot(), 'dist/services/no-such-service/main.js')} does not exist: build it first (npx nx build no-such-service)`);
+    expect(() => nodeEntryArgs('services/no-such-service', 'main.ts', 'dist')).toThrow(
+      `${join(repoRoot(), 'dist/services/no-such-service/main.js')} does not exist: build it first (npx nx build no-such-service)`,
+    );
   });
 });

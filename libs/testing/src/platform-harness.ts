@@ -1,4 +1,15 @@
-import { AuthzRpc, type EventDefinition, type IdentityInput, type NatsClientName, OrgEvents, type Revision, type RpcReply, type ScopeType, type SubjectType, isNatsClientName } from '@dv/contracts';
+import {
+  AuthzRpc,
+  type EventDefinition,
+  type IdentityInput,
+  type NatsClientName,
+  OrgEvents,
+  type Revision,
+  type RpcReply,
+  type ScopeType,
+  type SubjectType,
+  isNatsClientName,
+} from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -19,10 +30,28 @@ const ORG_ACTOR = { id: 'platform-publisher', type: 'system' } as const;
  *   and a second tenant: system ─ t2 ─ c9 ─ d9 ─ p9 (dv-p9)
  */
 export const HARNESS_ORG = {
-  tenants: [['t1', 'Tenant one'], ['t2', 'Tenant two']],
-  clusters: [['c1', 't1'], ['c2', 't1'], ['c9', 't2']],
-  departments: [['d1', 'c1'], ['d2', 'c1'], ['d3', 'c2'], ['d9', 'c9']],
-  projects: [['p1', 'd1', 'c1'], ['p2', 'd1', 'c1'], ['p3', 'd2', 'c1'], ['p4', 'd3', 'c2'], ['p9', 'd9', 'c9']],
+  tenants: [
+    ['t1', 'Tenant one'],
+    ['t2', 'Tenant two'],
+  ],
+  clusters: [
+    ['c1', 't1'],
+    ['c2', 't1'],
+    ['c9', 't2'],
+  ],
+  departments: [
+    ['d1', 'c1'],
+    ['d2', 'c1'],
+    ['d3', 'c2'],
+    ['d9', 'c9'],
+  ],
+  projects: [
+    ['p1', 'd1', 'c1'],
+    ['p2', 'd1', 'c1'],
+    ['p3', 'd2', 'c1'],
+    ['p4', 'd3', 'c2'],
+    ['p9', 'd9', 'c9'],
+  ],
 } as const;
 
 export interface HarnessService {
@@ -105,7 +134,8 @@ export class PlatformHarness {
   async publishOrg(): Promise<void> {
     for (const [id, name] of HARNESS_ORG.tenants) await this.org(OrgEvents.tenant.created, { tenantId: id, name }, id);
     for (const [id, tenantId] of HARNESS_ORG.clusters) await this.org(OrgEvents.cluster.created, { clusterId: id, tenantId, name: `Cluster ${id}` }, id);
-    for (const [id, clusterId] of HARNESS_ORG.departments) await this.org(OrgEvents.department.created, { departmentId: id, clusterId, name: `Department ${id}` }, id);
+    for (const [id, clusterId] of HARNESS_ORG.departments)
+      await this.org(OrgEvents.department.created, { departmentId: id, clusterId, name: `Department ${id}` }, id);
     for (const [id, departmentId, clusterId] of HARNESS_ORG.projects) {
       await this.org(OrgEvents.project.created, { projectId: id, departmentId, clusterId, name: `Project ${id}`, namespace: this.namespaceOf(id) }, id);
     }
@@ -126,7 +156,13 @@ export class PlatformHarness {
     return { platform: this.platformRevision };
   }
 
-  async grant(subjectType: SubjectType, subjectId: string, roleId: number, scopeType: ScopeType, scopeId: string): Promise<RpcReply<typeof AuthzRpc.createAccessRule>> {
+  async grant(
+    subjectType: SubjectType,
+    subjectId: string,
+    roleId: number,
+    scopeType: ScopeType,
+    scopeId: string,
+  ): Promise<RpcReply<typeof AuthzRpc.createAccessRule>> {
     return this.client.call(AuthzRpc.createAccessRule, { subjectType, subjectId, roleId, scopeType, scopeId }, { identity: HARNESS_ROOT });
   }
 }

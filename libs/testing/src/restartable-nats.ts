@@ -28,7 +28,9 @@ export interface RestartableNats extends RunningNats {
  * and their acks survive, connections and ephemeral (ordered) consumers do not. With the platform's
  * config (`SecuredNats.start({ server: startRestartableNats })`), or open with the reason why.
  */
-export async function startRestartableNats(options: ({ configFile: string; env?: Record<string, string> } | { open: string }) & Pick<StartNatsOptions, 'extraArgs' | 'timeoutMs'>): Promise<RestartableNats> {
+export async function startRestartableNats(
+  options: ({ configFile: string; env?: Record<string, string> } | { open: string }) & Pick<StartNatsOptions, 'extraArgs' | 'timeoutMs'>,
+): Promise<RestartableNats> {
   const { natsServer } = await ensureBinaries({ builds: ['nats-server'] });
   if (!natsServer) throw new Error('nats-server binary is not available');
   const dir = await mkdtemp(join(tmpdir(), 'dv-nats-restartable-'));

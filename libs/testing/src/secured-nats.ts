@@ -111,10 +111,11 @@ export class SecuredNats {
     } else if (options.server !== undefined) nats = await options.server(settings);
     else nats = await startIsolatedNats(settings);
     const secured = new SecuredNats(nats, passwords, config?.dir);
-    if (options.provision !== false) await secured.provision().catch(async (error: unknown) => {
-      await nats.stop();
-      throw error;
-    });
+    if (options.provision !== false)
+      await secured.provision().catch(async (error: unknown) => {
+        await nats.stop();
+        throw error;
+      });
     return secured;
   }
 
@@ -148,7 +149,13 @@ export class SecuredNats {
     const database = `${service.replace(/-/g, '_')}_perm_${run}`;
     return startServiceProcess({
       service,
-      env: { ...this.serviceEnv(service), MONGO_URL: mongoUrl, MONGO_DB: database, ...(service === 'authz' ? { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' } : {}), ...env },
+      env: {
+        ...this.serviceEnv(service),
+        MONGO_URL: mongoUrl,
+        MONGO_DB: database,
+        ...(service === 'authz' ? { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' } : {}),
+        ...env,
+      },
       timeoutMs: 60_000,
     });
   }

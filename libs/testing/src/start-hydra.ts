@@ -86,7 +86,11 @@ export async function startHydra(options: StartHydraOptions): Promise<RunningHyd
     try {
       await waitFor(
         async () => (await httpRequest(`${adminUrl}/health/ready`)).status === 200 && (await httpRequest(`${publicUrl}/health/ready`)).status === 200,
-        { timeoutMs: options.timeoutMs ?? 60_000, what: `Hydra to report ready at ${adminUrl}/health/ready (log ${server.logPath})`, bailOut: () => server.exitedError() },
+        {
+          timeoutMs: options.timeoutMs ?? 60_000,
+          what: `Hydra to report ready at ${adminUrl}/health/ready (log ${server.logPath})`,
+          bailOut: () => server.exitedError(),
+        },
       );
     } catch (error: unknown) {
       await server.stop();

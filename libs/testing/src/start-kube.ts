@@ -72,11 +72,18 @@ async function webhookClientCredential(kubeDir: string): Promise<{ files: Webhoo
     stringify({ apiVersion: 'v1', kind: 'Config', users: [{ name: '*', user: { 'client-certificate': cert.certPath, 'client-key': cert.keyPath } }] }),
     { mode: 0o600 },
   );
-  const plugin = (name: string) => ({ name, configuration: { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'WebhookAdmissionConfiguration', kubeConfigFile: kubeconfigPath } });
+  const plugin = (name: string) => ({
+    name,
+    configuration: { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'WebhookAdmissionConfiguration', kubeConfigFile: kubeconfigPath },
+  });
   const admissionConfigPath = join(dir, 'admission-configuration.yaml');
   await writeFile(
     admissionConfigPath,
-    stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration', plugins: [plugin('MutatingAdmissionWebhook'), plugin('ValidatingAdmissionWebhook')] }),
+    stringify({
+      apiVersion: 'apiserver.config.k8s.io/v1',
+      kind: 'AdmissionConfiguration',
+      plugins: [plugin('MutatingAdmissionWebhook'), plugin('ValidatingAdmissionWebhook')],
+    }),
   );
   return { files: { caPath: ca.certPath, certPath: cert.certPath, keyPath: cert.keyPath }, admissionConfigPath };
 }
@@ -156,15 +163,18 @@ export async function startKube(options: StartKubeOptions): Promise<RunningKube>
       });
       const server = `https://127.0.0.1:${port}`;
       try {
-        await waitFor(async () => {
-          const res = await httpRequest(`${server}/readyz`, { headers: bearer(token), ca: ca.certPem });
-          return res.status === 200 && res.body.trim() === 'ok';
-        }, {
-          timeoutMs: options.timeoutMs ?? 90_000,
-          intervalMs: 250,
-          what: `kube-apiserver to be ready at ${server}/readyz (log ${proc.logPath})`,
-          bailOut: () => proc.exitedError() ?? etcd.process.exitedError(),
-        });
+        await waitFor(
+          async () => {
+            const res = await httpRequest(`${server}/readyz`, { headers: bearer(token), ca: ca.certPem });
+            return res.status === 200 && res.body.trim() === 'ok';
+          },
+          {
+            timeoutMs: options.timeoutMs ?? 90_000,
+            intervalMs: 250,
+            what: `kube-apiserver to be ready at ${server}/readyz (log ${proc.logPath})`,
+            bailOut: () => proc.exitedError() ?? etcd.process.exitedError(),
+          },
+        );
         await ensureDefaultNamespace(server, token, ca.certPem);
       } catch (error: unknown) {
         await proc.stop();

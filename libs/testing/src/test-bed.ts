@@ -129,7 +129,13 @@ export async function startTestBed(options: StartTestBedOptions): Promise<TestBe
     kubeconfigPath,
     kubeToken,
     dir,
-    env: { NATS_URL: natsUrl, MONGO_URL: mongoUrl, KUBECONFIG: kubeconfigPath, ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}), ...webhookClientEnv(kube.value?.webhookClient) },
+    env: {
+      NATS_URL: natsUrl,
+      MONGO_URL: mongoUrl,
+      KUBECONFIG: kubeconfigPath,
+      ...(kubeToken ? { KUBE_TOKEN: kubeToken } : {}),
+      ...webhookClientEnv(kube.value?.webhookClient),
+    },
     securedNats,
     stop: () =>
       (stopping ??= (async () => {

@@ -47,7 +47,10 @@ export async function createCertificateAuthority(dir: string, commonName = 'dv-t
   const configPath = join(dir, 'ca.cnf');
   const certPath = join(dir, 'ca.crt');
   const keyPath = join(dir, 'ca.key');
-  await writeFile(configPath, opensslConfig(commonName, 'basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash'));
+  await writeFile(
+    configPath,
+    opensslConfig(commonName, 'basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\nsubjectKeyIdentifier = hash'),
+  );
   await openssl(['req', '-x509', '-new', '-config', configPath, '-extensions', 'ext', ...EC_KEY, '-keyout', keyPath, '-out', certPath, '-days', '30']);
   return { certPath, keyPath, certPem: await readFile(certPath, 'utf8') };
 }
@@ -70,8 +73,24 @@ export async function issueServingCertificate(ca: CertificateAuthority, dir: str
   await writeFile(configPath, opensslConfig(request.dnsNames?.[0] ?? request.name, extensions));
   await openssl(['req', '-new', '-config', configPath, ...EC_KEY, '-keyout', keyPath, '-out', csrPath]);
   await openssl([
-    'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomBytes(16).toString('hex')}`,
-    '-days', '30', '-extfile', configPath, '-extensions', 'ext', '-out', certPath,
+    'x509',
+    '-req',
+    '-in',
+    csrPath,
+    '-CA',
+    ca.certPath,
+    '-CAkey',
+    ca.keyPath,
+    '-set_serial',
+    `0x${randomBytes(16).toString('hex')}`,
+    '-days',
+    '30',
+    '-extfile',
+    configPath,
+    '-extensions',
+    'ext',
+    '-out',
+    certPath,
   ]);
   return { certPath, keyPath, certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
 }
@@ -89,12 +108,33 @@ export async function issueClientCertificate(ca: CertificateAuthority, dir: stri
   const csrPath = join(dir, `${request.name}.csr`);
   const certPath = join(dir, `${request.name}.crt`);
   const keyPath = join(dir, `${request.name}.key`);
-  const extensions = ['basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature,keyEncipherment', 'extendedKeyUsage = clientAuth', 'authorityKeyIdentifier = keyid'].join('\n');
+  const extensions = [
+    'basicConstraints = critical,CA:FALSE',
+    'keyUsage = critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage = clientAuth',
+    'authorityKeyIdentifier = keyid',
+  ].join('\n');
   await writeFile(configPath, opensslConfig(request.commonName, extensions));
   await openssl(['req', '-new', '-config', configPath, ...EC_KEY, '-keyout', keyPath, '-out', csrPath]);
   await openssl([
-    'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomBytes(16).toString('hex')}`,
-    '-days', '30', '-extfile', configPath, '-extensions', 'ext', '-out', certPath,
+    'x509',
+    '-req',
+    '-in',
+    csrPath,
+    '-CA',
+    ca.certPath,
+    '-CAkey',
+    ca.keyPath,
+    '-set_serial',
+    `0x${randomBytes(16).toString('hex')}`,
+    '-days',
+    '30',
+    '-extfile',
+    configPath,
+    '-extensions',
+    'ext',
+    '-out',
+    certPath,
   ]);
   return { certPath, keyPath, certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
 }

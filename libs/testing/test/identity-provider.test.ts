@@ -46,7 +46,10 @@ async function tokenCall(form: Record<string, string>, basic?: { id: string; sec
 }
 
 async function clientCredentialsToken(client: HydraClient): Promise<string> {
-  const { status, body } = await tokenCall({ grant_type: 'client_credentials', audience: AUDIENCE, scope: 'dv.api' }, { id: client.client_id, secret: client.client_secret ?? '' });
+  const { status, body } = await tokenCall(
+    { grant_type: 'client_credentials', audience: AUDIENCE, scope: 'dv.api' },
+    { id: client.client_id, secret: client.client_secret ?? '' },
+  );
   expect(status).toBe(200);
   return (body as unknown as TokenResponse).access_token;
 }
@@ -62,7 +65,10 @@ function jwksOf(options: { cooldownDuration?: number } = {}): ReturnType<typeof 
 class Browser {
   private readonly cookies = new Map<string, Map<string, string>>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | undefined; body: string }> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; location: string | undefined; body: string }> {
     const target = new URL(url);
     const jar = this.cookies.get(target.host) ?? new Map<string, string>();
     this.cookies.set(target.host, jar);
@@ -120,7 +126,9 @@ async function loginChallenge(browser: Browser, client: HydraClient, pkce = { ve
     scope: 'openid dv.api',
     audience: AUDIENCE,
     state: pkce.state || randomBytes(16).toString('base64url'),
-    code_challenge: createHash('sha256').update(pkce.verifier || randomBytes(32).toString('base64url')).digest('base64url'),
+    code_challenge: createHash('sha256')
+      .update(pkce.verifier || randomBytes(32).toString('base64url'))
+      .digest('base64url'),
     code_challenge_method: 'S256',
   }).toString();
   const toLogin = await browser.request(url.toString());
@@ -190,7 +198,9 @@ describe('Ory Hydra as the development identity provider', () => {
     await expect(jwtVerify(forged, jwks, { issuer: idp.issuer, audience: AUDIENCE })).rejects.toBeInstanceOf(errors.JWSSignatureVerificationFailed);
     expect((await tokenCall({ grant_type: 'client_credentials', audience: AUDIENCE }, { id: client.client_id, secret: 'wrong' })).status).toBe(401);
     // An audience the client was not given is refused, not silently dropped.
-    expect((await tokenCall({ grant_type: 'client_credentials', audience: 'other-api' }, { id: client.client_id, secret: client.client_secret ?? '' })).status).toBe(400);
+    expect(
+      (await tokenCall({ grant_type: 'client_credentials', audience: 'other-api' }, { id: client.client_id, secret: client.client_secret ?? '' })).status,
+    ).toBe(400);
   });
 
   it('runs the authorization-code flow with PKCE through the login-and-consent app: sub is the user, groups their groups', async () => {
@@ -198,14 +208,31 @@ describe('Ory Hydra as the development identity provider', () => {
     const browser = new Browser();
     const first = await authorize(browser, client, { username: 'alice@acme.example', password: idp.password });
     // PKCE: a code is worth nothing without its verifier (and the failed attempt spends it).
-    const stolen = await tokenCall({ grant_type: 'authorization_code', code: first.code, redirect_uri: REDIRECT_URI, client_id: client.client_id, code_verifier: randomBytes(32).toString('base64url') });
+    const stolen = await tokenCall({
+      grant_type: 'authorization_code',
+      code: first.code,
+      redirect_uri: REDIRECT_URI,
+      client_id: client.client_id,
+      code_verifier: randomBytes(32).toString('base64url'),
+    });
     expect(stolen).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
 
     const { code, verifier } = await authorize(browser, client, { username: 'alice@acme.example', password: idp.password });
-    const exchanged = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: client.client_id, code_verifier: verifier });
+    const exchanged = await tokenCall({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: client.client_id,
+      code_verifier: verifier,
+    });
     expect(exchanged.status).toBe(200);
     const { payload } = await jwtVerify((exchanged.body as unknown as TokenResponse).access_token, jwksOf(), { issuer: idp.issuer, audience: AUDIENCE });
-    expect(payload).toMatchObject({ sub: 'alice@acme.example', groups: ['researchers', 'vision-team'], client_id: client.client_id, scp: ['openid', 'dv.api'] });
+    expect(payload).toMatchObject({
+      sub: 'alice@acme.example',
+      groups: ['researchers', 'vision-team'],
+      client_id: client.client_id,
+      scp: ['openid', 'dv.api'],
+    });
   });
 
   it('refuses a wrong password and an unknown user, and lets the sign-in be tried again', async () => {
@@ -214,7 +241,9 @@ describe('Ory Hydra as the development identity provider', () => {
     const wrong = await browser.request(idp.login.loginUrl, { form: { login_challenge: challenge, username: 'alice@acme.example', password: 'guess' } });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toContain('Unknown user or wrong password.');
-    const unknown = await browser.request(idp.login.loginUrl, { form: { login_challenge: challenge, username: 'mallory@acme.example', password: idp.password } });
+    const unknown = await browser.request(idp.login.loginUrl, {
+      form: { login_challenge: challenge, username: 'mallory@acme.example', password: idp.password },
+    });
     expect(unknown.status).toBe(401);
     const signedIn = await browser.request(idp.login.loginUrl, { form: { login_challenge: challenge, username: 'dana@acme.example', password: idp.password } });
     expect(signedIn.status).toBe(302);
@@ -225,7 +254,10 @@ describe('Ory Hydra as the development identity provider', () => {
     const browser = new Browser();
     expect((await browser.request(idp.login.loginUrl)).status).toBe(400);
     expect((await browser.request(`${idp.login.loginUrl}?login_challenge=not-a-challenge`)).status).toBe(400);
-    expect((await browser.request(idp.login.loginUrl, { form: { login_challenge: 'not-a-challenge', username: 'alice@acme.example', password: idp.password } })).status).toBe(400);
+    expect(
+      (await browser.request(idp.login.loginUrl, { form: { login_challenge: 'not-a-challenge', username: 'alice@acme.example', password: idp.password } }))
+        .status,
+    ).toBe(400);
     expect((await browser.request(`${idp.login.consentUrl}?consent_challenge=not-a-challenge`)).status).toBe(400);
     expect((await browser.request(idp.login.loginUrl, { form: { login_challenge: 'x', password: 'x'.repeat(20_000) } })).status).toBe(413);
     expect((await browser.request(`${idp.login.url}/elsewhere`)).status).toBe(404);

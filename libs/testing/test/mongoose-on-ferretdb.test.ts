@@ -52,7 +52,12 @@ describe('mongoose on the MongoDB-wire server (FerretDB 1.24 or mongod)', () => 
     isFerretDb = typeof buildInfo?.['ferretdbVersion'] === 'string';
     const outboxEntry = new Schema<OutboxEntry>({ id: { type: String, required: true }, type: { type: String, required: true }, at: Date }, { _id: false });
     const schema = new Schema<Aggregate>(
-      { name: { type: String, required: true, unique: true }, version: { type: Number, default: 0 }, counter: { type: Number, default: 0 }, outbox: [outboxEntry] },
+      {
+        name: { type: String, required: true, unique: true },
+        version: { type: Number, default: 0 },
+        counter: { type: Number, default: 0 },
+        outbox: [outboxEntry],
+      },
       { versionKey: false },
     );
     Aggregates = connection.model<Aggregate>('Aggregate', schema);
@@ -82,7 +87,17 @@ describe('mongoose on the MongoDB-wire server (FerretDB 1.24 or mongod)', () => 
       const name = await fresh('push');
       const doc = await Aggregates.findOneAndUpdate(
         { name },
-        { $push: { outbox: { $each: [{ id: 'e1', type: 't', at }, { id: 'e2', type: 't' }] } }, $inc: { counter: 5, version: 1 } },
+        {
+          $push: {
+            outbox: {
+              $each: [
+                { id: 'e1', type: 't', at },
+                { id: 'e2', type: 't' },
+              ],
+            },
+          },
+          $inc: { counter: 5, version: 1 },
+        },
         after,
       ).lean();
       expect(ids(doc?.outbox)).toEqual(['e1', 'e2']);
@@ -90,7 +105,11 @@ describe('mongoose on the MongoDB-wire server (FerretDB 1.24 or mongod)', () => 
     });
 
     it('$pull of an exact subdocument and $pullAll of exact subdocuments remove them', async () => {
-      const name = await fresh('pull-exact', [{ id: 'e1', type: 't', at }, { id: 'e2', type: 't', at }, { id: 'e3', type: 't' }]);
+      const name = await fresh('pull-exact', [
+        { id: 'e1', type: 't', at },
+        { id: 'e2', type: 't', at },
+        { id: 'e3', type: 't' },
+      ]);
       const stored = (await Aggregates.findOne({ name }).lean())?.outbox ?? [];
       const afterPull = await Aggregates.findOneAndUpdate({ name }, { $pull: { outbox: { id: 'e1', type: 't', at } } }, after).lean();
       expect(ids(afterPull?.outbox)).toEqual(['e2', 'e3']);
@@ -107,7 +126,11 @@ describe('mongoose on the MongoDB-wire server (FerretDB 1.24 or mongod)', () => 
     });
 
     it('removes outbox entries by id portably: read, filter, $set with a version filter', async () => {
-      const name = await fresh('outbox-rmw', [{ id: 'e1', type: 't' }, { id: 'e2', type: 't' }, { id: 'e3', type: 't' }]);
+      const name = await fresh('outbox-rmw', [
+        { id: 'e1', type: 't' },
+        { id: 'e2', type: 't' },
+        { id: 'e3', type: 't' },
+      ]);
       const current = await Aggregates.findOne({ name }).lean();
       if (!current) throw new Error(`no aggregate ${name}`);
       const kept = current.outbox.filter((e) => !['e1', 'e3'].includes(e.id));
@@ -143,7 +166,11 @@ describe('mongoose on the MongoDB-wire server (FerretDB 1.24 or mongod)', () => 
 
   describe('differs on FerretDB 1.24', () => {
     it('$pull with a condition ({outbox: {id: {$in: [...]}}}) is silently a no-op on FerretDB', async () => {
-      const name = await fresh('pull-cond', [{ id: 'e1', type: 't' }, { id: 'e2', type: 't' }, { id: 'e3', type: 't' }]);
+      const name = await fresh('pull-cond', [
+        { id: 'e1', type: 't' },
+        { id: 'e2', type: 't' },
+        { id: 'e3', type: 't' },
+      ]);
       const doc = await Aggregates.findOneAndUpdate({ name }, { $pull: { outbox: { id: { $in: ['e1', 'e3'] } } } }, after).lean();
       expect(ids(doc?.outbox)).toEqual(isFerretDb ? ['e1', 'e2', 'e3'] : ['e2']);
     });

@@ -61,7 +61,12 @@ export class AuditHarness {
     this.mongo = await mongoose.createConnection(mongoUrl, { dbName: this.db }).asPromise();
     this.authz = await startServiceProcess({
       service: 'authz',
-      env: { ...this.nats.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId},service-account:${RETENTION.subjectId}` },
+      env: {
+        ...this.nats.serviceEnv('authz'),
+        MONGO_URL: mongoUrl,
+        MONGO_DB: this.authzDb,
+        AUTHZ_BOOTSTRAP_ADMINS: `user:${ROOT.subjectId},service-account:${RETENTION.subjectId}`,
+      },
     });
     await this.startAudit();
   }
@@ -112,7 +117,12 @@ export class AuditHarness {
         last = await this.relayed();
         return last >= n;
       },
-      { timeoutMs, intervalMs: 250, what: `${n} records on DV_AUDIT`, bailOut: () => (last > n ? new Error(`more records on DV_AUDIT than expected: ${last} > ${n}`) : undefined) },
+      {
+        timeoutMs,
+        intervalMs: 250,
+        what: `${n} records on DV_AUDIT`,
+        bailOut: () => (last > n ? new Error(`more records on DV_AUDIT than expected: ${last} > ${n}`) : undefined),
+      },
     );
   }
 
@@ -128,7 +138,12 @@ export class AuditHarness {
         last = matching.length;
         return last >= n;
       },
-      { timeoutMs, intervalMs: 250, what: `${n} audit records ${what}`, bailOut: () => (last > n ? new Error(`more records than events: ${last} > ${n}`) : undefined) },
+      {
+        timeoutMs,
+        intervalMs: 250,
+        what: `${n} audit records ${what}`,
+        bailOut: () => (last > n ? new Error(`more records than events: ${last} > ${n}`) : undefined),
+      },
     );
   }
 

@@ -102,7 +102,9 @@ describe('audit log at size: reads by key, a page at a time', () => {
     await seal(writer, 2000, 20_000, start);
     const large = await measure(20_000);
     // The figures, for the record (docs/benchmarks.md quotes them).
-    process.stderr.write(`documents read per query, at 2,000 / 20,000 records: ${JSON.stringify(Object.fromEntries(Object.keys(large).map((k) => [k, [small[k]?.reads, large[k]?.reads]])))}\n`);
+    process.stderr.write(
+      `documents read per query, at 2,000 / 20,000 records: ${JSON.stringify(Object.fromEntries(Object.keys(large).map((k) => [k, [small[k]?.reads, large[k]?.reads]])))}\n`,
+    );
 
     // The answers are right (the totals follow from how the records were made)…
     expect(large['whole range, a deep page']?.total).toBe(20_000);

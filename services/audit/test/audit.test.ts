@@ -42,14 +42,28 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<DvEr
 
 /** A raw request (the service validates, not the client) and the error code of its reply. */
 async function rawErrorCode(subject: string, body: unknown): Promise<{ code: string; message: string }> {
-  const reply = (await h.client.sendRaw(subject, encoder.encode(JSON.stringify(body)), { identity: ROOT })) as { ok: boolean; error?: { code: string; message: string } };
+  const reply = (await h.client.sendRaw(subject, encoder.encode(JSON.stringify(body)), { identity: ROOT })) as {
+    ok: boolean;
+    error?: { code: string; message: string };
+  };
   expect(reply.ok).toBe(false);
   return reply.error ?? { code: '', message: '' };
 }
 
 /** A CloudEvents envelope written by hand (what a careless or hostile publisher might send). */
 function rawEnvelope(type: string, data: unknown, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { specversion: '1.0', id: randomUUID(), source: 'dv/elsewhere', type, time: new Date().toISOString(), datacontenttype: 'application/json', actorid: 'mallory', actortype: 'user', data, ...overrides };
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'dv/elsewhere',
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    actorid: 'mallory',
+    actortype: 'user',
+    data,
+    ...overrides,
+  };
 }
 
 /** A record as it was sealed on DV_AUDIT (its text, as stored), put back in the database at its place. */
@@ -63,7 +77,9 @@ async function restoreFromStream(seq: number): Promise<void> {
 /** `n` more records, sealed and relayed. */
 async function seed(n: number): Promise<void> {
   const target = (await h.relayed()) + n;
-  await Promise.all(Array.from({ length: n }, (_, i) => h.publisher.publish(TickEvent, { n: i, pad: '' }, { actor: { id: 'seed', type: 'system' }, subject: `seed-${i}` })));
+  await Promise.all(
+    Array.from({ length: n }, (_, i) => h.publisher.publish(TickEvent, { n: i, pad: '' }, { actor: { id: 'seed', type: 'system' }, subject: `seed-${i}` })),
+  );
   await h.waitForRelayed(target);
 }
 
@@ -141,7 +157,10 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     await h.waitForRecords('after the poison', (r) => r.entityId === 'after-poison', 1);
 
     const jsm = await jetstreamManager(h.nc);
-    await waitFor(async () => (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages >= poison.length, { timeoutMs: 10_000, what: `${poison.length} dead letters` });
+    await waitFor(async () => (await jsm.streams.info(STREAMS.deadLetter.name)).state.messages >= poison.length, {
+      timeoutMs: 10_000,
+      what: `${poison.length} dead letters`,
+    });
     const letters = await Promise.all(poison.map(async (_, i) => jsm.streams.getMessage(STREAMS.deadLetter.name, { seq: i + 1 })));
     expect(letters.map((m) => m?.subject)).toEqual(poison.map(([subject]) => `dv.dlq.audit.${subject}`));
     expect(letters.map((m) => m?.header.get(HEADERS.deadLetterReason))).toEqual([
@@ -183,12 +202,25 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     const eve = review([volume.id], 'eve@acme.example');
 
     await volumeService.publish(VolumeEvents.created, { volume }, { ...onVolume, actor: dana, aggregateVersion: 1, requestId });
-    await volumeService.publish(VolumeEvents.ready, { volume: { ...volume, status: { phase: 'Ready', conditions: [] }, version: 2 } }, { ...onVolume, actor: system, aggregateVersion: 2 });
-    await sharingService.publish(SharingEvents.shared, { volumeId: volume.id, scope: department, sharedScopes: [department] }, { ...onVolume, actor: dana, aggregateVersion: 1 });
+    await volumeService.publish(
+      VolumeEvents.ready,
+      { volume: { ...volume, status: { phase: 'Ready', conditions: [] }, version: 2 } },
+      { ...onVolume, actor: system, aggregateVersion: 2 },
+    );
+    await sharingService.publish(
+      SharingEvents.shared,
+      { volumeId: volume.id, scope: department, sharedScopes: [department] },
+      { ...onVolume, actor: dana, aggregateVersion: 1 },
+    );
     await admission.publish(
       AdmissionEvents.admitted,
       { ...rita, bindings: [{ volumeId: volume.id, namespace: rita.workload.namespace, pvcName: 'dv-imagenet', pvName: 'dv-imagenet-p2' }] },
-      { actor: { id: 'rita@acme.example', type: 'user' }, subject: rita.reviewId, id: rita.reviewId, scope: { scopeType: 'project', scopeId: rita.workload.projectId } },
+      {
+        actor: { id: 'rita@acme.example', type: 'user' },
+        subject: rita.reviewId,
+        id: rita.reviewId,
+        scope: { scopeType: 'project', scopeId: rita.workload.projectId },
+      },
     );
     await admission.publish(
       AdmissionEvents.denied,
@@ -197,12 +229,32 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     );
     await volumeService.publish(
       VolumeEvents.refused,
-      { operation: 'delete', code: 'PRECONDITION_FAILED', message: 'data volume imagenet is in use by 1 workload', volumeId: volume.id, name: volume.name, projectId: volume.projectId, clusterId: volume.clusterId },
+      {
+        operation: 'delete',
+        code: 'PRECONDITION_FAILED',
+        message: 'data volume imagenet is in use by 1 workload',
+        volumeId: volume.id,
+        name: volume.name,
+        projectId: volume.projectId,
+        clusterId: volume.clusterId,
+      },
       { ...onVolume, actor: dana },
     );
-    await sharingService.publish(SharingEvents.unshared, { volumeId: volume.id, scope: department, sharedScopes: [] }, { ...onVolume, actor: dana, aggregateVersion: 2 });
-    await volumeService.publish(VolumeEvents.deleting, { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 3 } }, { ...onVolume, actor: dana, aggregateVersion: 3 });
-    await volumeService.publish(VolumeEvents.deleted, { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 4 } }, { ...onVolume, actor: system, aggregateVersion: 4 });
+    await sharingService.publish(
+      SharingEvents.unshared,
+      { volumeId: volume.id, scope: department, sharedScopes: [] },
+      { ...onVolume, actor: dana, aggregateVersion: 2 },
+    );
+    await volumeService.publish(
+      VolumeEvents.deleting,
+      { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 3 } },
+      { ...onVolume, actor: dana, aggregateVersion: 3 },
+    );
+    await volumeService.publish(
+      VolumeEvents.deleted,
+      { volume: { ...volume, status: { phase: 'Deleting', conditions: [] }, version: 4 } },
+      { ...onVolume, actor: system, aggregateVersion: 4 },
+    );
     await h.waitForRecords('of the volume', (r) => r.relatedIds?.includes(volume.id) === true, 9);
 
     // One query, by the volume.
@@ -220,19 +272,39 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
       ['dv.evt.volume.deleted.v1', 'volume', 'deleted', 'Succeeded', 'volume'],
     ]);
     expect(records.map((r) => r.seq)).toEqual([...records.map((r) => r.seq)].sort((a, b) => a - b));
-    expect(records[0]).toMatchObject({ entityId: volume.id, entityName: 'imagenet', clusterId: 'c1', scopeType: 'project', scopeId: 'p1', requestId, source: 'dv/volume', details: { volume } });
+    expect(records[0]).toMatchObject({
+      entityId: volume.id,
+      entityName: 'imagenet',
+      clusterId: 'c1',
+      scopeType: 'project',
+      scopeId: 'p1',
+      requestId,
+      source: 'dv/volume',
+      details: { volume },
+    });
     expect(records[3]).toMatchObject({ entityId: `${rita.workload.namespace}/${rita.workload.name}`, entityName: rita.workload.name, scopeId: 'p2' });
     for (const r of records) expect(expectedHash(r)).toBe(r.hash);
 
     const failed = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds==${volume.id}`, 'result==Failed'] });
     expect(failed.records.map((r) => r.subject)).toEqual(['eve@acme.example', 'dana@acme.example']);
-    const newestFirst = await h.query({ from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds=^${volume.id.slice(0, 13)}`], sortBy: 'seq', sortOrder: 'desc', offset: 1, limit: 2 });
+    const newestFirst = await h.query({
+      from: FAR_PAST,
+      to: FAR_FUTURE,
+      filterBy: [`relatedIds=^${volume.id.slice(0, 13)}`],
+      sortBy: 'seq',
+      sortOrder: 'desc',
+      offset: 1,
+      limit: 2,
+    });
     expect(newestFirst.records.map((r) => r.action)).toEqual(['delete', 'unshare']);
     expect((await h.query({ from: FAR_PAST, to: FAR_FUTURE, search: volume.id.toUpperCase() })).totalRecords).toBe(9);
 
     const jsonl = join(h.archiveDir, 'story.jsonl');
     const exported = await exportRange(h.client, { from: FAR_PAST, to: FAR_FUTURE, format: 'jsonl', file: jsonl, identity: ROOT, chunkRecords: 3 });
-    const lines = (await readFile(jsonl, 'utf8')).trim().split('\n').map((l) => auditRecordSchema.parse(JSON.parse(l)));
+    const lines = (await readFile(jsonl, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => auditRecordSchema.parse(JSON.parse(l)));
     expect(lines.length).toBe(exported.records);
     expect(exported.chunks).toBeGreaterThan(2);
     expect(lines.filter((r) => r.relatedIds?.includes(volume.id)).map((r) => r.seq)).toEqual(records.map((r) => r.seq));
@@ -324,7 +396,11 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     await log.insertAt(last.seq, recordMessage(rewritten));
     await h.chain().updateOne({ _id: 'head' }, { $set: { hash: rewritten.hash } });
     expect((await h.verify({ fromSeq: last.seq - 5 })).ok).toBe(true);
-    expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).firstBad).toMatchObject({ seq: last.seq, problem: 'changed', message: expect.stringMatching(/DV_AUDIT/) });
+    expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).firstBad).toMatchObject({
+      seq: last.seq,
+      problem: 'changed',
+      message: expect.stringMatching(/DV_AUDIT/),
+    });
     await log.replace(last.seq, recordMessage(last));
     await h.chain().updateOne({ _id: 'head' }, { $set: { hash: last.hash } });
     expect((await h.verify({ fromSeq: last.seq - 5, againstStream: true })).ok).toBe(true);
@@ -371,7 +447,9 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     const readiness = await h.readiness();
     expect(readiness.status).not.toBe('ok');
     expect(readiness.checks['chain']).not.toBe('ok');
-    expect(h.audit.output()).toMatch(/AUDIT CHAIN INTEGRITY ALARM: the chain in the database ends at seq \d+, but the (head marker|DV_AUDIT) says it reached seq/);
+    expect(h.audit.output()).toMatch(
+      /AUDIT CHAIN INTEGRITY ALARM: the chain in the database ends at seq \d+, but the (head marker|DV_AUDIT) says it reached seq/,
+    );
     expect((await h.verify({ fromSeq: top - 10 })).firstBad).toMatchObject({ seq: top - 2, problem: 'removed' });
     // Nothing is sealed meanwhile (the seqs would be reused): events wait in the stream.
     await h.publisher.publish(TickEvent, { n: -3, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'while-alarmed' });
@@ -412,7 +490,9 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(relayedAtKill).toBeLessThan(before + BURST);
     await h.startAudit();
     await h.waitForRelayed(before + BURST, 600_000).catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; the service said, last:\n${h.audit.output().split('\n').slice(-30).join('\n')}`);
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}; the service said, last:\n${h.audit.output().split('\n').slice(-30).join('\n')}`,
+      );
     });
     // Settle: nothing more may arrive (no duplicates after the restart).
     await new Promise((r) => setTimeout(r, 2000));
@@ -422,7 +502,11 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     expect(new Set(stored.map((r) => r.id)).size).toBe(stored.length);
     // DV_AUDIT holds every record ever sealed; the database all but the archived ones.
     expect(stored.length).toBe(before + BURST - archived);
-    expect(await h.verify({ againstStream: true })).toMatchObject({ ok: true, checked: before + BURST - archived, fromSeq: archived + 1, toSeq: before + BURST });
+    expect(await h.verify({ againstStream: true })).toMatchObject({
+      ok: true,
+      checked: before + BURST - archived,
+      fromSeq: archived + 1,
+      toSeq: before + BURST,
+    });
   }, 900_000);
-
 });

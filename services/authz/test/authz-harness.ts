@@ -58,9 +58,23 @@ export class AuthzHarness {
 
   async publishOrg(): Promise<void> {
     await this.org(OrgEvents.tenant.created, { tenantId: 't1', name: 'Tenant one' }, 't1');
-    for (const [c, name] of [['c1', 'Cluster one'], ['c2', 'Cluster two']] as const) await this.org(OrgEvents.cluster.created, { clusterId: c, tenantId: 't1', name }, c);
-    for (const [d, c] of [['d1', 'c1'], ['d2', 'c1'], ['d3', 'c2']] as const) await this.org(OrgEvents.department.created, { departmentId: d, clusterId: c, name: `Department ${d}` }, d);
-    for (const [p, d, c] of [['p1', 'd1', 'c1'], ['p2', 'd1', 'c1'], ['p3', 'd2', 'c1'], ['p4', 'd3', 'c2']] as const) {
+    for (const [c, name] of [
+      ['c1', 'Cluster one'],
+      ['c2', 'Cluster two'],
+    ] as const)
+      await this.org(OrgEvents.cluster.created, { clusterId: c, tenantId: 't1', name }, c);
+    for (const [d, c] of [
+      ['d1', 'c1'],
+      ['d2', 'c1'],
+      ['d3', 'c2'],
+    ] as const)
+      await this.org(OrgEvents.department.created, { departmentId: d, clusterId: c, name: `Department ${d}` }, d);
+    for (const [p, d, c] of [
+      ['p1', 'd1', 'c1'],
+      ['p2', 'd1', 'c1'],
+      ['p3', 'd2', 'c1'],
+      ['p4', 'd3', 'c2'],
+    ] as const) {
       await this.org(OrgEvents.project.created, { projectId: p, departmentId: d, clusterId: c, name: `Project ${p}`, namespace: `dv-${p}` }, p);
     }
   }
@@ -84,7 +98,13 @@ export class AuthzHarness {
     return { platform: this.platformRevision };
   }
 
-  async grant(subjectType: 'user' | 'group' | 'app' | 'service-account', subjectId: string, roleId: number, scopeType: 'system' | 'tenant' | 'cluster' | 'department' | 'project', scopeId: string) {
+  async grant(
+    subjectType: 'user' | 'group' | 'app' | 'service-account',
+    subjectId: string,
+    roleId: number,
+    scopeType: 'system' | 'tenant' | 'cluster' | 'department' | 'project',
+    scopeId: string,
+  ) {
     return this.client.call(AuthzRpc.createAccessRule, { subjectType, subjectId, roleId, scopeType, scopeId }, { identity: ROOT });
   }
 }

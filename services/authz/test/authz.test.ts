@@ -1,4 +1,16 @@
-import { ACTIONS, AuthzEvents, AuthzRpc, type CheckItem, DvError, type EventData, type EventEnvelope, HEADERS, RESOURCE_TYPES, type RpcRequestInput, STREAMS } from '@dv/contracts';
+import {
+  ACTIONS,
+  AuthzEvents,
+  AuthzRpc,
+  type CheckItem,
+  DvError,
+  type EventData,
+  type EventEnvelope,
+  HEADERS,
+  RESOURCE_TYPES,
+  type RpcRequestInput,
+  STREAMS,
+} from '@dv/contracts';
 import { StreamHeads, followStream } from '@dv/messaging';
 import { httpRequest } from '@dv/testing';
 import { headers as natsHeaders } from '@nats-io/nats-core';
@@ -77,7 +89,10 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
           const { decisions } = await h.client.call(AuthzRpc.checkBatch, { checks: batch.map((b) => b.item), atLeast }, { identity: ROOT });
           decisions.forEach((d, k) => {
             const b = batch[k];
-            if (b && d.allowed !== b.expected) mismatches.push(`${b.item.subject.subjectId} ${b.item.action} ${b.item.resourceType} in ${b.item.scope.scopeType}/${b.item.scope.scopeId}: got ${d.allowed}`);
+            if (b && d.allowed !== b.expected)
+              mismatches.push(
+                `${b.item.subject.subjectId} ${b.item.action} ${b.item.resourceType} in ${b.item.scope.scopeType}/${b.item.scope.scopeId}: got ${d.allowed}`,
+              );
           });
         }),
       );
@@ -124,7 +139,12 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
       const user = `seed-${role.id}`;
       const { revision } = await h.grant('user', user, role.id, 'project', 'p2');
       const checks = ACTIONS.flatMap((action) =>
-        (['datavolumes', 'datavolumes/sharedscopes'] as const).map((resourceType) => ({ subject: { subjectType: 'user' as const, subjectId: user }, action, resourceType, scope: { scopeType: 'project' as const, scopeId: 'p2' } })),
+        (['datavolumes', 'datavolumes/sharedscopes'] as const).map((resourceType) => ({
+          subject: { subjectType: 'user' as const, subjectId: user },
+          action,
+          resourceType,
+          scope: { scopeType: 'project' as const, scopeId: 'p2' },
+        })),
       );
       const { decisions } = await h.client.call(AuthzRpc.checkBatch, { checks, atLeast: revision }, { identity: ROOT });
       const got = { dv: '', sharing: '' };
@@ -140,19 +160,46 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     const { rule, revision } = await h.grant('group', 'data-team', 2256, 'department', 'd1');
     const asMember = await h.client.call(
       AuthzRpc.check,
-      { subject: { subjectType: 'user', subjectId: 'gina', groups: ['data-team'] }, action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p2' }, atLeast: revision },
+      {
+        subject: { subjectType: 'user', subjectId: 'gina', groups: ['data-team'] },
+        action: 'create',
+        resourceType: 'datavolumes',
+        scope: { scopeType: 'project', scopeId: 'p2' },
+        atLeast: revision,
+      },
       { identity: ROOT },
     );
-    expect(asMember).toMatchObject({ allowed: true, reason: 'granted', grantedBy: { ruleId: rule.id, subjectType: 'group', subjectId: 'data-team', roleName: 'Data volume administrator', scopeType: 'department', scopeId: 'd1' } });
+    expect(asMember).toMatchObject({
+      allowed: true,
+      reason: 'granted',
+      grantedBy: {
+        ruleId: rule.id,
+        subjectType: 'group',
+        subjectId: 'data-team',
+        roleName: 'Data volume administrator',
+        scopeType: 'department',
+        scopeId: 'd1',
+      },
+    });
     expect(asMember.scopePath.map((s) => s.scopeId)).toEqual(['system', 't1', 'c1', 'd1', 'p2']);
-    const alone = await h.client.call(AuthzRpc.check, { subject: { subjectType: 'user', subjectId: 'gina' }, action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p2' } }, { identity: ROOT });
+    const alone = await h.client.call(
+      AuthzRpc.check,
+      { subject: { subjectType: 'user', subjectId: 'gina' }, action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p2' } },
+      { identity: ROOT },
+    );
     expect(alone).toMatchObject({ allowed: false, reason: 'no-matching-rule' });
   });
 
   it('revokes on rule deletion, visible on every replica to a check that asks for the revision', async () => {
     const { rule, revision } = await h.grant('user', 'rita', 5, 'project', 'p3');
     const ask = (atLeast: typeof revision) =>
-      answersByReplica({ subject: { subjectType: 'user', subjectId: 'rita' }, action: 'update', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p3' }, atLeast });
+      answersByReplica({
+        subject: { subjectType: 'user', subjectId: 'rita' },
+        action: 'update',
+        resourceType: 'datavolumes',
+        scope: { scopeType: 'project', scopeId: 'p3' },
+        atLeast,
+      });
     // Many checks after the write: the queue group spreads them over both replicas, all must agree.
     const before = await ask(revision);
     expect(before.replicas.size).toBe(2);
@@ -172,20 +219,37 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     await h.grant('group', 'd2-team', 7, 'project', 'p3');
     const { revision } = await h.grant('user', 'dora', 7, 'project', 'p1'); // elsewhere: must survive
     const p3 = { scopeType: 'project' as const, scopeId: 'p3' };
-    const check = { subject: { subjectType: 'user' as const, subjectId: 'dora', groups: ['d2-team'] }, action: 'read' as const, resourceType: 'datavolumes' as const, scope: p3 };
+    const check = {
+      subject: { subjectType: 'user' as const, subjectId: 'dora', groups: ['d2-team'] },
+      action: 'read' as const,
+      resourceType: 'datavolumes' as const,
+      scope: p3,
+    };
     expect(await outcomesByReplica({ ...check, atLeast: revision })).toEqual({ replicas: 2, outcomes: ['allowed'] });
 
     const seq = await h.deleteDepartment('d2', 'c1');
     expect(await outcomesByReplica({ ...check, atLeast: { platform: seq } })).toEqual({ replicas: 2, outcomes: ['NOT_FOUND'] });
-    const scopes = await h.client.call(AuthzRpc.permittedScopes, { subject: { subjectType: 'user', subjectId: 'dora' }, resourceType: 'datavolumes', action: 'read', atLeast: { platform: seq } }, { identity: ROOT });
+    const scopes = await h.client.call(
+      AuthzRpc.permittedScopes,
+      { subject: { subjectType: 'user', subjectId: 'dora' }, resourceType: 'datavolumes', action: 'read', atLeast: { platform: seq } },
+      { identity: ROOT },
+    );
     expect(scopes.read).toEqual({ system: false, tenants: [], clusters: [], departments: [], projects: ['p1'] });
 
     // The rules at d2 and at p3 (below it) end, by the system, each with its deleted event.
     const retired = await eventually(async () => {
-      const listed = await h.client.call(AuthzRpc.listAccessRules, { subjectIds: ['dora', 'd2-team'], includeDeleted: true, sortBy: 'scopeId' }, { identity: ROOT });
+      const listed = await h.client.call(
+        AuthzRpc.listAccessRules,
+        { subjectIds: ['dora', 'd2-team'], includeDeleted: true, sortBy: 'scopeId' },
+        { identity: ROOT },
+      );
       return listed.accessRules.filter((r) => r.scopeId !== 'p1').every((r) => r.status === 'deleted') ? listed.accessRules : undefined;
     });
-    expect(retired.map((r) => `${r.subjectId}@${r.scopeId}:${r.status}:${r.deletedBy ?? ''}`)).toEqual(['dora@d2:deleted:scope-deletion', 'dora@p1:active:', 'd2-team@p3:deleted:scope-deletion']);
+    expect(retired.map((r) => `${r.subjectId}@${r.scopeId}:${r.status}:${r.deletedBy ?? ''}`)).toEqual([
+      'dora@d2:deleted:scope-deletion',
+      'dora@p1:active:',
+      'd2-team@p3:deleted:scope-deletion',
+    ]);
     const mine = await h.client.call(AuthzRpc.myAccessRules, {}, { identity: { subjectId: 'dora', subjectType: 'user', groups: ['d2-team'] } });
     expect(mine.accessRules.map((r) => r.scopeId)).toEqual(['p1']);
 
@@ -194,7 +258,14 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     try {
       // It places the deleted d2 where the others have it: a System administrator sees the retired rule on every replica.
       const retiredId = retired.find((r) => r.scopeId === 'd2')?.id ?? '';
-      const seen = await Promise.all(Array.from({ length: 45 }, () => h.client.call(AuthzRpc.getAccessRule, { id: retiredId }, { identity: ROOT }).then((r) => r.status, (e: unknown) => (e instanceof DvError ? e.code : 'error'))));
+      const seen = await Promise.all(
+        Array.from({ length: 45 }, () =>
+          h.client.call(AuthzRpc.getAccessRule, { id: retiredId }, { identity: ROOT }).then(
+            (r) => r.status,
+            (e: unknown) => (e instanceof DvError ? e.code : 'error'),
+          ),
+        ),
+      );
       expect([...new Set(seen)]).toEqual(['deleted']);
       const again = await h.recreate([
         ['department', { departmentId: 'd2', clusterId: 'c1', name: 'Department d2 again' }],
@@ -209,17 +280,33 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
 
   it('lists permitted scopes in the reference shape and who can act in a scope', async () => {
     const { revision } = await h.grant('user', 'lena', 5, 'department', 'd1');
-    const scopes = await h.client.call(AuthzRpc.permittedScopes, { subject: { subjectType: 'user', subjectId: 'lena' }, resourceType: 'datavolumes', atLeast: revision }, { identity: { subjectId: 'lena', subjectType: 'user' } });
+    const scopes = await h.client.call(
+      AuthzRpc.permittedScopes,
+      { subject: { subjectType: 'user', subjectId: 'lena' }, resourceType: 'datavolumes', atLeast: revision },
+      { identity: { subjectId: 'lena', subjectType: 'user' } },
+    );
     expect(scopes.create).toEqual({ system: false, tenants: [], clusters: [], departments: ['d1'], projects: ['p1', 'p2'] });
-    const who = await h.client.call(AuthzRpc.whoCan, { action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' }, atLeast: revision }, { identity: ROOT });
-    expect(who.subjects).toEqual(expect.arrayContaining([expect.objectContaining({ subjectType: 'user', subjectId: 'lena', via: [expect.objectContaining({ roleName: 'L1 researcher', scopeId: 'd1' })] })]));
+    const who = await h.client.call(
+      AuthzRpc.whoCan,
+      { action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' }, atLeast: revision },
+      { identity: ROOT },
+    );
+    expect(who.subjects).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ subjectType: 'user', subjectId: 'lena', via: [expect.objectContaining({ roleName: 'L1 researcher', scopeId: 'd1' })] }),
+      ]),
+    );
     expect(who.subjects.some((s) => s.subjectId === 'root')).toBe(true);
   });
 
   it('serves the role catalog: filter, search, sort, columns, CSV, legacy names; roles are immutable', async () => {
     const all = await h.client.call(AuthzRpc.listRoles, { limit: 100 }, { identity: ROOT });
     expect(all.totalRecords).toBe(18);
-    const admins = await h.client.call(AuthzRpc.listRoles, { filterBy: ['name=$administrator'], sortBy: 'name', sortOrder: 'desc', columns: ['name', 'createdBy'] }, { identity: ROOT });
+    const admins = await h.client.call(
+      AuthzRpc.listRoles,
+      { filterBy: ['name=$administrator'], sortBy: 'name', sortOrder: 'desc', columns: ['name', 'createdBy'] },
+      { identity: ROOT },
+    );
     expect(admins.roles[0]).toEqual({ id: expect.any(Number), name: 'Template administrator', createdBy: 'system' });
     expect(admins.roles.every((r) => r.name?.endsWith('administrator'))).toBe(true);
     const searched = await h.client.call(AuthzRpc.listRoles, { search: 'researcher', sortBy: 'name' }, { identity: ROOT });
@@ -238,17 +325,28 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     await h.grant('user', 'page-user', 7, 'project', 'p1');
     await h.grant('user', 'page-user', 8, 'project', 'p2');
     const { revision } = await h.grant('group', 'page-group', 7, 'project', 'p4');
-    const page = await h.client.call(AuthzRpc.listAccessRules, { subjectIds: ['page-user'], sortBy: 'roleName', limit: 1, atLeast: revision }, { identity: ROOT });
+    const page = await h.client.call(
+      AuthzRpc.listAccessRules,
+      { subjectIds: ['page-user'], sortBy: 'roleName', limit: 1, atLeast: revision },
+      { identity: ROOT },
+    );
     expect(page).toMatchObject({ totalRecords: 2, displayRecords: 1, accessRules: [{ roleName: 'L2 researcher' }] });
     const filtered = await h.client.call(AuthzRpc.listAccessRules, { filterBy: ['scopeId==p2', 'subjectId=^page'] }, { identity: ROOT });
     expect(filtered.accessRules.map((r) => r.roleName)).toEqual(['L2 researcher']);
-    const mine = await h.client.call(AuthzRpc.myAccessRules, { atLeast: revision }, { identity: { subjectId: 'page-user', subjectType: 'user', groups: ['page-group'] } });
+    const mine = await h.client.call(
+      AuthzRpc.myAccessRules,
+      { atLeast: revision },
+      { identity: { subjectId: 'page-user', subjectType: 'user', groups: ['page-group'] } },
+    );
     expect(mine.accessRules.map((r) => `${r.subjectId}:${r.scopeId}`).sort()).toEqual(['page-group:p4', 'page-user:p1', 'page-user:p2']);
     // A viewer of p1 (no access-rule rights) sees only its own rules.
     const seen = await h.client.call(AuthzRpc.listAccessRules, { limit: 500 }, { identity: { subjectId: 'page-user', subjectType: 'user' } });
     expect(seen.accessRules.every((r) => r.subjectId === 'page-user')).toBe(true);
     // The reference's other filters.
-    const ids = (q: RpcRequestInput<typeof AuthzRpc.listAccessRules>) => h.client.call(AuthzRpc.listAccessRules, { limit: 500, ...q }, { identity: ROOT }).then((r) => r.accessRules.map((a) => `${a.subjectId}@${a.scopeId}`).sort());
+    const ids = (q: RpcRequestInput<typeof AuthzRpc.listAccessRules>) =>
+      h.client
+        .call(AuthzRpc.listAccessRules, { limit: 500, ...q }, { identity: ROOT })
+        .then((r) => r.accessRules.map((a) => `${a.subjectId}@${a.scopeId}`).sort());
     expect(await ids({ subjectType: 'group', subjectIdFilter: 'PAGE' })).toEqual(['page-group@p4']);
     expect(await ids({ subjectIdFilter: 'page-', scopeType: 'project', clusterId: 'c1' })).toEqual(['page-user@p1', 'page-user@p2']);
     expect(await ids({ subjectIdFilter: 'page-', scopeId: 'p2', roleId: 8 })).toEqual(['page-user@p2']);
@@ -276,7 +374,11 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     const rule = { subjectType: 'user', subjectId: 'bad-input', roleId: 7, scopeType: 'project', scopeId: 'p1' } as const;
     await expectError(h.client.call(AuthzRpc.createAccessRule, { ...rule, roleId: 2 }, { identity: ROOT }), 'NOT_FOUND', /role 2/);
     await expectError(h.client.call(AuthzRpc.createAccessRule, { ...rule, scopeId: 'nope' }, { identity: ROOT }), 'NOT_FOUND', /project nope does not exist/);
-    await expectError(h.client.call(AuthzRpc.createAccessRule, { ...rule, scopeId: 'd1' }, { identity: ROOT }), 'NOT_FOUND', /d1 is a department, not a project/);
+    await expectError(
+      h.client.call(AuthzRpc.createAccessRule, { ...rule, scopeId: 'd1' }, { identity: ROOT }),
+      'NOT_FOUND',
+      /d1 is a department, not a project/,
+    );
     await expectError(h.client.call(AuthzRpc.createAccessRule, { ...rule, clusterId: 'c2' }, { identity: ROOT }), 'VALIDATION_FAILED', /not in cluster c2/);
     const raw = async (subject: string, body: unknown) => {
       const reply = await h.client.sendRaw(subject, new TextEncoder().encode(JSON.stringify(body)), { identity: ROOT });
@@ -284,10 +386,33 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     };
     expect((await raw(AuthzRpc.createAccessRule.subject, { ...rule, subjectType: 'robot' })).error?.code).toBe('VALIDATION_FAILED');
     expect((await raw(AuthzRpc.createAccessRule.subject, { ...rule, scopeType: 'galaxy' })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await raw(AuthzRpc.check.subject, { subject: { subjectType: 'user', subjectId: 'x' }, action: 'fly', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' } })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await raw(AuthzRpc.check.subject, { subject: { subjectType: 'user', subjectId: 'x' }, action: 'read', resourceType: 'spaceships', scope: { scopeType: 'project', scopeId: 'p1' } })).error?.code).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await raw(AuthzRpc.check.subject, {
+          subject: { subjectType: 'user', subjectId: 'x' },
+          action: 'fly',
+          resourceType: 'datavolumes',
+          scope: { scopeType: 'project', scopeId: 'p1' },
+        })
+      ).error?.code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await raw(AuthzRpc.check.subject, {
+          subject: { subjectType: 'user', subjectId: 'x' },
+          action: 'read',
+          resourceType: 'spaceships',
+          scope: { scopeType: 'project', scopeId: 'p1' },
+        })
+      ).error?.code,
+    ).toBe('VALIDATION_FAILED');
     expect((await raw(AuthzRpc.check.subject, { nonsense: true })).error?.code).toBe('VALIDATION_FAILED');
-    const tooMany = Array.from({ length: 101 }, () => ({ subject: { subjectType: 'user', subjectId: 'x' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' } }));
+    const tooMany = Array.from({ length: 101 }, () => ({
+      subject: { subjectType: 'user', subjectId: 'x' },
+      action: 'read',
+      resourceType: 'datavolumes',
+      scope: { scopeType: 'project', scopeId: 'p1' },
+    }));
     expect((await raw(AuthzRpc.checkBatch.subject, { checks: tooMany })).error?.code).toBe('VALIDATION_FAILED');
     await h.grant('user', 'dup', 7, 'project', 'p1');
     await expectError(h.grant('user', 'dup', 7, 'project', 'p1'), 'CONFLICT', /already exists/);
@@ -306,22 +431,46 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     try {
       const batch = await h.client.call(
         AuthzRpc.batchCreateAccessRules,
-        { roleId: 7, subjects: [{ subjectType: 'user', subjectId: 'b1' }, { subjectType: 'group', subjectId: 'b-team' }], scopes: [{ scopeType: 'project', scopeId: 'p1' }, { scopeType: 'project', scopeId: 'nowhere' }] },
+        {
+          roleId: 7,
+          subjects: [
+            { subjectType: 'user', subjectId: 'b1' },
+            { subjectType: 'group', subjectId: 'b-team' },
+          ],
+          scopes: [
+            { scopeType: 'project', scopeId: 'p1' },
+            { scopeType: 'project', scopeId: 'nowhere' },
+          ],
+        },
         { identity: ROOT, requestId: 'batch-req-1' },
       );
       expect(batch.succeeded.map((r) => `${r.subjectId}@${r.scopeId}`).sort()).toEqual(['b-team@p1', 'b1@p1']);
       expect(batch.failed.map((f) => `${f.subjectId}@${f.scopeId}:${f.error.code}`).sort()).toEqual(['b-team@nowhere:NOT_FOUND', 'b1@nowhere:NOT_FOUND']);
       const outsider = { subjectId: 'outsider', subjectType: 'user' as const };
-      await expectError(h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'x', roleId: 1, scopeType: 'system', scopeId: 'system' }, { identity: outsider, requestId: 'forbidden-req' }), 'FORBIDDEN');
+      await expectError(
+        h.client.call(
+          AuthzRpc.createAccessRule,
+          { subjectType: 'user', subjectId: 'x', roleId: 1, scopeType: 'system', scopeId: 'system' },
+          { identity: outsider, requestId: 'forbidden-req' },
+        ),
+        'FORBIDDEN',
+      );
       await expectError(h.client.call(AuthzRpc.deleteAccessRule, { id: batch.succeeded[0]?.id ?? '' }, { identity: outsider }), 'FORBIDDEN');
       const seen = await refusals.next(4);
-      expect(seen.map((e) => `${e.actorid} ${e.data.operation} ${e.data.code} ${e.data.subjectId ?? e.data.ruleId ?? ''}@${e.data.scopeId ?? ''}`).sort()).toEqual([
+      expect(
+        seen.map((e) => `${e.actorid} ${e.data.operation} ${e.data.code} ${e.data.subjectId ?? e.data.ruleId ?? ''}@${e.data.scopeId ?? ''}`).sort(),
+      ).toEqual([
         `outsider create FORBIDDEN x@system`,
         `outsider delete FORBIDDEN ${batch.succeeded[0]?.id ?? ''}@`,
         'root create NOT_FOUND b-team@nowhere',
         'root create NOT_FOUND b1@nowhere',
       ]);
-      expect(seen.find((e) => e.data.code === 'FORBIDDEN' && e.data.operation === 'create')).toMatchObject({ requestid: 'forbidden-req', scopetype: 'system', scopeid: 'system', actortype: 'user' });
+      expect(seen.find((e) => e.data.code === 'FORBIDDEN' && e.data.operation === 'create')).toMatchObject({
+        requestid: 'forbidden-req',
+        scopetype: 'system',
+        scopeid: 'system',
+        actortype: 'user',
+      });
     } finally {
       await refusals.stop();
     }
@@ -333,8 +482,29 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     const requests: [string, () => Promise<unknown>][] = [
       ['list', () => h.client.call(AuthzRpc.listAccessRules, {}, { identity: group })],
       ['mine', () => h.client.call(AuthzRpc.myAccessRules, {}, { identity: group })],
-      ['check', () => h.client.call(AuthzRpc.check, { subject: { subjectId: 'data-team', subjectType: 'user' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' } }, { identity: group })],
-      ['create', () => h.client.call(AuthzRpc.createAccessRule, { subjectType: 'group', subjectId: 'data-team', roleId: 7, scopeType: 'project', scopeId: 'p1' }, { identity: group })],
+      [
+        'check',
+        () =>
+          h.client.call(
+            AuthzRpc.check,
+            {
+              subject: { subjectId: 'data-team', subjectType: 'user' },
+              action: 'read',
+              resourceType: 'datavolumes',
+              scope: { scopeType: 'project', scopeId: 'p1' },
+            },
+            { identity: group },
+          ),
+      ],
+      [
+        'create',
+        () =>
+          h.client.call(
+            AuthzRpc.createAccessRule,
+            { subjectType: 'group', subjectId: 'data-team', roleId: 7, scopeType: 'project', scopeId: 'p1' },
+            { identity: group },
+          ),
+      ],
       ['roles', () => h.client.call(AuthzRpc.listRoles, {}, { identity: group })],
       ['mutate', () => h.client.call(AuthzRpc.mutateRole, { operation: 'create', name: 'Superuser' }, { identity: group })],
     ];
@@ -343,8 +513,13 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
       expect([what, error.details]).toEqual([what, { reason: 'group-caller' }]);
     }
     // No identity at all: the same code, the same shape, everywhere (mutateRole answered FORBIDDEN before).
-    for (const request of [() => h.client.call(AuthzRpc.listAccessRules, {}), () => h.client.call(AuthzRpc.mutateRole, { operation: 'create', name: 'Superuser' })]) {
-      expect((await expectError(request(), 'UNAUTHENTICATED', /^this request needs the caller identity \(dv-identity header\)$/)).details).toEqual({ reason: 'no-identity' });
+    for (const request of [
+      () => h.client.call(AuthzRpc.listAccessRules, {}),
+      () => h.client.call(AuthzRpc.mutateRole, { operation: 'create', name: 'Superuser' }),
+    ]) {
+      expect((await expectError(request(), 'UNAUTHENTICATED', /^this request needs the caller identity \(dv-identity header\)$/)).details).toEqual({
+        reason: 'no-identity',
+      });
     }
   });
 
@@ -352,19 +527,35 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     await expectError(h.client.call(AuthzRpc.listAccessRules, {}), 'UNAUTHENTICATED');
     const viewer = { subjectId: 'vic', subjectType: 'user' as const };
     await h.grant('user', 'vic', 7, 'department', 'd1');
-    await expectError(h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'x', roleId: 7, scopeType: 'project', scopeId: 'p1' }, { identity: viewer }), 'FORBIDDEN', /may not create access_rules/);
+    await expectError(
+      h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'x', roleId: 7, scopeType: 'project', scopeId: 'p1' }, { identity: viewer }),
+      'FORBIDDEN',
+      /may not create access_rules/,
+    );
     // A department administrator may grant roles below it, but not System administrator.
     await h.grant('user', 'dept-admin', 1710, 'department', 'd1');
-    const ok = await h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'new-l1', roleId: 5, scopeType: 'project', scopeId: 'p1' }, { identity: { subjectId: 'dept-admin', subjectType: 'user' } });
+    const ok = await h.client.call(
+      AuthzRpc.createAccessRule,
+      { subjectType: 'user', subjectId: 'new-l1', roleId: 5, scopeType: 'project', scopeId: 'p1' },
+      { identity: { subjectId: 'dept-admin', subjectType: 'user' } },
+    );
     expect(ok.rule.createdBy).toBe('dept-admin');
     await expectError(
-      h.client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'x', roleId: 1, scopeType: 'project', scopeId: 'p1' }, { identity: { subjectId: 'dept-admin', subjectType: 'user' } }),
+      h.client.call(
+        AuthzRpc.createAccessRule,
+        { subjectType: 'user', subjectId: 'x', roleId: 1, scopeType: 'project', scopeId: 'p1' },
+        { identity: { subjectId: 'dept-admin', subjectType: 'user' } },
+      ),
       'FORBIDDEN',
       /would give permissions the grantor lacks/,
     );
     // Asking about someone else's permissions needs access-rule read rights.
     await expectError(
-      h.client.call(AuthzRpc.check, { subject: { subjectType: 'user', subjectId: 'root' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' } }, { identity: viewer }),
+      h.client.call(
+        AuthzRpc.check,
+        { subject: { subjectType: 'user', subjectId: 'root' }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p1' } },
+        { identity: viewer },
+      ),
       'FORBIDDEN',
     );
   });
@@ -373,7 +564,13 @@ describe('authz service (two replicas, real NATS and MongoDB-wire server)', () =
     const { revision } = await h.grant('user', 'late', 2256, 'cluster', 'c2');
     const latecomer = await h.addReplica();
     try {
-      const result = await answersByReplica({ subject: { subjectType: 'user', subjectId: 'late' }, action: 'delete', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'p4' }, atLeast: revision });
+      const result = await answersByReplica({
+        subject: { subjectType: 'user', subjectId: 'late' },
+        action: 'delete',
+        resourceType: 'datavolumes',
+        scope: { scopeType: 'project', scopeId: 'p4' },
+        atLeast: revision,
+      });
       expect(result.replicas.size).toBe(3);
       expect(result.allowed).toEqual([true]);
     } finally {

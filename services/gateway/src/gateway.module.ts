@@ -25,7 +25,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       // Static paths (count, name-availability) before `:id`: the router prefers them anyway, this keeps the reading order.
-      controllers: [ListVolumesController, NameAvailabilityController, GetVolumeController, CreateVolumeController, UpdateVolumeController, DeleteVolumeController],
+      controllers: [
+        ListVolumesController,
+        NameAvailabilityController,
+        GetVolumeController,
+        CreateVolumeController,
+        UpdateVolumeController,
+        DeleteVolumeController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: ctx.config },
         { provide: JsonLogger, useValue: ctx.logger },

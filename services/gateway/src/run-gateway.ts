@@ -33,7 +33,8 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const metrics = new MetricsRegistry();
   const processMetrics = registerProcessMetrics(metrics);
   const jwksUrl =
-    config.GATEWAY_OIDC_JWKS_URL ?? (await discoverJwksUrl(config.GATEWAY_OIDC_ISSUER, { onRetry: (error) => logger.warn('waiting for the identity provider', { error }) }));
+    config.GATEWAY_OIDC_JWKS_URL ??
+    (await discoverJwksUrl(config.GATEWAY_OIDC_ISSUER, { onRetry: (error) => logger.warn('waiting for the identity provider', { error }) }));
   const verifier = new TokenVerifier({
     issuer: config.GATEWAY_OIDC_ISSUER,
     audience: config.GATEWAY_OIDC_AUDIENCE,
@@ -42,7 +43,9 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     cacheMax: config.GATEWAY_TOKEN_CACHE_MAX,
     jwksCooldownMs: config.GATEWAY_JWKS_COOLDOWN_MS,
   });
-  await verifier.loadKeys().catch((e: unknown) => logger.warn('the identity provider key set could not be fetched yet', { error: e instanceof Error ? e.message : String(e) }));
+  await verifier
+    .loadKeys()
+    .catch((e: unknown) => logger.warn('the identity provider key set could not be fetched yet', { error: e instanceof Error ? e.message : String(e) }));
   const nc = await connectNats({
     url: config.NATS_URL,
     name: options.name,

@@ -20,7 +20,22 @@ let dana: string; // data-admins: the group holds Data volume administrator in t
 let alice: string; // researchers, vision-team: no access rule in this org
 
 const DATA_VOLUME_ADMINISTRATOR = 2256;
-const VOLUME_FIELDS = ['clusterId', 'createdAt', 'createdBy', 'departmentId', 'description', 'id', 'name', 'originPvcName', 'projectId', 'projectName', 'status', 'updatedAt', 'updatedBy', 'useOriginalVolume'];
+const VOLUME_FIELDS = [
+  'clusterId',
+  'createdAt',
+  'createdBy',
+  'departmentId',
+  'description',
+  'id',
+  'name',
+  'originPvcName',
+  'projectId',
+  'projectName',
+  'status',
+  'updatedAt',
+  'updatedBy',
+  'useOriginalVolume',
+];
 
 interface Volume {
   id: string;
@@ -62,11 +77,25 @@ describe('a data admin over HTTP, with a token from the real provider', () => {
 
   it('creates a data volume from a Bound PVC (201, the reference shape, sharedScopes included)', async () => {
     await h.originPvc(h.namespaceOf('p1'), 'imagenet');
-    const answer = await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 'imagenet', description: 'ImageNet 2012', projectId: 'p1', originPvcName: 'imagenet', useOriginalVolume: null } });
+    const answer = await h.http('POST', '/api/v1/datavolumes', {
+      token: dana,
+      body: { name: 'imagenet', description: 'ImageNet 2012', projectId: 'p1', originPvcName: 'imagenet', useOriginalVolume: null },
+    });
     expect(answer.status).toBe(201);
     created = answer.body as Volume;
     expect(Object.keys(created).sort()).toEqual([...VOLUME_FIELDS, 'sharedScopes'].sort());
-    expect(created).toMatchObject({ name: 'imagenet', description: 'ImageNet 2012', projectId: 'p1', projectName: 'Project p1', departmentId: 'd1', clusterId: 'c1', createdBy: 'dana@acme.example', useOriginalVolume: true, sharedScopes: [], status: { phase: 'Creating' } });
+    expect(created).toMatchObject({
+      name: 'imagenet',
+      description: 'ImageNet 2012',
+      projectId: 'p1',
+      projectName: 'Project p1',
+      departmentId: 'd1',
+      clusterId: 'c1',
+      createdBy: 'dana@acme.example',
+      useOriginalVolume: true,
+      sharedScopes: [],
+      status: { phase: 'Creating' },
+    });
     expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -119,7 +148,8 @@ describe('a data admin over HTTP, with a token from the real provider', () => {
 
   it('answers 404 for an unknown id and deletes with 202 {code, message}', async () => {
     expectErrorBody(await h.http('GET', '/api/v1/datavolumes/00000000-0000-4000-8000-000000000000', { token: dana }), 404);
-    const coco = ((await h.http('GET', '/api/v1/datavolumes?requestType=Originated&filterBy=name==coco', { token: dana })).body as { datavolumes: Volume[] }).datavolumes[0];
+    const coco = ((await h.http('GET', '/api/v1/datavolumes?requestType=Originated&filterBy=name==coco', { token: dana })).body as { datavolumes: Volume[] })
+      .datavolumes[0];
     const deleted = await h.http('DELETE', `/api/v1/datavolumes/${coco?.id ?? ''}`, { token: dana });
     expect(deleted.status).toBe(202);
     expect(deleted.body).toEqual({ code: 202, message: 'Data volume coco is being deleted.' });
@@ -136,7 +166,13 @@ describe('a volume in use', () => {
     const id = await imagenetId();
     const review = await h.client.call(
       AdmissionRpc.review,
-      { projectId: 'p1', workloadId: 'train-1-id', workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'train-1' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }, subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id, mountPath: '/data' }] },
+      {
+        projectId: 'p1',
+        workloadId: 'train-1-id',
+        workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'train-1' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+        subject: { subjectId: 'root', subjectType: 'user' },
+        dataVolumes: [{ id, mountPath: '/data' }],
+      },
       { identity: HARNESS_ROOT },
     );
     expect(review.allowed).toBe(true);
@@ -164,7 +200,11 @@ describe('authorization is the services’: the gateway only says who calls', ()
     expectErrorBody(await h.http('GET', `/api/v1/datavolumes/${id}`, { token }), 403);
     // A user rule of the same id would not do: the rule must name a service account.
     const rule = await h.grant('service-account', client.client_id, DATA_VOLUME_ADMINISTRATOR, 'project', 'p1');
-    await waitFor(async () => ((await h.http('GET', `/api/v1/datavolumes/${id}`, { token })).status === 200 ? true : undefined), { timeoutMs: 10_000, intervalMs: 200, what: `the service account's rule ${rule.rule.id} to apply` });
+    await waitFor(async () => ((await h.http('GET', `/api/v1/datavolumes/${id}`, { token })).status === 200 ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      what: `the service account's rule ${rule.rule.id} to apply`,
+    });
   });
 });
 
@@ -217,7 +257,11 @@ describe('tokens: 401 whatever check fails, and nothing said about which', () =>
     const token = await clientCredentialsToken(idp, await serviceAccountClient(idp));
     expect(decodeProtectedHeader(token).kid).toBe(kid);
     // The key set is fetched again for an unknown key id, at most once per cool-down (5 s).
-    await waitFor(async () => ((await h.http('GET', '/api/v1/datavolumes?requestType=Originated', { token })).status === 200 ? true : undefined), { timeoutMs: 15_000, intervalMs: 500, what: 'the rotated key to be accepted' });
+    await waitFor(async () => ((await h.http('GET', '/api/v1/datavolumes?requestType=Originated', { token })).status === 200 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 500,
+      what: 'the rotated key to be accepted',
+    });
   });
 });
 
@@ -229,10 +273,25 @@ describe('bad input: 400 naming the field, never 5xx, nothing changed', () => {
     expect([400, 415]).toContain(notJson.status);
     expectErrorBody(notJson, notJson.status);
     expectBadFields(await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 42, projectId: 'p1', originPvcName: 'imagenet' } }), ['name']);
-    expectBadFields(await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 'Bad Name', projectId: 'p1', originPvcName: 'imagenet', size: '10Gi' } }), ['name', 'size']);
+    expectBadFields(
+      await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 'Bad Name', projectId: 'p1', originPvcName: 'imagenet', size: '10Gi' } }),
+      ['name', 'size'],
+    );
     expectBadFields(await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { projectId: 'p1', originPvcName: 'imagenet' } }), ['name']);
-    expectBadFields(await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 'keepit', projectId: 'p1', originPvcName: 'imagenet', shouldDeleteOriginalVolume: true } }), ['shouldDeleteOriginalVolume']);
-    expectBadFields(await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 'long', projectId: 'p1', originPvcName: 'imagenet', description: 'x'.repeat(128) } }), ['description']);
+    expectBadFields(
+      await h.http('POST', '/api/v1/datavolumes', {
+        token: dana,
+        body: { name: 'keepit', projectId: 'p1', originPvcName: 'imagenet', shouldDeleteOriginalVolume: true },
+      }),
+      ['shouldDeleteOriginalVolume'],
+    );
+    expectBadFields(
+      await h.http('POST', '/api/v1/datavolumes', {
+        token: dana,
+        body: { name: 'long', projectId: 'p1', originPvcName: 'imagenet', description: 'x'.repeat(128) },
+      }),
+      ['description'],
+    );
     expectErrorBody(await h.http('POST', '/api/v1/datavolumes', { token: dana, body: JSON.stringify({ name: 'big', description: 'x'.repeat(70_000) }) }), 413);
   });
 
@@ -254,11 +313,38 @@ describe('bad input: 400 naming the field, never 5xx, nothing changed', () => {
 
   it('answers odd input on every data-volume call with 4xx', async () => {
     const id = await imagenetId();
-    const bodies: unknown[] = [null, 0, 'x', [], {}, { name: null }, { name: 'ok', projectId: { $gt: '' }, originPvcName: 'x' }, { __proto__: { admin: true }, name: 'a' }, { description: 'é'.repeat(200) }, JSON.parse('{"a":'.repeat(60) + '1' + '}'.repeat(60)) as unknown];
-    const paths = ['/api/v1/datavolumes', `/api/v1/datavolumes/${id}`, '/api/v1/datavolumes/%00', '/api/v1/datavolumes/..%2F..%2Fetc', '/api/v1/datavolumes/count'];
-    const queries = ['', '?requestType=Originated&limit=1e3', '?requestType=Originated&offset=99999999999', '?requestType=Originated&filterBy=' + encodeURIComponent('name=='.repeat(100)), '?requestType=Originated&search=' + 'x'.repeat(300), '?requestType[]=Originated', '?requestType=Originated&sortBy=__proto__', '?requestType=UsableInProject&usableInProjectId=*'];
+    const bodies: unknown[] = [
+      null,
+      0,
+      'x',
+      [],
+      {},
+      { name: null },
+      { name: 'ok', projectId: { $gt: '' }, originPvcName: 'x' },
+      { __proto__: { admin: true }, name: 'a' },
+      { description: 'é'.repeat(200) },
+      JSON.parse('{"a":'.repeat(60) + '1' + '}'.repeat(60)) as unknown,
+    ];
+    const paths = [
+      '/api/v1/datavolumes',
+      `/api/v1/datavolumes/${id}`,
+      '/api/v1/datavolumes/%00',
+      '/api/v1/datavolumes/..%2F..%2Fetc',
+      '/api/v1/datavolumes/count',
+    ];
+    const queries = [
+      '',
+      '?requestType=Originated&limit=1e3',
+      '?requestType=Originated&offset=99999999999',
+      '?requestType=Originated&filterBy=' + encodeURIComponent('name=='.repeat(100)),
+      '?requestType=Originated&search=' + 'x'.repeat(300),
+      '?requestType[]=Originated',
+      '?requestType=Originated&sortBy=__proto__',
+      '?requestType=UsableInProject&usableInProjectId=*',
+    ];
     const statuses: number[] = [];
-    for (const method of ['POST', 'PATCH']) for (const path of paths) for (const body of bodies) statuses.push((await h.http(method, path, { token: dana, body: JSON.stringify(body) })).status);
+    for (const method of ['POST', 'PATCH'])
+      for (const path of paths) for (const body of bodies) statuses.push((await h.http(method, path, { token: dana, body: JSON.stringify(body) })).status);
     for (const path of paths) for (const query of queries) statuses.push((await h.http('GET', `${path}${query}`, { token: dana })).status);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
     expect(statuses.filter((status) => status < 400).length).toBeLessThan(statuses.length);

@@ -26,20 +26,29 @@ export async function hydraAdmin<T>(idp: DevIdentityProvider, method: string, pa
 
 async function tokenCall(idp: DevIdentityProvider, form: Record<string, string>, basic?: HydraClient): Promise<string> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (basic) headers['authorization'] = `Basic ${Buffer.from(`${encodeURIComponent(basic.client_id)}:${encodeURIComponent(basic.client_secret ?? '')}`).toString('base64')}`;
+  if (basic)
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${encodeURIComponent(basic.client_id)}:${encodeURIComponent(basic.client_secret ?? '')}`).toString('base64')}`;
   const response = await fetch(`${idp.publicUrl}/oauth2/token`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
   const body = (await response.json()) as { access_token?: string };
   if (response.status !== 200 || body.access_token === undefined) {
     // The provider's own account of a failure, for whoever reads the test's output.
     const log = await readFile(idp.process.logPath, 'utf8').catch(() => '');
-    throw new Error(`token call answered ${response.status}: ${JSON.stringify(body)}\nlast lines of ${idp.process.logPath}:\n${log.split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `token call answered ${response.status}: ${JSON.stringify(body)}\nlast lines of ${idp.process.logPath}:\n${log.split('\n').slice(-15).join('\n')}`,
+    );
   }
   return body.access_token;
 }
 
 /** A client-credentials client (a service account) for the given audience. */
 export function serviceAccountClient(idp: DevIdentityProvider, audience = AUDIENCE): Promise<HydraClient> {
-  return hydraAdmin<HydraClient>(idp, 'POST', '/admin/clients', { grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', audience: [audience], scope: 'dv.api' });
+  return hydraAdmin<HydraClient>(idp, 'POST', '/admin/clients', {
+    grant_types: ['client_credentials'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    audience: [audience],
+    scope: 'dv.api',
+  });
 }
 
 export function clientCredentialsToken(idp: DevIdentityProvider, client: HydraClient, audience = AUDIENCE): Promise<string> {
@@ -57,7 +66,12 @@ class Browser {
     const headers: Record<string, string> = {};
     if (jar.size > 0) headers['cookie'] = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(target, { method: form ? 'POST' : 'GET', headers, body: form ? new URLSearchParams(form).toString() : null, redirect: 'manual' });
+    const response = await fetch(target, {
+      method: form ? 'POST' : 'GET',
+      headers,
+      body: form ? new URLSearchParams(form).toString() : null,
+      redirect: 'manual',
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const at = pair?.indexOf('=') ?? -1;

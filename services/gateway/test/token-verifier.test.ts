@@ -24,7 +24,14 @@ afterAll(async () => {
 });
 
 function verifier(cacheMax: number): TokenVerifier {
-  return new TokenVerifier({ issuer: idp.issuer, audience: AUDIENCE, jwksUrl: `${idp.publicUrl}/.well-known/jwks.json`, claims: { subject: 'sub', groups: 'groups' }, cacheMax, jwksCooldownMs: 5000 });
+  return new TokenVerifier({
+    issuer: idp.issuer,
+    audience: AUDIENCE,
+    jwksUrl: `${idp.publicUrl}/.well-known/jwks.json`,
+    claims: { subject: 'sub', groups: 'groups' },
+    cacheMax,
+    jwksCooldownMs: 5000,
+  });
 }
 
 async function timings(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
@@ -42,9 +49,15 @@ it("yields the user's identity with groups, and a service account for client cre
   const v = verifier(100);
   await v.loadKeys();
   expect(v.ready).toBe(true);
-  expect(await v.verifyHeader(`Bearer ${await userToken(idp, 'bob@acme.example')}`)).toEqual({ ok: true, identity: { subjectId: 'bob@acme.example', subjectType: 'user', groups: ['researchers', 'vision-team'] } });
+  expect(await v.verifyHeader(`Bearer ${await userToken(idp, 'bob@acme.example')}`)).toEqual({
+    ok: true,
+    identity: { subjectId: 'bob@acme.example', subjectType: 'user', groups: ['researchers', 'vision-team'] },
+  });
   const client = await serviceAccountClient(idp);
-  expect(await v.verifyHeader(`bearer ${await clientCredentialsToken(idp, client)}`)).toEqual({ ok: true, identity: { subjectId: client.client_id, subjectType: 'service-account', groups: [] } });
+  expect(await v.verifyHeader(`bearer ${await clientCredentialsToken(idp, client)}`)).toEqual({
+    ok: true,
+    identity: { subjectId: client.client_id, subjectType: 'service-account', groups: [] },
+  });
   expect(await v.verifyHeader(undefined)).toEqual({ ok: false, refusal: 'missing' });
   expect(await v.verifyHeader('Bearer a.b.c')).toEqual({ ok: false, refusal: 'malformed' });
 });
@@ -59,7 +72,9 @@ it('answers a cached token without checking its signature again (the cost printe
   const checksBefore = { cached: cached.signatureChecks, uncached: uncached.signatureChecks };
   const hit = await timings(20_000, () => cached.verifyHeader(header));
   const full = await timings(2_000, () => uncached.verifyHeader(header));
-  process.stdout.write(`${JSON.stringify({ figures: 'gateway token verification (RS256, Hydra key set), not asserted', cacheHitMicros: hit, fullVerifyMicros: full })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ figures: 'gateway token verification (RS256, Hydra key set), not asserted', cacheHitMicros: hit, fullVerifyMicros: full })}\n`,
+  );
   expect(cached.signatureChecks - checksBefore.cached).toBe(0);
   expect(uncached.signatureChecks - checksBefore.uncached).toBe(2_000);
   expect((await cached.verifyHeader(header)).ok).toBe(true);

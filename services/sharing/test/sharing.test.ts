@@ -27,7 +27,10 @@ async function readyVolume(projectId = 'p1'): Promise<{ v: DataVolume; seq: numb
 }
 
 async function expectError(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DvError);
   expect((error as DvError).code).toBe(code);
   if (message) expect((error as DvError).message).toMatch(message);
@@ -66,7 +69,11 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
   it("shares a Ready volume with a department: usable in every project under it, not in a sibling's; unshared, no longer", async () => {
     const { v, seq } = await readyVolume('p1');
     const dana = { subjectId: 'dana', subjectType: 'user' as const };
-    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'department', scopeId: 'd1' }], atLeast: { events: seq } }, { identity: dana });
+    const shared = await h.client.call(
+      SharingRpc.update,
+      { volumeId: v.id, add: [{ scopeType: 'department', scopeId: 'd1' }], atLeast: { events: seq } },
+      { identity: dana },
+    );
     expect(shared.sharedScopes).toEqual([expect.objectContaining({ scopeType: 'department', scopeId: 'd1', scopeName: 'Department d1', createdBy: 'dana' })]);
     expect(shared.revision.events).toBeGreaterThan(seq);
 
@@ -105,7 +112,9 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
       const add = h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity });
       if (may) {
         await expect(add).resolves.toMatchObject({ sharedScopes: [expect.objectContaining({ scopeId: 'p3', createdBy: user })] });
-        await expect(h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity })).resolves.toMatchObject({ sharedScopes: [] });
+        await expect(
+          h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity }),
+        ).resolves.toMatchObject({ sharedScopes: [] });
       } else {
         await expectError(add, 'FORBIDDEN');
       }
@@ -115,13 +124,27 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
   it('shows only the scopes of the list the caller may view', async () => {
     const { v, seq } = await readyVolume('p1');
     await resolve(v.id, 'p1', { events: seq });
-    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'department', scopeId: 'd1' }, { scopeType: 'cluster', scopeId: 'c1' }], atLeast: { events: seq } }, { identity: HARNESS_ROOT });
+    const shared = await h.client.call(
+      SharingRpc.update,
+      {
+        volumeId: v.id,
+        add: [
+          { scopeType: 'department', scopeId: 'd1' },
+          { scopeType: 'cluster', scopeId: 'c1' },
+        ],
+        atLeast: { events: seq },
+      },
+      { identity: HARNESS_ROOT },
+    );
     const granted = await h.grant('user', 'dept-dv-admin', 2256, 'department', 'd1');
     // Read-your-writes across services: the later of the two writes' revisions.
     const atLeast = { events: Math.max(shared.revision.events ?? 0, granted.revision.events ?? 0) };
     const seen = await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: { subjectId: 'dept-dv-admin', subjectType: 'user' } });
     expect(seen.sharedScopes.map((s) => s.scopeId)).toEqual(['d1']);
-    expect((await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: HARNESS_ROOT })).sharedScopes.map((s) => s.scopeId).sort()).toEqual(['c1', 'd1']);
+    expect((await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: HARNESS_ROOT })).sharedScopes.map((s) => s.scopeId).sort()).toEqual([
+      'c1',
+      'd1',
+    ]);
     await expectError(h.client.call(SharingRpc.list, { volumeId: v.id, atLeast }, { identity: { subjectId: 'stranger', subjectType: 'user' } }), 'NOT_FOUND');
   });
 
@@ -131,31 +154,66 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     const dana = { subjectId: 'dana', subjectType: 'user' as const };
     await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } }, { identity: dana });
     const update = (body: Record<string, unknown>, identity: typeof dana | null = dana) =>
-      h.client.sendRaw(SharingRpc.update.subject, new TextEncoder().encode(JSON.stringify({ volumeId: v.id, atLeast: { events: seq }, ...body })), identity ? { identity } : {}) as Promise<{
+      h.client.sendRaw(
+        SharingRpc.update.subject,
+        new TextEncoder().encode(JSON.stringify({ volumeId: v.id, atLeast: { events: seq }, ...body })),
+        identity ? { identity } : {},
+      ) as Promise<{
         ok: boolean;
         error?: { code: string; message: string };
       }>;
     const tooMany = Array.from({ length: 51 }, (_, i) => ({ scopeType: 'project', scopeId: `p${i}` }));
     expect((await update({ add: tooMany })).error?.code).toBe('VALIDATION_FAILED');
     expect((await update({ add: [{ scopeType: 'tenant', scopeId: 't1' }] })).error?.code).toBe('VALIDATION_FAILED');
-    expect((await update({ add: [{ scopeType: 'project', scopeId: 'nope' }] })).error).toMatchObject({ code: 'NOT_FOUND', message: 'project nope does not exist' });
-    expect((await update({ add: [{ scopeType: 'project', scopeId: 'p9' }] })).error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/another tenant/) });
-    expect((await update({ add: [{ scopeType: 'project', scopeId: 'p3' }, { scopeType: 'project', scopeId: 'p3' }] })).error?.code).toBe('VALIDATION_FAILED');
+    expect((await update({ add: [{ scopeType: 'project', scopeId: 'nope' }] })).error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'project nope does not exist',
+    });
+    expect((await update({ add: [{ scopeType: 'project', scopeId: 'p9' }] })).error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/another tenant/),
+    });
+    expect(
+      (
+        await update({
+          add: [
+            { scopeType: 'project', scopeId: 'p3' },
+            { scopeType: 'project', scopeId: 'p3' },
+          ],
+        })
+      ).error?.code,
+    ).toBe('VALIDATION_FAILED');
     expect((await update({ add: [{ scopeType: 'project', scopeId: 'p3' }] }, null)).error?.code).toBe('UNAUTHENTICATED');
     expect((await update({ volumeId: randomUUID(), add: [{ scopeType: 'project', scopeId: 'p3' }] })).error?.code).toBe('NOT_FOUND');
     expect((await update({ volumeId: 'not-a-uuid', add: [] })).error?.code).toBe('VALIDATION_FAILED');
     const creating = volume('p1', 'Creating', 1);
     const cseq = await publishVolume(creating);
     await resolve(creating.id, 'p1', { events: cseq });
-    await expectError(h.client.call(SharingRpc.update, { volumeId: creating.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: cseq } }, { identity: dana }), 'PRECONDITION_FAILED', /Creating: it can be shared once it is Ready/);
+    await expectError(
+      h.client.call(
+        SharingRpc.update,
+        { volumeId: creating.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: cseq } },
+        { identity: dana },
+      ),
+      'PRECONDITION_FAILED',
+      /Creating: it can be shared once it is Ready/,
+    );
     const list = await h.client.call(SharingRpc.list, { volumeId: v.id }, { identity: HARNESS_ROOT });
     expect(list.sharedScopes.map((s) => s.scopeId)).toEqual(['p2']);
   });
 
   it('refuses a group caller before anything, on every subject: an update used to accept one and check it as a user', async () => {
     const group = { subjectId: 'data-team', subjectType: 'group' as const, groups: [] };
-    const refusedAsGroup = { code: 'UNAUTHENTICATED', message: expect.stringMatching(/^a group cannot be a caller \(dv-identity header\): group data-team /), details: { reason: 'group-caller' } };
-    const outcome = (promise: Promise<unknown>) => promise.then(() => 'answered', (e: unknown) => e);
+    const refusedAsGroup = {
+      code: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/^a group cannot be a caller \(dv-identity header\): group data-team /),
+      details: { reason: 'group-caller' },
+    };
+    const outcome = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'answered',
+        (e: unknown) => e,
+      );
     const { v, seq } = await readyVolume('p1');
     const creating = volume('p1', 'Creating', 1);
     const atLeast = { events: await publishVolume(creating) };
@@ -174,7 +232,11 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     expect(await outcome(h.client.call(SharingRpc.listMany, { volumeIds: [v.id] }, { identity: group }))).toMatchObject(refusedAsGroup);
     expect(await outcome(h.client.call(SharingRpc.resolve, { volumeId: v.id, projectId: 'p1' }, { identity: group }))).toMatchObject(refusedAsGroup);
     expect(await outcome(h.client.call(SharingRpc.usableVolumes, { projectId: 'p1' }, { identity: group }))).toMatchObject(refusedAsGroup);
-    expect(await outcome(h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }] }))).toMatchObject({ code: 'UNAUTHENTICATED', message: 'this request needs the caller identity (dv-identity header)', details: { reason: 'no-identity' } });
+    expect(await outcome(h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }] }))).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'this request needs the caller identity (dv-identity header)',
+      details: { reason: 'no-identity' },
+    });
     // Nothing recorded (an unauthenticated request has no actor), nothing changed.
     expect([...(await eventsAbout(SharingEvents.refused.type, v.id)), ...(await eventsAbout(SharingEvents.refused.type, creating.id))]).toEqual([]);
     expect((await h.client.call(SharingRpc.list, { volumeId: v.id }, { identity: HARNESS_ROOT })).sharedScopes).toEqual([]);
@@ -190,13 +252,28 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     );
     expect(other).toMatchObject({
       code: 'VALIDATION_FAILED',
-      message: expect.stringMatching(/^project p4 is in cluster c2, but data volume vol-\w+ lives in cluster c1: a data volume is shared only within its own cluster/),
+      message: expect.stringMatching(
+        /^project p4 is in cluster c2, but data volume vol-\w+ lives in cluster c1: a data volume is shared only within its own cluster/,
+      ),
       details: { reason: 'other-cluster', volumeClusterId: 'c1', scopeClusterId: 'c2' },
     });
-    await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'cluster', scopeId: 'c2' }], atLeast }, { identity: dana }), 'VALIDATION_FAILED', /cluster c2 is not the cluster of data volume/);
-    await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }], atLeast }, { identity: { subjectId: 'stranger', subjectType: 'user' } }), 'FORBIDDEN');
+    await expectError(
+      h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'cluster', scopeId: 'c2' }], atLeast }, { identity: dana }),
+      'VALIDATION_FAILED',
+      /cluster c2 is not the cluster of data volume/,
+    );
+    await expectError(
+      h.client.call(
+        SharingRpc.update,
+        { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }], atLeast },
+        { identity: { subjectId: 'stranger', subjectType: 'user' } },
+      ),
+      'FORBIDDEN',
+    );
     const refused = await eventsAbout(SharingEvents.refused.type, v.id);
-    expect(refused.map((e) => [e.actorid, e.actortype, e.scopeid, (e.data as { operation: string; code: string }).operation, (e.data as { code: string }).code])).toEqual([
+    expect(
+      refused.map((e) => [e.actorid, e.actortype, e.scopeid, (e.data as { operation: string; code: string }).operation, (e.data as { code: string }).code]),
+    ).toEqual([
       ['dana', 'user', 'p1', 'share', 'VALIDATION_FAILED'],
       ['dana', 'user', 'p1', 'share', 'VALIDATION_FAILED'],
       ['stranger', 'user', 'p1', 'unshare', 'FORBIDDEN'],
@@ -209,13 +286,28 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     const dana = { subjectId: 'dana', subjectType: 'user' as const };
     await h.org(OrgEvents.project.created, { projectId: 'p6', departmentId: 'd1', clusterId: 'c1', name: 'Project p6', namespace: 'dv-p6' }, 'p6');
     const { v, seq } = await readyVolume('p6');
-    await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }, { scopeType: 'department', scopeId: 'd2' }], atLeast: { events: seq, platform: h.platformRevision } }, { identity: dana });
+    await h.client.call(
+      SharingRpc.update,
+      {
+        volumeId: v.id,
+        add: [
+          { scopeType: 'project', scopeId: 'p2' },
+          { scopeType: 'department', scopeId: 'd2' },
+        ],
+        atLeast: { events: seq, platform: h.platformRevision },
+      },
+      { identity: dana },
+    );
     // The project goes; the volume service marks the volume NotReady.
     const platform = await h.org(OrgEvents.project.deleted, { projectId: 'p6', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p6' }, 'p6');
     const notReady = { ...v, status: { phase: 'NotReady' as const, conditions: [] }, version: 3 };
     const nseq = (await volumeService.publish(VolumeEvents.notReady, { volume: notReady }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
     const atLeast = { events: nseq, platform };
-    await expectError(h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity: dana }), 'PRECONDITION_FAILED', /is NotReady: it can be shared once it is Ready \(removing scopes works in any phase\)/);
+    await expectError(
+      h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p3' }], atLeast }, { identity: dana }),
+      'PRECONDITION_FAILED',
+      /is NotReady: it can be shared once it is Ready \(removing scopes works in any phase\)/,
+    );
     // Removing is authorized where the volume lived (its department, now that the project is gone).
     const removed = await h.client.call(SharingRpc.update, { volumeId: v.id, remove: [{ scopeType: 'project', scopeId: 'p2' }], atLeast }, { identity: dana });
     expect(removed.sharedScopes.map((s) => s.scopeId)).toEqual(['d2']);
@@ -226,12 +318,25 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     await h.org(OrgEvents.project.created, { projectId: 'p5', departmentId: 'd2', clusterId: 'c1', name: 'Project p5', namespace: 'dv-p5' }, 'p5');
     const { v, seq } = await readyVolume('p1');
     await resolve(v.id, 'p1', { events: seq });
-    await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p5' }, { scopeType: 'department', scopeId: 'd2' }], atLeast: { events: seq, platform: h.platformRevision } }, { identity: HARNESS_ROOT });
+    await h.client.call(
+      SharingRpc.update,
+      {
+        volumeId: v.id,
+        add: [
+          { scopeType: 'project', scopeId: 'p5' },
+          { scopeType: 'department', scopeId: 'd2' },
+        ],
+        atLeast: { events: seq, platform: h.platformRevision },
+      },
+      { identity: HARNESS_ROOT },
+    );
     const platformSeq = await h.org(OrgEvents.project.deleted, { projectId: 'p5', departmentId: 'd2', clusterId: 'c1', namespace: 'dv-p5' }, 'p5');
     const deadline = Date.now() + 15_000;
     let scopes: string[] = [];
     while (Date.now() < deadline) {
-      scopes = (await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast: { platform: platformSeq } }, { identity: HARNESS_ROOT })).sharedScopes.map((s) => s.scopeId);
+      scopes = (await h.client.call(SharingRpc.list, { volumeId: v.id, atLeast: { platform: platformSeq } }, { identity: HARNESS_ROOT })).sharedScopes.map(
+        (s) => s.scopeId,
+      );
       if (!scopes.includes('p5')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -241,7 +346,9 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     const dseq = (await volumeService.publish(VolumeEvents.deleted, { volume: deleted }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: 3 })).seq;
     expect(await resolve(v.id, 'p3', { events: dseq })).toMatchObject({ usable: false, reason: 'unknown-volume' });
     // The list goes through the outbox: the audit log sees d2 leave it, by the system.
-    const unshared = await waitForEvents(SharingEvents.unshared.type, v.id, (events) => events.some((e) => (e.data as { scope: { scopeId: string } }).scope.scopeId === 'd2'));
+    const unshared = await waitForEvents(SharingEvents.unshared.type, v.id, (events) =>
+      events.some((e) => (e.data as { scope: { scopeId: string } }).scope.scopeId === 'd2'),
+    );
     const summary = (e: EventEnvelope) => {
       const data = SharingEvents.unshared.data.parse(e.data);
       return [e.actortype, data.scope.scopeId, data.sharedScopes.map((s) => s.scopeId)];
@@ -255,7 +362,11 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
 
   it('answers resolve and usable-volumes only to the platform services and to callers who may read data volumes in that project', async () => {
     const { v, seq } = await readyVolume('p1');
-    const shared = await h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } }, { identity: { subjectId: 'dana', subjectType: 'user' } });
+    const shared = await h.client.call(
+      SharingRpc.update,
+      { volumeId: v.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } },
+      { identity: { subjectId: 'dana', subjectType: 'user' } },
+    );
     const viewer = await h.grant('user', 'vera', 7, 'project', 'p2');
     const atLeast = { events: Math.max(shared.revision.events ?? 0, viewer.revision.events ?? 0) };
     const ask = (identity: { subjectId: string; subjectType: 'user' | 'service-account' }, projectId: string) => ({
@@ -263,7 +374,10 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
       usable: () => h.client.call(SharingRpc.usableVolumes, { projectId, atLeast }, { identity }),
     });
     // Nobody in particular: refused, whatever the project.
-    for (const stranger of [{ subjectId: 'mallory', subjectType: 'user' as const }, { subjectId: 'some-robot', subjectType: 'service-account' as const }]) {
+    for (const stranger of [
+      { subjectId: 'mallory', subjectType: 'user' as const },
+      { subjectId: 'some-robot', subjectType: 'service-account' as const },
+    ]) {
       for (const projectId of ['p1', 'p2']) {
         const { resolve: r, usable: u } = ask(stranger, projectId);
         await expectError(r(), 'FORBIDDEN', /datavolumes/);

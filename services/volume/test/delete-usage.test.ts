@@ -78,7 +78,13 @@ afterAll(async () => {
 
 describe('delete asks workload admission whether the volume is in use', () => {
   it('"in use by workload X in namespace Y" refuses the delete naming the workloads, and nothing changes', async () => {
-    const sub = admission({ inUse: true, workloads: [{ namespace: h.nsA, name: 'trainer', kind: 'Deployment' }, { namespace: h.nsA, name: 'eval-7', kind: 'Job' }] });
+    const sub = admission({
+      inUse: true,
+      workloads: [
+        { namespace: h.nsA, name: 'trainer', kind: 'Deployment' },
+        { namespace: h.nsA, name: 'eval-7', kind: 'Job' },
+      ],
+    });
     try {
       const error = await failure(h.client.call(VolumeRpc.delete, { id: inUse.id }, { identity: DVA }));
       expect(error.code).toBe('PRECONDITION_FAILED');

@@ -39,7 +39,11 @@ async function failure(promise: Promise<unknown>): Promise<DvError> {
 }
 
 async function create(name: string, projectId: string, originPvcName: string, useOriginalVolume = true) {
-  return h.client.call(VolumeRpc.create, { name, projectId, originPvcName, useOriginalVolume, atLeast: { ...granted, platform: h.platformRevision } }, { identity: DVA });
+  return h.client.call(
+    VolumeRpc.create,
+    { name, projectId, originPvcName, useOriginalVolume, atLeast: { ...granted, platform: h.platformRevision } },
+    { identity: DVA },
+  );
 }
 
 async function untilPhase(id: string, phase: string): Promise<DataVolume> {
@@ -55,7 +59,10 @@ describe('the origin PV belongs to the origin claim', () => {
     // A claim in p1 naming p2's PV, marked Bound as a careless (or hostile) binder would.
     await h.core.createNamespacedPersistentVolumeClaim({
       namespace: h.nsA,
-      body: { metadata: { name: 'borrowed' }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: victimPv, resources: { requests: { storage: '5Gi' } } } },
+      body: {
+        metadata: { name: 'borrowed' },
+        spec: { accessModes: ['ReadWriteMany'], storageClassName: 'nfs-data', volumeName: victimPv, resources: { requests: { storage: '5Gi' } } },
+      },
     });
     await h.core.patchNamespacedPersistentVolumeClaimStatus(
       { name: 'borrowed', namespace: h.nsA, body: { status: { phase: 'Bound', accessModes: ['ReadWriteMany'], capacity: { storage: '5Gi' } } } },
@@ -84,19 +91,22 @@ describe('the origin PV belongs to the origin claim', () => {
     expect(error.message).toMatch(/is bound to another claim named .*recycled.* \(uid 00000000-0000-4000-8000-000000000001\)/);
   });
 
-  it.each([true, false])('a Ready volume whose PV is bound to another claim later becomes NotReady with a condition (useOriginalVolume %s)', async (useOriginalVolume) => {
-    const name = `rebound-${String(useOriginalVolume)}`;
-    const pv = await h.originPvc(h.nsA, name);
-    const { volume } = await create(name, 'p1', name, useOriginalVolume);
-    await untilPhase(volume.id, 'Ready');
-    await h.core.patchPersistentVolume(
-      { name: pv, body: { spec: { claimRef: { namespace: h.nsB, name: 'intruder', uid: '00000000-0000-4000-8000-000000000002' } } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
-    const notReady = await untilPhase(volume.id, 'NotReady');
-    expect(notReady.status.conditions.find((c) => c.type === 'OriginAvailable')).toMatchObject({ status: 'False', reason: 'OriginPvcNotUsable' });
-    expect(notReady.status.phaseMessage).toMatch(new RegExp(`pv '${pv}' is bound to pvc '${h.nsB}/intruder'`));
-  });
+  it.each([true, false])(
+    'a Ready volume whose PV is bound to another claim later becomes NotReady with a condition (useOriginalVolume %s)',
+    async (useOriginalVolume) => {
+      const name = `rebound-${String(useOriginalVolume)}`;
+      const pv = await h.originPvc(h.nsA, name);
+      const { volume } = await create(name, 'p1', name, useOriginalVolume);
+      await untilPhase(volume.id, 'Ready');
+      await h.core.patchPersistentVolume(
+        { name: pv, body: { spec: { claimRef: { namespace: h.nsB, name: 'intruder', uid: '00000000-0000-4000-8000-000000000002' } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      const notReady = await untilPhase(volume.id, 'NotReady');
+      expect(notReady.status.conditions.find((c) => c.type === 'OriginAvailable')).toMatchObject({ status: 'False', reason: 'OriginPvcNotUsable' });
+      expect(notReady.status.phaseMessage).toMatch(new RegExp(`pv '${pv}' is bound to pvc '${h.nsB}/intruder'`));
+    },
+  );
 });
 
 describe('deleted scopes', () => {
@@ -138,7 +148,11 @@ describe('reads right after the org changed', () => {
       await h.org(OrgEvents.project.created, { projectId, departmentId: 'd1', clusterId: 'c1', name: `fresh ${i}`, namespace: `${h.nsA}-f${i}` }, projectId);
       const withoutRevision = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: projectId }, { identity: DVA });
       expect(withoutRevision).toMatchObject({ totalRecords: 0, datavolumes: [] });
-      const count = await h.client.call(VolumeRpc.count, { requestType: 'UsableInProject', usableInProjectId: projectId, atLeast: { platform: h.platformRevision } }, { identity: DVA });
+      const count = await h.client.call(
+        VolumeRpc.count,
+        { requestType: 'UsableInProject', usableInProjectId: projectId, atLeast: { platform: h.platformRevision } },
+        { identity: DVA },
+      );
       expect(count).toEqual({ count: 0 });
     }
   });

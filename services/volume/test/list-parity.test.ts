@@ -45,7 +45,13 @@ function doc(i: number): VolumeDoc {
     namespace: `ns-${project.id}`,
     originPvcName: `pvc-${i}`,
     useOriginalVolume: true,
-    storage: { originPvName: `pv-${i}`, capacity: '1Gi', storageClassName: 'nfs', accessModes: ['ReadWriteMany'], source: { nfs: { server: 's', path: `/p/${i}` } } },
+    storage: {
+      originPvName: `pv-${i}`,
+      capacity: '1Gi',
+      storageClassName: 'nfs',
+      accessModes: ['ReadWriteMany'],
+      source: { nfs: { server: 's', path: `/p/${i}` } },
+    },
     createdAt: at,
     createdBy: ['dana', 'bea', 'Rosa'][i % 3] ?? 'dana',
     updatedAt: at,
@@ -96,7 +102,9 @@ const QUERIES: ListQuery[] = [
 
 async function fromMongo(set: PermittedScopeSet | undefined, tenantClusters: string[], query: ListQuery): Promise<{ total: number; ids: string[] }> {
   const filter = listFilterToMongo(scopeSetToMongo(set, tenantClusters), query.filterBy, query.search);
-  const sort: Record<string, SortOrder> = query.sortBy ? { [FIELD_PATHS[query.sortBy]]: query.sortOrder === 'desc' ? -1 : 1, _id: 1 } : { createdAt: 1, _id: 1 };
+  const sort: Record<string, SortOrder> = query.sortBy
+    ? { [FIELD_PATHS[query.sortBy]]: query.sortOrder === 'desc' ? -1 : 1, _id: 1 }
+    : { createdAt: 1, _id: 1 };
   const [docs, total] = await Promise.all([
     model.find(filter, { _id: 1 }).sort(sort).skip(query.offset).limit(query.limit).lean<{ _id: string }[]>().exec(),
     model.countDocuments(filter).exec(),
@@ -125,7 +133,9 @@ describe('in-memory listing = the MongoDB listing (FerretDB)', () => {
     const shared = (await model.find({ projectId: 'p4' }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((d) => d._id).slice(0, 5);
     for (const query of QUERIES) {
       const filter = listFilterToMongo({ $or: [{ projectId: 'p1' }, { _id: { $in: shared } }] }, query.filterBy, query.search);
-      const sort: Record<string, SortOrder> = query.sortBy ? { [FIELD_PATHS[query.sortBy]]: query.sortOrder === 'desc' ? -1 : 1, _id: 1 } : { createdAt: 1, _id: 1 };
+      const sort: Record<string, SortOrder> = query.sortBy
+        ? { [FIELD_PATHS[query.sortBy]]: query.sortOrder === 'desc' ? -1 : 1, _id: 1 }
+        : { createdAt: 1, _id: 1 };
       const docs = await model.find(filter, { _id: 1 }).sort(sort).skip(query.offset).limit(query.limit).lean<{ _id: string }[]>().exec();
       const total = await model.countDocuments(filter).exec();
       const got = fromMemory({ projects: ['p1'], ids: shared }, query);

@@ -49,7 +49,17 @@ async function listed(name: string, atLeast: Revision | undefined): Promise<(Dat
  */
 async function backlog(count: number): Promise<void> {
   const body = new TextEncoder().encode(
-    JSON.stringify({ specversion: '1.0', id: 'x', source: 'dv/test', type: 'dv.evt.test-noise.v1', time: new Date().toISOString(), datacontenttype: 'application/json', actorid: 'test', actortype: 'system', data: {} }),
+    JSON.stringify({
+      specversion: '1.0',
+      id: 'x',
+      source: 'dv/test',
+      type: 'dv.evt.test-noise.v1',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      actorid: 'test',
+      actortype: 'system',
+      data: {},
+    }),
   );
   for (let i = 0; i < count; i++) h.noise.publish('dv.evt.test-noise.v1', body);
   await h.noise.flush();
@@ -61,7 +71,9 @@ it("without atLeast, a list or count on either replica sees the caller's own wri
     await backlog(2000);
     const created = await h.client.call(VolumeRpc.create, { name, projectId: 'p1', originPvcName: 'rm-data', atLeast: granted }, { identity: dana });
     for (const v of await listed(name, undefined)) expect(v?.id).toBe(created.volume.id);
-    await until('Ready', async () => ((await h.client.call(VolumeRpc.get, { id: created.volume.id }, { identity: dana })).status.phase === 'Ready' ? true : undefined));
+    await until('Ready', async () =>
+      (await h.client.call(VolumeRpc.get, { id: created.volume.id }, { identity: dana })).status.phase === 'Ready' ? true : undefined,
+    );
     await backlog(2000);
     const patched = await h.client.call(VolumeRpc.update, { id: created.volume.id, description: `mine ${i}` }, { identity: dana });
     for (const v of await listed(name, undefined)) expect(v?.description).toBe(patched.volume.description);
@@ -76,10 +88,17 @@ it('a write is in the lists of every replica as soon as its revision is reached 
     for (const v of await listed(name, created.revision)) expect(v).toMatchObject({ id: created.volume.id, name, projectId: 'p1', sharedScopes: [] });
 
     // A patch racing the reconciler's Creating → Ready is CONFLICT (optimistic concurrency): patch once it is Ready.
-    await until('Ready', async () => ((await h.client.call(VolumeRpc.get, { id: created.volume.id }, { identity: dana })).status.phase === 'Ready' ? true : undefined));
+    await until('Ready', async () =>
+      (await h.client.call(VolumeRpc.get, { id: created.volume.id }, { identity: dana })).status.phase === 'Ready' ? true : undefined,
+    );
     const patched = await h.client.call(VolumeRpc.update, { id: created.volume.id, description: `patched ${i}` }, { identity: dana });
     expect(patched.revision.events).toBeGreaterThan(created.revision.events ?? 0);
-    for (const v of await listed(name, patched.revision)) expect({ revision: patched.revision, description: v?.description, version: v?.version }).toEqual({ revision: patched.revision, description: `patched ${i}`, version: patched.volume.version });
+    for (const v of await listed(name, patched.revision))
+      expect({ revision: patched.revision, description: v?.description, version: v?.version }).toEqual({
+        revision: patched.revision,
+        description: `patched ${i}`,
+        version: patched.volume.version,
+      });
 
     // Deleting, or already gone (the reconciler releases a volume that made no copy at once).
     const deleting = await h.client.call(VolumeRpc.delete, { id: created.volume.id }, { identity: dana });
@@ -88,7 +107,11 @@ it('a write is in the lists of every replica as soon as its revision is reached 
   // UsableInProject and Originated see the same: with the revision of the last create.
   const last = await h.client.call(VolumeRpc.create, { name: 'rm-last', projectId: 'p1', originPvcName: 'rm-data', atLeast: granted }, { identity: dana });
   for (let i = 0; i < ASKS; i++) {
-    const usable = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p1', atLeast: last.revision, sortBy: 'name', sortOrder: 'desc', limit: 1 }, { identity: dana });
+    const usable = await h.client.call(
+      VolumeRpc.list,
+      { requestType: 'UsableInProject', usableInProjectId: 'p1', atLeast: last.revision, sortBy: 'name', sortOrder: 'desc', limit: 1 },
+      { identity: dana },
+    );
     expect(usable.datavolumes.map((v) => v.name)).toEqual(['rm-last']);
   }
 }, 120_000);

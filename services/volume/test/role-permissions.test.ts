@@ -78,15 +78,21 @@ it.each(SEED_TABLE)('$role: $table', async (row) => {
   const me = asRole(row.id);
   const target = await sharedVolume(`target-${row.id}`);
 
-  const created = await allowed(h.client.call(VolumeRpc.create, { name: `by-${row.id}`, projectId: 'p1', originPvcName: 'perm', atLeast: granted }, { identity: me }));
+  const created = await allowed(
+    h.client.call(VolumeRpc.create, { name: `by-${row.id}`, projectId: 'p1', originPvcName: 'perm', atLeast: granted }, { identity: me }),
+  );
   const viewed = await allowed(h.client.call(VolumeRpc.get, { id: target.id, atLeast: granted }, { identity: me }));
   const listed = (await h.client.call(VolumeRpc.list, { filterBy: [`name==target-${row.id}`], atLeast: granted }, { identity: me })).datavolumes.length === 1;
   const edited = await allowed(h.client.call(VolumeRpc.update, { id: target.id, description: `edited by ${row.role}`, atLeast: granted }, { identity: me }));
 
   // The sharing list: viewing shows only what the role may see; adding and removing each need their right.
   const seen = await scopesOf(target.id, me);
-  const shared = await allowed(h.client.call(SharingRpc.update, { volumeId: target.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: granted }, { identity: me }));
-  const unshared = await allowed(h.client.call(SharingRpc.update, { volumeId: target.id, remove: [{ scopeType: 'department', scopeId: 'd2' }], atLeast: granted }, { identity: me }));
+  const shared = await allowed(
+    h.client.call(SharingRpc.update, { volumeId: target.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: granted }, { identity: me }),
+  );
+  const unshared = await allowed(
+    h.client.call(SharingRpc.update, { volumeId: target.id, remove: [{ scopeType: 'department', scopeId: 'd2' }], atLeast: granted }, { identity: me }),
+  );
   const listAfter = await scopesOf(target.id, ADMIN);
 
   const deleted = await allowed(h.client.call(VolumeRpc.delete, { id: target.id, atLeast: granted }, { identity: me }));
@@ -116,7 +122,9 @@ it('someone with no role on the cluster may do none of it, and sees no volume', 
   expect(await allowed(h.client.call(VolumeRpc.get, { id: target.id }, { identity: stranger }))).toBe(false);
   expect(await allowed(h.client.call(VolumeRpc.update, { id: target.id, description: 'x' }, { identity: stranger }))).toBe(false);
   expect(await allowed(h.client.call(VolumeRpc.delete, { id: target.id }, { identity: stranger }))).toBe(false);
-  expect(await allowed(h.client.call(SharingRpc.update, { volumeId: target.id, remove: [{ scopeType: 'department', scopeId: 'd2' }] }, { identity: stranger }))).toBe(false);
+  expect(
+    await allowed(h.client.call(SharingRpc.update, { volumeId: target.id, remove: [{ scopeType: 'department', scopeId: 'd2' }] }, { identity: stranger })),
+  ).toBe(false);
   // Not visible and not there answer the same.
   await expect(h.client.call(SharingRpc.list, { volumeId: target.id }, { identity: stranger })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   expect((await h.client.call(VolumeRpc.list, {}, { identity: stranger })).datavolumes).toEqual([]);

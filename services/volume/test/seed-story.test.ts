@@ -37,7 +37,7 @@ async function usableIn(projectId: string, identity: typeof dana, atLeast: { eve
   return page.datavolumes.map((v) => v.name);
 }
 
-it("registers a dataset once (Ready with its PV copy and PVC), shares it with a department, and it is usable in every project under it, only there, until unshared", async () => {
+it('registers a dataset once (Ready with its PV copy and PVC), shares it with a department, and it is usable in every project under it, only there, until unshared', async () => {
   const originPv = await h.originPvc(h.nsA, 'coco');
   const created = await h.client.call(VolumeRpc.create, { name: 'coco', projectId: 'p1', originPvcName: 'coco', useOriginalVolume: false }, { identity: dana });
   const ready = await until('volume Ready', async () => {
@@ -49,10 +49,20 @@ it("registers a dataset once (Ready with its PV copy and PVC), shares it with a 
   const pv = await h.core.readPersistentVolume({ name: ready.status.datavolumePvName ?? '' });
   expect(pv.metadata?.labels?.['dv.platform/volume-id']).toBe(created.volume.id);
   expect(pv.metadata?.name).not.toBe(originPv);
-  expect(pv.spec).toMatchObject({ accessModes: ['ReadOnlyMany'], persistentVolumeReclaimPolicy: 'Retain', nfs: { server: '10.0.0.10', path: '/exports/coco' }, claimRef: { namespace: h.nsA, name: ready.status.datavolumePvcName } });
+  expect(pv.spec).toMatchObject({
+    accessModes: ['ReadOnlyMany'],
+    persistentVolumeReclaimPolicy: 'Retain',
+    nfs: { server: '10.0.0.10', path: '/exports/coco' },
+    claimRef: { namespace: h.nsA, name: ready.status.datavolumePvcName },
+  });
   const pvc = await h.core.readNamespacedPersistentVolumeClaim({ name: ready.status.datavolumePvcName ?? '', namespace: h.nsA });
   expect(pvc.spec).toMatchObject({ accessModes: ['ReadOnlyMany'], volumeName: pv.metadata?.name });
-  expect(ready.status.conditions.filter((c) => c.status === 'True').map((c) => c.type).sort()).toEqual(['ProjectAvailable', 'PvCopyCreated', 'PvcsCreated']);
+  expect(
+    ready.status.conditions
+      .filter((c) => c.status === 'True')
+      .map((c) => c.type)
+      .sort(),
+  ).toEqual(['ProjectAvailable', 'PvCopyCreated', 'PvcsCreated']);
 
   // The sharing service learns of Ready from the volume's event; until then sharing is refused with a reason.
   const shared = await until('shared with department D', async () => {
@@ -71,10 +81,16 @@ it("registers a dataset once (Ready with its PV copy and PVC), shares it with a 
   expect(await usableIn('p5', otherResearcherInD, afterShare)).toEqual(['coco']);
   expect(await usableIn('p4', researcherInSibling, afterShare)).toEqual([]);
   for (const projectId of ['p3', 'p5']) {
-    expect(await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId, atLeast: afterShare }, { identity: dana })).toMatchObject({ usable: true, via: { scopeType: 'department', scopeId: 'd2' } });
+    expect(await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId, atLeast: afterShare }, { identity: dana })).toMatchObject({
+      usable: true,
+      via: { scopeType: 'department', scopeId: 'd2' },
+    });
   }
   expect(await usableIn('p1', dana, afterShare)).toContain('coco'); // its origin
-  expect(await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId: 'p4', atLeast: afterShare }, { identity: dana })).toMatchObject({ usable: false, reason: 'not-shared' });
+  expect(await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId: 'p4', atLeast: afterShare }, { identity: dana })).toMatchObject({
+    usable: false,
+    reason: 'not-shared',
+  });
 
   // The volume shows its sharing list to those allowed to view it (dana: Data volume administrator in
   // the tenant), and nothing to a researcher who may use the volume but not view sharing lists.
@@ -82,13 +98,25 @@ it("registers a dataset once (Ready with its PV copy and PVC), shares it with a 
   expect(asDana.sharedScopes).toEqual([expect.objectContaining({ scopeType: 'department', scopeId: 'd2', scopeName: 'Department D', createdBy: 'dana' })]);
   const danaPage = await h.client.call(VolumeRpc.list, { requestType: 'Originated', atLeast: afterShare, filterBy: ['name==coco'] }, { identity: dana });
   expect(danaPage.datavolumes.map((v) => v.sharedScopes.map((s) => s.scopeId))).toEqual([['d2']]);
-  const rosaPage = await h.client.call(VolumeRpc.list, { requestType: 'UsableInProject', usableInProjectId: 'p3', atLeast: afterShare }, { identity: researcherInD });
+  const rosaPage = await h.client.call(
+    VolumeRpc.list,
+    { requestType: 'UsableInProject', usableInProjectId: 'p3', atLeast: afterShare },
+    { identity: researcherInD },
+  );
   expect(rosaPage.datavolumes.map((v) => [v.name, v.sharedScopes])).toEqual([['coco', []]]);
 
-  const unshared = await h.client.call(SharingRpc.update, { volumeId: created.volume.id, remove: [{ scopeType: 'department', scopeId: 'd2' }] }, { identity: dana });
+  const unshared = await h.client.call(
+    SharingRpc.update,
+    { volumeId: created.volume.id, remove: [{ scopeType: 'department', scopeId: 'd2' }] },
+    { identity: dana },
+  );
   expect(unshared.sharedScopes).toEqual([]);
   expect(await usableIn('p3', researcherInD, { events: unshared.revision.events ?? 0 })).toEqual([]);
   expect(await usableIn('p5', otherResearcherInD, { events: unshared.revision.events ?? 0 })).toEqual([]);
-  expect(await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId: 'p5', atLeast: unshared.revision }, { identity: dana })).toMatchObject({ usable: false, reason: 'not-shared' });
-  expect((await h.client.call(VolumeRpc.get, { id: created.volume.id, atLeast: { events: unshared.revision.events ?? 0 } }, { identity: dana })).sharedScopes).toEqual([]);
+  expect(
+    await h.client.call(SharingRpc.resolve, { volumeId: created.volume.id, projectId: 'p5', atLeast: unshared.revision }, { identity: dana }),
+  ).toMatchObject({ usable: false, reason: 'not-shared' });
+  expect(
+    (await h.client.call(VolumeRpc.get, { id: created.volume.id, atLeast: { events: unshared.revision.events ?? 0 } }, { identity: dana })).sharedScopes,
+  ).toEqual([]);
 }, 120_000);

@@ -69,7 +69,11 @@ it('a renamed, then moved project carries its volumes along: each change an upda
   await h.originPvc(ns, 'moving-data');
   const { volume } = await until('project pm known to the volume service', async () => {
     try {
-      return await h.client.call(VolumeRpc.create, { name: 'moving-data', projectId: 'pm', originPvcName: 'moving-data', atLeast: { platform: h.platformRevision } }, { identity: DVA });
+      return await h.client.call(
+        VolumeRpc.create,
+        { name: 'moving-data', projectId: 'pm', originPvcName: 'moving-data', atLeast: { platform: h.platformRevision } },
+        { identity: DVA },
+      );
     } catch (error) {
       if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
       throw error;
@@ -100,17 +104,23 @@ it('a renamed, then moved project carries its volumes along: each change an upda
   await h.org(OrgEvents.project.updated, { projectId: 'pm', departmentId: 'd3', clusterId: 'c2', name: 'mover-renamed', namespace: ns }, 'pm');
   await until('the move to c2 listed', async () => ((await originated(readerC2, 'moving-data'))?.clusterId === 'c2' ? true : undefined));
   expect(await originated(readerD2, 'moving-data')).toBeUndefined();
-  await expect(h.client.call(VolumeRpc.nameAvailability, { name: 'moving-data', clusterId: 'c2' }, { identity: DVA })).rejects.toMatchObject({ code: 'CONFLICT' });
+  await expect(h.client.call(VolumeRpc.nameAvailability, { name: 'moving-data', clusterId: 'c2' }, { identity: DVA })).rejects.toMatchObject({
+    code: 'CONFLICT',
+  });
   await expect(h.client.call(VolumeRpc.nameAvailability, { name: 'moving-data', clusterId: 'c1' }, { identity: DVA })).resolves.toEqual({ available: true });
 
   // Each change was a volume event by the system (so the audit log has it), and a redelivered org event changes nothing more.
   const updates = (await h.domainEvents(VolumeEvents.updated.type)).filter((e) => e.subject === volume.id);
-  expect(updates.map((e) => [e.actortype, VolumeEvents.updated.data.parse(e.data).volume.projectName, VolumeEvents.updated.data.parse(e.data).volume.departmentId])).toEqual([
+  expect(
+    updates.map((e) => [e.actortype, VolumeEvents.updated.data.parse(e.data).volume.projectName, VolumeEvents.updated.data.parse(e.data).volume.departmentId]),
+  ).toEqual([
     ['system', 'mover-renamed', 'd1'],
     ['system', 'mover-renamed', 'd2'],
     ['system', 'mover-renamed', 'd3'],
   ]);
-  const stored = await db.collection<{ _id: string; projectName: string; departmentId: string; clusterId: string; nameKey: string }>('datavolumes').findOne({ _id: volume.id });
+  const stored = await db
+    .collection<{ _id: string; projectName: string; departmentId: string; clusterId: string; nameKey: string }>('datavolumes')
+    .findOne({ _id: volume.id });
   expect(stored).toMatchObject({ projectName: 'mover-renamed', departmentId: 'd3', clusterId: 'c2', nameKey: 'c2/moving-data' });
 }, 120_000);
 
@@ -126,7 +136,9 @@ it('a refused create, update or delete is an event with the caller as actor and 
   expect((await failure(h.client.call(VolumeRpc.update, { id: first.volume.id, description: 'x' }, { identity: readerD1 }))).code).toBe('FORBIDDEN');
   expect((await failure(h.client.call(VolumeRpc.delete, { id: '00000000-0000-4000-8000-000000000000' }, { identity: DVA }))).code).toBe('NOT_FOUND');
   // Malformed input is refused by the contract before any business check: no event (nothing was attempted).
-  expect((await failure(h.client.call(VolumeRpc.create, { name: 'Bad_Name', projectId: 'p1', originPvcName: 'refusals' }, { identity: DVA }))).code).toBe('VALIDATION_FAILED');
+  expect((await failure(h.client.call(VolumeRpc.create, { name: 'Bad_Name', projectId: 'p1', originPvcName: 'refusals' }, { identity: DVA }))).code).toBe(
+    'VALIDATION_FAILED',
+  );
 
   // (The first volume's ready event may fall in between: only the refusals are looked at.)
   const events = (await h.domainEvents('dv.evt.volume.>')).slice(before).filter((e) => e.type === VolumeEvents.refused.type);
@@ -160,7 +172,13 @@ it('volumes that keep failing do not starve the others: each attempt moves a vol
   const create = (name: string, projectId: string) =>
     until(`${name} created`, async () => {
       try {
-        return (await h.client.call(VolumeRpc.create, { name, projectId, originPvcName: name, useOriginalVolume: false, atLeast: { platform: h.platformRevision } }, { identity: DVA })).volume;
+        return (
+          await h.client.call(
+            VolumeRpc.create,
+            { name, projectId, originPvcName: name, useOriginalVolume: false, atLeast: { platform: h.platformRevision } },
+            { identity: DVA },
+          )
+        ).volume;
       } catch (error) {
         if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
         throw error;

@@ -84,7 +84,10 @@ export class VolumeHarness {
       service: 'authz',
       env: { ...this.nats.serviceEnv('authz'), MONGO_URL: mongoUrl, MONGO_DB: this.authzDb, AUTHZ_BOOTSTRAP_ADMINS: 'user:root' },
     });
-    this.sharing = await startServiceProcess({ service: 'sharing', env: { ...this.nats.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `${this.volumeDb}_sharing` } });
+    this.sharing = await startServiceProcess({
+      service: 'sharing',
+      env: { ...this.nats.serviceEnv('sharing'), MONGO_URL: mongoUrl, MONGO_DB: `${this.volumeDb}_sharing` },
+    });
     this.volume = await this.startVolume();
   }
 
@@ -146,7 +149,11 @@ export class VolumeHarness {
         subjects: [{ kind: 'ServiceAccount', name: 'volume', namespace: this.systemNs }],
       },
     });
-    const tokenRequest = await this.core.createNamespacedServiceAccountToken({ name: 'volume', namespace: this.systemNs, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+    const tokenRequest = await this.core.createNamespacedServiceAccountToken({
+      name: 'volume',
+      namespace: this.systemNs,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    });
     const cluster = admin.getCurrentCluster();
     if (!cluster?.caData || !tokenRequest.status?.token) throw new Error('no cluster CA or service account token');
     await writeKubeconfig(this.kubeconfigPath, {

@@ -32,7 +32,13 @@ function volume(id: string, fields: Partial<VolumeDoc> = {}): Omit<VolumeDoc, 'v
     namespace: 'ns1',
     originPvcName: 'origin',
     useOriginalVolume: true,
-    storage: { originPvName: 'pv-origin', capacity: '1Gi', storageClassName: 'standard', accessModes: ['ReadWriteOnce'], source: { hostPath: { path: '/data' } } },
+    storage: {
+      originPvName: 'pv-origin',
+      capacity: '1Gi',
+      storageClassName: 'standard',
+      accessModes: ['ReadWriteOnce'],
+      source: { hostPath: { path: '/data' } },
+    },
     createdAt: at,
     createdBy: 'dana',
     updatedAt: at,
@@ -62,7 +68,13 @@ it('moves the schedule after an unreachable API server by a claimed revision, on
   // Someone changed the volume meanwhile: the schedule is not written over it.
   await volumes.update('v-schedule', 1, { $set: { description: 'changed' } }, () => []);
   await volumes.reschedule('v-schedule', 1, { nextAttemptAt: '2026-12-06T11:00:00.000Z', attempts: 2 });
-  expect(await volumes.read('v-schedule')).toMatchObject({ nextAttemptAt: '2026-12-06T10:05:00.000Z', attempts: 1, description: 'changed', version: 2, rev: 3 });
+  expect(await volumes.read('v-schedule')).toMatchObject({
+    nextAttemptAt: '2026-12-06T10:05:00.000Z',
+    attempts: 1,
+    description: 'changed',
+    version: 2,
+    rev: 3,
+  });
   // Gone meanwhile: nothing to schedule, and no error.
   await expect(volumes.reschedule('v-missing', 1, { nextAttemptAt: '2026-12-06T11:00:00.000Z', attempts: 1 })).resolves.toBeUndefined();
 });
@@ -73,7 +85,10 @@ it('answers the name, due and project queries from the stored volumes', async ()
   await volumes.insert(volume('v-later', { projectId: 'p2', nextAttemptAt: '2026-12-07T00:00:00.000Z', purging: true }), () => []);
 
   const due = await volumes.due('2026-12-06T12:00:00.000Z', 10);
-  expect(due.filter((d) => d._id.startsWith('v-due') || d._id === 'v-later')).toEqual([{ _id: 'v-due-2' }, { _id: 'v-due-1', nextAttemptAt: '2026-12-06T09:00:00.000Z', attempts: 2 }]);
+  expect(due.filter((d) => d._id.startsWith('v-due') || d._id === 'v-later')).toEqual([
+    { _id: 'v-due-2' },
+    { _id: 'v-due-1', nextAttemptAt: '2026-12-06T09:00:00.000Z', attempts: 2 },
+  ]);
   expect((await volumes.idsInProject('p2')).sort()).toEqual(['v-due-1', 'v-due-2', 'v-later']);
   expect((await volumes.inProject('p2')).map((v) => v.name).sort()).toEqual(['v-due-1', 'v-due-2', 'v-later']);
   expect(await volumes.nameHolder('c1/v-later')).toEqual({ _id: 'v-later', purging: true });

@@ -26,10 +26,14 @@ async function getVolume(id: string): Promise<DataVolume> {
 const ROOTISH = user('root');
 
 async function untilPhase(id: string, phase: string, timeoutMs = 20_000): Promise<DataVolume> {
-  return until(`volume ${id} ${phase}`, async () => {
-    const v = await getVolume(id);
-    return v.status.phase === phase ? v : undefined;
-  }, timeoutMs);
+  return until(
+    `volume ${id} ${phase}`,
+    async () => {
+      const v = await getVolume(id);
+      return v.status.phase === phase ? v : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 beforeAll(async () => {
@@ -53,7 +57,15 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
       { identity: DVA },
     );
     expect(revision.events).toBeGreaterThan(0);
-    expect(volume).toMatchObject({ name: 'imagenet', projectId: 'p1', projectName: 'project-a', departmentId: 'd1', clusterId: 'c1', namespace: h.nsA, createdBy: 'dana' });
+    expect(volume).toMatchObject({
+      name: 'imagenet',
+      projectId: 'p1',
+      projectName: 'project-a',
+      departmentId: 'd1',
+      clusterId: 'c1',
+      namespace: h.nsA,
+      createdBy: 'dana',
+    });
     expect(volume.status.phase).toBe('Creating');
     expect(volume.storage).toEqual({
       originPvName: originPv,
@@ -69,7 +81,11 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
 
     readyVolume = await untilPhase(volume.id, 'Ready');
     expect(readyVolume.status.conditions.map((c) => [c.type, c.status])).toEqual(
-      expect.arrayContaining([['ProjectAvailable', 'True'], ['PvCopyCreated', 'True'], ['PvcsCreated', 'True']]),
+      expect.arrayContaining([
+        ['ProjectAvailable', 'True'],
+        ['PvCopyCreated', 'True'],
+        ['PvcsCreated', 'True'],
+      ]),
     );
     const pv = await h.core.readPersistentVolume({ name: volume.status.datavolumePvName ?? '' });
     expect(pv.metadata?.labels?.['dv.platform/volume-id']).toBe(volume.id);
@@ -81,7 +97,12 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     expect(pv.spec?.claimRef).toMatchObject({ namespace: h.nsA, name: volume.status.datavolumePvcName });
     const pvc = await h.core.readNamespacedPersistentVolumeClaim({ name: volume.status.datavolumePvcName ?? '', namespace: h.nsA });
     expect(pvc.metadata?.labels?.['dv.platform/volume-id']).toBe(volume.id);
-    expect(pvc.spec).toMatchObject({ accessModes: ['ReadOnlyMany'], volumeName: pv.metadata?.name, storageClassName: 'nfs-data', resources: { requests: { storage: '5Gi' } } });
+    expect(pvc.spec).toMatchObject({
+      accessModes: ['ReadOnlyMany'],
+      volumeName: pv.metadata?.name,
+      storageClassName: 'nfs-data',
+      resources: { requests: { storage: '5Gi' } },
+    });
 
     const events = (await h.volumeEvents()).filter((e) => e.volumeId === volume.id);
     expect(events.map((e) => e.type)).toEqual(['dv.evt.volume.created.v1', 'dv.evt.volume.ready.v1']);
@@ -141,7 +162,9 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     expect(await create({ originPvcName: 'pending' })).toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/not Bound/) });
     expect(await create({ originPvcName: 'no-pv-bound' })).toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/does not exist/) });
     expect(await create({ name: 'imagenet' })).toMatchObject({ code: 'CONFLICT' });
-    await expect(h.client.call(VolumeRpc.nameAvailability, { name: 'imagenet', clusterId: 'c1' }, { identity: DVA })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(h.client.call(VolumeRpc.nameAvailability, { name: 'imagenet', clusterId: 'c1' }, { identity: DVA })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     await expect(h.client.call(VolumeRpc.nameAvailability, { name: 'imagenet-2', clusterId: 'c1' }, { identity: DVA })).resolves.toEqual({ available: true });
 
     const patch = await codeOf(h.client.call(VolumeRpc.update, { id: readyVolume.id, description: 'x', name: 'renamed', projectId: 'p2' }, { identity: DVA }));
@@ -168,7 +191,8 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     await h.originPvc(h.nsA, 'perm');
     for (const c of cases) {
       const identity = user(`role-${c.who}`);
-      const target = (await h.client.call(VolumeRpc.create, { name: `target-${c.who}`, projectId: 'p1', originPvcName: 'perm', atLeast }, { identity: DVA })).volume;
+      const target = (await h.client.call(VolumeRpc.create, { name: `target-${c.who}`, projectId: 'p1', originPvcName: 'perm', atLeast }, { identity: DVA }))
+        .volume;
       const outcome = async (p: Promise<unknown>): Promise<boolean> => {
         try {
           await p;
@@ -192,7 +216,11 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
   it('lists Originated (permitted scopes) and UsableInProject with filter, search, sort and paging; counts', async () => {
     const pb = user('bea');
     const atLeast = await h.grant('bea', ROLES.dataVolumeAdmin, 'project', 'p2');
-    const { volume } = await h.client.call(VolumeRpc.create, { name: 'b-set', description: 'Beans', projectId: 'p2', originPvcName: 'only-in-b', atLeast }, { identity: pb });
+    const { volume } = await h.client.call(
+      VolumeRpc.create,
+      { name: 'b-set', description: 'Beans', projectId: 'p2', originPvcName: 'only-in-b', atLeast },
+      { identity: pb },
+    );
     const mine = await h.client.call(VolumeRpc.list, { atLeast }, { identity: pb });
     expect(mine.datavolumes.map((v) => v.name)).toEqual(['b-set']);
     expect((await h.client.call(VolumeRpc.count, { atLeast }, { identity: pb })).count).toBe(1);
@@ -208,7 +236,11 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     const names = (await h.client.call(VolumeRpc.list, { sortBy: 'name', limit: 500, atLeast }, { identity: DVA })).datavolumes.map((v) => v.name);
     expect(names).toEqual([...names].sort());
     expect(all.datavolumes.map((v) => v.name)).toEqual([...names].reverse().slice(0, 2));
-    const filtered = await h.client.call(VolumeRpc.list, { filterBy: ['projectName==project-b', 'phase!=Deleting'], search: 'BEAN', atLeast }, { identity: DVA });
+    const filtered = await h.client.call(
+      VolumeRpc.list,
+      { filterBy: ['projectName==project-b', 'phase!=Deleting'], search: 'BEAN', atLeast },
+      { identity: DVA },
+    );
     expect(filtered.datavolumes.map((v) => v.name)).toEqual(['b-set']);
     const prefixed = await h.client.call(VolumeRpc.list, { filterBy: ['name=^image', 'name!@net-'], atLeast }, { identity: DVA });
     expect(prefixed.datavolumes.map((v) => v.name)).toEqual(['imagenet']);
@@ -222,11 +254,19 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     expect(volume.status.phase).toBe('Deleting');
     await until('volume gone', async () => ((await codeOf(getVolume(readyVolume.id))).code === 'NOT_FOUND' ? true : undefined));
     await expect(h.core.readPersistentVolume({ name: readyVolume.status.datavolumePvName ?? '' })).rejects.toMatchObject({ code: 404 });
-    await expect(h.core.readNamespacedPersistentVolumeClaim({ name: readyVolume.status.datavolumePvcName ?? '', namespace: h.nsA })).rejects.toMatchObject({ code: 404 });
+    await expect(h.core.readNamespacedPersistentVolumeClaim({ name: readyVolume.status.datavolumePvcName ?? '', namespace: h.nsA })).rejects.toMatchObject({
+      code: 404,
+    });
     expect((await h.core.readNamespacedPersistentVolumeClaim({ name: 'imagenet', namespace: h.nsA })).metadata?.name).toBe('imagenet');
     expect((await h.core.readPersistentVolume({ name: readyVolume.storage.originPvName })).metadata?.name).toBe(readyVolume.storage.originPvName);
     const events = (await h.volumeEvents()).filter((e) => e.volumeId === readyVolume.id).map((e) => e.type);
-    expect(events).toEqual(['dv.evt.volume.created.v1', 'dv.evt.volume.ready.v1', 'dv.evt.volume.updated.v1', 'dv.evt.volume.deleting.v1', 'dv.evt.volume.deleted.v1']);
+    expect(events).toEqual([
+      'dv.evt.volume.created.v1',
+      'dv.evt.volume.ready.v1',
+      'dv.evt.volume.updated.v1',
+      'dv.evt.volume.deleting.v1',
+      'dv.evt.volume.deleted.v1',
+    ]);
     expect(await h.client.call(VolumeRpc.nameAvailability, { name: 'imagenet', clusterId: 'c1' }, { identity: DVA })).toEqual({ available: true });
   });
 
@@ -241,7 +281,11 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     const revision = { ...atLeast, platform: h.platformRevision };
     const { volume } = await until('project p3 known to the volume service', async () => {
       try {
-        return await h.client.call(VolumeRpc.create, { name: 'fails-first', projectId: 'p3', originPvcName: 'fail', useOriginalVolume: false, atLeast: revision }, { identity: DVA });
+        return await h.client.call(
+          VolumeRpc.create,
+          { name: 'fails-first', projectId: 'p3', originPvcName: 'fail', useOriginalVolume: false, atLeast: revision },
+          { identity: DVA },
+        );
       } catch (error) {
         if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
         throw error;
@@ -276,9 +320,13 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     await h.originPvc(h.nsA, 'crash');
     // 1: dies right after recording (before publishing or touching the cluster).
     const first = await h.startVolume({ VOLUME_FAILPOINT: 'crash-after-record' });
-    const reply = await codeOf(h.client.call(VolumeRpc.create, { name: 'crash', projectId: 'p1', originPvcName: 'crash', useOriginalVolume: false }, { identity: DVA, timeoutMs: 3000 }));
+    const reply = await codeOf(
+      h.client.call(VolumeRpc.create, { name: 'crash', projectId: 'p1', originPvcName: 'crash', useOriginalVolume: false }, { identity: DVA, timeoutMs: 3000 }),
+    );
     expect(reply.code).toBe('UNAVAILABLE');
-    await new Promise<void>((resolve) => (first.child.exitCode !== null || first.child.signalCode !== null ? resolve() : first.child.once('exit', () => resolve())));
+    await new Promise<void>((resolve) =>
+      first.child.exitCode !== null || first.child.signalCode !== null ? resolve() : first.child.once('exit', () => resolve()),
+    );
     const connection = await mongoose.createConnection(env('MONGO_URL'), { dbName: h.volumeDb }).asPromise();
     try {
       const stored = await connection.collection<{ _id: string; outbox: unknown[]; status: { phase: string } }>('datavolumes').findOne({ name: 'crash' });

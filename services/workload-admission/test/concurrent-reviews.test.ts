@@ -29,7 +29,11 @@ const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name
 async function crowd(volume: DataVolume, atLeast: Revision, n: number) {
   return Promise.all(
     Array.from({ length: n }, (_, i) =>
-      h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast, workload: pod(`${volume.name}-${i}`), subject: RITA, dataVolumes: [{ id: volume.id, mountPath: '/data' }] }, { identity: PLATFORM }),
+      h.client.call(
+        AdmissionRpc.review,
+        { projectId: 'p2', atLeast, workload: pod(`${volume.name}-${i}`), subject: RITA, dataVolumes: [{ id: volume.id, mountPath: '/data' }] },
+        { identity: PLATFORM },
+      ),
     ),
   );
 }

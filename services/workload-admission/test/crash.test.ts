@@ -39,7 +39,9 @@ it('finishes a binding a killed process left half-made, at start-up, exactly onc
     (e: unknown) => e,
   );
   expect(failed).toBeInstanceOf(DvError);
-  await new Promise<void>((resolve) => (dying?.child.exitCode !== null || dying.child.signalCode !== null ? resolve() : dying.child.once('exit', () => resolve())));
+  await new Promise<void>((resolve) =>
+    dying?.child.exitCode !== null || dying.child.signalCode !== null ? resolve() : dying.child.once('exit', () => resolve()),
+  );
   expect(dying?.child.signalCode).toBe('SIGKILL');
   // Half-made: the PV copy exists, the PVC does not.
   expect((await h.core.readPersistentVolume({ name: pvName })).metadata?.name).toBe(pvName);
@@ -48,13 +50,24 @@ it('finishes a binding a killed process left half-made, at start-up, exactly onc
   // The dead replica's lease on the record runs out after a second: the new replica takes it over when it starts.
   await h.addReplica({ name: 'workload-admission', env: { ADMISSION_CALL_TIMEOUT_MS: '5000', ADMISSION_BINDING_LEASE_MS: '1000' } });
   const jsm = await jetstreamManager(h.nc);
-  const announced = async (): Promise<number> => (await jsm.streams.info(STREAMS.domain.name, { subjects_filter: AdmissionEvents.bindingCreated.type })).state.subjects?.[AdmissionEvents.bindingCreated.type] ?? 0;
-  await waitFor(async () => ((await announced()) === 1 ? true : undefined), { timeoutMs: 15_000, intervalMs: 200, what: 'the reconciler to finish the binding' });
+  const announced = async (): Promise<number> =>
+    (await jsm.streams.info(STREAMS.domain.name, { subjects_filter: AdmissionEvents.bindingCreated.type })).state.subjects?.[
+      AdmissionEvents.bindingCreated.type
+    ] ?? 0;
+  await waitFor(async () => ((await announced()) === 1 ? true : undefined), {
+    timeoutMs: 15_000,
+    intervalMs: 200,
+    what: 'the reconciler to finish the binding',
+  });
   expect((await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace })).spec?.volumeName).toBe(pvName);
   const recorded = await h.client.call(AdmissionRpc.usage, { volumeId: volume.id }, { identity: PLATFORM });
   expect(recorded.bindings).toContainEqual({ volumeId: volume.id, namespace, pvcName, pvName }); // the record is Bound
 
-  const reply = await h.client.call(AdmissionRpc.review, { ...request, workload: { ...request.workload, metadata: { name: 'second' } } }, { identity: PLATFORM });
+  const reply = await h.client.call(
+    AdmissionRpc.review,
+    { ...request, workload: { ...request.workload, metadata: { name: 'second' } } },
+    { identity: PLATFORM },
+  );
   expect(reply).toMatchObject({ allowed: true, bindings: [{ volumeId: volume.id, namespace, pvcName, pvName }] });
   const pvcs = await h.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: `dv.platform/volume-id=${volume.id}` });
   expect(pvcs.items.map((p) => p.metadata?.name)).toEqual([pvcName]);

@@ -62,10 +62,16 @@ const pod = (name: string) => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name },
-  spec: { containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }], volumes: [{ name: 'cache', emptyDir: {} }] },
+  spec: {
+    containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'cache', mountPath: '/cache' }] }],
+    volumes: [{ name: 'cache', emptyDir: {} }],
+  },
 });
 
-async function review(request: Record<string, unknown>, identity: { subjectId: string; subjectType: 'user' | 'service-account' } = PLATFORM): Promise<RpcReply<typeof AdmissionRpc.review>> {
+async function review(
+  request: Record<string, unknown>,
+  identity: { subjectId: string; subjectType: 'user' | 'service-account' } = PLATFORM,
+): Promise<RpcReply<typeof AdmissionRpc.review>> {
   return h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast: revision, ...request } as never, { identity });
 }
 
@@ -86,28 +92,51 @@ describe('the seed roles', () => {
   });
 
   // Attaching a data volume to a third-party workload needs workloads:create and datavolumes:read in the project.
-  it.each(ROLES.map((r) => [r.name, r] as const))('%s may attach a volume to a Pod in its project exactly when it may create workloads and read data volumes', async (_name, role) => {
-    const reply = await review({ workload: pod(`p-${role.id}`), subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true });
-    expect(reply.allowed).toBe(role.pod);
-    if (!role.pod) expect(reply.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_PERMITTED']));
-    else expect(reply.reasons).toEqual([]);
-  });
+  it.each(ROLES.map((r) => [r.name, r] as const))(
+    '%s may attach a volume to a Pod in its project exactly when it may create workloads and read data volumes',
+    async (_name, role) => {
+      const reply = await review({
+        workload: pod(`p-${role.id}`),
+        subject: { subjectId: `user-${role.id}`, subjectType: 'user' },
+        dataVolumes: [{ id: shared.id, mountPath: '/data' }],
+        dryRun: true,
+      });
+      expect(reply.allowed).toBe(role.pod);
+      if (!role.pod) expect(reply.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['NOT_PERMITTED']));
+      else expect(reply.reasons).toEqual([]);
+    },
+  );
 
-  it.each(ROLES.map((r) => [r.name, r] as const))('%s may attach a volume to a native Training exactly when it may create trainings and read data volumes', async (_name, role) => {
-    const training = { kind: 'Training', name: `t-${role.id}`, spec: { image: 'pytorch', storage: { dataVolume: [{ id: shared.id, mountPath: '/data' }] } } };
-    const reply = await review({ workload: training, subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dryRun: true });
-    expect(reply.allowed).toBe(role.training);
-  });
+  it.each(ROLES.map((r) => [r.name, r] as const))(
+    '%s may attach a volume to a native Training exactly when it may create trainings and read data volumes',
+    async (_name, role) => {
+      const training = { kind: 'Training', name: `t-${role.id}`, spec: { image: 'pytorch', storage: { dataVolume: [{ id: shared.id, mountPath: '/data' }] } } };
+      const reply = await review({ workload: training, subject: { subjectId: `user-${role.id}`, subjectType: 'user' }, dryRun: true });
+      expect(reply.allowed).toBe(role.training);
+    },
+  );
 });
 
 describe('reviews', () => {
   it('admits a native workspace: the PVC entry is added to its storage, and the binding is made in the project namespace', async () => {
-    const workspace = { kind: 'Workspace', name: 'notebook', spec: { image: 'jupyter', storage: { dataVolume: [{ id: shared.id, mountPath: '/datasets/coco' }] } } };
+    const workspace = {
+      kind: 'Workspace',
+      name: 'notebook',
+      spec: { image: 'jupyter', storage: { dataVolume: [{ id: shared.id, mountPath: '/datasets/coco' }] } },
+    };
     const reply = await review({ workload: workspace, subject: { subjectId: 'rita', subjectType: 'user' }, workloadId: 'w-notebook' });
     const { pvcName, pvName } = copyNames(shared.id, shared.name, h.namespaceOf('p2'));
     expect(reply).toMatchObject({ allowed: true, reasons: [], bindings: [{ volumeId: shared.id, namespace: h.namespaceOf('p2'), pvcName, pvName }] });
-    expect(reply.patch).toEqual([{ op: 'add', path: '/spec/storage/pvc', value: [{ claimName: pvcName, path: '/datasets/coco', readOnly: true, dataVolumeId: shared.id }] }]);
-    expect(reply.workload).toEqual({ ...workspace, spec: { ...workspace.spec, storage: { ...workspace.spec.storage, pvc: [{ claimName: pvcName, path: '/datasets/coco', readOnly: true, dataVolumeId: shared.id }] } } });
+    expect(reply.patch).toEqual([
+      { op: 'add', path: '/spec/storage/pvc', value: [{ claimName: pvcName, path: '/datasets/coco', readOnly: true, dataVolumeId: shared.id }] },
+    ]);
+    expect(reply.workload).toEqual({
+      ...workspace,
+      spec: {
+        ...workspace.spec,
+        storage: { ...workspace.spec.storage, pvc: [{ claimName: pvcName, path: '/datasets/coco', readOnly: true, dataVolumeId: shared.id }] },
+      },
+    });
     const pvc = await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace: h.namespaceOf('p2') });
     expect(pvc.spec?.volumeName).toBe(pvName);
   });
@@ -127,11 +156,18 @@ describe('reviews', () => {
       { volumeId: shared.id, namespace: h.namespaceOf('p2'), pvcName, pvName },
     ]);
     // An L1 researcher in p2 may read data volumes in p2, not in the volume's origin project p1.
-    expect((await failure(h.client.call(AdmissionRpc.usage, { volumeId: shared.id }, { identity: { subjectId: 'rita', subjectType: 'user' } }))).code).toBe('FORBIDDEN');
+    expect((await failure(h.client.call(AdmissionRpc.usage, { volumeId: shared.id }, { identity: { subjectId: 'rita', subjectType: 'user' } }))).code).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it('in the origin project mounts the volume’s own PVC and makes no binding', async () => {
-    const reply = await review({ projectId: 'p1', workload: pod('origin'), subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: notShared.id, mountPath: '/data' }] });
+    const reply = await review({
+      projectId: 'p1',
+      workload: pod('origin'),
+      subject: { subjectId: 'root', subjectType: 'user' },
+      dataVolumes: [{ id: notShared.id, mountPath: '/data' }],
+    });
     expect(reply.allowed).toBe(true);
     expect(reply.bindings).toEqual([{ volumeId: notShared.id, namespace: h.namespaceOf('p1'), pvcName: notShared.status.datavolumePvcName }]);
   });
@@ -163,14 +199,23 @@ describe('reviews', () => {
     // A volume that mounts its origin PVC directly is NotReady once that PVC is gone.
     const fading = await h.readyVolume('fading', true);
     await h.core.deleteNamespacedPersistentVolumeClaim({ name: 'fading', namespace: h.namespaceOf('p1') });
-    await waitFor(async () => ((await h.client.call(VolumeRpc.get, { id: fading.id }, { identity: HARNESS_ROOT })).status.phase === 'Ready' ? undefined : true), {
-      timeoutMs: 30_000,
-      intervalMs: 300,
-      what: 'the volume to notice its origin PVC is gone',
-    });
+    await waitFor(
+      async () => ((await h.client.call(VolumeRpc.get, { id: fading.id }, { identity: HARNESS_ROOT })).status.phase === 'Ready' ? undefined : true),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 300,
+        what: 'the volume to notice its origin PVC is gone',
+      },
+    );
     const reply = await waitFor(
       async () => {
-        const r = await review({ projectId: 'p1', workload: pod('pending'), subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: fading.id, mountPath: '/data' }], dryRun: true });
+        const r = await review({
+          projectId: 'p1',
+          workload: pod('pending'),
+          subject: { subjectId: 'root', subjectType: 'user' },
+          dataVolumes: [{ id: fading.id, mountPath: '/data' }],
+          dryRun: true,
+        });
         return r.allowed ? undefined : r;
       },
       { timeoutMs: 5000, intervalMs: 100, what: 'admission to learn the volume is not Ready' },
@@ -179,15 +224,28 @@ describe('reviews', () => {
   }, 60_000);
 
   it('refuses kinds it cannot patch safely, clearly', async () => {
-    const aml = await review({ workload: { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'AmlJob', metadata: { name: 'a' }, spec: {} }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    const aml = await review({
+      workload: { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'AmlJob', metadata: { name: 'a' }, spec: {} },
+      subject: { subjectId: 'rita', subjectType: 'user' },
+      dataVolumes: [{ id: shared.id, mountPath: '/data' }],
+    });
     expect(aml.allowed).toBe(false);
     expect(aml.reasons.map((r) => r.code)).toEqual(['KIND_NOT_SUPPORTED']);
-    const service = await review({ workload: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: {} }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    const service = await review({
+      workload: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: {} },
+      subject: { subjectId: 'rita', subjectType: 'user' },
+      dataVolumes: [{ id: shared.id, mountPath: '/data' }],
+    });
     expect(service.reasons.map((r) => r.code)).toEqual(['KIND_NOT_SUPPORTED']);
   });
 
   it('refuses a project that does not exist', async () => {
-    const reply = await review({ projectId: 'p404', workload: pod('nowhere'), subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    const reply = await review({
+      projectId: 'p404',
+      workload: pod('nowhere'),
+      subject: { subjectId: 'rita', subjectType: 'user' },
+      dataVolumes: [{ id: shared.id, mountPath: '/data' }],
+    });
     expect(reply.allowed).toBe(false);
     expect(reply.reasons).toEqual([{ code: 'PROJECT_NOT_FOUND', message: 'project p404 does not exist (or has no namespace)' }]);
   });
@@ -199,8 +257,17 @@ describe('reviews', () => {
     const namespace = h.namespaceOf('p3');
     const { pvcName, pvName } = copyNames(squatted.id, squatted.name, namespace);
     // Somebody else's PVC holds the binding's name: the API server refuses ours (409, and it is not ours).
-    await h.core.createNamespacedPersistentVolumeClaim({ namespace, body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
-    const request = { projectId: 'p3', atLeast: { ...atLeast, events: Math.max(atLeast.events ?? 0, granted.revision.events ?? 0) }, workload: pod('squat'), subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: squatted.id, mountPath: '/data' }] };
+    await h.core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: { metadata: { name: pvcName }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    });
+    const request = {
+      projectId: 'p3',
+      atLeast: { ...atLeast, events: Math.max(atLeast.events ?? 0, granted.revision.events ?? 0) },
+      workload: pod('squat'),
+      subject: { subjectId: 'rita', subjectType: 'user' },
+      dataVolumes: [{ id: squatted.id, mountPath: '/data' }],
+    };
     const reply = await review(request);
     expect(reply.allowed).toBe(false);
     expect(reply.reasons).toEqual([expect.objectContaining({ code: 'BINDING_FAILED', volumeId: squatted.id })]);
@@ -211,14 +278,27 @@ describe('reviews', () => {
 
     await h.core.deleteNamespacedPersistentVolumeClaim({ name: pvcName, namespace });
     // No controller runs in the bed to drop the PVC protection finalizer: do it as it would.
-    await h.core.patchNamespacedPersistentVolumeClaim({ name: pvcName, namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] }).catch(() => undefined);
-    await waitFor(async () => (await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace }).then(() => undefined, () => true)), { timeoutMs: 10_000, intervalMs: 100, what: 'the squatting PVC to go' });
+    await h.core
+      .patchNamespacedPersistentVolumeClaim({ name: pvcName, namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] })
+      .catch(() => undefined);
+    await waitFor(
+      async () =>
+        await h.core.readNamespacedPersistentVolumeClaim({ name: pvcName, namespace }).then(
+          () => undefined,
+          () => true,
+        ),
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the squatting PVC to go' },
+    );
     const again = await review(request);
     expect(again).toMatchObject({ allowed: true, bindings: [{ volumeId: squatted.id, namespace, pvcName, pvName }] });
   });
 
   it('refuses a workload whose namespace is not its project’s', async () => {
-    const reply = await review({ workload: { ...pod('elsewhere'), metadata: { name: 'elsewhere', namespace: 'kube-system' } }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/data' }] });
+    const reply = await review({
+      workload: { ...pod('elsewhere'), metadata: { name: 'elsewhere', namespace: 'kube-system' } },
+      subject: { subjectId: 'rita', subjectType: 'user' },
+      dataVolumes: [{ id: shared.id, mountPath: '/data' }],
+    });
     expect(reply.reasons.map((r) => r.code)).toContain('NAMESPACE_MISMATCH');
   });
 });
@@ -229,12 +309,27 @@ describe('read your writes', () => {
   it('admits a volume shared a moment ago: at the share’s revision, and without one', async () => {
     const [atRevision, withoutRevision] = await Promise.all([h.readyVolume('fresh-a'), h.readyVolume('fresh-b')]);
     const revisionOfShare = await h.share(atRevision.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
-    const first = await h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast: revisionOfShare, workload: pod('fresh-a'), subject: rita, dataVolumes: [{ id: atRevision.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    const first = await h.client.call(
+      AdmissionRpc.review,
+      {
+        projectId: 'p2',
+        atLeast: revisionOfShare,
+        workload: pod('fresh-a'),
+        subject: rita,
+        dataVolumes: [{ id: atRevision.id, mountPath: '/data' }],
+        dryRun: true,
+      },
+      { identity: PLATFORM },
+    );
     expect(first).toMatchObject({ allowed: true, reasons: [] });
     // Without a revision the review may reach this replica before the share does: a denial it could
     // owe to that lag is only given after catching up with the streams' heads.
     await h.share(withoutRevision.id, { add: [{ scopeType: 'project', scopeId: 'p2' }] });
-    const second = await h.client.call(AdmissionRpc.review, { projectId: 'p2', workload: pod('fresh-b'), subject: rita, dataVolumes: [{ id: withoutRevision.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    const second = await h.client.call(
+      AdmissionRpc.review,
+      { projectId: 'p2', workload: pod('fresh-b'), subject: rita, dataVolumes: [{ id: withoutRevision.id, mountPath: '/data' }], dryRun: true },
+      { identity: PLATFORM },
+    );
     expect(second).toMatchObject({ allowed: true, reasons: [] });
   });
 });
@@ -251,7 +346,12 @@ describe("authz's answers, kept while nothing changes them", () => {
     const kim = { subjectId: 'kim', subjectType: 'user' as const };
     const grant = await h.grant('user', 'kim', 5, 'project', 'p2');
     const at = { ...revision, events: Math.max(revision.events ?? 0, grant.revision.events ?? 0) };
-    const ask = (name: string, atLeast: Revision) => h.client.call(AdmissionRpc.review, { projectId: 'p2', atLeast, workload: pod(name), subject: kim, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    const ask = (name: string, atLeast: Revision) =>
+      h.client.call(
+        AdmissionRpc.review,
+        { projectId: 'p2', atLeast, workload: pod(name), subject: kim, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true },
+        { identity: PLATFORM },
+      );
     const [authzBefore, cacheBefore] = [await metric('authz'), await metric('cache')];
     for (let i = 0; i < 5; i++) expect(await ask(`kim-${i}`, at)).toMatchObject({ allowed: true });
     expect((await metric('authz')) - authzBefore).toBe(1);
@@ -263,7 +363,11 @@ describe("authz's answers, kept while nothing changes them", () => {
     expect(after.allowed).toBe(false);
     expect(after.reasons.map((r) => r.code)).toContain('NOT_PERMITTED');
     // And so is one without a revision, once the deletion has reached this replica (any review after it).
-    const later = await h.client.call(AdmissionRpc.review, { projectId: 'p2', workload: pod('kim-later'), subject: kim, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+    const later = await h.client.call(
+      AdmissionRpc.review,
+      { projectId: 'p2', workload: pod('kim-later'), subject: kim, dataVolumes: [{ id: shared.id, mountPath: '/data' }], dryRun: true },
+      { identity: PLATFORM },
+    );
     expect(later.allowed).toBe(false);
   });
 });
@@ -286,8 +390,16 @@ describe('usage records', () => {
     expect(used.filter((w) => w.workloadId === 'w-renamed')).toEqual([expect.objectContaining({ name: 'renamed-2' })]);
 
     const namespace = h.namespaceOf('p2');
-    await h.org(WorkloadEvents.deleted, { workloadId: 'w-resubmitted', name: 'resubmitted', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace }, 'w-resubmitted');
-    await h.org(WorkloadEvents.finished, { workloadId: 'w-renamed', name: 'renamed-2', kind: 'Pod', projectId: 'p2', namespace, outcome: 'Succeeded' }, 'w-renamed');
+    await h.org(
+      WorkloadEvents.deleted,
+      { workloadId: 'w-resubmitted', name: 'resubmitted', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace },
+      'w-resubmitted',
+    );
+    await h.org(
+      WorkloadEvents.finished,
+      { workloadId: 'w-renamed', name: 'renamed-2', kind: 'Pod', projectId: 'p2', namespace, outcome: 'Succeeded' },
+      'w-renamed',
+    );
     const left = await usedBy();
     expect(left.map((w) => w.name)).not.toContain('resubmitted');
     expect(left.map((w) => w.workloadId)).not.toContain('w-renamed');
@@ -297,7 +409,11 @@ describe('usage records', () => {
     const namespace = h.namespaceOf('p2');
     const deletedAt = new Date(Date.now() + 2000);
     // The deleted event of a workload admitted just before it, handled first (two streams, concurrent consumers).
-    await h.publisher.publish(WorkloadEvents.deleted, { workloadId: 'w-late', name: 'late', kind: 'Pod', projectId: 'p2', namespace }, { actor, subject: 'w-late', time: deletedAt });
+    await h.publisher.publish(
+      WorkloadEvents.deleted,
+      { workloadId: 'w-late', name: 'late', kind: 'Pod', projectId: 'p2', namespace },
+      { actor, subject: 'w-late', time: deletedAt },
+    );
     await h.settled();
     await review({ workload: pod('late'), subject: rita, dataVolumes: mount() });
     expect((await usedBy()).map((w) => w.name)).not.toContain('late');
@@ -315,13 +431,39 @@ describe('bad input', () => {
     ['no subject', { workload: pod('x'), dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
     ['a relative mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: 'data' }] }],
     ['a .. in a mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/data/../etc' }] }],
-    ['the same volume twice', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' }, { id: '11111111-1111-4111-8111-111111111111', mountPath: '/b' }] }],
-    ['the same path twice', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' }, { id: '21111111-1111-4111-8111-111111111111', mountPath: '/a/' }] }],
+    [
+      'the same volume twice',
+      {
+        workload: pod('x'),
+        subject,
+        dataVolumes: [
+          { id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' },
+          { id: '11111111-1111-4111-8111-111111111111', mountPath: '/b' },
+        ],
+      },
+    ],
+    [
+      'the same path twice',
+      {
+        workload: pod('x'),
+        subject,
+        dataVolumes: [
+          { id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' },
+          { id: '21111111-1111-4111-8111-111111111111', mountPath: '/a/' },
+        ],
+      },
+    ],
     ['no volume at all', { workload: pod('x'), subject }],
     ['a workload that is not an object', { workload: 'pod', subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
     ['an unknown field', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }], extra: 1 }],
-    ['a native workload with a bad storage list', { workload: { kind: 'Workspace', spec: { storage: { dataVolume: [{ id: 'nope', mountPath: '/d' }] } } }, subject }],
-    ['a huge workload', { workload: { ...pod('x'), padding: 'x'.repeat(700 * 1024) }, subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
+    [
+      'a native workload with a bad storage list',
+      { workload: { kind: 'Workspace', spec: { storage: { dataVolume: [{ id: 'nope', mountPath: '/d' }] } } }, subject },
+    ],
+    [
+      'a huge workload',
+      { workload: { ...pod('x'), padding: 'x'.repeat(700 * 1024) }, subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] },
+    ],
   ];
 
   it.each(cases)('%s is VALIDATION_FAILED and makes nothing', async (_what, request) => {
@@ -335,7 +477,13 @@ describe('bad input', () => {
   it('refuses a group caller of the review and of both usage subjects, in the one shape of the transport', async () => {
     // One rule for every service (docs/decisions/0018): a group is never a caller, refused UNAUTHENTICATED in one shape.
     const group = { subjectId: 'researchers', subjectType: 'group' as const };
-    const request = { projectId: 'p2', workload: pod('g'), subject: { subjectId: 'researchers', subjectType: 'user' }, dataVolumes: [{ id: shared.id, mountPath: '/d' }], dryRun: true };
+    const request = {
+      projectId: 'p2',
+      workload: pod('g'),
+      subject: { subjectId: 'researchers', subjectType: 'user' },
+      dataVolumes: [{ id: shared.id, mountPath: '/d' }],
+      dryRun: true,
+    };
     for (const call of [
       () => h.client.call(AdmissionRpc.review, request as never, { identity: group }),
       // The group was refused only after the volume was looked up before: an unknown one said NOT_FOUND.
@@ -359,6 +507,8 @@ describe('bad input', () => {
     const anonymous = await failure(h.client.call(AdmissionRpc.review, { projectId: 'p2', ...request } as never));
     expect(anonymous.code).toBe('UNAUTHENTICATED');
     // For oneself it is fine (with one's own groups).
-    expect((await review({ ...request, subject: { subjectId: 'rita', subjectType: 'user' }, dryRun: true }, { subjectId: 'rita', subjectType: 'user' })).allowed).toBe(true);
+    expect(
+      (await review({ ...request, subject: { subjectId: 'rita', subjectType: 'user' }, dryRun: true }, { subjectId: 'rita', subjectType: 'user' })).allowed,
+    ).toBe(true);
   });
 });

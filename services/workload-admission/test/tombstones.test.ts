@@ -19,18 +19,34 @@ const MIN = 60_000;
 let volumeService: EventPublisher;
 
 function volume(version: number, phase: DataVolume['status']['phase']): DataVolume {
-  return publishedVolume('p1', phase, version, { namespace: h.namespaceOf('p1'), ...(phase === 'Ready' ? { status: { phase, conditions: [], datavolumePvcName: 'dataset' } } : {}) });
+  return publishedVolume('p1', phase, version, {
+    namespace: h.namespaceOf('p1'),
+    ...(phase === 'Ready' ? { status: { phase, conditions: [], datavolumePvcName: 'dataset' } } : {}),
+  });
 }
 
 /** Publishes a volume event made at `time` (the outbox keeps an event's time: a late re-publish carries the original one). */
-async function publish(def: (typeof VolumeEvents)['created' | 'ready' | 'deleted'], v: DataVolume, time: Date): Promise<{ seq: number; envelope: EventEnvelope }> {
+async function publish(
+  def: (typeof VolumeEvents)['created' | 'ready' | 'deleted'],
+  v: DataVolume,
+  time: Date,
+): Promise<{ seq: number; envelope: EventEnvelope }> {
   const envelope = volumeService.envelope(def, { volume: v }, { actor: VOLUME_ACTOR, subject: v.id, aggregateVersion: v.version, time });
   return { seq: (await volumeService.publishEnvelope(envelope)).seq, envelope };
 }
 
 async function dryRun(volumeId: string, atLeast: Revision) {
-  const workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `w-${volumeId.slice(0, 8)}` }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
-  return h.client.call(AdmissionRpc.review, { projectId: 'p1', atLeast, workload, subject: ROOT, dataVolumes: [{ id: volumeId, mountPath: '/data' }], dryRun: true }, { identity: PLATFORM });
+  const workload = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `w-${volumeId.slice(0, 8)}` },
+    spec: { containers: [{ name: 'main', image: 'busybox' }] },
+  };
+  return h.client.call(
+    AdmissionRpc.review,
+    { projectId: 'p1', atLeast, workload, subject: ROOT, dataVolumes: [{ id: volumeId, mountPath: '/data' }], dryRun: true },
+    { identity: PLATFORM },
+  );
 }
 
 const admissionPort = (i = 0): number => {
@@ -57,7 +73,11 @@ it('keeps at most the bound of deleted volumes, and a late event about a forgott
     const at = start + i * MIN;
     const v = volume(1, 'Creating');
     await publish(VolumeEvents.created, v, new Date(at));
-    const ready = await publish(VolumeEvents.ready, { ...v, version: 2, status: { phase: 'Ready', conditions: [], datavolumePvcName: 'dataset' } }, new Date(at + 1000));
+    const ready = await publish(
+      VolumeEvents.ready,
+      { ...v, version: 2, status: { phase: 'Ready', conditions: [], datavolumePvcName: 'dataset' } },
+      new Date(at + 1000),
+    );
     seq = (await publish(VolumeEvents.deleted, { ...v, version: 3, status: { phase: 'Deleting', conditions: [] } }, new Date(at + 2000))).seq;
     deleted.push({ ready: ready.envelope, id: v.id });
   }

@@ -27,7 +27,13 @@ afterAll(async () => {
 const admit = (name: string) =>
   h.client.call(
     AdmissionRpc.review,
-    { projectId: 'p2', workloadId: `${name}-id`, workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }, subject: { subjectId: 'rita', subjectType: 'user' }, dataVolumes: [{ id: volume.id, mountPath: '/data' }] },
+    {
+      projectId: 'p2',
+      workloadId: `${name}-id`,
+      workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+      subject: { subjectId: 'rita', subjectType: 'user' },
+      dataVolumes: [{ id: volume.id, mountPath: '/data' }],
+    },
     { identity: PLATFORM },
   );
 
@@ -47,15 +53,27 @@ it('is answered the same by a replica started after the admissions, and follows 
 
   // An admission after it started comes from the events; a deletion ends one.
   expect((await admit('train-c')).allowed).toBe(true);
-  await h.org(WorkloadEvents.deleted, { workloadId: 'train-a-id', name: 'train-a', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace: h.namespaceOf('p2') }, 'train-a');
+  await h.org(
+    WorkloadEvents.deleted,
+    { workloadId: 'train-a-id', name: 'train-a', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace: h.namespaceOf('p2') },
+    'train-a',
+  );
   await h.settled();
   await waitFor(async () => JSON.stringify((await usage()).workloads.map((w) => w.name)) === JSON.stringify(['train-b', 'train-c']), {
     timeoutMs: 10_000,
     intervalMs: 100,
     what: 'train-b and train-c in use, train-a released',
   });
-  await h.org(WorkloadEvents.finished, { workloadId: 'train-b-id', name: 'train-b', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace: h.namespaceOf('p2'), outcome: 'Succeeded' }, 'train-b');
-  await h.org(WorkloadEvents.deleted, { workloadId: 'train-c-id', name: 'train-c', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace: h.namespaceOf('p2') }, 'train-c');
+  await h.org(
+    WorkloadEvents.finished,
+    { workloadId: 'train-b-id', name: 'train-b', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace: h.namespaceOf('p2'), outcome: 'Succeeded' },
+    'train-b',
+  );
+  await h.org(
+    WorkloadEvents.deleted,
+    { workloadId: 'train-c-id', name: 'train-c', kind: 'Pod', apiVersion: 'v1', projectId: 'p2', namespace: h.namespaceOf('p2') },
+    'train-c',
+  );
   await h.settled();
   await waitFor(async () => !(await usage()).inUse, { timeoutMs: 10_000, intervalMs: 100, what: 'the volume no longer in use' });
 }, 120_000);

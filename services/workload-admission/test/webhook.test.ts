@@ -1,4 +1,14 @@
-import { AdmissionEvents, AdmissionRpc, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, STREAMS, VolumeRpc, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
+import {
+  AdmissionEvents,
+  AdmissionRpc,
+  DATA_VOLUMES_ANNOTATION,
+  type DataVolume,
+  DvError,
+  STREAMS,
+  VolumeRpc,
+  VolumeUsageRpc,
+  WorkloadEvents,
+} from '@dv/contracts';
 import { copyNames } from '@dv/kube';
 import { KUBE_WEBHOOK_CLIENT_NAME, createCertificateAuthority, httpRequest, issueClientCertificate, waitFor } from '@dv/testing';
 import { randomUUID } from 'node:crypto';
@@ -73,17 +83,35 @@ function workloads(value: string): { obj: Obj; podSpecs: (stored: Obj) => unknow
   const template = () => ({ metadata: { labels: { app: 'x' } }, spec: podSpec() });
   return [
     { obj: pod('trainer', value), podSpecs: (o) => [at(o, 'spec')] },
-    { obj: { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('etl', value), spec: { template: template() } }, podSpecs: (o) => [at(o, 'spec', 'template', 'spec')] },
     {
-      obj: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('nightly', value), spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: template() } } } },
-      podSpecs: (o) => [at(o, 'spec', 'jobTemplate', 'spec', 'template', 'spec')],
-    },
-    {
-      obj: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('serve', value), spec: { selector: { matchLabels: { app: 'x' } }, template: { ...template(), spec: podSpec('Always') } } },
+      obj: { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('etl', value), spec: { template: template() } },
       podSpecs: (o) => [at(o, 'spec', 'template', 'spec')],
     },
     {
-      obj: { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: meta('resnet', value), spec: { pytorchReplicaSpecs: { Master: { replicas: 1, template: template() }, Worker: { replicas: 3, template: template() } } } },
+      obj: {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: meta('nightly', value),
+        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: template() } } },
+      },
+      podSpecs: (o) => [at(o, 'spec', 'jobTemplate', 'spec', 'template', 'spec')],
+    },
+    {
+      obj: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta('serve', value),
+        spec: { selector: { matchLabels: { app: 'x' } }, template: { ...template(), spec: podSpec('Always') } },
+      },
+      podSpecs: (o) => [at(o, 'spec', 'template', 'spec')],
+    },
+    {
+      obj: {
+        apiVersion: 'kubeflow.org/v1',
+        kind: 'PyTorchJob',
+        metadata: meta('resnet', value),
+        spec: { pytorchReplicaSpecs: { Master: { replicas: 1, template: template() }, Worker: { replicas: 3, template: template() } } },
+      },
       podSpecs: (o) => [at(o, 'spec', 'pytorchReplicaSpecs', 'Master', 'template', 'spec'), at(o, 'spec', 'pytorchReplicaSpecs', 'Worker', 'template', 'spec')],
     },
     {
@@ -91,7 +119,10 @@ function workloads(value: string): { obj: Obj; podSpecs: (stored: Obj) => unknow
         apiVersion: 'ray.io/v1',
         kind: 'RayCluster',
         metadata: meta('ray', value),
-        spec: { headGroupSpec: { rayStartParams: {}, template: template() }, workerGroupSpecs: [{ groupName: 'gpu', replicas: 2, rayStartParams: {}, template: template() }] },
+        spec: {
+          headGroupSpec: { rayStartParams: {}, template: template() },
+          workerGroupSpecs: [{ groupName: 'gpu', replicas: 2, rayStartParams: {}, template: template() }],
+        },
       },
       podSpecs: (o) => [at(o, 'spec', 'headGroupSpec', 'template', 'spec'), at(o, 'spec', 'workerGroupSpecs', 0, 'template', 'spec')],
     },
@@ -108,9 +139,15 @@ function at(value: unknown, ...path: (string | number)[]): unknown {
 function expectMounted(spec: unknown, claimName: string, volumeName: string, mountPath: string): void {
   expect(spec).toBeDefined();
   const p = spec as { volumes: unknown[]; containers: { volumeMounts: unknown[] }[]; initContainers?: { volumeMounts: unknown[] }[] };
-  expect(p.volumes).toEqual([{ name: 'scratch', emptyDir: {} }, { name: volumeName, persistentVolumeClaim: { claimName, readOnly: true } }]);
+  expect(p.volumes).toEqual([
+    { name: 'scratch', emptyDir: {} },
+    { name: volumeName, persistentVolumeClaim: { claimName, readOnly: true } },
+  ]);
   for (const c of [...p.containers, ...(p.initContainers ?? [])]) {
-    expect(c.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/scratch' }, { name: volumeName, mountPath, readOnly: true }]);
+    expect(c.volumeMounts).toEqual([
+      { name: 'scratch', mountPath: '/scratch' },
+      { name: volumeName, mountPath, readOnly: true },
+    ]);
   }
 }
 
@@ -132,7 +169,11 @@ describe('the mutating webhook', () => {
     const alice = h.as(ALICE);
     for (const { obj, podSpecs } of workloads(annotation(shared.id))) {
       await alice.create(obj);
-      const stored = (await alice.read({ apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', metadata: { name: obj.metadata?.name ?? '', namespace: nsB } })) as Obj;
+      const stored = (await alice.read({
+        apiVersion: obj.apiVersion ?? '',
+        kind: obj.kind ?? '',
+        metadata: { name: obj.metadata?.name ?? '', namespace: nsB },
+      })) as Obj;
       const specs = podSpecs(stored);
       expect(specs.length).toBeGreaterThan(0);
       for (const spec of specs) expectMounted(spec, pvcName, volumeName, '/data');
@@ -141,7 +182,13 @@ describe('the mutating webhook', () => {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
       metadata: meta('preprocess', annotation(shared.id, '/datasets/imagenet')),
-      spec: { entrypoint: 'main', templates: [{ name: 'main', container: { image: 'python:3.12', command: ['python', 'prep.py'] } }, { name: 'report', script: { image: 'python:3.12', source: 'print(1)' } }] },
+      spec: {
+        entrypoint: 'main',
+        templates: [
+          { name: 'main', container: { image: 'python:3.12', command: ['python', 'prep.py'] } },
+          { name: 'report', script: { image: 'python:3.12', source: 'print(1)' } },
+        ],
+      },
     };
     await alice.create(workflow);
     const wf = (await alice.read({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'preprocess', namespace: nsB } })) as Obj;
@@ -176,7 +223,17 @@ describe('the mutating webhook', () => {
     const relative = await kubeError(h.as(ALICE).create(pod('relative', annotation(shared.id, 'data'))));
     expect(relative.message).toContain('[INVALID_ANNOTATION]');
     expect(relative.message).toContain('absolute path');
-    const twice = await kubeError(h.as(ALICE).create(pod('twice', JSON.stringify([{ id: shared.id, mountPath: '/a' }, { id: shared.id, mountPath: '/b' }]))));
+    const twice = await kubeError(
+      h.as(ALICE).create(
+        pod(
+          'twice',
+          JSON.stringify([
+            { id: shared.id, mountPath: '/a' },
+            { id: shared.id, mountPath: '/b' },
+          ]),
+        ),
+      ),
+    );
     expect(twice.message).toContain('requested twice');
   });
 
@@ -207,7 +264,8 @@ describe('the mutating webhook', () => {
 
   it('answers malformed AdmissionReview bodies with a clear 400 or a denial, never a crash', async () => {
     const url = `https://127.0.0.1:${h.webhookPort}/mutate`;
-    const post = (body: string) => httpRequest(url, { method: 'POST', body, ca: h.webhookCaPem, ...h.apiServerClient, headers: { 'Content-Type': 'application/json' } });
+    const post = (body: string) =>
+      httpRequest(url, { method: 'POST', body, ca: h.webhookCaPem, ...h.apiServerClient, headers: { 'Content-Type': 'application/json' } });
     const notJson = await post('{not json');
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body)).toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -219,7 +277,13 @@ describe('the mutating webhook', () => {
     const get = await httpRequest(url, { ca: h.webhookCaPem, ...h.apiServerClient });
     expect(get.status).toBe(404);
     // Still serving.
-    const stillUp = await post(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u-2', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'DELETE', userInfo: { username: 'x' } } }));
+    const stillUp = await post(
+      JSON.stringify({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        request: { uid: 'u-2', kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'DELETE', userInfo: { username: 'x' } },
+      }),
+    );
     expect(JSON.parse(stillUp.body)).toEqual({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'u-2', allowed: true } });
   });
 
@@ -228,10 +292,18 @@ describe('the mutating webhook', () => {
     const forged = {
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
-      request: { uid, kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: nsB, operation: 'CREATE', userInfo: { username: ALICE, groups: [] }, object: pod('forged', annotation(places.id)) },
+      request: {
+        uid,
+        kind: { group: '', version: 'v1', kind: 'Pod' },
+        namespace: nsB,
+        operation: 'CREATE',
+        userInfo: { username: ALICE, groups: [] },
+        object: pod('forged', annotation(places.id)),
+      },
     };
     const url = `https://127.0.0.1:${h.webhookPort}/mutate`;
-    const send = (client: { cert?: string; key?: string }) => httpRequest(url, { method: 'POST', body: JSON.stringify(forged), ca: h.webhookCaPem, ...client, headers: { 'Content-Type': 'application/json' } });
+    const send = (client: { cert?: string; key?: string }) =>
+      httpRequest(url, { method: 'POST', body: JSON.stringify(forged), ca: h.webhookCaPem, ...client, headers: { 'Content-Type': 'application/json' } });
     const anonymous = await send({});
     expect(anonymous.status).toBe(401);
     expect(JSON.parse(anonymous.body)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('only the Kubernetes API server') });
@@ -263,9 +335,27 @@ describe('the mutating webhook', () => {
 
   it('refuses an AmlJob asking for a data volume clearly (its rule is registered; no public schema to patch)', async () => {
     // The bed has no AmlJob CRD, so the API server's call is played directly (with its client certificate).
-    const amlJob = { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'AmlJob', metadata: { name: 'aml', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(shared.id) } }, spec: {} };
-    const request = { uid: 'u-aml', kind: { group: 'amlarc.azureml.com', version: 'v1alpha1', kind: 'AmlJob' }, namespace: nsB, operation: 'CREATE', userInfo: { username: ALICE, groups: [] }, object: amlJob };
-    const answer = await httpRequest(`https://127.0.0.1:${h.webhookPort}/mutate`, { method: 'POST', body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }), ca: h.webhookCaPem, ...h.apiServerClient, headers: { 'Content-Type': 'application/json' } });
+    const amlJob = {
+      apiVersion: 'amlarc.azureml.com/v1alpha1',
+      kind: 'AmlJob',
+      metadata: { name: 'aml', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(shared.id) } },
+      spec: {},
+    };
+    const request = {
+      uid: 'u-aml',
+      kind: { group: 'amlarc.azureml.com', version: 'v1alpha1', kind: 'AmlJob' },
+      namespace: nsB,
+      operation: 'CREATE',
+      userInfo: { username: ALICE, groups: [] },
+      object: amlJob,
+    };
+    const answer = await httpRequest(`https://127.0.0.1:${h.webhookPort}/mutate`, {
+      method: 'POST',
+      body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }),
+      ca: h.webhookCaPem,
+      ...h.apiServerClient,
+      headers: { 'Content-Type': 'application/json' },
+    });
     const response = (JSON.parse(answer.body) as { response: { allowed: boolean; status?: { code: number; message: string } } }).response;
     expect(response.allowed).toBe(false);
     expect(response.status?.code).toBe(403);
@@ -274,7 +364,9 @@ describe('the mutating webhook', () => {
   });
 
   it('does not review what a controller makes from a reviewed object, but still guards its direct PVC references', async () => {
-    const deployment = (await h.as(ALICE).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'serve', namespace: nsB } })) as Obj & { spec: { template: unknown } };
+    const deployment = (await h.as(ALICE).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'serve', namespace: nsB } })) as Obj & {
+      spec: { template: unknown };
+    };
     const { pvcName } = copyNames(shared.id, shared.name, nsB);
     // What the Deployment controller creates: a ReplicaSet owned by it, with its annotations and its (patched) template.
     const replicaSet = (name: string, template: unknown): Obj => ({
@@ -284,17 +376,27 @@ describe('the mutating webhook', () => {
         name,
         namespace: nsB,
         annotations: deployment.metadata?.annotations ?? {},
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'serve', uid: deployment.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'serve', uid: deployment.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true },
+        ],
       },
       spec: { replicas: 1, selector: { matchLabels: { app: 'x' } }, template },
     });
     const controller = h.as(DEPLOYMENT_CONTROLLER);
     await controller.create(replicaSet('serve-5d4f8', deployment.spec.template));
-    const stored = (await controller.read({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'serve-5d4f8', namespace: nsB } })) as Obj & { spec: { template: unknown } };
+    const stored = (await controller.read({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'serve-5d4f8', namespace: nsB } })) as Obj & {
+      spec: { template: unknown };
+    };
     expect(stored.spec.template).toEqual(deployment.spec.template); // untouched: no second mount, no denial
     expect(stored.metadata?.labels?.[ADMISSION_REVIEW_LABEL]).toBeUndefined();
 
-    const writable = { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'd', mountPath: '/d' }] }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: pvcName } }] } };
+    const writable = {
+      metadata: { labels: { app: 'x' } },
+      spec: {
+        containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'd', mountPath: '/d' }] }],
+        volumes: [{ name: 'd', persistentVolumeClaim: { claimName: pvcName } }],
+      },
+    };
     const refused = await kubeError(controller.create(replicaSet('serve-writer', writable)));
     expect(refused.code).toBe(403);
     expect(refused.message).toContain('[NOT_READ_ONLY]');
@@ -304,7 +406,8 @@ describe('the mutating webhook', () => {
     const alice = h.as(ALICE);
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'serve', namespace: nsB } };
     // Strategic merge, as kubectl does: lists of containers and volumes are merged by name.
-    const merge = (body: Record<string, unknown>) => alice.patch({ ...ref, ...body } as Obj, undefined, undefined, undefined, undefined, PatchStrategy.StrategicMergePatch);
+    const merge = (body: Record<string, unknown>) =>
+      alice.patch({ ...ref, ...body } as Obj, undefined, undefined, undefined, undefined, PatchStrategy.StrategicMergePatch);
     await merge({ spec: { replicas: 3 } });
     await merge({ spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:1.37' }] } } } });
     const scaled = (await alice.read(ref)) as Obj & { spec: { replicas: number } };
@@ -315,7 +418,16 @@ describe('the mutating webhook', () => {
     expect(changed.message).toContain('[ANNOTATION_IMMUTABLE]');
     const { pvcName } = copyNames(shared.id, shared.name, nsB);
     const writer = await kubeError(
-      merge({ spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'rw', mountPath: '/rw' }] }], volumes: [{ name: 'rw', persistentVolumeClaim: { claimName: pvcName } }] } } } }),
+      merge({
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'main', image: 'busybox', volumeMounts: [{ name: 'rw', mountPath: '/rw' }] }],
+              volumes: [{ name: 'rw', persistentVolumeClaim: { claimName: pvcName } }],
+            },
+          },
+        },
+      }),
     );
     expect(writer.message).toContain('[NOT_READ_ONLY]');
     const after = (await alice.read(ref)) as Obj;
@@ -335,9 +447,19 @@ describe('usage and release', () => {
     );
     expect(usage.inUse).toBe(true);
     expect(usage.workloads.map((w) => w.name).sort()).toEqual([...names].sort());
-    await expect(h.client.call(VolumeRpc.delete, { id: shared.id }, { identity: { subjectId: 'root', subjectType: 'user' } })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await expect(h.client.call(VolumeRpc.delete, { id: shared.id }, { identity: { subjectId: 'root', subjectType: 'user' } })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
 
-    const kinds: Record<string, string> = { trainer: 'Pod', etl: 'Job', nightly: 'CronJob', serve: 'Deployment', resnet: 'PyTorchJob', ray: 'RayCluster', preprocess: 'Workflow' };
+    const kinds: Record<string, string> = {
+      trainer: 'Pod',
+      etl: 'Job',
+      nightly: 'CronJob',
+      serve: 'Deployment',
+      resnet: 'PyTorchJob',
+      ray: 'RayCluster',
+      preprocess: 'Workflow',
+    };
     for (const name of names) {
       await h.org(WorkloadEvents.deleted, { workloadId: `w-${name}`, name, kind: kinds[name], projectId: 'p2', namespace: nsB }, `w-${name}`);
     }
@@ -359,16 +481,28 @@ describe('usage and release', () => {
       { timeoutMs: 20_000, intervalMs: 300, what: 'the binding PVC to be removed' },
     );
     // The PV copy goes right after its PVC (the removal deletes them in that order).
-    await waitFor(async () => (await h.core.readPersistentVolume({ name: pvName }).then(() => undefined, (e: unknown) => ((e as { code?: number }).code === 404 ? true : undefined))), {
-      timeoutMs: 10_000,
-      intervalMs: 100,
-      what: 'the binding PV copy to be removed',
-    });
+    await waitFor(
+      async () =>
+        await h.core.readPersistentVolume({ name: pvName }).then(
+          () => undefined,
+          (e: unknown) => ((e as { code?: number }).code === 404 ? true : undefined),
+        ),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: 'the binding PV copy to be removed',
+      },
+    );
   }, 90_000);
 
   it('finds an object created with generateName by its review label, and releases objects deleted without an event', async () => {
     const alice = h.as(ALICE);
-    const generated = await alice.create({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'gen-', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(places.id) } }, spec: podSpec() } as Obj);
+    const generated = await alice.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: 'gen-', namespace: nsB, annotations: { [DATA_VOLUMES_ANNOTATION]: annotation(places.id) } },
+      spec: podSpec(),
+    } as Obj);
     const generatedName = generated.metadata?.name ?? '';
     expect(generatedName).toMatch(/^gen-/);
     expect(generated.metadata?.labels?.[ADMISSION_REVIEW_LABEL]).toMatch(/^[0-9a-f-]{36}$/);
@@ -433,7 +567,16 @@ describe('when JetStream cannot store the decision', () => {
     await jsm.streams.update(STREAMS.domain.name, { max_msgs: info.state.messages, discard: DiscardPolicy.New });
     try {
       const error = await h.client
-        .call(AdmissionRpc.review, { projectId: 'p2', workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unrecorded' }, spec: podSpec() }, subject: { subjectId: ALICE, subjectType: 'user' }, dataVolumes: [{ id: places.id, mountPath: '/data' }] }, { identity: { subjectId: 'workloads', subjectType: 'service-account' } })
+        .call(
+          AdmissionRpc.review,
+          {
+            projectId: 'p2',
+            workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unrecorded' }, spec: podSpec() },
+            subject: { subjectId: ALICE, subjectType: 'user' },
+            dataVolumes: [{ id: places.id, mountPath: '/data' }],
+          },
+          { identity: { subjectId: 'workloads', subjectType: 'service-account' } },
+        )
         .then(
           () => undefined,
           (e: unknown) => e,

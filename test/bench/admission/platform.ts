@@ -45,7 +45,9 @@ export async function setUpOrg(publisher: EventPublisher, core: CoreV1Api, run: 
   };
   await pub(publisher.publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'Bench tenant' }, { actor: ORG_ACTOR, subject: 't1' }));
   await pub(publisher.publish(OrgEvents.cluster.created, { clusterId: 'c1', tenantId: 't1', name: 'Cluster c1' }, { actor: ORG_ACTOR, subject: 'c1' }));
-  await pub(publisher.publish(OrgEvents.department.created, { departmentId: 'd1', clusterId: 'c1', name: 'Department d1' }, { actor: ORG_ACTOR, subject: 'd1' }));
+  await pub(
+    publisher.publish(OrgEvents.department.created, { departmentId: 'd1', clusterId: 'c1', name: 'Department d1' }, { actor: ORG_ACTOR, subject: 'd1' }),
+  );
   for (const projectId of ['p1', 'p2'] as const) {
     await pub(
       publisher.publish(
@@ -54,7 +56,9 @@ export async function setUpOrg(publisher: EventPublisher, core: CoreV1Api, run: 
         { actor: ORG_ACTOR, subject: projectId },
       ),
     );
-    await core.createNamespace({ body: { metadata: { name: namespaces[projectId], labels: { 'dv.platform/project-id': projectId, [runLabel.key]: runLabel.value } } } });
+    await core.createNamespace({
+      body: { metadata: { name: namespaces[projectId], labels: { 'dv.platform/project-id': projectId, [runLabel.key]: runLabel.value } } },
+    });
   }
   await core.createNamespace({ body: { metadata: { name: namespaces.plain } } });
   return { runLabel, namespaces, platform };
@@ -69,7 +73,11 @@ export async function originPvc(core: CoreV1Api, namespace: string, pvcName: str
 export async function readyVolume(client: RpcClient, core: CoreV1Api, org: BenchOrg, name: string, run: string): Promise<DataVolume> {
   await originPvc(core, org.namespaces.p1, name, run);
   const { volume } = await until('dv.volume.create to accept (the volume service knows p1)', () =>
-    client.call(VolumeRpc.create, { name, projectId: 'p1', originPvcName: name, useOriginalVolume: false, atLeast: { platform: org.platform } }, { identity: ROOT }),
+    client.call(
+      VolumeRpc.create,
+      { name, projectId: 'p1', originPvcName: name, useOriginalVolume: false, atLeast: { platform: org.platform } },
+      { identity: ROOT },
+    ),
   );
   return until(
     `data volume ${name} to be Ready`,

@@ -45,7 +45,8 @@ export function mountProblems(pod: V1Pod, mounts: readonly DataVolumeMount[], bi
     for (const c of containers) {
       const m = (c.volumeMounts ?? []).find((vm) => vm.name === volume.name);
       if (!m) problems.push(`container ${c.name} does not mount ${volume.name}`);
-      else if (m.mountPath !== mount.mountPath || m.readOnly !== true) problems.push(`container ${c.name} mounts ${volume.name} at ${m.mountPath} readOnly=${String(m.readOnly)}, expected ${mount.mountPath} read-only`);
+      else if (m.mountPath !== mount.mountPath || m.readOnly !== true)
+        problems.push(`container ${c.name} mounts ${volume.name} at ${m.mountPath} readOnly=${String(m.readOnly)}, expected ${mount.mountPath} read-only`);
     }
   }
   return problems;

@@ -60,7 +60,10 @@ export class Rng {
 
   /** A uuid-shaped id (version 4 layout), from this generator. */
   uuid(): string {
-    const hex = (): string => Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    const hex = (): string =>
+      Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, '0');
     const a = hex();
     const b = hex();
     const c = hex();
@@ -130,7 +133,16 @@ function child(type: ScopeType, id: string, name: string, parent: GenScope): Gen
 
 /** Scopes (each department in a random cluster, each project in a random department) and users in random groups. */
 export function generateOrg(size: OrgSize, rng: Rng): GenOrg {
-  const system: GenScope = { type: 'system', id: 'system', name: 'System', key: 'system/system', parent: null, path: ['system/system'], clusterId: undefined, tenantId: undefined };
+  const system: GenScope = {
+    type: 'system',
+    id: 'system',
+    name: 'System',
+    key: 'system/system',
+    parent: null,
+    path: ['system/system'],
+    clusterId: undefined,
+    tenantId: undefined,
+  };
   const tenant = child('tenant', 't1', 'Tenant one', system);
   const clusters = Array.from({ length: size.clusters }, (_, i) => child('cluster', `c${i + 1}`, `Cluster ${i + 1}`, tenant));
   const departments = Array.from({ length: size.departments }, (_, i) => child('department', `d${i + 1}`, `Department ${i + 1}`, rng.pick(clusters)));

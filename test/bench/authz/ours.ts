@@ -20,7 +20,12 @@ export interface OurCheck {
  * a request's are), not the generated org's shared objects.
  */
 export function toOurCheck(check: GenCheck): OurCheck {
-  const json = JSON.stringify({ subject: check.user.principal, action: check.action, resourceType: check.resourceType, scope: { scopeType: check.scope.type, scopeId: check.scope.id } });
+  const json = JSON.stringify({
+    subject: check.user.principal,
+    action: check.action,
+    resourceType: check.resourceType,
+    scope: { scopeType: check.scope.type, scopeId: check.scope.id },
+  });
   const item = checkItemSchema.parse(JSON.parse(json));
   return { principal: item.subject, action: item.action, resourceType: item.resourceType, scopeType: item.scope.scopeType, scopeId: item.scope.scopeId };
 }

@@ -66,7 +66,9 @@ export function targetedChecks(org: GenOrg, rules: readonly GenRule[], roles: re
     if (holders.length === 0) continue;
     const user = rng.pick(holders);
     const scope = rng.next() < 0.25 && rule.scope.parent ? rule.scope.parent : rng.pick(below.get(rule.scope.key) ?? [rule.scope]);
-    const granted = (roleById.get(rule.roleId)?.permissions ?? []).flatMap((p) => p.actions.map((a) => ({ resourceType: p.resourceType as ResourceType, action: a as Action })));
+    const granted = (roleById.get(rule.roleId)?.permissions ?? []).flatMap((p) =>
+      p.actions.map((a) => ({ resourceType: p.resourceType as ResourceType, action: a as Action })),
+    );
     const pick = rng.next() < 0.8 && granted.length > 0 ? rng.pick(granted) : { resourceType: rng.pick(RESOURCE_TYPES), action: rng.pick(ACTIONS) };
     out.push({ user, action: pick.action, resourceType: pick.resourceType, scope });
   }

@@ -1,6 +1,17 @@
 // authz replicas as real processes on their own nats-server, with a small organization and seeded
 // rules, for authz-nats.bench.ts.
-import { ACTIONS, type AccessRule, AuthzEvents, AuthzRpc, HEADERS, type IdentityInput, OrgEvents, RESOURCE_TYPES, type ScopeRef, type ScopeType } from '@dv/contracts';
+import {
+  ACTIONS,
+  type AccessRule,
+  AuthzEvents,
+  AuthzRpc,
+  HEADERS,
+  type IdentityInput,
+  OrgEvents,
+  RESOURCE_TYPES,
+  type ScopeRef,
+  type ScopeType,
+} from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
 import { type RunningNats, type ServiceProcess, repoRoot, startIsolatedNats, startServiceProcess } from '@dv/testing';
 import { type Msg, type NatsConnection, headers as natsHeaders } from '@nats-io/nats-core';
@@ -55,7 +66,10 @@ export class AuthzCluster {
     const profileDir = process.env['BENCH_AUTHZ_REPLICA_PROFILE_DIR'];
     const root = repoRoot();
     const profiling: Record<string, string> = profileDir
-      ? { NODE_OPTIONS: `--require ${join(root, 'scripts/ts-register.js')} --require ${join(__dirname, 'replica-profile.ts')}`, BENCH_AUTHZ_REPLICA_PROFILE_DIR: resolve(profileDir) }
+      ? {
+          NODE_OPTIONS: `--require ${join(root, 'scripts/ts-register.js')} --require ${join(__dirname, 'replica-profile.ts')}`,
+          BENCH_AUTHZ_REPLICA_PROFILE_DIR: resolve(profileDir),
+        }
       : {};
     for (let i = 0; i < replicas; i++) {
       progress(`starting authz replica ${i + 1}/${replicas}`);
@@ -96,12 +110,28 @@ export class AuthzCluster {
       const d = departments[i % departments.length] ?? { id: 'd1', cluster: 'c1' };
       return { id: `p${i + 1}`, department: d.id, cluster: d.cluster };
     });
-    for (const c of clusters) await publish(publisher.publish(OrgEvents.cluster.created, { clusterId: c, tenantId: 't1', name: `Cluster ${c}` }, { actor: ORG_ACTOR, subject: c }));
-    for (const d of departments) await publish(publisher.publish(OrgEvents.department.created, { departmentId: d.id, clusterId: d.cluster, name: `Department ${d.id}` }, { actor: ORG_ACTOR, subject: d.id }));
+    for (const c of clusters)
+      await publish(publisher.publish(OrgEvents.cluster.created, { clusterId: c, tenantId: 't1', name: `Cluster ${c}` }, { actor: ORG_ACTOR, subject: c }));
+    for (const d of departments)
+      await publish(
+        publisher.publish(
+          OrgEvents.department.created,
+          { departmentId: d.id, clusterId: d.cluster, name: `Department ${d.id}` },
+          { actor: ORG_ACTOR, subject: d.id },
+        ),
+      );
     for (const p of projects) {
-      await publish(publisher.publish(OrgEvents.project.created, { projectId: p.id, departmentId: p.department, clusterId: p.cluster, name: `Project ${p.id}`, namespace: `dv-${p.id}` }, { actor: ORG_ACTOR, subject: p.id }));
+      await publish(
+        publisher.publish(
+          OrgEvents.project.created,
+          { projectId: p.id, departmentId: p.department, clusterId: p.cluster, name: `Project ${p.id}`, namespace: `dv-${p.id}` },
+          { actor: ORG_ACTOR, subject: p.id },
+        ),
+      );
     }
-    const ref = (scopeType: ScopeType) => (scopeId: string): ScopeRef => ({ scopeType, scopeId });
+    const ref =
+      (scopeType: ScopeType) =>
+      (scopeId: string): ScopeRef => ({ scopeType, scopeId });
     const meta = new Map<string, ScopeMeta>([
       ['system/system', { name: 'System', clusterId: undefined, tenantId: undefined }],
       ['tenant/t1', { name: 'Tenant one', clusterId: undefined, tenantId: 't1' }],
@@ -137,7 +167,13 @@ export class AuthzCluster {
     for (let i = 0; i < 200 && seen.size < this.replicas.length; i++) {
       const { reply, responder } = await this.request(
         AuthzRpc.check.subject,
-        { subject: { subjectType: 'user', subjectId: BENCH_ROOT.subjectId }, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'system', scopeId: 'system' }, atLeast },
+        {
+          subject: { subjectType: 'user', subjectId: BENCH_ROOT.subjectId },
+          action: 'read',
+          resourceType: 'datavolumes',
+          scope: { scopeType: 'system', scopeId: 'system' },
+          atLeast,
+        },
         BENCH_ROOT,
         30_000,
       );
@@ -170,7 +206,13 @@ const RULE_SCOPE_WEIGHTS = { project: 75, department: 21, cluster: 3.5, tenant: 
  * documents), so the rules are not also written to MongoDB. Random subject (30% groups) × role ×
  * scope, distinct.
  */
-export async function publishRules(cluster: AuthzCluster, org: SmallOrg, roles: readonly { id: number; name: string }[], plan: SeedPlan, rng: Rng): Promise<{ published: number; revision: number; seconds: number }> {
+export async function publishRules(
+  cluster: AuthzCluster,
+  org: SmallOrg,
+  roles: readonly { id: number; name: string }[],
+  plan: SeedPlan,
+  rng: Rng,
+): Promise<{ published: number; revision: number; seconds: number }> {
   const started = Date.now();
   const publisher = new EventPublisher(cluster.nc, 'dv/authz');
   const seen = new Set<string>();
@@ -226,7 +268,13 @@ export async function publishRules(cluster: AuthzCluster, org: SmallOrg, roles: 
  * (30% groups) × random scopes weighted toward projects and departments. Duplicates come back as
  * CONFLICT (not counted); requests continue until `rules` were created.
  */
-export async function seedRules(cluster: AuthzCluster, org: SmallOrg, roleIds: readonly number[], plan: SeedPlan & { viaRpc: number }, rng: Rng): Promise<{ created: number; conflicts: number; revision: number; seconds: number }> {
+export async function seedRules(
+  cluster: AuthzCluster,
+  org: SmallOrg,
+  roleIds: readonly number[],
+  plan: SeedPlan & { viaRpc: number },
+  rng: Rng,
+): Promise<{ created: number; conflicts: number; revision: number; seconds: number }> {
   const started = Date.now();
   let created = 0;
   let conflicts = 0;
@@ -234,7 +282,9 @@ export async function seedRules(cluster: AuthzCluster, org: SmallOrg, roleIds: r
   let reported = 0;
   const batch = () => {
     const subjects = Array.from({ length: plan.subjectsPerBatch }, () =>
-      rng.next() < 0.3 ? { subjectType: 'group' as const, subjectId: `g${rng.int(plan.groups) + 1}` } : { subjectType: 'user' as const, subjectId: `u${rng.int(plan.users) + 1}` },
+      rng.next() < 0.3
+        ? { subjectType: 'group' as const, subjectId: `g${rng.int(plan.groups) + 1}` }
+        : { subjectType: 'user' as const, subjectId: `u${rng.int(plan.users) + 1}` },
     );
     const scopes = Array.from({ length: plan.scopesPerBatch }, () => rng.pick(org.byType[rng.weighted(RULE_SCOPE_WEIGHTS)]));
     return { roleId: rng.pick(roleIds), subjects, scopes };

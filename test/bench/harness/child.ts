@@ -28,7 +28,11 @@ export interface BenchChild {
   /** process.hrtime.bigint() in the child when it said `ready` (the clock is shared by processes of one machine). */
   readyAtNs: bigint;
   /** The next message (or one already received and not yet taken) that matches. */
-  waitFor<T extends ChildMessage['type']>(type: T, match?: (m: Extract<ChildMessage, { type: T }>) => boolean, timeoutMs?: number): Promise<Extract<ChildMessage, { type: T }>>;
+  waitFor<T extends ChildMessage['type']>(
+    type: T,
+    match?: (m: Extract<ChildMessage, { type: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<ChildMessage, { type: T }>>;
   /** CPU time and system calls the child process has used since it started. */
   usage(): Promise<ProcessUsage>;
   /** Starts the V8 CPU profiler in the child. */

@@ -121,7 +121,12 @@ if (require.main === module) {
     const at = args.indexOf(name);
     return at >= 0 ? Number(args[at + 1]) : undefined;
   };
-  const optionValueAt = new Set(['--top', '--per'].map((o) => args.indexOf(o)).filter((i) => i >= 0).flatMap((i) => [i, i + 1]));
+  const optionValueAt = new Set(
+    ['--top', '--per']
+      .map((o) => args.indexOf(o))
+      .filter((i) => i >= 0)
+      .flatMap((i) => [i, i + 1]),
+  );
   const files = args.filter((_a, i) => !optionValueAt.has(i));
   for (const file of files) process.stdout.write(`# ${file}\n${summarize(readFileSync(file, 'utf8'), option('--top') ?? 30, option('--per'))}\n\n`);
 }

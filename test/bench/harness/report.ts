@@ -33,7 +33,10 @@ function packageVersion(name: string): string {
 
 /** Versions of the NATS server (as it announced itself) and of the nats.js client packages. */
 export function natsVersions(nc: NatsConnection): { server: string; client: string } {
-  return { server: nc.info?.version ?? 'unknown', client: `@nats-io/nats-core ${packageVersion('@nats-io/nats-core')}, @nats-io/jetstream ${packageVersion('@nats-io/jetstream')}` };
+  return {
+    server: nc.info?.version ?? 'unknown',
+    client: `@nats-io/nats-core ${packageVersion('@nats-io/nats-core')}, @nats-io/jetstream ${packageVersion('@nats-io/jetstream')}`,
+  };
 }
 
 /** Prints a benchmark's result as the only thing on stdout. */

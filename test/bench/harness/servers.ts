@@ -43,6 +43,8 @@ export async function startBenchServers(): Promise<BenchServers> {
   } catch (error: unknown) {
     if (dir) await rm(dir, { recursive: true, force: true });
     const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`no NATS server for the benchmarks: NATS_URL is not set and the test bed's nats-server could not be started (${why}). Set NATS_URL to a nats-server started with -js.`);
+    throw new Error(
+      `no NATS server for the benchmarks: NATS_URL is not set and the test bed's nats-server could not be started (${why}). Set NATS_URL to a nats-server started with -js.`,
+    );
   }
 }

@@ -18,7 +18,12 @@ export async function metricsMemoryMb(healthPort: number | undefined): Promise<R
   try {
     const { body } = await httpRequest(`http://127.0.0.1:${healthPort}/metrics`);
     const read = (name: string): number => Math.round((Number(new RegExp(`^${name} ([\\d.e+]+)$`, 'm').exec(body)?.[1]) / 1e6) * 10) / 10;
-    return { rss: read('process_resident_memory_bytes'), heap_used: read('nodejs_heap_size_used_bytes'), heap_total: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
+    return {
+      rss: read('process_resident_memory_bytes'),
+      heap_used: read('nodejs_heap_size_used_bytes'),
+      heap_total: read('nodejs_heap_size_total_bytes'),
+      external: read('nodejs_external_memory_bytes'),
+    };
   } catch {
     return {};
   }

@@ -66,10 +66,22 @@ export async function publishOrg(publisher: EventPublisher, org: Org): Promise<n
   };
   await pub(publisher.publish(OrgEvents.tenant.created, { tenantId: org.tenantId, name: 'Bench tenant' }, { actor: ORG_ACTOR, subject: org.tenantId }));
   for (const clusterId of org.clusters) {
-    await pub(publisher.publish(OrgEvents.cluster.created, { clusterId, tenantId: org.tenantId, name: `cluster ${clusterId}` }, { actor: ORG_ACTOR, subject: clusterId }));
+    await pub(
+      publisher.publish(
+        OrgEvents.cluster.created,
+        { clusterId, tenantId: org.tenantId, name: `cluster ${clusterId}` },
+        { actor: ORG_ACTOR, subject: clusterId },
+      ),
+    );
   }
   for (const d of org.departments) {
-    await pub(publisher.publish(OrgEvents.department.created, { departmentId: d.id, clusterId: d.clusterId, name: `department ${d.id}` }, { actor: ORG_ACTOR, subject: d.id }));
+    await pub(
+      publisher.publish(
+        OrgEvents.department.created,
+        { departmentId: d.id, clusterId: d.clusterId, name: `department ${d.id}` },
+        { actor: ORG_ACTOR, subject: d.id },
+      ),
+    );
   }
   await inBatches(org.projects, 64, (p) =>
     pub(
@@ -114,7 +126,14 @@ export function volumeDoc(index: number, project: Project, now: string): VolumeD
     namespace: project.namespace,
     originPvcName: pvc,
     useOriginalVolume: true,
-    storage: { originPvName: `pv-${index}`, capacity: '10Gi', storageClassName: 'nfs-data', accessModes: ['ReadWriteMany'], volumeMode: 'Filesystem', source: { nfs: { server: '10.0.0.10', path: `/exports/${pvc}` } } },
+    storage: {
+      originPvName: `pv-${index}`,
+      capacity: '10Gi',
+      storageClassName: 'nfs-data',
+      accessModes: ['ReadWriteMany'],
+      volumeMode: 'Filesystem',
+      source: { nfs: { server: '10.0.0.10', path: `/exports/${pvc}` } },
+    },
     createdAt: now,
     createdBy: 'bench',
     updatedAt: now,
@@ -145,12 +164,16 @@ export async function seedVolumes(mongoUrl: string, dbName: string, publisher: E
   }
   let seq = 0;
   await inBatches(docs, 128, async (doc) => {
-    const ack = await publisher.publish(VolumeEvents.ready, { volume: toDataVolume(doc) }, {
-      actor: { id: 'volume', type: 'system' },
-      subject: doc._id,
-      scope: { scopeType: 'project', scopeId: doc.projectId },
-      aggregateVersion: doc.version,
-    });
+    const ack = await publisher.publish(
+      VolumeEvents.ready,
+      { volume: toDataVolume(doc) },
+      {
+        actor: { id: 'volume', type: 'system' },
+        subject: doc._id,
+        scope: { scopeType: 'project', scopeId: doc.projectId },
+        aggregateVersion: doc.version,
+      },
+    );
     seq = Math.max(seq, ack.seq);
   });
   return seq;
@@ -233,12 +256,16 @@ export async function seedSharingDirect(
   await inBatches(lists, 64, async (list) => {
     const last = list.scopes[list.scopes.length - 1];
     if (!last) return;
-    const ack = await publisher.publish(SharingEvents.shared, { volumeId: list._id, scope: last, sharedScopes: list.scopes }, {
-      actor: { id: 'root', type: 'user' },
-      subject: list._id,
-      scope: { scopeType: 'project', scopeId: projectOf.get(list._id) ?? '' },
-      aggregateVersion: list.version,
-    });
+    const ack = await publisher.publish(
+      SharingEvents.shared,
+      { volumeId: list._id, scope: last, sharedScopes: list.scopes },
+      {
+        actor: { id: 'root', type: 'user' },
+        subject: list._id,
+        scope: { scopeType: 'project', scopeId: projectOf.get(list._id) ?? '' },
+        aggregateVersion: list.version,
+      },
+    );
     revision = Math.max(revision, ack.seq);
   });
   return { volumes: lists.length, revision };

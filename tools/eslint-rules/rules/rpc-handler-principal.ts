@@ -33,7 +33,9 @@ export const rpcHandlerPrincipal = createRule<[], MessageId>({
   create(context) {
     return {
       MethodDefinition(node) {
-        const decorator = node.decorators.map((d) => d.expression).find((e): e is TSESTree.CallExpression => e.type === AST_NODE_TYPES.CallExpression && HANDLER_DECORATORS.has(calleeName(e) ?? ''));
+        const decorator = node.decorators
+          .map((d) => d.expression)
+          .find((e): e is TSESTree.CallExpression => e.type === AST_NODE_TYPES.CallExpression && HANDLER_DECORATORS.has(calleeName(e) ?? ''));
         if (!decorator) return;
         const name = methodName(node);
         if (calleeName(decorator) === 'MessagePattern') {
@@ -68,7 +70,10 @@ function methodName(node: TSESTree.MethodDefinition): string {
 
 function keyIs(property: TSESTree.Property | TSESTree.RestElement, name: string): property is TSESTree.Property {
   if (property.type !== AST_NODE_TYPES.Property || property.computed) return false;
-  return (property.key.type === AST_NODE_TYPES.Identifier && property.key.name === name) || (property.key.type === AST_NODE_TYPES.Literal && property.key.value === name);
+  return (
+    (property.key.type === AST_NODE_TYPES.Identifier && property.key.name === name) ||
+    (property.key.type === AST_NODE_TYPES.Literal && property.key.value === name)
+  );
 }
 
 /** The value given to `public` in the decorator's options, if any. */
@@ -81,7 +86,8 @@ function publicOption(options: TSESTree.CallExpressionArgument | undefined): TSE
 /** A reason is a non-blank string: a literal, a template without expressions, or a const initialized with one. */
 function isReason(value: TSESTree.Node, context: Readonly<TSESLint.RuleContext<MessageId, []>>): boolean {
   if (value.type === AST_NODE_TYPES.Literal) return typeof value.value === 'string' && value.value.trim().length > 0;
-  if (value.type === AST_NODE_TYPES.TemplateLiteral) return value.expressions.length === 0 && value.quasis.some((q) => (q.value.cooked ?? '').trim().length > 0);
+  if (value.type === AST_NODE_TYPES.TemplateLiteral)
+    return value.expressions.length === 0 && value.quasis.some((q) => (q.value.cooked ?? '').trim().length > 0);
   if (value.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = ASTUtils.findVariable(context.sourceCode.getScope(value), value.name);
   const definition = variable?.defs[0]?.node;
@@ -90,7 +96,10 @@ function isReason(value: TSESTree.Node, context: Readonly<TSESLint.RuleContext<M
 }
 
 /** The handler reads `principal` from its second parameter (ctx.principal, `{ principal } = ctx`, or a destructured parameter). */
-function readsPrincipal(fn: TSESTree.FunctionExpression | TSESTree.TSEmptyBodyFunctionExpression, context: Readonly<TSESLint.RuleContext<MessageId, []>>): boolean {
+function readsPrincipal(
+  fn: TSESTree.FunctionExpression | TSESTree.TSEmptyBodyFunctionExpression,
+  context: Readonly<TSESLint.RuleContext<MessageId, []>>,
+): boolean {
   const ctx = fn.params[1];
   if (!ctx) return false;
   const pattern = ctx.type === AST_NODE_TYPES.TSParameterProperty ? ctx.parameter : ctx;
@@ -100,8 +109,15 @@ function readsPrincipal(fn: TSESTree.FunctionExpression | TSESTree.TSEmptyBodyFu
   return (variable?.references ?? []).some(({ identifier }) => {
     const parent = identifier.parent;
     if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) {
-      return parent.computed ? parent.property.type === AST_NODE_TYPES.Literal && parent.property.value === 'principal' : parent.property.type === AST_NODE_TYPES.Identifier && parent.property.name === 'principal';
+      return parent.computed
+        ? parent.property.type === AST_NODE_TYPES.Literal && parent.property.value === 'principal'
+        : parent.property.type === AST_NODE_TYPES.Identifier && parent.property.name === 'principal';
     }
-    return parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === identifier && parent.id.type === AST_NODE_TYPES.ObjectPattern && parent.id.properties.some((p) => keyIs(p, 'principal'));
+    return (
+      parent?.type === AST_NODE_TYPES.VariableDeclarator &&
+      parent.init === identifier &&
+      parent.id.type === AST_NODE_TYPES.ObjectPattern &&
+      parent.id.properties.some((p) => keyIs(p, 'principal'))
+    );
   });
 }

@@ -20,7 +20,9 @@ export async function grantDemoAccessRules(client: RpcClient, atLeastPlatform: n
   await client.call(AuthzRpc.myAccessRules, { atLeast: { platform: atLeastPlatform } }, { identity, timeoutMs: 15_000 });
   for (const rule of RULES) {
     const reply = await client.request(AuthzRpc.createAccessRule, rule, { identity });
-    lines.push(`${rule.subjectType} ${rule.subjectId} → role ${rule.roleId} in ${rule.scopeType} ${rule.scopeId}: ${reply.ok ? 'granted' : reply.error.code === 'CONFLICT' ? 'already granted' : reply.error.message}`);
+    lines.push(
+      `${rule.subjectType} ${rule.subjectId} → role ${rule.roleId} in ${rule.scopeType} ${rule.scopeId}: ${reply.ok ? 'granted' : reply.error.code === 'CONFLICT' ? 'already granted' : reply.error.message}`,
+    );
   }
   return lines;
 }

@@ -9,7 +9,22 @@
 import { AuthzRpc, type NatsClientName, STREAMS, natsPasswordVariable } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
 import { provisionPlatformStreams } from '@dv/runtime';
-import { DEV_GROUPS_CLAIM, KUBE_WEBHOOK_CLIENT_NAME, type ServiceProcess, type TestBed, createCertificateAuthority, freePort, issueServingCertificate, natsUserOf, nodeEntryArgs, repoRoot, serviceModeFromEnv, startDevIdentityProvider, startSecuredTestBed, startServiceProcess } from '@dv/testing';
+import {
+  DEV_GROUPS_CLAIM,
+  KUBE_WEBHOOK_CLIENT_NAME,
+  type ServiceProcess,
+  type TestBed,
+  createCertificateAuthority,
+  freePort,
+  issueServingCertificate,
+  natsUserOf,
+  nodeEntryArgs,
+  repoRoot,
+  serviceModeFromEnv,
+  startDevIdentityProvider,
+  startSecuredTestBed,
+  startServiceProcess,
+} from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -30,17 +45,33 @@ async function main(): Promise<void> {
   const env: Record<string, string> = { ...bed.env };
   const natsAs = natsEnvOf(bed);
   if (!bed.securedNats) {
-    say(`NATS_URL is set: the streams are provisioned there as ${process.env['DV_NATS_PROVISIONER_PASSWORD'] ? 'the provisioner' : 'an anonymous client (set DV_NATS_<CLIENT>_PASSWORD for a server with users)'}`);
+    say(
+      `NATS_URL is set: the streams are provisioned there as ${process.env['DV_NATS_PROVISIONER_PASSWORD'] ? 'the provisioner' : 'an anonymous client (set DV_NATS_<CLIENT>_PASSWORD for a server with users)'}`,
+    );
     const provisioner = natsAs('provisioner');
-    await provisionPlatformStreams({ NATS_URL: env['NATS_URL'] ?? '', NATS_USER: provisioner['NATS_USER'], NATS_PASSWORD: provisioner['NATS_PASSWORD'], NATS_STREAM_REPLICAS: 1, LOG_LEVEL: 'info' });
+    await provisionPlatformStreams({
+      NATS_URL: env['NATS_URL'] ?? '',
+      NATS_USER: provisioner['NATS_USER'],
+      NATS_PASSWORD: provisioner['NATS_PASSWORD'],
+      NATS_STREAM_REPLICAS: 1,
+      LOG_LEVEL: 'info',
+    });
   }
   say('starting the identity provider (Ory Hydra, built once on first use) and the development login app…');
   const idp = await startDevIdentityProvider({ dir: join(root, 'tmp', 'hydra') }).catch(async (error: unknown) => {
     await bed.stop();
     throw error;
   });
-  say(`identity provider: issuer ${idp.issuer} (admin API ${idp.adminUrl}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`);
-  const idpEnv = { OIDC_ISSUER: idp.issuer, OIDC_JWKS_URL: `${idp.publicUrl}/.well-known/jwks.json`, HYDRA_ADMIN_URL: idp.adminUrl, DEV_LOGIN_URL: idp.login.url, DEV_USER_PASSWORD: idp.password };
+  say(
+    `identity provider: issuer ${idp.issuer} (admin API ${idp.adminUrl}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`,
+  );
+  const idpEnv = {
+    OIDC_ISSUER: idp.issuer,
+    OIDC_JWKS_URL: `${idp.publicUrl}/.well-known/jwks.json`,
+    HYDRA_ADMIN_URL: idp.adminUrl,
+    DEV_LOGIN_URL: idp.login.url,
+    DEV_USER_PASSWORD: idp.password,
+  };
   // The gateway trusts the local provider's tokens for its audience; GATEWAY_PORT picks its port (a free one otherwise).
   const gatewayPort = process.env['GATEWAY_PORT'] ?? String(await freePort());
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -49,7 +80,13 @@ async function main(): Promise<void> {
   const localEnv = { ...env, ...natsAs('operator'), ...idpEnv, GATEWAY_URL: gatewayUrl, GATEWAY_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
   const localEnvPath = join(root, 'tmp', 'local.env');
   await rm(localEnvPath, { force: true }); // an earlier run's file would keep its mode through writeFile
-  await writeFile(localEnvPath, `${Object.entries(localEnv).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  await writeFile(
+    localEnvPath,
+    `${Object.entries(localEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+    { mode: 0o600 },
+  );
 
   const running: { name: string; process: ServiceProcess }[] = [];
   let stopping = false;
@@ -70,34 +107,58 @@ async function main(): Promise<void> {
   if (process.env['KUBECONFIG']) say('KUBECONFIG is set: the admission webhook is not registered with that cluster (reviews over NATS only)');
   for (const service of LOCAL_SERVICES) {
     const extra = service.name === 'workload-admission' ? webhookEnv : service.name === 'gateway' ? gatewayEnv : {};
-    const proc = await startServiceProcess({ service: service.name, env: { ...env, ...natsAs(natsUserOf(service.name)), ...service.env, ...extra }, logPath: join(logs, `${service.name}.log`) });
+    const proc = await startServiceProcess({
+      service: service.name,
+      env: { ...env, ...natsAs(natsUserOf(service.name)), ...service.env, ...extra },
+      logPath: join(logs, `${service.name}.log`),
+    });
     running.push({ name: service.name, process: proc });
     say(`${service.name} is up: health http://127.0.0.1:${proc.healthPort}/readyz, log tmp/logs/${service.name}.log`);
-    if (service.name === 'gateway') say(`the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}; GATEWAY_URL in tmp/local.env)`);
+    if (service.name === 'gateway')
+      say(
+        `the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}; GATEWAY_URL in tmp/local.env)`,
+      );
   }
 
   say('publishing the example org (deploy/examples/org.yaml) and creating its namespaces…');
   const publisher = spawnSync(
     process.execPath,
-    [...nodeEntryArgs('tools/platform-publisher', 'main.ts', serviceModeFromEnv()), '--file', join(root, 'deploy/examples/org.yaml'), '--state', join(root, 'tmp', 'local-run.org-state.json')],
+    [
+      ...nodeEntryArgs('tools/platform-publisher', 'main.ts', serviceModeFromEnv()),
+      '--file',
+      join(root, 'deploy/examples/org.yaml'),
+      '--state',
+      join(root, 'tmp', 'local-run.org-state.json'),
+    ],
     { env: { ...process.env, ...env, ...natsAs('platform-publisher') }, encoding: 'utf8' },
   );
   if (publisher.status !== 0) throw new Error(`the platform publisher failed: ${publisher.stderr}`);
 
   const operator = natsAs('operator');
-  const nc = await connectNats({ url: env['NATS_URL'] ?? '', name: 'local-run', ...(operator['NATS_USER'] !== undefined ? { user: operator['NATS_USER'], pass: operator['NATS_PASSWORD'] ?? '' } : {}) });
+  const nc = await connectNats({
+    url: env['NATS_URL'] ?? '',
+    name: 'local-run',
+    ...(operator['NATS_USER'] !== undefined ? { user: operator['NATS_USER'], pass: operator['NATS_PASSWORD'] ?? '' } : {}),
+  });
   const platformSeq = (await (await jetstreamManager(nc)).streams.info(STREAMS.platform.name)).state.last_seq;
   const client = new RpcClient(nc);
   for (const line of await grantDemoAccessRules(client, platformSeq)) say(line);
   const decision = await client.call(
     AuthzRpc.check,
-    { subject: { subjectType: 'user', subjectId: 'alice@acme.example', groups: ['researchers', 'vision-team'] }, action: 'create', resourceType: 'workloads', scope: { scopeType: 'project', scopeId: 'proj-a' } },
+    {
+      subject: { subjectType: 'user', subjectId: 'alice@acme.example', groups: ['researchers', 'vision-team'] },
+      action: 'create',
+      resourceType: 'workloads',
+      scope: { scopeType: 'project', scopeId: 'proj-a' },
+    },
     { identity: { subjectId: LOCAL_ADMIN, subjectType: 'user' } },
   );
   say(`example decision: ${decision.message}`);
   await drainNats(nc);
 
-  say('the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER, GATEWAY_URL). Ctrl-C stops everything.');
+  say(
+    'the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER, GATEWAY_URL). Ctrl-C stops everything.',
+  );
 }
 
 /**

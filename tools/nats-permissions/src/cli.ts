@@ -82,7 +82,9 @@ export async function runCli(
     const passwords = passwordsFor(usersOf(manifest), env);
     const unsafe = Object.entries(passwords).filter(([, value]) => !isSafeNatsPassword(value));
     if (unsafe.length > 0) {
-      io.err(`nats-permissions: ${unsafe.map(([v]) => v).join(', ')}: use at least 12 letters and digits, starting with a letter (nats-server parses the value)`);
+      io.err(
+        `nats-permissions: ${unsafe.map(([v]) => v).join(', ')}: use at least 12 letters and digits, starting with a letter (nats-server parses the value)`,
+      );
       return 2;
     }
     await writeFile(options.envOut, renderEnvFile(passwords), { mode: 0o600 });

@@ -15,7 +15,18 @@ describe('renderServerConfig', () => {
     expect(config).toMatch(/^jetstream \{\}$/m);
     const users = [...config.matchAll(/^\s+user: "([^"]+)"$/gm)].map((m) => m[1]);
     expect(users).toEqual(usersOf(NATS_PERMISSION_MANIFEST).map((e) => e.client));
-    expect(users).toEqual(['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'gateway', 'platform-publisher', 'audit-reader', 'provisioner', 'operator']);
+    expect(users).toEqual([
+      'authz',
+      'volume',
+      'sharing',
+      'workload-admission',
+      'audit',
+      'gateway',
+      'platform-publisher',
+      'audit-reader',
+      'provisioner',
+      'operator',
+    ]);
     const passwords = [...config.matchAll(/^\s+password: (.+)$/gm)].map((m) => m[1]);
     expect(passwords).toEqual([
       '$DV_NATS_AUTHZ_PASSWORD',

@@ -18,7 +18,13 @@ describe('permissionsOf', () => {
     const authz = of('authz');
     expect(authz.subscribe.allow).toEqual([...Object.values(AuthzRpc).map((d) => `${d.subject} authz`), '_INBOX_authz.>'].sort());
     expect(authz.allowResponses).toBe(true);
-    expect(authz.publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual(['dv.dlq.authz.>', 'dv.evt.access-rule.created.v1', 'dv.evt.access-rule.deleted.v1', 'dv.evt.access-rule.refused.v1', 'dv.evt.request.refused.v1']);
+    expect(authz.publish.allow.filter((s) => !s.startsWith('$JS.'))).toEqual([
+      'dv.dlq.authz.>',
+      'dv.evt.access-rule.created.v1',
+      'dv.evt.access-rule.deleted.v1',
+      'dv.evt.access-rule.refused.v1',
+      'dv.evt.request.refused.v1',
+    ]);
     expect(authz.publish.allow).toEqual(
       expect.arrayContaining([
         '$JS.API.INFO',
@@ -41,7 +47,12 @@ describe('permissionsOf', () => {
       else expect([entry.client, managing]).toEqual([entry.client, []]);
     }
     expect(of('provisioner').publish.allow).toEqual(
-      ['$JS.API.INFO', ...['DV_AUDIT', 'DV_DEAD_LETTERS', 'DV_EVENTS', 'PLATFORM_EVENTS'].flatMap((s) => ['CREATE', 'INFO', 'UPDATE'].map((op) => `$JS.API.STREAM.${op}.${s}`))].sort(),
+      [
+        '$JS.API.INFO',
+        ...['DV_AUDIT', 'DV_DEAD_LETTERS', 'DV_EVENTS', 'PLATFORM_EVENTS'].flatMap((s) =>
+          ['CREATE', 'INFO', 'UPDATE'].map((op) => `$JS.API.STREAM.${op}.${s}`),
+        ),
+      ].sort(),
     );
   });
 

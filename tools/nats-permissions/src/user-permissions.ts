@@ -98,7 +98,10 @@ const INSPECTION = [
 ];
 
 function usesJetStream(entry: NatsClientManifest): boolean {
-  return entry.publishes.length + entry.consumes.length + entry.follows.length + entry.provisions.length + entry.requires.length + entry.reads.length > 0 || entry.inspects;
+  return (
+    entry.publishes.length + entry.consumes.length + entry.follows.length + entry.provisions.length + entry.requires.length + entry.reads.length > 0 ||
+    entry.inspects
+  );
 }
 
 const sorted = (subjects: Iterable<string>): string[] => [...new Set(subjects)].sort();

@@ -48,27 +48,68 @@ describe('workload admission under the generated NATS permissions (real nats-ser
   it('reviews (asking authz; catching up with the streams before a denial), records and releases usage from events, and violates nothing', async () => {
     const now = new Date().toISOString();
     const volume: DataVolume = {
-      id: randomUUID(), name: 'coco', projectId: 'p1', projectName: 'P1', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p1', originPvcName: 'coco', useOriginalVolume: true,
-      storage: { originPvName: 'pv-coco', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs', path: '/coco' } } },
-      sharedScopes: [], createdAt: now, createdBy: 'root', updatedAt: now, updatedBy: 'root', status: { phase: 'Ready', conditions: [], datavolumePvcName: 'coco' }, version: 2,
+      id: randomUUID(),
+      name: 'coco',
+      projectId: 'p1',
+      projectName: 'P1',
+      departmentId: 'd1',
+      clusterId: 'c1',
+      namespace: 'dv-p1',
+      originPvcName: 'coco',
+      useOriginalVolume: true,
+      storage: {
+        originPvName: 'pv-coco',
+        capacity: '1Gi',
+        storageClassName: '',
+        accessModes: ['ReadWriteMany'],
+        source: { nfs: { server: 'nfs', path: '/coco' } },
+      },
+      sharedScopes: [],
+      createdAt: now,
+      createdBy: 'root',
+      updatedAt: now,
+      updatedBy: 'root',
+      status: { phase: 'Ready', conditions: [], datavolumePvcName: 'coco' },
+      version: 2,
     };
     const volumeUser = new EventPublisher(await secured.connectAs('volume'), 'dv/volume');
-    const { seq } = await volumeUser.publish(VolumeEvents.ready, { volume }, { actor: { id: 'volume', type: 'system' }, subject: volume.id, aggregateVersion: 2 });
+    const { seq } = await volumeUser.publish(
+      VolumeEvents.ready,
+      { volume },
+      { actor: { id: 'volume', type: 'system' }, subject: volume.id, aggregateVersion: 2 },
+    );
     const resolved = await client.call(SharingRpc.resolve, { volumeId: volume.id, projectId: 'p1', atLeast: { events: seq } }, { identity: ROOT });
     expect(resolved.usable).toBe(true);
 
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'trainer' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } };
-    const reply = await client.call(AdmissionRpc.review, { workload: pod, projectId: 'p1', subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: volume.id, mountPath: '/data' }], atLeast: { events: seq } }, { identity: PLATFORM });
+    const reply = await client.call(
+      AdmissionRpc.review,
+      {
+        workload: pod,
+        projectId: 'p1',
+        subject: { subjectId: 'root', subjectType: 'user' },
+        dataVolumes: [{ id: volume.id, mountPath: '/data' }],
+        atLeast: { events: seq },
+      },
+      { identity: PLATFORM },
+    );
     expect(reply).toMatchObject({ allowed: true, bindings: [{ volumeId: volume.id, namespace: 'dv-p1', pvcName: 'coco' }] });
     // Without a revision, a denial first reads the streams' heads (StreamHeads) and decides again.
     const unknown = randomUUID();
-    const denied = await client.call(AdmissionRpc.review, { workload: pod, projectId: 'p1', subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: unknown, mountPath: '/data' }] }, { identity: PLATFORM });
+    const denied = await client.call(
+      AdmissionRpc.review,
+      { workload: pod, projectId: 'p1', subject: { subjectId: 'root', subjectType: 'user' }, dataVolumes: [{ id: unknown, mountPath: '/data' }] },
+      { identity: PLATFORM },
+    );
     expect(denied.reasons).toEqual([expect.objectContaining({ code: 'VOLUME_NOT_FOUND', volumeId: unknown })]);
 
-    const usage = await waitFor(async () => {
-      const u = await client.call(VolumeUsageRpc.usage, { volumeId: volume.id }, { identity: PLATFORM });
-      return u.inUse ? u : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100, what: 'the usage record' });
+    const usage = await waitFor(
+      async () => {
+        const u = await client.call(VolumeUsageRpc.usage, { volumeId: volume.id }, { identity: PLATFORM });
+        return u.inUse ? u : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the usage record' },
+    );
     expect(usage.workloads).toEqual([{ namespace: 'dv-p1', name: 'trainer', kind: 'Pod' }]);
     await platform.publish(WorkloadEvents.deleted, { workloadId: 'w1', name: 'trainer', kind: 'Pod', projectId: 'p1', namespace: 'dv-p1' }, { actor });
     await waitFor(async () => ((await client.call(VolumeUsageRpc.usage, { volumeId: volume.id }, { identity: PLATFORM })).inUse ? undefined : true), {

@@ -25,7 +25,11 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
   beforeAll(async () => {
     secured = await SecuredNats.start();
     const platformConnection = await secured.connectAs('platform-publisher');
-    await new EventPublisher(platformConnection, 'dv/platform-test').publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'T' }, { actor: { id: 'platform-publisher', type: 'system' } });
+    await new EventPublisher(platformConnection, 'dv/platform-test').publish(
+      OrgEvents.tenant.created,
+      { tenantId: 't1', name: 'T' },
+      { actor: { id: 'platform-publisher', type: 'system' } },
+    );
     const suffix = randomUUID().slice(0, 8);
     services.push(await secured.startService('authz', suffix));
     services.push(await secured.startService('audit', suffix));
@@ -51,9 +55,29 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
       VolumeEvents.created,
       {
         volume: {
-          id: volumeId, name: 'coco', projectId: 'p1', projectName: 'P1', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p1', originPvcName: 'coco', useOriginalVolume: true,
-          storage: { originPvName: 'pv-coco', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs', path: '/coco' } } },
-          sharedScopes: [], createdAt: now, createdBy: 'root', updatedAt: now, updatedBy: 'root', status: { phase: 'Creating', conditions: [] }, version: 1,
+          id: volumeId,
+          name: 'coco',
+          projectId: 'p1',
+          projectName: 'P1',
+          departmentId: 'd1',
+          clusterId: 'c1',
+          namespace: 'dv-p1',
+          originPvcName: 'coco',
+          useOriginalVolume: true,
+          storage: {
+            originPvName: 'pv-coco',
+            capacity: '1Gi',
+            storageClassName: '',
+            accessModes: ['ReadWriteMany'],
+            source: { nfs: { server: 'nfs', path: '/coco' } },
+          },
+          sharedScopes: [],
+          createdAt: now,
+          createdBy: 'root',
+          updatedAt: now,
+          updatedBy: 'root',
+          status: { phase: 'Creating', conditions: [] },
+          version: 1,
         },
       },
       { actor: { id: 'root', type: 'user' }, subject: volumeId, scope: { scopeType: 'project', scopeId: 'p1' } },
@@ -61,7 +85,8 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
     // Not JSON: dead-lettered by the audit service (dv.dlq.audit.>), the stream keeps flowing.
     await jetstream(volumeConnection).publish(VolumeEvents.created.type, new TextEncoder().encode('not json {'), { msgID: randomUUID() });
 
-    const byVolume = async () => (await client.call(AuditRpc.query, { from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds==${volumeId}`] }, { identity: ROOT })).records;
+    const byVolume = async () =>
+      (await client.call(AuditRpc.query, { from: FAR_PAST, to: FAR_FUTURE, filterBy: [`relatedIds==${volumeId}`] }, { identity: ROOT })).records;
     await waitFor(async () => (await byVolume()).length === 1, { timeoutMs: 30_000, what: 'the volume event recorded' });
     expect((await byVolume())[0]).toMatchObject({ action: 'create', entityType: 'volume', entityId: volumeId, entityName: 'coco', clusterId: 'c1' });
     const jsm = await jetstreamManager(operator);
@@ -70,7 +95,10 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
 
     // Every record (authz's bootstrap rule, the tenant, the volume) sealed on DV_AUDIT; verify holds the chain to it.
     const total = (await client.call(AuditRpc.query, { from: FAR_PAST, to: FAR_FUTURE, limit: 1 }, { identity: ROOT })).totalRecords;
-    await waitFor(async () => (await jsm.streams.info(AUDIT_STREAM.name)).state.messages === total, { timeoutMs: 30_000, what: `${total} records on DV_AUDIT` });
+    await waitFor(async () => (await jsm.streams.info(AUDIT_STREAM.name)).state.messages === total, {
+      timeoutMs: 30_000,
+      what: `${total} records on DV_AUDIT`,
+    });
     expect(await client.call(AuditRpc.verify, { againstStream: true }, { identity: ROOT })).toMatchObject({ ok: true, checked: total });
     const exported = await client.call(AuditRpc.export, { from: FAR_PAST, to: FAR_FUTURE, format: 'jsonl' }, { identity: ROOT });
     expect(exported.records).toBe(total);

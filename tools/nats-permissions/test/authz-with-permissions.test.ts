@@ -45,8 +45,20 @@ describe('authz under the generated NATS permissions (real nats-server, real ser
     const root = repoRoot();
     await promisify(execFile)(
       process.execPath,
-      ['-r', join(root, 'scripts/ts-register.js'), join(root, 'tools/platform-publisher/src/main.ts'), '--file', join(root, 'deploy/examples/org.yaml'), '--no-kube', '--state', join(stateDir, 'state.json')],
-      { cwd: root, env: { PATH: process.env['PATH'] ?? '', NATS_URL: secured.url, NATS_USER: 'platform-publisher', NATS_PASSWORD: secured.password('platform-publisher') } },
+      [
+        '-r',
+        join(root, 'scripts/ts-register.js'),
+        join(root, 'tools/platform-publisher/src/main.ts'),
+        '--file',
+        join(root, 'deploy/examples/org.yaml'),
+        '--no-kube',
+        '--state',
+        join(stateDir, 'state.json'),
+      ],
+      {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', NATS_URL: secured.url, NATS_USER: 'platform-publisher', NATS_PASSWORD: secured.password('platform-publisher') },
+      },
     );
     publisher = await secured.connectAs('platform-publisher');
     service = await startServiceProcess({
@@ -83,7 +95,13 @@ describe('authz under the generated NATS permissions (real nats-server, real ser
     expect(platformRevision).toBeGreaterThan(10);
     const decision = await client.call(
       AuthzRpc.check,
-      { subject: { subjectType: 'user', subjectId: 'root' }, action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'proj-a' }, atLeast: { platform: platformRevision } },
+      {
+        subject: { subjectType: 'user', subjectId: 'root' },
+        action: 'create',
+        resourceType: 'datavolumes',
+        scope: { scopeType: 'project', scopeId: 'proj-a' },
+        atLeast: { platform: platformRevision },
+      },
       { identity: ROOT },
     );
     expect(decision).toMatchObject({ allowed: true });
@@ -99,14 +117,24 @@ describe('authz under the generated NATS permissions (real nats-server, real ser
     expect(revision.events).toBeGreaterThan(0);
     const decision = await client.call(
       AuthzRpc.check,
-      { subject: { subjectType: 'user', subjectId: 'dana@acme.example' }, action: 'create', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'proj-b' }, atLeast: revision },
+      {
+        subject: { subjectType: 'user', subjectId: 'dana@acme.example' },
+        action: 'create',
+        resourceType: 'datavolumes',
+        scope: { scopeType: 'project', scopeId: 'proj-b' },
+        atLeast: revision,
+      },
       { identity: ROOT },
     );
     expect(decision).toMatchObject({ allowed: true, grantedBy: { ruleId: rule.id } });
   });
 
   it('projects org events with its durable consumer (ack), and dead-letters a malformed one', async () => {
-    const seq = await org(OrgEvents.project.created, { projectId: 'proj-z', departmentId: 'dept-vision', clusterId: 'cluster-east', name: 'Project Z', namespace: 'dv-proj-z' }, 'proj-z');
+    const seq = await org(
+      OrgEvents.project.created,
+      { projectId: 'proj-z', departmentId: 'dept-vision', clusterId: 'cluster-east', name: 'Project Z', namespace: 'dv-proj-z' },
+      'proj-z',
+    );
     // The platform publisher may publish on the subject; what it sends there is authz's problem.
     const bad = await publisher.request(OrgEvents.tenant.created.type, new TextEncoder().encode('not json'), { timeout: 3000 });
     const badSeq = (JSON.parse(bad.string()) as { seq: number }).seq;

@@ -26,7 +26,9 @@ describe('nats-server with the generated permissions: deny by default', () => {
   it('refuses a connection without credentials, with a wrong password, or as a client that has no user yet', async () => {
     await expect(connectNats({ url: secured.url, name: 'anonymous' })).rejects.toThrow(/Authorization Violation/i);
     await expect(connectNats({ url: secured.url, name: 'liar', user: 'authz', pass: 'pNotThePassword1' })).rejects.toThrow(/Authorization Violation/i);
-    await expect(connectNats({ url: secured.url, name: 'volume', user: 'volume', pass: secured.password('authz') })).rejects.toThrow(/Authorization Violation/i);
+    await expect(connectNats({ url: secured.url, name: 'volume', user: 'volume', pass: secured.password('authz') })).rejects.toThrow(
+      /Authorization Violation/i,
+    );
   });
 
   it('keeps authz to its own subjects: no other service subjects, no platform events, no foreign consumers (b)', async () => {
@@ -58,11 +60,19 @@ describe('nats-server with the generated permissions: deny by default', () => {
   });
 
   it('lets the platform publisher publish platform events and nothing else: no RPCs, no our events (c)', async () => {
-    const { seq } = await new EventPublisher(publisher, 'dv/platform-test').publish(OrgEvents.tenant.created, { tenantId: 't1', name: 'Tenant one' }, { actor: ACTOR, subject: 't1' });
+    const { seq } = await new EventPublisher(publisher, 'dv/platform-test').publish(
+      OrgEvents.tenant.created,
+      { tenantId: 't1', name: 'Tenant one' },
+      { actor: ACTOR, subject: 't1' },
+    );
     expect(seq).toBeGreaterThan(0);
 
     const client = new RpcClient(publisher, { timeoutMs: 3000 });
-    const call = client.call(AuthzRpc.createAccessRule, { subjectType: 'user', subjectId: 'mallory', roleId: 1, scopeType: 'system', scopeId: 'system' }, { identity: { subjectId: 'mallory', subjectType: 'user' } });
+    const call = client.call(
+      AuthzRpc.createAccessRule,
+      { subjectType: 'user', subjectId: 'mallory', roleId: 1, scopeType: 'system', scopeId: 'system' },
+      { identity: { subjectId: 'mallory', subjectType: 'user' } },
+    );
     await expect(call).rejects.toThrow(DvError);
     await expect(call).rejects.toThrow(/Permissions Violation for Publish to "dv.authz.access-rules.create"/);
 

@@ -49,16 +49,47 @@ describe('sharing under the generated NATS permissions (real nats-server, real s
 
     const now = new Date().toISOString();
     const volume: DataVolume = {
-      id: randomUUID(), name: 'coco', projectId: 'p1', projectName: 'P1', departmentId: 'd1', clusterId: 'c1', namespace: 'dv-p1', originPvcName: 'coco', useOriginalVolume: true,
-      storage: { originPvName: 'pv-coco', capacity: '1Gi', storageClassName: '', accessModes: ['ReadWriteMany'], source: { nfs: { server: 'nfs', path: '/coco' } } },
-      sharedScopes: [], createdAt: now, createdBy: 'root', updatedAt: now, updatedBy: 'root', status: { phase: 'Ready', conditions: [] }, version: 2,
+      id: randomUUID(),
+      name: 'coco',
+      projectId: 'p1',
+      projectName: 'P1',
+      departmentId: 'd1',
+      clusterId: 'c1',
+      namespace: 'dv-p1',
+      originPvcName: 'coco',
+      useOriginalVolume: true,
+      storage: {
+        originPvName: 'pv-coco',
+        capacity: '1Gi',
+        storageClassName: '',
+        accessModes: ['ReadWriteMany'],
+        source: { nfs: { server: 'nfs', path: '/coco' } },
+      },
+      sharedScopes: [],
+      createdAt: now,
+      createdBy: 'root',
+      updatedAt: now,
+      updatedBy: 'root',
+      status: { phase: 'Ready', conditions: [] },
+      version: 2,
     };
     const volumeUser = new EventPublisher(await secured.connectAs('volume'), 'dv/volume');
-    const { seq } = await volumeUser.publish(VolumeEvents.ready, { volume }, { actor: { id: 'volume', type: 'system' }, subject: volume.id, aggregateVersion: 2 });
+    const { seq } = await volumeUser.publish(
+      VolumeEvents.ready,
+      { volume },
+      { actor: { id: 'volume', type: 'system' }, subject: volume.id, aggregateVersion: 2 },
+    );
 
-    const shared = await client.call(SharingRpc.update, { volumeId: volume.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } }, { identity: ROOT });
+    const shared = await client.call(
+      SharingRpc.update,
+      { volumeId: volume.id, add: [{ scopeType: 'project', scopeId: 'p2' }], atLeast: { events: seq } },
+      { identity: ROOT },
+    );
     expect(shared.sharedScopes.map((s) => s.scopeId)).toEqual(['p2']);
-    expect(await client.call(SharingRpc.resolve, { volumeId: volume.id, projectId: 'p2', atLeast: shared.revision }, { identity: ROOT })).toMatchObject({ usable: true, reason: 'shared' });
+    expect(await client.call(SharingRpc.resolve, { volumeId: volume.id, projectId: 'p2', atLeast: shared.revision }, { identity: ROOT })).toMatchObject({
+      usable: true,
+      reason: 'shared',
+    });
     const jsm = await jetstreamManager(operator);
     expect((await jsm.streams.info(STREAMS.domain.name, { subjects_filter: 'dv.evt.volume.shared.v1' })).state.subjects?.['dv.evt.volume.shared.v1']).toBe(1);
 

@@ -9,10 +9,14 @@ const ACTOR = { id: 'platform-publisher', type: 'system' } as const;
 const DV_EVENTS = STREAMS.domain.name;
 
 /** Every client with a user but the provisioner: the services, the platform publisher, the audit reader, the operator. */
-const NOT_PROVISIONERS: readonly NatsClientName[] = NATS_PERMISSION_MANIFEST.filter((e) => e.status === 'running' && e.client !== 'provisioner').map((e) => e.client);
+const NOT_PROVISIONERS: readonly NatsClientName[] = NATS_PERMISSION_MANIFEST.filter((e) => e.status === 'running' && e.client !== 'provisioner').map(
+  (e) => e.client,
+);
 
 /** A stream's settings that matter here, without what the server fills in over time. */
-function settingsOf(info: StreamInfo): Pick<StreamConfig, 'subjects' | 'max_msgs' | 'max_bytes' | 'max_age' | 'duplicate_window' | 'discard' | 'deny_delete' | 'deny_purge'> {
+function settingsOf(
+  info: StreamInfo,
+): Pick<StreamConfig, 'subjects' | 'max_msgs' | 'max_bytes' | 'max_age' | 'duplicate_window' | 'discard' | 'deny_delete' | 'deny_purge'> {
   const { subjects, max_msgs, max_bytes, max_age, duplicate_window, discard, deny_delete, deny_purge } = info.config;
   return { subjects, max_msgs, max_bytes, max_age, duplicate_window, discard, deny_delete, deny_purge };
 }
@@ -54,7 +58,8 @@ describe('stream provisioning under the generated NATS permissions (real nats-se
   it('refuses STREAM.UPDATE, DELETE and PURGE of DV_EVENTS to every service user, the platform publisher and everyone else', async () => {
     const stored = 3;
     const publisher = new EventPublisher(await secured.connectAs('platform-publisher'), 'dv/platform-test');
-    for (let i = 0; i < stored; i++) await publisher.publish(OrgEvents.tenant.created, { tenantId: `t${i}`, name: `Tenant ${i}` }, { actor: ACTOR, subject: `t${i}` });
+    for (let i = 0; i < stored; i++)
+      await publisher.publish(OrgEvents.tenant.created, { tenantId: `t${i}`, name: `Tenant ${i}` }, { actor: ACTOR, subject: `t${i}` });
     // Stored events on DV_EVENTS too, as the volume service publishes them (JetStream stores any body).
     const volume = jetstream(await secured.connectAs('volume'));
     for (let i = 0; i < stored; i++) await volume.publish(VolumeEvents.created.type, encoder.encode(JSON.stringify({ n: i })), { msgID: `stored-${i}` });
@@ -97,11 +102,21 @@ describe('stream provisioning under the generated NATS permissions (real nats-se
     const jsm = await jetstreamManager(provisioner);
     const info = await jsm.streams.info(DV_EVENTS);
     await jsm.streams.update(DV_EVENTS, { duplicate_window: info.config.duplicate_window });
-    for (const subject of [`$JS.API.STREAM.DELETE.${DV_EVENTS}`, `$JS.API.STREAM.PURGE.${DV_EVENTS}`, `$JS.API.STREAM.MSG.DELETE.${DV_EVENTS}`, `$JS.API.STREAM.DELETE.${AUDIT_STREAM.name}`]) {
+    for (const subject of [
+      `$JS.API.STREAM.DELETE.${DV_EVENTS}`,
+      `$JS.API.STREAM.PURGE.${DV_EVENTS}`,
+      `$JS.API.STREAM.MSG.DELETE.${DV_EVENTS}`,
+      `$JS.API.STREAM.DELETE.${AUDIT_STREAM.name}`,
+    ]) {
       expect([subject, await publishOutcome(provisioner, subject)]).toEqual([subject, 'denied']);
     }
     // It reads and calls nothing: no event, no service.
-    for (const subject of [VolumeRpc.create.subject, 'dv.evt.volume.created.v1', `$JS.API.STREAM.MSG.GET.${DV_EVENTS}`, `$JS.API.CONSUMER.CREATE.${DV_EVENTS}.peek`]) {
+    for (const subject of [
+      VolumeRpc.create.subject,
+      'dv.evt.volume.created.v1',
+      `$JS.API.STREAM.MSG.GET.${DV_EVENTS}`,
+      `$JS.API.CONSUMER.CREATE.${DV_EVENTS}.peek`,
+    ]) {
       expect([subject, await publishOutcome(provisioner, subject)]).toEqual([subject, 'denied']);
     }
   });

@@ -45,7 +45,9 @@ describe('volume under the generated NATS permissions (real nats-server, real se
     services.push(await secured.startService('authz', suffix));
     services.push(await secured.startService('sharing', suffix));
     // No workload admission here: the usage question is asked (and permitted) but nobody answers.
-    services.push(await secured.startService('volume', suffix, { KUBECONFIG: kubeconfig, VOLUME_USAGE_CHECK: 'advisory', VOLUME_RECONCILE_INTERVAL_MS: '300' }));
+    services.push(
+      await secured.startService('volume', suffix, { KUBECONFIG: kubeconfig, VOLUME_USAGE_CHECK: 'advisory', VOLUME_RECONCILE_INTERVAL_MS: '300' }),
+    );
     operator = await secured.connectAs('operator');
     client = new RpcClient(operator, { timeoutMs: 10_000 });
   }, 180_000);
@@ -86,17 +88,21 @@ describe('volume under the generated NATS permissions (real nats-server, real se
     const shared = await client.call(SharingRpc.update, { volumeId: created.volume.id, add: [{ scopeType: 'department', scopeId: 'd1' }] }, { identity: ROOT });
     const page = await client.call(VolumeRpc.list, { atLeast: shared.revision }, { identity: ROOT });
     expect(page.datavolumes.map((v) => v.sharedScopes.map((s) => s.scopeId))).toEqual([['d1']]);
-    await expect(client.call(VolumeRpc.create, { name: 'coco', projectId: 'p1', originPvcName: 'coco' }, { identity: ROOT })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(client.call(VolumeRpc.create, { name: 'coco', projectId: 'p1', originPvcName: 'coco' }, { identity: ROOT })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
 
     const deleting = await client.call(VolumeRpc.delete, { id: created.volume.id }, { identity: ROOT });
     expect(deleting.volume.status.phase).toBe('Deleting');
-    await waitFor(
-      async () => ((await client.call(VolumeRpc.count, {}, { identity: ROOT })).count === 0 ? true : undefined),
-      { timeoutMs: 20_000, intervalMs: 200, what: 'the volume gone' },
-    );
+    await waitFor(async () => ((await client.call(VolumeRpc.count, {}, { identity: ROOT })).count === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      what: 'the volume gone',
+    });
     const jsm = await jetstreamManager(operator);
     const subjects = (await jsm.streams.info(STREAMS.domain.name, { subjects_filter: 'dv.evt.>' })).state.subjects ?? {};
-    for (const type of [VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.refused.type, VolumeEvents.deleting.type, VolumeEvents.deleted.type]) expect([type, subjects[type]]).toEqual([type, 1]);
+    for (const type of [VolumeEvents.created.type, VolumeEvents.ready.type, VolumeEvents.refused.type, VolumeEvents.deleting.type, VolumeEvents.deleted.type])
+      expect([type, subjects[type]]).toEqual([type, 1]);
 
     for (const s of services.reverse()) await s.stop();
     services.length = 0;

@@ -46,7 +46,7 @@ describe('publishOrg (real NATS with its users, and kube-apiserver)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('publishes the example parents first as valid events, and creates the projects\' namespaces', async () => {
+  it("publishes the example parents first as valid events, and creates the projects' namespaces", async () => {
     const before = await platformStreamLastSeq(nc);
     const result = await run(org);
     const events = await readPlatformEvents(nc, before, `${prefix}-`);
@@ -68,8 +68,18 @@ describe('publishOrg (real NATS with its users, and kube-apiserver)', () => {
       expect(defs.get(event.type)?.data.safeParse(event.data).success).toBe(true);
     }
     const [tenant, cluster] = events;
-    expect(tenant).toMatchObject({ subject: `${prefix}-tenant-acme`, scopetype: 'tenant', scopeid: `${prefix}-tenant-acme`, data: { tenantId: `${prefix}-tenant-acme`, name: 'Acme AI Research' } });
-    expect(cluster).toMatchObject({ subject: `${prefix}-cluster-east`, scopetype: 'cluster', scopeid: `${prefix}-cluster-east`, data: { tenantId: `${prefix}-tenant-acme` } });
+    expect(tenant).toMatchObject({
+      subject: `${prefix}-tenant-acme`,
+      scopetype: 'tenant',
+      scopeid: `${prefix}-tenant-acme`,
+      data: { tenantId: `${prefix}-tenant-acme`, name: 'Acme AI Research' },
+    });
+    expect(cluster).toMatchObject({
+      subject: `${prefix}-cluster-east`,
+      scopetype: 'cluster',
+      scopeid: `${prefix}-cluster-east`,
+      data: { tenantId: `${prefix}-tenant-acme` },
+    });
     const projectA = events.find((e) => e.subject === `${prefix}-proj-a`);
     expect(projectA).toMatchObject({
       scopetype: 'project',
@@ -78,7 +88,11 @@ describe('publishOrg (real NATS with its users, and kube-apiserver)', () => {
     });
     const alice = events.find((e) => e.subject === `${prefix}-alice@acme.example`);
     expect(alice?.scopetype).toBeUndefined();
-    expect(alice?.data).toEqual({ userId: `${prefix}-alice@acme.example`, email: 'alice@acme.example', groups: [`${prefix}-researchers`, `${prefix}-vision-team`] });
+    expect(alice?.data).toEqual({
+      userId: `${prefix}-alice@acme.example`,
+      email: 'alice@acme.example',
+      groups: [`${prefix}-researchers`, `${prefix}-vision-team`],
+    });
 
     expect(result.namespaces.map((n) => n.result)).toEqual(times(5, 'created'));
     for (const project of org.projects) {

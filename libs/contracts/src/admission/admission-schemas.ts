@@ -43,7 +43,8 @@ export const dataVolumeMountsSchema = z
       else ids.set(m.id, i);
       const normalized = normalizeMountPath(m.mountPath);
       const samePath = paths.get(normalized);
-      if (samePath !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'mountPath'], message: `mount path ${normalized} is requested twice (also at index ${samePath})` });
+      if (samePath !== undefined)
+        ctx.addIssue({ code: 'custom', path: [i, 'mountPath'], message: `mount path ${normalized} is requested twice (also at index ${samePath})` });
       else paths.set(normalized, i);
     });
   });

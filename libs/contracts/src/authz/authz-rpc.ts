@@ -38,7 +38,10 @@ export const ACCESS_RULE_FIELDS = [
 
 const roleListQuery = listQuerySchema(ROLE_FIELDS, { maxLimit: 500, defaultLimit: 50 }).extend({
   /** Column choice: the fields each returned role carries (id always). */
-  columns: z.array(z.enum([...ROLE_FIELDS, 'permissions', 'legacyNames'])).max(10).optional(),
+  columns: z
+    .array(z.enum([...ROLE_FIELDS, 'permissions', 'legacyNames']))
+    .max(10)
+    .optional(),
 });
 
 /** A write's reply: the rule and the revision a later read or check can ask to have seen. */
@@ -114,15 +117,31 @@ export const AuthzRpc = {
   batchCreateAccessRules: defineRpc({
     subject: 'dv.authz.access-rules.batch-create',
     audit: { operation: 'create' },
-    request: z.object({
-      roleId: roleIdSchema,
-      clusterId: idSchema.optional(),
-      subjects: z.array(z.object({ subjectId: idSchema, subjectType: subjectTypeSchema })).min(1).max(MAX_BATCH_RULES),
-      scopes: z.array(scopeRefSchema).min(1).max(MAX_BATCH_RULES),
-    }).refine((r) => r.subjects.length * r.scopes.length <= MAX_BATCH_RULES, { message: `at most ${MAX_BATCH_RULES} rules (subjects × scopes) per batch`, path: ['subjects'] }),
+    request: z
+      .object({
+        roleId: roleIdSchema,
+        clusterId: idSchema.optional(),
+        subjects: z
+          .array(z.object({ subjectId: idSchema, subjectType: subjectTypeSchema }))
+          .min(1)
+          .max(MAX_BATCH_RULES),
+        scopes: z.array(scopeRefSchema).min(1).max(MAX_BATCH_RULES),
+      })
+      .refine((r) => r.subjects.length * r.scopes.length <= MAX_BATCH_RULES, {
+        message: `at most ${MAX_BATCH_RULES} rules (subjects × scopes) per batch`,
+        path: ['subjects'],
+      }),
     reply: z.object({
       succeeded: z.array(accessRuleSchema),
-      failed: z.array(z.object({ subjectId: idSchema, subjectType: subjectTypeSchema, scopeType: scopeTypeSchema, scopeId: idSchema, error: z.object({ code: z.string(), message: z.string() }) })),
+      failed: z.array(
+        z.object({
+          subjectId: idSchema,
+          subjectType: subjectTypeSchema,
+          scopeType: scopeTypeSchema,
+          scopeId: idSchema,
+          error: z.object({ code: z.string(), message: z.string() }),
+        }),
+      ),
       revision: revisionSchema,
     }),
     description: 'One rule per subject × scope, each succeeding or failing on its own.',
@@ -165,4 +184,3 @@ export const AuthzRpc = {
     description: "The caller's own rules, directly or through its groups.",
   }),
 } as const;
-

@@ -12,11 +12,7 @@ export interface EventDefinition<T extends string = string, D extends z.ZodType 
   readonly description: string;
 }
 
-export function defineEvent<const T extends string, D extends z.ZodType>(def: {
-  type: T;
-  data: D;
-  description: string;
-}): EventDefinition<T, D> {
+export function defineEvent<const T extends string, D extends z.ZodType>(def: { type: T; data: D; description: string }): EventDefinition<T, D> {
   return { kind: 'event', ...def };
 }
 

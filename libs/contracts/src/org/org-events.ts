@@ -34,11 +34,7 @@ export type Project = z.output<typeof projectSchema>;
 export type User = z.output<typeof userSchema>;
 export type Group = z.output<typeof groupSchema>;
 
-function lifecycle<const E extends string, S extends z.ZodObject, K extends keyof S['shape'] & string>(
-  entity: E,
-  schema: S,
-  deletedKeys: readonly K[],
-) {
+function lifecycle<const E extends string, S extends z.ZodObject, K extends keyof S['shape'] & string>(entity: E, schema: S, deletedKeys: readonly K[]) {
   const deletedShape = Object.fromEntries(deletedKeys.map((k) => [k, schema.shape[k]])) as Pick<S['shape'], K>;
   return {
     created: defineEvent({ type: `platform.evt.${entity}.created.v1`, data: schema, description: `A ${entity} was created.` }),

@@ -121,7 +121,11 @@ const sharing: NatsClientManifest = {
   publishes: [...typesOf(SharingEvents), ...typesOf(RequestEvents)],
   consumes: [
     { stream: STREAMS.domain.name, durable: 'sharing', events: [VolumeEvents.deleted.type] },
-    { stream: STREAMS.platform.name, durable: 'sharing', events: [OrgEvents.cluster.deleted.type, OrgEvents.department.deleted.type, OrgEvents.project.deleted.type] },
+    {
+      stream: STREAMS.platform.name,
+      durable: 'sharing',
+      events: [OrgEvents.cluster.deleted.type, OrgEvents.department.deleted.type, OrgEvents.project.deleted.type],
+    },
   ],
   follows: [STREAMS.domain.name, STREAMS.platform.name],
   requires: PLATFORM_STREAMS,
@@ -137,7 +141,11 @@ const workloadAdmission: NatsClientManifest = {
   // RequestEvents: refusals of its audited subjects before their handlers run (the transport's).
   publishes: [...typesOf(AdmissionEvents), ...typesOf(RequestEvents)],
   consumes: [
-    { stream: STREAMS.domain.name, durable: 'workload-admission', events: [AdmissionEvents.admitted.type, SharingEvents.unshared.type, VolumeEvents.deleting.type] },
+    {
+      stream: STREAMS.domain.name,
+      durable: 'workload-admission',
+      events: [AdmissionEvents.admitted.type, SharingEvents.unshared.type, VolumeEvents.deleting.type],
+    },
     { stream: STREAMS.platform.name, durable: 'workload-admission', events: [WorkloadEvents.finished.type, WorkloadEvents.deleted.type] },
   ],
   follows: [STREAMS.domain.name, STREAMS.platform.name],
@@ -174,7 +182,15 @@ const gateway: NatsClientManifest = {
   client: 'gateway',
   status: 'running',
   summary: 'The REST API (bearer tokens) in front of the services: it calls their RPCs on behalf of the caller.',
-  calls: [VolumeRpc.list.subject, VolumeRpc.count.subject, VolumeRpc.get.subject, VolumeRpc.create.subject, VolumeRpc.update.subject, VolumeRpc.delete.subject, VolumeRpc.nameAvailability.subject],
+  calls: [
+    VolumeRpc.list.subject,
+    VolumeRpc.count.subject,
+    VolumeRpc.get.subject,
+    VolumeRpc.create.subject,
+    VolumeRpc.update.subject,
+    VolumeRpc.delete.subject,
+    VolumeRpc.nameAvailability.subject,
+  ],
   notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards, from the verified bearer token.'],
 };
 
@@ -217,7 +233,8 @@ const operator: NatsClientManifest = {
   ...nothing,
   client: 'operator',
   status: 'running',
-  summary: 'A person or script in development and tests (the nats CLI with --inbox-prefix _INBOX_operator): calls every RPC of the running services, reads and inspects the streams.',
+  summary:
+    'A person or script in development and tests (the nats CLI with --inbox-prefix _INBOX_operator): calls every RPC of the running services, reads and inspects the streams.',
   calls: SERVICES.filter((s) => s.status === 'running').flatMap((s) => s.serves),
   follows: [...PLATFORM_STREAMS, AUDIT_STREAM.name],
   inspects: true,

@@ -6,7 +6,11 @@ import { MAX_SHARING_CHANGES, shareableScopeRefSchema, sharedScopeEntrySchema } 
 const sharingChange = z.object({ volumeId: z.uuid(), scope: sharedScopeEntrySchema, sharedScopes: z.array(sharedScopeEntrySchema) });
 
 export const SharingEvents = {
-  shared: defineEvent({ type: 'dv.evt.volume.shared.v1', data: sharingChange, description: 'A data volume was shared with a scope; carries the whole list after the change.' }),
+  shared: defineEvent({
+    type: 'dv.evt.volume.shared.v1',
+    data: sharingChange,
+    description: 'A data volume was shared with a scope; carries the whole list after the change.',
+  }),
   unshared: defineEvent({
     type: 'dv.evt.volume.unshared.v1',
     data: sharingChange,

@@ -7,8 +7,16 @@ const volumeData = z.object({ volume: dataVolumeSchema });
 
 /** Every state change of a data volume; the volume (after the change) is in the data. */
 export const VolumeEvents = {
-  created: defineEvent({ type: 'dv.evt.volume.created.v1', data: volumeData, description: 'A data volume was recorded (phase Creating); its Kubernetes objects follow.' }),
-  ready: defineEvent({ type: 'dv.evt.volume.ready.v1', data: volumeData, description: 'A data volume became Ready: its PV copy and PVC (or its origin PVC) hold.' }),
+  created: defineEvent({
+    type: 'dv.evt.volume.created.v1',
+    data: volumeData,
+    description: 'A data volume was recorded (phase Creating); its Kubernetes objects follow.',
+  }),
+  ready: defineEvent({
+    type: 'dv.evt.volume.ready.v1',
+    data: volumeData,
+    description: 'A data volume became Ready: its PV copy and PVC (or its origin PVC) hold.',
+  }),
   notReady: defineEvent({
     type: 'dv.evt.volume.not-ready.v1',
     data: volumeData,
@@ -20,8 +28,16 @@ export const VolumeEvents = {
     description:
       "A data volume changed without a phase change: its description (a patch), its origin project's name, department or cluster (a rename or move; the actor is the system), or why its deletion is stuck (still Deleting).",
   }),
-  deleting: defineEvent({ type: 'dv.evt.volume.deleting.v1', data: volumeData, description: 'Deletion of a data volume started; its PV copy and PVC are being released.' }),
-  deleted: defineEvent({ type: 'dv.evt.volume.deleted.v1', data: volumeData, description: 'A data volume is gone, and so are the Kubernetes objects it created.' }),
+  deleting: defineEvent({
+    type: 'dv.evt.volume.deleting.v1',
+    data: volumeData,
+    description: 'Deletion of a data volume started; its PV copy and PVC are being released.',
+  }),
+  deleted: defineEvent({
+    type: 'dv.evt.volume.deleted.v1',
+    data: volumeData,
+    description: 'A data volume is gone, and so are the Kubernetes objects it created.',
+  }),
   refused: defineEvent({
     type: 'dv.evt.volume.refused.v1',
     data: refusalBaseSchema.extend({

@@ -3,13 +3,7 @@ import { defineRpc } from '../rpc/define-rpc';
 import { idSchema } from '../rpc/identity';
 import { listQuerySchema } from '../query/list-query';
 import { revisionSchema } from '../authz/authz-schemas';
-import {
-  dataVolumeDescriptionSchema,
-  dataVolumeIdSchema,
-  dataVolumeNameSchema,
-  dataVolumeSchema,
-  kubeObjectNameSchema,
-} from './volume-schemas';
+import { dataVolumeDescriptionSchema, dataVolumeIdSchema, dataVolumeNameSchema, dataVolumeSchema, kubeObjectNameSchema } from './volume-schemas';
 
 /** The reference's sort and filter fields of data volume lists. */
 export const DATA_VOLUME_FIELDS = ['name', 'projectId', 'clusterId', 'departmentId', 'projectName', 'createdAt', 'createdBy', 'phase'] as const;
@@ -84,15 +78,13 @@ export const VolumeRpc = {
   update: defineRpc({
     subject: 'dv.volume.update',
     audit: { operation: 'update' },
-    request: z
-      .looseObject({ id: dataVolumeIdSchema, description: dataVolumeDescriptionSchema, ...atLeast })
-      .superRefine((body, ctx) => {
-        for (const key of Object.keys(body)) {
-          if (key !== 'id' && key !== 'atLeast' && !(DATA_VOLUME_MUTABLE_FIELDS as readonly string[]).includes(key)) {
-            ctx.addIssue({ code: 'custom', path: [key], message: `is immutable: only ${DATA_VOLUME_MUTABLE_FIELDS.join(', ')} can be changed` });
-          }
+    request: z.looseObject({ id: dataVolumeIdSchema, description: dataVolumeDescriptionSchema, ...atLeast }).superRefine((body, ctx) => {
+      for (const key of Object.keys(body)) {
+        if (key !== 'id' && key !== 'atLeast' && !(DATA_VOLUME_MUTABLE_FIELDS as readonly string[]).includes(key)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `is immutable: only ${DATA_VOLUME_MUTABLE_FIELDS.join(', ')} can be changed` });
         }
-      }),
+      }
+    }),
     reply: writeReply,
     description: 'Changes the description (the only mutable field; anything else is VALIDATION_FAILED naming the field).',
   }),
@@ -113,7 +105,13 @@ export const VolumeUsageRpc = {
   usage: defineRpc({
     subject: 'dv.admission.usage',
     request: z.object({ volumeId: dataVolumeIdSchema }),
-    reply: z.object({ inUse: z.boolean(), workloads: z.array(z.object({ namespace: z.string(), name: z.string(), kind: z.string() })).max(100).default([]) }),
+    reply: z.object({
+      inUse: z.boolean(),
+      workloads: z
+        .array(z.object({ namespace: z.string(), name: z.string(), kind: z.string() }))
+        .max(100)
+        .default([]),
+    }),
     description: 'Which workloads mount a data volume (answered by workload admission).',
   }),
 } as const;

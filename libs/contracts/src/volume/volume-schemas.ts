@@ -3,7 +3,9 @@ import { idSchema } from '../rpc/identity';
 import { namespaceSchema, scopeRefSchema } from '../org/scope';
 
 /** Data volume names: the reference's pattern, unique per cluster. */
-export const dataVolumeNameSchema = z.string().regex(/^[a-z][-a-z0-9]{0,62}$/, 'must match ^[a-z][-a-z0-9]{0,62}$ (lower-case letter first, then up to 62 lower-case letters, digits or -)');
+export const dataVolumeNameSchema = z
+  .string()
+  .regex(/^[a-z][-a-z0-9]{0,62}$/, 'must match ^[a-z][-a-z0-9]{0,62}$ (lower-case letter first, then up to 62 lower-case letters, digits or -)');
 export const DATA_VOLUME_DESCRIPTION_MAX = 127;
 export const dataVolumeDescriptionSchema = z.string().max(DATA_VOLUME_DESCRIPTION_MAX, `must be at most ${DATA_VOLUME_DESCRIPTION_MAX} characters`);
 export const dataVolumeIdSchema = z.uuid();

@@ -22,6 +22,7 @@ export function claimBindingProblem(pv: V1PersistentVolume, claim: ClaimIdentity
   if (ref.namespace !== claim.namespace || ref.name !== claim.name) return `pv '${pvName}' is bound to pvc '${ref.namespace}/${ref.name}', not to ${wanted}`;
   if (claim.uid === undefined) return undefined;
   if (!ref.uid) return `pv '${pvName}' names ${wanted} but is not bound to it yet (its claimRef has no uid)`;
-  if (ref.uid !== claim.uid) return `pv '${pvName}' is bound to another claim named '${claim.namespace}/${claim.name}' (uid ${ref.uid}), not to this one (uid ${claim.uid})`;
+  if (ref.uid !== claim.uid)
+    return `pv '${pvName}' is bound to another claim named '${claim.namespace}/${claim.name}' (uid ${ref.uid}), not to this one (uid ${claim.uid})`;
   return undefined;
 }

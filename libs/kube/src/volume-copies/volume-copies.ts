@@ -69,6 +69,8 @@ export class VolumeCopies {
 function requireOurs(metadata: V1ObjectMeta | undefined, volumeId: string, what: string): void {
   const owner = metadata?.labels?.[VOLUME_ID_LABEL];
   if (owner !== volumeId) {
-    throw DvError.conflict(`${what} already exists and ${owner ? `belongs to data volume ${owner}` : 'was not made by a data volume service'}`, { owner: owner ?? null });
+    throw DvError.conflict(`${what} already exists and ${owner ? `belongs to data volume ${owner}` : 'was not made by a data volume service'}`, {
+      owner: owner ?? null,
+    });
   }
 }

@@ -1,7 +1,25 @@
 import { Logger } from '@nestjs/common';
-import { DvError, HEADERS, type EventData, type EventDefinition, type StreamName, deadLetterSubject, eventEnvelopeSchema, summarizeIssues } from '@dv/contracts';
+import {
+  DvError,
+  HEADERS,
+  type EventData,
+  type EventDefinition,
+  type StreamName,
+  deadLetterSubject,
+  eventEnvelopeSchema,
+  summarizeIssues,
+} from '@dv/contracts';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -166,7 +184,8 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
         if (!isTransientError(error)) return { ok: false, reason };
         if (stopped) return { ok: 'stopped' };
         const delay = delayOf(attempt);
-        if (attempt === 1 || attempt % 10 === 0) logger.warn(`event ${msg.subject} #${msg.info.streamSequence} not handled yet (attempt ${attempt}), retry in ${delay} ms: ${reason}`);
+        if (attempt === 1 || attempt % 10 === 0)
+          logger.warn(`event ${msg.subject} #${msg.info.streamSequence} not handled yet (attempt ${attempt}), retry in ${delay} ms: ${reason}`);
         for (let waited = 0; waited < delay && !stopped; waited += Math.min(1000, delay - waited)) {
           await sleep(Math.min(1000, delay - waited));
           if (!disconnected) msg.working();
@@ -180,7 +199,10 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     const parent = extractTraceContext(msg.headers);
     await tracer.startActiveSpan(
       `${msg.subject} process`,
-      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': options.durable } },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': options.durable },
+      },
       parent,
       async (span) => {
         try {
@@ -212,10 +234,13 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
           }
           const { data: _data, ...meta } = envelope.data;
           // A handler may take longer than the ack wait: JetStream is told it is still being worked on.
-          const working = setInterval(() => {
-            if (nc.isClosed()) clearInterval(working);
-            else if (!disconnected) msg.working();
-          }, Math.max(100, Math.floor(ackWaitMs / 3)));
+          const working = setInterval(
+            () => {
+              if (nc.isClosed()) clearInterval(working);
+              else if (!disconnected) msg.working();
+            },
+            Math.max(100, Math.floor(ackWaitMs / 3)),
+          );
           // Never what keeps a process alive (a handler that hangs must not).
           working.unref();
           const outcome = await runHandler(msg, () =>

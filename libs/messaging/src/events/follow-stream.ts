@@ -70,13 +70,20 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
 
   let restarting: Promise<void> | undefined;
   const open = async (): Promise<{ consumer: Consumer; messages: ConsumerMessages; pending: number }> => {
-    const consumer = await js.consumers.get(options.stream, { filter_subjects: options.subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: next });
+    const consumer = await js.consumers.get(options.stream, {
+      filter_subjects: options.subject,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: next,
+    });
     const pending = (await consumer.info()).num_pending;
     const messages = await consumer.consume({ idle_heartbeat: HEARTBEAT_MS });
     void (async () => {
       for await (const status of messages.status()) {
         // nats.js made a new consumer but may pull nothing from it: ours starts right after what was applied.
-        if (status.type === 'ordered_consumer_recreated') restarting ??= restart().catch((error: unknown) => logger.warn(`following ${options.stream} again failed: ${messageOf(error)}`)).finally(() => (restarting = undefined));
+        if (status.type === 'ordered_consumer_recreated')
+          restarting ??= restart()
+            .catch((error: unknown) => logger.warn(`following ${options.stream} again failed: ${messageOf(error)}`))
+            .finally(() => (restarting = undefined));
       }
     })().catch(() => undefined);
     return { consumer, messages, pending };

@@ -64,7 +64,8 @@ export async function awaitStreams(nc: NatsConnection, streams: readonly string[
         break;
       } catch (error) {
         if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
-        if (Date.now() > deadline) throw new Error(`stream ${stream} does not exist: the provisioning step (NATS user provisioner, provisionStreams) has not run`);
+        if (Date.now() > deadline)
+          throw new Error(`stream ${stream} does not exist: the provisioning step (NATS user provisioner, provisionStreams) has not run`);
         if (!told) options.onWait?.(stream);
         told = true;
         await sleep(250);

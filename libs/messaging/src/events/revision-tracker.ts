@@ -83,7 +83,13 @@ export class RevisionTracker {
         void this.beyondHeads(this.heads, atLeast).then((beyond) => {
           if (!beyond || !this.waiters.delete(waiter)) return;
           clearTimeout(timer);
-          reject(DvError.validation(`revision ${JSON.stringify(atLeast)} is beyond what the streams hold (${JSON.stringify(beyond)}): no write returned it`, { field: 'atLeast', requested: atLeast, heads: beyond }));
+          reject(
+            DvError.validation(`revision ${JSON.stringify(atLeast)} is beyond what the streams hold (${JSON.stringify(beyond)}): no write returned it`, {
+              field: 'atLeast',
+              requested: atLeast,
+              heads: beyond,
+            }),
+          );
         });
       }
     });

@@ -16,7 +16,14 @@ export async function createNatsMicroservice(appModule: Type | DynamicModule, op
   const app = await NestFactory.createMicroservice(
     {
       module: class ServiceRootModule {},
-      imports: [MessagingModule.forRoot({ nc: options.nc, service: options.service, ...(options.rpcTimeoutMs !== undefined ? { rpcTimeoutMs: options.rpcTimeoutMs } : {}) }), appModule],
+      imports: [
+        MessagingModule.forRoot({
+          nc: options.nc,
+          service: options.service,
+          ...(options.rpcTimeoutMs !== undefined ? { rpcTimeoutMs: options.rpcTimeoutMs } : {}),
+        }),
+        appModule,
+      ],
     },
     {
       strategy: new NatsTransportStrategy(options),

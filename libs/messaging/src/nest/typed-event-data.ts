@@ -4,4 +4,8 @@
  * any contract's data, and let a handler cast instead of using the validated type), so such a
  * handler does not compile.
  */
-export type TypedEventData<M> = M extends (data: infer D, ...rest: never[]) => unknown ? (unknown extends D ? { value: never; 'event handler data must be typed': never } : unknown) : unknown;
+export type TypedEventData<M> = M extends (data: infer D, ...rest: never[]) => unknown
+  ? unknown extends D
+    ? { value: never; 'event handler data must be typed': never }
+    : unknown
+  : unknown;

@@ -104,7 +104,9 @@ export abstract class StreamProjection implements OnModuleInit, OnModuleDestroy 
       await this.options.revisions.waitFor(target, this.options.catchUpMs);
     } catch (error) {
       await this.stopFollowers();
-      throw new Error(`${this.options.service}: the projection did not catch up with ${JSON.stringify(target)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `${this.options.service}: the projection did not catch up with ${JSON.stringify(target)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     this.caughtUp = true;
     const held = Object.entries(this.sizes())
@@ -153,9 +155,20 @@ export abstract class StreamProjection implements OnModuleInit, OnModuleDestroy 
   }
 
   private registerMetrics(metrics: MetricsRegistry): void {
-    const applied = metrics.gauge({ name: 'dv_projection_applied_sequence', help: 'The last stream sequence this replica has applied to its in-memory view, per stream.', labelNames: ['stream'] });
-    const ready = metrics.gauge({ name: 'dv_projection_ready', help: "1 once the view has caught up with the streams' last sequences at start and is following them." });
-    const size = metrics.gauge({ name: 'dv_projection_size', help: 'What the in-memory view holds, per part (volumes, tombstones, scopes…).', labelNames: ['part'] });
+    const applied = metrics.gauge({
+      name: 'dv_projection_applied_sequence',
+      help: 'The last stream sequence this replica has applied to its in-memory view, per stream.',
+      labelNames: ['stream'],
+    });
+    const ready = metrics.gauge({
+      name: 'dv_projection_ready',
+      help: "1 once the view has caught up with the streams' last sequences at start and is following them.",
+    });
+    const size = metrics.gauge({
+      name: 'dv_projection_size',
+      help: 'What the in-memory view holds, per part (volumes, tombstones, scopes…).',
+      labelNames: ['part'],
+    });
     metrics.beforeRender(() => {
       const revision = this.revision();
       for (const stream of ['events', 'platform'] as const) applied.set({ stream }, revision[stream]);

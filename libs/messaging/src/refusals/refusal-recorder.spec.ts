@@ -22,7 +22,14 @@ describe('RefusalRecorder', () => {
   it('records a refusal with the caller as actor and the error the caller gets, then rethrows it as it was', async () => {
     const { publisher, published } = fakePublisher();
     const error = DvError.forbidden('not yours');
-    await expect(new RefusalRecorder(publisher).guard(caller, 'req-1', () => refusal, () => Promise.reject(error))).rejects.toBe(error);
+    await expect(
+      new RefusalRecorder(publisher).guard(
+        caller,
+        'req-1',
+        () => refusal,
+        () => Promise.reject(error),
+      ),
+    ).rejects.toBe(error);
     expect(published).toEqual([
       {
         type: RequestEvents.refused.type,
@@ -36,15 +43,36 @@ describe('RefusalRecorder', () => {
     const { publisher, published } = fakePublisher();
     const recorder = new RefusalRecorder(publisher);
     for (const error of [DvError.unavailable('down'), new DvError('INTERNAL', 'bug'), new DvError('UNAUTHENTICATED', 'who?'), new Error('plain')]) {
-      await expect(recorder.guard(caller, 'req-2', () => refusal, () => Promise.reject(error))).rejects.toBe(error);
+      await expect(
+        recorder.guard(
+          caller,
+          'req-2',
+          () => refusal,
+          () => Promise.reject(error),
+        ),
+      ).rejects.toBe(error);
     }
-    expect(await recorder.guard(caller, 'req-3', () => refusal, () => Promise.resolve(42))).toBe(42);
+    expect(
+      await recorder.guard(
+        caller,
+        'req-3',
+        () => refusal,
+        () => Promise.resolve(42),
+      ),
+    ).toBe(42);
     expect(published).toEqual([]);
   });
 
   it('still gives the caller its error when the refusal cannot be published', async () => {
     const { publisher } = fakePublisher(true);
     const error = DvError.conflict('taken');
-    await expect(new RefusalRecorder(publisher).guard(caller, undefined, () => refusal, () => Promise.reject(error))).rejects.toBe(error);
+    await expect(
+      new RefusalRecorder(publisher).guard(
+        caller,
+        undefined,
+        () => refusal,
+        () => Promise.reject(error),
+      ),
+    ).rejects.toBe(error);
   });
 });

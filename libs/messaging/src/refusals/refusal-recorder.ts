@@ -36,7 +36,12 @@ export class RefusalRecorder {
    * Runs `work`; if it is refused, records the refusal `describe` gives (called then, so it sees what
    * the work learnt on the way, e.g. the volume's project), and rethrows the error as it was.
    */
-  async guard<T, E extends EventDefinition>(caller: RefusedCaller, requestId: string | undefined, describe: () => Refusal<E>, work: () => Promise<T>): Promise<T> {
+  async guard<T, E extends EventDefinition>(
+    caller: RefusedCaller,
+    requestId: string | undefined,
+    describe: () => Refusal<E>,
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
@@ -58,7 +63,9 @@ export class RefusalRecorder {
         ...(requestId !== undefined ? { requestId } : {}),
       });
     } catch (publishError) {
-      this.logger.warn(`the refusal (${error.code}) of ${refusal.event.type} by ${caller.subjectType} ${caller.subjectId} was not recorded: ${publishError instanceof Error ? publishError.message : String(publishError)}`);
+      this.logger.warn(
+        `the refusal (${error.code}) of ${refusal.event.type} by ${caller.subjectType} ${caller.subjectId} was not recorded: ${publishError instanceof Error ? publishError.message : String(publishError)}`,
+      );
     }
   }
 }

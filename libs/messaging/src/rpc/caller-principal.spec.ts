@@ -13,9 +13,17 @@ function refusal(run: () => unknown): DvError {
 
 describe('callerPrincipal (the one rule for who calls)', () => {
   it('gives users, applications and service accounts as they are, with their groups', () => {
-    expect(callerPrincipal({ subjectId: 'dana', subjectType: 'user', groups: ['data-team'] })).toEqual({ subjectId: 'dana', subjectType: 'user', groups: ['data-team'] });
+    expect(callerPrincipal({ subjectId: 'dana', subjectType: 'user', groups: ['data-team'] })).toEqual({
+      subjectId: 'dana',
+      subjectType: 'user',
+      groups: ['data-team'],
+    });
     expect(callerPrincipal({ subjectId: 'ci-bot', subjectType: 'app', groups: [] })).toEqual({ subjectId: 'ci-bot', subjectType: 'app', groups: [] });
-    expect(callerPrincipal({ subjectId: 'volume', subjectType: 'service-account', groups: [] })).toEqual({ subjectId: 'volume', subjectType: 'service-account', groups: [] });
+    expect(callerPrincipal({ subjectId: 'volume', subjectType: 'service-account', groups: [] })).toEqual({
+      subjectId: 'volume',
+      subjectType: 'service-account',
+      groups: [],
+    });
   });
 
   it('refuses a request without an identity, and a group, as UNAUTHENTICATED in one shape', () => {

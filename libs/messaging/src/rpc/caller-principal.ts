@@ -11,9 +11,13 @@ import { DvError, HEADERS, type Identity, type Principal } from '@dv/contracts';
 export function callerPrincipal(identity: Identity | undefined): Principal {
   if (!identity) throw new DvError('UNAUTHENTICATED', `this request needs the caller identity (${HEADERS.identity} header)`, { reason: 'no-identity' });
   if (identity.subjectType === 'group') {
-    throw new DvError('UNAUTHENTICATED', `a group cannot be a caller (${HEADERS.identity} header): group ${identity.subjectId} is a subject of access rules; its members call as themselves`, {
-      reason: 'group-caller',
-    });
+    throw new DvError(
+      'UNAUTHENTICATED',
+      `a group cannot be a caller (${HEADERS.identity} header): group ${identity.subjectId} is a subject of access rules; its members call as themselves`,
+      {
+        reason: 'group-caller',
+      },
+    );
   }
   return { subjectId: identity.subjectId, subjectType: identity.subjectType, groups: identity.groups };
 }

@@ -44,7 +44,11 @@ export function parseJsonBody(bytes: Uint8Array, what = 'request body'): unknown
 /** The checks of parseJsonBody on a value already parsed (e.g. by an HTTP server), with its own depth limit if need be. */
 export function checkJsonValue(value: unknown, what = 'request body', maxDepth = MAX_BODY_DEPTH): void {
   const problem = findProblem(value, 0, '', maxDepth);
-  if (problem) throw DvError.validation(`${what} ${problem.message}${problem.path ? ` (at ${problem.path})` : ''}`, { path: problem.path || '(root)', reason: problem.reason });
+  if (problem)
+    throw DvError.validation(`${what} ${problem.message}${problem.path ? ` (at ${problem.path})` : ''}`, {
+      path: problem.path || '(root)',
+      reason: problem.reason,
+    });
 }
 
 interface Problem {

@@ -72,7 +72,10 @@ export class RpcClient {
   private async send(subject: string, payload: Uint8Array, options: RpcCallOptions): Promise<unknown> {
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs;
     // startSpan + an explicit context (not startActiveSpan): one promise hop less per request.
-    const span = tracer.startSpan(`${subject} send`, { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject } });
+    const span = tracer.startSpan(`${subject} send`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject },
+    });
     try {
       const h = natsHeaders();
       h.set(HEADERS.requestId, options.requestId ?? randomUUID());

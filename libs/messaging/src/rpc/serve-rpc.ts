@@ -1,5 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { DvError, HEADERS, type Identity, type ReplyEnvelope, type RpcDefinition, type RpcReplyInput, type RpcRequest, describeIssues, summarizeIssues } from '@dv/contracts';
+import {
+  DvError,
+  HEADERS,
+  type Identity,
+  type ReplyEnvelope,
+  type RpcDefinition,
+  type RpcReplyInput,
+  type RpcRequest,
+  describeIssues,
+  summarizeIssues,
+} from '@dv/contracts';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +22,10 @@ import { parseIdentityHeader } from './parse-identity-header';
 import { parseJsonBody } from './parse-json-body';
 import { type PublicRpcCallContext, type RpcCallContext } from './rpc-context';
 
-export type RpcHandlerFn<D extends RpcDefinition, C extends PublicRpcCallContext = RpcCallContext> = (request: RpcRequest<D>, ctx: C) => Promise<RpcReplyInput<D>>;
+export type RpcHandlerFn<D extends RpcDefinition, C extends PublicRpcCallContext = RpcCallContext> = (
+  request: RpcRequest<D>,
+  ctx: C,
+) => Promise<RpcReplyInput<D>>;
 
 export interface ServeRpcOptions {
   /** Queue group: every replica of a service uses the same one, so each request goes to one replica. */
@@ -53,8 +66,18 @@ const encoder = new TextEncoder();
  * stop the subscription.
  */
 export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription;
-export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D, PublicRpcCallContext>, options: ServeRpcOptions & { public: string }): Subscription;
-export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D> | RpcHandlerFn<D, PublicRpcCallContext>, options: ServeRpcOptions): Subscription {
+export function serveRpc<D extends RpcDefinition>(
+  nc: NatsConnection,
+  def: D,
+  handler: RpcHandlerFn<D, PublicRpcCallContext>,
+  options: ServeRpcOptions & { public: string },
+): Subscription;
+export function serveRpc<D extends RpcDefinition>(
+  nc: NatsConnection,
+  def: D,
+  handler: RpcHandlerFn<D> | RpcHandlerFn<D, PublicRpcCallContext>,
+  options: ServeRpcOptions,
+): Subscription {
   const logger = new Logger(`Rpc ${def.subject}`);
   const slots = new Semaphore(options.maxConcurrent ?? 256);
   // Every reply carries the same header, naming this replica: built once (nothing else goes in reply
@@ -69,7 +92,8 @@ export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, ha
         return;
       }
       // A handler typed for RpcCallContext is only given one with a principal: run() resolves it unless the subject is public (the overloads).
-      const run = (): void => void handleOne(def, handler as RpcHandlerFn<D, PublicRpcCallContext>, msg, logger, replyHeaders, options).finally(() => slots.release());
+      const run = (): void =>
+        void handleOne(def, handler as RpcHandlerFn<D, PublicRpcCallContext>, msg, logger, replyHeaders, options).finally(() => slots.release());
       if (slots.tryAcquire()) run();
       else void slots.acquire().then(run);
     },
@@ -122,7 +146,8 @@ async function run<D extends RpcDefinition>(
   const identity = parseIdentityHeader(msg.headers);
   let request: RpcRequest<D>;
   try {
-    if (malformedRequestId) throw DvError.validation(`header ${HEADERS.requestId} must be 1 to 128 printable ASCII characters (refused as request ${requestId})`, { requestId });
+    if (malformedRequestId)
+      throw DvError.validation(`header ${HEADERS.requestId} must be 1 to 128 printable ASCII characters (refused as request ${requestId})`, { requestId });
     const body = parseJsonBody(msg.data);
     const parsed = def.request.safeParse(body);
     if (!parsed.success) {

@@ -17,7 +17,12 @@ describe('failpoints', () => {
     const run = (armed: string): ReturnType<typeof spawnSync> =>
       spawnSync(
         process.execPath,
-        ['-r', join(root, 'scripts', 'ts-register.js'), '-e', `const { Failpoints } = require(${JSON.stringify(join(__dirname, 'failpoints'))}); const f = new Failpoints(${JSON.stringify(armed)}); f.hit('a'); console.log('after a'); f.hit('b'); console.log('after b');`],
+        [
+          '-r',
+          join(root, 'scripts', 'ts-register.js'),
+          '-e',
+          `const { Failpoints } = require(${JSON.stringify(join(__dirname, 'failpoints'))}); const f = new Failpoints(${JSON.stringify(armed)}); f.hit('a'); console.log('after a'); f.hit('b'); console.log('after b');`,
+        ],
         { cwd: root, encoding: 'utf8', timeout: 60_000 },
       );
     const armedAtB = run('b');

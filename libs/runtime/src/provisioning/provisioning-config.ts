@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 export const provisioningConfigSchema = z.object({
   NATS_URL: envUrl(['nats', 'tls']),
-  NATS_USER: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)').optional(),
+  NATS_USER: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)')
+    .optional(),
   NATS_PASSWORD: z.string().optional(),
   /** Copies JetStream keeps of each stream: 3 on a clustered NATS (deploy/kubernetes), 1 on a single server. */
   NATS_STREAM_REPLICAS: envInt({ min: 1, max: 5, default: 1 }),

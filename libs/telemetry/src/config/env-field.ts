@@ -10,11 +10,7 @@ export type EnvField<T> = z.ZodType<T, string | undefined>;
  * value it rejects is reported as `expected` (loadConfig appends the offending value). Unset yields
  * `defaultValue`, or the issue "required" when there is none.
  */
-export function envField<T extends string | number | boolean>(
-  expected: string,
-  parse: (raw: string) => FieldParse<T>,
-  defaultValue?: T,
-): EnvField<T> {
+export function envField<T extends string | number | boolean>(expected: string, parse: (raw: string) => FieldParse<T>, defaultValue?: T): EnvField<T> {
   return z
     .string()
     .optional()

@@ -9,12 +9,16 @@ export interface EnvIntOptions {
 /** An integer variable, e.g. `envInt({ min: 1, max: 64, default: 8 })`. Rejects `1.5`, `1e3`, `0x10`. */
 export function envInt(options: EnvIntOptions = {}) {
   const { min, max } = options;
-  return envField<number>(describeRange(min, max), (raw) => {
-    if (!/^[+-]?\d+$/.test(raw)) return { ok: false };
-    const value = Number(raw);
-    const inRange = Number.isSafeInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
-    return inRange ? { ok: true, value } : { ok: false };
-  }, options.default);
+  return envField<number>(
+    describeRange(min, max),
+    (raw) => {
+      if (!/^[+-]?\d+$/.test(raw)) return { ok: false };
+      const value = Number(raw);
+      const inRange = Number.isSafeInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
+      return inRange ? { ok: true, value } : { ok: false };
+    },
+    options.default,
+  );
 }
 
 function describeRange(min: number | undefined, max: number | undefined): string {

@@ -68,7 +68,13 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { ...valid, REQUEST_TIMEOUT: raw }).REQUEST_TIMEOUT).toBe(ms);
   });
 
-  it.each([['on', true], ['1', true], ['off', false], ['0', false], ['False', false]])('reads the boolean %s as %s', (raw, value) => {
+  it.each([
+    ['on', true],
+    ['1', true],
+    ['off', false],
+    ['0', false],
+    ['False', false],
+  ])('reads the boolean %s as %s', (raw, value) => {
     expect(loadConfig(schema, { ...valid, DRY_RUN: raw }).DRY_RUN).toBe(value);
   });
 
@@ -99,7 +105,10 @@ describe('loadConfig', () => {
   it.each(['1.5', '1e3', '0x10', '65536', '-1', ''])('rejects the port %j', (raw) => {
     const env = { ...valid, HEALTH_PORT: raw };
     if (raw === '') expect(loadConfig(schema, env).HEALTH_PORT).toBe(8081);
-    else expect(errorOf(() => loadConfig(schema, env)).problems).toEqual([{ variable: 'HEALTH_PORT', reason: `expected an integer between 0 and 65535, got "${raw}"` }]);
+    else
+      expect(errorOf(() => loadConfig(schema, env)).problems).toEqual([
+        { variable: 'HEALTH_PORT', reason: `expected an integer between 0 and 65535, got "${raw}"` },
+      ]);
   });
 
   it('treats an empty variable as unset', () => {
@@ -109,18 +118,20 @@ describe('loadConfig', () => {
   it('does not echo secrets: secret-looking names are hidden, URL passwords masked', () => {
     const secretSchema = z.object({ API_TOKEN: envInt(), MONGO_URL: envUrl(['mongodb']) });
     const error = errorOf(() => loadConfig(secretSchema, { API_TOKEN: 's3cr3t', MONGO_URL: 'http://admin:hunter2@mongo' }));
-    expect(error.message).toBe('Invalid environment: API_TOKEN: expected an integer, got (hidden); MONGO_URL: expected a mongodb URL, got "http://admin:***@mongo"');
+    expect(error.message).toBe(
+      'Invalid environment: API_TOKEN: expected an integer, got (hidden); MONGO_URL: expected a mongodb URL, got "http://admin:***@mongo"',
+    );
     expect(error.message).not.toContain('hunter2');
   });
 
   it('reports plain zod fields and object-level refinements too', () => {
-    const custom = z
-      .object({ REGION: z.string().min(3), MIN: envInt(), MAX: envInt() })
-      .refine((c) => c.MIN <= c.MAX, { message: 'MIN must not exceed MAX' });
+    const custom = z.object({ REGION: z.string().min(3), MIN: envInt(), MAX: envInt() }).refine((c) => c.MIN <= c.MAX, { message: 'MIN must not exceed MAX' });
     expect(errorOf(() => loadConfig(custom, { REGION: 'eu', MIN: '1', MAX: '2' })).problems).toEqual([
       { variable: 'REGION', reason: 'Too small: expected string to have >=3 characters, got "eu"' },
     ]);
-    expect(errorOf(() => loadConfig(custom, { REGION: 'eu-1', MIN: '5', MAX: '2' })).message).toBe('Invalid environment: (environment): MIN must not exceed MAX');
+    expect(errorOf(() => loadConfig(custom, { REGION: 'eu-1', MIN: '5', MAX: '2' })).message).toBe(
+      'Invalid environment: (environment): MIN must not exceed MAX',
+    );
   });
 
   it('allows optional fields without a default', () => {

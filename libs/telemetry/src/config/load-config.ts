@@ -19,8 +19,7 @@ function toProblems(issues: readonly z.core.$ZodIssue[], env: Record<string, str
   for (const issue of issues) {
     const variable = issue.path.length > 0 ? issue.path.map(String).join('.') : '(environment)';
     const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    const reason =
-      issue.path.length === 0 ? issue.message : raw === undefined ? 'required' : `${issue.message}, got ${describeEnvValue(variable, raw)}`;
+    const reason = issue.path.length === 0 ? issue.message : raw === undefined ? 'required' : `${issue.message}, got ${describeEnvValue(variable, raw)}`;
     const list = reasons.get(variable) ?? [];
     if (!list.includes(reason)) list.push(reason);
     reasons.set(variable, list);

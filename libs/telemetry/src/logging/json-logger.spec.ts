@@ -6,7 +6,12 @@ import { JsonLogger, type JsonLoggerOptions } from './json-logger';
 function capture(options: JsonLoggerOptions = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const logger = new JsonLogger('volume', { level: 'debug', ...options, stdout: { write: (l: string) => out.push(l) }, stderr: { write: (l: string) => err.push(l) } });
+  const logger = new JsonLogger('volume', {
+    level: 'debug',
+    ...options,
+    stdout: { write: (l: string) => out.push(l) },
+    stderr: { write: (l: string) => err.push(l) },
+  });
   const parse = (lines: string[]) =>
     lines.map((line) => {
       expect(line.endsWith('\n')).toBe(true);
@@ -68,7 +73,13 @@ describe('JsonLogger', () => {
     expect(first).toMatchObject({
       msg: 'could not mount',
       volumeId: 'v1',
-      err: { name: 'TypeError', message: 'mount failed', code: 'EMOUNT', stack: expect.stringContaining('TypeError: mount failed'), cause: { message: 'connection refused' } },
+      err: {
+        name: 'TypeError',
+        message: 'mount failed',
+        code: 'EMOUNT',
+        stack: expect.stringContaining('TypeError: mount failed'),
+        cause: { message: 'connection refused' },
+      },
     });
     expect(second).toMatchObject({ msg: 'bad size', err: { name: 'RangeError', message: 'bad size' } });
   });

@@ -18,7 +18,16 @@ describe('safeJsonStringify', () => {
   });
 
   it('renders Maps, Sets, Buffers, bigints and dates', () => {
-    const value = { map: new Map<unknown, unknown>([['k', 1], [2, 'two']]), set: new Set(['x']), buf: Buffer.from('abc'), big: 2n ** 70n, at: new Date(0) };
+    const value = {
+      map: new Map<unknown, unknown>([
+        ['k', 1],
+        [2, 'two'],
+      ]),
+      set: new Set(['x']),
+      buf: Buffer.from('abc'),
+      big: 2n ** 70n,
+      at: new Date(0),
+    };
     expect(JSON.parse(safeJsonStringify(value) ?? '')).toEqual({
       map: { k: 1, '2': 'two' },
       set: ['x'],

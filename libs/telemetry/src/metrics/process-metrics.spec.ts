@@ -9,7 +9,15 @@ function value(text: string, name: string): number | undefined {
 describe('registerProcessMetrics', () => {
   it('renders what the process reads at each scrape; CPU counters grow by what was spent in between', () => {
     const samples: ProcessSample[] = [
-      { rssBytes: 100e6, heapUsedBytes: 40e6, heapTotalBytes: 60e6, externalBytes: 5e6, cpuUserMicros: 2_000_000, cpuSystemMicros: 500_000, loopDelay: { p50: 10e6, p99: 25e6, max: 40e6 } },
+      {
+        rssBytes: 100e6,
+        heapUsedBytes: 40e6,
+        heapTotalBytes: 60e6,
+        externalBytes: 5e6,
+        cpuUserMicros: 2_000_000,
+        cpuSystemMicros: 500_000,
+        loopDelay: { p50: 10e6, p99: 25e6, max: 40e6 },
+      },
       { rssBytes: 120e6, heapUsedBytes: 45e6, heapTotalBytes: 64e6, externalBytes: 6e6, cpuUserMicros: 3_500_000, cpuSystemMicros: 750_000 },
     ];
     let next = 0;

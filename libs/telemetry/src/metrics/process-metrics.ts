@@ -59,7 +59,10 @@ export function registerProcessMetrics(registry: MetricsRegistry, options: Proce
   const rss = registry.gauge({ name: 'process_resident_memory_bytes', help: 'Resident memory size in bytes.' });
   const heapUsed = registry.gauge({ name: 'nodejs_heap_size_used_bytes', help: 'V8 heap in use, bytes.' });
   const heapTotal = registry.gauge({ name: 'nodejs_heap_size_total_bytes', help: 'V8 heap reserved, bytes.' });
-  const external = registry.gauge({ name: 'nodejs_external_memory_bytes', help: 'Memory of C++ objects bound to JavaScript objects (buffers included), bytes.' });
+  const external = registry.gauge({
+    name: 'nodejs_external_memory_bytes',
+    help: 'Memory of C++ objects bound to JavaScript objects (buffers included), bytes.',
+  });
   const cpuUser = registry.counter({ name: 'process_cpu_user_seconds_total', help: 'User CPU time spent, seconds.' });
   const cpuSystem = registry.counter({ name: 'process_cpu_system_seconds_total', help: 'System CPU time spent, seconds.' });
   const start = registry.gauge({ name: 'process_start_time_seconds', help: 'Start time of the process since the Unix epoch, seconds.' });

@@ -19,9 +19,7 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function createInstrumentations(choice: InstrumentationChoice): Instrumentation[] {
   const instrumentations: Instrumentation[] = [];
   if (choice.http !== false) {
-    instrumentations.push(
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? '') }),
-    );
+    instrumentations.push(new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? '') }));
   }
   // Statements are not recorded: they can hold user data. Only the command's field names are kept:
   // the default serializer walks (and masks) the whole command, documents included, on every call.

@@ -56,7 +56,12 @@ describe('startTelemetry', () => {
   });
 
   it('records and samples spans when an exporter is configured', async () => {
-    const telemetry = startTelemetry({ serviceName: 'authz', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' }, instrumentations: false, logger: new JsonLogger('authz', { stdout: { write: () => undefined }, stderr: { write: () => undefined } }) });
+    const telemetry = startTelemetry({
+      serviceName: 'authz',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' },
+      instrumentations: false,
+      logger: new JsonLogger('authz', { stdout: { write: () => undefined }, stderr: { write: () => undefined } }),
+    });
     try {
       const span = telemetry.tracer.startSpan('recorded');
       expect(span.isRecording()).toBe(true);
@@ -71,7 +76,11 @@ describe('startTelemetry', () => {
 
   it('logs, instead of rejecting, when pending spans cannot be exported at shutdown', async () => {
     const lines: string[] = [];
-    const logger = new JsonLogger('authz', { context: 'opentelemetry', stdout: { write: (l: string) => lines.push(l) }, stderr: { write: (l: string) => lines.push(l) } });
+    const logger = new JsonLogger('authz', {
+      context: 'opentelemetry',
+      stdout: { write: (l: string) => lines.push(l) },
+      stderr: { write: (l: string) => lines.push(l) },
+    });
     // Port 1 on loopback refuses connections; the export fails fast.
     const telemetry = startTelemetry({ serviceName: 'authz', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1' }, instrumentations: false, logger });
     telemetry.tracer.startSpan('lost').end();

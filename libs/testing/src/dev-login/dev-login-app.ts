@@ -60,7 +60,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 function loginPage(challenge: string, users: readonly DevUser[], problem?: string): string {
-  const options = users.map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.id)}${u.groups.length ? ` (${escapeHtml(u.groups.join(', '))})` : ''}</option>`).join('');
+  const options = users
+    .map((u) => `<option value="${escapeHtml(u.id)}">${escapeHtml(u.id)}${u.groups.length ? ` (${escapeHtml(u.groups.join(', '))})` : ''}</option>`)
+    .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign in (development)</title></head><body>
 <h1>Sign in: development users</h1>${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
 <form method="post" action="/login"><input type="hidden" name="login_challenge" value="${escapeHtml(challenge)}">

@@ -11,9 +11,7 @@ export interface DevUser {
 
 // Only the users of the org file matter here; the platform publisher validates the whole file.
 const orgUsersSchema = z.looseObject({
-  users: z
-    .array(z.object({ id: z.string().min(1).max(256), email: z.email(), groups: z.array(z.string().min(1).max(256)).default([]) }))
-    .default([]),
+  users: z.array(z.object({ id: z.string().min(1).max(256), email: z.email(), groups: z.array(z.string().min(1).max(256)).default([]) })).default([]),
 });
 
 /** The users (and their groups) of an org file such as deploy/examples/org.yaml. */

@@ -37,19 +37,26 @@ export class HydraAdmin {
   }
 
   /** Grants what was asked; `accessTokenClaims` go to session.access_token (the JWT's `ext`, and top level where allowed). */
-  async acceptConsent(challenge: string, request: ConsentRequest, accessTokenClaims: Record<string, unknown>, idTokenClaims: Record<string, unknown>): Promise<string> {
+  async acceptConsent(
+    challenge: string,
+    request: ConsentRequest,
+    accessTokenClaims: Record<string, unknown>,
+    idTokenClaims: Record<string, unknown>,
+  ): Promise<string> {
     const body = {
       grant_scope: request.requested_scope ?? [],
       grant_access_token_audience: request.requested_access_token_audience ?? [],
       remember: false,
       session: { access_token: accessTokenClaims, id_token: idTokenClaims },
     };
-    return (await this.call<Redirect>('PUT', `/admin/oauth2/auth/requests/consent/accept?consent_challenge=${encodeURIComponent(challenge)}`, body)).redirect_to;
+    return (await this.call<Redirect>('PUT', `/admin/oauth2/auth/requests/consent/accept?consent_challenge=${encodeURIComponent(challenge)}`, body))
+      .redirect_to;
   }
 
   async rejectConsent(challenge: string, description: string): Promise<string> {
     const body = { error: 'access_denied', error_description: description };
-    return (await this.call<Redirect>('PUT', `/admin/oauth2/auth/requests/consent/reject?consent_challenge=${encodeURIComponent(challenge)}`, body)).redirect_to;
+    return (await this.call<Redirect>('PUT', `/admin/oauth2/auth/requests/consent/reject?consent_challenge=${encodeURIComponent(challenge)}`, body))
+      .redirect_to;
   }
 
   async acceptLogout(challenge: string): Promise<string> {
@@ -64,7 +71,8 @@ export class HydraAdmin {
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
-    if (response.status >= 400 && response.status < 500) throw new ChallengeRejectedError(`Hydra refused ${method} ${path.split('?')[0]}: ${response.status} ${text}`);
+    if (response.status >= 400 && response.status < 500)
+      throw new ChallengeRejectedError(`Hydra refused ${method} ${path.split('?')[0]}: ${response.status} ${text}`);
     if (!response.ok) throw new Error(`Hydra failed ${method} ${path.split('?')[0]}: ${response.status} ${text}`);
     return JSON.parse(text) as T;
   }

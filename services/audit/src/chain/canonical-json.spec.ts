@@ -12,7 +12,17 @@ describe('canonicalJson', () => {
     expect(canonicalJson(undefined)).toBe('null');
   });
   it('writes strings and numbers exactly as JSON.stringify does', () => {
-    const strings = ['', 'plain', 'quote " and \\ backslash', 'tab\there\nnewline\u0000\u001f', 'é ☃ 😀', '\u2028\u2029', 'lone \ud800 high', 'lone \udc00 low', '\ud83d\ude00\ud83d'];
+    const strings = [
+      '',
+      'plain',
+      'quote " and \\ backslash',
+      'tab\there\nnewline\u0000\u001f',
+      'é ☃ 😀',
+      '\u2028\u2029',
+      'lone \ud800 high',
+      'lone \udc00 low',
+      '\ud83d\ude00\ud83d',
+    ];
     for (const s of strings) expect(jsonString(s)).toBe(JSON.stringify(s));
     for (const n of [0, -0, 1.5, -2e-7, 1e21, 123456789012345680000, Number.MAX_SAFE_INTEGER, NaN, Infinity]) expect(canonicalJson(n)).toBe(JSON.stringify(n));
     // Same text as JSON.stringify for a value whose keys are already sorted.

@@ -15,7 +15,11 @@ export type VerifyReply = RpcReplyInput<typeof AuditRpc.verify>;
  * the chain is known to have reached, with their hashes: the stored chain must still hold them.
  * Reads the range segment by segment (a page, one document, at a time), the next while this one is checked.
  */
-export async function verifyChain(log: LogStore, range: { fromSeq?: number | undefined; toSeq?: number | undefined }, streamHead?: ChainPoint): Promise<VerifyReply> {
+export async function verifyChain(
+  log: LogStore,
+  range: { fromSeq?: number | undefined; toSeq?: number | undefined },
+  streamHead?: ChainPoint,
+): Promise<VerifyReply> {
   const base = await chainBase(log.c);
   const headDoc = await log.c.chain.findOne({ _id: 'head' });
   const end = await readHead(log);
@@ -25,7 +29,14 @@ export async function verifyChain(log: LogStore, range: { fromSeq?: number | und
   if (streamHead) anchors.push({ ...streamHead, source: 'DV_AUDIT' });
   const fromSeq = Math.max(range.fromSeq ?? base.seq + 1, base.seq + 1);
   const toSeq = range.toSeq ?? knownHead;
-  const reply = (checked: number, firstBad?: FirstBad): VerifyReply => ({ ok: firstBad === undefined, checked, fromSeq, toSeq, base, ...(firstBad ? { firstBad } : {}) });
+  const reply = (checked: number, firstBad?: FirstBad): VerifyReply => ({
+    ok: firstBad === undefined,
+    checked,
+    fromSeq,
+    toSeq,
+    base,
+    ...(firstBad ? { firstBad } : {}),
+  });
 
   let prev: ChainPoint | undefined = fromSeq === base.seq + 1 ? base : await recordPointAt(log, fromSeq - 1);
   let checked = 0;
@@ -48,7 +59,11 @@ export async function verifyChain(log: LogStore, range: { fromSeq?: number | und
   if ((prev?.seq ?? fromSeq - 1) < toSeq && toSeq <= knownHead) {
     const missing = (prev?.seq ?? fromSeq - 1) + 1;
     const by = streamHead && streamHead.seq === knownHead ? 'DV_AUDIT' : 'its head marker';
-    return reply(checked, { seq: missing, problem: 'removed', message: `records ${missing}..${toSeq} are missing (the chain had reached ${knownHead}, says ${by})` });
+    return reply(checked, {
+      seq: missing,
+      problem: 'removed',
+      message: `records ${missing}..${toSeq} are missing (the chain had reached ${knownHead}, says ${by})`,
+    });
   }
   // Every record in range links; do the anchors in range still match (a tail rewritten whole, hashes and all)?
   const tail = await checkTail(

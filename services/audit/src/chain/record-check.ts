@@ -28,7 +28,8 @@ export function checkText(text: string): CheckedText {
     return { record: undefined, hashMatches: false };
   }
   const at = text.length - HASH_SUFFIX_LENGTH;
-  const hashMatches = record !== undefined && typeof record.hash === 'string' && at > 0 && text.startsWith(HASH_MEMBER, at) && sha256Hex(`${text.slice(0, at)}}`) === record.hash;
+  const hashMatches =
+    record !== undefined && typeof record.hash === 'string' && at > 0 && text.startsWith(HASH_MEMBER, at) && sha256Hex(`${text.slice(0, at)}}`) === record.hash;
   return { record, hashMatches };
 }
 
@@ -52,7 +53,12 @@ export function checkLink(checked: CheckedText, position: number, prev: ChainPoi
   if (prev) {
     const expected = prev.seq + 1;
     if (typeof doc.seq !== 'number' || !Number.isInteger(doc.seq) || doc.seq < expected) {
-      return { seq: doc.seq, problem: 'inserted', id: String(doc.id), message: `record ${String(doc.id)} has seq ${String(doc.seq)} where ${expected} was expected: it was not sealed by the chain` };
+      return {
+        seq: doc.seq,
+        problem: 'inserted',
+        id: String(doc.id),
+        message: `record ${String(doc.id)} has seq ${String(doc.seq)} where ${expected} was expected: it was not sealed by the chain`,
+      };
     }
     if (doc.seq > expected) {
       return { seq: expected, problem: 'removed', message: `records ${expected}${doc.seq - 1 > expected ? `..${doc.seq - 1}` : ''} are missing` };

@@ -46,7 +46,22 @@ describe('sealedText', () => {
     const { fields, detailsJson } = fieldsOf(full);
     expect(sealedText(renderDraftText(fields, detailsJson), full.seq, full.recordedAt, full.prevHash)).toBe(canonicalJson(unhashed));
 
-    const bare: AuditRecord = { seq: 1, id: 'e', timestamp: 't', recordedAt: 'r', subject: 's', subjectType: 'system', action: 'a', entityType: 'x', result: 'Failed', source: 'src', eventType: 'ev', details: null, prevHash: '0'.repeat(64), hash: '' };
+    const bare: AuditRecord = {
+      seq: 1,
+      id: 'e',
+      timestamp: 't',
+      recordedAt: 'r',
+      subject: 's',
+      subjectType: 'system',
+      action: 'a',
+      entityType: 'x',
+      result: 'Failed',
+      source: 'src',
+      eventType: 'ev',
+      details: null,
+      prevHash: '0'.repeat(64),
+      hash: '',
+    };
     const { hash: _h, ...bareUnhashed } = bare;
     const b = fieldsOf(bare);
     expect(sealedText(renderDraftText(b.fields, b.detailsJson), 1, 'r', '0'.repeat(64))).toBe(canonicalJson(bareUnhashed));

@@ -13,7 +13,16 @@ type DraftField = keyof DraftFields | 'details';
  * members go: `prevHash` and `recordedAt` after BEFORE, `seq` after MIDDLE. A unit test holds this
  * to the record schema, so a member added to the contract cannot be left out of the hash.
  */
-export const BEFORE_PREV_HASH = ['action', 'clusterId', 'details', 'entityId', 'entityName', 'entityType', 'eventType', 'id'] as const satisfies readonly DraftField[];
+export const BEFORE_PREV_HASH = [
+  'action',
+  'clusterId',
+  'details',
+  'entityId',
+  'entityName',
+  'entityType',
+  'eventType',
+  'id',
+] as const satisfies readonly DraftField[];
 export const BEFORE_SEQ = ['relatedIds', 'requestId', 'result', 'scopeId', 'scopeType'] as const satisfies readonly DraftField[];
 export const AFTER_SEQ = ['source', 'subject', 'subjectType', 'timestamp', 'traceId'] as const satisfies readonly DraftField[];
 

@@ -34,7 +34,12 @@ export async function checkTail(log: LogStore, anchors: readonly (ChainAnchor | 
     if (!anchor || anchor.seq <= 0) continue;
     if (anchor.seq < base.seq) continue;
     if (anchor.seq === base.seq) {
-      if (anchor.hash !== base.hash) return { seq: anchor.seq, problem: 'changed', message: `the ${anchor.source} has seq ${anchor.seq} with hash ${anchor.hash}, the archive checkpoint another hash` };
+      if (anchor.hash !== base.hash)
+        return {
+          seq: anchor.seq,
+          problem: 'changed',
+          message: `the ${anchor.source} has seq ${anchor.seq} with hash ${anchor.hash}, the archive checkpoint another hash`,
+        };
       continue;
     }
     const point = await recordPointAt(log, anchor.seq);
@@ -47,7 +52,11 @@ export async function checkTail(log: LogStore, anchors: readonly (ChainAnchor | 
       };
     }
     if (point.hash !== anchor.hash) {
-      return { seq: anchor.seq, problem: 'changed', message: `record ${anchor.seq} is not the record the ${anchor.source} holds (hash ${anchor.hash}): the chain was rewritten up to there` };
+      return {
+        seq: anchor.seq,
+        problem: 'changed',
+        message: `record ${anchor.seq} is not the record the ${anchor.source} holds (hash ${anchor.hash}): the chain was rewritten up to there`,
+      };
     }
   }
   return undefined;

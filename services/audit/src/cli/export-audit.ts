@@ -14,8 +14,17 @@ async function main(): Promise<void> {
   const identity = process.env['AUDIT_IDENTITY'] ?? '';
   const i = identity.indexOf(':');
   const subjectType = identity.slice(0, i);
-  if (!values.from || !values.to || !values.out || (values.format !== 'jsonl' && values.format !== 'csv') || i <= 0 || !(SUBJECT_TYPES as readonly string[]).includes(subjectType)) {
-    process.stderr.write('usage: AUDIT_IDENTITY=<subjectType>:<subjectId> NATS_URL=nats://… export-audit --from <iso> --to <iso> [--format jsonl|csv] --out <file>\n');
+  if (
+    !values.from ||
+    !values.to ||
+    !values.out ||
+    (values.format !== 'jsonl' && values.format !== 'csv') ||
+    i <= 0 ||
+    !(SUBJECT_TYPES as readonly string[]).includes(subjectType)
+  ) {
+    process.stderr.write(
+      'usage: AUDIT_IDENTITY=<subjectType>:<subjectId> NATS_URL=nats://… export-audit --from <iso> --to <iso> [--format jsonl|csv] --out <file>\n',
+    );
     process.exit(2);
   }
   const nc = await connectNats({ url: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', name: 'audit-export-cli' });

@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 export const auditConfigSchema = z.object({
   ...baseConfigShape,
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_audit'),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('dv_audit'),
   /** Events sealed per batch (one insertMany, one chain step per event). */
   AUDIT_BATCH_SIZE: envInt({ min: 1, max: 5000, default: 1000 }),
   /** Where archived records go (JSON lines, one file per archive run). */

@@ -64,7 +64,9 @@ export class AuditPipeline implements OnApplicationBootstrap, OnModuleDestroy {
     const { head, problem } = await this.writer.init(streamHead);
     if (problem) {
       this.problem = problem;
-      this.logger.error(`AUDIT CHAIN INTEGRITY ALARM: ${problem.message}. The chain is not extended and the service reports not ready; events wait in the streams. Restore the missing records (DV_AUDIT holds every relayed one) or investigate, then restart.`);
+      this.logger.error(
+        `AUDIT CHAIN INTEGRITY ALARM: ${problem.message}. The chain is not extended and the service reports not ready; events wait in the streams. Restore the missing records (DV_AUDIT holds every relayed one) or investigate, then restart.`,
+      );
       return;
     }
     await this.relay.start(head, streamHead);

@@ -8,7 +8,10 @@ import { eventToDraft } from './event-to-record';
 
 type Doc = { _id: string } & Record<string, unknown>;
 type Update = { $set?: Record<string, unknown>; $setOnInsert?: Record<string, unknown>; $push?: Record<string, { $each: unknown[] }> };
-type Op = { updateOne?: { filter: { _id: string }; update: Update; upsert?: boolean }; replaceOne?: { filter: { _id: string }; replacement: Record<string, unknown>; upsert?: boolean } };
+type Op = {
+  updateOne?: { filter: { _id: string }; update: Update; upsert?: boolean };
+  replaceOne?: { filter: { _id: string }; replacement: Record<string, unknown>; upsert?: boolean };
+};
 
 /**
  * A collection in memory, as far as the store uses one (by `_id` only, as on FerretDB): insertMany
@@ -194,7 +197,9 @@ describe('ChainWriter', () => {
     await writer.init();
     c.segments.refuse = (doc) => decodeTexts(doc['z'] as Buffer).some((t) => parseRecordText(t).id === 'poison');
     const result = await writer.write([event('a'), event('poison'), event('b')]);
-    expect(result.refused).toEqual([{ item: expect.objectContaining({ draft: expect.objectContaining({ id: 'poison' }) }), reason: 'the database refused the record: unsupported value' }]);
+    expect(result.refused).toEqual([
+      { item: expect.objectContaining({ draft: expect.objectContaining({ id: 'poison' }) }), reason: 'the database refused the record: unsupported value' },
+    ]);
     expect(result.sealed.map((s) => [s.item.draft.id, s.record.seq])).toEqual([
       ['a', 1],
       ['b', 2],

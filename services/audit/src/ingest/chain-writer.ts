@@ -183,7 +183,9 @@ export class ChainWriter {
         for (const b of ours) result.sealed.push(b);
         pending = pending.filter((i) => !batch.some((b) => b.item === i && mine.has(b.record.seq)));
         this.head = await readHead(this.store.log);
-        this.logger.warn(`insert stopped at seq ${batch[0]?.record.seq ?? '?'} (the chain moved): ${mine.size} of ${batch.length} records are ours; head is now ${this.head.seq}`);
+        this.logger.warn(
+          `insert stopped at seq ${batch[0]?.record.seq ?? '?'} (the chain moved): ${mine.size} of ${batch.length} records are ours; head is now ${this.head.seq}`,
+        );
         continue;
       }
       await this.afterStored(batch);

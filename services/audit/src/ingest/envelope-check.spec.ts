@@ -43,7 +43,9 @@ const CANDIDATES: unknown[] = [
 describe('isEventEnvelope', () => {
   it('accepts the envelopes the contract accepts, with or without the optional members', () => {
     expect(isEventEnvelope(valid)).toBe(true);
-    const minimal = Object.fromEntries(Object.entries(valid).filter(([k]) => ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'actorid', 'actortype', 'data'].includes(k)));
+    const minimal = Object.fromEntries(
+      Object.entries(valid).filter(([k]) => ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'actorid', 'actortype', 'data'].includes(k)),
+    );
     expect(isEventEnvelope(minimal)).toBe(true);
     expect(eventEnvelopeSchema.safeParse(minimal).success).toBe(true);
   });

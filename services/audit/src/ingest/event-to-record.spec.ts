@@ -48,7 +48,7 @@ describe('eventToDraft', () => {
     expect(eventToDraft({ ...base, type: 'dv.evt.quota.checked.v1' })).toMatchObject({ action: 'checked', result: 'Succeeded' });
   });
 
-  it("maps volume events from the volume in the data: id, name, cluster, and the volume as related", () => {
+  it('maps volume events from the volume in the data: id, name, cluster, and the volume as related', () => {
     const volume = dataVolume({ name: 'coco', clusterId: 'c7' });
     for (const [def, action] of [
       [VolumeEvents.created, 'create'],
@@ -78,17 +78,38 @@ describe('eventToDraft', () => {
     const shared = eventToDraft(event(SharingEvents.shared, { volumeId, scope, sharedScopes: [scope] }, { subject: volumeId }));
     expect(shared).toMatchObject({ action: 'share', entityType: 'volume', entityId: volumeId, relatedIds: [volumeId], result: 'Succeeded' });
     expect(shared.details).toMatchObject({ scope: { scopeType: 'department', scopeId: 'd1' } });
-    expect(eventToDraft(event(SharingEvents.unshared, { volumeId, scope, sharedScopes: [] }, { subject: volumeId }))).toMatchObject({ action: 'unshare', relatedIds: [volumeId] });
+    expect(eventToDraft(event(SharingEvents.unshared, { volumeId, scope, sharedScopes: [] }, { subject: volumeId }))).toMatchObject({
+      action: 'unshare',
+      relatedIds: [volumeId],
+    });
   });
 
   it('maps workload decisions to the workload, with every volume it asked for as related', () => {
     const [v1, v2, v3] = [dataVolume().id, dataVolume().id, dataVolume().id];
-    const admitted = eventToDraft(event(AdmissionEvents.admitted, { ...review([v1, v2], 'rita@acme.example'), bindings: [] }, { subject: 'review-1', actorid: 'rita@acme.example' }));
-    expect(admitted).toMatchObject({ action: 'admit', result: 'Succeeded', entityType: 'workload', entityId: 'dv-p2/train-rita', entityName: 'train-rita', relatedIds: [v1, v2], subject: 'rita@acme.example' });
+    const admitted = eventToDraft(
+      event(AdmissionEvents.admitted, { ...review([v1, v2], 'rita@acme.example'), bindings: [] }, { subject: 'review-1', actorid: 'rita@acme.example' }),
+    );
+    expect(admitted).toMatchObject({
+      action: 'admit',
+      result: 'Succeeded',
+      entityType: 'workload',
+      entityId: 'dv-p2/train-rita',
+      entityName: 'train-rita',
+      relatedIds: [v1, v2],
+      subject: 'rita@acme.example',
+    });
     const withId = review([v1], 'rita@acme.example');
-    expect(eventToDraft(event(AdmissionEvents.admitted, { ...withId, workload: { ...withId.workload, workloadId: 'w-42' }, bindings: [] })).entityId).toBe('w-42');
+    expect(eventToDraft(event(AdmissionEvents.admitted, { ...withId, workload: { ...withId.workload, workloadId: 'w-42' }, bindings: [] })).entityId).toBe(
+      'w-42',
+    );
     const denied = eventToDraft(
-      event(AdmissionEvents.denied, { ...review([v1], 'eve@acme.example'), reasons: [{ code: 'NOT_SHARED', message: 'no', volumeId: v1 }, { code: 'VOLUME_NOT_FOUND', message: 'gone', volumeId: v3 }] }),
+      event(AdmissionEvents.denied, {
+        ...review([v1], 'eve@acme.example'),
+        reasons: [
+          { code: 'NOT_SHARED', message: 'no', volumeId: v1 },
+          { code: 'VOLUME_NOT_FOUND', message: 'gone', volumeId: v3 },
+        ],
+      }),
     );
     expect(denied).toMatchObject({ action: 'admit', result: 'Failed', entityType: 'workload', relatedIds: [v1, v3] });
   });
@@ -102,9 +123,16 @@ describe('eventToDraft', () => {
       entityName: 'dv-p2/dv-imagenet',
       relatedIds: [volumeId],
     });
-    expect(eventToDraft(event(AdmissionEvents.bindingRemoved, { volumeId, namespace: 'dv-p2', pvcName: 'dv-imagenet', reason: 'unshared' }))).toMatchObject({ action: 'delete', entityType: 'binding' });
+    expect(eventToDraft(event(AdmissionEvents.bindingRemoved, { volumeId, namespace: 'dv-p2', pvcName: 'dv-imagenet', reason: 'unshared' }))).toMatchObject({
+      action: 'delete',
+      entityType: 'binding',
+    });
 
-    expect(eventToDraft(event(VolumeEvents.refused, { operation: 'delete', code: 'PRECONDITION_FAILED', message: 'in use', volumeId, name: 'imagenet', clusterId: 'c1' }))).toMatchObject({
+    expect(
+      eventToDraft(
+        event(VolumeEvents.refused, { operation: 'delete', code: 'PRECONDITION_FAILED', message: 'in use', volumeId, name: 'imagenet', clusterId: 'c1' }),
+      ),
+    ).toMatchObject({
       action: 'delete',
       result: 'Failed',
       entityType: 'volume',
@@ -113,16 +141,46 @@ describe('eventToDraft', () => {
       clusterId: 'c1',
       relatedIds: [volumeId],
     });
-    expect(eventToDraft(event(SharingEvents.refused, { operation: 'share', code: 'FORBIDDEN', message: 'no', volumeId, add: [{ scopeType: 'project', scopeId: 'p9' }] }))).toMatchObject({
+    expect(
+      eventToDraft(
+        event(SharingEvents.refused, { operation: 'share', code: 'FORBIDDEN', message: 'no', volumeId, add: [{ scopeType: 'project', scopeId: 'p9' }] }),
+      ),
+    ).toMatchObject({
       action: 'share',
       result: 'Failed',
       entityType: 'sharing-list',
       entityId: volumeId,
       relatedIds: [volumeId],
     });
-    const rule = { id: 'a9', subjectType: 'user', subjectId: 'dana', roleId: 1, roleName: 'System administrator', scopeType: 'cluster', scopeId: 'c1', scopeName: 'C1', createdAt: 'now', createdBy: 'root', status: 'active' } as const;
-    expect(eventToDraft(event(AuthzEvents.accessRuleCreated, rule, { subject: 'a9' }))).toMatchObject({ action: 'create', entityType: 'access-rule', entityId: 'a9', entityName: 'dana is System administrator in C1', clusterId: 'c1' });
-    expect(eventToDraft(event(AuthzEvents.accessRuleRefused, { operation: 'create', code: 'FORBIDDEN', message: 'no', subjectId: 'eve', scopeType: 'project', scopeId: 'p1' }, { subject: undefined }))).toMatchObject({
+    const rule = {
+      id: 'a9',
+      subjectType: 'user',
+      subjectId: 'dana',
+      roleId: 1,
+      roleName: 'System administrator',
+      scopeType: 'cluster',
+      scopeId: 'c1',
+      scopeName: 'C1',
+      createdAt: 'now',
+      createdBy: 'root',
+      status: 'active',
+    } as const;
+    expect(eventToDraft(event(AuthzEvents.accessRuleCreated, rule, { subject: 'a9' }))).toMatchObject({
+      action: 'create',
+      entityType: 'access-rule',
+      entityId: 'a9',
+      entityName: 'dana is System administrator in C1',
+      clusterId: 'c1',
+    });
+    expect(
+      eventToDraft(
+        event(
+          AuthzEvents.accessRuleRefused,
+          { operation: 'create', code: 'FORBIDDEN', message: 'no', subjectId: 'eve', scopeType: 'project', scopeId: 'p1' },
+          { subject: undefined },
+        ),
+      ),
+    ).toMatchObject({
       action: 'create',
       result: 'Failed',
       entityType: 'access-rule',
@@ -131,14 +189,26 @@ describe('eventToDraft', () => {
 
   it("maps the platform's org and workload events generically", () => {
     const { subject: _s, ...noSubject } = base;
-    expect(eventToDraft({ ...noSubject, type: 'platform.evt.project.created.v1', data: { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1', namespace: 'dv-p1' } })).toMatchObject({
+    expect(
+      eventToDraft({
+        ...noSubject,
+        type: 'platform.evt.project.created.v1',
+        data: { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: 'P1', namespace: 'dv-p1' },
+      }),
+    ).toMatchObject({
       action: 'create',
       entityType: 'project',
       entityId: 'p1',
       entityName: 'P1',
       clusterId: 'c1',
     });
-    expect(eventToDraft({ ...noSubject, type: 'platform.evt.workload.finished.v1', data: { workloadId: 'w1', name: 'train', kind: 'Job', projectId: 'p1', namespace: 'dv-p1', outcome: 'Succeeded' } })).toMatchObject({
+    expect(
+      eventToDraft({
+        ...noSubject,
+        type: 'platform.evt.workload.finished.v1',
+        data: { workloadId: 'w1', name: 'train', kind: 'Job', projectId: 'p1', namespace: 'dv-p1', outcome: 'Succeeded' },
+      }),
+    ).toMatchObject({
       action: 'finish',
       entityType: 'workload',
       entityId: 'w1',
@@ -148,7 +218,9 @@ describe('eventToDraft', () => {
   it('refuses what it cannot record: a type outside the naming scheme, data breaking its contract, data too deep', () => {
     expect(() => eventToDraft({ ...base, type: 'dv.evt.volume' })).toThrow(/not <dv\|platform>/);
     expect(() => eventToDraft({ ...base, type: VolumeEvents.created.type, data: { name: 'no volume' } })).toThrow(UnmappableEvent);
-    expect(() => eventToDraft({ ...base, type: VolumeEvents.created.type, data: { name: 'no volume' } })).toThrow(/does not match the dv.evt.volume.created.v1 contract: volume/);
+    expect(() => eventToDraft({ ...base, type: VolumeEvents.created.type, data: { name: 'no volume' } })).toThrow(
+      /does not match the dv.evt.volume.created.v1 contract: volume/,
+    );
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i++) deep = { d: deep };
     expect(() => eventToDraft({ ...base, type: 'dv.evt.dataset.created.v1', data: deep })).toThrow(CanonicalJsonError);

@@ -52,11 +52,24 @@ function mapping<E extends EventDefinition>(def: E, map: (data: EventData<E>, en
 
 type VolumeEvent = (typeof VolumeEvents)[Exclude<keyof typeof VolumeEvents, 'refused'>];
 const volumeChange = (def: VolumeEvent, action: string): ContractMapping =>
-  mapping(def, ({ volume }) => ({ action, entityType: 'volume', entityId: volume.id, entityName: volume.name, clusterId: volume.clusterId, relatedIds: [volume.id] }));
+  mapping(def, ({ volume }) => ({
+    action,
+    entityType: 'volume',
+    entityId: volume.id,
+    entityName: volume.name,
+    clusterId: volume.clusterId,
+    relatedIds: [volume.id],
+  }));
 
 type SharingChange = typeof SharingEvents.shared | typeof SharingEvents.unshared;
 const sharingChange = (def: SharingChange, action: string): ContractMapping =>
-  mapping(def, (d, e) => ({ action, entityType: 'volume', entityId: d.volumeId, clusterId: e.scopetype === 'cluster' ? e.scopeid : undefined, relatedIds: [d.volumeId] }));
+  mapping(def, (d, e) => ({
+    action,
+    entityType: 'volume',
+    entityId: d.volumeId,
+    clusterId: e.scopetype === 'cluster' ? e.scopeid : undefined,
+    relatedIds: [d.volumeId],
+  }));
 
 type Review = typeof AdmissionEvents.admitted | typeof AdmissionEvents.denied;
 const review = (def: Review, result: AuditResult): ContractMapping =>
@@ -110,7 +123,13 @@ const CONTRACT_MAPPINGS: ReadonlyMap<string, ContractMapping> = new Map(
     })),
     sharingChange(SharingEvents.shared, 'share'),
     sharingChange(SharingEvents.unshared, 'unshare'),
-    mapping(SharingEvents.refused, (d) => ({ action: d.operation, result: 'Failed', entityType: 'sharing-list', entityId: d.volumeId, relatedIds: [d.volumeId] })),
+    mapping(SharingEvents.refused, (d) => ({
+      action: d.operation,
+      result: 'Failed',
+      entityType: 'sharing-list',
+      entityId: d.volumeId,
+      relatedIds: [d.volumeId],
+    })),
     review(AdmissionEvents.admitted, 'Succeeded'),
     review(AdmissionEvents.denied, 'Failed'),
     binding(AdmissionEvents.bindingCreated, 'create'),
@@ -233,7 +252,21 @@ export function eventToDraft(envelope: EventEnvelope): AuditDraft {
   if (traceId !== undefined) draft.traceId = traceId;
   // One test over every string member (joined by a separator that no surrogate pairs with); the
   // members are rewritten only when one has a lone surrogate (rare: the transport refuses them).
-  const strings = [draft.id, draft.subject, draft.subjectType, draft.action, draft.entityType, draft.source, draft.eventType, entityId, entityName, draft.scopeId, clusterId, draft.requestId, ...relatedIds];
+  const strings = [
+    draft.id,
+    draft.subject,
+    draft.subjectType,
+    draft.action,
+    draft.entityType,
+    draft.source,
+    draft.eventType,
+    entityId,
+    entityName,
+    draft.scopeId,
+    clusterId,
+    draft.requestId,
+    ...relatedIds,
+  ];
   return LONE_SURROGATE.test(strings.join('\0')) ? wellFormed(draft) : draft;
 }
 

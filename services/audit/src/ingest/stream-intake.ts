@@ -1,6 +1,16 @@
 import { type EventEnvelope, HEADERS, STREAMS, deadLetterSubject, eventEnvelopeSchema, summarizeIssues } from '@dv/contracts';
 import { Logger } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages, type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
 import { type ChainWriter, type PreparedDraft, type SealedBatch, type SealedRecord, prepareDraft } from './chain-writer';
 import { isEventEnvelope } from './envelope-check';
@@ -132,7 +142,11 @@ export class StreamIntake {
     const settings = { ack_wait: nanos(ACK_WAIT_MS), max_deliver: -1, max_ack_pending: this.options.batchSize * BATCHES_IN_HAND };
     try {
       const info = await jsm.consumers.info(stream, AUDIT_DURABLE);
-      if (info.config.ack_wait !== settings.ack_wait || info.config.max_ack_pending !== settings.max_ack_pending || info.config.max_deliver !== settings.max_deliver) {
+      if (
+        info.config.ack_wait !== settings.ack_wait ||
+        info.config.max_ack_pending !== settings.max_ack_pending ||
+        info.config.max_deliver !== settings.max_deliver
+      ) {
         await jsm.consumers.update(stream, AUDIT_DURABLE, settings);
       }
     } catch (error) {
@@ -247,7 +261,10 @@ export class StreamIntake {
       const h = natsHeaders();
       if (msg.headers) for (const key of msg.headers.keys()) h.set(key, msg.headers.get(key));
       h.set(HEADERS.deadLetterReason, reason.slice(0, 1000));
-      await this.js.publish(deadLetterSubject(AUDIT_DURABLE, msg.subject), msg.data, { headers: h, msgID: `${AUDIT_DURABLE}:${msg.info.stream}:${msg.info.streamSequence}` });
+      await this.js.publish(deadLetterSubject(AUDIT_DURABLE, msg.subject), msg.data, {
+        headers: h,
+        msgID: `${AUDIT_DURABLE}:${msg.info.stream}:${msg.info.streamSequence}`,
+      });
       msg.term(reason.slice(0, 200));
       this.logger.warn(`event ${msg.subject} #${msg.info.streamSequence} dead-lettered: ${reason}`);
     } catch (error) {

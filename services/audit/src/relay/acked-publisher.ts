@@ -104,7 +104,9 @@ export class AckedPublisher {
         batch.failure = `no acknowledgement within ${timeoutMs} ms`;
       }
     }
-    return batch.firstFailure === messages.length ? { stored: messages.length } : { stored: batch.firstFailure, ...(batch.failure ? { failure: batch.failure } : {}) };
+    return batch.firstFailure === messages.length
+      ? { stored: messages.length }
+      : { stored: batch.firstFailure, ...(batch.failure ? { failure: batch.failure } : {}) };
   }
 
   close(): void {

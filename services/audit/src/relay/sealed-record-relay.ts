@@ -23,7 +23,14 @@ export async function ensureAuditStream(nc: NatsConnection): Promise<void> {
     if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
     await jsm.streams
       // No message of it may be deleted or purged through the API: it is the chain's copy outside the database.
-      .add({ name: AUDIT_STREAM.name, subjects: [...AUDIT_STREAM.subjects], storage: StorageType.File, duplicate_window: nanos(10 * 60_000), deny_delete: true, deny_purge: true })
+      .add({
+        name: AUDIT_STREAM.name,
+        subjects: [...AUDIT_STREAM.subjects],
+        storage: StorageType.File,
+        duplicate_window: nanos(10 * 60_000),
+        deny_delete: true,
+        deny_purge: true,
+      })
       .catch((e: unknown) => {
         if (!(e instanceof JetStreamApiError) || e.code !== 10058) throw e;
       });

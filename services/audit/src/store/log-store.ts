@@ -143,7 +143,7 @@ export class LogStore {
       i = j;
     }
     // In order, table by table (a batch may cross into the next table): an insert stops at the first conflict.
-    for (let k = 0; k < docs.length; ) {
+    for (let k = 0; k < docs.length;) {
       const table = this.c.segments(docs[k]?.first ?? 1);
       let j = k;
       while (j < docs.length && this.c.segments(docs[j]?.first ?? 1) === table) j++;
@@ -184,7 +184,9 @@ export class LogStore {
         // The page goes on past the checkpoint: its first segment keeps the rest of the page seen so far.
         const first = parts[0] as Segment;
         const kept = parts.flatMap((p) => p.texts.map((text, k) => ({ seq: p.first + k, text }))).filter((r) => r.seq > seq);
-        await this.c.segments(start).replaceOne({ _id: first.id }, { first: seq + 1, last: lastPart.last, z: encodeTexts(kept.map((r) => r.text)), absorbed: ids.slice(1) });
+        await this.c
+          .segments(start)
+          .replaceOne({ _id: first.id }, { first: seq + 1, last: lastPart.last, z: encodeTexts(kept.map((r) => r.text)), absorbed: ids.slice(1) });
         return;
       }
       for (const id of ids) await this.c.segments(Number(id.slice(1))).deleteOne({ _id: id });

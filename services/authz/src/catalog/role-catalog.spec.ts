@@ -8,9 +8,20 @@ describe('RoleCatalog', () => {
   it('holds the 18 predefined roles, the 14 of the seeds among them', () => {
     expect(catalog.roles).toHaveLength(18);
     const seedRoles = [
-      'Compute resource administrator', 'Data source administrator', 'Data volume administrator', 'Department administrator',
-      'Department viewer', 'Editor', 'Environment administrator', 'L1 researcher', 'L2 researcher', 'ML engineer',
-      'Research manager', 'System administrator', 'Template administrator', 'Viewer',
+      'Compute resource administrator',
+      'Data source administrator',
+      'Data volume administrator',
+      'Department administrator',
+      'Department viewer',
+      'Editor',
+      'Environment administrator',
+      'L1 researcher',
+      'L2 researcher',
+      'ML engineer',
+      'Research manager',
+      'System administrator',
+      'Template administrator',
+      'Viewer',
     ];
     for (const name of seedRoles) expect(catalog.resolve(name)?.name).toBe(name);
   });
@@ -22,9 +33,12 @@ describe('RoleCatalog', () => {
       const permissions = raw.permissions as Record<string, string>;
       for (const resourceType of RESOURCE_TYPES) {
         const letters = permissions[resourceType] ?? '';
-        expect([catalog.grants(role, resourceType, 'create'), catalog.grants(role, resourceType, 'read'), catalog.grants(role, resourceType, 'update'), catalog.grants(role, resourceType, 'delete')]).toEqual([
-          letters.includes('c'), letters.includes('r'), letters.includes('u'), letters.includes('d'),
-        ]);
+        expect([
+          catalog.grants(role, resourceType, 'create'),
+          catalog.grants(role, resourceType, 'read'),
+          catalog.grants(role, resourceType, 'update'),
+          catalog.grants(role, resourceType, 'delete'),
+        ]).toEqual([letters.includes('c'), letters.includes('r'), letters.includes('u'), letters.includes('d')]);
       }
     }
   });

@@ -71,7 +71,12 @@ export class RoleCatalog {
         const actions = [...letters].map((l) => LETTER_ACTION[l] as Action);
         masks[RESOURCE_INDEX.get(resourceType) as number] = actions.reduce((m, a) => m | ACTION_BIT[a], 0);
         const entity = file.entities[resourceType];
-        permissions.push({ resourceType, displayName: entity?.displayName ?? resourceType, groupId: entity?.group ?? 'other', actions: ACTIONS.filter((a) => actions.includes(a)) });
+        permissions.push({
+          resourceType,
+          displayName: entity?.displayName ?? resourceType,
+          groupId: entity?.group ?? 'other',
+          actions: ACTIONS.filter((a) => actions.includes(a)),
+        });
       }
       const legacyNames = legacyByRole.get(raw.name) ?? [];
       return {
@@ -80,7 +85,15 @@ export class RoleCatalog {
         description: raw.description,
         legacyNames,
         masks,
-        view: { id: raw.id, name: raw.name, description: raw.description, createdAt: CATALOG_CREATED_AT, createdBy: CATALOG_CREATED_BY, legacyNames, permissions },
+        view: {
+          id: raw.id,
+          name: raw.name,
+          description: raw.description,
+          createdAt: CATALOG_CREATED_AT,
+          createdBy: CATALOG_CREATED_BY,
+          legacyNames,
+          permissions,
+        },
       };
     });
     return new RoleCatalog(roles);

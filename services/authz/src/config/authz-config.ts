@@ -14,7 +14,10 @@ const bootstrapAdmins = z
   .optional()
   .transform((raw, ctx): BootstrapSubject[] => {
     const out: BootstrapSubject[] = [];
-    for (const item of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of (raw ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const i = item.indexOf(':');
       const type = item.slice(0, i);
       const id = item.slice(i + 1);
@@ -29,7 +32,10 @@ const bootstrapAdmins = z
 
 export const authzConfigSchema = z.object({
   ...baseConfigShape,
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_authz'),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('dv_authz'),
   AUTHZ_BOOTSTRAP_ADMINS: bootstrapAdmins,
   /** How long a read or check waits for this replica to reach a requested revision. */
   AUTHZ_REVISION_WAIT_MS: envDurationMs(2000),

@@ -26,8 +26,17 @@ function setup() {
     const role = catalog.get(roleId);
     if (!role) throw new Error('no role');
     const rule: AccessRule = {
-      id, subjectType, subjectId, roleId, roleName: role.name, scopeType: scope.type, scopeId: scope.id, scopeName: scope.name,
-      createdAt: new Date(0).toISOString(), createdBy: 'test', status: 'active',
+      id,
+      subjectType,
+      subjectId,
+      roleId,
+      roleName: role.name,
+      scopeType: scope.type,
+      scopeId: scope.id,
+      scopeName: scope.name,
+      createdAt: new Date(0).toISOString(),
+      createdBy: 'test',
+      status: 'active',
     };
     index.apply({ rule, role, scope, version: 1 });
     return rule;
@@ -57,7 +66,8 @@ describe('DecisionEngine', () => {
             for (const action of ACTIONS) {
               const expected = isAncestorOrSelf(at, scope) && (permissions[resourceType] ?? '').includes(action[0] as string);
               const outcome = engine.decide({ subjectId: user, subjectType: 'user', groups: [] }, action, resourceType, scope);
-              if (outcome.allowed !== expected) throw new Error(`${raw.name} at ${at.type}: ${action} ${resourceType} in ${scope.type} ${scope.id} should be ${expected}`);
+              if (outcome.allowed !== expected)
+                throw new Error(`${raw.name} at ${at.type}: ${action} ${resourceType} in ${scope.type} ${scope.id} should be ${expected}`);
               checks++;
             }
           }
@@ -79,7 +89,15 @@ describe('DecisionEngine', () => {
     expect(decision).toMatchObject({
       allowed: true,
       reason: 'granted',
-      grantedBy: { ruleId: 'rule-1', subjectType: 'group', subjectId: 'data-team', roleId: 2256, roleName: 'Data volume administrator', scopeType: 'department', scopeId: 'c1a' },
+      grantedBy: {
+        ruleId: 'rule-1',
+        subjectType: 'group',
+        subjectId: 'data-team',
+        roleId: 2256,
+        roleName: 'Data volume administrator',
+        scopeType: 'department',
+        scopeId: 'c1a',
+      },
     });
     expect(decision.scopePath.map((s) => s.scopeId)).toEqual(['system', 't1', 'c1', 'c1a', 'c1ax']);
     expect(decision.message).toContain('through group data-team');

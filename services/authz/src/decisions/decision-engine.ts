@@ -33,7 +33,15 @@ const MAX_DEPTH = SCOPE_TYPES.length;
 
 export function ruleRef(entry: IndexedRule): RuleRef {
   const r = entry.rule;
-  return { ruleId: r.id, subjectType: r.subjectType, subjectId: r.subjectId, roleId: r.roleId, roleName: entry.role.name, scopeType: r.scopeType, scopeId: r.scopeId };
+  return {
+    ruleId: r.id,
+    subjectType: r.subjectType,
+    subjectId: r.subjectId,
+    roleId: r.roleId,
+    roleName: entry.role.name,
+    scopeType: r.scopeType,
+    scopeId: r.scopeId,
+  };
 }
 
 /**
@@ -192,7 +200,11 @@ export class DecisionEngine {
   }
 
   /** Subjects (users, groups, apps, service accounts) with a rule granting the action at the scope or above. */
-  whoCan(action: Action, resourceType: ResourceType, node: ScopeNode): Map<string, { subjectType: IndexedRule['rule']['subjectType']; subjectId: string; via: RuleRef[] }> {
+  whoCan(
+    action: Action,
+    resourceType: ResourceType,
+    node: ScopeNode,
+  ): Map<string, { subjectType: IndexedRule['rule']['subjectType']; subjectId: string; via: RuleRef[] }> {
     const r = RESOURCE_INDEX.get(resourceType) as number;
     const bit = ACTION_BIT[action];
     const out = new Map<string, { subjectType: IndexedRule['rule']['subjectType']; subjectId: string; via: RuleRef[] }>();

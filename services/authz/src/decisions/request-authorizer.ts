@@ -14,7 +14,11 @@ export class RequestAuthorizer {
     if (node) return node;
     const others = this.state.tree.typesOf(ref.scopeId);
     const hint = others.length > 0 ? `; ${ref.scopeId} is a ${others.join(' and a ')}, not a ${ref.scopeType}` : '';
-    throw DvError.notFound(`${ref.scopeType} ${ref.scopeId} does not exist${hint}`, { scopeType: ref.scopeType, scopeId: ref.scopeId, ...(others.length ? { existsAs: others } : {}) });
+    throw DvError.notFound(`${ref.scopeType} ${ref.scopeId} does not exist${hint}`, {
+      scopeType: ref.scopeType,
+      scopeId: ref.scopeId,
+      ...(others.length ? { existsAs: others } : {}),
+    });
   }
 
   allowed(principal: Principal, action: Action, resourceType: ResourceType, node: ScopeNode): boolean {

@@ -30,7 +30,10 @@ describe('applyListQuery', () => {
   });
 
   it('searches and sorts both ways, numbers in natural order', () => {
-    expect(applyListQuery(rows, { filterBy: [], search: 'researcher', sortBy: 'name', sortOrder: 'desc' }, fields, ['name']).map((r) => r.name)).toEqual(['L2 researcher', 'L1 researcher']);
+    expect(applyListQuery(rows, { filterBy: [], search: 'researcher', sortBy: 'name', sortOrder: 'desc' }, fields, ['name']).map((r) => r.name)).toEqual([
+      'L2 researcher',
+      'L1 researcher',
+    ]);
     expect(applyListQuery(rows, { filterBy: [], sortBy: 'id', sortOrder: 'asc' }, fields, ['name']).map((r) => r.id)).toEqual([1, 2, 3, 10]);
   });
 });

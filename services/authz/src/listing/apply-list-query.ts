@@ -17,23 +17,35 @@ export function matchesFilter(value: FieldValue, filter: ParsedFilter): boolean 
     const other = Number(filter.value);
     if (Number.isNaN(other)) return filter.op === '!=';
     switch (filter.op) {
-      case '==': return value === other;
-      case '!=': return value !== other;
-      case '<=': return value <= other;
-      case '>=': return value >= other;
+      case '==':
+        return value === other;
+      case '!=':
+        return value !== other;
+      case '<=':
+        return value <= other;
+      case '>=':
+        return value >= other;
     }
   }
   const a = String(value).toLowerCase();
   const b = filter.value.toLowerCase();
   switch (filter.op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<=': return a <= b;
-    case '>=': return a >= b;
-    case '=@': return a.includes(b);
-    case '!@': return !a.includes(b);
-    case '=^': return a.startsWith(b);
-    case '=$': return a.endsWith(b);
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<=':
+      return a <= b;
+    case '>=':
+      return a >= b;
+    case '=@':
+      return a.includes(b);
+    case '!@':
+      return !a.includes(b);
+    case '=^':
+      return a.startsWith(b);
+    case '=$':
+      return a.endsWith(b);
   }
 }
 
@@ -57,7 +69,12 @@ export function applyListQuery<T, F extends string>(items: readonly T[], query: 
       const accessor = fields[f.field as F];
       if (!matchesFilter(accessor(item), f)) return false;
     }
-    if (needle) return searchFields.some((name) => String(fields[name](item) ?? '').toLowerCase().includes(needle));
+    if (needle)
+      return searchFields.some((name) =>
+        String(fields[name](item) ?? '')
+          .toLowerCase()
+          .includes(needle),
+      );
     return true;
   });
   if (query.sortBy) {
@@ -80,7 +97,12 @@ export function toCsv<T, F extends string>(items: readonly T[], columns: readonl
 }
 
 /** A CSV download of at most `maxRows` items (the seed: "Export to CSV is limited to 20,000 rows"). */
-export function csvExport<T, F extends string>(items: readonly T[], columns: readonly F[], fields: FieldAccessors<T, F>, maxRows: number): { csv: string; rows: number; truncated: boolean } {
+export function csvExport<T, F extends string>(
+  items: readonly T[],
+  columns: readonly F[],
+  fields: FieldAccessors<T, F>,
+  maxRows: number,
+): { csv: string; rows: number; truncated: boolean } {
   const rows = items.slice(0, maxRows);
   return { csv: toCsv(rows, columns, fields), rows: rows.length, truncated: items.length > rows.length };
 }

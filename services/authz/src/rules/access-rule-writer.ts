@@ -43,21 +43,28 @@ export class AccessRuleWriter {
     const node = this.authorizer.scope({ scopeType: input.scopeType, scopeId: input.scopeId });
     const cluster = this.state.tree.ancestorOfType(node, 'cluster');
     if (input.clusterId !== undefined && cluster?.id !== input.clusterId) {
-      throw DvError.validation(`${input.scopeType} ${input.scopeId} is not in cluster ${input.clusterId}`, { clusterId: input.clusterId, actualClusterId: cluster?.id ?? null });
+      throw DvError.validation(`${input.scopeType} ${input.scopeId} is not in cluster ${input.clusterId}`, {
+        clusterId: input.clusterId,
+        actualClusterId: cluster?.id ?? null,
+      });
     }
     if (writer.kind === 'caller') {
       this.authorizer.require(writer.principal, 'create', 'access_rules', node);
       const missing: string[] = [];
       for (const resourceType of RESOURCE_TYPES) {
         for (const action of ACTIONS) {
-          if (this.state.catalog.grants(role, resourceType, action) && !this.authorizer.allowed(writer.principal, action, resourceType, node)) missing.push(`${action} ${resourceType}`);
+          if (this.state.catalog.grants(role, resourceType, action) && !this.authorizer.allowed(writer.principal, action, resourceType, node))
+            missing.push(`${action} ${resourceType}`);
         }
       }
       if (missing.length > 0) {
-        throw DvError.forbidden(`${writer.principal.subjectType} ${writer.principal.subjectId} may not grant ${role.name} in ${node.type} ${node.id}: it would give permissions the grantor lacks there (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''})`, {
-          reason: 'privilege-escalation',
-          missing,
-        });
+        throw DvError.forbidden(
+          `${writer.principal.subjectType} ${writer.principal.subjectId} may not grant ${role.name} in ${node.type} ${node.id}: it would give permissions the grantor lacks there (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''})`,
+          {
+            reason: 'privilege-escalation',
+            missing,
+          },
+        );
       }
     }
     const id = randomUUID();

@@ -23,7 +23,10 @@ export class BootstrapAdmins implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     for (const admin of this.config.AUTHZ_BOOTSTRAP_ADMINS) {
       try {
-        await this.writer.create({ ...admin, roleId: SYSTEM_ADMINISTRATOR_ROLE_ID, scopeType: 'system', scopeId: this.state.tree.root.id }, { kind: 'system', name: 'authz-bootstrap' });
+        await this.writer.create(
+          { ...admin, roleId: SYSTEM_ADMINISTRATOR_ROLE_ID, scopeType: 'system', scopeId: this.state.tree.root.id },
+          { kind: 'system', name: 'authz-bootstrap' },
+        );
         this.logger.log(`${admin.subjectType} ${admin.subjectId} is now System administrator`);
       } catch (error) {
         if (!(error instanceof DvError && error.code === 'CONFLICT')) throw error;

@@ -50,7 +50,12 @@ describe('GrantTable', () => {
     table.set('user', 'alice', 3, 1);
     table.set('user', 'alice', 7, 2);
     table.set('user', 'alice', 3, 5); // replaces the mask at scope 3
-    expect(new Map(table.entries('user', 'alice'))).toEqual(new Map([[3, 5], [7, 2]]));
+    expect(new Map(table.entries('user', 'alice'))).toEqual(
+      new Map([
+        [3, 5],
+        [7, 2],
+      ]),
+    );
     expect(table.maskAt('user', 'alice', 3)).toBe(5);
     expect(table.maskAt('user', 'alice', 4)).toBe(-1);
     expect(table.delete('user', 'alice', 4)).toBe(false);
@@ -114,7 +119,9 @@ describe('GrantTable', () => {
       expect(entries.map(([sc]) => sc)).toEqual([...model.keys()].sort((a, b) => a - b));
       // A random ancestor chain of up to five scopes, some held and some not.
       const held = [...model.keys()];
-      const chain = Array.from({ length: 1 + Math.floor(random() * 5) }, () => (random() < 0.6 && held.length > 0 ? pick(random, held) : 3000 + Math.floor(random() * 1000)));
+      const chain = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+        random() < 0.6 && held.length > 0 ? pick(random, held) : 3000 + Math.floor(random() * 1000),
+      );
       const unique = [...new Set(chain)];
       const marked = Int32Array.from(unique);
       unique.forEach((sc, i) => (levelOf[sc] = i + 1));
@@ -157,7 +164,7 @@ describe('GrantTable', () => {
           present.add(id);
         }
       }
-      const lost = pool.filter((id) => (table.region('user', id) >= 0) !== present.has(id));
+      const lost = pool.filter((id) => table.region('user', id) >= 0 !== present.has(id));
       expect(lost).toEqual([]);
     }
   });

@@ -108,7 +108,17 @@ export class GrantTable {
    * `marked[0 .. depth)` are those scope ids, nearest first (-1 for a scope no rule was ever at).
    * Sets `found` to the scope id of the match.
    */
-  nearest(region: number, levelOf: Uint8Array, marked: Int32Array, depth: number, masks: Uint8Array, stride: number, r: number, bit: number, below: number): number {
+  nearest(
+    region: number,
+    levelOf: Uint8Array,
+    marked: Int32Array,
+    depth: number,
+    masks: Uint8Array,
+    stride: number,
+    r: number,
+    bit: number,
+    below: number,
+  ): number {
     const d = this.data;
     const count = d[region + COUNT] as number;
     const scopes = region + HEADER + keyInts((d[region + KEY] as number) & 0xffff);

@@ -50,7 +50,8 @@ class Naive {
       const level = levels.get(entry.scope);
       if (rank === undefined || level === undefined || !grants(entry.role, resourceType, action)) return;
       const key: [number, number, number] = [level, rank, position];
-      if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2])))) best = { rule: entry, key };
+      if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2]))))
+        best = { rule: entry, key };
     });
     return best?.rule;
   }
@@ -82,10 +83,26 @@ function world() {
   return { tree, index, engine, naive, apply, upsert, remove, clusters, departments, projects };
 }
 
-function rule(id: string, subjectType: AccessRule['subjectType'], subjectId: string, role: CatalogRole, scope: ScopeNode, status: AccessRule['status'] = 'active'): AccessRule {
+function rule(
+  id: string,
+  subjectType: AccessRule['subjectType'],
+  subjectId: string,
+  role: CatalogRole,
+  scope: ScopeNode,
+  status: AccessRule['status'] = 'active',
+): AccessRule {
   return {
-    id, subjectType, subjectId, roleId: role.id, roleName: role.name, scopeType: scope.type, scopeId: scope.id, scopeName: scope.name,
-    createdAt: new Date(0).toISOString(), createdBy: 'test', status,
+    id,
+    subjectType,
+    subjectId,
+    roleId: role.id,
+    roleName: role.name,
+    scopeType: scope.type,
+    scopeId: scope.id,
+    scopeName: scope.name,
+    createdAt: new Date(0).toISOString(),
+    createdBy: 'test',
+    status,
   };
 }
 
@@ -116,7 +133,9 @@ describe('RuleIndex and DecisionEngine against a naive scan of the rules', () =>
         const expected = w.naive.deciding(principal, action, resourceType, node);
         const decision = w.engine.explain(principal, action, resourceType, node, outcome);
         if (outcome.allowed !== (expected !== undefined) || decision.grantedBy?.ruleId !== expected?.rule.id) {
-          throw new Error(`${principal.subjectType} ${principal.subjectId} [${principal.groups.join(',')}] ${action} ${resourceType} in ${node.type} ${node.id}: got ${decision.grantedBy?.ruleId ?? 'denied'}, expected ${expected?.rule.id ?? 'denied'}`);
+          throw new Error(
+            `${principal.subjectType} ${principal.subjectId} [${principal.groups.join(',')}] ${action} ${resourceType} in ${node.type} ${node.id}: got ${decision.grantedBy?.ruleId ?? 'denied'}, expected ${expected?.rule.id ?? 'denied'}`,
+          );
         }
         checks++;
         if (outcome.allowed) allowed++;
@@ -129,7 +148,15 @@ describe('RuleIndex and DecisionEngine against a naive scan of the rules', () =>
         for (const action of ACTIONS) {
           const want = live.filter((n) => w.naive.deciding(principal, action, resourceType, n) !== undefined);
           const set = got[action];
-          const flat = set ? [...(set.system ? ['system/system'] : []), ...set.tenants.map((id) => `tenant/${id}`), ...set.clusters.map((id) => `cluster/${id}`), ...set.departments.map((id) => `department/${id}`), ...set.projects.map((id) => `project/${id}`)] : [];
+          const flat = set
+            ? [
+                ...(set.system ? ['system/system'] : []),
+                ...set.tenants.map((id) => `tenant/${id}`),
+                ...set.clusters.map((id) => `cluster/${id}`),
+                ...set.departments.map((id) => `department/${id}`),
+                ...set.projects.map((id) => `project/${id}`),
+              ]
+            : [];
           expect(flat.sort()).toEqual(want.map((n) => `${n.type}/${n.id}`).sort());
         }
       }
@@ -146,7 +173,9 @@ describe('RuleIndex and DecisionEngine against a naive scan of the rules', () =>
           const key = `${entry.rule.subjectType}:${entry.rule.subjectId}`;
           want.set(key, [...(want.get(key) ?? []), entry.rule.id]);
         }
-        const got = new Map([...w.engine.whoCan(action, resourceType, node).values()].map((s) => [`${s.subjectType}:${s.subjectId}`, s.via.map((v) => v.ruleId).sort()]));
+        const got = new Map(
+          [...w.engine.whoCan(action, resourceType, node).values()].map((s) => [`${s.subjectType}:${s.subjectId}`, s.via.map((v) => v.ruleId).sort()]),
+        );
         expect(got).toEqual(new Map([...want].map(([k, v]) => [k, v.sort()])));
       }
     };
@@ -263,6 +292,12 @@ describe('RuleIndex and DecisionEngine against a naive scan of the rules', () =>
     const p0 = w.tree.live('project', 'p0') as ScopeNode; // under d0
     expect(w.engine.decide(ops, 'read', 'datavolumes', p0).allowed).toBe(false);
     expect(w.engine.decide(dev, 'read', 'datavolumes', p0).allowed).toBe(true);
-    expect(w.engine.explain(dev, 'read', 'datavolumes', p0, w.engine.decide(dev, 'read', 'datavolumes', p0)).scopePath.map((s) => s.scopeId)).toEqual(['system', 't2', 'c3', 'd0', 'p0']);
+    expect(w.engine.explain(dev, 'read', 'datavolumes', p0, w.engine.decide(dev, 'read', 'datavolumes', p0)).scopePath.map((s) => s.scopeId)).toEqual([
+      'system',
+      't2',
+      'c3',
+      'd0',
+      'p0',
+    ]);
   });
 });

@@ -21,7 +21,9 @@ export class ScopeRepository extends ProjectionRepository<ScopeDoc> {
    */
   async markDeleted(type: ScopeType, id: string, version: number): Promise<void> {
     await this.upsertIfNewerFrom(scopeKey(type, id), version, (current) =>
-      current ? { ...current, deleted: true, version } : { _id: scopeKey(type, id), type, id, name: id, parentType: null, parentId: null, deleted: true, version },
+      current
+        ? { ...current, deleted: true, version }
+        : { _id: scopeKey(type, id), type, id, name: id, parentType: null, parentId: null, deleted: true, version },
     );
   }
 }

@@ -46,7 +46,9 @@ export class AuthzSync extends StreamProjection {
     await this.loadScopes(platformFloor);
     this.state.revisions.markApplied('events', domainSeq);
     this.state.revisions.markApplied('platform', platformFloor);
-    this.logger.log(`snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`);
+    this.logger.log(
+      `snapshot: ${this.state.index.active} active rules, ${this.state.tree.count()} scopes in ${Date.now() - started} ms; following from events #${domainSeq + 1}, platform #${platformFloor + 1}`,
+    );
     return [
       // Every domain event moves the revision (a revision may be any event's sequence); only the access rules are read.
       {

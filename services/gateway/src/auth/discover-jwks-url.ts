@@ -7,7 +7,10 @@ const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
  * which must name the same issuer (OpenID Connect Discovery §4.3). Tried again for a while: in a
  * deployment the provider may come up after the gateway.
  */
-export async function discoverJwksUrl(issuer: string, options: { attempts?: number; delayMs?: number; onRetry?: (error: string) => void } = {}): Promise<string> {
+export async function discoverJwksUrl(
+  issuer: string,
+  options: { attempts?: number; delayMs?: number; onRetry?: (error: string) => void } = {},
+): Promise<string> {
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const attempts = options.attempts ?? 30;
   let last = '';

@@ -4,8 +4,17 @@ const paths = { subject: 'sub', groups: 'groups' };
 
 describe('identityFromClaims', () => {
   it('takes a user with their groups from the configured claims', () => {
-    expect(identityFromClaims({ sub: 'dana@acme.example', client_id: 'console', groups: ['data-admins'] }, paths)).toEqual({ subjectId: 'dana@acme.example', subjectType: 'user', groups: ['data-admins'] });
-    expect(identityFromClaims({ sub: 'x', ext: { user: 'alice@acme.example', teams: ['researchers', 'researchers'] } }, { subject: 'ext.user', groups: 'ext.teams' })).toEqual({
+    expect(identityFromClaims({ sub: 'dana@acme.example', client_id: 'console', groups: ['data-admins'] }, paths)).toEqual({
+      subjectId: 'dana@acme.example',
+      subjectType: 'user',
+      groups: ['data-admins'],
+    });
+    expect(
+      identityFromClaims(
+        { sub: 'x', ext: { user: 'alice@acme.example', teams: ['researchers', 'researchers'] } },
+        { subject: 'ext.user', groups: 'ext.teams' },
+      ),
+    ).toEqual({
       subjectId: 'alice@acme.example',
       subjectType: 'user',
       groups: ['researchers'],
@@ -17,7 +26,11 @@ describe('identityFromClaims', () => {
   });
 
   it('makes a service account of a client-credentials token (its subject is its client), without groups', () => {
-    expect(identityFromClaims({ sub: 'c0ffee', client_id: 'c0ffee', groups: ['admins'] }, paths)).toEqual({ subjectId: 'c0ffee', subjectType: 'service-account', groups: [] });
+    expect(identityFromClaims({ sub: 'c0ffee', client_id: 'c0ffee', groups: ['admins'] }, paths)).toEqual({
+      subjectId: 'c0ffee',
+      subjectType: 'service-account',
+      groups: [],
+    });
   });
 
   it('makes nothing of a missing or malformed subject or groups claim', () => {

@@ -17,7 +17,10 @@ export const gatewayConfigSchema = z.object({
   ...natsAndProbes,
   /** The REST API's port (0 picks a free one, logged at start as httpPort) and address. */
   GATEWAY_PORT: envPort(8080),
-  GATEWAY_HOST: z.string().optional().transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
+  GATEWAY_HOST: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
   /** The `iss` every accepted token carries, exactly (Hydra's has a trailing slash). */
   GATEWAY_OIDC_ISSUER: envUrl(['https', 'http']),
   /** The audience every accepted token must name in `aud`. */

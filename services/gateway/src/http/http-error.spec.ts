@@ -24,17 +24,36 @@ describe('httpErrorOf', () => {
   });
 
   it('says nothing of which token check failed, and nothing of internals', () => {
-    expect(httpErrorOf(new DvError('UNAUTHENTICATED', 'expired at 12:00', { kid: 'k1' })).body).toEqual({ code: 401, message: 'Missing or invalid bearer token.' });
-    expect(httpErrorOf(new DvError('INTERNAL', 'reply on dv.volume.get failed its schema'))).toEqual({ status: 500, body: { code: 500, message: 'Internal error.' }, ours: true });
-    expect(httpErrorOf(DvError.unavailable('no service answers dv.volume.get', { subject: 'dv.volume.get' })).body).toEqual({ code: 503, message: 'Please try again in few minutes.' });
+    expect(httpErrorOf(new DvError('UNAUTHENTICATED', 'expired at 12:00', { kid: 'k1' })).body).toEqual({
+      code: 401,
+      message: 'Missing or invalid bearer token.',
+    });
+    expect(httpErrorOf(new DvError('INTERNAL', 'reply on dv.volume.get failed its schema'))).toEqual({
+      status: 500,
+      body: { code: 500, message: 'Internal error.' },
+      ours: true,
+    });
+    expect(httpErrorOf(DvError.unavailable('no service answers dv.volume.get', { subject: 'dv.volume.get' })).body).toEqual({
+      code: 503,
+      message: 'Please try again in few minutes.',
+    });
     expect(httpErrorOf(new TypeError('x is undefined')).body).toEqual({ code: 500, message: 'Internal error.' });
   });
 
   it("maps Nest's and Fastify's client errors to the same body, never 5xx", () => {
     expect(httpErrorOf(new NotFoundException('Cannot GET /nope')).body).toEqual({ code: 404, message: 'Cannot GET /nope' });
-    expect(httpErrorOf(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'")).body).toMatchObject({ code: 400, details: { issues: [{ field: 'body' }] } });
-    expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_INVALID_JSON', 400)).body).toMatchObject({ code: 400, details: { issues: [{ field: 'body', message: 'must be a JSON document' }] } });
-    expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415)).body).toMatchObject({ code: 400, details: { issues: [{ field: 'content-type' }] } });
+    expect(httpErrorOf(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'")).body).toMatchObject({
+      code: 400,
+      details: { issues: [{ field: 'body' }] },
+    });
+    expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_INVALID_JSON', 400)).body).toMatchObject({
+      code: 400,
+      details: { issues: [{ field: 'body', message: 'must be a JSON document' }] },
+    });
+    expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415)).body).toMatchObject({
+      code: 400,
+      details: { issues: [{ field: 'content-type' }] },
+    });
     expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_BODY_TOO_LARGE', 413)).status).toBe(413);
   });
 });

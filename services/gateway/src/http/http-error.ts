@@ -49,7 +49,11 @@ function fromDvError(error: DvError): HttpError {
     case 'INTERNAL':
       return internal();
     default:
-      return { status, body: error.details === undefined ? { code: status, message: error.message } : { code: status, message: error.message, details: error.details }, ours: false };
+      return {
+        status,
+        body: error.details === undefined ? { code: status, message: error.message } : { code: status, message: error.message, details: error.details },
+        ours: false,
+      };
   }
 }
 

@@ -7,8 +7,16 @@ export class HttpMetrics {
   private readonly duration: Histogram<'method' | 'route'>;
 
   constructor(registry: MetricsRegistry) {
-    this.requests = registry.counter({ name: 'dv_gateway_http_requests_total', help: 'HTTP requests answered, by method, route and status.', labelNames: ['method', 'route', 'status'] });
-    this.duration = registry.histogram({ name: 'dv_gateway_http_request_duration_seconds', help: 'Time to answer an HTTP request, by method and route.', labelNames: ['method', 'route'] });
+    this.requests = registry.counter({
+      name: 'dv_gateway_http_requests_total',
+      help: 'HTTP requests answered, by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+    });
+    this.duration = registry.histogram({
+      name: 'dv_gateway_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method and route.',
+      labelNames: ['method', 'route'],
+    });
   }
 
   /** Fastify's onResponse hook. */

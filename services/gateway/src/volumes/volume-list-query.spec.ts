@@ -15,7 +15,17 @@ function refusal(query: Record<string, string | string[]>): { message: string; f
 
 describe('volumeListQuery', () => {
   it('maps the reference query to the list request, integers parsed, filterBy single or repeated', () => {
-    expect(volumeListQuery({ requestType: 'Originated', offset: '50', limit: '500', sortBy: 'name', sortOrder: 'desc', 'filterBy[]': ['name=@co', 'phase==Ready'], search: 'x' })).toEqual({
+    expect(
+      volumeListQuery({
+        requestType: 'Originated',
+        offset: '50',
+        limit: '500',
+        sortBy: 'name',
+        sortOrder: 'desc',
+        'filterBy[]': ['name=@co', 'phase==Ready'],
+        search: 'x',
+      }),
+    ).toEqual({
       requestType: 'Originated',
       offset: 50,
       limit: 500,
@@ -24,7 +34,11 @@ describe('volumeListQuery', () => {
       filterBy: ['name=@co', 'phase==Ready'],
       search: 'x',
     });
-    expect(volumeListQuery({ requestType: 'UsableInProject', usableInProjectId: 'p1', filterBy: 'clusterId==c1' })).toEqual({ requestType: 'UsableInProject', usableInProjectId: 'p1', filterBy: ['clusterId==c1'] });
+    expect(volumeListQuery({ requestType: 'UsableInProject', usableInProjectId: 'p1', filterBy: 'clusterId==c1' })).toEqual({
+      requestType: 'UsableInProject',
+      usableInProjectId: 'p1',
+      filterBy: ['clusterId==c1'],
+    });
   });
 
   it('refuses bad paging, sort fields, filter operators and fields, naming the parameter', () => {

@@ -33,7 +33,8 @@ export function volumeListQuery(query: RawQuery): VolumeListRequest {
       request[key] = value;
     }
   }
-  if (request['requestType'] === undefined && !issues.some((i) => i.field === 'requestType')) issues.push({ field: 'requestType', message: 'is required (Originated or UsableInProject)' });
+  if (request['requestType'] === undefined && !issues.some((i) => i.field === 'requestType'))
+    issues.push({ field: 'requestType', message: 'is required (Originated or UsableInProject)' });
   if (issues.length > 0) throw validationError(issues);
   parseOrThrow(VolumeRpc.list.request, request, 'query');
   return request as VolumeListRequest;

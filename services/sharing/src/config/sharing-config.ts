@@ -5,7 +5,10 @@ import { z } from 'zod';
 
 export const sharingConfigSchema = z.object({
   ...baseConfigShape,
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_sharing'),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('dv_sharing'),
   /** How long a read waits for this replica to reach a requested revision. */
   SHARING_REVISION_WAIT_MS: envDurationMs(2000),
   /** How long start-up may take to replay the streams before the service gives up. */
@@ -20,7 +23,12 @@ export const sharingConfigSchema = z.object({
   SHARING_TRUSTED_SERVICES: z
     .string()
     .default('workload-admission,volume')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0),
+    )
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9._:@-]{1,128}$/))),
 });
 export type SharingConfig = z.output<typeof sharingConfigSchema>;

@@ -11,9 +11,6 @@ export const SHARING_LISTS_COLLECTION = 'sharing_lists';
 
 export function sharingListModel(connection: Connection): Model<SharingListDoc> {
   const fields: SchemaDefinition = { ...aggregateFields, scopes: { type: [Schema.Types.Mixed], default: [] } };
-  const schema = new Schema<SharingListDoc>(
-    fields,
-    { collection: SHARING_LISTS_COLLECTION, versionKey: false },
-  );
+  const schema = new Schema<SharingListDoc>(fields, { collection: SHARING_LISTS_COLLECTION, versionKey: false });
   return connection.model<SharingListDoc>(SHARING_LISTS_COLLECTION, schema);
 }

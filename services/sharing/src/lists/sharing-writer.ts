@@ -60,7 +60,9 @@ export class SharingWriter {
 
     if (actor.kind === 'caller') {
       if (change.add.length > 0 && volume.phase !== 'Ready') {
-        throw DvError.precondition(`data volume ${volume.name} is ${volume.phase}: it can be shared once it is Ready (removing scopes works in any phase)`, { phase: volume.phase });
+        throw DvError.precondition(`data volume ${volume.name} is ${volume.phase}: it can be shared once it is Ready (removing scopes works in any phase)`, {
+          phase: volume.phase,
+        });
       }
       for (const scope of change.add) this.requireShareable(volume, scope);
       await this.authorize(volume, change, actor);
@@ -80,7 +82,13 @@ export class SharingWriter {
       const key = scopeKey(scope.scopeType, scope.scopeId);
       if (current.has(key)) continue; // sharing again is a no-op, not an error
       const node = this.state.tree.live(scope.scopeType, scope.scopeId);
-      const entry: SharedScopeEntry = { scopeType: scope.scopeType, scopeId: scope.scopeId, scopeName: node?.name ?? scope.scopeId, createdAt: now, createdBy: by };
+      const entry: SharedScopeEntry = {
+        scopeType: scope.scopeType,
+        scopeId: scope.scopeId,
+        scopeName: node?.name ?? scope.scopeId,
+        createdAt: now,
+        createdBy: by,
+      };
       current.set(key, entry);
       events.push({ kind: 'shared', entry });
     }
@@ -88,14 +96,21 @@ export class SharingWriter {
     if (events.length === 0) return { sharedScopes: scopes, revision: {} };
 
     const meta = (version: number) => ({
-      actor: actor.kind === 'caller' ? { id: actor.principal.subjectId, type: actor.principal.subjectType } : { id: SYSTEM_ACTOR.actorid, type: 'system' as const },
+      actor:
+        actor.kind === 'caller' ? { id: actor.principal.subjectId, type: actor.principal.subjectType } : { id: SYSTEM_ACTOR.actorid, type: 'system' as const },
       subject: change.volumeId,
       scope: { scopeType: 'project' as const, scopeId: volume.projectId },
       aggregateVersion: version,
       ...(actor.kind === 'caller' ? { requestId: actor.requestId } : {}),
     });
     const envelopes = (version: number) =>
-      events.map((e) => this.publisher.envelope(e.kind === 'shared' ? SharingEvents.shared : SharingEvents.unshared, { volumeId: change.volumeId, scope: e.entry, sharedScopes: scopes }, meta(version)));
+      events.map((e) =>
+        this.publisher.envelope(
+          e.kind === 'shared' ? SharingEvents.shared : SharingEvents.unshared,
+          { volumeId: change.volumeId, scope: e.entry, sharedScopes: scopes },
+          meta(version),
+        ),
+      );
     let version: number;
     if (doc) {
       version = (await this.lists.update(change.volumeId, doc.version, { $set: { scopes } }, envelopes)).version;
@@ -116,13 +131,19 @@ export class SharingWriter {
     const origin = this.state.tree.live('project', volume.projectId);
     const tenant = origin && this.state.tree.ancestorOfType(origin, 'tenant');
     if (this.state.tree.ancestorOfType(node, 'tenant') !== tenant) {
-      throw DvError.validation(`${scope.scopeType} ${scope.scopeId} belongs to another tenant than data volume ${volume.name}`, { ...scope, reason: 'other-tenant' });
+      throw DvError.validation(`${scope.scopeType} ${scope.scopeId} belongs to another tenant than data volume ${volume.name}`, {
+        ...scope,
+        reason: 'other-tenant',
+      });
     }
     const cluster = origin ? this.state.tree.ancestorOfType(origin, 'cluster') : undefined;
     const target = this.state.tree.ancestorOfType(node, 'cluster');
     if (target !== cluster) {
       const volumeCluster = cluster?.id ?? volume.clusterId;
-      const where = scope.scopeType === 'cluster' ? `cluster ${scope.scopeId} is not the cluster of data volume ${volume.name} (${volumeCluster})` : `${scope.scopeType} ${scope.scopeId} is in cluster ${target?.id ?? 'unknown'}, but data volume ${volume.name} lives in cluster ${volumeCluster}`;
+      const where =
+        scope.scopeType === 'cluster'
+          ? `cluster ${scope.scopeId} is not the cluster of data volume ${volume.name} (${volumeCluster})`
+          : `${scope.scopeType} ${scope.scopeId} is in cluster ${target?.id ?? 'unknown'}, but data volume ${volume.name} lives in cluster ${volumeCluster}`;
       throw DvError.validation(
         `${where}: a data volume is shared only within its own cluster (each consuming project gets a PV copy pointing at the origin's storage there)`,
         { ...scope, reason: 'other-cluster', volumeClusterId: volumeCluster, scopeClusterId: target?.id ?? null },
@@ -149,7 +170,11 @@ export class SharingWriter {
     ];
     const denied: string[] = [];
     for (let i = 0; i < checks.length; i += 100) {
-      const { decisions } = await this.rpc.call(AuthzRpc.checkBatch, { checks: checks.slice(i, i + 100) }, { identity: actor.principal, requestId: actor.requestId });
+      const { decisions } = await this.rpc.call(
+        AuthzRpc.checkBatch,
+        { checks: checks.slice(i, i + 100) },
+        { identity: actor.principal, requestId: actor.requestId },
+      );
       decisions.forEach((d) => {
         if (!d.allowed) denied.push(d.message);
       });
@@ -171,12 +196,16 @@ export class SharingWriter {
     if (removed.length > 0) {
       const envelopes = (v: number) =>
         removed.map((entry) =>
-          this.publisher.envelope(SharingEvents.unshared, { volumeId, scope: entry, sharedScopes: [] }, {
-            actor: { id: SYSTEM_ACTOR.actorid, type: 'system' },
-            subject: volumeId,
-            scope: { scopeType: 'project', scopeId: projectId },
-            aggregateVersion: v,
-          }),
+          this.publisher.envelope(
+            SharingEvents.unshared,
+            { volumeId, scope: entry, sharedScopes: [] },
+            {
+              actor: { id: SYSTEM_ACTOR.actorid, type: 'system' },
+              subject: volumeId,
+              scope: { scopeType: 'project', scopeId: projectId },
+              aggregateVersion: v,
+            },
+          ),
         );
       version = (await this.lists.update(volumeId, doc.version, { $set: { scopes: [] } }, envelopes)).version;
     }

@@ -20,7 +20,10 @@ export type VolumeFailpoint = (typeof VOLUME_FAILPOINTS)[number];
 
 export const volumeConfigSchema = z.object({
   ...baseConfigShape,
-  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_volume'),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('dv_volume'),
   /** A kubeconfig file; without it the in-cluster service account is used. */
   KUBECONFIG: z.string().optional(),
   /**

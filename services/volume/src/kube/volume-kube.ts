@@ -50,7 +50,11 @@ export class VolumeKube {
       pv = await this.kube.core.readPersistentVolume({ name: pvName });
     } catch (error) {
       if (isNotFound(error)) {
-        throw DvError.precondition(`pv '${pvName}' bound to pvc '${pvcName}' in namespace '${namespace}' does not exist`, { originPvcName: pvcName, namespace, pvName });
+        throw DvError.precondition(`pv '${pvName}' bound to pvc '${pvcName}' in namespace '${namespace}' does not exist`, {
+          originPvcName: pvcName,
+          namespace,
+          pvName,
+        });
       }
       throw KubeError.from(error, `read pv ${pvName}`);
     }

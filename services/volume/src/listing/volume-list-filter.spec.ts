@@ -25,7 +25,13 @@ describe('volume list filters', () => {
       $and: [
         { projectId: 'p1' },
         { name: { $regex: '^im', $options: 'i' } },
-        { $or: [{ name: { $regex: 'net', $options: 'i' } }, { description: { $regex: 'net', $options: 'i' } }, { projectName: { $regex: 'net', $options: 'i' } }] },
+        {
+          $or: [
+            { name: { $regex: 'net', $options: 'i' } },
+            { description: { $regex: 'net', $options: 'i' } },
+            { projectName: { $regex: 'net', $options: 'i' } },
+          ],
+        },
       ],
     });
   });

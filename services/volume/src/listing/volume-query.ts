@@ -32,7 +32,10 @@ export function selectorOfScopeSet(set: PermittedScopeSet | undefined, clustersO
 
 /** The volumes usable in a project: those originating there and those shared with it, its department or its cluster. */
 export function selectorOfUsable(project: { projectId: string; departmentId: string; clusterId: string }): VolumeSelector {
-  return { projects: [project.projectId], sharedWith: [scopeKey('project', project.projectId), scopeKey('department', project.departmentId), scopeKey('cluster', project.clusterId)] };
+  return {
+    projects: [project.projectId],
+    sharedWith: [scopeKey('project', project.projectId), scopeKey('department', project.departmentId), scopeKey('cluster', project.clusterId)],
+  };
 }
 
 /** The volumes originating in a project and those with the given ids (what another service says is shared with it). */

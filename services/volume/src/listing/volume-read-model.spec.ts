@@ -1,6 +1,16 @@
 import { type DataVolume, type DataVolumeField, DATA_VOLUME_FIELDS } from '@dv/contracts';
 import { type ListQuery, VolumeReadModel } from './volume-read-model';
-import { type VolumeSelector, comparatorOf, compareStrings, listFilterTest, orderKey, selectorOfIds, selectorOfScopeSet, selectorOfUsable, selectorTest } from './volume-query';
+import {
+  type VolumeSelector,
+  comparatorOf,
+  compareStrings,
+  listFilterTest,
+  orderKey,
+  selectorOfIds,
+  selectorOfScopeSet,
+  selectorOfUsable,
+  selectorTest,
+} from './volume-query';
 
 /** A volume for the listing tests: only what lists look at varies. */
 function vol(id: string, over: Partial<Omit<DataVolume, 'status'>> & { phase?: DataVolume['status']['phase'] } = {}): DataVolume {
@@ -43,7 +53,15 @@ const WORLD: DataVolume[] = [
   vol('a', { name: 'imagenet', description: 'ImageNet 2012', createdAt: '2025-01-03T00:00:00.000Z', phase: 'Ready' }),
   vol('b', { name: 'imagenet-net-small', description: 'a.b subset', createdAt: '2025-01-01T00:00:00.000Z', phase: 'Creating' }),
   vol('c', { name: 'coco', projectId: 'p2', projectName: 'Project-Two', createdAt: '2025-01-02T00:00:00.000Z', phase: 'NotReady', createdBy: 'bea' }),
-  vol('d', { name: 'beans', description: 'Beans and more', projectId: 'p3', projectName: 'project-three', departmentId: 'd2', createdAt: '2025-01-02T00:00:00.000Z', phase: 'Deleting' }),
+  vol('d', {
+    name: 'beans',
+    description: 'Beans and more',
+    projectId: 'p3',
+    projectName: 'project-three',
+    departmentId: 'd2',
+    createdAt: '2025-01-02T00:00:00.000Z',
+    phase: 'Deleting',
+  }),
   vol('e', { name: 'axb', projectId: 'p4', projectName: 'project-four', departmentId: 'd3', clusterId: 'c2', createdAt: '2025-01-05T00:00:00.000Z' }),
 ];
 
@@ -182,7 +200,9 @@ describe('in-memory volume read model: applying events', () => {
     const model = modelOf(WORLD);
     expect(model.apply(vol('a', { name: 'imagenet', description: 'older', version: 1 }), false)).toBe(false);
     expect(model.get('a')?.description).toBe('ImageNet 2012');
-    expect(model.apply(vol('a', { name: 'imagenet', description: 'patched', createdAt: '2025-01-03T00:00:00.000Z', version: 2, phase: 'Deleting' }), false)).toBe(true);
+    expect(
+      model.apply(vol('a', { name: 'imagenet', description: 'patched', createdAt: '2025-01-03T00:00:00.000Z', version: 2, phase: 'Deleting' }), false),
+    ).toBe(true);
     expect(model.get('a')?.description).toBe('patched');
     expect(ids(model.query(ALL, q({ filterBy: ['phase==Deleting'] })))).toEqual(['d', 'a']);
     expect(model.apply(vol('a', { name: 'imagenet', version: 3 }), true)).toBe(true);
@@ -260,17 +280,37 @@ describe('in-memory volume read model: applying events', () => {
       if (deleted) truth.delete(id);
       else truth.set(id, v);
     };
-    const selectors: VolumeSelector[] = [ALL, {}, { projects: ['p3'] }, { projects: ['p1'], ids: ['v001', 'v002', 'v399'] }, { departments: ['d1', 'd2'] }, { clusters: ['c0'] }, { departments: ['d4'], projects: ['p0', 'p1', 'p2', 'p3'] }];
+    const selectors: VolumeSelector[] = [
+      ALL,
+      {},
+      { projects: ['p3'] },
+      { projects: ['p1'], ids: ['v001', 'v002', 'v399'] },
+      { departments: ['d1', 'd2'] },
+      { clusters: ['c0'] },
+      { departments: ['d4'], projects: ['p0', 'p1', 'p2', 'p3'] },
+    ];
     const filters = [[], ['phase!=Deleting'], ['name=^img'], ['createdAt>=2025-01-05', 'createdBy==dana'], ['projectName=@PROJECT 3']];
     for (let round = 0; round < 60; round++) {
       for (let i = 0; i < 25; i++) change();
       const selector = pick(selectors);
       const sortBy = rand(4) === 0 ? undefined : pick(DATA_VOLUME_FIELDS);
-      const query = q({ filterBy: pick(filters), search: pick([undefined, 'x', 'bean']), sortBy, sortOrder: pick(['asc', 'desc'] as const), offset: rand(40), limit: 1 + rand(30) });
+      const query = q({
+        filterBy: pick(filters),
+        search: pick([undefined, 'x', 'bean']),
+        sortBy,
+        sortOrder: pick(['asc', 'desc'] as const),
+        offset: rand(40),
+        limit: 1 + rand(30),
+      });
       const key = orderKey(query);
-      const expected = [...truth.values()].filter((v) => selectorTest(selector)(v) && (listFilterTest(query.filterBy, query.search)?.(v) ?? true)).sort(comparatorOf(key.field, key.desc));
+      const expected = [...truth.values()]
+        .filter((v) => selectorTest(selector)(v) && (listFilterTest(query.filterBy, query.search)?.(v) ?? true))
+        .sort(comparatorOf(key.field, key.desc));
       const got = model.query(selector, query);
-      expect({ total: got.total, page: ids(got) }).toEqual({ total: expected.length, page: expected.slice(query.offset, query.offset + query.limit).map((v) => v.id) });
+      expect({ total: got.total, page: ids(got) }).toEqual({
+        total: expected.length,
+        page: expected.slice(query.offset, query.offset + query.limit).map((v) => v.id),
+      });
       expect(model.count(selector, query.filterBy, query.search)).toBe(expected.length);
     }
     expect(model.size).toBe(truth.size);

@@ -69,7 +69,9 @@ export class VolumePlacement {
       // Names are unique per cluster: the name moves with the volume unless the new cluster has it already.
       const nameKey = nameKeyOf(project.clusterId, doc.name);
       if (await this.volumes.nameKeyTakenByOther(nameKey, doc._id)) {
-        this.logger.warn(`data volume ${doc._id} (${doc.name}) moved to cluster ${project.clusterId}, where the name is taken: it keeps its name key ${doc.nameKey}`);
+        this.logger.warn(
+          `data volume ${doc._id} (${doc.name}) moved to cluster ${project.clusterId}, where the name is taken: it keeps its name key ${doc.nameKey}`,
+        );
       } else {
         set.nameKey = nameKey;
       }

@@ -67,6 +67,8 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Moves a due volume's next attempt past this one, unless someone else did first (another replica's sweep, a write). */
   private async lease(doc: DueVolume, now: number): Promise<boolean> {
-    return this.volumes.updateWithoutEvents(doc._id, (current) => current.nextAttemptAt === doc.nextAttemptAt, { $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) } });
+    return this.volumes.updateWithoutEvents(doc._id, (current) => current.nextAttemptAt === doc.nextAttemptAt, {
+      $set: { nextAttemptAt: leaseUntil(doc.attempts ?? 0, now, this.policy) },
+    });
   }
 }

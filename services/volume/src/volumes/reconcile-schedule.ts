@@ -36,6 +36,14 @@ export function leaseUntil(failures: number, now: number, policy: RetryPolicy): 
 }
 
 /** The retry policy of a volume config. */
-export function retryPolicyOf(config: { VOLUME_RECONCILE_INTERVAL_MS: number; VOLUME_RECONCILE_MAX_BACKOFF_MS: number; VOLUME_RESYNC_INTERVAL_MS: number }): RetryPolicy {
-  return { baseMs: config.VOLUME_RECONCILE_INTERVAL_MS, maxMs: Math.max(config.VOLUME_RECONCILE_INTERVAL_MS, config.VOLUME_RECONCILE_MAX_BACKOFF_MS), resyncMs: config.VOLUME_RESYNC_INTERVAL_MS };
+export function retryPolicyOf(config: {
+  VOLUME_RECONCILE_INTERVAL_MS: number;
+  VOLUME_RECONCILE_MAX_BACKOFF_MS: number;
+  VOLUME_RESYNC_INTERVAL_MS: number;
+}): RetryPolicy {
+  return {
+    baseMs: config.VOLUME_RECONCILE_INTERVAL_MS,
+    maxMs: Math.max(config.VOLUME_RECONCILE_INTERVAL_MS, config.VOLUME_RECONCILE_MAX_BACKOFF_MS),
+    resyncMs: config.VOLUME_RESYNC_INTERVAL_MS,
+  };
 }

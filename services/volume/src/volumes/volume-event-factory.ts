@@ -25,12 +25,16 @@ export class VolumeEventFactory {
   }
 
   private envelope(def: VolumeEvent, doc: Omit<VolumeDoc, 'outbox'>, actor: Actor): EventEnvelope {
-    return this.publisher.envelope(def, { volume: toDataVolume(doc) }, {
-      actor: { id: actor.id, type: actor.type },
-      subject: doc._id,
-      scope: { scopeType: 'project', scopeId: doc.projectId },
-      aggregateVersion: doc.version,
-      ...(actor.requestId !== undefined ? { requestId: actor.requestId } : {}),
-    });
+    return this.publisher.envelope(
+      def,
+      { volume: toDataVolume(doc) },
+      {
+        actor: { id: actor.id, type: actor.type },
+        subject: doc._id,
+        scope: { scopeType: 'project', scopeId: doc.projectId },
+        aggregateVersion: doc.version,
+        ...(actor.requestId !== undefined ? { requestId: actor.requestId } : {}),
+      },
+    );
   }
 }

@@ -86,7 +86,9 @@ export class VolumeReconciler {
    */
   private async retryLater(doc: VolumeDoc, reason: string): Promise<void> {
     const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
-    this.logger.warn(`volume ${doc._id} (${doc.name}): the Kubernetes API server cannot be asked (${reason}); status kept, next attempt at ${schedule.nextAttemptAt}`);
+    this.logger.warn(
+      `volume ${doc._id} (${doc.name}): the Kubernetes API server cannot be asked (${reason}); status kept, next attempt at ${schedule.nextAttemptAt}`,
+    );
     await this.volumes.reschedule(doc._id, doc.version, schedule);
   }
 
@@ -147,7 +149,12 @@ export class VolumeReconciler {
     } catch (error) {
       if (isKubeUnreachable(error)) return { unreachable: messageOf(error) };
       const cause = messageOf(error);
-      conditions.push({ type: 'PvcsCreated', status: 'False', reason: 'ErrorCreatingPvc', message: `Failed to create pvc in namespace '${target.namespace}': ${cause}` });
+      conditions.push({
+        type: 'PvcsCreated',
+        status: 'False',
+        reason: 'ErrorCreatingPvc',
+        message: `Failed to create pvc in namespace '${target.namespace}': ${cause}`,
+      });
       return { ready: false, phaseMessage: `Failed to copy pvc to project '${doc.projectName}': ${cause}`, conditions };
     }
   }
@@ -175,7 +182,8 @@ export class VolumeReconciler {
     const { outbox: _outbox, version: _version, ...rest } = doc;
     const def = observed.ready ? VolumeEvents.ready : VolumeEvents.notReady;
     if (!(await this.write(doc, { status, ...schedule }, this.events.of(def, { ...rest, status }, SYSTEM)))) return;
-    if (status.phase !== doc.status.phase) this.logger.log(`volume ${doc._id} (${doc.name}): ${doc.status.phase} → ${status.phase}${status.phaseMessage ? `: ${status.phaseMessage}` : ''}`);
+    if (status.phase !== doc.status.phase)
+      this.logger.log(`volume ${doc._id} (${doc.name}): ${doc.status.phase} → ${status.phase}${status.phaseMessage ? `: ${status.phaseMessage}` : ''}`);
     await this.relay.flush(doc._id);
   }
 
@@ -199,7 +207,11 @@ export class VolumeReconciler {
         const status: DataVolumeStatus = {
           ...doc.status,
           phaseMessage: message,
-          conditions: mergeConditions(doc.status.conditions, [{ type: 'Released', status: 'False', reason: 'ErrorReleasing', message }], new Date().toISOString()),
+          conditions: mergeConditions(
+            doc.status.conditions,
+            [{ type: 'Released', status: 'False', reason: 'ErrorReleasing', message }],
+            new Date().toISOString(),
+          ),
         };
         const schedule = scheduleAfter(false, doc.attempts ?? 0, Date.now(), this.policy);
         if (sameStatus(doc.status, status)) {
@@ -207,7 +219,8 @@ export class VolumeReconciler {
         } else {
           // Still Deleting, with the reason it is stuck: an updated event, so every read model shows it.
           const { outbox: _outbox, version: _version, ...rest } = doc;
-          if (await this.write(doc, { status, ...schedule }, this.events.of(VolumeEvents.updated, { ...rest, status }, SYSTEM))) await this.relay.flush(doc._id);
+          if (await this.write(doc, { status, ...schedule }, this.events.of(VolumeEvents.updated, { ...rest, status }, SYSTEM)))
+            await this.relay.flush(doc._id);
         }
         throw DvError.unavailable(message);
       }
@@ -215,7 +228,12 @@ export class VolumeReconciler {
     let version = doc.version;
     if (!doc.purging) {
       const { outbox: _outbox, version: _version, ...rest } = doc;
-      const updated = await this.volumes.update(doc._id, doc.version, { $set: { purging: true } }, this.events.of(VolumeEvents.deleted, { ...rest, purging: true }, SYSTEM));
+      const updated = await this.volumes.update(
+        doc._id,
+        doc.version,
+        { $set: { purging: true } },
+        this.events.of(VolumeEvents.deleted, { ...rest, purging: true }, SYSTEM),
+      );
       version = updated.version;
     }
     // Publish the deleted event before the record goes: a crash in between leaves the record (purging), and the next round finishes.

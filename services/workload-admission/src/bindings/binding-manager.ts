@@ -79,7 +79,8 @@ export class BindingManager {
     const namespace = planned.namespace;
     const attempt = randomUUID();
     let doc = await this.record(_id, volume, planned, projectId, attempt);
-    const heldByAnother = doc.state === 'Creating' && doc.attempt !== attempt && Date.now() - new Date(doc.updatedAt).getTime() < this.config.ADMISSION_BINDING_LEASE_MS;
+    const heldByAnother =
+      doc.state === 'Creating' && doc.attempt !== attempt && Date.now() - new Date(doc.updatedAt).getTime() < this.config.ADMISSION_BINDING_LEASE_MS;
     if (heldByAnother) {
       // Another replica is making it: making it too could recreate what that attempt undoes when it
       // fails, so wait for it to settle; a record that stays Creating (or whose lease ran out: its
@@ -87,11 +88,14 @@ export class BindingManager {
       const settled = await this.settledByOther(doc);
       if (!settled) {
         if (mayRetry) return this.ensureRecorded(_id, volume, planned, projectId, requestId, false);
-        throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} was undone meanwhile; try again`, { volumeId: volume.id });
+        throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} was undone meanwhile; try again`, {
+          volumeId: volume.id,
+        });
       }
       doc = settled;
     }
-    if (doc.state === 'Releasing') throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} is being removed; try again`, { volumeId: volume.id });
+    if (doc.state === 'Releasing')
+      throw DvError.unavailable(`the binding of data volume ${volume.name} in namespace ${namespace} is being removed; try again`, { volumeId: volume.id });
     if (doc.state === 'Bound') return this.bound(doc, requestId);
     try {
       await this.make(doc, volume);
@@ -108,7 +112,18 @@ export class BindingManager {
   /** The binding's record: inserted as Creating by this attempt, or the one that is there (an upsert racing another is a duplicate key). */
   private async record(_id: string, volume: VolumeView, planned: Binding, projectId: string, attempt: string): Promise<BindingDoc> {
     const now = new Date();
-    const insert: BindingDoc = { _id, volumeId: volume.id, namespace: planned.namespace, projectId, pvName: planned.pvName ?? '', pvcName: planned.pvcName, state: 'Creating', attempt, createdAt: now, updatedAt: now };
+    const insert: BindingDoc = {
+      _id,
+      volumeId: volume.id,
+      namespace: planned.namespace,
+      projectId,
+      pvName: planned.pvName ?? '',
+      pvcName: planned.pvcName,
+      state: 'Creating',
+      attempt,
+      createdAt: now,
+      updatedAt: now,
+    };
     for (let tries = 0; ; tries++) {
       try {
         return await this.store.insert(insert);
@@ -144,7 +159,14 @@ export class BindingManager {
 
   /** Makes the PV copy and the PVC (either may exist already). */
   async make(doc: BindingDoc, volume: VolumeView): Promise<void> {
-    const target: CopyTarget = { volumeId: doc.volumeId, storage: volume.storage, namespace: doc.namespace, pvName: doc.pvName, pvcName: doc.pvcName, managedBy: MANAGED_BY_ADMISSION };
+    const target: CopyTarget = {
+      volumeId: doc.volumeId,
+      storage: volume.storage,
+      namespace: doc.namespace,
+      pvName: doc.pvName,
+      pvcName: doc.pvcName,
+      managedBy: MANAGED_BY_ADMISSION,
+    };
     const pv = await this.copies.ensurePv(target);
     if (pv === 'created') this.failpoints.hit('crash-after-pv-copy');
     await this.copies.ensurePvc(target);
@@ -157,7 +179,9 @@ export class BindingManager {
   async bound(doc: BindingDoc, requestId: string | undefined): Promise<Binding> {
     if (doc.state !== 'Bound') {
       const marked = await this.store
-        .change(doc._id, (current) => (current.state === 'Creating' && current.attempt === doc.attempt ? { ...current, state: 'Bound', updatedAt: new Date() } : null))
+        .change(doc._id, (current) =>
+          current.state === 'Creating' && current.attempt === doc.attempt ? { ...current, state: 'Bound', updatedAt: new Date() } : null,
+        )
         .catch((error: unknown) => {
           if (error instanceof DvError && error.code === 'NOT_FOUND') return null;
           throw error;
@@ -207,7 +231,9 @@ export class BindingManager {
     const next = { state, attempt: randomUUID(), updatedAt: new Date() };
     try {
       // A guarded change: the store's own conditional update is a read-then-write on FerretDB, and two replicas would both take the record over.
-      const taken = await this.store.change(doc._id, (current) => (current.state === doc.state && current.attempt === doc.attempt ? { ...current, ...next } : null));
+      const taken = await this.store.change(doc._id, (current) =>
+        current.state === doc.state && current.attempt === doc.attempt ? { ...current, ...next } : null,
+      );
       return taken ?? undefined;
     } catch (error) {
       if (error instanceof DvError && error.code === 'NOT_FOUND') return undefined;
@@ -229,10 +255,12 @@ export class BindingManager {
       );
       this.metrics.bindings.inc({ action: 'removed' });
     }
-    const deleted = await this.store.remove(doc._id, (current) => current.state === 'Releasing' && current.attempt === doc.attempt).catch((error: unknown) => {
-      if (error instanceof DvError && error.code === 'NOT_FOUND') return false;
-      throw error;
-    });
+    const deleted = await this.store
+      .remove(doc._id, (current) => current.state === 'Releasing' && current.attempt === doc.attempt)
+      .catch((error: unknown) => {
+        if (error instanceof DvError && error.code === 'NOT_FOUND') return false;
+        throw error;
+      });
     this.state.bindings.remove(doc.volumeId, doc.namespace);
     return deleted;
   }

@@ -10,7 +10,10 @@ export type AdmissionFailpoint = (typeof ADMISSION_FAILPOINTS)[number];
 export const admissionConfigSchema = z
   .object({
     ...baseConfigShape,
-    MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('dv_workload_admission'),
+    MONGO_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/)
+      .default('dv_workload_admission'),
     /** A kubeconfig file; without it the in-cluster service account is used. */
     KUBECONFIG: z.string().optional(),
     /** The HTTPS port of the Kubernetes mutating webhook; unset: no webhook (reviews over NATS only). */
@@ -29,18 +32,30 @@ export const admissionConfigSchema = z
     ADMISSION_WEBHOOK_CLIENT_NAMES: z
       .string()
       .default('')
-      .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)),
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x.length > 0),
+      ),
     /**
      * Development and tests: the webhook registers itself under this MutatingWebhookConfiguration
      * name at start-up (and removes it at shutdown), pointing the API server at
      * ADMISSION_WEBHOOK_PUBLIC_URL with ADMISSION_WEBHOOK_CA_FILE as the CA bundle. In a cluster,
      * ship deploy/kubernetes/workload-admission.yaml instead.
      */
-    ADMISSION_WEBHOOK_REGISTER_AS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).max(253).optional(),
+    ADMISSION_WEBHOOK_REGISTER_AS: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+      .max(253)
+      .optional(),
     ADMISSION_WEBHOOK_PUBLIC_URL: z.url({ protocol: /^https$/ }).optional(),
     ADMISSION_WEBHOOK_CA_FILE: z.string().min(1).optional(),
     /** `key` (the label exists) or `key=value`: which namespaces the registered webhook sees. */
-    ADMISSION_WEBHOOK_NAMESPACE_LABEL: z.string().regex(/^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?$/).default('dv.platform/project-id'),
+    ADMISSION_WEBHOOK_NAMESPACE_LABEL: z
+      .string()
+      .regex(/^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?$/)
+      .default('dv.platform/project-id'),
     /** The API server sends at most ~3 MiB; anything bigger is refused before parsing. */
     ADMISSION_WEBHOOK_MAX_BODY_BYTES: envInt({ min: 1024, max: 16 * 1024 * 1024, default: 3 * 1024 * 1024 }),
     /** How long a review waits for authz and sharing before it answers UNAVAILABLE. */
@@ -87,7 +102,11 @@ export const admissionConfigSchema = z
       });
     }
     if (c.ADMISSION_WEBHOOK_REGISTER_AS && !c.ADMISSION_WEBHOOK_CA_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['ADMISSION_WEBHOOK_CA_FILE'], message: 'is required when ADMISSION_WEBHOOK_REGISTER_AS is set (the API server checks the webhook against it)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMISSION_WEBHOOK_CA_FILE'],
+        message: 'is required when ADMISSION_WEBHOOK_REGISTER_AS is set (the API server checks the webhook against it)',
+      });
     }
   });
 export type AdmissionConfig = z.output<typeof admissionConfigSchema>;

@@ -23,7 +23,8 @@ function applyAppend(root: Record<string, unknown>, { path, items }: PlannedAppe
     const isLast = index === path.length - 1;
     const next = read(node, segment);
     if (next === undefined || next === null) {
-      if (!isRecord(node) || typeof segment === 'number') throw new Error(`Planned append at ${toJsonPointer(path)} cannot create ${toJsonPointer(path.slice(0, index + 1))}`);
+      if (!isRecord(node) || typeof segment === 'number')
+        throw new Error(`Planned append at ${toJsonPointer(path)} cannot create ${toJsonPointer(path.slice(0, index + 1))}`);
       const value = nest(path.slice(index + 1), items);
       patch.push({ op: 'add', path: toJsonPointer(path.slice(0, index + 1)), value: cloneJson(value) });
       setOwnProperty(node, segment, value);

@@ -38,7 +38,9 @@ export function planContainerMounts(plan: PatchPlan, containerPath: readonly Pat
   const container = plan.objectEntry(containerPath, options.role);
   if (container === undefined) return;
   const name = entryName(container);
-  const label = [options.role, name === undefined ? undefined : `"${name}"`, options.owner, `(${toJsonPointer(containerPath)})`].filter((part) => part !== undefined).join(' ');
+  const label = [options.role, name === undefined ? undefined : `"${name}"`, options.owner, `(${toJsonPointer(containerPath)})`]
+    .filter((part) => part !== undefined)
+    .join(' ');
   const ownPath = [...containerPath, 'volumeMounts'];
   const existing: ExistingMount[] = [];
   for (const listPath of [ownPath, ...(options.inherited ?? [])]) {
@@ -49,7 +51,10 @@ export function planContainerMounts(plan: PatchPlan, containerPath: readonly Pat
     const atPath = existing.filter(({ entry }) => isRecord(entry) && sameMountPath(ownProperty(entry, style.pathField), mount.mountPath));
     const clashes = atPath.filter(({ entry }) => entryName(entry) !== mount.podVolumeName);
     for (const clash of clashes) {
-      const where = clash.path === undefined ? 'by another requested data volume' : `by volume ${describeEntry(clash.entry, 'without a name')} (${toJsonPointer(clash.path)})`;
+      const where =
+        clash.path === undefined
+          ? 'by another requested data volume'
+          : `by volume ${describeEntry(clash.entry, 'without a name')} (${toJsonPointer(clash.path)})`;
       plan.report(
         'MOUNT_PATH_COLLISION',
         `The ${label} already has ${mount.mountPath} taken ${where}; data volume ${mount.volumeId} cannot be mounted there`,

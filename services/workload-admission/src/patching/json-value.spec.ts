@@ -37,7 +37,15 @@ describe('json-value', () => {
   });
 
   it('describes JSON types for messages and spots unset values', () => {
-    expect([null, undefined, [], {}, 'x', 3, false].map(describeJsonType)).toEqual(['null', 'nothing', 'an array', 'an object', 'a string', 'a number', 'a boolean']);
+    expect([null, undefined, [], {}, 'x', 3, false].map(describeJsonType)).toEqual([
+      'null',
+      'nothing',
+      'an array',
+      'an object',
+      'a string',
+      'a number',
+      'a boolean',
+    ]);
     expect([undefined, null, 0, '', false].map(isAbsent)).toEqual([true, true, false, false, false]);
   });
 });

@@ -42,7 +42,11 @@ describe('PatchPlan', () => {
     expect(plan.requireObject(['spec', 'template'], 'the pod template')).toBeUndefined();
     expect(plan.objectEntry(['spec', 'template', 0], 'a container')).toBeUndefined();
     expect(plan.problems).toEqual([
-      { code: 'NO_POD_SPEC', message: 'Missing the job template: /spec/jobTemplate is not set, so there is no pod description to mount data volumes into', path: '/spec/jobTemplate' },
+      {
+        code: 'NO_POD_SPEC',
+        message: 'Missing the job template: /spec/jobTemplate is not set, so there is no pod description to mount data volumes into',
+        path: '/spec/jobTemplate',
+      },
       { code: 'MALFORMED_WORKLOAD', message: '/spec/template must be an object, found an array (while reading the pod template)', path: '/spec/template' },
       { code: 'MALFORMED_WORKLOAD', message: '/spec/template/0 must be an object, found null (while reading a container)', path: '/spec/template/0' },
     ]);

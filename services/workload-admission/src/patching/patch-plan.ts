@@ -122,7 +122,11 @@ export class PatchPlan {
   }
 
   private malformed(at: readonly PathSegment[], found: unknown, expected: string, what: string): undefined {
-    this.report('MALFORMED_WORKLOAD', `${at.length === 0 ? 'The workload' : toJsonPointer(at)} must be ${expected}, found ${describeJsonType(found)} (while reading ${what})`, at);
+    this.report(
+      'MALFORMED_WORKLOAD',
+      `${at.length === 0 ? 'The workload' : toJsonPointer(at)} must be ${expected}, found ${describeJsonType(found)} (while reading ${what})`,
+      at,
+    );
     return undefined;
   }
 }

@@ -29,5 +29,4 @@ export interface PatchProblem {
 }
 
 export type PatchOutcome =
-  | { ok: true; kind: WorkloadKindInfo; patched: Record<string, unknown>; patch: JsonPatchOp[] }
-  | { ok: false; problems: PatchProblem[] };
+  { ok: true; kind: WorkloadKindInfo; patched: Record<string, unknown>; patch: JsonPatchOp[] } | { ok: false; problems: PatchProblem[] };

@@ -26,7 +26,8 @@ export function patchWorkload(workload: Record<string, unknown>, mounts: readonl
 
   const info = lookupKind(apiVersion, kind);
   const planner = info === undefined ? undefined : plannerFor(info);
-  if (info === undefined || planner === undefined) return refuse({ code: 'KIND_NOT_SUPPORTED', message: notSupportedMessage(apiVersion, kind, info !== undefined), path: '/kind' });
+  if (info === undefined || planner === undefined)
+    return refuse({ code: 'KIND_NOT_SUPPORTED', message: notSupportedMessage(apiVersion, kind, info !== undefined), path: '/kind' });
 
   const plan = new PatchPlan(input, Array.isArray(mounts) ? mounts : []);
   if (plan.mounts.length > 0) planner(plan);

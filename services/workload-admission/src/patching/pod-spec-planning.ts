@@ -11,7 +11,11 @@ import { planVolumes } from './volume-planning';
 export function planPodSpec(plan: PatchPlan, podSpecPath: readonly PathSegment[], what: string): void {
   if (plan.requireObject(podSpecPath, what) === undefined) return;
   const containersPath = [...podSpecPath, 'containers'];
-  const containers = plan.requireNonEmptyArray(containersPath, 'containers', `${what.charAt(0).toUpperCase()}${what.slice(1)} (${toJsonPointer(podSpecPath)}) has no containers to mount data volumes into`);
+  const containers = plan.requireNonEmptyArray(
+    containersPath,
+    'containers',
+    `${what.charAt(0).toUpperCase()}${what.slice(1)} (${toJsonPointer(podSpecPath)}) has no containers to mount data volumes into`,
+  );
   const initContainers = plan.optionalArray([...podSpecPath, 'initContainers'], 'initContainers');
   if (containers === undefined) return;
   planVolumes(plan, [...podSpecPath, 'volumes']);

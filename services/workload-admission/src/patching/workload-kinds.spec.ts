@@ -3,21 +3,42 @@ import { acceptedApiVersions, lookupKind, parseApiVersion, WORKLOAD_KINDS } from
 describe('workload kinds', () => {
   it('lists the seed kinds once each, with their groups and plurals', () => {
     expect(WORKLOAD_KINDS.map((info) => `${info.group}/${info.kind}:${info.plural}`)).toEqual([
-      'run.ai/Workspace:', 'run.ai/Training:', 'run.ai/DistributedTraining:', 'run.ai/Inference:',
-      '/Pod:pods', 'apps/Deployment:deployments', 'apps/ReplicaSet:replicasets', 'apps/StatefulSet:statefulsets',
-      'batch/Job:jobs', 'batch/CronJob:cronjobs',
-      'kubeflow.org/TFJob:tfjobs', 'kubeflow.org/PyTorchJob:pytorchjobs', 'kubeflow.org/XGBoostJob:xgboostjobs', 'kubeflow.org/MPIJob:mpijobs',
-      'kubeflow.org/Notebook:notebooks', 'kubeflow.org/ScheduledWorkflow:scheduledworkflows', 'argoproj.io/Workflow:workflows',
-      'ray.io/RayCluster:rayclusters', 'ray.io/RayJob:rayjobs', 'ray.io/RayService:rayservices',
-      'machinelearning.seldon.io/SeldonDeployment:seldondeployments', 'serving.knative.dev/Service:services',
-      'tekton.dev/TaskRun:taskruns', 'tekton.dev/PipelineRun:pipelineruns', 'kubevirt.io/VirtualMachineInstance:virtualmachineinstances',
-      'workspace.devfile.io/DevWorkspace:devworkspaces', 'amlarc.azureml.com/AmlJob:amljobs',
+      'run.ai/Workspace:',
+      'run.ai/Training:',
+      'run.ai/DistributedTraining:',
+      'run.ai/Inference:',
+      '/Pod:pods',
+      'apps/Deployment:deployments',
+      'apps/ReplicaSet:replicasets',
+      'apps/StatefulSet:statefulsets',
+      'batch/Job:jobs',
+      'batch/CronJob:cronjobs',
+      'kubeflow.org/TFJob:tfjobs',
+      'kubeflow.org/PyTorchJob:pytorchjobs',
+      'kubeflow.org/XGBoostJob:xgboostjobs',
+      'kubeflow.org/MPIJob:mpijobs',
+      'kubeflow.org/Notebook:notebooks',
+      'kubeflow.org/ScheduledWorkflow:scheduledworkflows',
+      'argoproj.io/Workflow:workflows',
+      'ray.io/RayCluster:rayclusters',
+      'ray.io/RayJob:rayjobs',
+      'ray.io/RayService:rayservices',
+      'machinelearning.seldon.io/SeldonDeployment:seldondeployments',
+      'serving.knative.dev/Service:services',
+      'tekton.dev/TaskRun:taskruns',
+      'tekton.dev/PipelineRun:pipelineruns',
+      'kubevirt.io/VirtualMachineInstance:virtualmachineinstances',
+      'workspace.devfile.io/DevWorkspace:devworkspaces',
+      'amlarc.azureml.com/AmlJob:amljobs',
     ]);
   });
 
   it('guards native kinds by their own resource and every third-party kind by workloads', () => {
     expect(Object.fromEntries(WORKLOAD_KINDS.filter((info) => info.native).map((info) => [info.kind, info.resourceType]))).toEqual({
-      Workspace: 'workspaces', Training: 'trainings', DistributedTraining: 'trainings', Inference: 'inferences',
+      Workspace: 'workspaces',
+      Training: 'trainings',
+      DistributedTraining: 'trainings',
+      Inference: 'inferences',
     });
     expect(WORKLOAD_KINDS.filter((info) => !info.native).every((info) => info.resourceType === 'workloads')).toBe(true);
     expect(WORKLOAD_KINDS.filter((info) => !info.supported).map((info) => info.kind)).toEqual(['AmlJob']);

@@ -73,9 +73,7 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 /** undefined when unknown. apiVersion like 'apps/v1', 'v1', 'kubeflow.org/v1'; native: apiVersion undefined or 'run.ai/...' */
 export function lookupKind(apiVersion: string | undefined, kind: string): WorkloadKindInfo | undefined {
   const { group, version } = apiVersion === undefined || apiVersion === '' ? { group: NATIVE_GROUP, version: '' } : parseApiVersion(apiVersion);
-  return WORKLOAD_KINDS.find(
-    (info) => info.kind === kind && info.group === group && (info.versions.length === 0 || info.versions.includes(version)),
-  );
+  return WORKLOAD_KINDS.find((info) => info.kind === kind && info.group === group && (info.versions.length === 0 || info.versions.includes(version)));
 }
 
 /** The apiVersions under which a kind name is accepted, to tell the user what was probably meant. */

@@ -10,7 +10,11 @@ export class AdmissionMetrics {
   readonly permissionLookups: Counter<'source'>;
 
   constructor(registry: MetricsRegistry) {
-    this.reviews = registry.counter({ name: 'dv_admission_reviews_total', help: 'Reviews of workloads asking for data volumes, by entry point and outcome.', labelNames: ['via', 'outcome'] });
+    this.reviews = registry.counter({
+      name: 'dv_admission_reviews_total',
+      help: 'Reviews of workloads asking for data volumes, by entry point and outcome.',
+      labelNames: ['via', 'outcome'],
+    });
     this.reasons = registry.counter({ name: 'dv_admission_denial_reasons_total', help: 'Reasons given in denied reviews, by code.', labelNames: ['code'] });
     this.duration = registry.histogram({
       name: 'dv_admission_review_seconds',
@@ -28,6 +32,10 @@ export class AdmissionMetrics {
       help: "Permission checks of reviews, by where the answer came from: authz, or authz's earlier answer still current (cache).",
       labelNames: ['source'],
     });
-    this.bindings = registry.counter({ name: 'dv_admission_bindings_total', help: 'Bindings (PV copy + PVC in a namespace) made and removed.', labelNames: ['action'] });
+    this.bindings = registry.counter({
+      name: 'dv_admission_bindings_total',
+      help: 'Bindings (PV copy + PVC in a namespace) made and removed.',
+      labelNames: ['action'],
+    });
   }
 }

@@ -36,7 +36,10 @@ export class DecisionPublisher {
       const message = error instanceof Error ? error.message : String(error);
       this.metrics.unrecordedDecisions.inc({ type: def.type });
       this.logger.warn(`decision ${meta.id} (${def.type}) not stored: ${message}`);
-      throw DvError.unavailable(`the review's decision could not be recorded (JetStream did not confirm event ${meta.id}: ${message}); nothing was admitted, try again`, { reviewId: meta.id });
+      throw DvError.unavailable(
+        `the review's decision could not be recorded (JetStream did not confirm event ${meta.id}: ${message}); nothing was admitted, try again`,
+        { reviewId: meta.id },
+      );
     }
   }
 }

@@ -7,7 +7,15 @@ function pod(pvcReadOnly: boolean | undefined, mountReadOnly: boolean | undefine
     apiVersion: 'v1',
     kind: 'Pod',
     spec: {
-      containers: [{ name: 'main', volumeMounts: [{ name: 'data', mountPath: '/data', ...(mountReadOnly === undefined ? {} : { readOnly: mountReadOnly }) }, { name: 'scratch', mountPath: '/tmp' }] }],
+      containers: [
+        {
+          name: 'main',
+          volumeMounts: [
+            { name: 'data', mountPath: '/data', ...(mountReadOnly === undefined ? {} : { readOnly: mountReadOnly }) },
+            { name: 'scratch', mountPath: '/tmp' },
+          ],
+        },
+      ],
       volumes: [
         { name: 'data', persistentVolumeClaim: { claimName: 'dv-8f3a21c0-imagenet', ...(pvcReadOnly === undefined ? {} : { readOnly: pvcReadOnly }) } },
         { name: 'scratch', persistentVolumeClaim: { claimName: 'my-own' } },

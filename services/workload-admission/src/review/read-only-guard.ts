@@ -20,7 +20,11 @@ export function writableDataVolumeReferences(workload: unknown, protectedClaims:
     if (typeof claim !== 'string' || !protectedClaims.has(claim)) return;
     if (typeof node['name'] === 'string') volumeNames.set(node['name'], claim);
     if ((pvc as Record<string, unknown>)['readOnly'] !== true) {
-      reasons.push({ code: 'NOT_READ_ONLY', path: `${path}/persistentVolumeClaim`, message: `PVC ${claim} holds a shared data volume: mount it with persistentVolumeClaim.readOnly: true (or ask for it with the dv.platform/data-volumes annotation)` });
+      reasons.push({
+        code: 'NOT_READ_ONLY',
+        path: `${path}/persistentVolumeClaim`,
+        message: `PVC ${claim} holds a shared data volume: mount it with persistentVolumeClaim.readOnly: true (or ask for it with the dv.platform/data-volumes annotation)`,
+      });
     }
   });
   if (volumeNames.size === 0) return reasons;
@@ -32,7 +36,11 @@ export function writableDataVolumeReferences(workload: unknown, protectedClaims:
       const m = mount as Record<string, unknown>;
       const claim = typeof m['name'] === 'string' ? volumeNames.get(m['name']) : undefined;
       if (claim && m['readOnly'] !== true) {
-        reasons.push({ code: 'NOT_READ_ONLY', path: `${path}/volumeMounts/${i}`, message: `volume mount ${String(m['name'])} (PVC ${claim}, a shared data volume) must be readOnly: true` });
+        reasons.push({
+          code: 'NOT_READ_ONLY',
+          path: `${path}/volumeMounts/${i}`,
+          message: `volume mount ${String(m['name'])} (PVC ${claim}, a shared data volume) must be readOnly: true`,
+        });
       }
     });
   });

@@ -93,7 +93,11 @@ export class ReviewEvaluator {
         }
         volumes.push(volume);
         if (volume.phase !== 'Ready') {
-          reasons.push({ code: 'VOLUME_NOT_READY', volumeId: mount.id, message: `data volume ${volume.name} is ${volume.phase}${volume.phaseMessage ? `: ${volume.phaseMessage}` : ''}` });
+          reasons.push({
+            code: 'VOLUME_NOT_READY',
+            volumeId: mount.id,
+            message: `data volume ${volume.name} is ${volume.phase}${volume.phaseMessage ? `: ${volume.phaseMessage}` : ''}`,
+          });
         }
       }
     }
@@ -106,11 +110,20 @@ export class ReviewEvaluator {
       for (const mount of mounts) {
         const volume = volumes.find((v) => v.id === mount.id);
         const binding = volume ? this.bindings.planned(volume, namespace) : undefined;
-        if (volume && binding) requests.push({ volumeId: volume.id, claimName: binding.pvcName, podVolumeName: podVolumeName(volume.id, volume.name), mountPath: mount.mountPath });
+        if (volume && binding)
+          requests.push({ volumeId: volume.id, claimName: binding.pvcName, podVolumeName: podVolumeName(volume.id, volume.name), mountPath: mount.mountPath });
       }
       const outcome = patchWorkload(input.workload, requests);
       if (outcome.ok) patched = { workload: outcome.patched, patch: outcome.patch };
-      else reasons.push(...outcome.problems.map((p) => ({ code: p.code, message: p.message, ...(p.path ? { path: p.path } : {}), ...(p.volumeId ? { volumeId: p.volumeId } : {}) })));
+      else
+        reasons.push(
+          ...outcome.problems.map((p) => ({
+            code: p.code,
+            message: p.message,
+            ...(p.path ? { path: p.path } : {}),
+            ...(p.volumeId ? { volumeId: p.volumeId } : {}),
+          })),
+        );
     }
     // Permission reasons first, as a caller reads them: may I at all, then what is wrong with the volumes.
     reasons.splice(permissionAt, 0, ...(await permissions));
@@ -134,7 +147,11 @@ export class ReviewEvaluator {
         return {};
       }
       if (objectNamespace && objectNamespace !== namespace) {
-        reasons.push({ code: 'NAMESPACE_MISMATCH', path: '/metadata/namespace', message: `the workload names namespace ${objectNamespace}, but project ${projectId} runs in ${namespace}` });
+        reasons.push({
+          code: 'NAMESPACE_MISMATCH',
+          path: '/metadata/namespace',
+          message: `the workload names namespace ${objectNamespace}, but project ${projectId} runs in ${namespace}`,
+        });
         return { projectId };
       }
       return { projectId, namespace };
@@ -172,14 +189,15 @@ export class ReviewEvaluator {
     // what it has not seen yet moves the generation when it arrives).
     const own = this.state.revisions.current();
     const at = { events: Math.max(own.events, atLeast?.events ?? 0), platform: Math.max(own.platform, atLeast?.platform ?? 0) };
-    const asked = this.rpc.call(AuthzRpc.checkBatch, { checks, atLeast: at }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS }).then((answer) => {
-      const decisions = answer.decisions.map((d) => ({ allowed: d.allowed, message: d.message }));
-      this.permissions.set(key, generation, decisions);
-      return notPermitted(decisions, checks, subject, projectId);
-    });
+    const asked = this.rpc
+      .call(AuthzRpc.checkBatch, { checks, atLeast: at }, { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS })
+      .then((answer) => {
+        const decisions = answer.decisions.map((d) => ({ allowed: d.allowed, message: d.message }));
+        this.permissions.set(key, generation, decisions);
+        return notPermitted(decisions, checks, subject, projectId);
+      });
     return { asked };
   }
-
 
   /** Sharing's answer, from the same index the sharing service answers `resolve` with, fed by the same events. */
   private usabilityProblem(mount: DataVolumeMount, projectId: string): DenialReason | undefined {
@@ -202,7 +220,10 @@ function notPermitted(
   decisions.forEach((decision, i) => {
     const check = checks[i];
     if (!decision.allowed && check) {
-      reasons.push({ code: 'NOT_PERMITTED', message: `${subject.subjectId} may not ${check.action} ${check.resourceType} in project ${projectId}: ${decision.message}` });
+      reasons.push({
+        code: 'NOT_PERMITTED',
+        message: `${subject.subjectId} may not ${check.action} ${check.resourceType} in project ${projectId}: ${decision.message}`,
+      });
     }
   });
   return reasons;

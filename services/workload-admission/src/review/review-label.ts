@@ -11,7 +11,10 @@ import { metadataOf } from './reviewed-workload';
 export const ADMISSION_REVIEW_LABEL = 'dv.platform/admission-review';
 
 /** The patch and the patched object with the label added (an `add`: it sets the key, keeping every other label). */
-export function withReviewLabel(patched: { workload: Record<string, unknown>; patch: JsonPatchOp[] }, reviewId: string): { workload: Record<string, unknown>; patch: JsonPatchOp[] } {
+export function withReviewLabel(
+  patched: { workload: Record<string, unknown>; patch: JsonPatchOp[] },
+  reviewId: string,
+): { workload: Record<string, unknown>; patch: JsonPatchOp[] } {
   const metadata = metadataOf(patched.workload);
   const labels = metadata?.['labels'];
   const hasLabels = typeof labels === 'object' && labels !== null && !Array.isArray(labels);

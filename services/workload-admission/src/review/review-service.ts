@@ -146,7 +146,8 @@ export class ReviewService {
     const { place, patched, volumes } = evaluation;
     const { projectId, namespace } = place;
     if (evaluation.reasons.length > 0 || !patched || !namespace || !projectId) {
-      const reasons = evaluation.reasons.length > 0 ? evaluation.reasons : [{ code: 'MALFORMED_WORKLOAD' as const, message: 'the workload could not be patched' }];
+      const reasons =
+        evaluation.reasons.length > 0 ? evaluation.reasons : [{ code: 'MALFORMED_WORKLOAD' as const, message: 'the workload could not be patched' }];
       return this.deny(input, reviewId, place, mounts, reasons);
     }
     if (input.dryRun) {
@@ -160,14 +161,25 @@ export class ReviewService {
       const volume = volumes[i];
       if (result.status === 'fulfilled') bindings.push(result.value);
       // The API server away (or another passing condition) is no reason to deny: the caller may try again.
-      else if (isTransientError(result.reason)) throw DvError.unavailable(`could not bind data volume ${volume?.name ?? ''} in namespace ${namespace} now; try again: ${messageOf(result.reason)}`, { volumeId: volume?.id });
-      else failures.push({ code: 'BINDING_FAILED', volumeId: volume?.id, message: `could not bind data volume ${volume?.name ?? ''} in namespace ${namespace}: ${messageOf(result.reason)}` });
+      else if (isTransientError(result.reason))
+        throw DvError.unavailable(`could not bind data volume ${volume?.name ?? ''} in namespace ${namespace} now; try again: ${messageOf(result.reason)}`, {
+          volumeId: volume?.id,
+        });
+      else
+        failures.push({
+          code: 'BINDING_FAILED',
+          volumeId: volume?.id,
+          message: `could not bind data volume ${volume?.name ?? ''} in namespace ${namespace}: ${messageOf(result.reason)}`,
+        });
     }
     if (failures.length > 0) return this.deny(input, reviewId, place, mounts, failures);
     // The webhook labels what it admits with the review, so the usage record can find the object later.
     const answer = input.via === 'webhook' ? withReviewLabel(patched, reviewId) : patched;
     const workload = reviewedWorkload(input.workload, place, this.fallbackPlace(input), input.workloadId);
-    await this.decisions.admitted({ reviewId, workload, subject: input.subject, dataVolumes: mounts, via: input.via, bindings }, this.meta(input, reviewId, projectId));
+    await this.decisions.admitted(
+      { reviewId, workload, subject: input.subject, dataVolumes: mounts, via: input.via, bindings },
+      this.meta(input, reviewId, projectId),
+    );
     return { reviewId, allowed: true, reasons: [], workload: answer.workload, patch: answer.patch, bindings, requested: true };
   }
 
@@ -175,7 +187,10 @@ export class ReviewService {
     const reasons = found.map(clamp);
     if (!input.dryRun) {
       const workload = reviewedWorkload(input.workload, place, this.fallbackPlace(input), input.workloadId);
-      await this.decisions.denied({ reviewId, workload, subject: input.subject, dataVolumes: mounts, via: input.via, reasons }, this.meta(input, reviewId, place.projectId));
+      await this.decisions.denied(
+        { reviewId, workload, subject: input.subject, dataVolumes: mounts, via: input.via, reasons },
+        this.meta(input, reviewId, place.projectId),
+      );
     }
     return { reviewId, allowed: false, reasons, bindings: [], requested: true };
   }
@@ -211,7 +226,8 @@ export class ReviewService {
 /** The mounts asked for. Bad lists are VALIDATION_FAILED (the webhook turns that into a denial). */
 function mountsOf(input: ReviewInput, kind: WorkloadKindInfo | undefined): DataVolumeMount[] {
   if (kind?.native) {
-    if (input.dataVolumes) throw DvError.validation('native workloads list their data volumes in spec.storage.dataVolume, not beside the workload', { field: 'dataVolumes' });
+    if (input.dataVolumes)
+      throw DvError.validation('native workloads list their data volumes in spec.storage.dataVolume, not beside the workload', { field: 'dataVolumes' });
     const native = nativeMounts(input.workload);
     if (!native.ok) throw DvError.validation(native.message, { field: 'workload.spec.storage.dataVolume' });
     return native.mounts;

@@ -21,13 +21,23 @@ export class ReviewController {
     // A review refused before it is decided (not the caller's to review, too large, asking for no data
     // volume, a bad list of mounts) has no decision event: it is recorded as a request refusal, so the
     // audit log holds every review, decided or refused. Decided reviews answer and never throw a refusal.
-    return this.refusals.guard(caller, ctx.requestId, () => requestRefusal(AdmissionRpc.review), () => this.decide(request, caller, ctx.requestId));
+    return this.refusals.guard(
+      caller,
+      ctx.requestId,
+      () => requestRefusal(AdmissionRpc.review),
+      () => this.decide(request, caller, ctx.requestId),
+    );
   }
 
-  private async decide(request: RpcRequest<typeof AdmissionRpc.review>, caller: Principal, requestId: string): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
+  private async decide(
+    request: RpcRequest<typeof AdmissionRpc.review>,
+    caller: Principal,
+    requestId: string,
+  ): Promise<RpcReplyInput<typeof AdmissionRpc.review>> {
     const subject = subjectFor(request.subject, caller);
     const size = Buffer.byteLength(JSON.stringify(request.workload));
-    if (size > MAX_WORKLOAD_BYTES) throw DvError.validation(`the workload is ${size} bytes; at most ${MAX_WORKLOAD_BYTES} are reviewed`, { field: 'workload', size });
+    if (size > MAX_WORKLOAD_BYTES)
+      throw DvError.validation(`the workload is ${size} bytes; at most ${MAX_WORKLOAD_BYTES} are reviewed`, { field: 'workload', size });
     const outcome = await this.reviews.review({
       workload: request.workload,
       target: { projectId: request.projectId },
@@ -39,7 +49,10 @@ export class ReviewController {
       requestId,
       atLeast: request.atLeast,
     });
-    if (!outcome.requested) throw DvError.validation('the workload asks for no data volume (dataVolumes, spec.storage.dataVolume or the dv.platform/data-volumes annotation)', { field: 'dataVolumes' });
+    if (!outcome.requested)
+      throw DvError.validation('the workload asks for no data volume (dataVolumes, spec.storage.dataVolume or the dv.platform/data-volumes annotation)', {
+        field: 'dataVolumes',
+      });
     return {
       reviewId: outcome.reviewId,
       allowed: outcome.allowed,
@@ -55,9 +68,12 @@ export class ReviewController {
 function subjectFor(subject: Principal, caller: Principal): Principal {
   if (caller.subjectType === 'service-account') return subject;
   if (caller.subjectId !== subject.subjectId || caller.subjectType !== subject.subjectType) {
-    throw DvError.forbidden(`${caller.subjectType} ${caller.subjectId} may review only their own workloads; reviewing for ${subject.subjectType} ${subject.subjectId} is for the platform's services`, {
-      subjectId: subject.subjectId,
-    });
+    throw DvError.forbidden(
+      `${caller.subjectType} ${caller.subjectId} may review only their own workloads; reviewing for ${subject.subjectType} ${subject.subjectId} is for the platform's services`,
+      {
+        subjectId: subject.subjectId,
+      },
+    );
   }
   return caller;
 }

@@ -11,7 +11,12 @@ export interface Place {
  * accepts, so a denial of an outlandish object can always be published. A `generateName` object has
  * no name at admission (Kubernetes assigns it after mutating admission): it is named `<generateName>*`.
  */
-export function reviewedWorkload(workload: Record<string, unknown>, place: Place, fallback: { namespace: string; projectId: string }, workloadId: string | undefined): ReviewedWorkload {
+export function reviewedWorkload(
+  workload: Record<string, unknown>,
+  place: Place,
+  fallback: { namespace: string; projectId: string },
+  workloadId: string | undefined,
+): ReviewedWorkload {
   const kind = typeof workload['kind'] === 'string' && workload['kind'] ? workload['kind'] : 'unknown';
   const apiVersion = typeof workload['apiVersion'] === 'string' && workload['apiVersion'] ? workload['apiVersion'].slice(0, 253) : undefined;
   return {

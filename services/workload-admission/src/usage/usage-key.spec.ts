@@ -14,8 +14,14 @@ describe('usage keys', () => {
   });
 
   it('finds the same identities from the platform events, which may carry no apiVersion', () => {
-    expect(releaseKeys({ workloadId: 'w-1', name: 'serve', kind: 'Deployment', projectId: 'p', namespace: 'ns' })).toEqual(['id:w-1', 'ns/Deployment.apps/serve']);
-    expect(releaseKeys({ workloadId: 'w-2', name: 'trainer', kind: 'Pod', apiVersion: 'v1', projectId: 'p', namespace: 'ns' })).toEqual(['id:w-2', 'ns/Pod/trainer']);
+    expect(releaseKeys({ workloadId: 'w-1', name: 'serve', kind: 'Deployment', projectId: 'p', namespace: 'ns' })).toEqual([
+      'id:w-1',
+      'ns/Deployment.apps/serve',
+    ]);
+    expect(releaseKeys({ workloadId: 'w-2', name: 'trainer', kind: 'Pod', apiVersion: 'v1', projectId: 'p', namespace: 'ns' })).toEqual([
+      'id:w-2',
+      'ns/Pod/trainer',
+    ]);
     expect(releaseKeys({ workloadId: 'w-3', name: 'nb', kind: 'Workspace', projectId: 'p', namespace: 'ns' })[1]).toBe('ns/Workspace.run.ai/nb');
   });
 });

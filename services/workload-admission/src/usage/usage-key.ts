@@ -30,5 +30,5 @@ function kindAndGroup(apiVersion: string | undefined, kind: string): string {
 
 function groupOfKind(kind: string): string {
   const groups = new Set(WORKLOAD_KINDS.filter((k) => k.kind === kind).map((k) => k.group));
-  return groups.size === 1 ? [...groups][0] ?? '' : '';
+  return groups.size === 1 ? ([...groups][0] ?? '') : '';
 }

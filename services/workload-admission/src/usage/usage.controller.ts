@@ -1,4 +1,16 @@
-import { AdmissionEvents, AdmissionRpc, AuthzRpc, DvError, type EventData, type RpcReplyInput, type RpcRequest, SharingEvents, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
+import {
+  AdmissionEvents,
+  AdmissionRpc,
+  AuthzRpc,
+  DvError,
+  type EventData,
+  type RpcReplyInput,
+  type RpcRequest,
+  SharingEvents,
+  VolumeEvents,
+  VolumeUsageRpc,
+  WorkloadEvents,
+} from '@dv/contracts';
 import { EventHandler, type EventHandlingContext, type RpcCallContext, RpcClient, RpcHandler } from '@dv/messaging';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { BindingRepository } from '../bindings/binding.repository';
@@ -79,7 +91,8 @@ export class UsageController {
         { subject: caller, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId } },
         { identity: SERVICE_IDENTITY, timeoutMs: this.config.ADMISSION_CALL_TIMEOUT_MS },
       );
-      if (!decision.allowed) throw DvError.forbidden(decision.message, { action: 'read', resourceType: 'datavolumes', scopeType: 'project', scopeId: volume.projectId });
+      if (!decision.allowed)
+        throw DvError.forbidden(decision.message, { action: 'read', resourceType: 'datavolumes', scopeType: 'project', scopeId: volume.projectId });
     }
     const [docs, bindings] = await Promise.all([this.inUse(request.volumeId), this.bindingRecords.boundOfVolume(request.volumeId)]);
     return {
@@ -116,7 +129,9 @@ export class UsageController {
       if (live.length === docs.length || docs.length < MAX_LISTED) break;
     }
     // The answer does not depend on the bindings: a failure to remove one now is retried by the next release.
-    await this.collect([...released]).catch((e: unknown) => this.logger.warn(`collecting bindings after a release failed: ${e instanceof Error ? e.message : String(e)}`));
+    await this.collect([...released]).catch((e: unknown) =>
+      this.logger.warn(`collecting bindings after a release failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
     // Still only gone records after every page (hardly possible): say in use rather than too little.
     return live.length === 0 && docs.length === MAX_LISTED ? docs : live;
   }

@@ -45,7 +45,17 @@ export class WorkloadPresence {
     const apiVersion = doc.apiVersion ?? '';
     try {
       if (doc.generated) {
-        const list = await this.kube.objects.list<KubernetesObject>(apiVersion, doc.kind, doc.namespace, undefined, undefined, undefined, undefined, `${ADMISSION_REVIEW_LABEL}=${doc.reviewId}`, 1);
+        const list = await this.kube.objects.list<KubernetesObject>(
+          apiVersion,
+          doc.kind,
+          doc.namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          `${ADMISSION_REVIEW_LABEL}=${doc.reviewId}`,
+          1,
+        );
         const name = list.items[0]?.metadata?.name;
         return name ? { state: 'present', name } : { state: 'gone' };
       }
@@ -54,7 +64,9 @@ export class WorkloadPresence {
       return label !== undefined && label !== doc.reviewId ? { state: 'gone' } : { state: 'present', name: doc.name };
     } catch (error) {
       if (isNotFound(error)) return { state: 'gone' };
-      this.logger.warn(`could not check ${doc.kind} ${doc.namespace}/${doc.name}: ${error instanceof Error ? error.message : String(error)}; counted as in use`);
+      this.logger.warn(
+        `could not check ${doc.kind} ${doc.namespace}/${doc.name}: ${error instanceof Error ? error.message : String(error)}; counted as in use`,
+      );
       return { state: 'unknown' };
     }
   }

@@ -16,7 +16,11 @@ describe('AdmissionReview answers', () => {
         { code: 'NOT_SHARED', message: 'not shared with p2' },
         { code: 'MOUNT_PATH_COLLISION', message: '/data is taken' },
       ]),
-    ).toEqual({ uid: 'u3', allowed: false, status: { code: 403, reason: 'Forbidden', message: 'data volumes: [NOT_SHARED] not shared with p2; [MOUNT_PATH_COLLISION] /data is taken' } });
+    ).toEqual({
+      uid: 'u3',
+      allowed: false,
+      status: { code: 403, reason: 'Forbidden', message: 'data volumes: [NOT_SHARED] not shared with p2; [MOUNT_PATH_COLLISION] /data is taken' },
+    });
   });
 
   it('takes the Kubernetes user as the subject: service accounts as such, invalid groups dropped', () => {

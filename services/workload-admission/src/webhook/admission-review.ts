@@ -41,14 +41,20 @@ export function allow(uid: string, patch?: readonly JsonPatchOp[]): AdmissionRes
 /** A denial the API server shows the user: our reasons, each with its code. */
 export function deny(uid: string, reasons: readonly DenialReason[], code = 403): AdmissionResponse {
   const message = `data volumes: ${reasons.map((r) => `[${r.code}] ${r.message}`).join('; ')}`;
-  return { uid, allowed: false, status: { code, reason: code === 403 ? 'Forbidden' : code === 400 ? 'BadRequest' : 'ServiceUnavailable', message: message.slice(0, 4096) } };
+  return {
+    uid,
+    allowed: false,
+    status: { code, reason: code === 403 ? 'Forbidden' : code === 400 ? 'BadRequest' : 'ServiceUnavailable', message: message.slice(0, 4096) },
+  };
 }
 
 /**
  * The Kubernetes user as our subject: service accounts (`system:serviceaccount:<ns>:<name>`) as
  * service accounts, everyone else as users; groups kept when they are valid identifiers (at most 256).
  */
-export function subjectOf(userInfo: AdmissionReviewRequest['userInfo']): { subjectId: string; subjectType: 'user' | 'service-account'; groups: string[] } | undefined {
+export function subjectOf(
+  userInfo: AdmissionReviewRequest['userInfo'],
+): { subjectId: string; subjectType: 'user' | 'service-account'; groups: string[] } | undefined {
   if (!idSchema.safeParse(userInfo.username).success) return undefined;
   const groups = userInfo.groups.filter((g) => idSchema.safeParse(g).success).slice(0, 256);
   const subjectType = userInfo.username.startsWith('system:serviceaccount:') ? 'service-account' : 'user';

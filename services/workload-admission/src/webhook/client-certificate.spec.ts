@@ -21,7 +21,10 @@ describe('clientRefusal', () => {
   it('with names, accepts only a certificate carrying one of them: 403 otherwise', () => {
     expect(clientRefusal(socket(true, 'kube-apiserver'), ['kube-apiserver'])).toBeUndefined();
     expect(clientRefusal(socket(true, ['other', 'kube-apiserver']), ['kube-apiserver'])).toBeUndefined();
-    expect(clientRefusal(socket(true, 'kubelet'), ['kube-apiserver'])).toEqual({ code: 'FORBIDDEN', message: 'the client certificate of "kubelet" is not one the webhook answers' });
+    expect(clientRefusal(socket(true, 'kubelet'), ['kube-apiserver'])).toEqual({
+      code: 'FORBIDDEN',
+      message: 'the client certificate of "kubelet" is not one the webhook answers',
+    });
     expect(clientRefusal(socket(true), ['kube-apiserver'])?.code).toBe('FORBIDDEN');
   });
 });

@@ -17,11 +17,15 @@ describe('the webhook configuration', () => {
   });
 
   it('is what deploy/kubernetes/workload-admission.yaml ships (regenerate the file when the kinds change)', () => {
-    const docs = parseAllDocuments(readFileSync(join(__dirname, '../../../../deploy/kubernetes/workload-admission.yaml'), 'utf8')).map((d) => d.toJS() as { kind?: string; webhooks?: unknown[] });
+    const docs = parseAllDocuments(readFileSync(join(__dirname, '../../../../deploy/kubernetes/workload-admission.yaml'), 'utf8')).map(
+      (d) => d.toJS() as { kind?: string; webhooks?: unknown[] },
+    );
     const shipped = docs.find((d) => d.kind === 'MutatingWebhookConfiguration');
     const built = webhookConfiguration({ service: { namespace: 'dv-system', name: 'workload-admission', port: 443 }, caBundlePem: '' });
     const [webhook] = built.webhooks ?? [];
-    expect(shipped?.webhooks).toEqual([{ ...webhook, clientConfig: { service: { namespace: 'dv-system', name: 'workload-admission', port: 443, path: '/mutate' } } }]);
+    expect(shipped?.webhooks).toEqual([
+      { ...webhook, clientConfig: { service: { namespace: 'dv-system', name: 'workload-admission', port: 443, path: '/mutate' } } },
+    ]);
   });
 
   it('reads a namespace selector as a label that exists or has a value', () => {

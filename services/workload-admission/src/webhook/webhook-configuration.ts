@@ -43,7 +43,10 @@ export interface WebhookClientConfig {
  * closed (a workload asking for a data volume is never admitted unreviewed), dry runs without side
  * effects, never re-invoked (our patch is idempotent anyway).
  */
-export function webhookConfiguration(client: WebhookClientConfig, options: { name?: string; namespaceSelector?: V1LabelSelector; timeoutSeconds?: number } = {}): V1MutatingWebhookConfiguration {
+export function webhookConfiguration(
+  client: WebhookClientConfig,
+  options: { name?: string; namespaceSelector?: V1LabelSelector; timeoutSeconds?: number } = {},
+): V1MutatingWebhookConfiguration {
   const clientConfig = client.service
     ? { service: { ...client.service, path: WEBHOOK_PATH }, caBundle: Buffer.from(client.caBundlePem).toString('base64') }
     : { url: client.url ?? '', caBundle: Buffer.from(client.caBundlePem).toString('base64') };

@@ -17,7 +17,13 @@ export async function registerWebhook(kube: KubeClients, config: AdmissionConfig
   const body = webhookConfiguration({ url, caBundlePem: caPem }, { name, namespaceSelector: namespaceSelectorOf(config.ADMISSION_WEBHOOK_NAMESPACE_LABEL) });
   try {
     const existing = await kube.admission.readMutatingWebhookConfiguration({ name });
-    await kube.admission.replaceMutatingWebhookConfiguration({ name, body: { ...body, metadata: { ...body.metadata, ...(existing.metadata?.resourceVersion !== undefined ? { resourceVersion: existing.metadata.resourceVersion } : {}) } } });
+    await kube.admission.replaceMutatingWebhookConfiguration({
+      name,
+      body: {
+        ...body,
+        metadata: { ...body.metadata, ...(existing.metadata?.resourceVersion !== undefined ? { resourceVersion: existing.metadata.resourceVersion } : {}) },
+      },
+    });
   } catch (error) {
     if (!isNotFound(error)) throw KubeError.from(error, `register mutating webhook configuration ${name}`);
     await kube.admission.createMutatingWebhookConfiguration({ body }).catch((e: unknown) => {

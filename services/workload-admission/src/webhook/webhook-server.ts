@@ -16,7 +16,6 @@ import { type AdmissionResponse, type AdmissionReviewRequest, admissionReviewSch
 import { webhookAction } from './webhook-action';
 import { clientRefusal } from './client-certificate';
 
-
 class BodyTooLarge extends Error {}
 
 /**
@@ -53,7 +52,12 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { ADMISSION_WEBHOOK_PORT: port, ADMISSION_WEBHOOK_CERT_FILE: certFile, ADMISSION_WEBHOOK_KEY_FILE: keyFile, ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile } = this.config;
+    const {
+      ADMISSION_WEBHOOK_PORT: port,
+      ADMISSION_WEBHOOK_CERT_FILE: certFile,
+      ADMISSION_WEBHOOK_KEY_FILE: keyFile,
+      ADMISSION_WEBHOOK_CLIENT_CA_FILE: clientCaFile,
+    } = this.config;
     if (port === undefined || !certFile || !keyFile || !clientCaFile) return;
     const [cert, key, clientCa] = await Promise.all([readFile(certFile), readFile(keyFile), readFile(clientCaFile)]);
     // Client certificates are asked for and checked against the API server's CA; one that is missing
@@ -76,7 +80,9 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
     if (!server) return;
     this.server = undefined;
     if (this.config.ADMISSION_WEBHOOK_REGISTER_AS) {
-      await unregisterWebhook(this.kube, this.config.ADMISSION_WEBHOOK_REGISTER_AS).catch((e: unknown) => this.logger.warn(`could not unregister the webhook: ${e instanceof Error ? e.message : String(e)}`));
+      await unregisterWebhook(this.kube, this.config.ADMISSION_WEBHOOK_REGISTER_AS).catch((e: unknown) =>
+        this.logger.warn(`could not unregister the webhook: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -90,7 +96,11 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
     const fail = (code: ErrorCode, message: string, status = httpStatusOf(code)): void => send(status, { code, message });
     const tls = req.socket as TLSSocket;
     // Node gives a repeated subject attribute as an array, whatever its declared type says.
-    const peer = { authorized: tls.authorized, authorizationError: tls.authorizationError, commonName: tls.authorized ? (tls.getPeerCertificate().subject?.CN as unknown) : undefined };
+    const peer = {
+      authorized: tls.authorized,
+      authorizationError: tls.authorizationError,
+      commonName: tls.authorized ? (tls.getPeerCertificate().subject?.CN as unknown) : undefined,
+    };
     const refusal = clientRefusal(peer, this.config.ADMISSION_WEBHOOK_CLIENT_NAMES);
     if (refusal) {
       this.logger.warn(`refused a call from ${req.socket.remoteAddress ?? 'an unknown address'}: ${refusal.message}`);
@@ -146,7 +156,11 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
     if (!subject) {
       // No subject to name in a denial event (the contract needs one): refused, logged, not published.
       this.logger.warn(`review ${uid}: the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier`);
-      return deny(uid, [{ code: 'INVALID_ANNOTATION', message: `the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows` }], httpStatusOf('VALIDATION_FAILED'));
+      return deny(
+        uid,
+        [{ code: 'INVALID_ANNOTATION', message: `the Kubernetes user name ${JSON.stringify(request.userInfo.username)} is not an identifier authz knows` }],
+        httpStatusOf('VALIDATION_FAILED'),
+      );
     }
     const input: ReviewInput = {
       workload: action.object,
@@ -161,7 +175,11 @@ export class WebhookServer implements OnApplicationBootstrap, OnModuleDestroy {
     };
     try {
       const outcome =
-        action.action === 'review' ? await this.reviews.review(input) : action.action === 'guard' ? await this.reviews.guard(input, action.before) : await this.reviews.refuse(input, action.reasons);
+        action.action === 'review'
+          ? await this.reviews.review(input)
+          : action.action === 'guard'
+            ? await this.reviews.guard(input, action.before)
+            : await this.reviews.refuse(input, action.reasons);
       if (!outcome.requested || outcome.allowed) return allow(uid, outcome.patch);
       return deny(uid, outcome.reasons, httpStatusOf(outcome.reasons.every((r) => r.code === 'INVALID_ANNOTATION') ? 'VALIDATION_FAILED' : 'FORBIDDEN'));
     } catch (error) {

@@ -24,7 +24,9 @@ describe('parseCliArgs', () => {
   });
 
   it('lets flags win over the environment', () => {
-    expect(parse(['--file', 'o.yaml', '--nats-url', 'nats://a:1,nats://b:2', '--kubeconfig', 'k', '--state', '/s.json', '--delete', '--no-kube'])).toMatchObject({
+    expect(
+      parse(['--file', 'o.yaml', '--nats-url', 'nats://a:1,nats://b:2', '--kubeconfig', 'k', '--state', '/s.json', '--delete', '--no-kube']),
+    ).toMatchObject({
       natsUrl: 'nats://a:1,nats://b:2',
       kubeconfigPath: '/repo/k',
       kube: false,

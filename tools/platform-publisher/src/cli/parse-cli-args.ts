@@ -36,7 +36,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv, cw
 
   const natsUrl = nonEmpty(values['nats-url'], '--nats-url') ?? (env['NATS_URL'] || undefined);
   if (natsUrl === undefined && !dryRun) throw new UsageError('no NATS server: give --nats-url or set NATS_URL');
-  if (natsUrl !== undefined && !isNatsUrl(natsUrl)) throw new UsageError(`--nats-url (or NATS_URL) "${natsUrl}" is not a NATS server URL such as nats://127.0.0.1:4222`);
+  if (natsUrl !== undefined && !isNatsUrl(natsUrl))
+    throw new UsageError(`--nats-url (or NATS_URL) "${natsUrl}" is not a NATS server URL such as nats://127.0.0.1:4222`);
 
   const kube = !values['no-kube'];
   const kubeconfigPath = nonEmpty(values.kubeconfig, '--kubeconfig') ?? (env['KUBECONFIG'] || undefined);

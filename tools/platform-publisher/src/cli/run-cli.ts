@@ -74,9 +74,11 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   try {
     // With NATS permissions on (deploy/nats/nats-server.conf), it connects as the platform-publisher user.
     const user = env['NATS_USER'] || undefined;
-    nc = await connectNats({ url: natsUrl, name: 'platform-publisher', ...(user !== undefined ? { user, pass: env['NATS_PASSWORD'] ?? '' } : {}) }).catch((error: unknown) => {
-      throw DvError.unavailable(`cannot connect to NATS at ${natsUrl}: ${errorMessage(error)}`);
-    });
+    nc = await connectNats({ url: natsUrl, name: 'platform-publisher', ...(user !== undefined ? { user, pass: env['NATS_PASSWORD'] ?? '' } : {}) }).catch(
+      (error: unknown) => {
+        throw DvError.unavailable(`cannot connect to NATS at ${natsUrl}: ${errorMessage(error)}`);
+      },
+    );
     // The streams are the provisioner's to make (provisionStreams); the publisher only waits for them.
     await awaitStreams(nc, PLATFORM_STREAM_NAMES, { timeoutMs: 30_000 });
     const result = await publishOrg({

@@ -19,10 +19,18 @@ tenants:
 
 describe('orgEntities', () => {
   it('lists parents before children whatever the file order, groups before the users naming them', () => {
-    expect(orgEntities(org).map((e) => `${e.kind}:${e.id}`)).toEqual(['tenant:t1', 'cluster:c1', 'department:d1', 'project:p1', 'group:g1', 'group:g2', 'user:u1']);
+    expect(orgEntities(org).map((e) => `${e.kind}:${e.id}`)).toEqual([
+      'tenant:t1',
+      'cluster:c1',
+      'department:d1',
+      'project:p1',
+      'group:g1',
+      'group:g2',
+      'user:u1',
+    ]);
   });
 
-  it('turns entries into event payloads: a project gets its department\'s cluster, memberships are sorted', () => {
+  it("turns entries into event payloads: a project gets its department's cluster, memberships are sorted", () => {
     const byKey = new Map(orgEntities(org).map((e) => [`${e.kind}:${e.id}`, e]));
     expect(byKey.get('project:p1')).toEqual({
       kind: 'project',

@@ -9,18 +9,20 @@ export function orgEntities(org: OrgFile): OrgEntity[] {
   const clusterOfDepartment = new Map(org.departments.map((d) => [d.id, d.clusterId]));
   return [
     ...org.tenants.map((t, i): OrgEntity => ({ kind: 'tenant', id: t.id, version: t.version, path: `tenants[${i}]`, data: { tenantId: t.id, name: t.name } })),
-    ...org.clusters.map(
-      (c, i): OrgEntity => ({ kind: 'cluster', id: c.id, version: c.version, path: `clusters[${i}]`, data: { clusterId: c.id, tenantId: c.tenantId, name: c.name } }),
-    ),
-    ...org.departments.map(
-      (d, i): OrgEntity => ({
-        kind: 'department',
-        id: d.id,
-        version: d.version,
-        path: `departments[${i}]`,
-        data: { departmentId: d.id, clusterId: d.clusterId, name: d.name },
-      }),
-    ),
+    ...org.clusters.map((c, i): OrgEntity => ({
+      kind: 'cluster',
+      id: c.id,
+      version: c.version,
+      path: `clusters[${i}]`,
+      data: { clusterId: c.id, tenantId: c.tenantId, name: c.name },
+    })),
+    ...org.departments.map((d, i): OrgEntity => ({
+      kind: 'department',
+      id: d.id,
+      version: d.version,
+      path: `departments[${i}]`,
+      data: { departmentId: d.id, clusterId: d.clusterId, name: d.name },
+    })),
     ...org.projects.map((p, i): OrgEntity => {
       const clusterId = clusterOfDepartment.get(p.departmentId);
       // parseOrgFile checked every reference; reaching this is a bug, not bad input.
@@ -34,15 +36,13 @@ export function orgEntities(org: OrgFile): OrgEntity[] {
       };
     }),
     ...org.groups.map((g, i): OrgEntity => ({ kind: 'group', id: g.id, version: g.version, path: `groups[${i}]`, data: { groupId: g.id, name: g.name } })),
-    ...org.users.map(
-      (u, i): OrgEntity => ({
-        kind: 'user',
-        id: u.id,
-        version: u.version,
-        path: `users[${i}]`,
-        // Membership order means nothing: sorted, so reordering the list is no change.
-        data: { userId: u.id, ...(u.email !== undefined ? { email: u.email } : {}), groups: [...u.groups].sort() },
-      }),
-    ),
+    ...org.users.map((u, i): OrgEntity => ({
+      kind: 'user',
+      id: u.id,
+      version: u.version,
+      path: `users[${i}]`,
+      // Membership order means nothing: sorted, so reordering the list is no change.
+      data: { userId: u.id, ...(u.email !== undefined ? { email: u.email } : {}), groups: [...u.groups].sort() },
+    })),
   ];
 }

@@ -43,10 +43,12 @@ describe('parseOrgFile', () => {
   });
 
   it('names each unknown parent by its path and line', () => {
-    expect(problems(`${base}
+    expect(
+      problems(`${base}
 projects:
   - { id: p1, departmentId: d9, name: P, namespace: ns1 }
-`)).toEqual(['projects[0].departmentId: unknown department "d9" (line 12)']);
+`),
+    ).toEqual(['projects[0].departmentId: unknown department "d9" (line 12)']);
     expect(
       problems(`
 tenants:

@@ -20,7 +20,8 @@ export function parseOrgFile(text: string, source = 'org file'): OrgFile {
     );
   }
   const raw: unknown = doc.toJS();
-  if (raw === null || raw === undefined) throw new OrgFileError(source, [{ path: [], message: 'the file is empty: expected tenants, clusters, departments, projects, groups and users' }]);
+  if (raw === null || raw === undefined)
+    throw new OrgFileError(source, [{ path: [], message: 'the file is empty: expected tenants, clusters, departments, projects, groups and users' }]);
   const parsed = orgFileSchema.safeParse(raw, { error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined) });
   const withLines = (issues: OrgFileIssue[]): OrgFileIssue[] => issues.map((i) => withLine(i, doc, lineCounter));
   if (!parsed.success) {

@@ -62,11 +62,21 @@ function planUpsert(entity: OrgEntity, previous: StateEntry | undefined): Planne
 function planDeletion(entity: OrgEntity, previous: StateEntry | undefined): PlannedEvent {
   if (previous?.lastAction === 'deleted') {
     // Deleted before: the same event again, de-duplicated like any unchanged one.
-    return deleteEvent(entity.kind, entity.id, previous.data, { reason: 'unchanged', version: previous.version, contentHash: previous.contentHash, eventId: previous.eventId });
+    return deleteEvent(entity.kind, entity.id, previous.data, {
+      reason: 'unchanged',
+      version: previous.version,
+      contentHash: previous.contentHash,
+      eventId: previous.eventId,
+    });
   }
   const hash = contentHash(entity.data);
   const version = Math.max(previous?.version ?? 0, entity.version ?? 1) + 1;
-  return deleteEvent(entity.kind, entity.id, { ...entity.data }, { reason: 'deleted', version, contentHash: hash, eventId: orgEventId(entity.kind, entity.id, 'deleted', version, hash) });
+  return deleteEvent(
+    entity.kind,
+    entity.id,
+    { ...entity.data },
+    { reason: 'deleted', version, contentHash: hash, eventId: orgEventId(entity.kind, entity.id, 'deleted', version, hash) },
+  );
 }
 
 function childrenFirst(a: StateEntry, b: StateEntry): number {

@@ -29,10 +29,6 @@ export interface PlannedEvent {
  * Builds a planned event; the compiler checks `data` against the event's schema here, where the
  * definition is still known by type (the plan is a list of mixed events).
  */
-export function plannedEvent<E extends EventDefinition>(
-  def: E,
-  data: EventDataInput<E>,
-  rest: Omit<PlannedEvent, 'def' | 'data'>,
-): PlannedEvent {
+export function plannedEvent<E extends EventDefinition>(def: E, data: EventDataInput<E>, rest: Omit<PlannedEvent, 'def' | 'data'>): PlannedEvent {
   return { def, data, ...rest };
 }

@@ -81,7 +81,10 @@ export class Archiver {
           const record = checked.record;
           if (record && (record.seq > limit || record.recordedAt >= cutoff)) break walk;
           const bad = checkLink(checked, position, prev);
-          if (bad || !record) throw DvError.precondition(`the chain is broken at seq ${bad?.seq ?? position} (${bad?.problem ?? 'changed'}): nothing archived`, { firstBad: bad });
+          if (bad || !record)
+            throw DvError.precondition(`the chain is broken at seq ${bad?.seq ?? position} (${bad?.problem ?? 'changed'}): nothing archived`, {
+              firstBad: bad,
+            });
           if (!out.write(`${text}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
           prev = { seq: record.seq, hash: record.hash };
           archived++;

@@ -28,7 +28,8 @@ export const CSV_COLUMNS = [
 ] as const satisfies readonly (keyof AuditRecord)[];
 
 function csvCell(value: unknown): string {
-  const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'number' ? String(value) : canonicalJson(value);
+  const text =
+    value === undefined || value === null ? '' : typeof value === 'string' ? value : typeof value === 'number' ? String(value) : canonicalJson(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -19,7 +19,12 @@ export class AccessRuleCommandsController {
       return await this.writer.create(request, { kind: 'caller', principal, requestId: ctx.requestId });
     } catch (error) {
       const { subjectType, subjectId, roleId, scopeType, scopeId } = request;
-      await this.refusals.record(error, principal, ctx.requestId, accessRuleRefusal({ operation: 'create', subjectType, subjectId, roleId, scopeType, scopeId }));
+      await this.refusals.record(
+        error,
+        principal,
+        ctx.requestId,
+        accessRuleRefusal({ operation: 'create', subjectType, subjectId, roleId, scopeType, scopeId }),
+      );
       throw error;
     }
   }
@@ -37,7 +42,10 @@ export class AccessRuleCommandsController {
 
   /** At most 100 rules (subjects × scopes, checked by the contract), created one by one, each succeeding or failing on its own. */
   @RpcHandler(AuthzRpc.batchCreateAccessRules)
-  async batchCreate(request: RpcRequest<typeof AuthzRpc.batchCreateAccessRules>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>> {
+  async batchCreate(
+    request: RpcRequest<typeof AuthzRpc.batchCreateAccessRules>,
+    ctx: RpcCallContext,
+  ): Promise<RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>> {
     const principal = ctx.principal;
     const succeeded: AccessRule[] = [];
     const failed: RpcReplyInput<typeof AuthzRpc.batchCreateAccessRules>['failed'] = [];

@@ -34,7 +34,10 @@ export class AccessRuleQueriesController {
   ) {}
 
   private own(caller: Principal, rule: AccessRule): boolean {
-    return (rule.subjectType === caller.subjectType && rule.subjectId === caller.subjectId) || (rule.subjectType === 'group' && caller.groups.includes(rule.subjectId));
+    return (
+      (rule.subjectType === caller.subjectType && rule.subjectId === caller.subjectId) ||
+      (rule.subjectType === 'group' && caller.groups.includes(rule.subjectId))
+    );
   }
 
   /** A caller sees its own rules, and the rules of scopes where it may read access rules. */
@@ -99,7 +102,8 @@ export class AccessRuleQueriesController {
     const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
     const accessRules: AccessRule[] = [];
-    for (const entry of this.state.index.byId.values()) if (entry.rule.status === 'active' && this.own(caller, entry.rule)) accessRules.push(this.present(entry));
+    for (const entry of this.state.index.byId.values())
+      if (entry.rule.status === 'active' && this.own(caller, entry.rule)) accessRules.push(this.present(entry));
     accessRules.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return { accessRules };
   }

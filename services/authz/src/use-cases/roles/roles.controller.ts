@@ -62,13 +62,20 @@ export class RolesController {
   async exportRolesCsv(request: RpcRequest<typeof AuthzRpc.exportRolesCsv>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.exportRolesCsv>> {
     this.requireMayView(ctx.principal);
     const matching = applyListQuery(this.roles(), request, ROLE_ACCESSORS, SEARCHED);
-    const columns = (request.columns?.filter((c): c is RoleField => (ROLE_FIELDS as readonly string[]).includes(c)) ?? ['name', 'createdBy', 'createdAt']) as RoleField[];
+    const columns = (request.columns?.filter((c): c is RoleField => (ROLE_FIELDS as readonly string[]).includes(c)) ?? [
+      'name',
+      'createdBy',
+      'createdAt',
+    ]) as RoleField[];
     return csvExport(matching, columns.length > 0 ? columns : ['name'], ROLE_ACCESSORS, ROLES_CSV_MAX_ROWS);
   }
 
   @RpcHandler(AuthzRpc.mutateRole)
   async mutateRole(request: RpcRequest<typeof AuthzRpc.mutateRole>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.mutateRole>> {
-    const error = DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, { reason: 'predefined-roles', operation: request.operation });
+    const error = DvError.forbidden(`roles are predefined: they cannot be created, edited or deleted (refused ${request.operation})`, {
+      reason: 'predefined-roles',
+      operation: request.operation,
+    });
     // roles.mutate is audited (a write asked for and refused) and has no refused event of its own.
     await this.refusals.record(error, ctx.principal, ctx.requestId, requestRefusal(AuthzRpc.mutateRole));
     throw error;

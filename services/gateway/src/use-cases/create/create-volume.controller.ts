@@ -16,7 +16,12 @@ export class CreateVolumeController {
   @HttpCode(201)
   async create(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<PublicVolume> {
     const { shouldDeleteOriginalVolume: _kept, useOriginalVolume, ...fields } = parseOrThrow(createVolumeBodySchema, body);
-    const { volume } = await this.calls.call(VolumeRpc.create, { ...fields, ...(useOriginalVolume === null || useOriginalVolume === undefined ? {} : { useOriginalVolume }) }, caller, request);
+    const { volume } = await this.calls.call(
+      VolumeRpc.create,
+      { ...fields, ...(useOriginalVolume === null || useOriginalVolume === undefined ? {} : { useOriginalVolume }) },
+      caller,
+      request,
+    );
     return publicVolume(volume, { withSharedScopes: true });
   }
 }

@@ -30,10 +30,15 @@ export class ListSharingController {
     if (!volume) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
     const opts = { identity: subject, requestId: ctx.requestId };
     const atLeast = request.atLeast ? { atLeast: request.atLeast } : {};
-    const canSeeVolume = await this.rpc.call(AuthzRpc.check, { subject, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId }, ...atLeast }, opts);
+    const canSeeVolume = await this.rpc.call(
+      AuthzRpc.check,
+      { subject, action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: volume.projectId }, ...atLeast },
+      opts,
+    );
     // Not visible and not there answer the same.
     if (!canSeeVolume.allowed) throw DvError.notFound(`data volume ${request.volumeId} does not exist`);
-    const permitted = (await this.rpc.call(AuthzRpc.permittedScopes, { subject, resourceType: 'datavolumes/sharedscopes', action: 'read', ...atLeast }, opts)).read;
+    const permitted = (await this.rpc.call(AuthzRpc.permittedScopes, { subject, resourceType: 'datavolumes/sharedscopes', action: 'read', ...atLeast }, opts))
+      .read;
     const visible = visibleScopes(permitted);
     return { volumeId: request.volumeId, sharedScopes: this.state.index.list(request.volumeId).filter((s) => visible(s.scopeType, s.scopeId)) };
   }

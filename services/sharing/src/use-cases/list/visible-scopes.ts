@@ -11,5 +11,7 @@ export function visibleScopes(permitted: PermittedScopeSet | undefined): (scopeT
   const departments = new Set(permitted.departments);
   const projects = new Set(permitted.projects);
   return (scopeType, scopeId) =>
-    (scopeType === 'cluster' && clusters.has(scopeId)) || (scopeType === 'department' && departments.has(scopeId)) || (scopeType === 'project' && projects.has(scopeId));
+    (scopeType === 'cluster' && clusters.has(scopeId)) ||
+    (scopeType === 'department' && departments.has(scopeId)) ||
+    (scopeType === 'project' && projects.has(scopeId));
 }

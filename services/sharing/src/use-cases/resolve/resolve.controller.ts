@@ -51,12 +51,15 @@ export class ResolveController {
       { identity: principal, requestId },
     );
     if (!decision.allowed) {
-      throw DvError.forbidden(`what is usable in project ${projectId} is only answered to the platform services and to callers who may read datavolumes there: ${decision.message}`, {
-        action: 'read',
-        resourceType: 'datavolumes',
-        scopeType: 'project',
-        scopeId: projectId,
-      });
+      throw DvError.forbidden(
+        `what is usable in project ${projectId} is only answered to the platform services and to callers who may read datavolumes there: ${decision.message}`,
+        {
+          action: 'read',
+          resourceType: 'datavolumes',
+          scopeType: 'project',
+          scopeId: projectId,
+        },
+      );
     }
   }
 }

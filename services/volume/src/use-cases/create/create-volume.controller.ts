@@ -44,7 +44,12 @@ export class CreateVolumeController {
   async create(request: RpcRequest<typeof VolumeRpc.create>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.create>> {
     const caller = ctx.principal;
     const target: RefusalTarget = { name: request.name, projectId: request.projectId };
-    return this.refusals.guard(caller, ctx.requestId, () => volumeRefusal('create', target), () => this.createFor(caller, request, ctx, target));
+    return this.refusals.guard(
+      caller,
+      ctx.requestId,
+      () => volumeRefusal('create', target),
+      () => this.createFor(caller, request, ctx, target),
+    );
   }
 
   private async createFor(
@@ -59,7 +64,9 @@ export class CreateVolumeController {
     const project = await this.projects.require(request.projectId, request.atLeast);
     target.clusterId = project.clusterId;
     const atLeast = { ...request.atLeast, platform: Math.max(request.atLeast?.platform ?? 0, this.projects.platformRevision()) };
-    await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, atLeast, { liveProjectOnly: true });
+    await this.authorizer.require(caller, 'create', { projectId: project._id, departmentId: project.departmentId, clusterId: project.clusterId }, atLeast, {
+      liveProjectOnly: true,
+    });
     const nameKey = nameKeyOf(project.clusterId, request.name);
     if (await nameInUse(this.volumes, nameKey, this.config.VOLUME_REVISION_WAIT_MS)) throw this.nameTaken(request.name, project.clusterId);
     const origin = await this.kube.inspectOrigin(project.namespace, request.originPvcName, project._id);

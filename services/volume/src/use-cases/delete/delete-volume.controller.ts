@@ -28,7 +28,12 @@ export class DeleteVolumeController {
   async delete(request: RpcRequest<typeof VolumeRpc.delete>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.delete>> {
     const caller = ctx.principal;
     const target: RefusalTarget = { volumeId: request.id };
-    return this.refusals.guard(caller, ctx.requestId, () => volumeRefusal('delete', target), () => this.deleteFor(caller, request, ctx, target));
+    return this.refusals.guard(
+      caller,
+      ctx.requestId,
+      () => volumeRefusal('delete', target),
+      () => this.deleteFor(caller, request, ctx, target),
+    );
   }
 
   private async deleteFor(

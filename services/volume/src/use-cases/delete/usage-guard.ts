@@ -22,11 +22,18 @@ export class UsageGuard {
     if (mode === 'off') return;
     let usage;
     try {
-      usage = await this.rpc.call(VolumeUsageRpc.usage, { volumeId }, { timeoutMs: this.config.VOLUME_USAGE_TIMEOUT_MS, identity: { subjectId: 'volume', subjectType: 'service-account' } });
+      usage = await this.rpc.call(
+        VolumeUsageRpc.usage,
+        { volumeId },
+        { timeoutMs: this.config.VOLUME_USAGE_TIMEOUT_MS, identity: { subjectId: 'volume', subjectType: 'service-account' } },
+      );
     } catch (error) {
       if (!(error instanceof DvError) || error.code !== 'UNAVAILABLE') throw error;
       if (mode === 'required') {
-        throw DvError.precondition(`cannot tell whether data volume ${name} is in use (workload admission does not answer), so it is not deleted`, { id: volumeId, reason: 'usage-unknown' });
+        throw DvError.precondition(`cannot tell whether data volume ${name} is in use (workload admission does not answer), so it is not deleted`, {
+          id: volumeId,
+          reason: 'usage-unknown',
+        });
       }
       this.logger.warn(`deleting data volume ${volumeId} without knowing its usage: ${error.message}`);
       return;

@@ -64,11 +64,17 @@ export class ReadVolumesController {
   }
 
   @RpcHandler(VolumeRpc.nameAvailability)
-  async nameAvailability(request: RpcRequest<typeof VolumeRpc.nameAvailability>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.nameAvailability>> {
+  async nameAvailability(
+    request: RpcRequest<typeof VolumeRpc.nameAvailability>,
+    ctx: RpcCallContext,
+  ): Promise<RpcReplyInput<typeof VolumeRpc.nameAvailability>> {
     // Any caller may ask (the transport has resolved one): a name is no secret within a cluster.
     void ctx.principal;
     if (await nameInUse(this.volumes, nameKeyOf(request.clusterId, request.name), this.config.VOLUME_REVISION_WAIT_MS)) {
-      throw DvError.conflict(`a data volume named ${request.name} already exists in cluster ${request.clusterId}`, { name: request.name, clusterId: request.clusterId });
+      throw DvError.conflict(`a data volume named ${request.name} already exists in cluster ${request.clusterId}`, {
+        name: request.name,
+        clusterId: request.clusterId,
+      });
     }
     return { available: true };
   }

@@ -24,7 +24,12 @@ export class UpdateVolumeController {
   async update(request: RpcRequest<typeof VolumeRpc.update>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
     const caller = ctx.principal;
     const target: RefusalTarget = { volumeId: request.id };
-    return this.refusals.guard(caller, ctx.requestId, () => volumeRefusal('update', target), () => this.updateFor(caller, request, ctx, target));
+    return this.refusals.guard(
+      caller,
+      ctx.requestId,
+      () => volumeRefusal('update', target),
+      () => this.updateFor(caller, request, ctx, target),
+    );
   }
 
   private async updateFor(

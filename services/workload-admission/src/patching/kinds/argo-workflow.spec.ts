@@ -38,7 +38,14 @@ function patchedWorkflowSpec(): Record<string, unknown> {
       { name: 'main', steps: [[{ name: 'prepare', template: 'prepare' }], [{ name: 'train', template: 'train' }], [{ name: 'report', template: 'report' }]] },
       {
         name: 'prepare',
-        initContainers: [{ name: 'fetch-config', image: 'alpine/git:2.45.2', args: ['clone', 'https://github.com/acme/configs', '/work/configs'], volumeMounts: [IMAGENET_MOUNT] }],
+        initContainers: [
+          {
+            name: 'fetch-config',
+            image: 'alpine/git:2.45.2',
+            args: ['clone', 'https://github.com/acme/configs', '/work/configs'],
+            volumeMounts: [IMAGENET_MOUNT],
+          },
+        ],
         container: { image: 'acme/prepare:1.2', command: ['python', 'prepare.py'], volumeMounts: [{ name: 'workdir', mountPath: '/work' }, IMAGENET_MOUNT] },
       },
       {
@@ -99,7 +106,12 @@ describe('Argo Workflow and ScheduledWorkflow', () => {
   });
 
   it('creates spec.volumes when the workflow has none', () => {
-    const workflow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'hello' }, spec: { entrypoint: 'hello', templates: [{ name: 'hello', container: { image: 'busybox:1.36', args: ['ls', '/data/imagenet'] } }] } };
+    const workflow = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'hello' },
+      spec: { entrypoint: 'hello', templates: [{ name: 'hello', container: { image: 'busybox:1.36', args: ['ls', '/data/imagenet'] } }] },
+    };
     expectPatch(workflow, [IMAGENET], {
       patch: [
         { op: 'add', path: '/spec/volumes', value: [IMAGENET_VOLUME] },
@@ -109,7 +121,11 @@ describe('Argo Workflow and ScheduledWorkflow', () => {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Workflow',
         metadata: { name: 'hello' },
-        spec: { entrypoint: 'hello', templates: [{ name: 'hello', container: { image: 'busybox:1.36', args: ['ls', '/data/imagenet'], volumeMounts: [IMAGENET_MOUNT] } }], volumes: [IMAGENET_VOLUME] },
+        spec: {
+          entrypoint: 'hello',
+          templates: [{ name: 'hello', container: { image: 'busybox:1.36', args: ['ls', '/data/imagenet'], volumeMounts: [IMAGENET_MOUNT] } }],
+          volumes: [IMAGENET_VOLUME],
+        },
       },
     });
   });
@@ -118,17 +134,28 @@ describe('Argo Workflow and ScheduledWorkflow', () => {
     const workflow = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
-      spec: { templates: [{ name: 'train', containerSet: { volumeMounts: [{ name: 'old-copy', mountPath: '/data/imagenet' }], containers: [{ name: 'trainer', image: 'acme/train:3.0' }] } }] },
-    };
-    expectProblems(workflow, [IMAGENET], [
-      {
-        code: 'MOUNT_PATH_COLLISION',
-        message:
-          'The containerSet container "trainer" of template "train" (/spec/templates/0/containerSet/containers/0) already has /data/imagenet taken by volume "old-copy" (/spec/templates/0/containerSet/volumeMounts/0); data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 cannot be mounted there',
-        path: '/spec/templates/0/containerSet/volumeMounts/0',
-        volumeId: IMAGENET.volumeId,
+      spec: {
+        templates: [
+          {
+            name: 'train',
+            containerSet: { volumeMounts: [{ name: 'old-copy', mountPath: '/data/imagenet' }], containers: [{ name: 'trainer', image: 'acme/train:3.0' }] },
+          },
+        ],
       },
-    ]);
+    };
+    expectProblems(
+      workflow,
+      [IMAGENET],
+      [
+        {
+          code: 'MOUNT_PATH_COLLISION',
+          message:
+            'The containerSet container "trainer" of template "train" (/spec/templates/0/containerSet/containers/0) already has /data/imagenet taken by volume "old-copy" (/spec/templates/0/containerSet/volumeMounts/0); data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 cannot be mounted there',
+          path: '/spec/templates/0/containerSet/volumeMounts/0',
+          volumeId: IMAGENET.volumeId,
+        },
+      ],
+    );
   });
 
   it('refuses clashing template volumes and volumeClaimTemplates of the same name', () => {
@@ -140,43 +167,75 @@ describe('Argo Workflow and ScheduledWorkflow', () => {
         templates: [{ name: 'train', volumes: [{ name: 'dv-imagenet', hostPath: { path: '/mnt/imagenet' } }], container: { image: 'acme/train:3.0' } }],
       },
     };
-    expectProblems(workflow, [IMAGENET, COCO], [
-      {
-        code: 'VOLUME_NAME_COLLISION',
-        message: 'The volumeClaimTemplate at /spec/volumeClaimTemplates/0 already creates a volume named "dv-coco-2017"; data volume 0a1b2c3d-4e5f-4607-8899-aabbccddeeff cannot use that name',
-        path: '/spec/volumeClaimTemplates/0',
-        volumeId: COCO.volumeId,
-      },
-      {
-        code: 'VOLUME_NAME_COLLISION',
-        message: 'A volume named "dv-imagenet" already exists at /spec/templates/0/volumes/0 with another source; data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 (claim "dv-imagenet-runai-team-a") cannot use that name',
-        path: '/spec/templates/0/volumes/0',
-        volumeId: IMAGENET.volumeId,
-      },
-    ]);
+    expectProblems(
+      workflow,
+      [IMAGENET, COCO],
+      [
+        {
+          code: 'VOLUME_NAME_COLLISION',
+          message:
+            'The volumeClaimTemplate at /spec/volumeClaimTemplates/0 already creates a volume named "dv-coco-2017"; data volume 0a1b2c3d-4e5f-4607-8899-aabbccddeeff cannot use that name',
+          path: '/spec/volumeClaimTemplates/0',
+          volumeId: COCO.volumeId,
+        },
+        {
+          code: 'VOLUME_NAME_COLLISION',
+          message:
+            'A volume named "dv-imagenet" already exists at /spec/templates/0/volumes/0 with another source; data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 (claim "dv-imagenet-runai-team-a") cannot use that name',
+          path: '/spec/templates/0/volumes/0',
+          volumeId: IMAGENET.volumeId,
+        },
+      ],
+    );
   });
 
   it('refuses a workflow that only references a WorkflowTemplate, or runs no container', () => {
-    expectProblems({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { workflowTemplateRef: { name: 'imagenet-train' }, arguments: {} } }, [IMAGENET], [
-      {
-        code: 'NO_POD_SPEC',
-        message: 'The workflow runs the WorkflowTemplate "imagenet-train" (/spec/workflowTemplateRef) and has no templates of its own; data volumes can only be mounted into templates written inline',
-        path: '/spec/templates',
-      },
-    ]);
-    expectProblems({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { templates: [{ name: 'wait', suspend: { duration: '1h' } }] } }, [IMAGENET], [
-      { code: 'NO_POD_SPEC', message: 'No template of the workflow (/spec/templates) runs a container, so there is nothing to mount data volumes into', path: '/spec/templates' },
-    ]);
-    expectProblems({ apiVersion: 'kubeflow.org/v1beta1', kind: 'ScheduledWorkflow', spec: { workflow: {} } }, [IMAGENET], [
-      {
-        code: 'NO_POD_SPEC',
-        message: 'Missing the scheduled Argo workflow spec (spec.workflow.spec): /spec/workflow/spec is not set, so there is no pod description to mount data volumes into',
-        path: '/spec/workflow/spec',
-      },
-    ]);
-    expectProblems({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { templates: [{ name: 'x', container: 'busybox' }, 'y'] } }, [IMAGENET], [
-      { code: 'MALFORMED_WORKLOAD', message: '/spec/templates/1 must be an object, found a string (while reading a template)', path: '/spec/templates/1' },
-      { code: 'MALFORMED_WORKLOAD', message: '/spec/templates/0/container must be an object, found a string (while reading container)', path: '/spec/templates/0/container' },
-    ]);
+    expectProblems(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { workflowTemplateRef: { name: 'imagenet-train' }, arguments: {} } },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message:
+            'The workflow runs the WorkflowTemplate "imagenet-train" (/spec/workflowTemplateRef) and has no templates of its own; data volumes can only be mounted into templates written inline',
+          path: '/spec/templates',
+        },
+      ],
+    );
+    expectProblems(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { templates: [{ name: 'wait', suspend: { duration: '1h' } }] } },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message: 'No template of the workflow (/spec/templates) runs a container, so there is nothing to mount data volumes into',
+          path: '/spec/templates',
+        },
+      ],
+    );
+    expectProblems(
+      { apiVersion: 'kubeflow.org/v1beta1', kind: 'ScheduledWorkflow', spec: { workflow: {} } },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message:
+            'Missing the scheduled Argo workflow spec (spec.workflow.spec): /spec/workflow/spec is not set, so there is no pod description to mount data volumes into',
+          path: '/spec/workflow/spec',
+        },
+      ],
+    );
+    expectProblems(
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { templates: [{ name: 'x', container: 'busybox' }, 'y'] } },
+      [IMAGENET],
+      [
+        { code: 'MALFORMED_WORKLOAD', message: '/spec/templates/1 must be an object, found a string (while reading a template)', path: '/spec/templates/1' },
+        {
+          code: 'MALFORMED_WORKLOAD',
+          message: '/spec/templates/0/container must be an object, found a string (while reading container)',
+          path: '/spec/templates/0/container',
+        },
+      ],
+    );
   });
 });

@@ -50,19 +50,30 @@ function planWorkflowSpec(plan: PatchPlan, specPath: readonly PathSegment[], wha
     if (plan.optionalObject(containerSetPath, 'containerSet') !== undefined) {
       const setContainers = plan.optionalArray([...containerSetPath, 'containers'], 'containerSet.containers');
       setContainers?.forEach((_container, containerIndex) =>
-        slots.push({ path: [...containerSetPath, 'containers', containerIndex], role: 'containerSet container', owner: of, inherited: [[...containerSetPath, 'volumeMounts']] }),
+        slots.push({
+          path: [...containerSetPath, 'containers', containerIndex],
+          role: 'containerSet container',
+          owner: of,
+          inherited: [[...containerSetPath, 'volumeMounts']],
+        }),
       );
     }
     for (const field of ['initContainers', 'sidecars']) {
       const role = field === 'initContainers' ? 'init container' : 'sidecar';
-      plan.optionalArray([...templatePath, field], field)?.forEach((_container, containerIndex) => slots.push({ path: [...templatePath, field, containerIndex], role, owner: of }));
+      plan
+        .optionalArray([...templatePath, field], field)
+        ?.forEach((_container, containerIndex) => slots.push({ path: [...templatePath, field, containerIndex], role, owner: of }));
     }
     // A template-level volume of the same name shadows the workflow-level one in that template's pod.
     templateVolumes.push({ path: [...templatePath, 'volumes'], coversTarget: false });
   });
 
   if (slots.length === 0) {
-    plan.report('NO_POD_SPEC', `No template of the workflow (${toJsonPointer(templatesPath)}) runs a container, so there is nothing to mount data volumes into`, templatesPath);
+    plan.report(
+      'NO_POD_SPEC',
+      `No template of the workflow (${toJsonPointer(templatesPath)}) runs a container, so there is nothing to mount data volumes into`,
+      templatesPath,
+    );
     return;
   }
   checkVolumeClaimTemplates(plan, [...specPath, 'volumeClaimTemplates']);

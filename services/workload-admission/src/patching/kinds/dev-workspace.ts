@@ -37,9 +37,15 @@ function podOverrideVolumesPath(attributesPath: readonly PathSegment[]): PathSeg
 
 export const planDevWorkspace: KindPlanner = (plan) => {
   if (plan.requireObject(TEMPLATE, 'the DevWorkspace template (spec.template)') === undefined) return;
-  const components = plan.requireNonEmptyArray(COMPONENTS, 'components', 'The DevWorkspace template has no components, so there is no container to mount data volumes into');
+  const components = plan.requireNonEmptyArray(
+    COMPONENTS,
+    'components',
+    'The DevWorkspace template has no components, so there is no container to mount data volumes into',
+  );
   if (components === undefined) return;
-  const containerIndexes = components.flatMap((component, index) => (isRecord(component) && readPath(plan.root, [...COMPONENTS, index, 'container']).state !== 'absent' ? [index] : []));
+  const containerIndexes = components.flatMap((component, index) =>
+    isRecord(component) && readPath(plan.root, [...COMPONENTS, index, 'container']).state !== 'absent' ? [index] : [],
+  );
   if (containerIndexes.length === 0) {
     plan.report('NO_POD_SPEC', 'The DevWorkspace template has no container component, so there is nothing to mount data volumes into', COMPONENTS);
     return;
@@ -61,7 +67,10 @@ function overridesUsable(plan: PatchPlan, attributesPath: readonly PathSegment[]
     use === 'target'
       ? 'the data volumes are added there, and an add-only patch cannot add to anything else without replacing what the user wrote'
       : 'the patcher must read the volumes it declares to rule out a name clash with the data volumes';
-  const asString = typeof read.value === 'string' ? ` The DevWorkspace operator also accepts ${attribute} written as a YAML/JSON string, but the patcher does not; write it as an object.` : '';
+  const asString =
+    typeof read.value === 'string'
+      ? ` The DevWorkspace operator also accepts ${attribute} written as a YAML/JSON string, but the patcher does not; write it as an object.`
+      : '';
   plan.report('MALFORMED_WORKLOAD', `${toJsonPointer(path)} must be an object, found ${describeJsonType(read.value)}: ${why}.${asString}`, path);
   return false;
 }
@@ -143,7 +152,9 @@ function planContainerOverrideMounts(plan: PatchPlan, index: number, name: strin
   const devfileMounts = [...componentPath, 'container', 'volumeMounts'];
   (plan.optionalArray(devfileMounts, 'volumeMounts') ?? []).forEach((entry, at) => existing.push({ entry, path: [...devfileMounts, at], pathField: 'path' }));
   if (writable) {
-    (plan.optionalArray(target, 'container-overrides volumeMounts') ?? []).forEach((entry, at) => existing.push({ entry, path: [...target, at], pathField: 'mountPath' }));
+    (plan.optionalArray(target, 'container-overrides volumeMounts') ?? []).forEach((entry, at) =>
+      existing.push({ entry, path: [...target, at], pathField: 'mountPath' }),
+    );
   }
 
   const items: Record<string, unknown>[] = [];
@@ -154,8 +165,10 @@ function planContainerOverrideMounts(plan: PatchPlan, index: number, name: strin
       if (ours && isRecord(other.entry) && ownProperty(other.entry, 'readOnly') === true) continue;
       let message: string;
       if (other.path === undefined) message = `The ${label} already has ${mount.mountPath} taken by another requested data volume`;
-      else if (ours) message = `The ${label} already mounts volume "${mount.podVolumeName}" at ${mount.mountPath} without readOnly: true (${toJsonPointer(other.path)})`;
-      else message = `The ${label} already has ${mount.mountPath} taken by volume ${describeEntry(other.entry, 'without a name')} (${toJsonPointer(other.path)})`;
+      else if (ours)
+        message = `The ${label} already mounts volume "${mount.podVolumeName}" at ${mount.mountPath} without readOnly: true (${toJsonPointer(other.path)})`;
+      else
+        message = `The ${label} already has ${mount.mountPath} taken by volume ${describeEntry(other.entry, 'without a name')} (${toJsonPointer(other.path)})`;
       plan.report('MOUNT_PATH_COLLISION', `${message}; data volume ${mount.volumeId} cannot be mounted there`, other.path ?? componentPath, mount.volumeId);
     }
     if (atPath.length > 0) continue;

@@ -72,7 +72,10 @@ describe('native kinds', () => {
   });
 
   it('DistributedTraining and Inference: create spec.storage when absent', () => {
-    for (const [kind, resourceType] of [['DistributedTraining', 'trainings'], ['Inference', 'inferences']] as const) {
+    for (const [kind, resourceType] of [
+      ['DistributedTraining', 'trainings'],
+      ['Inference', 'inferences'],
+    ] as const) {
       const workload = { kind, metadata: { name: 'w' }, spec: { image: 'acme/serve:1.0' } };
       const outcome = expectPatch(workload, [IMAGENET], {
         patch: [{ op: 'add', path: '/spec/storage', value: { pvc: [IMAGENET_PVC] } }],
@@ -93,44 +96,73 @@ describe('native kinds', () => {
         },
       },
     };
-    expectProblems(inference, [IMAGENET, COCO], [
-      {
-        code: 'MOUNT_PATH_COLLISION',
-        message: '/data/imagenet is already taken by the pvc entry at /spec/storage/pvc/0; data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 cannot be mounted there',
-        path: '/spec/storage/pvc/0',
-        volumeId: IMAGENET.volumeId,
-      },
-      {
-        code: 'MOUNT_PATH_COLLISION',
-        message: '/data/coco is already taken by the git entry at /spec/storage/git/0; data volume 0a1b2c3d-4e5f-4607-8899-aabbccddeeff cannot be mounted there',
-        path: '/spec/storage/git/0',
-        volumeId: COCO.volumeId,
-      },
-    ]);
+    expectProblems(
+      inference,
+      [IMAGENET, COCO],
+      [
+        {
+          code: 'MOUNT_PATH_COLLISION',
+          message:
+            '/data/imagenet is already taken by the pvc entry at /spec/storage/pvc/0; data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 cannot be mounted there',
+          path: '/spec/storage/pvc/0',
+          volumeId: IMAGENET.volumeId,
+        },
+        {
+          code: 'MOUNT_PATH_COLLISION',
+          message:
+            '/data/coco is already taken by the git entry at /spec/storage/git/0; data volume 0a1b2c3d-4e5f-4607-8899-aabbccddeeff cannot be mounted there',
+          path: '/spec/storage/git/0',
+          volumeId: COCO.volumeId,
+        },
+      ],
+    );
   });
 
   it('keeps a read-only entry of the same claim and path, refuses a writable one', () => {
     const workspace = { kind: 'Workspace', spec: { storage: { pvc: [{ claimName: 'dv-imagenet-runai-team-a', path: '/data/imagenet/', readOnly: true }] } } };
     expectPatch(workspace, [IMAGENET], { patch: [], patched: workspace });
-    expectProblems({ kind: 'Workspace', spec: { storage: { pvc: [{ claimName: 'dv-imagenet-runai-team-a', path: '/data/imagenet' }] } } }, [IMAGENET], [
-      {
-        code: 'MOUNT_PATH_COLLISION',
-        message: '/data/imagenet is already taken by the pvc entry at /spec/storage/pvc/0; data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 cannot be mounted there',
-        path: '/spec/storage/pvc/0',
-        volumeId: IMAGENET.volumeId,
-      },
-    ]);
+    expectProblems(
+      { kind: 'Workspace', spec: { storage: { pvc: [{ claimName: 'dv-imagenet-runai-team-a', path: '/data/imagenet' }] } } },
+      [IMAGENET],
+      [
+        {
+          code: 'MOUNT_PATH_COLLISION',
+          message:
+            '/data/imagenet is already taken by the pvc entry at /spec/storage/pvc/0; data volume 5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70 cannot be mounted there',
+          path: '/spec/storage/pvc/0',
+          volumeId: IMAGENET.volumeId,
+        },
+      ],
+    );
   });
 
   it('refuses malformed storage and a workload without spec', () => {
-    expectProblems({ kind: 'Workspace', spec: { storage: { pvc: { claimName: 'x' } } } }, [IMAGENET], [
-      { code: 'MALFORMED_WORKLOAD', message: '/spec/storage/pvc must be an array, found an object (while reading spec.storage.pvc)', path: '/spec/storage/pvc' },
-    ]);
-    expectProblems({ kind: 'Workspace', spec: { storage: 'none' } }, [IMAGENET], [
-      { code: 'MALFORMED_WORKLOAD', message: '/spec/storage must be an object, found a string (while reading spec.storage)', path: '/spec/storage' },
-    ]);
-    expectProblems({ kind: 'Training', metadata: { name: 't' } }, [IMAGENET], [
-      { code: 'NO_POD_SPEC', message: 'Missing the workload spec: /spec is not set, so there is no pod description to mount data volumes into', path: '/spec' },
-    ]);
+    expectProblems(
+      { kind: 'Workspace', spec: { storage: { pvc: { claimName: 'x' } } } },
+      [IMAGENET],
+      [
+        {
+          code: 'MALFORMED_WORKLOAD',
+          message: '/spec/storage/pvc must be an array, found an object (while reading spec.storage.pvc)',
+          path: '/spec/storage/pvc',
+        },
+      ],
+    );
+    expectProblems(
+      { kind: 'Workspace', spec: { storage: 'none' } },
+      [IMAGENET],
+      [{ code: 'MALFORMED_WORKLOAD', message: '/spec/storage must be an object, found a string (while reading spec.storage)', path: '/spec/storage' }],
+    );
+    expectProblems(
+      { kind: 'Training', metadata: { name: 't' } },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message: 'Missing the workload spec: /spec is not set, so there is no pod description to mount data volumes into',
+          path: '/spec',
+        },
+      ],
+    );
   });
 });

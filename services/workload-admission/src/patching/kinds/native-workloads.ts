@@ -51,7 +51,12 @@ export const planNativeWorkload: KindPlanner = (plan) => {
       (kind === 'dataVolume' && isRecord(entry) && ownProperty(entry, 'id') === mount.volumeId);
     for (const clash of atPath.filter((occupant) => !isOwn(occupant))) {
       const where = clash.path === undefined ? 'another requested data volume' : `the ${clash.kind} entry at ${toJsonPointer(clash.path)}`;
-      plan.report('MOUNT_PATH_COLLISION', `${mount.mountPath} is already taken by ${where}; data volume ${mount.volumeId} cannot be mounted there`, clash.path ?? pvcPath, mount.volumeId);
+      plan.report(
+        'MOUNT_PATH_COLLISION',
+        `${mount.mountPath} is already taken by ${where}; data volume ${mount.volumeId} cannot be mounted there`,
+        clash.path ?? pvcPath,
+        mount.volumeId,
+      );
     }
     if (atPath.some((occupant) => occupant.kind === 'pvc' && isOwn(occupant))) continue;
     const entry = nativePvcEntry(mount);

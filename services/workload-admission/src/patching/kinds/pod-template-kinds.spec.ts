@@ -14,10 +14,16 @@ describe('kinds with pod specs at fixed places', () => {
             name: 'eval',
             image: 'pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime',
             command: ['python', 'eval.py'],
-            volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }, { name: 'shm', mountPath: '/dev/shm' }],
+            volumeMounts: [
+              { name: 'scratch', mountPath: '/scratch' },
+              { name: 'shm', mountPath: '/dev/shm' },
+            ],
           },
         ],
-        volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'shm', emptyDir: { medium: 'Memory' } }],
+        volumes: [
+          { name: 'scratch', emptyDir: {} },
+          { name: 'shm', emptyDir: { medium: 'Memory' } },
+        ],
       },
     };
     const outcome = expectPatch(pod, [IMAGENET], {
@@ -33,7 +39,12 @@ describe('kinds with pod specs at fixed places', () => {
         spec: {
           restartPolicy: 'Never',
           initContainers: [
-            { name: 'check-dataset', image: 'busybox:1.36', command: ['sh', '-c', 'test -f /data/imagenet/LOC_val_solution.csv'], volumeMounts: [IMAGENET_MOUNT] },
+            {
+              name: 'check-dataset',
+              image: 'busybox:1.36',
+              command: ['sh', '-c', 'test -f /data/imagenet/LOC_val_solution.csv'],
+              volumeMounts: [IMAGENET_MOUNT],
+            },
           ],
           containers: [
             {
@@ -210,7 +221,9 @@ describe('kinds with pod specs at fixed places', () => {
           template: {
             spec: {
               restartPolicy: 'OnFailure',
-              containers: [{ name: 'tokenize', image: 'acme/tokenizer:0.9', args: ['--in', '/data/imagenet', '--out', '/out'], volumeMounts: [IMAGENET_MOUNT] }],
+              containers: [
+                { name: 'tokenize', image: 'acme/tokenizer:0.9', args: ['--in', '/data/imagenet', '--out', '/out'], volumeMounts: [IMAGENET_MOUNT] },
+              ],
               volumes: [{ name: 'out', persistentVolumeClaim: { claimName: 'tokenized' } }, IMAGENET_VOLUME],
             },
           },
@@ -257,7 +270,12 @@ describe('kinds with pod specs at fixed places', () => {
                 spec: {
                   restartPolicy: 'Never',
                   initContainers: [
-                    { name: 'wait-for-model', image: 'busybox:1.36', command: ['sh', '-c', 'until test -f /models/latest; do sleep 5; done'], volumeMounts: [IMAGENET_MOUNT] },
+                    {
+                      name: 'wait-for-model',
+                      image: 'busybox:1.36',
+                      command: ['sh', '-c', 'until test -f /models/latest; do sleep 5; done'],
+                      volumeMounts: [IMAGENET_MOUNT],
+                    },
                   ],
                   containers: [{ name: 'eval', image: 'acme/eval:2.0', volumeMounts: [IMAGENET_MOUNT] }],
                   volumes: [IMAGENET_VOLUME],
@@ -282,10 +300,16 @@ describe('kinds with pod specs at fixed places', () => {
               {
                 name: 'alice-lab',
                 image: 'kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.9.0',
-                volumeMounts: [{ name: 'workspace', mountPath: '/home/jovyan' }, { name: 'dshm', mountPath: '/dev/shm' }],
+                volumeMounts: [
+                  { name: 'workspace', mountPath: '/home/jovyan' },
+                  { name: 'dshm', mountPath: '/dev/shm' },
+                ],
               },
             ],
-            volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: 'alice-lab-workspace' } }, { name: 'dshm', emptyDir: { medium: 'Memory' } }],
+            volumes: [
+              { name: 'workspace', persistentVolumeClaim: { claimName: 'alice-lab-workspace' } },
+              { name: 'dshm', emptyDir: { medium: 'Memory' } },
+            ],
           },
         },
       },
@@ -309,7 +333,11 @@ describe('kinds with pod specs at fixed places', () => {
                   volumeMounts: [{ name: 'workspace', mountPath: '/home/jovyan' }, { name: 'dshm', mountPath: '/dev/shm' }, IMAGENET_MOUNT],
                 },
               ],
-              volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: 'alice-lab-workspace' } }, { name: 'dshm', emptyDir: { medium: 'Memory' } }, IMAGENET_VOLUME],
+              volumes: [
+                { name: 'workspace', persistentVolumeClaim: { claimName: 'alice-lab-workspace' } },
+                { name: 'dshm', emptyDir: { medium: 'Memory' } },
+                IMAGENET_VOLUME,
+              ],
             },
           },
         },
@@ -318,7 +346,12 @@ describe('kinds with pod specs at fixed places', () => {
   });
 
   it('Notebook (kubeflow.org/v1beta1) is accepted too', () => {
-    const notebook = { apiVersion: 'kubeflow.org/v1beta1', kind: 'Notebook', metadata: { name: 'bob-lab' }, spec: { template: { spec: { containers: [{ name: 'bob-lab', image: 'jupyter/scipy-notebook:2024-07-29' }] } } } };
+    const notebook = {
+      apiVersion: 'kubeflow.org/v1beta1',
+      kind: 'Notebook',
+      metadata: { name: 'bob-lab' },
+      spec: { template: { spec: { containers: [{ name: 'bob-lab', image: 'jupyter/scipy-notebook:2024-07-29' }] } } },
+    };
     expectPatch(notebook, [IMAGENET], {
       patch: [
         { op: 'add', path: '/spec/template/spec/volumes', value: [IMAGENET_VOLUME] },
@@ -328,7 +361,11 @@ describe('kinds with pod specs at fixed places', () => {
         apiVersion: 'kubeflow.org/v1beta1',
         kind: 'Notebook',
         metadata: { name: 'bob-lab' },
-        spec: { template: { spec: { containers: [{ name: 'bob-lab', image: 'jupyter/scipy-notebook:2024-07-29', volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] } } },
+        spec: {
+          template: {
+            spec: { containers: [{ name: 'bob-lab', image: 'jupyter/scipy-notebook:2024-07-29', volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] },
+          },
+        },
       },
     });
   });

@@ -35,12 +35,19 @@ function patchedClusterSpec(): Record<string, unknown> {
       },
     },
     workerGroupSpecs: [
-      { groupName: 'a100', replicas: 2, rayStartParams: {}, template: { spec: { containers: [{ name: 'ray-worker', image: RAY_IMAGE, volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] } } },
+      {
+        groupName: 'a100',
+        replicas: 2,
+        rayStartParams: {},
+        template: { spec: { containers: [{ name: 'ray-worker', image: RAY_IMAGE, volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] } },
+      },
       {
         groupName: 'cpu',
         replicas: 4,
         rayStartParams: {},
-        template: { spec: { containers: [{ name: 'ray-worker', image: 'rayproject/ray:2.34.0-py311', volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] } },
+        template: {
+          spec: { containers: [{ name: 'ray-worker', image: 'rayproject/ray:2.34.0-py311', volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] },
+        },
       },
     ],
   };
@@ -91,7 +98,13 @@ describe('KubeRay kinds', () => {
           entrypoint: 'python /home/ray/samples/infer.py',
           shutdownAfterJobFinishes: true,
           rayClusterSpec: patchedClusterSpec(),
-          submitterPodTemplate: { spec: { restartPolicy: 'Never', containers: [{ name: 'ray-job-submitter', image: RAY_IMAGE, volumeMounts: [IMAGENET_MOUNT] }], volumes: [IMAGENET_VOLUME] } },
+          submitterPodTemplate: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [{ name: 'ray-job-submitter', image: RAY_IMAGE, volumeMounts: [IMAGENET_MOUNT] }],
+              volumes: [IMAGENET_VOLUME],
+            },
+          },
         },
       },
     });
@@ -101,37 +114,73 @@ describe('KubeRay kinds', () => {
     const rayJob = { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: { name: 'j' }, spec: { entrypoint: 'python run.py', rayClusterSpec: clusterSpec() } };
     expectPatch(rayJob, [IMAGENET], {
       patch: clusterOps('/spec/rayClusterSpec'),
-      patched: { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: { name: 'j' }, spec: { entrypoint: 'python run.py', rayClusterSpec: patchedClusterSpec() } },
+      patched: {
+        apiVersion: 'ray.io/v1',
+        kind: 'RayJob',
+        metadata: { name: 'j' },
+        spec: { entrypoint: 'python run.py', rayClusterSpec: patchedClusterSpec() },
+      },
     });
   });
 
   it('RayService: mounts spec.rayClusterConfig', () => {
     const serveConfigV2 = 'applications:\n  - name: classifier\n    import_path: classifier:app\n';
-    const rayService = { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'classifier' }, spec: { serveConfigV2, rayClusterConfig: clusterSpec() } };
+    const rayService = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayService',
+      metadata: { name: 'classifier' },
+      spec: { serveConfigV2, rayClusterConfig: clusterSpec() },
+    };
     expectPatch(rayService, [IMAGENET], {
       patch: clusterOps('/spec/rayClusterConfig'),
-      patched: { apiVersion: 'ray.io/v1', kind: 'RayService', metadata: { name: 'classifier' }, spec: { serveConfigV2, rayClusterConfig: patchedClusterSpec() } },
+      patched: {
+        apiVersion: 'ray.io/v1',
+        kind: 'RayService',
+        metadata: { name: 'classifier' },
+        spec: { serveConfigV2, rayClusterConfig: patchedClusterSpec() },
+      },
     });
   });
 
   it('refuses a RayJob that runs on an existing cluster, and a cluster without a head group', () => {
-    expectProblems({ apiVersion: 'ray.io/v1', kind: 'RayJob', spec: { entrypoint: 'python run.py', clusterSelector: { 'ray.io/cluster': 'shared' } } }, [IMAGENET], [
-      {
-        code: 'NO_POD_SPEC',
-        message: 'The RayJob runs on an existing RayCluster (spec.clusterSelector) and describes no cluster of its own; mount the data volume into that RayCluster instead',
-        path: '/spec/clusterSelector',
-      },
-    ]);
-    expectProblems({ apiVersion: 'ray.io/v1', kind: 'RayCluster', spec: { workerGroupSpecs: 'none' } }, [IMAGENET], [
-      {
-        code: 'NO_POD_SPEC',
-        message: "Missing the head group's pod template spec: /spec/headGroupSpec is not set, so there is no pod description to mount data volumes into",
-        path: '/spec/headGroupSpec/template/spec',
-      },
-      { code: 'MALFORMED_WORKLOAD', message: '/spec/workerGroupSpecs must be an array, found a string (while reading workerGroupSpecs)', path: '/spec/workerGroupSpecs' },
-    ]);
-    expectProblems({ apiVersion: 'ray.io/v1', kind: 'RayService', spec: {} }, [IMAGENET], [
-      { code: 'NO_POD_SPEC', message: 'Missing spec.rayClusterConfig: /spec/rayClusterConfig is not set, so there is no pod description to mount data volumes into', path: '/spec/rayClusterConfig' },
-    ]);
+    expectProblems(
+      { apiVersion: 'ray.io/v1', kind: 'RayJob', spec: { entrypoint: 'python run.py', clusterSelector: { 'ray.io/cluster': 'shared' } } },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message:
+            'The RayJob runs on an existing RayCluster (spec.clusterSelector) and describes no cluster of its own; mount the data volume into that RayCluster instead',
+          path: '/spec/clusterSelector',
+        },
+      ],
+    );
+    expectProblems(
+      { apiVersion: 'ray.io/v1', kind: 'RayCluster', spec: { workerGroupSpecs: 'none' } },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message: "Missing the head group's pod template spec: /spec/headGroupSpec is not set, so there is no pod description to mount data volumes into",
+          path: '/spec/headGroupSpec/template/spec',
+        },
+        {
+          code: 'MALFORMED_WORKLOAD',
+          message: '/spec/workerGroupSpecs must be an array, found a string (while reading workerGroupSpecs)',
+          path: '/spec/workerGroupSpecs',
+        },
+      ],
+    );
+    expectProblems(
+      { apiVersion: 'ray.io/v1', kind: 'RayService', spec: {} },
+      [IMAGENET],
+      [
+        {
+          code: 'NO_POD_SPEC',
+          message: 'Missing spec.rayClusterConfig: /spec/rayClusterConfig is not set, so there is no pod description to mount data volumes into',
+          path: '/spec/rayClusterConfig',
+        },
+      ],
+    );
   });
 });

@@ -46,13 +46,20 @@ export const planPipelineRun: KindPlanner = (plan) => {
   }
   const pipelinePath = ['spec', 'pipelineSpec'];
   if (plan.requireObject(pipelinePath, 'spec.pipelineSpec') === undefined) return;
-  const tasks = plan.requireNonEmptyArray([...pipelinePath, 'tasks'], 'pipelineSpec.tasks', 'The pipeline (/spec/pipelineSpec) has no tasks, so there is no step to mount data volumes into');
+  const tasks = plan.requireNonEmptyArray(
+    [...pipelinePath, 'tasks'],
+    'pipelineSpec.tasks',
+    'The pipeline (/spec/pipelineSpec) has no tasks, so there is no step to mount data volumes into',
+  );
   const finallyTasks = plan.optionalArray([...pipelinePath, 'finally'], 'pipelineSpec.finally');
   if (tasks === undefined) return;
 
   const inlineTasks: { taskSpecPath: PathSegment[]; label: string }[] = [];
   let refused = false;
-  for (const [list, entries] of [['tasks', tasks], ['finally', finallyTasks ?? []]] as const) {
+  for (const [list, entries] of [
+    ['tasks', tasks],
+    ['finally', finallyTasks ?? []],
+  ] as const) {
     entries.forEach((_, index) => {
       const taskPath = [...pipelinePath, list, index];
       const task = plan.objectEntry(taskPath, 'a pipeline task');
@@ -79,7 +86,10 @@ export const planPipelineRun: KindPlanner = (plan) => {
   }
   if (refused) return;
   if (inlineTasks.length === 0) {
-    plan.report('NO_POD_SPEC', 'No task of the pipeline runs steps (all are custom tasks), so there is nothing to mount data volumes into', [...pipelinePath, 'tasks']);
+    plan.report('NO_POD_SPEC', 'No task of the pipeline runs steps (all are custom tasks), so there is nothing to mount data volumes into', [
+      ...pipelinePath,
+      'tasks',
+    ]);
     return;
   }
 
@@ -96,7 +106,11 @@ export const planPipelineRun: KindPlanner = (plan) => {
 
 /** Steps (which inherit stepTemplate's mounts) and sidecars of one inline task spec. */
 function planSteps(plan: PatchPlan, taskSpecPath: readonly PathSegment[], label: string): void {
-  const steps = plan.requireNonEmptyArray([...taskSpecPath, 'steps'], 'steps', `The steps of ${label} (${toJsonPointer(taskSpecPath)}) are missing, so there is nothing to mount data volumes into`);
+  const steps = plan.requireNonEmptyArray(
+    [...taskSpecPath, 'steps'],
+    'steps',
+    `The steps of ${label} (${toJsonPointer(taskSpecPath)}) are missing, so there is nothing to mount data volumes into`,
+  );
   const sidecars = plan.optionalArray([...taskSpecPath, 'sidecars'], 'sidecars');
   if (steps === undefined) return;
   const owner = `of ${label}`;

@@ -7,11 +7,21 @@ import { cloneJson, isRecord } from '../json-value';
 import { applyJsonPatch, type JsonPatchOp, type MountRequest, type PatchOutcome, type PatchProblem, patchWorkload } from '../patch-workload';
 
 /** A data volume as the caller resolves it: claim in the project's namespace, pod volume name chosen by the caller. */
-export const IMAGENET: MountRequest = { volumeId: '5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70', claimName: 'dv-imagenet-runai-team-a', podVolumeName: 'dv-imagenet', mountPath: '/data/imagenet' };
+export const IMAGENET: MountRequest = {
+  volumeId: '5f0c2a9e-7d1b-4c8e-9a61-2b3c4d5e6f70',
+  claimName: 'dv-imagenet-runai-team-a',
+  podVolumeName: 'dv-imagenet',
+  mountPath: '/data/imagenet',
+};
 export const IMAGENET_VOLUME = { name: 'dv-imagenet', persistentVolumeClaim: { claimName: 'dv-imagenet-runai-team-a', readOnly: true } };
 export const IMAGENET_MOUNT = { name: 'dv-imagenet', mountPath: '/data/imagenet', readOnly: true };
 
-export const COCO: MountRequest = { volumeId: '0a1b2c3d-4e5f-4607-8899-aabbccddeeff', claimName: 'dv-coco-2017-runai-team-a', podVolumeName: 'dv-coco-2017', mountPath: '/data/coco' };
+export const COCO: MountRequest = {
+  volumeId: '0a1b2c3d-4e5f-4607-8899-aabbccddeeff',
+  claimName: 'dv-coco-2017-runai-team-a',
+  podVolumeName: 'dv-coco-2017',
+  mountPath: '/data/coco',
+};
 export const COCO_VOLUME = { name: 'dv-coco-2017', persistentVolumeClaim: { claimName: 'dv-coco-2017-runai-team-a', readOnly: true } };
 export const COCO_MOUNT = { name: 'dv-coco-2017', mountPath: '/data/coco', readOnly: true };
 
