@@ -32,16 +32,32 @@ export interface ServiceProcess {
 }
 
 /**
+ * DV_PROFILE_SERVICES (comma-separated service names, or `all`) and DV_PROFILE_DIR: those services
+ * run with `--cpu-prof` (Node refuses it in NODE_OPTIONS), their profiles written there when they exit
+ * gracefully (stop(), not kill()). For benchmarks that start the services themselves.
+ */
+function profilingFlags(service: string): string[] {
+  const wanted = (process.env['DV_PROFILE_SERVICES'] ?? '').split(',').map((s) => s.trim());
+  const dir = process.env['DV_PROFILE_DIR'];
+  if (!dir || !(wanted.includes(service) || wanted.includes('all'))) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${service}-${Date.now()}.cpuprofile`];
+}
+
+/**
  * Runs a service as its own process, from its TypeScript (scripts/ts-register.js) or its compiled
  * build (dist/services/<service>/main.js: the run command's way), and resolves once it logs "service ready".
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const root = repoRoot();
-  const child = spawn(process.execPath, nodeEntryArgs(`services/${options.service}`, 'main.ts', options.mode ?? serviceModeFromEnv()), {
-    cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', HEALTH_PORT: '0', LOG_LEVEL: 'info', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profilingFlags(options.service), ...nodeEntryArgs(`services/${options.service}`, 'main.ts', options.mode ?? serviceModeFromEnv())],
+    {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', HEALTH_PORT: '0', LOG_LEVEL: 'info', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   if (options.logPath) {
     const file = createWriteStream(options.logPath, { flags: 'a' });
