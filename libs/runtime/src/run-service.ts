@@ -73,8 +73,6 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     },
     metrics: () => metrics.render(),
   });
-  logger.info('service ready', { healthPort: health.port, pid: process.pid });
-
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -93,5 +91,8 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
       });
     }
   }
+  // Only now: whoever reads this line may signal at once, and a signal with no handler yet kills the
+  // process at the OS level, with no drain (seen in the gateway's test).
+  logger.info('service ready', { healthPort: health.port, pid: process.pid });
   return { ctx, app, health, stop };
 }
