@@ -104,6 +104,11 @@ export class AuditHarness {
     return JSON.parse(res.body) as { status: string; checks: Record<string, string> };
   }
 
+  /** The `audit` durable on a stream, as the server sees it: what it delivered and acked, what waits, who pulls. */
+  async auditConsumer(stream: 'DV_EVENTS' | 'PLATFORM_EVENTS' = 'DV_EVENTS') {
+    return (await jetstreamManager(this.nc)).consumers.info(stream, 'audit');
+  }
+
   /** Records sealed on DV_AUDIT (cheap to ask, unlike counting in FerretDB, which scans). */
   async relayed(): Promise<number> {
     return (await (await jetstreamManager(this.nc)).streams.info(AUDIT_STREAM.name)).state.messages;

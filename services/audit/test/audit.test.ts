@@ -452,8 +452,14 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
     );
     expect((await h.verify({ fromSeq: top - 10 })).firstBad).toMatchObject({ seq: top - 2, problem: 'removed' });
     // Nothing is sealed meanwhile (the seqs would be reused): events wait in the stream.
-    await h.publisher.publish(TickEvent, { n: -3, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'while-alarmed' });
-    await new Promise((r) => setTimeout(r, 2000));
+    const waiting = await h.publisher.publish(TickEvent, { n: -3, pad: '' }, { actor: { id: 'dana', type: 'user' }, subject: 'while-alarmed' });
+    // A fence, not a pause: the event is in the stream, and the durable has it pending, undelivered, with
+    // nobody pulling (the alarmed service never started its intake).
+    await waitFor(async () => (await h.auditConsumer()).num_pending >= 1, { timeoutMs: 30_000, what: 'the event pending on the audit durable' });
+    const consumer = await h.auditConsumer();
+    expect(consumer.num_waiting).toBe(0);
+    expect(consumer.num_ack_pending).toBe(0);
+    expect(consumer.delivered.stream_seq).toBeLessThan(waiting.seq);
     expect(await h.log().count((r) => r.entityId === 'while-alarmed')).toBe(0);
 
     // Restored from the sealed copy outside the database: the chain is whole again and grows on.
@@ -494,8 +500,19 @@ describe('audit service (real NATS, MongoDB-wire server, authz beside it)', () =
         `${error instanceof Error ? error.message : String(error)}; the service said, last:\n${h.audit.output().split('\n').slice(-30).join('\n')}`,
       );
     });
-    // Settle: nothing more may arrive (no duplicates after the restart).
-    await new Promise((r) => setTimeout(r, 2000));
+    // A fence, not a pause: every event delivered to the durables is acked (a record is stored before
+    // its ack), and DV_AUDIT holds every stored record; only then is a duplicate ruled out.
+    await waitFor(
+      async () => {
+        const [events, platform] = await Promise.all([h.auditConsumer('DV_EVENTS'), h.auditConsumer('PLATFORM_EVENTS')]);
+        return events.num_pending + events.num_ack_pending + platform.num_pending + platform.num_ack_pending === 0;
+      },
+      { timeoutMs: 120_000, what: 'every event acked by the audit durables' },
+    );
+    const storedTexts = await h.log().texts();
+    const headSeq = storedTexts[storedTexts.length - 1]?.seq ?? 0;
+    // DV_AUDIT keeps archived records too: it holds one message per seq of the chain.
+    await waitFor(async () => (await h.relayed()) >= headSeq, { timeoutMs: 60_000, what: 'DV_AUDIT holding every stored record' });
     expect(await h.relayed()).toBe(before + BURST);
     const stored = await h.log().records();
     expect(stored.filter((r) => r.eventType === TickEvent.type && r.entityId?.startsWith('tick-') === true).length).toBe(BURST);
