@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mongoose from 'mongoose';
 
 /**
  * The Kubernetes API server unreachable for 10 s (a TCP proxy of the test's own in front of the bed's
@@ -147,6 +148,22 @@ it('keeps Ready volumes Ready and denies no review while the API server is unrea
     { timeoutMs: 30_000, intervalMs: 500, what: 'the p3 review once the API server is back' },
   );
   expect(again.allowed).toBe(true);
-  await new Promise((r) => setTimeout(r, 2000));
+  // A fence, not a pause: two of the volume's checks completed after the API server came back (its
+  // schedule moved twice), and it is still Ready.
+  const connection = await mongoose.createConnection(testBedEnv('MONGO_URL'), { dbName: h.databaseOf('volume') }).asPromise();
+  try {
+    const schedule = async (): Promise<number> => {
+      const doc = await connection.collection<{ _id: string; nextAttemptAt?: string }>('datavolumes').findOne({ _id: volume.id });
+      return Date.parse(doc?.nextAttemptAt ?? '') || 0;
+    };
+    const backAt = Date.now();
+    const first = await waitFor(async () => ((await schedule()) > backAt ? schedule() : undefined), {
+      timeoutMs: 30_000,
+      what: 'a check of the volume after the API server came back',
+    });
+    await waitFor(async () => (await schedule()) > first, { timeoutMs: 30_000, what: 'a second check of the volume' });
+  } finally {
+    await connection.close();
+  }
   expect((await h.client.call(VolumeRpc.get, { id: volume.id }, { identity: HARNESS_ROOT })).status.phase).toBe('Ready');
 }, 120_000);

@@ -84,6 +84,11 @@ export class PlatformHarness {
   platformRevision = 0;
   private readonly suffix = randomUUID().slice(0, 8);
 
+  /** The database a service of this harness uses (for tests that read its state as a fence). */
+  databaseOf(service: string): string {
+    return `${service.replace(/-/g, '_')}_test_${this.suffix}`;
+  }
+
   /** `serviceMode`: how the services run (DV_SERVICE_MODE when not given; `dist` needs their build, see buildProjects). */
   constructor(readonly options: { serviceMode?: ServiceMode } = {}) {}
 
@@ -110,7 +115,7 @@ export class PlatformHarness {
       env: {
         ...this.nats.serviceEnv(natsUserOf(service.name)),
         MONGO_URL: mongoUrl,
-        MONGO_DB: `${service.name.replace(/-/g, '_')}_test_${this.suffix}`,
+        MONGO_DB: this.databaseOf(service.name),
         LOG_LEVEL: 'info',
         ...(process.env['KUBECONFIG'] ? { KUBECONFIG: process.env['KUBECONFIG'] } : {}),
         ...extraEnv,
