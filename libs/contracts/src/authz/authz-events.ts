@@ -30,5 +30,3 @@ export const AuthzEvents = {
     description: 'Creating or deleting an access rule was refused (the typed error the caller got); nothing changed.',
   }),
 } as const;
-
-export type AccessRuleEventData = z.output<typeof accessRuleSchema>;

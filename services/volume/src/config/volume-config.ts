@@ -12,7 +12,6 @@ import { z } from 'zod';
  *   admission answers "not in use".
  */
 export const USAGE_CHECK_MODES = ['off', 'advisory', 'required'] as const;
-export type UsageCheckMode = (typeof USAGE_CHECK_MODES)[number];
 
 /** Fault injection for the crash tests (@dv/runtime's Failpoints): the process SIGKILLs itself at that point. Never set in production. */
 export const VOLUME_FAILPOINTS = ['crash-after-record', 'crash-after-pv-copy'] as const;

@@ -30,4 +30,3 @@ export const orgFileSchema = z.strictObject({
 });
 
 export type OrgFile = z.output<typeof orgFileSchema>;
-export type OrgFileInput = z.input<typeof orgFileSchema>;

@@ -1,6 +1,5 @@
 import { type AuditRecord } from '@dv/contracts';
 import { canonicalJson } from '../../chain/canonical-json';
-import { recordMessage } from '../../chain/record-hash';
 
 export const CSV_COLUMNS = [
   'seq',
@@ -39,12 +38,4 @@ export function csvHeader(): string {
 
 export function csvLine(record: AuditRecord): string {
   return `${CSV_COLUMNS.map((c) => csvCell(record[c])).join(',')}\r\n`;
-}
-
-/**
- * One record per line, as published on DV_AUDIT: its canonical text with `hash` added last (take
- * `hash` out and the rest is exactly the text that was hashed).
- */
-export function jsonLine(record: AuditRecord): string {
-  return `${recordMessage(record)}\n`;
 }
