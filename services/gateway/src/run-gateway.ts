@@ -42,6 +42,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     claims: { subject: config.GATEWAY_SUBJECT_CLAIM, groups: config.GATEWAY_GROUPS_CLAIM },
     cacheMax: config.GATEWAY_TOKEN_CACHE_MAX,
     jwksCooldownMs: config.GATEWAY_JWKS_COOLDOWN_MS,
+    jwksTimeoutMs: config.GATEWAY_JWKS_TIMEOUT_MS,
   });
   await verifier
     .loadKeys()

@@ -11,6 +11,8 @@ export interface TokenVerifierOptions {
   cacheMax: number;
   /** See GATEWAY_JWKS_COOLDOWN_MS. */
   jwksCooldownMs: number;
+  /** See GATEWAY_JWKS_TIMEOUT_MS (default 30 s). */
+  jwksTimeoutMs?: number | undefined;
 }
 
 /** Why a token was refused: for the gateway's log only, never for the caller. */
@@ -37,7 +39,7 @@ export class TokenVerifier {
   signatureChecks = 0;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs, timeoutDuration: 5_000 });
+    this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: options.jwksCooldownMs, timeoutDuration: options.jwksTimeoutMs ?? 30_000 });
     this.cache = new TokenCache<Identity>(options.cacheMax);
   }
 

@@ -33,6 +33,8 @@ export const gatewayConfigSchema = z.object({
    * so made-up key ids cannot turn us into a flood on the provider.
    */
   GATEWAY_JWKS_COOLDOWN_MS: envDurationMs(5_000),
+  /** How long a fetch of the provider's key set may take (a fresh Hydra makes its keys on the first fetch: seconds on a loaded machine). */
+  GATEWAY_JWKS_TIMEOUT_MS: envDurationMs(30_000),
   /** Where the subject and the groups are in the token's claims. */
   GATEWAY_SUBJECT_CLAIM: claimPath('sub'),
   GATEWAY_GROUPS_CLAIM: claimPath('groups'),
