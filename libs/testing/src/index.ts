@@ -68,3 +68,4 @@ export {
   type StartDevIdentityProviderOptions,
   startDevIdentityProvider,
 } from './dev-login/start-dev-identity-provider';
+export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';

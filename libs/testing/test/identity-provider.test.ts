@@ -5,17 +5,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type HydraClient, TestBrowser, hydraAdmin } from '../src/dev-login/oidc-test-client';
 import { startHydra } from '../src/start-hydra';
 import { type DevIdentityProvider, startDevIdentityProvider } from '../src/dev-login/start-dev-identity-provider';
 
 const AUDIENCE = 'dv-gateway';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'; // never fetched: the test reads the code from the redirect
 const ACCESS_TOKEN_SET = 'hydra.jwt.access-token';
-
-interface HydraClient {
-  client_id: string;
-  client_secret?: string;
-}
 
 interface TokenResponse {
   access_token: string;
@@ -26,15 +22,8 @@ interface TokenResponse {
 let idp: DevIdentityProvider;
 let dir: string;
 
-async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${idp.adminUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return hydraAdmin<T>(idp.adminUrl, method, path, body);
 }
 
 /** POST /oauth2/token; resolves with the status and the parsed body. */
@@ -61,48 +50,6 @@ function jwksOf(options: { cooldownDuration?: number } = {}): ReturnType<typeof 
   return createRemoteJWKSet(new URL(`${idp.publicUrl}/.well-known/jwks.json`), { timeoutDuration: JWKS_TIMEOUT_MS, ...options });
 }
 
-/** A browser of sorts: keeps cookies per host and does not follow redirects, so each hop is seen. */
-class Browser {
-  private readonly cookies = new Map<string, Map<string, string>>();
-
-  async request(
-    url: string,
-    init: { method?: string; form?: Record<string, string> } = {},
-  ): Promise<{ status: number; location: string | undefined; body: string }> {
-    const target = new URL(url);
-    const jar = this.cookies.get(target.host) ?? new Map<string, string>();
-    this.cookies.set(target.host, jar);
-    const headers: Record<string, string> = {};
-    if (jar.size > 0) headers['cookie'] = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(target, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
-      headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : null,
-      redirect: 'manual',
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair?.indexOf('=') ?? -1;
-      if (pair && at > 0) jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, location: location === undefined ? undefined : new URL(location, target).toString(), body: await response.text() };
-  }
-
-  /** Follows 302s (GET) until the location starts with `stopAt`, and returns that location. */
-  async followUntil(location: string, stopAt: string): Promise<string> {
-    let next = location;
-    for (let hop = 0; hop < 10; hop++) {
-      if (next.startsWith(stopAt)) return next;
-      const response = await this.request(next);
-      if (response.status !== 302 && response.status !== 303) throw new Error(`GET ${next} answered ${response.status}: ${response.body.slice(0, 500)}`);
-      next = response.location ?? '';
-    }
-    throw new Error(`too many redirects towards ${stopAt}`);
-  }
-}
-
 /** A public client (a browser app such as the console): no secret, so PKCE protects its codes. */
 function publicClient(): Promise<HydraClient> {
   return admin<HydraClient>('POST', '/admin/clients', {
@@ -117,7 +64,7 @@ function publicClient(): Promise<HydraClient> {
 }
 
 /** Starts an authorization request (PKCE, S256) and returns the login challenge the login app's form shows. */
-async function loginChallenge(browser: Browser, client: HydraClient, pkce = { verifier: '', state: '' }): Promise<string> {
+async function loginChallenge(browser: TestBrowser, client: HydraClient, pkce = { verifier: '', state: '' }): Promise<string> {
   const url = new URL(`${idp.publicUrl}/oauth2/auth`);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -141,7 +88,7 @@ async function loginChallenge(browser: Browser, client: HydraClient, pkce = { ve
 }
 
 /** The whole browser side of the authorization-code flow: sign in through the app, consent, and the code at the redirect URI. */
-async function authorize(browser: Browser, client: HydraClient, user: { username: string; password: string }): Promise<{ code: string; verifier: string }> {
+async function authorize(browser: TestBrowser, client: HydraClient, user: { username: string; password: string }): Promise<{ code: string; verifier: string }> {
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const challenge = await loginChallenge(browser, client, { verifier, state });
@@ -205,7 +152,7 @@ describe('Ory Hydra as the development identity provider', () => {
 
   it('runs the authorization-code flow with PKCE through the login-and-consent app: sub is the user, groups their groups', async () => {
     const client = await publicClient();
-    const browser = new Browser();
+    const browser = new TestBrowser();
     const first = await authorize(browser, client, { username: 'alice@acme.example', password: idp.password });
     // PKCE: a code is worth nothing without its verifier (and the failed attempt spends it).
     const stolen = await tokenCall({
@@ -236,7 +183,7 @@ describe('Ory Hydra as the development identity provider', () => {
   });
 
   it('refuses a wrong password and an unknown user, and lets the sign-in be tried again', async () => {
-    const browser = new Browser();
+    const browser = new TestBrowser();
     const challenge = await loginChallenge(browser, await publicClient());
     const wrong = await browser.request(idp.login.loginUrl, { form: { login_challenge: challenge, username: 'alice@acme.example', password: 'guess' } });
     expect(wrong.status).toBe(401);
@@ -251,7 +198,7 @@ describe('Ory Hydra as the development identity provider', () => {
   });
 
   it('answers bad requests to the login-and-consent app with 4xx, never 5xx', async () => {
-    const browser = new Browser();
+    const browser = new TestBrowser();
     expect((await browser.request(idp.login.loginUrl)).status).toBe(400);
     expect((await browser.request(`${idp.login.loginUrl}?login_challenge=not-a-challenge`)).status).toBe(400);
     expect(

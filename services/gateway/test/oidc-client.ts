@@ -1,27 +1,17 @@
 // Gets real tokens from the development identity provider (Ory Hydra and our login app) the way a
 // console and a script do: a user through the authorization-code flow with PKCE, a service account
 // through client credentials. The gateway's tests use them; nothing here is faked.
-import { type DevIdentityProvider } from '@dv/testing';
+import { type DevIdentityProvider, type HydraClient, TestBrowser, hydraAdmin as adminCall } from '@dv/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 export const AUDIENCE = 'dv-gateway';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback'; // never fetched: the code is read from the redirect
 
-export interface HydraClient {
-  client_id: string;
-  client_secret?: string;
-}
+export { type HydraClient } from '@dv/testing';
 
-export async function hydraAdmin<T>(idp: DevIdentityProvider, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${idp.adminUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+export function hydraAdmin<T>(idp: DevIdentityProvider, method: string, path: string, body?: unknown): Promise<T> {
+  return adminCall<T>(idp.adminUrl, method, path, body);
 }
 
 async function tokenCall(idp: DevIdentityProvider, form: Record<string, string>, basic?: HydraClient): Promise<string> {
@@ -55,34 +45,6 @@ export function clientCredentialsToken(idp: DevIdentityProvider, client: HydraCl
   return tokenCall(idp, { grant_type: 'client_credentials', audience, scope: 'dv.api' }, client);
 }
 
-/** Keeps cookies per host and follows no redirect by itself, as a browser's hops are needed one by one. */
-class Browser {
-  private readonly cookies = new Map<string, Map<string, string>>();
-
-  async request(url: string, form?: Record<string, string>): Promise<{ status: number; location: string | undefined }> {
-    const target = new URL(url);
-    const jar = this.cookies.get(target.host) ?? new Map<string, string>();
-    this.cookies.set(target.host, jar);
-    const headers: Record<string, string> = {};
-    if (jar.size > 0) headers['cookie'] = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(target, {
-      method: form ? 'POST' : 'GET',
-      headers,
-      body: form ? new URLSearchParams(form).toString() : null,
-      redirect: 'manual',
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair?.indexOf('=') ?? -1;
-      if (pair && at > 0) jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    await response.arrayBuffer();
-    const location = response.headers.get('location');
-    return { status: response.status, location: location === null ? undefined : new URL(location, target).toString() };
-  }
-}
-
 /** A user's access token: sign-in through the login app, consent, code exchanged with its PKCE verifier. */
 export async function userToken(idp: DevIdentityProvider, username: string, audience = AUDIENCE): Promise<string> {
   const client = await hydraAdmin<HydraClient>(idp, 'POST', '/admin/clients', {
@@ -93,7 +55,7 @@ export async function userToken(idp: DevIdentityProvider, username: string, audi
     audience: [audience],
     scope: 'openid dv.api',
   });
-  const browser = new Browser();
+  const browser = new TestBrowser();
   const verifier = randomBytes(32).toString('base64url');
   const auth = new URL(`${idp.publicUrl}/oauth2/auth`);
   auth.search = new URLSearchParams({
@@ -108,7 +70,7 @@ export async function userToken(idp: DevIdentityProvider, username: string, audi
   }).toString();
   const toLogin = await browser.request(auth.toString());
   const challenge = new URL(toLogin.location ?? '').searchParams.get('login_challenge') ?? '';
-  let next = (await browser.request(idp.login.loginUrl, { login_challenge: challenge, username, password: idp.password })).location ?? '';
+  let next = (await browser.request(idp.login.loginUrl, { form: { login_challenge: challenge, username, password: idp.password } })).location ?? '';
   for (let hop = 0; hop < 10 && !next.startsWith(REDIRECT_URI); hop++) next = (await browser.request(next)).location ?? '';
   const code = new URL(next).searchParams.get('code');
   if (!code) throw new Error(`no authorization code for ${username} (ended at ${next})`);
