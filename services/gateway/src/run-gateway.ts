@@ -10,7 +10,12 @@ import { discoverJwksUrl } from './auth/discover-jwks-url';
 import { TokenVerifier } from './auth/token-verifier';
 import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { accessLogHook } from './http/access-log';
+import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
+import { RateLimitHooks } from './http/rate-limit.hooks';
+import { securityHeadersHook } from './http/security-headers';
+import { traceContextHook } from './http/trace-context.hook';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -55,6 +60,11 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503), and receiving it too (Node answers 408).
+    handlerTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    // The client IP (rate limit, access log) from X-Forwarded-For only when the peer is a proxy we were told to trust.
+    ...(config.GATEWAY_TRUSTED_PROXIES.length > 0 ? { trustProxy: config.GATEWAY_TRUSTED_PROXIES } : {}),
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -67,8 +77,23 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Hook order matters: CORS answers preflights before authentication (browsers send them without a
+  // token); an IP over its limit is refused before a token is verified; the caller's own limit after.
+  fastify.addHook('onRequest', traceContextHook);
+  fastify.addHook('onRequest', new CorsPolicy(config.GATEWAY_CORS_ORIGINS, config.GATEWAY_CORS_CREDENTIALS).onRequest);
+  const rateLimit =
+    config.GATEWAY_RATE_LIMIT_PER_S > 0
+      ? new RateLimitHooks({ ratePerS: config.GATEWAY_RATE_LIMIT_PER_S, burst: config.GATEWAY_RATE_LIMIT_BURST, maxClients: config.GATEWAY_RATE_LIMIT_CLIENTS })
+      : undefined;
+  if (rateLimit !== undefined) fastify.addHook('onRequest', rateLimit.beforeAuth);
   fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth')));
+  if (rateLimit !== undefined) {
+    fastify.addHook('onRequest', rateLimit.afterAuth);
+    fastify.addHook('onResponse', rateLimit.onResponse);
+  }
+  fastify.addHook('onSend', securityHeadersHook({ hstsMaxAgeS: config.GATEWAY_HSTS_MAX_AGE_S }));
   fastify.addHook('onResponse', httpMetrics.onResponse);
+  if (config.GATEWAY_ACCESS_LOG) fastify.addHook('onResponse', accessLogHook(logger.child('access')));
   let stopping: Promise<void> | undefined;
   // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold
   // the server's close (and the process) until its keep-alive timeout.

@@ -56,4 +56,12 @@ describe('httpErrorOf', () => {
     });
     expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_BODY_TOO_LARGE', 413)).status).toBe(413);
   });
+
+  it("answers a request that outlived GATEWAY_REQUEST_TIMEOUT_MS (Fastify's handler timeout) with the platform's 503", () => {
+    expect(httpErrorOf(new FastifyLikeError('FST_ERR_HANDLER_TIMEOUT', 503))).toEqual({
+      status: 503,
+      body: { code: 503, message: 'Please try again in few minutes.' },
+      ours: true,
+    });
+  });
 });

@@ -34,6 +34,10 @@ export function httpErrorOf(error: unknown): HttpError {
     if (status === 400) return fromDvError(validationError([{ field: 'body', message: 'must be a JSON document' }]));
     return status >= 500 ? internal() : { status, body: { code: status, message: error.message }, ours: false };
   }
+  // The whole request took longer than GATEWAY_REQUEST_TIMEOUT_MS (Fastify's handlerTimeout): the platform's 503.
+  if (error instanceof Error && 'code' in error && error.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    return fromDvError(DvError.unavailable('the request took longer than the gateway allows'));
+  }
   const fastify = fastifyClientError(error);
   if (fastify !== undefined) return fastify;
   return internal();
