@@ -18,7 +18,10 @@ export const corsOriginsSchema = z
     for (const item of raw.split(',').map((s) => s.trim())) {
       const origin = URL.canParse(item) ? new URL(item).origin : 'null';
       if (origin === 'null' || origin !== item || !/^https?:/.test(item)) {
-        ctx.addIssue({ code: 'custom', message: `expected exact origins like https://console.example.com (no path, no trailing slash), or *; ${JSON.stringify(item)} is not one` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected exact origins like https://console.example.com (no path, no trailing slash), or *; ${JSON.stringify(item)} is not one`,
+        });
         return z.NEVER;
       }
       origins.push(origin);

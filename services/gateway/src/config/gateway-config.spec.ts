@@ -29,12 +29,18 @@ describe('the gateway configuration (HTTP)', () => {
   });
 
   it('takes exact origins or *, and refuses anything a browser would not send as Origin', () => {
-    expect(loadConfig(gatewayConfigSchema, { ...BASE, GATEWAY_CORS_ORIGINS: 'https://console.example.com, http://127.0.0.1:3000' }).GATEWAY_CORS_ORIGINS).toEqual([
-      'https://console.example.com',
-      'http://127.0.0.1:3000',
-    ]);
+    expect(
+      loadConfig(gatewayConfigSchema, { ...BASE, GATEWAY_CORS_ORIGINS: 'https://console.example.com, http://127.0.0.1:3000' }).GATEWAY_CORS_ORIGINS,
+    ).toEqual(['https://console.example.com', 'http://127.0.0.1:3000']);
     expect(loadConfig(gatewayConfigSchema, { ...BASE, GATEWAY_CORS_ORIGINS: '*' }).GATEWAY_CORS_ORIGINS).toBe('*');
-    for (const bad of ['https://console.example.com/', 'https://console.example.com/app', 'console.example.com', 'ftp://x.example', 'https://a.example:443', '*,https://a.example']) {
+    for (const bad of [
+      'https://console.example.com/',
+      'https://console.example.com/app',
+      'console.example.com',
+      'ftp://x.example',
+      'https://a.example:443',
+      '*,https://a.example',
+    ]) {
       expect(problems({ GATEWAY_CORS_ORIGINS: bad })).toEqual(['GATEWAY_CORS_ORIGINS']);
     }
   });
@@ -50,8 +56,12 @@ describe('the gateway configuration (HTTP)', () => {
       '127.0.0.1',
       '::1',
     ]);
-    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.1/8/1', '10.0.0']) expect(problems({ GATEWAY_TRUSTED_PROXIES: bad })).toEqual(['GATEWAY_TRUSTED_PROXIES']);
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.1/8/1', '10.0.0'])
+      expect(problems({ GATEWAY_TRUSTED_PROXIES: bad })).toEqual(['GATEWAY_TRUSTED_PROXIES']);
     expect(problems({ GATEWAY_REQUEST_TIMEOUT_MS: '5s', GATEWAY_NATS_TIMEOUT_MS: '10s' })).toEqual(['GATEWAY_REQUEST_TIMEOUT_MS']);
-    expect(problems({ GATEWAY_RATE_LIMIT_BURST: '0', GATEWAY_RATE_LIMIT_PER_S: '-1' }).sort()).toEqual(['GATEWAY_RATE_LIMIT_BURST', 'GATEWAY_RATE_LIMIT_PER_S']);
+    expect(problems({ GATEWAY_RATE_LIMIT_BURST: '0', GATEWAY_RATE_LIMIT_PER_S: '-1' }).sort()).toEqual([
+      'GATEWAY_RATE_LIMIT_BURST',
+      'GATEWAY_RATE_LIMIT_PER_S',
+    ]);
   });
 });

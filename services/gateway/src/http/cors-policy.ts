@@ -20,7 +20,10 @@ export class CorsPolicy {
   private readonly any: boolean;
   private readonly origins: ReadonlySet<string>;
 
-  constructor(origins: CorsOrigins, private readonly credentials: boolean) {
+  constructor(
+    origins: CorsOrigins,
+    private readonly credentials: boolean,
+  ) {
     this.any = origins === '*';
     this.origins = new Set(origins === '*' ? [] : origins);
   }

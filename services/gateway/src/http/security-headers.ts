@@ -20,10 +20,7 @@ export function securityHeadersHook(options: { hstsMaxAgeS: number }) {
   return async (_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const type = reply.getHeader('content-type');
     const html = typeof type === 'string' && type.startsWith('text/html');
-    void reply
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer');
+    void reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
     // A page that brings a stricter policy of its own (script hashes) keeps it.
     if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', html ? DOCS_PAGE_CSP : API_CSP);
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
