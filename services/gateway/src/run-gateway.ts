@@ -11,11 +11,12 @@ import { TokenVerifier } from './auth/token-verifier';
 import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { accessLogHook } from './http/access-log';
+import { BatchedLineSink } from './http/batched-line-sink';
 import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
 import { RateLimitHooks } from './http/rate-limit.hooks';
 import { securityHeadersHook } from './http/security-headers';
-import { traceContextHook } from './http/trace-context.hook';
+import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -74,6 +75,8 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const fastify = app.getHttpAdapter().getInstance();
   const httpMetrics = new HttpMetrics(metrics);
   fastify.decorateRequest('dvIdentity', null);
+  fastify.decorateRequest('dvSpan', null);
+  fastify.decorateRequest('dvTraceContext', null);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -93,7 +96,9 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   }
   fastify.addHook('onSend', securityHeadersHook({ hstsMaxAgeS: config.GATEWAY_HSTS_MAX_AGE_S }));
   fastify.addHook('onResponse', httpMetrics.onResponse);
-  if (config.GATEWAY_ACCESS_LOG) fastify.addHook('onResponse', accessLogHook(logger.child('access')));
+  fastify.addHook('onResponse', endTraceSpan);
+  const accessLogSink = new BatchedLineSink();
+  if (config.GATEWAY_ACCESS_LOG && logger.isLevelEnabled('info')) fastify.addHook('onResponse', accessLogHook(options.name, accessLogSink));
   let stopping: Promise<void> | undefined;
   // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold
   // the server's close (and the process) until its keep-alive timeout.
@@ -117,6 +122,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     (stopping ??= (async () => {
       logger.info('service stopping');
       await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
+      accessLogSink.flush();
       await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
       await health.close();
       processMetrics.stop();
