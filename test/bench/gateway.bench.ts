@@ -154,7 +154,10 @@ async function run(): Promise<object> {
     // The gateway, as deployed but for its rate limit (one caller at 64 connections would be refused: the limiter still runs, its bucket never empties).
     const gatewayLog = join(dir, 'gateway.log');
     gateway = spawnLogged(
-      [...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== ''), ...nodeEntryArgs('services/gateway', 'main.ts', serviceModeFromEnv())],
+      [
+        ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== ''),
+        ...nodeEntryArgs('services/gateway', 'main.ts', serviceModeFromEnv()),
+      ],
       {
         NATS_URL: bed.natsUrl,
         HEALTH_PORT: '0',
@@ -178,7 +181,12 @@ async function run(): Promise<object> {
     );
     const floorLog = join(dir, 'floor.log');
     floor = spawnLogged(
-      ['-r', join(repoRoot(), 'scripts', 'ts-register.js'), join(__dirname, 'gateway', 'floor-server.ts'), JSON.stringify({ natsUrl: bed.natsUrl, identity: caller })],
+      [
+        '-r',
+        join(repoRoot(), 'scripts', 'ts-register.js'),
+        join(__dirname, 'gateway', 'floor-server.ts'),
+        JSON.stringify({ natsUrl: bed.natsUrl, identity: caller }),
+      ],
       {},
       floorLog,
     );
@@ -283,7 +291,9 @@ async function run(): Promise<object> {
           for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
             const r = target === 'nats' ? await nats(op, connections, amount) : await http(target, op, connections, amount);
             rounds.get(target)?.push(r);
-            progress(`${op} c=${connections} ${target} round ${round + 1}/${ROUNDS}: ${Math.round(r.throughput)} req/s, p50 ${round1(r.p50_us)} us, errors ${r.errors}`);
+            progress(
+              `${op} c=${connections} ${target} round ${round + 1}/${ROUNDS}: ${Math.round(r.throughput)} req/s, p50 ${round1(r.p50_us)} us, errors ${r.errors}`,
+            );
           }
         }
         const summary: Record<string, object> = {};
@@ -300,7 +310,13 @@ async function run(): Promise<object> {
         const tp = (t: Target): number => median((rounds.get(t) ?? []).map((r) => r.throughput));
         const ratio = served[op] ? Math.round((tp('gateway') / tp('floor')) * 1000) / 1000 : Number.NaN;
         if (served[op]) ratios[`${op}_c${connections}`] = ratio;
-        results.push({ op, connections, requests_per_round: amount, ...summary, gateway_vs_floor: served[op] ? ratio : 'not served by the gateway on this build' });
+        results.push({
+          op,
+          connections,
+          requests_per_round: amount,
+          ...summary,
+          gateway_vs_floor: served[op] ? ratio : 'not served by the gateway on this build',
+        });
       }
     }
 
@@ -348,7 +364,13 @@ async function run(): Promise<object> {
         total_seconds: Math.round((Date.now() - started) / 1000),
       },
       results,
-      token_cache: { miss_us: round1(missUs), hit: hits.summary(), hit_p50_us: round1(hitP50), required_hit_p50_us: REQUIRED_CACHE_HIT_P50_US, signature_checks: verifier.signatureChecks },
+      token_cache: {
+        miss_us: round1(missUs),
+        hit: hits.summary(),
+        hit_p50_us: round1(hitP50),
+        required_hit_p50_us: REQUIRED_CACHE_HIT_P50_US,
+        signature_checks: verifier.signatureChecks,
+      },
       gateway_vs_floor_at_64: Object.fromEntries(at64),
       required_gateway_vs_floor: REQUIRED_FLOOR_RATIO,
       pass: floorPass && hitP50 < REQUIRED_CACHE_HIT_P50_US,
