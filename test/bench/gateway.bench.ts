@@ -15,6 +15,7 @@ import { type ServiceProcess, nodeEntryArgs, repoRoot, serviceModeFromEnv, start
 import { type NatsConnection } from '@nats-io/nats-core';
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -260,6 +261,23 @@ async function run(): Promise<object> {
         server_cpu_us: before === undefined || after === undefined ? undefined : (after - before) / amount,
       };
     };
+    // autocannon reports latency in whole milliseconds: at 1 connection the latency comes from this
+    // loop instead (one keep-alive connection, node:http, microseconds).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const oneRequest = (target: Exclude<Target, 'nats'>, op: Op): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const r = requests[op];
+        const req = httpRequest(`${base[target]}${r.path}`, { method: r.method, headers, agent }, (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode ?? 0}`))));
+        });
+        req.on('error', reject);
+        req.end(r.body);
+      });
+    const latencyAtOne = async (target: Exclude<Target, 'nats'>, op: Op, amount: number): Promise<{ p50_us: number; p99_us: number }> => {
+      const result = await runClosedLoop({ concurrency: 1, operations: amount, op: () => oneRequest(target, op) });
+      return { p50_us: result.latency.percentile(50), p99_us: result.latency.percentile(99) };
+    };
     const nats = async (op: Op, connections: number, amount: number): Promise<RunResult> => {
       const result = await runClosedLoop({ concurrency: connections, operations: amount, op: natsOps[op] });
       if (result.errors > 0) {
@@ -290,6 +308,7 @@ async function run(): Promise<object> {
         for (let round = 0; round < ROUNDS; round++) {
           for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
             const r = target === 'nats' ? await nats(op, connections, amount) : await http(target, op, connections, amount);
+            if (target !== 'nats' && connections === 1) Object.assign(r, await latencyAtOne(target, op, Math.ceil(amount / 3)));
             rounds.get(target)?.push(r);
             progress(
               `${op} c=${connections} ${target} round ${round + 1}/${ROUNDS}: ${Math.round(r.throughput)} req/s, p50 ${round1(r.p50_us)} us, errors ${r.errors}`,
@@ -359,7 +378,7 @@ async function run(): Promise<object> {
         http_load: `autocannon ${autocannonVersion()} in this process, keep-alive connections, a fixed number of requests per run`,
         requests: { get: requests.get.path, list: requests.list.path, check: `${requests.check.path} ${requests.check.body ?? ''}` },
         samples,
-        method: `per operation and connection count: a warm-up of a fifth per target, then ${ROUNDS} rounds alternating the order of the targets; throughput = median of rounds (2xx answers per second), latency p50/p99 = median of the rounds' percentiles; server_cpu_us_per_request: CPU time of the HTTP server process per request`,
+        method: `per operation and connection count: a warm-up of a fifth per target, then ${ROUNDS} rounds alternating the order of the targets; throughput = median of rounds (2xx answers per second, autocannon), latency p50/p99 = median of the rounds' percentiles (autocannon's, in whole ms, at 64 connections; at 1 connection a third as many requests again, one after the other on one keep-alive node:http connection, in microseconds); server_cpu_us_per_request: CPU time of the HTTP server process per request`,
         load_average_at_start: loadAtStart,
         total_seconds: Math.round((Date.now() - started) / 1000),
       },
