@@ -42,12 +42,14 @@ type Op = 'get' | 'list' | 'check';
 /** BENCH_OPS=get,list picks operations (all by default). */
 const OPS = (process.env['BENCH_OPS'] ?? 'get,list,check').split(',').filter((o): o is Op => o === 'get' || o === 'list' || o === 'check');
 type Target = 'gateway' | 'floor' | 'nats';
-/** Requests per measured run, by operation and connections (warm-up: a fifth of it, once per target). */
+/** Requests per measured NATS run and (a third of it) per 1-connection latency loop, by operation and connections; HTTP runs last HTTP_SECONDS. */
 const PLAN: Record<Op, Record<(typeof CONNECTIONS)[number], number>> = {
   get: { 1: scaled(1_500), 64: scaled(15_000) },
   list: { 1: scaled(300), 64: scaled(3_000) },
   check: { 1: scaled(1_500), 64: scaled(15_000) },
 };
+/** Seconds per measured HTTP run (autocannon); BENCH_SECONDS. */
+const HTTP_SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const VIEWER_ROLE = 7;
 const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
 
@@ -235,7 +237,9 @@ async function run(): Promise<object> {
       const pid = target === 'nats' ? undefined : pids[target];
       return pid === undefined ? undefined : processUsage(pid).cpuUs;
     };
-    const http = async (target: Exclude<Target, 'nats'>, op: Op, connections: number, amount: number): Promise<RunResult> => {
+    // By duration, not by count: autocannon notices that a count is done only on its once-a-second
+    // tick, which rounded every run's time up to whole seconds (throughput = count / ceil(t)).
+    const http = async (target: Exclude<Target, 'nats'>, op: Op, connections: number, seconds: number): Promise<RunResult> => {
       const r = requests[op];
       const before = cpuOf(target);
       const t0 = process.hrtime.bigint();
@@ -245,7 +249,7 @@ async function run(): Promise<object> {
         headers,
         ...(r.body !== undefined ? { body: r.body } : {}),
         connections,
-        amount,
+        duration: seconds,
         timeout: 30,
       });
       const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -258,7 +262,7 @@ async function run(): Promise<object> {
         p50_us: result.latency.p50 * 1000,
         p99_us: result.latency.p99 * 1000,
         errors,
-        server_cpu_us: before === undefined || after === undefined ? undefined : (after - before) / amount,
+        server_cpu_us: before === undefined || after === undefined ? undefined : (after - before) / Math.max(1, result.requests.total),
       };
     };
     // autocannon reports latency in whole milliseconds: at 1 connection the latency comes from this
@@ -302,12 +306,12 @@ async function run(): Promise<object> {
         for (const target of targets) {
           const warmup = Math.max(connections, Math.ceil(amount / 5));
           if (target === 'nats') await nats(op, connections, warmup);
-          else await http(target, op, connections, warmup);
+          else await http(target, op, connections, 1);
         }
         const rounds = new Map<Target, RunResult[]>(targets.map((t) => [t, []]));
         for (let round = 0; round < ROUNDS; round++) {
           for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
-            const r = target === 'nats' ? await nats(op, connections, amount) : await http(target, op, connections, amount);
+            const r = target === 'nats' ? await nats(op, connections, amount) : await http(target, op, connections, HTTP_SECONDS);
             if (target !== 'nats' && connections === 1) Object.assign(r, await latencyAtOne(target, op, Math.ceil(amount / 3)));
             rounds.get(target)?.push(r);
             progress(
@@ -375,10 +379,10 @@ async function run(): Promise<object> {
         gateway: `services/gateway as a process (${serviceModeFromEnv()} mode), its defaults but GATEWAY_RATE_LIMIT_PER_S/BURST 1,000,000 (the limiter runs, never refuses); access log on, to a file; changed for this run: ${JSON.stringify(gatewayEnvOverride())}`,
         floor: 'test/bench/gateway/floor-server.ts as a process: node:http, fixed dv-identity, the NATS reply bytes written back, nothing checked',
         nats: 'RpcClient.call in this process with the identity header (request validated before it leaves, reply validated), closed loop',
-        http_load: `autocannon ${autocannonVersion()} in this process, keep-alive connections, a fixed number of requests per run`,
+        http_load: `autocannon ${autocannonVersion()} in this process, keep-alive connections, ${HTTP_SECONDS} s per run`,
         requests: { get: requests.get.path, list: requests.list.path, check: `${requests.check.path} ${requests.check.body ?? ''}` },
         samples,
-        method: `per operation and connection count: a warm-up of a fifth per target, then ${ROUNDS} rounds alternating the order of the targets; throughput = median of rounds (2xx answers per second, autocannon), latency p50/p99 = median of the rounds' percentiles (autocannon's, in whole ms, at 64 connections; at 1 connection a third as many requests again, one after the other on one keep-alive node:http connection, in microseconds); server_cpu_us_per_request: CPU time of the HTTP server process per request`,
+        method: `per operation and connection count: a warm-up per target (1 s of HTTP, a fifth of the NATS count), then ${ROUNDS} rounds alternating the order of the targets; throughput = median of rounds (2xx answers per second, autocannon), latency p50/p99 = median of the rounds' percentiles (autocannon's, in whole ms, at 64 connections; at 1 connection a third as many requests again, one after the other on one keep-alive node:http connection, in microseconds); server_cpu_us_per_request: CPU time of the HTTP server process per request`,
         load_average_at_start: loadAtStart,
         total_seconds: Math.round((Date.now() - started) / 1000),
       },
