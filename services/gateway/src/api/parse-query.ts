@@ -40,14 +40,22 @@ function isArrayField(schema: z.ZodType): boolean {
   return s instanceof z.ZodArray;
 }
 
+/**
+ * The integer query parameters and their bounds: on the wire they are strings of digits, but the API
+ * description says `integer` with these bounds (what a client sends), not the string pattern.
+ */
+export const queryIntegers = z.registry<{ min: number; max?: number }>();
+
 /** An integer query parameter (`offset`, `limit`): digits only, then the number's own bounds. */
 export function queryInt(bounds: { min: number; max?: number }): z.ZodType<number, string> {
   const n = z.number().int().min(bounds.min);
-  return z
+  const schema = z
     .string()
     .regex(/^\d{1,9}$/, 'must be a non-negative integer')
     .transform(Number)
     .pipe(bounds.max === undefined ? n : n.max(bounds.max));
+  queryIntegers.add(schema, bounds);
+  return schema;
 }
 
 /** A boolean query parameter: `true` or `false`. */
