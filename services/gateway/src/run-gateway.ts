@@ -5,11 +5,15 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { ALL_OPERATIONS } from './api/all-operations';
+import { methodNotAllowedHook } from './api/method-not-allowed.hook';
+import { publicRoutes } from './api/public-routes';
 import { bearerAuthHook } from './auth/bearer-auth.hook';
 import { discoverJwksUrl } from './auth/discover-jwks-url';
 import { TokenVerifier } from './auth/token-verifier';
 import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { clientErrorHandler } from './http/client-error';
 import { HttpMetrics } from './http/http-metrics';
 
 export interface RunningGateway {
@@ -55,6 +59,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    clientErrorHandler,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -67,7 +72,8 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth')));
+  fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth'), publicRoutes(ALL_OPERATIONS)));
+  fastify.addHook('onRequest', methodNotAllowedHook(ALL_OPERATIONS));
   fastify.addHook('onResponse', httpMetrics.onResponse);
   let stopping: Promise<void> | undefined;
   // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold

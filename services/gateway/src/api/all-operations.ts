@@ -1,8 +1,9 @@
 import { type ApiOperation } from './api-operation';
 import { VOLUME_OPERATIONS } from '../volumes/operations';
+import { API_DOC_OPERATIONS } from './operations';
 
 /**
  * Every HTTP operation of the gateway, one list per area (each area's `operations.ts`): the source of
  * the OpenAPI document, checked against the routes the gateway serves (a flat list of imports: one line per area).
  */
-export const ALL_OPERATIONS: readonly ApiOperation[] = [...VOLUME_OPERATIONS];
+export const ALL_OPERATIONS: readonly ApiOperation[] = [...API_DOC_OPERATIONS, ...VOLUME_OPERATIONS];

@@ -3,7 +3,7 @@ import { type z } from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** The error statuses an operation may answer; each is documented with the platform's error body `{code, message, details?}`. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 429 | 431 | 500 | 503;
 
 export interface ApiResponse {
   description: string;
@@ -41,7 +41,7 @@ export interface ApiOperation {
   headers?: Readonly<Record<string, string>>;
   /** Success answers by status. */
   responses: Readonly<Partial<Record<number, ApiResponse>>>;
-  /** Error answers (401 and 500/503 are added to every authenticated operation by the generator). */
+  /** Error answers (the generator adds 401 and 503 to every authenticated operation, 431 and 500 to every one). */
   errors: readonly ErrorStatus[];
   /** The NATS subjects the operation calls (documentation, and the gateway's NATS permissions). */
   calls: readonly string[];

@@ -79,6 +79,6 @@ describe('queryInt', () => {
   it('is registered with its bounds, for the API description (an integer, not a string pattern)', () => {
     const int = queryInt({ min: 1, max: 500 });
     expect(queryIntegers.get(int)).toEqual({ min: 1, max: 500 });
-    expect(queryIntegers.get(queryInt({ min: 0 }))).toEqual({ min: 0 });
+    expect(queryIntegers.get(queryInt({ min: 0 }))).toEqual({ min: 0, max: 999_999_999 });
   });
 });

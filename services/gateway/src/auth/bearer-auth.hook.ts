@@ -12,9 +12,11 @@ const API_PREFIX = '/api/';
  * to the log only), and the identity of a valid one is put on the request for the handlers. When the
  * provider's keys cannot be fetched for a token not seen before, the answer is 503: not the caller's fault.
  */
-export function bearerAuthHook(verifier: TokenVerifier, logger: JsonLogger) {
+export function bearerAuthHook(verifier: TokenVerifier, logger: JsonLogger, isPublic: (request: FastifyRequest) => boolean = () => false) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!request.url.startsWith(API_PREFIX)) return;
+    // The API's description and its page (descriptors with auth 'none'): no token.
+    if (isPublic(request)) return;
     const outcome = await verifier.verifyHeader(request.headers.authorization);
     if (outcome.ok) {
       request.dvIdentity = outcome.identity;

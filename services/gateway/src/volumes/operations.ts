@@ -1,11 +1,16 @@
-import { VolumeRpc } from '@dv/contracts';
+import { VolumeRpc, sharedScopeSchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type ApiOperation } from '../api/api-operation';
+import { nameApiSchema } from '../api/api-schema-names';
 import { publicVolumeSchema, publicVolumeWithScopesSchema } from './public-volume';
 import { createVolumeBodySchema, patchVolumeBodySchema } from './volume-bodies';
 import { volumeIdParamsSchema } from './volume-id';
 import { volumeListQuerySchema } from './volume-list-query';
 import { nameAvailabilityQuerySchema } from './volume-queries';
+
+nameApiSchema(publicVolumeSchema, 'DataVolume');
+nameApiSchema(publicVolumeWithScopesSchema, 'DataVolumeWithSharedScopes');
+nameApiSchema(sharedScopeSchema, 'SharedScope');
 
 const TAGS = ['Data volumes'] as const;
 const PATH = '/api/v1/datavolumes';
@@ -29,7 +34,8 @@ export const VOLUME_OPERATIONS: readonly ApiOperation[] = [
       'Originated: volumes whose origin project lies in the scopes where the caller may read data volumes. UsableInProject: volumes originating in or shared with the project. Answered without sharedScopes.',
     query: volumeListQuerySchema,
     responses: { 200: { description: 'A page of data volumes.', schema: volumeListAnswerSchema } },
-    errors: [400, 403],
+    // 404: UsableInProject names a project that does not exist.
+    errors: [400, 403, 404],
     calls: [VolumeRpc.list.subject],
   },
   {
@@ -41,7 +47,7 @@ export const VOLUME_OPERATIONS: readonly ApiOperation[] = [
     description: 'How many volumes the same list query selects (paging ignored).',
     query: volumeListQuerySchema,
     responses: { 200: { description: 'The count.', schema: volumeCountAnswerSchema } },
-    errors: [400, 403],
+    errors: [400, 403, 404],
     calls: [VolumeRpc.count.subject],
   },
   {

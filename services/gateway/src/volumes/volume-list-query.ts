@@ -1,12 +1,32 @@
-import { DATA_VOLUME_FIELDS, DATA_VOLUME_REQUEST_TYPES, type RpcRequestInput, type VolumeRpc, idSchema, listQuerySchema } from '@dv/contracts';
+import {
+  DATA_VOLUME_FIELDS,
+  DATA_VOLUME_REQUEST_TYPES,
+  FILTER_OPERATORS,
+  type RpcRequestInput,
+  type VolumeRpc,
+  idSchema,
+  listQuerySchema,
+} from '@dv/contracts';
 import { z } from 'zod';
 import { type RawQuery, parseQuery, queryInt } from '../api/parse-query';
 
 export type { RawQuery } from '../api/parse-query';
 export type VolumeListRequest = RpcRequestInput<typeof VolumeRpc.list>;
 
-/** The contract's list fields (filter items and their fields, search): the same checks. */
+/** The contract's list fields (search): the same checks. */
 const contract = listQuerySchema(DATA_VOLUME_FIELDS, { maxLimit: 500, defaultLimit: 50 }).shape;
+
+/**
+ * A filter item the contract takes: a sort field of the list, then an operator, then any value. As a
+ * pattern (not the contract's refinement) so that the API description says it too.
+ */
+const filterItemSchema = z
+  .string()
+  .max(512)
+  .regex(
+    new RegExp(`^(${DATA_VOLUME_FIELDS.join('|')})(${FILTER_OPERATORS.map((op) => op.replace(/[$^]/g, '\\$&')).join('|')})`),
+    `must be <field><op><value> with field one of ${DATA_VOLUME_FIELDS.join(', ')} and op one of ${FILTER_OPERATORS.join(' ')}`,
+  );
 
 /**
  * The query of `GET /api/v1/datavolumes` and `/count`, the reference's names, which are the request
@@ -24,14 +44,20 @@ export const volumeListQuerySchema = z
     limit: queryInt({ min: 1, max: 500 }).optional().describe('Page size, 1–500 (default 50).'),
     sortBy: z.enum(DATA_VOLUME_FIELDS).optional(),
     sortOrder: z.enum(['asc', 'desc']).optional().describe('Default asc.'),
-    filterBy: contract.filterBy.describe(`Items <field><op><value>, op one of == != <= >= =@ !@ =^ =$, field one of ${DATA_VOLUME_FIELDS.join(', ')}.`),
+    filterBy: z
+      .array(filterItemSchema)
+      .max(50)
+      .optional()
+      .describe(`Items <field><op><value>, op one of ${FILTER_OPERATORS.join(' ')}, field one of ${DATA_VOLUME_FIELDS.join(', ')}; once or repeated.`),
     search: contract.search.describe('Free text: the name, description or project name contains it.'),
   })
   .superRefine((q, ctx) => {
     if (q.requestType === 'UsableInProject' && q.usableInProjectId === undefined) {
       ctx.addIssue({ code: 'custom', path: ['usableInProjectId'], message: 'is required with requestType UsableInProject' });
     }
-  });
+  })
+  // The same rule in JSON Schema, for the API description (a rule across parameters: described as one query object).
+  .meta({ if: { properties: { requestType: { const: 'UsableInProject' } }, required: ['requestType'] }, then: { required: ['usableInProjectId'] } });
 
 /** The query as the request of dv.volume.list: the parameters given, nothing added (the service applies the defaults). */
 export function volumeListQuery(query: RawQuery): VolumeListRequest {
