@@ -27,6 +27,7 @@ const h = new GatewayHarness();
 let idp: DevIdentityProvider;
 let dir: string;
 let dana: string; // data-admins: the group holds Data volume administrator in tenant t1
+let volumeId: string;
 
 const DATA_VOLUME_ADMINISTRATOR = 2256;
 
@@ -36,6 +37,11 @@ beforeAll(async () => {
   await h.startWithGateway(idp);
   await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
   dana = await userToken(idp, 'dana@acme.example');
+  // A volume for Schemathesis to read and change (schemathesis.toml).
+  await h.originPvc(h.namespaceOf('p1'), 'fuzzed');
+  const created = await h.http('POST', '/api/v1/datavolumes', { token: dana, body: { name: 'fuzzed', projectId: 'p1', originPvcName: 'fuzzed' } });
+  if (created.status !== 201) throw new Error(`the volume for Schemathesis was not made: ${created.status} ${JSON.stringify(created.body)}`);
+  volumeId = (created.body as { id: string }).id;
 }, 30 * 60_000); // the first run on a machine builds Hydra
 
 afterAll(async () => {
@@ -136,10 +142,11 @@ describe('Schemathesis against the live gateway', () => {
       const run = await runProcess(
         st,
         ['--no-color', '--config-file', join(__dirname, 'schemathesis.toml'), 'run', `${h.baseUrl}/api/openapi.json`, '--url', h.baseUrl],
-        { ...process.env, DV_SCHEMATHESIS_TOKEN: dana, SCHEMATHESIS_HOOKS: '' },
+        { ...process.env, DV_SCHEMATHESIS_TOKEN: dana, DV_SCHEMATHESIS_VOLUME_ID: volumeId, SCHEMATHESIS_HOOKS: '' },
       );
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`schemathesis: exit ${run.code} in ${seconds} s\n`);
+      // Its summary (phases, warnings, cases generated) and the wall time, in the test's output.
+      process.stdout.write(`schemathesis: exit ${run.code} in ${seconds} s\n${run.output.slice(run.output.indexOf('=== SUMMARY ==='))}\n`);
       // The whole report on failure: what failed, with the curl command that reproduces it.
       expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
       expect(run.output).toMatch(/\d+ passed/);
