@@ -53,7 +53,8 @@ export const STREAM_ENTRIES: readonly StreamEntry[] = [
   { ...STREAMS.platform, description: 'What the platform’s other services publish: organization and workload events.' },
   {
     ...STREAMS.deadLetter,
-    description: 'Events a durable consumer gave up on, after its deliveries: dv.dlq.<consumer>.<original subject>, the original body and headers plus dv-dead-letter-reason.',
+    description:
+      'Events a durable consumer gave up on, after its deliveries: dv.dlq.<consumer>.<original subject>, the original body and headers plus dv-dead-letter-reason.',
   },
   {
     ...AUDIT_STREAM,
