@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import { ALL_OPERATIONS } from './all-operations';
 import { type ApiOperation } from './api-operation';
+import { nameApiSchema } from './api-schema-names';
 import { documentText } from './api-document-file';
 import { OPENAPI_FILE } from './openapi-file';
 import { type JsonObject, openApiDocument } from './openapi-document';
@@ -78,6 +80,26 @@ describe('the OpenAPI document', () => {
 
   it('leaves no reference dangling', () => {
     for (const match of JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) expect(Object.keys(schemas)).toContain(match[1]);
+  });
+
+  it('names a shared shape used by a request and by an answer apart: <name>Input for the request', () => {
+    const shared = nameApiSchema(z.object({ size: z.number().int().default(1) }), 'SpecShared');
+    const op: ApiOperation = {
+      operationId: 'putThing',
+      method: 'PUT',
+      path: '/api/things',
+      tags: ['T'],
+      summary: 's',
+      body: z.object({ thing: shared }),
+      responses: { 200: { description: 'ok', schema: z.object({ thing: shared }) } },
+      errors: [],
+      calls: [],
+    };
+    const { components } = openApiDocument([op]) as { components: { schemas: Record<string, JsonObject> } };
+    expect(components.schemas['SpecShared']).toMatchObject({ required: ['size'], additionalProperties: false });
+    expect(components.schemas['SpecSharedInput']).toEqual({ type: 'object', properties: { size: expect.objectContaining({ default: 1 }) } });
+    expect(JSON.stringify(components.schemas['PutThingRequest'])).toContain('"#/components/schemas/SpecSharedInput"');
+    expect(JSON.stringify(components.schemas['PutThing200'])).toContain('"#/components/schemas/SpecShared"');
   });
 
   it('refuses two descriptors of one operation and a status that is both a success and an error', () => {

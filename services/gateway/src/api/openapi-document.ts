@@ -49,7 +49,7 @@ export function openApiDocument(operations: readonly ApiOperation[]): JsonObject
   }
   const schemas = { ...outputs.components(), ...inputs.components() };
   if (Object.keys(schemas).length !== Object.keys(outputs.components()).length + Object.keys(inputs.components()).length)
-    throw new Error('a component name is used for an input and an output shape: name one of them apart');
+    throw new Error('a component name is used for a request and an answer shape: name one of them apart');
   return {
     openapi: '3.1.0',
     info: {
@@ -191,13 +191,13 @@ class NamedSchemas {
   ref(schema: z.ZodType, fallbackName: string): JsonObject {
     // A text, a number or a map is clearer inline than as a component of its own.
     if (!(schema instanceof z.ZodObject) && apiSchemaName(schema) === undefined) return toJsonSchema(schema, this.io);
-    const name = this.add(schema, apiSchemaName(schema) ?? this.registry.get(schema)?.id ?? fallbackName);
+    const name = this.add(schema, this.sharedName(schema) ?? this.registry.get(schema)?.id ?? fallbackName);
     this.roots.add(name);
     return { $ref: `${COMPONENT}${name}` };
   }
 
   components(): Record<string, JsonObject> {
-    for (const [schema, name] of namedApiSchemas()) if (!this.registry.has(schema)) this.add(schema, name);
+    for (const [schema] of namedApiSchemas()) if (!this.registry.has(schema)) this.add(schema, this.sharedName(schema) as string);
     const { schemas } = z.toJSONSchema(this.registry, {
       io: this.io,
       unrepresentable: 'any',
@@ -217,6 +217,12 @@ class NamedSchemas {
         return [id, json];
       }),
     );
+  }
+
+  /** A named shape's component: its name for answers, `<name>Input` for requests (the two sides differ: defaults, unknown fields). */
+  private sharedName(schema: z.ZodType): string | undefined {
+    const name = apiSchemaName(schema);
+    return name === undefined ? undefined : this.io === 'input' ? `${name}Input` : name;
   }
 
   private add(schema: z.ZodType, name: string): string {
