@@ -68,7 +68,7 @@ export const DOCS_JS = String.raw`'use strict';
       Object.keys(r.content || {}).forEach(function (type) { item.push(el('details', {}, [el('summary', {}, [type]), schemaBlock(r.content[type].schema)])); });
       parts.push(el('div', { class: 'response' }, item));
     });
-    if (op['x-dv-nats-subjects']) parts.push(el('p', { class: 'note' }, ['NATS: ' + op['x-dv-nats-subjects'].join(', ')]));
+    if (op['x-dv-nats-subjects'] && op['x-dv-nats-subjects'].length) parts.push(el('p', { class: 'note' }, ['NATS: ' + op['x-dv-nats-subjects'].join(', ')]));
     return { id: id, node: el('section', { id: id, class: 'operation' }, parts) };
   }
   function render(doc) {
@@ -112,8 +112,10 @@ h2 { margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
 .method.get { background: #0969da; } .method.post { background: #1a7f37; } .method.patch { background: #9a6700; } .method.put { background: #8250df; } .method.delete { background: #cf222e; }
 .summary { font-weight: 600; }
 .note { color: #57606a; font-size: 0.9em; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th:nth-child(-n + 3) { width: 9%; }
+th:nth-child(5) { width: 50%; }
 td, th { border-top: 1px solid #d0d7de; padding: 0.3rem; text-align: left; vertical-align: top; }
-pre.schema { background: #f6f8fa; padding: 0.5rem; overflow-x: auto; font-size: 0.85em; margin: 0.3rem 0; }
+pre.schema { background: #f6f8fa; padding: 0.5rem; font-size: 0.85em; margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .response { margin: 0.4rem 0; }
 `;
