@@ -133,11 +133,30 @@ describe('every route has exactly one descriptor, and every descriptor a route',
 });
 
 describe('Schemathesis against the live gateway', () => {
+  let st: string;
+  beforeAll(async () => {
+    const { stdout } = await promisify(execFile)('bash', [join(repoRoot(), 'scripts/schemathesis-install.sh')], { timeout: 10 * 60_000 });
+    st = stdout.trim().split('\n').at(-1) ?? '';
+  }, 10 * 60_000);
+
+  it('runs every check this Schemathesis has: the configuration names each, and switches none off', async () => {
+    const { stdout: help } = await promisify(execFile)(st, ['run', '--help']);
+    const option = /--checks\s.*?\[possible values:([^\]]+)\]/s.exec(help)?.[1] ?? '';
+    const checks = option
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '' && c !== 'all');
+    expect(checks).toContain('response_schema_conformance');
+    const config = await readFile(join(__dirname, 'schemathesis.toml'), 'utf8');
+    const configured = [...config.matchAll(/^\[checks\.([a-z_]+)\]\nenabled = (true|false)$/gm)].map((m) => [m[1], m[2]]);
+    expect(configured.sort()).toEqual(checks.map((c) => [c, 'true']).sort());
+    const settings = config.replace(/^\s*#.*$/gm, '');
+    expect(settings).not.toMatch(/enabled\s*=\s*false|exclude-checks|expected-statuses/);
+  });
+
   it(
     'finds no server error, no answer off its schema, no undocumented status or content type',
     async () => {
-      const { stdout: installed } = await promisify(execFile)('bash', [join(repoRoot(), 'scripts/schemathesis-install.sh')], { timeout: 10 * 60_000 });
-      const st = installed.trim().split('\n').at(-1) ?? '';
       const started = Date.now();
       const run = await runProcess(
         st,
