@@ -6,4 +6,9 @@ import { API_DOC_OPERATIONS } from './operations';
  * Every HTTP operation of the gateway, one list per area (each area's `operations.ts`): the source of
  * the OpenAPI document, checked against the routes the gateway serves (a flat list of imports: one line per area).
  */
-export const ALL_OPERATIONS: readonly ApiOperation[] = [...API_DOC_OPERATIONS, ...VOLUME_OPERATIONS];
+export const ALL_OPERATIONS: readonly ApiOperation[] = [
+  // The API's description and its page (no token).
+  ...API_DOC_OPERATIONS,
+  // Data volumes: /api/v1/datavolumes.
+  ...VOLUME_OPERATIONS,
+];
