@@ -4,9 +4,9 @@ import { type ApiOperation } from '../api/api-operation';
 import { nameApiSchema } from '../api/api-schema-names';
 import { publicVolumeSchema, publicVolumeWithScopesSchema } from './public-volume';
 import { createVolumeBodySchema, patchVolumeBodySchema } from './volume-bodies';
-import { volumeIdParamsSchema } from './volume-id';
+import { volumeIdParamsSchema } from './volume-id-param';
 import { volumeListQuerySchema } from './volume-list-query';
-import { nameAvailabilityQuerySchema } from './volume-queries';
+import { nameAvailabilityQuerySchema } from './name-availability-query';
 
 nameApiSchema(publicVolumeSchema, 'DataVolume');
 nameApiSchema(publicVolumeWithScopesSchema, 'DataVolumeWithSharedScopes');

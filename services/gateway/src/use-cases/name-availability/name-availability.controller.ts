@@ -4,7 +4,7 @@ import { type FastifyRequest } from 'fastify';
 import { type RawQuery, parseQuery } from '../../api/parse-query';
 import { Caller } from '../../auth/request-identity';
 import { ServiceCalls } from '../../http/service-calls';
-import { nameAvailabilityQuerySchema } from '../../volumes/volume-queries';
+import { nameAvailabilityQuerySchema } from '../../volumes/name-availability-query';
 
 /** `GET /api/v1/datavolumes/name-availability?dataName=&clusterId=`: 204 free, 409 taken. */
 @Controller('api/v1/datavolumes')
