@@ -102,6 +102,40 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(components.schemas['PutThing200'])).toContain('"#/components/schemas/SpecShared"');
   });
 
+  it('documents a request header as a string, or as JSON content when its value is an object (X-DV-At-Least by its name)', () => {
+    const op: ApiOperation = {
+      operationId: 'readThing',
+      method: 'GET',
+      path: '/api/thing',
+      tags: ['T'],
+      summary: 's',
+      headers: { 'X-DV-At-Least': 'Read your writes.', 'X-Plain': 'Some text.', 'X-Count': { description: 'A number.', schema: z.number().int() } },
+      responses: { 200: { description: 'ok' } },
+      errors: [],
+      calls: [],
+    };
+    const doc = openApiDocument([op]) as { paths: Record<string, Record<string, { parameters: JsonObject[] }>> };
+    expect(doc.paths['/api/thing']?.['get']?.parameters).toEqual([
+      {
+        name: 'X-DV-At-Least',
+        in: 'header',
+        required: false,
+        description: 'Read your writes.',
+        content: {
+          'application/json': {
+            schema: expect.objectContaining({
+              type: 'object',
+              additionalProperties: false,
+              properties: expect.objectContaining({ events: expect.objectContaining({ type: 'integer', minimum: 0 }) }),
+            }),
+          },
+        },
+      },
+      { name: 'X-Plain', in: 'header', required: false, description: 'Some text.', schema: { type: 'string' } },
+      { name: 'X-Count', in: 'header', required: false, description: 'A number.', schema: expect.objectContaining({ type: 'integer' }) },
+    ]);
+  });
+
   it('refuses two descriptors of one operation and a status that is both a success and an error', () => {
     const op: ApiOperation = {
       operationId: 'x',

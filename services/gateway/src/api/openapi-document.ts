@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type ApiOperation, type ErrorStatus } from './api-operation';
+import { type ApiHeader, type ApiOperation, type ErrorStatus } from './api-operation';
+import { API_HEADER_SCHEMAS } from './api-headers';
 import { apiSchemaName, namedApiSchemas } from './api-schema-names';
 import { httpErrorBodySchema } from './error-body-schema';
 import { queryIntegers } from './parse-query';
@@ -76,13 +77,7 @@ function operationObject(op: ApiOperation, inputs: NamedSchemas, outputs: NamedS
   const parameters = [
     ...fieldsOf(op.params).map(([field, schema]) => parameter(field, 'path', schema, true)),
     ...queryParameters(op.query),
-    ...Object.entries(op.headers ?? {}).map(([header, description]) => ({
-      name: header,
-      in: 'header',
-      required: false,
-      description,
-      schema: { type: 'string' },
-    })),
+    ...Object.entries(op.headers ?? {}).map(([header, given]) => headerParameter(header, given)),
   ];
   const responses: Record<string, JsonObject> = {};
   for (const [status, response] of Object.entries(op.responses)) {
@@ -116,6 +111,16 @@ function operationObject(op: ApiOperation, inputs: NamedSchemas, outputs: NamedS
     responses,
     'x-dv-nats-subjects': [...op.calls],
   };
+}
+
+/** A request header: a string, or JSON content when its schema (given, or API_HEADER_SCHEMAS') is an object. */
+function headerParameter(name: string, given: string | ApiHeader): JsonObject {
+  const description = typeof given === 'string' ? given : given.description;
+  const schema = typeof given === 'string' ? API_HEADER_SCHEMAS[name.toLowerCase()] : given.schema;
+  const base = { name, in: 'header', required: false, description };
+  if (schema === undefined) return { ...base, schema: { type: 'string' } };
+  const json = toJsonSchema(schema, 'input');
+  return json['type'] === 'object' ? { ...base, content: { 'application/json': { schema: json } } } : { ...base, schema: json };
 }
 
 /** Keywords of a rule across fields, which a list of separate parameters cannot say. */

@@ -1,32 +1,13 @@
-import {
-  DATA_VOLUME_FIELDS,
-  DATA_VOLUME_REQUEST_TYPES,
-  FILTER_OPERATORS,
-  type RpcRequestInput,
-  type VolumeRpc,
-  idSchema,
-  listQuerySchema,
-} from '@dv/contracts';
+import { DATA_VOLUME_FIELDS, DATA_VOLUME_REQUEST_TYPES, type RpcRequestInput, type VolumeRpc, idSchema, listQuerySchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type RawQuery, parseQuery, queryInt } from '../api/parse-query';
+import { queryFilterBy } from '../api/query-filter';
 
 export type { RawQuery } from '../api/parse-query';
 export type VolumeListRequest = RpcRequestInput<typeof VolumeRpc.list>;
 
 /** The contract's list fields (search): the same checks. */
 const contract = listQuerySchema(DATA_VOLUME_FIELDS, { maxLimit: 500, defaultLimit: 50 }).shape;
-
-/**
- * A filter item the contract takes: a sort field of the list, then an operator, then any value. As a
- * pattern (not the contract's refinement) so that the API description says it too.
- */
-const filterItemSchema = z
-  .string()
-  .max(512)
-  .regex(
-    new RegExp(`^(${DATA_VOLUME_FIELDS.join('|')})(${FILTER_OPERATORS.map((op) => op.replace(/[$^]/g, '\\$&')).join('|')})`),
-    `must be <field><op><value> with field one of ${DATA_VOLUME_FIELDS.join(', ')} and op one of ${FILTER_OPERATORS.join(' ')}`,
-  );
 
 /**
  * The query of `GET /api/v1/datavolumes` and `/count`, the reference's names, which are the request
@@ -44,11 +25,7 @@ export const volumeListQuerySchema = z
     limit: queryInt({ min: 1, max: 500 }).optional().describe('Page size, 1–500 (default 50).'),
     sortBy: z.enum(DATA_VOLUME_FIELDS).optional(),
     sortOrder: z.enum(['asc', 'desc']).optional().describe('Default asc.'),
-    filterBy: z
-      .array(filterItemSchema)
-      .max(50)
-      .optional()
-      .describe(`Items <field><op><value>, op one of ${FILTER_OPERATORS.join(' ')}, field one of ${DATA_VOLUME_FIELDS.join(', ')}; once or repeated.`),
+    filterBy: queryFilterBy(DATA_VOLUME_FIELDS).optional(),
     search: contract.search.describe('Free text: the name, description or project name contains it.'),
   })
   .superRefine((q, ctx) => {
