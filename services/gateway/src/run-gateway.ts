@@ -73,10 +73,12 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const serviceAccounts = app.get(ServiceAccountStates);
   fastify.addHook(
     'onRequest',
-    bearerAuthHook(verifier, logger.child('auth'), {
-      publicPaths: TOKEN_PATHS,
-      refusalOf: (identity) => (identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined),
-    }),
+    bearerAuthHook(
+      verifier,
+      logger.child('auth'),
+      (request) => TOKEN_PATHS.has(request.url.split('?', 1)[0] ?? ''),
+      (identity) => (identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined),
+    ),
   );
   fastify.addHook('onResponse', httpMetrics.onResponse);
   let stopping: Promise<void> | undefined;

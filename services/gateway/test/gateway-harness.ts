@@ -15,19 +15,7 @@ export class GatewayHarness extends KubePlatformHarness {
   async startWithGateway(idp: DevIdentityProvider, gatewayEnv: Record<string, string> = {}): Promise<void> {
     await this.startPlatform({
       webhook: false,
-      alsoRun: [
-        {
-          name: 'gateway',
-          env: {
-            GATEWAY_PORT: '0',
-            GATEWAY_OIDC_ISSUER: idp.issuer,
-            GATEWAY_OIDC_AUDIENCE: AUDIENCE,
-            // Service accounts: the provider's admin API, on its 0600 socket.
-            GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl,
-            ...gatewayEnv,
-          },
-        },
-      ],
+      alsoRun: [{ name: 'gateway', env: { GATEWAY_PORT: '0', GATEWAY_OIDC_ISSUER: idp.issuer, GATEWAY_OIDC_AUDIENCE: AUDIENCE, ...gatewayEnv } }],
     });
     this.gateway = this.processes.get('gateway')?.[0] as ServiceProcess;
     const port = /"msg":"service ready".*?"httpPort":(\d+)/.exec(this.gateway.output())?.[1];

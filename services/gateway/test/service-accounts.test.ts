@@ -36,7 +36,8 @@ interface Account {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dv-service-accounts-test-'));
   idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp);
+  // Service accounts: the provider's admin API, on its 0600 socket.
+  await h.startWithGateway(idp, { GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl });
   await h.grant('user', 'oscar@acme.example', SYSTEM_ADMINISTRATOR, 'system', 'system');
   oscar = await userToken(idp, 'oscar@acme.example');
   alice = await userToken(idp, 'alice@acme.example');

@@ -4,18 +4,8 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { UNAUTHENTICATED_MESSAGE, UNAVAILABLE_MESSAGE } from '../http/http-error';
 import { type TokenVerifier } from './token-verifier';
 
-/** Every API path needs a bearer token but the `publicPaths` (the token endpoints); nothing else is served on this port. */
+/** Every API path needs a bearer token but the public ones (the token endpoints); nothing else is served on this port. */
 const API_PREFIX = '/api/';
-
-export interface BearerAuthOptions {
-  /** Exact paths (no query) answered without a bearer token. */
-  publicPaths?: ReadonlySet<string>;
-  /**
-   * Whether a verified caller is refused all the same, and why (for the log): a disabled or deleted
-   * service account, whose token the provider issued (and the cache may hold) before the change.
-   */
-  refusalOf?: (identity: Identity) => string | undefined;
-}
 
 /**
  * The resource server's door, as Fastify's first hook: before the body is read, a request to the API
@@ -23,12 +13,22 @@ export interface BearerAuthOptions {
  * to the log only), and the identity of a valid one is put on the request for the handlers. When the
  * provider's keys cannot be fetched for a token not seen before, the answer is 503: not the caller's fault.
  */
-export function bearerAuthHook(verifier: TokenVerifier, logger: JsonLogger, options: BearerAuthOptions = {}) {
+export function bearerAuthHook(
+  verifier: TokenVerifier,
+  logger: JsonLogger,
+  isPublic: (request: FastifyRequest) => boolean = () => false,
+  /**
+   * Why a verified caller is refused all the same (for the log), or undefined: a disabled or deleted
+   * service account, whose token the provider issued (and the cache may hold) before the change.
+   */
+  refusalOf: (identity: Identity) => string | undefined = () => undefined,
+) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!request.url.startsWith(API_PREFIX)) return;
-    if (options.publicPaths?.has(request.url.split('?', 1)[0] ?? '')) return;
+    // The token endpoints (descriptors with auth 'none'): no token.
+    if (isPublic(request)) return;
     const outcome = await verifier.verifyHeader(request.headers.authorization);
-    const refusal = outcome.ok ? options.refusalOf?.(outcome.identity) : undefined;
+    const refusal = outcome.ok ? refusalOf(outcome.identity) : undefined;
     if (outcome.ok && refusal === undefined) {
       request.dvIdentity = outcome.identity;
       return;
