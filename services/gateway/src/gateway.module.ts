@@ -6,6 +6,8 @@ import { type NatsConnection } from '@nats-io/nats-core';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { ServiceCalls } from './http/service-calls';
+import { SERVICE_ACCOUNT_CONTROLLERS, serviceAccountProviders } from './service-accounts/service-account-providers';
+import { TOKEN_CONTROLLERS, tokenProviders } from './tokens/token-providers';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
 import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
 import { GetVolumeController } from './use-cases/get/get-volume.controller';
@@ -32,6 +34,8 @@ export class GatewayModule {
         CreateVolumeController,
         UpdateVolumeController,
         DeleteVolumeController,
+        ...TOKEN_CONTROLLERS,
+        ...SERVICE_ACCOUNT_CONTROLLERS,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: ctx.config },
@@ -39,6 +43,8 @@ export class GatewayModule {
         { provide: RpcClient, useValue: new RpcClient(ctx.nc, { timeoutMs: ctx.config.GATEWAY_NATS_TIMEOUT_MS }) },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ServiceCalls,
+        ...tokenProviders(ctx.config),
+        ...serviceAccountProviders(ctx.config, ctx.nc),
       ],
     };
   }
