@@ -15,6 +15,7 @@ import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { clientErrorHandler } from './http/client-error';
 import { HttpMetrics } from './http/http-metrics';
+import { ServiceAccountStates } from './service-accounts/service-account-states';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -72,7 +73,15 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth'), publicRoutes(ALL_OPERATIONS)));
+  // The token endpoints and the API's description need no bearer token (descriptors with auth 'none'); a disabled or
+  // deleted service account's token is refused even when cached.
+  const serviceAccounts = app.get(ServiceAccountStates);
+  fastify.addHook(
+    'onRequest',
+    bearerAuthHook(verifier, logger.child('auth'), publicRoutes(ALL_OPERATIONS), (identity) =>
+      identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined,
+    ),
+  );
   fastify.addHook('onRequest', methodNotAllowedHook(ALL_OPERATIONS));
   fastify.addHook('onResponse', httpMetrics.onResponse);
   let stopping: Promise<void> | undefined;
@@ -90,6 +99,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     checks: {
       nats: () => !nc.isClosed() && !nc.isDraining(),
       keys: () => verifier.ready,
+      serviceAccounts: () => serviceAccounts.ready,
       serving: () => stopping === undefined,
     },
     metrics: () => metrics.render(),

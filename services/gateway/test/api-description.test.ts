@@ -34,7 +34,7 @@ const DATA_VOLUME_ADMINISTRATOR = 2256;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dv-api-description-test-'));
   idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp);
+  await h.startWithGateway(idp, { GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl });
   await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
   dana = await userToken(idp, 'dana@acme.example');
   // A volume for Schemathesis to read and change (schemathesis.toml).

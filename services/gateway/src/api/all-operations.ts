@@ -1,4 +1,6 @@
 import { type ApiOperation } from './api-operation';
+import { SERVICE_ACCOUNT_OPERATIONS } from '../service-accounts/operations';
+import { TOKEN_OPERATIONS } from '../tokens/operations';
 import { VOLUME_OPERATIONS } from '../volumes/operations';
 import { API_DOC_OPERATIONS } from './operations';
 
@@ -11,4 +13,7 @@ export const ALL_OPERATIONS: readonly ApiOperation[] = [
   ...API_DOC_OPERATIONS,
   // Data volumes: /api/v1/datavolumes.
   ...VOLUME_OPERATIONS,
+  // Tokens (no token) and service accounts.
+  ...TOKEN_OPERATIONS,
+  ...SERVICE_ACCOUNT_OPERATIONS,
 ];
