@@ -78,6 +78,17 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(schemas['ListDataVolumes200'])).toContain('"#/components/schemas/DataVolume"');
   });
 
+  // Found by Schemathesis (positive_data_acceptance): the password grant was offered and refused.
+  it('offers only the token grants the gateway forwards (password is refused, so not offered)', () => {
+    const v2 = JSON.stringify(schemas['IssueTokenV2Request']);
+    const v1 = JSON.stringify(schemas['IssueTokenV1Request']);
+    expect(v2).toContain('"client_credentials"');
+    expect(v1).toContain('"app_token"');
+    expect(v2).not.toContain('"password"]');
+    expect(v1).not.toContain('"password"]');
+    expect([v2, v1].join()).not.toMatch(/"enum":\[[^\]]*"password"/);
+  });
+
   it('leaves no reference dangling', () => {
     for (const match of JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) expect(Object.keys(schemas)).toContain(match[1]);
   });
