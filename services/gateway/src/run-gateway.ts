@@ -5,6 +5,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { ALL_OPERATIONS } from './api/all-operations';
+import { methodNotAllowedHook } from './api/method-not-allowed.hook';
+import { publicRoutes } from './api/public-routes';
 import { bearerAuthHook } from './auth/bearer-auth.hook';
 import { discoverJwksUrl } from './auth/discover-jwks-url';
 import { TokenVerifier } from './auth/token-verifier';
@@ -12,11 +15,13 @@ import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { accessLogHook } from './http/access-log';
 import { BatchedLineSink } from './http/batched-line-sink';
+import { clientErrorHandler } from './http/client-error';
 import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
 import { RateLimitHooks } from './http/rate-limit.hooks';
 import { securityHeadersHook } from './http/security-headers';
 import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
+import { ServiceAccountStates } from './service-accounts/service-account-states';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -61,6 +66,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    clientErrorHandler,
     // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503), and receiving it too (Node answers 408).
     handlerTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
     requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
@@ -89,11 +95,20 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
       ? new RateLimitHooks({ ratePerS: config.GATEWAY_RATE_LIMIT_PER_S, burst: config.GATEWAY_RATE_LIMIT_BURST, maxClients: config.GATEWAY_RATE_LIMIT_CLIENTS })
       : undefined;
   if (rateLimit !== undefined) fastify.addHook('onRequest', rateLimit.beforeAuth);
-  fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth')));
+  // The token endpoints and the API's description need no bearer token (descriptors with auth 'none'); a disabled or
+  // deleted service account's token is refused even when cached.
+  const serviceAccounts = app.get(ServiceAccountStates);
+  fastify.addHook(
+    'onRequest',
+    bearerAuthHook(verifier, logger.child('auth'), publicRoutes(ALL_OPERATIONS), (identity) =>
+      identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined,
+    ),
+  );
   if (rateLimit !== undefined) {
     fastify.addHook('onRequest', rateLimit.afterAuth);
     fastify.addHook('onResponse', rateLimit.onResponse);
   }
+  fastify.addHook('onRequest', methodNotAllowedHook(ALL_OPERATIONS));
   fastify.addHook('onSend', securityHeadersHook({ hstsMaxAgeS: config.GATEWAY_HSTS_MAX_AGE_S }));
   fastify.addHook('onResponse', httpMetrics.onResponse);
   fastify.addHook('onResponse', endTraceSpan);
@@ -114,6 +129,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     checks: {
       nats: () => !nc.isClosed() && !nc.isDraining(),
       keys: () => verifier.ready,
+      serviceAccounts: () => serviceAccounts.ready,
       serving: () => stopping === undefined,
     },
     metrics: () => metrics.render(),
