@@ -190,6 +190,18 @@ const gateway: NatsClientManifest = {
     VolumeRpc.update.subject,
     VolumeRpc.delete.subject,
     VolumeRpc.nameAvailability.subject,
+    // Data volumes' sharing lists, the audit log and the extensions (/api/dv/v1, decision 0022).
+    SharingRpc.list.subject,
+    SharingRpc.update.subject,
+    AuditRpc.query.subject,
+    AuditRpc.export.subject,
+    AuditRpc.verify.subject,
+    AuditRpc.head.subject,
+    AuthzRpc.check.subject,
+    AuthzRpc.checkBatch.subject,
+    AuthzRpc.whoCan.subject,
+    AdmissionRpc.usage.subject,
+    AdmissionRpc.review.subject,
   ],
   notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards, from the verified bearer token.'],
 };

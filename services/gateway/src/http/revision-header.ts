@@ -37,6 +37,9 @@ export function atLeastOf(request: Pick<FastifyRequest, 'headers'>): { atLeast?:
     return bad('must be JSON of a revision, e.g. {"events":12}');
   }
   const parsed = atLeastSchema.safeParse(json);
-  if (!parsed.success) return bad(`must be a revision, e.g. {"events":12}: ${parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')} ${i.message}` : i.message)).join('; ')}`);
+  if (!parsed.success)
+    return bad(
+      `must be a revision, e.g. {"events":12}: ${parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')} ${i.message}` : i.message)).join('; ')}`,
+    );
   return { atLeast: parsed.data };
 }

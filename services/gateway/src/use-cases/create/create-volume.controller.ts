@@ -16,7 +16,9 @@ export class CreateVolumeController {
   @Post()
   @HttpCode(201)
   async create(
-    @Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PublicVolume> {
     const { shouldDeleteOriginalVolume: _kept, useOriginalVolume, ...fields } = parseOrThrow(createVolumeBodySchema, body);

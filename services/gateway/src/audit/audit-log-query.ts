@@ -1,0 +1,40 @@
+import { filterItemSchema } from '@dv/contracts';
+import { z } from 'zod';
+import { queryInt } from '../api/parse-query';
+import { PUBLIC_AUDIT_FIELDS } from './audit-fields';
+
+/** The reference's page size and its largest (our dv.audit.query pages at most 500: bigger pages take two calls). */
+export const DEFAULT_SAMPLES = 20;
+export const MAX_SAMPLES = 1000;
+
+const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with a zone (2026-12-06T10:00:00Z)' });
+
+const filters = {
+  start: isoTime,
+  end: isoTime,
+  filterBy: z.array(filterItemSchema).max(50).optional(),
+  search: z.string().max(256).optional(),
+};
+
+// Judged only when both ends are times (zod runs it after a bad end too: that one is named already).
+const endAfterStart = (q: { start: string; end: string }): boolean => {
+  const [start, end] = [Date.parse(q.start), Date.parse(q.end)];
+  return Number.isNaN(start) || Number.isNaN(end) || end >= start;
+};
+const endMessage = { message: 'is before start', path: ['end'] };
+
+/** `GET /api/v1/audit/log`: the time range (required), filters, sort and paging with the reference's names. */
+export const auditLogQuerySchema = z
+  .object({
+    ...filters,
+    offset: queryInt({ min: 0 }).optional(),
+    numberOfSamples: queryInt({ min: 1, max: MAX_SAMPLES }).optional(),
+    sortBy: z.enum(PUBLIC_AUDIT_FIELDS).optional(),
+    sortOrder: z.enum(['asc', 'desc']).optional(),
+  })
+  .refine(endAfterStart, endMessage);
+
+export const AUDIT_FILE_TYPES = ['CSV', 'JSON'] as const;
+
+/** `GET /api/v1/audit/log/file`: the same range and filters, in chain order (a stream is not sorted), as CSV or JSON. */
+export const auditLogFileQuerySchema = z.object({ ...filters, file_type: z.enum(AUDIT_FILE_TYPES) }).refine(endAfterStart, endMessage);

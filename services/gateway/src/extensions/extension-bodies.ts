@@ -1,0 +1,40 @@
+import { MAX_BATCH_CHECKS, actionSchema, dataVolumeMountsSchema, idSchema, principalSchema, resourceTypeSchema, scopeRefSchema } from '@dv/contracts';
+import { z } from 'zod';
+import { queryBool, queryInt } from '../api/parse-query';
+
+/** Whom a check is about; absent: the caller, with the groups of its token. */
+const subjectSchema = z.strictObject({
+  subjectId: idSchema,
+  subjectType: principalSchema.shape.subjectType,
+  groups: z.array(idSchema).max(256).optional(),
+});
+const scopeSchema = z.strictObject(scopeRefSchema.shape);
+
+const checkItemSchema = z.strictObject({ subject: subjectSchema.optional(), action: actionSchema, resourceType: resourceTypeSchema, scope: scopeSchema });
+export type CheckItemBody = z.output<typeof checkItemSchema>;
+
+/** `POST /api/dv/v1/check`. */
+export const checkBodySchema = checkItemSchema;
+/** `POST /api/dv/v1/check-batch`: decisions in request order. */
+export const checkBatchBodySchema = z.strictObject({ checks: z.array(checkItemSchema).min(1).max(MAX_BATCH_CHECKS) });
+/** `POST /api/dv/v1/who-can`. */
+export const whoCanBodySchema = z.strictObject({ action: actionSchema, resourceType: resourceTypeSchema, scope: scopeSchema });
+
+/** `POST /api/dv/v1/admission/review`: dv.workload-admission.review's request; `subject` absent is the caller. */
+export const reviewBodySchema = z.strictObject({
+  workload: z.record(z.string(), z.unknown()),
+  projectId: idSchema,
+  subject: subjectSchema.optional(),
+  dataVolumes: dataVolumeMountsSchema.optional(),
+  workloadId: idSchema.optional(),
+  dryRun: z.boolean().optional(),
+});
+
+/** `GET /api/dv/v1/audit/verify`: a range of sequences (the whole chain by default), optionally held to DV_AUDIT. */
+export const verifyQuerySchema = z
+  .object({
+    fromSeq: queryInt({ min: 1 }).optional(),
+    toSeq: queryInt({ min: 1 }).optional(),
+    againstStream: queryBool.optional(),
+  })
+  .refine((q) => typeof q.fromSeq !== 'number' || typeof q.toSeq !== 'number' || q.toSeq >= q.fromSeq, { message: 'is before fromSeq', path: ['toSeq'] });
