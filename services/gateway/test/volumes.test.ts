@@ -1,4 +1,4 @@
-import { type DevIdentityProvider, startDevIdentityProvider, waitFor } from '@dv/testing';
+import { type DevIdentityProvider, startDevIdentityProvider } from '@dv/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,14 +54,7 @@ describe('read-your-writes headers', () => {
       count: 1,
     });
 
-    // A patch while the reconciler still writes the volume may meet its version (409): patch once it is Ready.
-    await waitFor(
-      async () => (((await h.http('GET', `/api/v1/datavolumes/${id}`, { token: dana })).body as PublicVolume).status.phase === 'Ready' ? true : undefined),
-      {
-        timeoutMs: 30_000,
-        what: 'mnist to be Ready',
-      },
-    );
+    // Patched while the reconciler may still be writing it (services/volume/test/update-conflict.test.ts).
     const patched = await h.http('PATCH', `/api/v1/datavolumes/${id}`, { token: dana, body: { description: 'digits' }, headers: atLeast });
     expect({ status: patched.status, body: patched.body }).toEqual({ status: 200, body: expect.objectContaining({ description: 'digits' }) });
     expect(revisionOf(patched).events).toBeGreaterThan(revision.events ?? 0);
