@@ -63,6 +63,13 @@ describe('read-your-writes headers', () => {
     expect(revisionOf(deleted).events).toBeGreaterThan(revisionOf(patched).events ?? 0);
   });
 
+  it('refuses a revision no write returned (beyond the streams) with 400, not a wait ending in 503', async () => {
+    const headers = { 'x-dv-at-least': JSON.stringify({ events: 999_999_999 }) };
+    const answer = await h.http('GET', '/api/v1/datavolumes?requestType=Originated', { token: dana, headers });
+    expectErrorBody(answer, 400);
+    expect((answer.body as { message: string }).message).toMatch(/X-DV-At-Least/);
+  });
+
   it('refuses a bad X-DV-At-Least with 400 naming the header, on reads and writes', async () => {
     for (const header of ['12', '{"events":-1}', '{"event":3}', 'not json', '{"events":1.5}']) {
       const headers = { 'x-dv-at-least': header };

@@ -1,4 +1,4 @@
-import { type Revision, revisionSchema } from '@dv/contracts';
+import { DvError, type Revision, revisionSchema } from '@dv/contracts';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validationError } from './validate';
@@ -42,4 +42,13 @@ export function atLeastOf(request: Pick<FastifyRequest, 'headers'>): { atLeast?:
       `must be a revision, e.g. {"events":12}: ${parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')} ${i.message}` : i.message)).join('; ')}`,
     );
   return { atLeast: parsed.data };
+}
+
+/**
+ * A service refuses an `atLeast` beyond what the streams hold (no write returned it) by the request's
+ * field name; over HTTP that field is the header, so the refusal names the header.
+ */
+export function atLeastRefusalNamed(error: unknown): unknown {
+  if (!(error instanceof DvError) || error.code !== 'VALIDATION_FAILED' || error.details?.['field'] !== 'atLeast') return error;
+  return validationError([{ field: AT_LEAST_HEADER, message: error.message }]);
 }
