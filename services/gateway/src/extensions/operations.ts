@@ -1,12 +1,12 @@
 import { AdmissionRpc, AuditRpc, AuthzRpc, bindingSchema, dataVolumeIdSchema, reviewedWorkloadSchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type ApiOperation } from '../api/api-operation';
-import { AT_LEAST_HEADER, AT_LEAST_HEADER_DESCRIPTION } from '../http/revision-header';
+import { AT_LEAST_HEADERS } from '../http/revision-header';
 import { volumeIdParamsSchema } from '../volumes/volume-id-param';
 import { checkBatchBodySchema, checkBodySchema, reviewBodySchema, verifyQuerySchema, whoCanBodySchema } from './extension-bodies';
 
 const TAGS = ['Extensions'];
-const readHeaders = { [AT_LEAST_HEADER]: AT_LEAST_HEADER_DESCRIPTION };
+const readHeaders = AT_LEAST_HEADERS;
 
 /** What the platform has beyond the mirrored API, under `/api/dv/v1` (decision 0022). */
 export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [

@@ -12,6 +12,10 @@ export const REVISION_HEADER_DESCRIPTION = 'The revision of this write (JSON, e.
 export const AT_LEAST_HEADER_DESCRIPTION =
   'Read your writes: the X-DV-Revision of an earlier write (JSON, e.g. {"events":12}); the answer waits, bounded, until the service has seen it.';
 
+/** For an ApiOperation: the request header of a read or check, the response header of a write. */
+export const AT_LEAST_HEADERS: Readonly<Record<string, string>> = { [AT_LEAST_HEADER]: AT_LEAST_HEADER_DESCRIPTION };
+export const REVISION_HEADERS: Readonly<Record<string, string>> = { [REVISION_HEADER]: REVISION_HEADER_DESCRIPTION };
+
 // Unknown keys refused (a typo would silently wait for nothing); a revision is a few dozen bytes.
 const atLeastSchema = z.strictObject(revisionSchema.shape);
 const MAX_HEADER_LENGTH = 256;

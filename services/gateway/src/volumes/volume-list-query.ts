@@ -1,33 +1,41 @@
-import { DATA_VOLUME_FIELDS, DATA_VOLUME_REQUEST_TYPES, type RpcRequestInput, VolumeRpc, filterItemSchema, idSchema } from '@dv/contracts';
-import { z } from 'zod';
-import { type RawQuery, parseQuery, queryInt } from '../api/parse-query';
-import { parseOrThrow } from '../http/validate';
+import { type RpcRequestInput, VolumeRpc } from '@dv/contracts';
+import { type FieldIssue, parseOrThrow, validationError } from '../http/validate';
 
-export type { RawQuery } from '../api/parse-query';
+/** A query string as Fastify parses it: repeated keys become arrays. */
+export type RawQuery = Record<string, string | string[] | undefined>;
 
 export type VolumeListRequest = RpcRequestInput<typeof VolumeRpc.list>;
 
-/**
- * The query of `GET /api/v1/datavolumes` and `/count` (the reference's names, those of dv.volume.list):
- * `requestType` required as in the reference, `filterBy` (or `filterBy[]`) single or repeated.
- */
-export const volumeListQuerySchema = z.object({
-  requestType: z.enum(DATA_VOLUME_REQUEST_TYPES, { error: 'is required (Originated or UsableInProject)' }),
-  usableInProjectId: idSchema.optional(),
-  offset: queryInt({ min: 0 }).optional(),
-  limit: queryInt({ min: 1, max: 500 }).optional(),
-  sortBy: z.enum(DATA_VOLUME_FIELDS).optional(),
-  sortOrder: z.enum(['asc', 'desc']).optional(),
-  filterBy: z.array(filterItemSchema).max(50).optional(),
-  search: z.string().max(256).optional(),
-});
+const SCALARS = ['requestType', 'usableInProjectId', 'sortBy', 'sortOrder', 'search'] as const;
+const INTEGERS = ['offset', 'limit'] as const;
 
 /**
- * The query as the request of dv.volume.list: parsed by its schema (unknown and repeated parameters
- * refused by name), then checked by the contract (filter fields, the project with UsableInProject).
+ * The query of `GET /api/v1/datavolumes` and `/count` as the request of dv.volume.list (same names):
+ * integers parsed, `filterBy` (or `filterBy[]`) repeated or single, `requestType` required as in the
+ * reference; the contract's schema then checks ranges, sort fields and filter operators. Unknown
+ * parameters and repeated single-valued ones are refused by name.
  */
 export function volumeListQuery(query: RawQuery): VolumeListRequest {
-  const request = parseQuery(volumeListQuerySchema, query);
+  const issues: FieldIssue[] = [];
+  const request: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (key === 'filterBy' || key === 'filterBy[]') {
+      request['filterBy'] = [...((request['filterBy'] as string[] | undefined) ?? []), ...(Array.isArray(value) ? value : [value])];
+    } else if (!(SCALARS as readonly string[]).includes(key) && !(INTEGERS as readonly string[]).includes(key)) {
+      issues.push({ field: key, message: 'is not a parameter of this call' });
+    } else if (Array.isArray(value)) {
+      issues.push({ field: key, message: 'must be given once' });
+    } else if ((INTEGERS as readonly string[]).includes(key)) {
+      if (/^\d{1,9}$/.test(value)) request[key] = Number(value);
+      else issues.push({ field: key, message: 'must be a non-negative integer' });
+    } else {
+      request[key] = value;
+    }
+  }
+  if (request['requestType'] === undefined && !issues.some((i) => i.field === 'requestType'))
+    issues.push({ field: 'requestType', message: 'is required (Originated or UsableInProject)' });
+  if (issues.length > 0) throw validationError(issues);
   parseOrThrow(VolumeRpc.list.request, request, 'query');
-  return request;
+  return request as VolumeListRequest;
 }
