@@ -84,7 +84,7 @@ async function settled(n: number): Promise<number> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dv-gateway-audit-'));
   idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp, { GATEWAY_AUDIT_EXPORT_CHUNK_RECORDS: String(CHUNK) }, [{ name: 'audit' }]);
+  await h.startWithGateway(idp, { GATEWAY_AUDIT_EXPORT_CHUNK_RECORDS: String(CHUNK) });
   await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
   await h.grant('user', 'oscar@acme.example', CLOUD_SUPPORT, 'system', 'system');
   dana = await userToken(idp, 'dana@acme.example');

@@ -12,8 +12,12 @@ export class GatewayHarness extends KubePlatformHarness {
   gateway!: ServiceProcess;
   baseUrl = '';
 
-  /** `alsoRun`: more services before the gateway (the audit service for the audit endpoints). */
-  async startWithGateway(idp: DevIdentityProvider, gatewayEnv: Record<string, string> = {}, alsoRun: readonly HarnessService[] = []): Promise<void> {
+  /** `alsoRun`: the services besides authz, sharing, volume and admission (the audit service, which the audit endpoints call, by default). */
+  async startWithGateway(
+    idp: DevIdentityProvider,
+    gatewayEnv: Record<string, string> = {},
+    alsoRun: readonly HarnessService[] = [{ name: 'audit' }],
+  ): Promise<void> {
     await this.startPlatform({
       webhook: false,
       alsoRun: [...alsoRun, { name: 'gateway', env: { GATEWAY_PORT: '0', GATEWAY_OIDC_ISSUER: idp.issuer, GATEWAY_OIDC_AUDIENCE: AUDIENCE, ...gatewayEnv } }],

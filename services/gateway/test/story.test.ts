@@ -40,7 +40,7 @@ interface AuditLog {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dv-gateway-story-'));
   idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp, {}, [{ name: 'audit' }]);
+  await h.startWithGateway(idp);
   // The org's access rules: dana's group administers data volumes in department d1 (p1, p2), bob
   // researches in p2 (d1), carol is an L2 researcher in p3 (department d2), oscar reads the audit log.
   await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'department', 'd1');

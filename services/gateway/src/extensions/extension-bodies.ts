@@ -1,4 +1,13 @@
-import { MAX_BATCH_CHECKS, actionSchema, dataVolumeMountsSchema, idSchema, principalSchema, resourceTypeSchema, scopeRefSchema } from '@dv/contracts';
+import {
+  MAX_BATCH_CHECKS,
+  MAX_WORKLOAD_VOLUMES,
+  actionSchema,
+  dataVolumeIdSchema,
+  idSchema,
+  principalSchema,
+  resourceTypeSchema,
+  scopeRefSchema,
+} from '@dv/contracts';
 import { z } from 'zod';
 import { queryBool, queryInt } from '../api/parse-query';
 
@@ -20,12 +29,31 @@ export const checkBatchBodySchema = z.strictObject({ checks: z.array(checkItemSc
 /** `POST /api/dv/v1/who-can`. */
 export const whoCanBodySchema = z.strictObject({ action: actionSchema, resourceType: resourceTypeSchema, scope: scopeSchema });
 
+/**
+ * The mounts of a review: the contract's shape with its path rule written as one pattern the API
+ * description can carry (absolute; no NUL, no `:`). The service then checks the rest (no `.` or `..`
+ * segment, no volume or path twice) and names what is wrong.
+ */
+const mountsSchema = z
+  .array(
+    z.strictObject({
+      id: dataVolumeIdSchema,
+      mountPath: z
+        .string()
+        .min(2)
+        .max(1024)
+        .regex(/^\/[^\u0000:]*$/, 'must be an absolute path (start with /)'),
+    }),
+  )
+  .min(1)
+  .max(MAX_WORKLOAD_VOLUMES);
+
 /** `POST /api/dv/v1/admission/review`: dv.workload-admission.review's request; `subject` absent is the caller. */
 export const reviewBodySchema = z.strictObject({
   workload: z.record(z.string(), z.unknown()),
   projectId: idSchema,
   subject: subjectSchema.optional(),
-  dataVolumes: dataVolumeMountsSchema.optional(),
+  dataVolumes: mountsSchema.optional(),
   workloadId: idSchema.optional(),
   dryRun: z.boolean().optional(),
 });

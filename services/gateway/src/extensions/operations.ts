@@ -1,12 +1,11 @@
 import { AdmissionRpc, AuditRpc, AuthzRpc, bindingSchema, dataVolumeIdSchema, reviewedWorkloadSchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type ApiOperation } from '../api/api-operation';
-import { AT_LEAST_HEADERS } from '../http/revision-header';
+import { READS_YOUR_WRITES } from '../http/revision-header';
 import { volumeIdParamsSchema } from '../volumes/volume-id-param';
 import { checkBatchBodySchema, checkBodySchema, reviewBodySchema, verifyQuerySchema, whoCanBodySchema } from './extension-bodies';
 
 const TAGS = ['Extensions'];
-const readHeaders = AT_LEAST_HEADERS;
 
 /** What the platform has beyond the mirrored API, under `/api/dv/v1` (decision 0022). */
 export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
@@ -16,9 +15,8 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/dv/v1/check',
     tags: TAGS,
     summary: 'Is a subject (the caller by default) allowed an action on a resource type in a scope? With the explanation.',
-    description: 'Asking about another subject needs access_rules read in the scope (or a service account).',
+    description: `Asking about another subject needs access_rules read in the scope (or a service account). ${READS_YOUR_WRITES}`,
     body: checkBodySchema,
-    headers: readHeaders,
     responses: { 200: { description: 'The decision and why.', schema: AuthzRpc.check.reply } },
     errors: [400, 403, 404, 413],
     calls: [AuthzRpc.check.subject],
@@ -30,7 +28,7 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     tags: TAGS,
     summary: 'Up to 100 checks at once; decisions in request order.',
     body: checkBatchBodySchema,
-    headers: readHeaders,
+    description: READS_YOUR_WRITES,
     responses: { 200: { description: 'The decisions.', schema: AuthzRpc.checkBatch.reply } },
     errors: [400, 403, 404, 413],
     calls: [AuthzRpc.checkBatch.subject],
@@ -41,9 +39,8 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/dv/v1/who-can',
     tags: TAGS,
     summary: 'The subjects that may do an action on a resource type in a scope, and through which rules.',
-    description: 'Needs access_rules read in the scope.',
+    description: `Needs access_rules read in the scope. ${READS_YOUR_WRITES}`,
     body: whoCanBodySchema,
-    headers: readHeaders,
     responses: { 200: { description: 'The subjects.', schema: AuthzRpc.whoCan.reply } },
     errors: [400, 403, 404, 413],
     calls: [AuthzRpc.whoCan.subject],
@@ -97,9 +94,8 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/dv/v1/admission/review',
     tags: TAGS,
     summary: 'Review a workload that asks for data volumes: admitted with its patch and bindings, or denied with every reason.',
-    description: 'The submitter is the caller (naming another is for service accounts). dryRun decides without binding, recording or publishing.',
+    description: `The submitter is the caller (naming another is for service accounts). dryRun decides without binding, recording or publishing. ${READS_YOUR_WRITES}`,
     body: reviewBodySchema,
-    headers: readHeaders,
     responses: { 200: { description: 'The decision (allowed or not).', schema: AdmissionRpc.review.reply } },
     errors: [400, 403, 413],
     calls: [AdmissionRpc.review.subject],

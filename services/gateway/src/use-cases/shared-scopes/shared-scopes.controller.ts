@@ -33,6 +33,8 @@ export class SharedScopesController {
   ): Promise<SharedScopeEntry[]> {
     const volumeId = volumeIdOf(id);
     const { add, remove } = parseOrThrow(patchSharedScopesBodySchema, body);
+    // Nothing to change: the list as GET shows it (the service's write would answer every scope, viewable or not).
+    if (add.length + remove.length === 0) return this.list(id, caller, request);
     const { sharedScopes, revision } = await this.calls.call(SharingRpc.update, { volumeId, add, remove, ...atLeastOf(request) }, caller, request);
     writeRevision(reply, revision);
     return sharedScopes;
