@@ -12,12 +12,8 @@ export const REVISION_HEADER_DESCRIPTION = 'The revision of this write (JSON, e.
 export const AT_LEAST_HEADER_DESCRIPTION =
   'Read your writes: the X-DV-Revision of an earlier write (JSON, e.g. {"events":12}); the answer waits, bounded, until the service has seen it.';
 
-/**
- * For an ApiOperation: the response header of a write. X-DV-At-Least is said in the operation's
- * description (READS_YOUR_WRITES), not as a header parameter: whether a revision is acceptable depends
- * on what the streams hold, which no schema can say, so a fuzzer's well-formed value would be refused.
- */
-export const READS_YOUR_WRITES = `Send ${AT_LEAST_HEADER} (the ${REVISION_HEADER} of an earlier write, e.g. {"events":12}) to have the answer wait, bounded, until it is seen.`;
+/** For an ApiOperation: the request header of a read or check (its schema is the generator's), the response header of a write. */
+export const AT_LEAST_HEADERS: Readonly<Record<string, string>> = { [AT_LEAST_HEADER]: AT_LEAST_HEADER_DESCRIPTION };
 export const REVISION_HEADERS: Readonly<Record<string, string>> = { [REVISION_HEADER]: REVISION_HEADER_DESCRIPTION };
 
 // Unknown keys refused (a typo would silently wait for nothing); a revision is a few dozen bytes.
