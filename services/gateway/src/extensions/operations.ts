@@ -1,7 +1,7 @@
 import { AdmissionRpc, AuditRpc, AuthzRpc, bindingSchema, dataVolumeIdSchema, reviewedWorkloadSchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type ApiOperation } from '../api/api-operation';
-import { AT_LEAST_HEADERS } from '../http/revision-header';
+import { READS_YOUR_WRITES } from '../http/revision-header';
 import { volumeIdParamsSchema } from '../volumes/volume-id-param';
 import { checkBatchBodySchema, checkBodySchema, reviewBodySchema, verifyQuerySchema, whoCanBodySchema } from './extension-bodies';
 
@@ -15,8 +15,7 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/dv/v1/check',
     tags: TAGS,
     summary: 'Is a subject (the caller by default) allowed an action on a resource type in a scope? With the explanation.',
-    description: 'Asking about another subject needs access_rules read in the scope (or a service account).',
-    headers: AT_LEAST_HEADERS,
+    description: `Asking about another subject needs access_rules read in the scope (or a service account). ${READS_YOUR_WRITES}`,
     body: checkBodySchema,
     responses: { 200: { description: 'The decision and why.', schema: AuthzRpc.check.reply } },
     errors: [400, 403, 404, 413],
@@ -29,7 +28,7 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     tags: TAGS,
     summary: 'Up to 100 checks at once; decisions in request order.',
     body: checkBatchBodySchema,
-    headers: AT_LEAST_HEADERS,
+    description: READS_YOUR_WRITES,
     responses: { 200: { description: 'The decisions.', schema: AuthzRpc.checkBatch.reply } },
     errors: [400, 403, 404, 413],
     calls: [AuthzRpc.checkBatch.subject],
@@ -40,8 +39,7 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/dv/v1/who-can',
     tags: TAGS,
     summary: 'The subjects that may do an action on a resource type in a scope, and through which rules.',
-    description: 'Needs access_rules read in the scope.',
-    headers: AT_LEAST_HEADERS,
+    description: `Needs access_rules read in the scope. ${READS_YOUR_WRITES}`,
     body: whoCanBodySchema,
     responses: { 200: { description: 'The subjects.', schema: AuthzRpc.whoCan.reply } },
     errors: [400, 403, 404, 413],
@@ -96,8 +94,7 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/dv/v1/admission/review',
     tags: TAGS,
     summary: 'Review a workload that asks for data volumes: admitted with its patch and bindings, or denied with every reason.',
-    description: 'The submitter is the caller (naming another is for service accounts). dryRun decides without binding, recording or publishing.',
-    headers: AT_LEAST_HEADERS,
+    description: `The submitter is the caller (naming another is for service accounts). dryRun decides without binding, recording or publishing. ${READS_YOUR_WRITES}`,
     body: reviewBodySchema,
     responses: { 200: { description: 'The decision (allowed or not).', schema: AdmissionRpc.review.reply } },
     errors: [400, 403, 413],

@@ -12,8 +12,14 @@ export const REVISION_HEADER_DESCRIPTION = 'The revision of this write (JSON, e.
 export const AT_LEAST_HEADER_DESCRIPTION =
   'Read your writes: the X-DV-Revision of an earlier write (JSON, e.g. {"events":12}); the answer waits, bounded, until the service has seen it.';
 
-/** For an ApiOperation: the request header of a read or check (its schema is the generator's), the response header of a write. */
-export const AT_LEAST_HEADERS: Readonly<Record<string, string>> = { [AT_LEAST_HEADER]: AT_LEAST_HEADER_DESCRIPTION };
+/**
+ * For an ApiOperation's description: X-DV-At-Least is said there, not listed as a header parameter.
+ * Whether a well-formed revision is taken depends on what the streams hold (one no write returned is
+ * 400), which no schema can say, so a client generated from the description (Schemathesis) would send
+ * valid-looking values that are refused.
+ */
+export const READS_YOUR_WRITES = `Read your writes: send ${AT_LEAST_HEADER} with the ${REVISION_HEADER} of an earlier write (JSON, e.g. {"events":12}) and the answer waits, bounded, until it is seen (a revision no write returned: 400).`;
+/** For an ApiOperation: the response header of a write. */
 export const REVISION_HEADERS: Readonly<Record<string, string>> = { [REVISION_HEADER]: REVISION_HEADER_DESCRIPTION };
 
 // Unknown keys refused (a typo would silently wait for nothing); a revision is a few dozen bytes.

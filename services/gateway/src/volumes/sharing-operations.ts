@@ -1,7 +1,7 @@
 import { SharingRpc, sharedScopeEntrySchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type ApiOperation } from '../api/api-operation';
-import { AT_LEAST_HEADERS, REVISION_HEADERS } from '../http/revision-header';
+import { READS_YOUR_WRITES, REVISION_HEADERS } from '../http/revision-header';
 import { patchSharedScopesBodySchema } from './shared-scopes-body';
 import { volumeIdParamsSchema } from './volume-id-param';
 
@@ -30,7 +30,7 @@ export const VOLUME_SHARING_OPERATIONS: readonly ApiOperation[] = [
     tags: TAGS,
     summary: "A volume's sharing list (the scopes the caller may view).",
     params: volumeIdParamsSchema,
-    headers: AT_LEAST_HEADERS,
+    description: READS_YOUR_WRITES,
     responses: { 200: { description: 'The sharing list.', schema: sharedScopesAnswerSchema } },
     errors: [400, 403, 404],
     calls: [SharingRpc.list.subject],
@@ -43,7 +43,7 @@ export const VOLUME_SHARING_OPERATIONS: readonly ApiOperation[] = [
     summary: 'Share with scopes and unshare (at most 50 of each); answers the whole list.',
     params: volumeIdParamsSchema,
     body: patchSharedScopesBodySchema,
-    headers: AT_LEAST_HEADERS,
+    description: READS_YOUR_WRITES,
     responses: { 200: { description: 'The sharing list after the change.', schema: sharedScopesAnswerSchema, headers: REVISION_HEADERS } },
     errors: [400, 403, 404, 412, 413],
     calls: [SharingRpc.update.subject],

@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { type RawQuery, parseQuery } from '../../api/parse-query';
 import { auditFilters } from '../../audit/audit-fields';
 import { AUDIT_FILE_FORMATS } from '../../audit/audit-file-format';
-import { auditFileText } from '../../audit/audit-file-stream';
-import { auditLogFileQuerySchema } from '../../audit/audit-log-query';
+import { type ExportChunk, auditFileText } from '../../audit/audit-file-stream';
+import { auditLogFileQuerySchema, isEmptyRange } from '../../audit/audit-log-query';
 import { Caller } from '../../auth/request-identity';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import { ServiceCalls } from '../../http/service-calls';
@@ -34,7 +34,14 @@ export class AuditLogFileController {
       filterBy: auditFilters(q.filterBy),
       ...(q.search === undefined ? {} : { search: q.search }),
     };
-    const first = await this.calls.call(AuditRpc.export, base, caller, request);
+    let first: ExportChunk;
+    if (isEmptyRange(q)) {
+      // An empty file, but only for readers of the log: the head asks the service's rule.
+      await this.calls.call(AuditRpc.head, {}, caller, request);
+      first = { chunk: '', records: 0, nextCursor: null };
+    } else {
+      first = await this.calls.call(AuditRpc.export, base, caller, request);
+    }
     const format = AUDIT_FILE_FORMATS[q.file_type];
     const next = (cursor: string) => this.calls.call(AuditRpc.export, { ...base, cursor }, caller, request);
     await reply
