@@ -3,9 +3,12 @@ import { JsonLogger } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type NatsConnection } from '@nats-io/nats-core';
+import { ApiDocsController } from './api/api-docs.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { ServiceCalls } from './http/service-calls';
+import { SERVICE_ACCOUNT_CONTROLLERS, serviceAccountProviders } from './service-accounts/service-account-providers';
+import { TOKEN_CONTROLLERS, tokenProviders } from './tokens/token-providers';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
 import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
 import { GetVolumeController } from './use-cases/get/get-volume.controller';
@@ -35,6 +38,7 @@ export class GatewayModule {
       module: GatewayModule,
       // Static paths (count, name-availability) before `:id`: the router prefers them anyway, this keeps the reading order.
       controllers: [
+        ApiDocsController,
         ListVolumesController,
         NameAvailabilityController,
         VolumeSettingsController,
@@ -50,6 +54,8 @@ export class GatewayModule {
         VolumeUsageController,
         AuditChainController,
         AdmissionReviewController,
+        ...TOKEN_CONTROLLERS,
+        ...SERVICE_ACCOUNT_CONTROLLERS,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: ctx.config },
@@ -57,6 +63,8 @@ export class GatewayModule {
         { provide: RpcClient, useValue: new RpcClient(ctx.nc, { timeoutMs: ctx.config.GATEWAY_NATS_TIMEOUT_MS }) },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ServiceCalls,
+        ...tokenProviders(ctx.config),
+        ...serviceAccountProviders(ctx.config, ctx.nc),
       ],
     };
   }

@@ -7,6 +7,7 @@ import { AuthzRpc } from '../authz/authz-rpc';
 import { type EventDefinition } from '../events/define-event';
 import { RequestEvents } from '../events/request-events';
 import { OrgEvents } from '../org/org-events';
+import { ServiceAccountEvents } from '../service-account/service-account-events';
 import { SharingEvents } from '../sharing/sharing-events';
 import { SharingRpc } from '../sharing/sharing-rpc';
 import { VolumeEvents } from '../volume/volume-events';
@@ -197,12 +198,16 @@ const gateway: NatsClientManifest = {
     AuditRpc.export.subject,
     AuditRpc.verify.subject,
     AuditRpc.head.subject,
-    AuthzRpc.check.subject,
     AuthzRpc.checkBatch.subject,
     AuthzRpc.whoCan.subject,
     AdmissionRpc.usage.subject,
     AdmissionRpc.review.subject,
+    // Service accounts: who may manage them (`apps` at the system scope); and /api/dv/v1/check.
+    AuthzRpc.check.subject,
   ],
+  // Service accounts: their changes, which every replica follows to refuse a disabled account's tokens at once.
+  publishes: typesOf(ServiceAccountEvents),
+  follows: [STREAMS.domain.name],
   notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards, from the verified bearer token.'],
 };
 
