@@ -191,7 +191,18 @@ const gateway: NatsClientManifest = {
     VolumeRpc.update.subject,
     VolumeRpc.delete.subject,
     VolumeRpc.nameAvailability.subject,
-    // Service accounts: who may manage them (`apps` at the system scope).
+    // Data volumes' sharing lists, the audit log and the extensions (/api/dv/v1, decision 0022).
+    SharingRpc.list.subject,
+    SharingRpc.update.subject,
+    AuditRpc.query.subject,
+    AuditRpc.export.subject,
+    AuditRpc.verify.subject,
+    AuditRpc.head.subject,
+    AuthzRpc.checkBatch.subject,
+    AuthzRpc.whoCan.subject,
+    AdmissionRpc.usage.subject,
+    AdmissionRpc.review.subject,
+    // Service accounts: who may manage them (`apps` at the system scope); and /api/dv/v1/check.
     AuthzRpc.check.subject,
   ],
   // Service accounts: their changes, which every replica follows to refuse a disabled account's tokens at once.

@@ -1,3 +1,4 @@
+import { AUDIT_MAX_EXPORT_RECORDS } from '@dv/contracts';
 import { baseConfigShape } from '@dv/runtime';
 import { envBool, envDurationMs, envInt, envPort, envUrl } from '@dv/telemetry';
 import { z } from 'zod';
@@ -45,6 +46,10 @@ export const gatewayConfigSchema = z
     GATEWAY_TOKEN_CACHE_MAX: envInt({ min: 0, max: 1_000_000, default: 10_000 }),
     /** Largest request body accepted (413 above it). */
     GATEWAY_BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10_485_760, default: 65_536 }),
+    /** `GET /api/v1/datavolumes/settings`: whether the console shows data volumes (one tenant per deployment, decision 0022). */
+    GATEWAY_ENABLE_DATA_VOLUMES: envBool(true),
+    /** Records per dv.audit.export chunk behind `GET /api/v1/audit/log/file` (the service also caps a chunk at 512 KiB). */
+    GATEWAY_AUDIT_EXPORT_CHUNK_RECORDS: envInt({ min: 1, max: AUDIT_MAX_EXPORT_RECORDS, default: 1000 }),
     /** How long a call to a service may take before the answer is 503. */
     GATEWAY_NATS_TIMEOUT_MS: envDurationMs(10_000),
     /** The provider's token endpoint, where /api/v1/token and /api/v2/token forward; found through OpenID discovery when unset. */
