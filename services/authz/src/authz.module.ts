@@ -18,6 +18,7 @@ import { ACCESS_RULE_RELAY } from './tokens';
 import { AccessRuleCommandsController } from './use-cases/access-rules/access-rule-commands.controller';
 import { AccessRuleQueriesController } from './use-cases/access-rules/access-rule-queries.controller';
 import { CheckController } from './use-cases/check/check.controller';
+import { MyPermissionsController } from './use-cases/permissions/my-permissions.controller';
 import { PermittedScopesController } from './use-cases/permitted-scopes/permitted-scopes.controller';
 import { RolesController } from './use-cases/roles/roles.controller';
 import { WhoCanController } from './use-cases/who-can/who-can.controller';
@@ -42,6 +43,7 @@ export class AuthzModule {
       controllers: [
         CheckController,
         PermittedScopesController,
+        MyPermissionsController,
         WhoCanController,
         RolesController,
         AccessRuleCommandsController,

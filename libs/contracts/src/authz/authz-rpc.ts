@@ -9,6 +9,7 @@ import {
   checkItemSchema,
   decisionSchema,
   newAccessRuleSchema,
+  permissionSchema,
   permittedScopeSetSchema,
   principalSchema,
   revisionSchema,
@@ -149,8 +150,11 @@ export const AuthzRpc = {
   getAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.get',
     request: z.object({ id: z.string().min(1).max(64), atLeast: revisionSchema.optional() }),
-    reply: accessRuleSchema,
-    description: 'One access rule.',
+    reply: accessRuleSchema.extend({
+      /** The ids of the rule's scope and its ancestors below the system, `/`-separated: `t1/c1/d1/p1` (empty for the system). */
+      scopePath: z.string().optional(),
+    }),
+    description: 'One access rule, with its scope path.',
   }),
   deleteAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.delete',
@@ -176,6 +180,12 @@ export const AuthzRpc = {
     }),
     reply: z.object({ totalRecords: z.number().int(), displayRecords: z.number().int(), accessRules: z.array(accessRuleSchema) }),
     description: 'Access rules the caller may view, filtered, sorted and paged.',
+  }),
+  myPermissions: defineRpc({
+    subject: 'dv.authz.permissions.mine',
+    request: z.object({ atLeast: revisionSchema.optional() }),
+    reply: z.object({ permissions: z.array(permissionSchema) }),
+    description: "The caller's permissions summary: per resource type, the actions some live scope grants it (its rules and its groups').",
   }),
   myAccessRules: defineRpc({
     subject: 'dv.authz.access-rules.mine',

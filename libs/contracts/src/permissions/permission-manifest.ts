@@ -190,6 +190,18 @@ const gateway: NatsClientManifest = {
     VolumeRpc.update.subject,
     VolumeRpc.delete.subject,
     VolumeRpc.nameAvailability.subject,
+    // /api/v1/authorization (services/gateway/src/authorization); check: the batch's validate_delete.
+    AuthzRpc.listRoles.subject,
+    AuthzRpc.getRole.subject,
+    AuthzRpc.createAccessRule.subject,
+    AuthzRpc.batchCreateAccessRules.subject,
+    AuthzRpc.listAccessRules.subject,
+    AuthzRpc.getAccessRule.subject,
+    AuthzRpc.deleteAccessRule.subject,
+    AuthzRpc.myAccessRules.subject,
+    AuthzRpc.myPermissions.subject,
+    AuthzRpc.permittedScopes.subject,
+    AuthzRpc.check.subject,
   ],
   notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards, from the verified bearer token.'],
 };

@@ -67,7 +67,12 @@ export class AccessRuleQueriesController {
     const entry = this.state.index.byId.get(request.id);
     // Not visible and not there answer the same, so ids cannot be probed.
     if (!entry || !this.visible(caller, entry)) throw DvError.notFound(`access rule ${request.id} does not exist`);
-    return this.present(entry);
+    const scopePath = this.state.tree
+      .path(entry.scope)
+      .filter((p) => p.scopeType !== 'system')
+      .map((p) => p.scopeId)
+      .join('/');
+    return { ...this.present(entry), scopePath };
   }
 
   @RpcHandler(AuthzRpc.listAccessRules)
