@@ -3,6 +3,7 @@ import { JsonLogger } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type NatsConnection } from '@nats-io/nats-core';
+import { AUTHORIZATION_CONTROLLERS } from './authorization/authorization-controllers';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { ServiceCalls } from './http/service-calls';
@@ -32,6 +33,7 @@ export class GatewayModule {
         CreateVolumeController,
         UpdateVolumeController,
         DeleteVolumeController,
+        ...AUTHORIZATION_CONTROLLERS,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: ctx.config },

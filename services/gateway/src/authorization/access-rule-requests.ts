@@ -1,0 +1,98 @@
+import {
+  ACCESS_RULE_FIELDS,
+  AuthzRpc,
+  MAX_BATCH_RULES,
+  type RpcRequestInput,
+  filterItemSchema,
+  idSchema,
+  newAccessRuleSchema,
+  roleIdSchema,
+  scopeRefSchema,
+  scopeTypeSchema,
+  subjectTypeSchema,
+} from '@dv/contracts';
+import { z } from 'zod';
+import { queryBool, queryInt } from '../api/parse-query';
+import { parseOrThrow } from '../http/validate';
+
+/** The path parameters of `/access-rules/{id}`: our rule ids are uuids (docs/decisions/0022). */
+export const accessRuleIdParamsSchema = z.object({ id: z.uuid('must be an access rule id (uuid)').describe('The access rule id (uuid).') });
+
+export function accessRuleIdOf(raw: string): string {
+  return parseOrThrow(accessRuleIdParamsSchema, { id: raw }, 'id').id;
+}
+
+/** `POST /access-rules`: the reference's fields, nothing else (an unknown field is refused by name). */
+export const createAccessRuleBodySchema = z.strictObject(newAccessRuleSchema.shape);
+
+/** The filters `GET /access-rules` and `/count` share (the contract's, as query strings). */
+const filterFields = {
+  subjectType: subjectTypeSchema.optional(),
+  subjectIdFilter: z.string().max(253).optional().describe('Subject ids containing this text (case-insensitive).'),
+  subjectIds: z.array(idSchema).max(100).optional().describe('Only these subjects (the parameter repeated).'),
+  scopeType: scopeTypeSchema.optional(),
+  scopeId: idSchema.optional(),
+  roleId: queryInt({ min: 1 }).optional(),
+  clusterId: idSchema.optional(),
+  includeDeleted: queryBool.optional(),
+  lastUpdated: z.iso.datetime({ offset: true }).optional().describe('Only rules created or deleted at or after this time (ISO 8601).'),
+  filterBy: z
+    .array(filterItemSchema)
+    .max(50)
+    .optional()
+    .describe(`Items \`field<op>value\`, op one of == != <= >= =@ !@ =^ =$; fields: ${ACCESS_RULE_FIELDS.join(', ')}.`),
+  search: z.string().max(256).optional().describe('Subject id, role name or scope name contains it.'),
+};
+
+export const accessRuleCountQuerySchema = z.object(filterFields);
+
+export const accessRuleListQuerySchema = z.object({
+  ...filterFields,
+  sortBy: z.enum(ACCESS_RULE_FIELDS).optional(),
+  sortOrder: z.enum(['asc', 'desc']).optional(),
+  offset: queryInt({ min: 0 }).optional(),
+  limit: queryInt({ min: 1, max: 500 }).optional().describe('1 to 500, default 50.'),
+});
+
+export type AccessRuleListRequest = RpcRequestInput<typeof AuthzRpc.listAccessRules>;
+
+/** A parsed list or count query as dv.authz.access-rules.list's request, then checked by the contract (filter fields name `filterBy[i]`). */
+export function accessRuleListRequest(query: z.output<typeof accessRuleListQuerySchema>): AccessRuleListRequest {
+  const request: AccessRuleListRequest = {};
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) Object.assign(request, { [key]: value });
+  parseOrThrow(AuthzRpc.listAccessRules.request, request, 'query');
+  return request;
+}
+
+/** `POST /access-rules/batch`: at most 100 ids, deleted or only checked (`validate_delete`, which changes nothing). */
+export const MAX_BATCH_IDS = 100;
+export const accessRuleBatchBodySchema = z.strictObject({
+  ids: z.array(z.uuid('must be an access rule id (uuid)')).min(1).max(MAX_BATCH_IDS),
+  action: z.enum(['delete', 'validate_delete']),
+});
+
+/** `POST /access-rules/batch-create`: one rule per subject × scope, at most 100 in all (the contract's bound). */
+export const accessRuleBatchCreateBodySchema = z.strictObject({
+  payload: z
+    .strictObject({
+      roleId: roleIdSchema,
+      clusterId: idSchema.optional(),
+      subjects: z
+        .array(z.strictObject({ subjectId: idSchema, subjectType: subjectTypeSchema }))
+        .min(1)
+        .max(MAX_BATCH_RULES),
+      scopes: z.array(z.strictObject(scopeRefSchema.shape)).min(1).max(MAX_BATCH_RULES),
+    })
+    .refine((p) => p.subjects.length * p.scopes.length <= MAX_BATCH_RULES, {
+      message: `at most ${MAX_BATCH_RULES} rules (subjects × scopes) per batch`,
+      path: ['subjects'],
+    }),
+});
+
+/** `GET /me/access-rules`: the caller's own rules, searched and paged at the edge (the contract answers them all). */
+export const myAccessRulesQuerySchema = z.object({
+  limit: queryInt({ min: 1, max: 500 }).optional().describe('1 to 500, default 50.'),
+  offset: queryInt({ min: 0 }).optional(),
+  search: z.string().max(256).optional().describe('Subject id, role name or scope name contains it (case-insensitive).'),
+});
+export const myAccessRulesCountQuerySchema = myAccessRulesQuerySchema.pick({ search: true });
