@@ -28,7 +28,22 @@ const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 const PATH = '/api/v1/authorization';
 
 const ROLE_FIELDS = ['createdAt', 'createdBy', 'custom', 'description', 'effectiveEnabled', 'id', 'kubernetesPermissions', 'name', 'permissions', 'updatedAt'];
-const RULE_FIELDS = ['clusterId', 'createdAt', 'createdBy', 'id', 'roleId', 'roleName', 'scopeId', 'scopeName', 'scopeType', 'status', 'subjectId', 'subjectType', 'tenantId', 'updatedAt'];
+const RULE_FIELDS = [
+  'clusterId',
+  'createdAt',
+  'createdBy',
+  'id',
+  'roleId',
+  'roleName',
+  'scopeId',
+  'scopeName',
+  'scopeType',
+  'status',
+  'subjectId',
+  'subjectType',
+  'tenantId',
+  'updatedAt',
+];
 
 interface Rule {
   id: string;
@@ -143,7 +158,13 @@ describe('a tenant admin grants a rule over HTTP', () => {
   });
 
   it('gets the rule by id with its scope path; 404 for an unknown id, 400 naming id for a malformed one', async () => {
-    const { rule, revision } = await createRule(oscar, { subjectId: 'vision-team', subjectType: 'group', roleId: VIEWER, scopeType: 'department', scopeId: 'd1' });
+    const { rule, revision } = await createRule(oscar, {
+      subjectId: 'vision-team',
+      subjectType: 'group',
+      roleId: VIEWER,
+      scopeType: 'department',
+      scopeId: 'd1',
+    });
     const answer = await h.http('GET', `${PATH}/access-rules/${rule.id}`, { token: oscar, headers: { 'x-dv-at-least': revision } });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ ...rule, scopePath: 't1/c1/d1' });
@@ -214,7 +235,10 @@ describe('listing and counting access rules', () => {
     const subjects = [...first.accessRules, ...second.accessRules].map((r) => r.subjectId);
     expect(subjects).toEqual([...subjects].sort().reverse());
     expect(new Set([...first.accessRules, ...second.accessRules].map((r) => r.id)).size).toBe(6);
-    const count = await h.http('GET', `${PATH}/access-rules/count?subjectIdFilter=list-&scopeType=project`, { token: oscar, headers: { 'x-dv-at-least': revision } });
+    const count = await h.http('GET', `${PATH}/access-rules/count?subjectIdFilter=list-&scopeType=project`, {
+      token: oscar,
+      headers: { 'x-dv-at-least': revision },
+    });
     expect(count.body).toEqual({ count: 3 });
     expect((await h.http('GET', `${PATH}/access-rules/count?filterBy=subjectId==nobody`, { token: oscar })).body).toEqual({ count: 0 });
   });
@@ -274,7 +298,11 @@ describe('batch delete and validate_delete', () => {
     expect(ids).toHaveLength(2);
     const atLeast = { 'x-dv-at-least': revisionOf(made) };
 
-    const validated = await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, headers: atLeast, body: { ids: [...ids, UNKNOWN_UUID], action: 'validate_delete' } });
+    const validated = await h.http('POST', `${PATH}/access-rules/batch`, {
+      token: oscar,
+      headers: atLeast,
+      body: { ids: [...ids, UNKNOWN_UUID], action: 'validate_delete' },
+    });
     expect(validated.status).toBe(200);
     expect(validated.body).toEqual({
       succeeded: ids.map((id) => ({ id })),
@@ -300,7 +328,9 @@ describe('batch delete and validate_delete', () => {
       expect(rule).toMatchObject({ status: { phase: 'NotReady' }, deletedBy: 'oscar@acme.example' });
     }
     expect((await h.http('GET', `${PATH}/access-rules/count?subjectIdFilter=gone-`, { token: oscar, headers: after })).body).toEqual({ count: 0 });
-    expect((await h.http('GET', `${PATH}/access-rules/count?subjectIdFilter=gone-&includeDeleted=true`, { token: oscar, headers: after })).body).toEqual({ count: 2 });
+    expect((await h.http('GET', `${PATH}/access-rules/count?subjectIdFilter=gone-&includeDeleted=true`, { token: oscar, headers: after })).body).toEqual({
+      count: 2,
+    });
 
     // Deleted already: 412 for both actions, and DELETE /{id} alone says the same.
     for (const action of ['validate_delete', 'delete']) {
@@ -339,7 +369,12 @@ describe("the caller's own rules, permissions and permitted scopes", () => {
     const answer = await h.http('GET', `${PATH}/permissions`, { token: alice });
     expect(answer.status).toBe(200);
     const mine = answer.body as { resourceType: string; displayName: string; groupId: string; actions: string[] }[];
-    expect(mine.find((p) => p.resourceType === 'access_rules')).toEqual({ resourceType: 'access_rules', displayName: 'Access rules', groupId: 'iam', actions: ['create', 'read', 'update', 'delete'] });
+    expect(mine.find((p) => p.resourceType === 'access_rules')).toEqual({
+      resourceType: 'access_rules',
+      displayName: 'Access rules',
+      groupId: 'iam',
+      actions: ['create', 'read', 'update', 'delete'],
+    });
     const nothing = await h.http('GET', `${PATH}/permissions`, { token: await userToken(idp, 'dave@acme.example') });
     expect(nothing.body).toEqual([]);
   });
@@ -348,7 +383,10 @@ describe("the caller's own rules, permissions and permitted scopes", () => {
     const read = await h.http('POST', `${PATH}/permitted-scopes`, { token: alice, body: { resourceType: 'access_rules', action: 'read' } });
     expect(read.status).toBe(200);
     expect(read.body).toEqual({ read: { system: false, tenants: [], tenant: false, clusters: [], departments: [], projects: ['p1'] } });
-    const all = (await h.http('POST', `${PATH}/permitted-scopes`, { token: oscar, body: { resourceType: 'datavolumes' } })).body as Record<string, { tenant: boolean; tenants: string[] }>;
+    const all = (await h.http('POST', `${PATH}/permitted-scopes`, { token: oscar, body: { resourceType: 'datavolumes' } })).body as Record<
+      string,
+      { tenant: boolean; tenants: string[] }
+    >;
     expect(Object.keys(all).sort()).toEqual(['create', 'delete', 'read', 'update']);
     expect(all['create']).toMatchObject({ tenant: true, tenants: ['t1'] });
   });
@@ -358,7 +396,10 @@ describe('bad input: 400 naming the field, nothing changed', () => {
   it('refuses bad bodies, queries, ids and headers by name', async () => {
     const rule = { subjectId: 'bad@acme.example', subjectType: 'user', roleId: VIEWER, scopeType: 'project', scopeId: 'p1' };
     expectBadFields(await h.http('POST', `${PATH}/access-rules`, { token: oscar, body: { ...rule, roleId: 'viewer' } }), ['roleId']);
-    expectBadFields(await h.http('POST', `${PATH}/access-rules`, { token: oscar, body: { ...rule, subjectType: 'robot', name: 'x' } }), ['subjectType', 'name']);
+    expectBadFields(await h.http('POST', `${PATH}/access-rules`, { token: oscar, body: { ...rule, subjectType: 'robot', name: 'x' } }), [
+      'subjectType',
+      'name',
+    ]);
     expectBadFields(await h.http('POST', `${PATH}/access-rules`, { token: oscar, body: '{"subjectId": ' }), ['body']);
     expectBadFields(await h.http('GET', `${PATH}/access-rules?limit=501`, { token: oscar }), ['limit']);
     expectBadFields(await h.http('GET', `${PATH}/access-rules?filterBy=size==3&sortBy=size`, { token: oscar }), ['sortBy']);
@@ -369,10 +410,17 @@ describe('bad input: 400 naming the field, nothing changed', () => {
     expectBadFields(await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, body: { ids: ['x'], action: 'purge' } }), ['ids[0]', 'action']);
     expectBadFields(await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, body: { ids: [], action: 'delete' } }), ['ids']);
     expectBadFields(await h.http('POST', `${PATH}/access-rules/batch-create`, { token: oscar, body: { roleId: VIEWER } }), ['payload', 'roleId']);
-    const tooMany = { roleId: VIEWER, subjects: Array.from({ length: 11 }, (_, i) => ({ subjectId: `u${i}`, subjectType: 'user' })), scopes: Array.from({ length: 10 }, () => ({ scopeType: 'project', scopeId: 'p1' })) };
+    const tooMany = {
+      roleId: VIEWER,
+      subjects: Array.from({ length: 11 }, (_, i) => ({ subjectId: `u${i}`, subjectType: 'user' })),
+      scopes: Array.from({ length: 10 }, () => ({ scopeType: 'project', scopeId: 'p1' })),
+    };
     expectBadFields(await h.http('POST', `${PATH}/access-rules/batch-create`, { token: oscar, body: { payload: tooMany } }), ['payload.subjects']);
     expectBadFields(await h.http('GET', `${PATH}/me/access-rules?limit=0`, { token: alice }), ['limit']);
-    expectBadFields(await h.http('POST', `${PATH}/permitted-scopes`, { token: alice, body: { resourceType: 'volumes', action: 'sync' } }), ['resourceType', 'action']);
+    expectBadFields(await h.http('POST', `${PATH}/permitted-scopes`, { token: alice, body: { resourceType: 'volumes', action: 'sync' } }), [
+      'resourceType',
+      'action',
+    ]);
     expectBadFields(await h.http('GET', `${PATH}/permissions`, { token: alice, headers: { 'x-dv-at-least': '{"events":"1"}' } }), ['X-DV-At-Least']);
     expectBadFields(await h.http('GET', `${PATH}/roles?limit=5`, { token: alice }), ['limit']);
     // Nothing was made by any of them.

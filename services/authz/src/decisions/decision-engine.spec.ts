@@ -148,7 +148,10 @@ describe('DecisionEngine', () => {
       const raw = rolesJson.roles.find((r) => r.id === id);
       for (const [resourceType, letters] of Object.entries((raw?.permissions ?? {}) as Record<string, string>)) {
         const actions = new Set([...(expected.get(resourceType) ?? []), ...[...letters].map((l) => ACTIONS['crud'.indexOf(l)] as string)]);
-        expected.set(resourceType, ACTIONS.filter((a) => actions.has(a)));
+        expected.set(
+          resourceType,
+          ACTIONS.filter((a) => actions.has(a)),
+        );
       }
     }
     expect(Object.fromEntries(summary)).toEqual(Object.fromEntries(expected));

@@ -29,5 +29,12 @@ export const permittedScopesAnswerSchema = z.object({
 });
 
 export function publicScopeSet(set: PermittedScopeSet): PublicScopeSet {
-  return { system: set.system, tenants: set.tenants, tenant: set.tenants.length > 0, clusters: set.clusters, departments: set.departments, projects: set.projects };
+  return {
+    system: set.system,
+    tenants: set.tenants,
+    tenant: set.tenants.length > 0,
+    clusters: set.clusters,
+    departments: set.departments,
+    projects: set.projects,
+  };
 }

@@ -33,7 +33,14 @@ export class BatchCreateAccessRulesController {
     return {
       succeeded: result.succeeded.map((rule) => publicAccessRule(rule)),
       failed: result.failed.map((item) => ({
-        payload: { subjectId: item.subjectId, subjectType: item.subjectType, roleId: payload.roleId, scopeType: item.scopeType, scopeId: item.scopeId, ...cluster },
+        payload: {
+          subjectId: item.subjectId,
+          subjectType: item.subjectType,
+          roleId: payload.roleId,
+          scopeType: item.scopeType,
+          scopeId: item.scopeId,
+          ...cluster,
+        },
         ...itemFailureOfCode(item.error.code, item.error.message),
       })),
     };

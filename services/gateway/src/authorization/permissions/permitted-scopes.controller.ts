@@ -20,7 +20,11 @@ export class PermittedScopesController {
 
   @Post()
   @HttpCode(200)
-  async permittedScopes(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<z.output<typeof permittedScopesAnswerSchema>> {
+  async permittedScopes(
+    @Body() body: unknown,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+  ): Promise<z.output<typeof permittedScopesAnswerSchema>> {
     const { resourceType, action } = parseOrThrow(permittedScopesBodySchema, body);
     const sets = await this.calls.call(
       AuthzRpc.permittedScopes,
