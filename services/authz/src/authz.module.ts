@@ -7,6 +7,7 @@ import { AUTHZ_CONFIG, type AuthzConfig } from './config/authz-config';
 import { RequestAuthorizer } from './decisions/request-authorizer';
 import { AccessRuleWriter } from './rules/access-rule-writer';
 import { type AccessRuleDoc } from './rules/access-rule.model';
+import { AccessRuleNumberRepository } from './rules/access-rule-number.repository';
 import { AccessRuleRepository } from './rules/access-rule.repository';
 import { BootstrapAdmins } from './rules/bootstrap-admins';
 import { RuleRetirement } from './rules/rule-retirement';
@@ -55,6 +56,7 @@ export class AuthzModule {
         // The projection renders its applied sequences and sizes there (StreamProjection).
         { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: AccessRuleRepository, useValue: rules },
+        { provide: AccessRuleNumberRepository, useValue: new AccessRuleNumberRepository(ctx.mongo) },
         { provide: ScopeRepository, useValue: new ScopeRepository(ctx.mongo) },
         { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => rules.relay(publisher), inject: [EventPublisher] },
         AuthzState,

@@ -24,7 +24,7 @@ const RESEARCH_MANAGER = 4;
 const L1_RESEARCHER = 5;
 const VIEWER = 7;
 const DATA_VOLUME_ADMINISTRATOR = 2256;
-const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
+const UNKNOWN_ID = 987654321;
 const PATH = '/api/v1/authorization';
 
 const ROLE_FIELDS = ['createdAt', 'createdBy', 'custom', 'description', 'effectiveEnabled', 'id', 'kubernetesPermissions', 'name', 'permissions', 'updatedAt'];
@@ -46,7 +46,7 @@ const RULE_FIELDS = [
 ];
 
 interface Rule {
-  id: string;
+  id: number;
   subjectId: string;
   subjectType: string;
   roleId: number;
@@ -140,6 +140,7 @@ describe('a tenant admin grants a rule over HTTP', () => {
       scopeId: 'p1',
     });
     expect(Object.keys(rule).sort()).toEqual(RULE_FIELDS);
+    expect(Number.isInteger(rule.id) && rule.id > 0).toBe(true); // the reference's integer ids
     expect(rule).toMatchObject({
       subjectId: 'alice@acme.example',
       roleId: RESEARCH_MANAGER,
@@ -168,8 +169,10 @@ describe('a tenant admin grants a rule over HTTP', () => {
     const answer = await h.http('GET', `${PATH}/access-rules/${rule.id}`, { token: oscar, headers: { 'x-dv-at-least': revision } });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ ...rule, scopePath: 't1/c1/d1' });
-    expectErrorBody(await h.http('GET', `${PATH}/access-rules/${UNKNOWN_UUID}`, { token: oscar }), 404);
-    expectBadFields(await h.http('GET', `${PATH}/access-rules/42`, { token: oscar }), ['id']);
+    expectErrorBody(await h.http('GET', `${PATH}/access-rules/${UNKNOWN_ID}`, { token: oscar }), 404);
+    expectBadFields(await h.http('GET', `${PATH}/access-rules/${rule.id}x`, { token: oscar }), ['id']);
+    expectBadFields(await h.http('GET', `${PATH}/access-rules/0`, { token: oscar }), ['id']);
+    expectBadFields(await h.http('GET', `${PATH}/access-rules/00000000-0000-4000-8000-000000000000`, { token: oscar }), ['id']);
   });
 
   it('refuses a researcher creating rules (403), and the same rule twice (409)', async () => {
@@ -301,27 +304,27 @@ describe('batch delete and validate_delete', () => {
     const validated = await h.http('POST', `${PATH}/access-rules/batch`, {
       token: oscar,
       headers: atLeast,
-      body: { ids: [...ids, UNKNOWN_UUID], action: 'validate_delete' },
+      body: { ids: [...ids, UNKNOWN_ID], action: 'validate_delete' },
     });
     expect(validated.status).toBe(200);
     expect(validated.body).toEqual({
       succeeded: ids.map((id) => ({ id })),
-      failed: [{ id: UNKNOWN_UUID, code: 404, message: expect.any(String) }],
+      failed: [{ id: UNKNOWN_ID, code: 404, message: expect.any(String) }],
     });
     expect(validated.headers.get('x-dv-revision')).toBeNull();
     for (const id of ids) expect(((await h.http('GET', `${PATH}/access-rules/${id}`, { token: oscar })).body as Rule).status.phase).toBe('Ready');
 
     // bob sees his own rule but may not delete it: 403 for validate_delete as for delete, and it stays.
     const bobs = (await h.http('GET', `${PATH}/me/access-rules?search=bob`, { token: bob })).body as { accessRules: RulePage };
-    const bobsRule = bobs.accessRules.accessRules[0]?.id ?? '';
+    const bobsRule = bobs.accessRules.accessRules[0]?.id ?? 0;
     for (const action of ['validate_delete', 'delete']) {
       const refused = await h.http('POST', `${PATH}/access-rules/batch`, { token: bob, body: { ids: [bobsRule], action } });
       expect(refused.body).toEqual({ succeeded: [], failed: [{ id: bobsRule, code: 403, message: expect.any(String) }] });
     }
 
-    const deleted = await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, body: { ids: [...ids, UNKNOWN_UUID], action: 'delete' } });
+    const deleted = await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, body: { ids: [...ids, UNKNOWN_ID], action: 'delete' } });
     expect(deleted.status).toBe(200);
-    expect(deleted.body).toEqual({ succeeded: ids.map((id) => ({ id })), failed: [{ id: UNKNOWN_UUID, code: 404, message: expect.any(String) }] });
+    expect(deleted.body).toEqual({ succeeded: ids.map((id) => ({ id })), failed: [{ id: UNKNOWN_ID, code: 404, message: expect.any(String) }] });
     const after = { 'x-dv-at-least': revisionOf(deleted) };
     for (const id of ids) {
       const rule = (await h.http('GET', `${PATH}/access-rules/${id}`, { token: oscar, headers: after })).body as Rule & { deletedBy: string };
@@ -337,7 +340,7 @@ describe('batch delete and validate_delete', () => {
       const again = await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, body: { ids: [ids[0]], action } });
       expect(again.body).toEqual({ succeeded: [], failed: [{ id: ids[0], code: 412, message: expect.stringContaining('already deleted') }] });
     }
-    expectErrorBody(await h.http('DELETE', `${PATH}/access-rules/${ids[0] ?? ''}`, { token: oscar }), 412);
+    expectErrorBody(await h.http('DELETE', `${PATH}/access-rules/${ids[0] ?? 0}`, { token: oscar }), 412);
   });
 
   it('DELETE /access-rules/{id} answers 204 with X-DV-Revision; a researcher gets 403', async () => {

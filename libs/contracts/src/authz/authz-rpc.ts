@@ -149,6 +149,7 @@ export const AuthzRpc = {
   }),
   getAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.get',
+    /** The rule's id, or its number (digits). */
     request: z.object({ id: z.string().min(1).max(64), atLeast: revisionSchema.optional() }),
     reply: accessRuleSchema.extend({
       /** The ids of the rule's scope and its ancestors below the system, `/`-separated: `t1/c1/d1/p1` (empty for the system). */
@@ -159,6 +160,7 @@ export const AuthzRpc = {
   deleteAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.delete',
     audit: { operation: 'delete' },
+    /** The rule's id, or its number (digits). */
     request: z.object({ id: z.string().min(1).max(64) }),
     reply: writeReply(accessRuleSchema),
     description: 'Deletes a rule; it stops granting on every replica that has applied the returned revision.',

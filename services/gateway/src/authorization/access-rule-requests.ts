@@ -15,11 +15,12 @@ import { z } from 'zod';
 import { queryBool, queryInt } from '../api/parse-query';
 import { parseOrThrow } from '../http/validate';
 
-/** The path parameters of `/access-rules/{id}`: our rule ids are uuids (docs/decisions/0022). */
-export const accessRuleIdParamsSchema = z.object({ id: z.uuid('must be an access rule id (uuid)').describe('The access rule id (uuid).') });
+/** The path parameters of `/access-rules/{id}`: the reference's integer id (our rule's number, docs/decisions/0022). */
+export const accessRuleIdParamsSchema = z.object({ id: queryInt({ min: 1 }).describe('The access rule id (an integer).') });
 
+/** The `{id}` as authz takes a rule number: its digits. */
 export function accessRuleIdOf(raw: string): string {
-  return parseOrThrow(accessRuleIdParamsSchema, { id: raw }, 'id').id;
+  return String(parseOrThrow(accessRuleIdParamsSchema, { id: raw }, 'id').id);
 }
 
 /** `POST /access-rules`: the reference's fields, nothing else (an unknown field is refused by name). */
@@ -67,7 +68,7 @@ export function accessRuleListRequest(query: z.output<typeof accessRuleListQuery
 /** `POST /access-rules/batch`: at most 100 ids, deleted or only checked (`validate_delete`, which changes nothing). */
 export const MAX_BATCH_IDS = 100;
 export const accessRuleBatchBodySchema = z.strictObject({
-  ids: z.array(z.uuid('must be an access rule id (uuid)')).min(1).max(MAX_BATCH_IDS),
+  ids: z.array(z.number().int().positive()).min(1).max(MAX_BATCH_IDS),
   action: z.enum(['delete', 'validate_delete']),
 });
 

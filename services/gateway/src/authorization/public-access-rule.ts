@@ -1,4 +1,4 @@
-import { type AccessRule, accessRuleSchema } from '@dv/contracts';
+import { type AccessRule, DvError, accessRuleSchema } from '@dv/contracts';
 import { z } from 'zod';
 
 /** The reference's rule status; ours is `active` or `deleted` (docs/decisions/0022). */
@@ -8,11 +8,12 @@ export const accessRuleStatusSchema = z.object({
 });
 
 /**
- * An access rule as the reference shows it: our rule (ids stay ours: uuids), `status` as the
- * reference's phase object, `updatedAt` (the deletion time of a deleted rule, else its creation), and
- * `scopePath` on a rule got by id.
+ * An access rule as the reference shows it: our rule with its number as the integer `id` (our uuid
+ * stays inside), `status` as the reference's phase object, `updatedAt` (the deletion time of a deleted
+ * rule, else its creation), and `scopePath` on a rule got by id.
  */
-export const publicAccessRuleSchema = accessRuleSchema.omit({ status: true }).extend({
+export const publicAccessRuleSchema = accessRuleSchema.omit({ id: true, number: true, status: true }).extend({
+  id: z.number().int().positive().describe('The rule id (an integer).'),
   updatedAt: z.string(),
   status: accessRuleStatusSchema,
   scopePath: z.string().optional().describe('The ids of the scope and its ancestors below the system, `/`-separated (get by id only).'),
@@ -20,8 +21,11 @@ export const publicAccessRuleSchema = accessRuleSchema.omit({ status: true }).ex
 export type PublicAccessRule = z.output<typeof publicAccessRuleSchema>;
 
 export function publicAccessRule(rule: AccessRule & { scopePath?: string | undefined }): PublicAccessRule {
-  const { status, ...fields } = rule;
+  const { id, number, status, ...fields } = rule;
+  // Every rule is numbered when made (authz's AccessRuleWriter); one without a number is a fault of ours.
+  if (number === undefined) throw new DvError('INTERNAL', `access rule ${id} has no number`);
   return {
+    id: number,
     ...fields,
     updatedAt: rule.deletedAt ?? rule.createdAt,
     // A rule grants from the moment its write is answered: never Creating; a deleted one no longer grants.

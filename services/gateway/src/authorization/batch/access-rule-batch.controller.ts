@@ -34,7 +34,7 @@ export class AccessRuleBatchController {
     for (const id of ids) {
       try {
         if (action === 'delete') {
-          const { revision } = await this.calls.call(AuthzRpc.deleteAccessRule, { id }, caller, request);
+          const { revision } = await this.calls.call(AuthzRpc.deleteAccessRule, { id: String(id) }, caller, request);
           if (revision.events !== undefined) events = Math.max(events ?? 0, revision.events);
         } else {
           await this.validateDelete(id, atLeast, caller, request);
@@ -48,8 +48,8 @@ export class AccessRuleBatchController {
     return answer;
   }
 
-  private async validateDelete(id: string, atLeast: { atLeast?: Revision }, caller: Identity, request: FastifyRequest): Promise<void> {
-    const rule = await this.calls.call(AuthzRpc.getAccessRule, { id, ...atLeast }, caller, request);
+  private async validateDelete(id: number, atLeast: { atLeast?: Revision }, caller: Identity, request: FastifyRequest): Promise<void> {
+    const rule = await this.calls.call(AuthzRpc.getAccessRule, { id: String(id), ...atLeast }, caller, request);
     // The service's own words for deleting a deleted rule (AccessRuleWriter.delete).
     if (rule.status === 'deleted') throw DvError.precondition(`access rule ${id} was already deleted at ${rule.deletedAt ?? 'an earlier time'}`);
     const decision = await this.calls.call(

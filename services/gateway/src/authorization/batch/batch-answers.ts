@@ -24,8 +24,8 @@ const itemFailureFields = { code: z.number().int().describe('The HTTP status of 
 
 /** `POST /access-rules/batch`: the ids done (or, for validate_delete, that would be), and each failure. */
 export const accessRuleBatchAnswerSchema = z.object({
-  succeeded: z.array(z.object({ id: z.string() })),
-  failed: z.array(z.object({ id: z.string(), ...itemFailureFields })),
+  succeeded: z.array(z.object({ id: z.number().int() })),
+  failed: z.array(z.object({ id: z.number().int(), ...itemFailureFields })),
 });
 export type AccessRuleBatchAnswer = z.output<typeof accessRuleBatchAnswerSchema>;
 
