@@ -1,4 +1,4 @@
-import { PlainRepository } from '@dv/persistence';
+import { PlainRepository, isDuplicateKeyError } from '@dv/persistence';
 import { type Connection } from 'mongoose';
 import { type AccessRuleNumberDoc, accessRuleNumberModel } from './access-rule-number.model';
 
@@ -12,9 +12,23 @@ export class AccessRuleNumberRepository extends PlainRepository<AccessRuleNumber
     super(accessRuleNumberModel(connection));
   }
 
-  /** Claims the number for the rule; false when it is taken. */
-  claim(number: number, ruleId: string): Promise<boolean> {
-    return this.insertOnce({ _id: String(number), number, ruleId });
+  /**
+   * Claims the number for the rule; false when it is taken. With the driver's insertOne rather than
+   * insertMany (PlainRepository.insertOnce): with the store down, insertMany fails with a bulk-write
+   * error that does not say the store is unreachable (so the caller got INTERNAL), insertOne with the
+   * driver's network error (UNAVAILABLE: test/faults/store-outage.test.ts).
+   */
+  async claim(number: number, ruleId: string): Promise<boolean> {
+    const doc: AccessRuleNumberDoc = { _id: String(number), number, ruleId };
+    // The driver's own types want an ObjectId _id; ours is the number's text (the schema says so).
+    const plain: Record<string, unknown> = { ...doc };
+    try {
+      await this.model.collection.insertOne(plain);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
   }
 
   /** The rule a number was claimed for. */
