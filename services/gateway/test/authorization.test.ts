@@ -116,6 +116,8 @@ describe('roles', () => {
       expect(role).toMatchObject({ custom: false, effectiveEnabled: true, kubernetesPermissions: { predefinedRole: null }, createdBy: 'system' });
       expect(role.updatedAt).toBe(role.createdAt);
     }
+    const searched = await h.http('GET', `${PATH}/roles?search=DATA%20volume`, { token: oscar });
+    expect((searched.body as { name: string }[]).map((r) => r.name)).toEqual(['Data volume administrator']);
   });
 
   it('gets a role by its integer id; 404 for an unknown one, 400 naming id for a non-integer', async () => {

@@ -33,7 +33,8 @@ export const AUTHORIZATION_OPERATIONS: readonly ApiOperation[] = [
     path: `${PATH}/roles`,
     tags: TAGS,
     summary: 'List the predefined roles',
-    description: 'The whole role catalog (roles are predefined: never created, edited or deleted). Needs roles read permission in some scope.',
+    description:
+      'The whole role catalog (roles are predefined: never created, edited or deleted), or those a search finds. Needs roles read permission in some scope.',
     query: rolesQuerySchema,
     responses: { 200: { description: 'Every role.', schema: z.array(publicRoleSchema) } },
     errors: [400, 403],

@@ -8,8 +8,11 @@ import { ServiceCalls } from '../../http/service-calls';
 import { parseOrThrow } from '../../http/validate';
 import { type PublicRole, publicRole } from '../public-role';
 
-/** `GET /roles` takes no parameter: the whole catalog (18 roles) in one answer, as the reference does. */
-export const rolesQuerySchema = z.object({});
+/**
+ * `GET /roles`: the whole catalog (18 roles) in one answer, as the reference does; `search` (ours, the
+ * command line's `role list --search`) keeps the roles whose name or creator contains it.
+ */
+export const rolesQuerySchema = z.object({ search: z.string().max(256).optional().describe('Role name or creator contains it (case-insensitive).') });
 /** `GET /roles/{id}`: the reference's integer id. */
 export const roleIdParamsSchema = z.object({ id: queryInt({ min: 1 }).describe('The role id (an integer).') });
 
@@ -20,9 +23,9 @@ export class RolesController {
 
   @Get()
   async list(@Query() query: RawQuery, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<PublicRole[]> {
-    parseQuery(rolesQuerySchema, query);
+    const { search } = parseQuery(rolesQuerySchema, query);
     // The catalog has 18 roles; 500 is the contract's largest page, so one call answers them all.
-    const { roles } = await this.calls.call(AuthzRpc.listRoles, { limit: 500 }, caller, request);
+    const { roles } = await this.calls.call(AuthzRpc.listRoles, { limit: 500, ...(search === undefined ? {} : { search }) }, caller, request);
     // Without a column choice every role comes whole; the contract's list reply types them as partial.
     return roles.map((role) => publicRole(roleSchema.parse(role)));
   }
