@@ -4,7 +4,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const services = ['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'gateway', 'tools'];
+const services = ['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'gateway', 'tools', 'cli'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/.nx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },

@@ -10,7 +10,7 @@ const preset = require('./jest.preset');
 const tiers = process.env.DV_JEST_TIERS ?? 'all';
 if (tiers !== 'all' && tiers !== 'integration') throw new Error(`DV_JEST_TIERS must be "all" or "integration", not "${tiers}"`);
 
-const configs = ['libs', 'services', 'tools']
+const configs = ['apps', 'libs', 'services', 'tools']
   .flatMap((group) => fs.readdirSync(path.join(__dirname, group)).map((name) => path.join(__dirname, group, name, 'jest.config.js')))
   .filter((file) => fs.existsSync(file))
   .concat(path.join(__dirname, 'test/jest.config.js'));

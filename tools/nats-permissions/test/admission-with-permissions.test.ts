@@ -1,6 +1,6 @@
-import { AdmissionRpc, type DataVolume, type IdentityInput, OrgEvents, SharingRpc, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
+import { AdmissionRpc, type IdentityInput, OrgEvents, SharingRpc, VolumeEvents, VolumeUsageRpc, WorkloadEvents } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { type ServiceProcess, waitFor } from '@dv/testing';
+import { type ServiceProcess, waitFor, publishedVolume } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
 import { SecuredNats } from './secured-nats';
@@ -46,32 +46,11 @@ describe('workload admission under the generated NATS permissions (real nats-ser
   });
 
   it('reviews (asking authz; catching up with the streams before a denial), records and releases usage from events, and violates nothing', async () => {
-    const now = new Date().toISOString();
-    const volume: DataVolume = {
-      id: randomUUID(),
+    const volume = publishedVolume('p1', 'Ready', 2, {
       name: 'coco',
-      projectId: 'p1',
-      projectName: 'P1',
-      departmentId: 'd1',
-      clusterId: 'c1',
-      namespace: 'dv-p1',
       originPvcName: 'coco',
-      useOriginalVolume: true,
-      storage: {
-        originPvName: 'pv-coco',
-        capacity: '1Gi',
-        storageClassName: '',
-        accessModes: ['ReadWriteMany'],
-        source: { nfs: { server: 'nfs', path: '/coco' } },
-      },
-      sharedScopes: [],
-      createdAt: now,
-      createdBy: 'root',
-      updatedAt: now,
-      updatedBy: 'root',
       status: { phase: 'Ready', conditions: [], datavolumePvcName: 'coco' },
-      version: 2,
-    };
+    });
     const volumeUser = new EventPublisher(await secured.connectAs('volume'), 'dv/volume');
     const { seq } = await volumeUser.publish(
       VolumeEvents.ready,

@@ -1,6 +1,6 @@
 import { AUDIT_RECORD_SUBJECT, AUDIT_STREAM, AuditRpc, HEADERS, type IdentityInput, OrgEvents, STREAMS, VolumeEvents, auditRecordSchema } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { type ServiceProcess, httpRequest, waitFor } from '@dv/testing';
+import { type ServiceProcess, httpRequest, waitFor, publishedVolume } from '@dv/testing';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, PermissionViolationError } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -50,35 +50,10 @@ describe('audit under the generated NATS permissions (real nats-server, real ser
 
     const volumeConnection = await secured.connectAs('volume');
     const volumeId = randomUUID();
-    const now = new Date().toISOString();
     await new EventPublisher(volumeConnection, 'dv/volume').publish(
       VolumeEvents.created,
       {
-        volume: {
-          id: volumeId,
-          name: 'coco',
-          projectId: 'p1',
-          projectName: 'P1',
-          departmentId: 'd1',
-          clusterId: 'c1',
-          namespace: 'dv-p1',
-          originPvcName: 'coco',
-          useOriginalVolume: true,
-          storage: {
-            originPvName: 'pv-coco',
-            capacity: '1Gi',
-            storageClassName: '',
-            accessModes: ['ReadWriteMany'],
-            source: { nfs: { server: 'nfs', path: '/coco' } },
-          },
-          sharedScopes: [],
-          createdAt: now,
-          createdBy: 'root',
-          updatedAt: now,
-          updatedBy: 'root',
-          status: { phase: 'Creating', conditions: [] },
-          version: 1,
-        },
+        volume: publishedVolume('p1', 'Creating', 1, { id: volumeId, name: 'coco', originPvcName: 'coco' }),
       },
       { actor: { id: 'root', type: 'user' }, subject: volumeId, scope: { scopeType: 'project', scopeId: 'p1' } },
     );

@@ -1,6 +1,6 @@
-import { type DataVolume, type IdentityInput, OrgEvents, STREAMS, SharingRpc, VolumeEvents } from '@dv/contracts';
+import { type IdentityInput, OrgEvents, STREAMS, SharingRpc, VolumeEvents } from '@dv/contracts';
 import { EventPublisher, RpcClient } from '@dv/messaging';
-import { type ServiceProcess, httpRequest } from '@dv/testing';
+import { type ServiceProcess, httpRequest, publishedVolume } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
@@ -47,32 +47,7 @@ describe('sharing under the generated NATS permissions (real nats-server, real s
     const ready = await httpRequest(`http://127.0.0.1:${sharing.healthPort}/readyz`);
     expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', checks: { following: 'ok' } });
 
-    const now = new Date().toISOString();
-    const volume: DataVolume = {
-      id: randomUUID(),
-      name: 'coco',
-      projectId: 'p1',
-      projectName: 'P1',
-      departmentId: 'd1',
-      clusterId: 'c1',
-      namespace: 'dv-p1',
-      originPvcName: 'coco',
-      useOriginalVolume: true,
-      storage: {
-        originPvName: 'pv-coco',
-        capacity: '1Gi',
-        storageClassName: '',
-        accessModes: ['ReadWriteMany'],
-        source: { nfs: { server: 'nfs', path: '/coco' } },
-      },
-      sharedScopes: [],
-      createdAt: now,
-      createdBy: 'root',
-      updatedAt: now,
-      updatedBy: 'root',
-      status: { phase: 'Ready', conditions: [] },
-      version: 2,
-    };
+    const volume = publishedVolume('p1', 'Ready', 2, { name: 'coco', originPvcName: 'coco' });
     const volumeUser = new EventPublisher(await secured.connectAs('volume'), 'dv/volume');
     const { seq } = await volumeUser.publish(
       VolumeEvents.ready,

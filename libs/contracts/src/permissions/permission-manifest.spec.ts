@@ -37,6 +37,18 @@ describe('NATS permission manifest', () => {
     expect(authz.publishes).toEqual([...Object.values(AuthzEvents), RequestEvents.refused].map((e) => e.type));
   });
 
+  it('lets only the gateway and the operator call the services from outside (the webhook is the admission service itself)', () => {
+    const services = new Set(NATS_PERMISSION_MANIFEST.filter((m) => m.serves.length > 0).map((m) => m.client));
+    const served = NATS_PERMISSION_MANIFEST.flatMap((m) => m.serves);
+    const outsideCallers = NATS_PERMISSION_MANIFEST.filter(
+      (m) => !services.has(m.client) && m.calls.some((c) => served.some((s) => matches(s, c) || matches(c, s))),
+    );
+    expect(outsideCallers.map((m) => m.client).sort()).toEqual(['gateway', 'operator']);
+    // And no client may call a subject nobody serves (a typo would be a silent hole or a dead permission).
+    for (const entry of NATS_PERMISSION_MANIFEST)
+      for (const c of entry.calls) expect([entry.client, c, served.some((s) => matches(s, c))]).toEqual([entry.client, c, true]);
+  });
+
   it('gives every RPC subject one server, and every durable consumer one owner', () => {
     const servers = new Map<string, string>();
     for (const entry of NATS_PERMISSION_MANIFEST) {

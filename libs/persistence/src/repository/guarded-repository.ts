@@ -24,8 +24,8 @@ export abstract class GuardedRepository<T extends Revisioned> extends DocumentRe
     return this.store.read(id);
   }
 
-  protected insertGuarded(doc: T, uniqueFields?: string): Promise<T> {
-    return this.store.insert(doc, this.what, uniqueFields);
+  protected insertGuarded(doc: T, uniqueFields?: string, options: { typed?: boolean } = {}): Promise<T> {
+    return this.store.insert(doc, this.what, uniqueFields, options);
   }
 
   protected changeGuarded(id: string, decide: Decide<T>): Promise<T | null> {

@@ -1,5 +1,4 @@
 import { type EventData, type AdmissionEvents, type WorkloadRef } from '@dv/contracts';
-import { isDuplicateKeyError } from '@dv/persistence';
 import { Injectable } from '@nestjs/common';
 import { AdmissionState } from '../state/admission-state';
 import { candidateState } from './usage-index';
@@ -58,15 +57,10 @@ export class UsageRecords {
     };
     // Every replica's follower adds it too; this one may answer a usage check before its follower gets there.
     this.state.usage.add(doc.volumeIds, { key: doc._id, reviewId: doc.reviewId, admittedAtMs: admittedAt.getTime() });
-    // The common case is a workload seen for the first time: an insert, which FerretDB answers from
-    // the _id index (its update by _id scans the collection). A duplicate key means the identity is
-    // known: admitted before (a resubmit, a retried create), released, or this event redelivered.
-    try {
-      await this.usages.insertFirst(doc);
-      return true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    // The common case is a workload seen for the first time: an insert (the _id index answers it). A
+    // taken key means the identity is known: admitted before (a resubmit, a retried create), released,
+    // or this event redelivered; the guarded change then decides by the admission times.
+    if (await this.usages.insertFirst(doc)) return true;
     return this.usages.replaceWithNewer(doc);
   }
 
@@ -148,6 +142,11 @@ export class UsageRecords {
       }
     }
     return found;
+  }
+
+  /** Folds old revision claims of the usage records into them and prunes them; how many. */
+  maintainClaims(): Promise<number> {
+    return this.usages.maintainClaims();
   }
 
   /** Deletes released records (and tombstones) released before `cutoff`. */

@@ -29,6 +29,8 @@ export interface UsageDoc {
   releasedAt?: Date;
   /** Named by Kubernetes after admission (generateName): found by the admission-review label. */
   generated: boolean;
+  /** The count of its stored changes (revision claims, decision 0012). */
+  rev?: number;
 }
 
 export const USAGES_COLLECTION = 'usages';
@@ -49,6 +51,7 @@ export function usageModel(connection: Connection): Model<UsageDoc> {
       admittedAt: { type: Date, required: true },
       releasedAt: { type: Date },
       generated: { type: Boolean, required: true, default: false },
+      rev: { type: Number },
     },
     { collection: USAGES_COLLECTION, versionKey: false },
   );

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { completion, runCli } from './cli';
+import { EXIT } from './core/cli-error';
+
+function capture(): { out: string[]; err: string[]; ctx: Parameters<typeof runCli>[1] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'dv-cli-spec-'));
+  return { out, err, ctx: { env: { DV_CONFIG: join(dir, 'config.json') }, out: (t) => out.push(t), err: (t) => err.push(t), errIsTty: false } };
+}
+
+describe('dv (no server)', () => {
+  it('answers usage errors with exit 2 and one line on stderr', async () => {
+    const c = capture();
+    expect(await runCli(['frobnicate'], c.ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toBe('dv: unknown command frobnicate: see dv help\n');
+    expect(await runCli(['datavolume', 'list', '-p', 'p1', '-A'], c.ctx)).toBe(EXIT.usage);
+  });
+
+  it('says how to sign in when it cannot (exit 3)', async () => {
+    const c = capture();
+    expect(await runCli(['datavolume', 'list'], c.ctx)).toBe(EXIT.unauthenticated);
+    expect(c.err.join('')).toContain('dv login --url');
+  });
+
+  it('refuses a configuration file that is not one, without a stack', async () => {
+    const c = capture();
+    writeFileSync(c.ctx.env['DV_CONFIG'] ?? '', '{not json');
+    expect(await runCli(['datavolume', 'list'], c.ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toMatch(/^dv: .* is not a dv configuration/);
+  });
+
+  it('reports an unreachable gateway as unavailable (exit 7)', async () => {
+    const c = capture();
+    const ctx = { ...c.ctx, env: { ...c.ctx.env, DV_API_URL: 'http://127.0.0.1:9', DV_TOKEN: 'a.b.c' } };
+    expect(await runCli(['role', 'list'], ctx)).toBe(EXIT.unavailable);
+    expect(c.err.join('')).toContain('cannot reach the gateway at http://127.0.0.1:9');
+  });
+
+  it('prints help for a command, and a completion script bash accepts', async () => {
+    const c = capture();
+    expect(await runCli(['datavolume', 'share', '--help'], c.ctx)).toBe(EXIT.ok);
+    expect(c.out.join('')).toContain('Usage: dv datavolume share <id|name> --scope <type>:<id>');
+    const script = completion('bash');
+    expect(script).toContain('complete -F _dv_complete dv');
+    // bash parses it (syntax only).
+    const file = join(mkdtempSync(join(tmpdir(), 'dv-completion-')), 'dv.bash');
+    writeFileSync(file, script);
+    expect(() => execFileSync('bash', ['-n', file])).not.toThrow();
+    expect(() => completion('fish')).toThrow('completion: bash or zsh');
+  });
+});
