@@ -284,6 +284,27 @@ describe('batch-create', () => {
   });
 });
 
+describe('batch-create beyond 100 rules', () => {
+  it('makes the first 100 subject × scope pairs (in two calls of authz) and fails the rest alone with 400', async () => {
+    const subjects = Array.from({ length: 11 }, (_, i) => ({ subjectId: `wide-${String(i).padStart(2, '0')}@acme.example`, subjectType: 'user' }));
+    const scopes = ['p1', 'p2', 'p3', 'p4']
+      .flatMap((p) => [{ scopeType: 'project', scopeId: p }])
+      .concat(
+        ['d1', 'd2', 'd3'].map((d) => ({ scopeType: 'department', scopeId: d })),
+        ['c1', 'c2'].map((c) => ({ scopeType: 'cluster', scopeId: c })),
+        [{ scopeType: 'tenant', scopeId: 't1' }],
+      ); // 10 scopes × 11 subjects = 110 pairs
+    const answer = await h.http('POST', `${PATH}/access-rules/batch-create`, { token: oscar, body: { payload: { roleId: VIEWER, subjects, scopes } } });
+    expect(answer.status).toBe(200);
+    const { succeeded, failed } = answer.body as { succeeded: Rule[]; failed: { payload: { subjectId: string; scopeId: string }; code: number }[] };
+    expect(succeeded).toHaveLength(100);
+    expect(new Set(succeeded.map((r) => r.subjectId)).size).toBe(10);
+    expect(failed.map((f) => [f.payload.subjectId, f.payload.scopeId, f.code])).toEqual(scopes.map((s) => ['wide-10@acme.example', s.scopeId, 400]));
+    const count = await h.http('GET', `${PATH}/access-rules/count?subjectIdFilter=wide-`, { token: oscar, headers: { 'x-dv-at-least': revisionOf(answer) } });
+    expect(count.body).toEqual({ count: 100 });
+  });
+});
+
 describe('batch delete and validate_delete', () => {
   it('validate_delete answers per id what delete would and changes nothing; delete removes', async () => {
     const made = await h.http('POST', `${PATH}/access-rules/batch-create`, {
@@ -407,7 +428,7 @@ describe('bad input: 400 naming the field, nothing changed', () => {
     ]);
     expectBadFields(await h.http('POST', `${PATH}/access-rules`, { token: oscar, body: '{"subjectId": ' }), ['body']);
     expectBadFields(await h.http('GET', `${PATH}/access-rules?limit=501`, { token: oscar }), ['limit']);
-    expectBadFields(await h.http('GET', `${PATH}/access-rules?filterBy=size==3&sortBy=size`, { token: oscar }), ['sortBy']);
+    expectBadFields(await h.http('GET', `${PATH}/access-rules?filterBy=size==3&sortBy=size`, { token: oscar }), ['filterBy[0]', 'sortBy']);
     expectBadFields(await h.http('GET', `${PATH}/access-rules?filterBy=size==3`, { token: oscar }), ['filterBy[0]']);
     expectBadFields(await h.http('GET', `${PATH}/access-rules?includeDeleted=yes&page=2`, { token: oscar }), ['page']);
     expectBadFields(await h.http('GET', `${PATH}/access-rules?includeDeleted=yes`, { token: oscar }), ['includeDeleted']);
@@ -417,8 +438,8 @@ describe('bad input: 400 naming the field, nothing changed', () => {
     expectBadFields(await h.http('POST', `${PATH}/access-rules/batch-create`, { token: oscar, body: { roleId: VIEWER } }), ['payload', 'roleId']);
     const tooMany = {
       roleId: VIEWER,
-      subjects: Array.from({ length: 11 }, (_, i) => ({ subjectId: `u${i}`, subjectType: 'user' })),
-      scopes: Array.from({ length: 10 }, () => ({ scopeType: 'project', scopeId: 'p1' })),
+      subjects: Array.from({ length: 101 }, (_, i) => ({ subjectId: `u${i}`, subjectType: 'user' })),
+      scopes: [{ scopeType: 'project', scopeId: 'p1' }],
     };
     expectBadFields(await h.http('POST', `${PATH}/access-rules/batch-create`, { token: oscar, body: { payload: tooMany } }), ['payload.subjects']);
     expectBadFields(await h.http('GET', `${PATH}/me/access-rules?limit=0`, { token: alice }), ['limit']);

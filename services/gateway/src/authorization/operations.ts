@@ -135,7 +135,8 @@ export const AUTHORIZATION_OPERATIONS: readonly ApiOperation[] = [
     path: `${PATH}/access-rules/batch-create`,
     tags: TAGS,
     summary: 'Create one access rule per subject and scope',
-    description: 'At most 100 rules (subjects × scopes); each succeeds or fails on its own, a failure with the HTTP status its own create would have answered.',
+    description:
+      'One rule per subject × scope (at most 100 subjects and 100 scopes): the first 100 pairs, subject by subject, are made, each succeeding or failing on its own with the HTTP status its own create would have answered; any pair after them fails with 400.',
     body: accessRuleBatchCreateBodySchema,
     responses: { 200: { description: 'Per-item results.', schema: accessRuleBatchCreateAnswerSchema, headers: WRITTEN } },
     errors: [400, 413],

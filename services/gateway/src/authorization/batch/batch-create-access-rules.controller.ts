@@ -1,4 +1,4 @@
-import { AuthzRpc, type Identity } from '@dv/contracts';
+import { AuthzRpc, type Identity, MAX_BATCH_RULES } from '@dv/contracts';
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
@@ -8,11 +8,13 @@ import { parseOrThrow } from '../../http/validate';
 import { accessRuleBatchCreateBodySchema } from '../access-rule-requests';
 import { publicAccessRule } from '../public-access-rule';
 import { type AccessRuleBatchCreateAnswer, itemFailureOfCode } from './batch-answers';
+import { batchCreatePlan } from './batch-create-plan';
 
 /**
  * `POST /access-rules/batch-create` `{payload: {roleId, clusterId?, subjects, scopes}}`: one rule per
- * subject × scope (dv.authz.access-rules.batch-create), each succeeding or failing on its own; 200
- * with per-item `{code, message}`, X-DV-Revision covering every rule made.
+ * subject × scope (dv.authz.access-rules.batch-create, at most two calls), each succeeding or failing
+ * on its own, pairs past the first 100 failing with 400; 200 with per-item `{code, message}`,
+ * X-DV-Revision covering every rule made.
  */
 @Controller('api/v1/authorization/access-rules')
 export class BatchCreateAccessRulesController {
@@ -27,22 +29,35 @@ export class BatchCreateAccessRulesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AccessRuleBatchCreateAnswer> {
     const { payload } = parseOrThrow(accessRuleBatchCreateBodySchema, body);
-    const result = await this.calls.call(AuthzRpc.batchCreateAccessRules, payload, caller, request);
-    writeRevision(reply, result.revision);
+    const { roleId } = payload;
     const cluster = payload.clusterId === undefined ? {} : { clusterId: payload.clusterId };
-    return {
-      succeeded: result.succeeded.map((rule) => publicAccessRule(rule)),
-      failed: result.failed.map((item) => ({
-        payload: {
-          subjectId: item.subjectId,
-          subjectType: item.subjectType,
-          roleId: payload.roleId,
-          scopeType: item.scopeType,
-          scopeId: item.scopeId,
-          ...cluster,
-        },
-        ...itemFailureOfCode(item.error.code, item.error.message),
-      })),
-    };
+    const plan = batchCreatePlan(payload);
+    const answer: AccessRuleBatchCreateAnswer = { succeeded: [], failed: [] };
+    let events: number | undefined;
+    for (const part of plan.calls) {
+      const result = await this.calls.call(
+        AuthzRpc.batchCreateAccessRules,
+        { roleId, ...cluster, subjects: part.subjects, scopes: part.scopes },
+        caller,
+        request,
+      );
+      if (result.revision.events !== undefined) events = Math.max(events ?? 0, result.revision.events);
+      answer.succeeded.push(...result.succeeded.map((rule) => publicAccessRule(rule)));
+      answer.failed.push(
+        ...result.failed.map((item) => ({
+          payload: { subjectId: item.subjectId, subjectType: item.subjectType, roleId, scopeType: item.scopeType, scopeId: item.scopeId, ...cluster },
+          ...itemFailureOfCode(item.error.code, item.error.message),
+        })),
+      );
+    }
+    for (const { subject, scope } of plan.beyond) {
+      answer.failed.push({
+        payload: { ...subject, roleId, ...scope, ...cluster },
+        code: 400,
+        message: `not made: one batch makes at most ${MAX_BATCH_RULES} rules (the first ${MAX_BATCH_RULES} subject × scope pairs)`,
+      });
+    }
+    writeRevision(reply, events === undefined ? {} : { events });
+    return answer;
   }
 }
