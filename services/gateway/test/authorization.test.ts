@@ -3,6 +3,7 @@ import { type DevIdentityProvider, HARNESS_ROOT, startDevIdentityProvider } from
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AUTHORIZATION_OPERATIONS } from '../src/authorization/operations';
 import { GatewayHarness, type HttpAnswer } from './gateway-harness';
 import { userToken } from './oidc-client';
 
@@ -91,6 +92,16 @@ function expectBadFields(answer: HttpAnswer, fields: string[]): void {
   for (const field of fields) expect((answer.body as { message: string }).message).toContain(field);
 }
 
+/** The answer is one its operation documents: the status among its responses, the body its schema's (the OpenAPI document's source). */
+function expectDocumented(operationId: string, answer: HttpAnswer): void {
+  const operation = AUTHORIZATION_OPERATIONS.find((o) => o.operationId === operationId);
+  const response = operation?.responses[answer.status];
+  expect(response).toBeDefined();
+  const schema = response?.schema;
+  if (schema === undefined) expect(answer.body).toBeUndefined();
+  else expect(schema.safeParse(answer.body).error?.issues ?? []).toEqual([]);
+}
+
 function revisionOf(answer: HttpAnswer): string {
   const revision = answer.headers.get('x-dv-revision') ?? '';
   expect(JSON.parse(revision)).toEqual({ events: expect.any(Number) });
@@ -100,6 +111,7 @@ function revisionOf(answer: HttpAnswer): string {
 async function createRule(token: string, body: Record<string, unknown>): Promise<{ rule: Rule; revision: string }> {
   const answer = await h.http('POST', `${PATH}/access-rules`, { token, body });
   expect(answer.status).toBe(201);
+  expectDocumented('createAccessRule', answer);
   return { rule: answer.body as Rule, revision: revisionOf(answer) };
 }
 
@@ -107,6 +119,7 @@ describe('roles', () => {
   it('lists the whole catalog (18 roles) in the reference shape, equal to what authz holds', async () => {
     const answer = await h.http('GET', `${PATH}/roles`, { token: oscar });
     expect(answer.status).toBe(200);
+    expectDocumented('listRoles', answer);
     const roles = answer.body as { id: number; name: string; createdAt: string; updatedAt: string; permissions: unknown[] }[];
     expect(roles).toHaveLength(18);
     const catalog = await h.client.call(AuthzRpc.listRoles, { limit: 500 }, { identity: HARNESS_ROOT });
@@ -123,6 +136,7 @@ describe('roles', () => {
   it('gets a role by its integer id; 404 for an unknown one, 400 naming id for a non-integer', async () => {
     const answer = await h.http('GET', `${PATH}/roles/${DATA_VOLUME_ADMINISTRATOR}`, { token: oscar });
     expect(answer.status).toBe(200);
+    expectDocumented('getRole', answer);
     expect(answer.body).toMatchObject({ id: DATA_VOLUME_ADMINISTRATOR, name: 'Data volume administrator' });
     expect(Object.keys(answer.body as object).sort()).toEqual(ROLE_FIELDS);
     expectErrorBody(await h.http('GET', `${PATH}/roles/999999`, { token: oscar }), 404);
@@ -170,6 +184,7 @@ describe('a tenant admin grants a rule over HTTP', () => {
     });
     const answer = await h.http('GET', `${PATH}/access-rules/${rule.id}`, { token: oscar, headers: { 'x-dv-at-least': revision } });
     expect(answer.status).toBe(200);
+    expectDocumented('getAccessRule', answer);
     expect(answer.body).toEqual({ ...rule, scopePath: 't1/c1/d1' });
     expectErrorBody(await h.http('GET', `${PATH}/access-rules/${UNKNOWN_ID}`, { token: oscar }), 404);
     expectBadFields(await h.http('GET', `${PATH}/access-rules/${rule.id}x`, { token: oscar }), ['id']);
@@ -213,6 +228,7 @@ describe('listing and counting access rules', () => {
   async function list(query: string, token = oscar): Promise<RulePage> {
     const answer = await h.http('GET', `${PATH}/access-rules?${query}`, { token, headers: { 'x-dv-at-least': revision } });
     expect(answer.status).toBe(200);
+    expectDocumented('listAccessRules', answer);
     return answer.body as RulePage;
   }
 
@@ -245,6 +261,7 @@ describe('listing and counting access rules', () => {
       headers: { 'x-dv-at-least': revision },
     });
     expect(count.body).toEqual({ count: 3 });
+    expectDocumented('countAccessRules', count);
     expect((await h.http('GET', `${PATH}/access-rules/count?filterBy=subjectId==nobody`, { token: oscar })).body).toEqual({ count: 0 });
   });
 
@@ -296,6 +313,7 @@ describe('batch-create beyond 100 rules', () => {
       ); // 10 scopes × 11 subjects = 110 pairs
     const answer = await h.http('POST', `${PATH}/access-rules/batch-create`, { token: oscar, body: { payload: { roleId: VIEWER, subjects, scopes } } });
     expect(answer.status).toBe(200);
+    expectDocumented('batchCreateAccessRules', answer);
     const { succeeded, failed } = answer.body as { succeeded: Rule[]; failed: { payload: { subjectId: string; scopeId: string }; code: number }[] };
     expect(succeeded).toHaveLength(100);
     expect(new Set(succeeded.map((r) => r.subjectId)).size).toBe(10);
@@ -330,6 +348,7 @@ describe('batch delete and validate_delete', () => {
       body: { ids: [...ids, UNKNOWN_ID], action: 'validate_delete' },
     });
     expect(validated.status).toBe(200);
+    expectDocumented('batchAccessRules', validated);
     expect(validated.body).toEqual({
       succeeded: ids.map((id) => ({ id })),
       failed: [{ id: UNKNOWN_ID, code: 404, message: expect.any(String) }],
@@ -347,6 +366,7 @@ describe('batch delete and validate_delete', () => {
 
     const deleted = await h.http('POST', `${PATH}/access-rules/batch`, { token: oscar, body: { ids: [...ids, UNKNOWN_ID], action: 'delete' } });
     expect(deleted.status).toBe(200);
+    expectDocumented('batchAccessRules', deleted);
     expect(deleted.body).toEqual({ succeeded: ids.map((id) => ({ id })), failed: [{ id: UNKNOWN_ID, code: 404, message: expect.any(String) }] });
     const after = { 'x-dv-at-least': revisionOf(deleted) };
     for (const id of ids) {
@@ -371,6 +391,7 @@ describe('batch delete and validate_delete', () => {
     expectErrorBody(await h.http('DELETE', `${PATH}/access-rules/${rule.id}`, { token: bob }), 403);
     const answer = await h.http('DELETE', `${PATH}/access-rules/${rule.id}`, { token: oscar });
     expect(answer.status).toBe(204);
+    expectDocumented('deleteAccessRule', answer);
     expect(answer.body).toBeUndefined();
     revisionOf(answer);
   });
@@ -380,6 +401,7 @@ describe("the caller's own rules, permissions and permitted scopes", () => {
   it('lists and counts my rules (mine and my groups’), searched and paged', async () => {
     const all = await h.http('GET', `${PATH}/me/access-rules`, { token: alice });
     expect(all.status).toBe(200);
+    expectDocumented('listMyAccessRules', all);
     const page = (all.body as { accessRules: RulePage }).accessRules;
     expect(page.accessRules.map((r) => r.subjectId).sort()).toEqual(['alice@acme.example', 'vision-team']);
     expect(page).toMatchObject({ totalRecords: 2, displayRecords: 2 });
@@ -387,13 +409,16 @@ describe("the caller's own rules, permissions and permitted scopes", () => {
     expect(second.accessRules).toMatchObject({ totalRecords: 2, displayRecords: 1, accessRules: [{ id: page.accessRules[1]?.id }] });
     const searched = (await h.http('GET', `${PATH}/me/access-rules?search=research%20MANAGER`, { token: alice })).body as { accessRules: RulePage };
     expect(searched.accessRules.accessRules.map((r) => r.roleId)).toEqual([RESEARCH_MANAGER]);
-    expect((await h.http('GET', `${PATH}/me/access-rules/count`, { token: alice })).body).toEqual({ count: 2 });
+    const mine = await h.http('GET', `${PATH}/me/access-rules/count`, { token: alice });
+    expectDocumented('countMyAccessRules', mine);
+    expect(mine.body).toEqual({ count: 2 });
     expect((await h.http('GET', `${PATH}/me/access-rules/count?search=viewer`, { token: alice })).body).toEqual({ count: 1 });
   });
 
   it('sums up my permissions: per resource type the actions my rules grant somewhere', async () => {
     const answer = await h.http('GET', `${PATH}/permissions`, { token: alice });
     expect(answer.status).toBe(200);
+    expectDocumented('getMyPermissions', answer);
     const mine = answer.body as { resourceType: string; displayName: string; groupId: string; actions: string[] }[];
     expect(mine.find((p) => p.resourceType === 'access_rules')).toEqual({
       resourceType: 'access_rules',
@@ -408,6 +433,7 @@ describe("the caller's own rules, permissions and permitted scopes", () => {
   it('answers the scopes where I may act, per action, in the reference shape', async () => {
     const read = await h.http('POST', `${PATH}/permitted-scopes`, { token: alice, body: { resourceType: 'access_rules', action: 'read' } });
     expect(read.status).toBe(200);
+    expectDocumented('getPermittedScopes', read);
     expect(read.body).toEqual({ read: { system: false, tenants: [], tenant: false, clusters: [], departments: [], projects: ['p1'] } });
     const all = (await h.http('POST', `${PATH}/permitted-scopes`, { token: oscar, body: { resourceType: 'datavolumes' } })).body as Record<
       string,
