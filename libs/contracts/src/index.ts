@@ -24,3 +24,4 @@ export * from './permissions';
 export * from './volume';
 export * from './sharing';
 export * from './admission';
+export * from './service-account';

@@ -69,3 +69,4 @@ export {
   startDevIdentityProvider,
 } from './dev-login/start-dev-identity-provider';
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
+export { type AdminAnswer, adminRequest } from './dev-login/admin-request';

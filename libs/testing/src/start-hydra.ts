@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureCachedBuild } from './cached-build';
 import { cacheRoot } from './cache-root';
 import { freePort } from './free-port';
+import { adminRequest } from './dev-login/admin-request';
 import { httpRequest } from './http-request';
 import { hydraBuild } from './hydra-build';
 import { type ProgressLog, stderrProgressLog } from './progress-log';
@@ -34,8 +35,14 @@ export interface RunningHydra {
   issuer: string;
   /** OAuth2 and OIDC endpoints: /oauth2/auth, /oauth2/token, /.well-known/jwks.json… */
   publicUrl: string;
-  /** Clients, keys, login and consent requests (no authentication: loopback only). */
+  /**
+   * Clients, keys, login and consent requests: `unix:<dir>/admin/admin.sock`, a socket of mode 0600 in a
+   * folder of mode 0700. Hydra's admin API has no authentication of its own, so it is never on TCP: only
+   * the user that started Hydra may call it (see `adminRequest`).
+   */
   adminUrl: string;
+  /** The admin API's socket (the path of `adminUrl`). */
+  adminSocket: string;
   process: ServerProcess;
   stop(): Promise<void>;
 }
@@ -55,17 +62,27 @@ export async function startHydra(options: StartHydraOptions): Promise<RunningHyd
   await mkdir(options.dir, { recursive: true });
   return retryStart(2, async () => {
     const publicPort = await freePort();
-    const adminPort = await freePort();
     const publicUrl = `http://127.0.0.1:${publicPort}`;
-    const adminUrl = `http://127.0.0.1:${adminPort}`;
+    // The admin API on a unix socket its owner alone may open (mode 0600, in a folder of mode 0700):
+    // on TCP, even loopback, any local process could mint clients and tokens.
+    const socketDir = join(options.dir, 'admin');
+    await mkdir(socketDir, { recursive: true, mode: 0o700 });
+    await chmod(socketDir, 0o700);
+    const adminSocket = join(socketDir, 'admin.sock');
+    await rm(adminSocket, { force: true }); // a socket left by a killed run would keep Hydra from binding
+    const adminUrl = `unix:${adminSocket}`;
     const issuer = `${publicUrl}/`;
     const nowhere = `${publicUrl}/no-login-app`;
     const config = {
       dsn: 'memory',
       log: { level: 'info', format: 'json' },
-      serve: { public: { host: '127.0.0.1', port: publicPort }, admin: { host: '127.0.0.1', port: adminPort } },
+      serve: {
+        public: { host: '127.0.0.1', port: publicPort },
+        // socket.mode is decimal in Hydra's config: 384 = 0o600.
+        admin: { host: adminUrl, socket: { mode: 0o600 } },
+      },
       urls: {
-        self: { issuer, public: publicUrl, admin: adminUrl },
+        self: { issuer, public: publicUrl },
         login: options.loginUrl ?? nowhere,
         consent: options.consentUrl ?? nowhere,
         logout: options.logoutUrl ?? nowhere,
@@ -85,7 +102,9 @@ export async function startHydra(options: StartHydraOptions): Promise<RunningHyd
     });
     try {
       await waitFor(
-        async () => (await httpRequest(`${adminUrl}/health/ready`)).status === 200 && (await httpRequest(`${publicUrl}/health/ready`)).status === 200,
+        async () =>
+          (await adminRequest(adminUrl, 'GET', '/health/ready').catch(() => ({ status: 0 }))).status === 200 &&
+          (await httpRequest(`${publicUrl}/health/ready`)).status === 200,
         {
           timeoutMs: options.timeoutMs ?? 60_000,
           what: `Hydra to report ready at ${adminUrl}/health/ready (log ${server.logPath})`,
@@ -96,6 +115,6 @@ export async function startHydra(options: StartHydraOptions): Promise<RunningHyd
       await server.stop();
       throw error;
     }
-    return { issuer, publicUrl, adminUrl, process: server, stop: () => server.stop() };
+    return { issuer, publicUrl, adminUrl, adminSocket, process: server, stop: () => server.stop() };
   });
 }

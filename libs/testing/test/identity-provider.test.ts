@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { adminRequest } from '../src/dev-login/admin-request';
 import { type HydraClient, TestBrowser, hydraAdmin } from '../src/dev-login/oidc-test-client';
 import { startHydra } from '../src/start-hydra';
 import { type DevIdentityProvider, startDevIdentityProvider } from '../src/dev-login/start-dev-identity-provider';
@@ -241,7 +242,10 @@ describe('Ory Hydra as the development identity provider', () => {
     const other = await startHydra({ dir: join(dir, 'other') });
     try {
       expect(other.issuer).toBe(`${other.publicUrl}/`);
-      expect([other.publicUrl, other.adminUrl].every((url) => url.startsWith('http://127.0.0.1:'))).toBe(true);
+      expect(other.publicUrl.startsWith('http://127.0.0.1:')).toBe(true);
+      // The admin API on a socket of its own (never TCP: decision 0023).
+      expect(other.adminUrl).toBe(`unix:${other.adminSocket}`);
+      expect(other.adminSocket).not.toBe(idp.adminSocket);
       expect(other.publicUrl).not.toBe(idp.publicUrl);
       const client = await admin<HydraClient>('POST', '/admin/clients', { grant_types: ['client_credentials'], audience: [AUDIENCE], scope: 'dv.api' });
       const token = await clientCredentialsToken(client);
@@ -252,6 +256,7 @@ describe('Ory Hydra as the development identity provider', () => {
       await other.stop();
     }
     expect(other.process.exitReason()).toBe('exit 0');
-    await expect(fetch(`${other.adminUrl}/health/ready`)).rejects.toThrow();
+    await expect(adminRequest(other.adminUrl, 'GET', '/health/ready')).rejects.toThrow();
+    await expect(fetch(`${other.publicUrl}/health/ready`)).rejects.toThrow();
   });
 });

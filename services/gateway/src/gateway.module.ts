@@ -7,6 +7,8 @@ import { AUTHORIZATION_CONTROLLERS } from './authorization/authorization-control
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { ServiceCalls } from './http/service-calls';
+import { SERVICE_ACCOUNT_CONTROLLERS, serviceAccountProviders } from './service-accounts/service-account-providers';
+import { TOKEN_CONTROLLERS, tokenProviders } from './tokens/token-providers';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
 import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
 import { GetVolumeController } from './use-cases/get/get-volume.controller';
@@ -34,6 +36,8 @@ export class GatewayModule {
         UpdateVolumeController,
         DeleteVolumeController,
         ...AUTHORIZATION_CONTROLLERS,
+        ...TOKEN_CONTROLLERS,
+        ...SERVICE_ACCOUNT_CONTROLLERS,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: ctx.config },
@@ -41,6 +45,8 @@ export class GatewayModule {
         { provide: RpcClient, useValue: new RpcClient(ctx.nc, { timeoutMs: ctx.config.GATEWAY_NATS_TIMEOUT_MS }) },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ServiceCalls,
+        ...tokenProviders(ctx.config),
+        ...serviceAccountProviders(ctx.config, ctx.nc),
       ],
     };
   }

@@ -11,6 +11,8 @@ import { TokenVerifier } from './auth/token-verifier';
 import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { HttpMetrics } from './http/http-metrics';
+import { ServiceAccountStates } from './service-accounts/service-account-states';
+import { TOKEN_PATHS } from './tokens/operations';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -67,7 +69,17 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addHook('onRequest', bearerAuthHook(verifier, logger.child('auth')));
+  // The token endpoints need no bearer token; a disabled or deleted service account's token is refused even when cached.
+  const serviceAccounts = app.get(ServiceAccountStates);
+  fastify.addHook(
+    'onRequest',
+    bearerAuthHook(
+      verifier,
+      logger.child('auth'),
+      (request) => TOKEN_PATHS.has(request.url.split('?', 1)[0] ?? ''),
+      (identity) => (identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined),
+    ),
+  );
   fastify.addHook('onResponse', httpMetrics.onResponse);
   let stopping: Promise<void> | undefined;
   // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold
@@ -84,6 +96,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     checks: {
       nats: () => !nc.isClosed() && !nc.isDraining(),
       keys: () => verifier.ready,
+      serviceAccounts: () => serviceAccounts.ready,
       serving: () => stopping === undefined,
     },
     metrics: () => metrics.render(),

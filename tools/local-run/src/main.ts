@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     throw error;
   });
   say(
-    `identity provider: issuer ${idp.issuer} (admin API ${idp.adminUrl}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`,
+    `identity provider: issuer ${idp.issuer} (admin API on the 0600 socket ${idp.adminSocket}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`,
   );
   const idpEnv = {
     OIDC_ISSUER: idp.issuer,
@@ -75,7 +75,13 @@ async function main(): Promise<void> {
   // The gateway trusts the local provider's tokens for its audience; GATEWAY_PORT picks its port (a free one otherwise).
   const gatewayPort = process.env['GATEWAY_PORT'] ?? String(await freePort());
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gatewayEnv = { GATEWAY_PORT: gatewayPort, GATEWAY_OIDC_ISSUER: idp.issuer, GATEWAY_OIDC_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
+  // Service accounts become clients of the provider through its admin API, on its socket (never on TCP).
+  const gatewayEnv = {
+    GATEWAY_PORT: gatewayPort,
+    GATEWAY_OIDC_ISSUER: idp.issuer,
+    GATEWAY_OIDC_AUDIENCE: LOCAL_GATEWAY_AUDIENCE,
+    GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl,
+  };
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
   const localEnv = { ...env, ...natsAs('operator'), ...idpEnv, GATEWAY_URL: gatewayUrl, GATEWAY_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
   const localEnvPath = join(root, 'tmp', 'local.env');
@@ -116,7 +122,7 @@ async function main(): Promise<void> {
     say(`${service.name} is up: health http://127.0.0.1:${proc.healthPort}/readyz, log tmp/logs/${service.name}.log`);
     if (service.name === 'gateway')
       say(
-        `the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}; GATEWAY_URL in tmp/local.env)`,
+        `the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}, or from ${gatewayUrl}/api/v2/token; GATEWAY_URL in tmp/local.env)`,
       );
   }
 

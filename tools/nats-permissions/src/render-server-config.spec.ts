@@ -44,7 +44,7 @@ describe('renderServerConfig', () => {
   });
 
   it('writes an empty allow list as deny ">" (nats-server reads a missing allow as "everything")', () => {
-    const idle: NatsClientManifest = { ...manifestOf('gateway'), status: 'running', calls: [] };
+    const idle: NatsClientManifest = { ...manifestOf('gateway'), status: 'running', calls: [], publishes: [], follows: [] };
     const text = renderServerConfig([idle]);
     expect(text).toContain(['        publish: {', '          deny: [', '            ">"', '          ]', '        }'].join('\n'));
   });

@@ -90,7 +90,7 @@ describe('permissionsOf', () => {
   });
 
   it('writes nothing for a client that may do nothing', () => {
-    const idle: NatsClientManifest = { ...manifestOf('gateway'), calls: [] };
+    const idle: NatsClientManifest = { ...manifestOf('gateway'), calls: [], publishes: [], follows: [] };
     const permissions = permissionsOf(idle, NATS_PERMISSION_MANIFEST);
     expect(permissions.publish.allow).toEqual([]);
     expect(permissions.subscribe.allow).toEqual(['_INBOX_gateway.>']);

@@ -13,7 +13,6 @@ export interface ApiRequest {
 interface TokenAnswer {
   access_token: string;
   expires_in?: number;
-  refresh_token?: string;
 }
 
 /** A token is renewed this long before it expires, so a call never leaves with a token about to lapse. */
@@ -22,8 +21,7 @@ const TIMEOUT_MS = 30_000;
 
 /**
  * The gateway as `dv` talks to it: the base URL and the token from the configuration (or `DV_API_URL`
- * and `DV_TOKEN`), a new token by client credentials or the refresh token when the last one is about
- * to expire, and every non-2xx answer as a CliError with the API's message and an exit code by status.
+ * and `DV_TOKEN`), a new token by client credentials when the last one is about to expire, and every non-2xx answer as a CliError with the API's message and an exit code by status.
  */
 export class ApiClient {
   private constructor(
@@ -104,15 +102,11 @@ export class ApiClient {
     if (this.envToken !== undefined) return this.envToken;
     const token = this.config.token;
     if (token !== undefined && (token.expiresAt === undefined || token.expiresAt - RENEW_BEFORE_MS > Date.now())) return token.accessToken;
-    let renewed: CliConfig['token'];
-    if (this.config.credentials !== undefined) {
-      const { clientId, clientSecret } = this.config.credentials;
-      renewed = await this.tokenCall({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
-    } else if (token?.refreshToken !== undefined) {
-      renewed = await this.tokenCall({ grant_type: 'refresh_token', refresh_token: token.refreshToken });
-    } else {
-      throw new CliError('the token has expired: run `dv login` again', EXIT.unauthenticated);
-    }
+    // A service account signs in again with its client credentials; a token given with --token-stdin
+    // comes with no way to renew it (no refresh token, no client of ours at the provider).
+    if (this.config.credentials === undefined) throw new CliError('the token has expired: run `dv login` again', EXIT.unauthenticated);
+    const { clientId, clientSecret } = this.config.credentials;
+    const renewed = await this.tokenCall({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
     this.config = { ...this.config, token: renewed };
     await writeConfig(this.path, this.config);
     return renewed.accessToken;
@@ -128,11 +122,7 @@ export class ApiClient {
     const answer = (await response.json()) as Partial<TokenAnswer>;
     if (typeof answer.access_token !== 'string') throw new CliError('the token endpoint answered without an access token', EXIT.failed);
     const expiresAt = typeof answer.expires_in === 'number' ? Date.now() + answer.expires_in * 1000 : expiryOf(answer.access_token);
-    return {
-      accessToken: answer.access_token,
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-      ...(answer.refresh_token === undefined ? {} : { refreshToken: answer.refresh_token }),
-    };
+    return { accessToken: answer.access_token, ...(expiresAt === undefined ? {} : { expiresAt }) };
   }
 
   private async fetch(url: string, init: RequestInit): Promise<Response> {

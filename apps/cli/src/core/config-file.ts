@@ -11,7 +11,7 @@ export interface CliConfig {
   project?: string;
   /** A service account's client credentials (`dv login --client-id`): a new token is fetched when the last one expires. */
   credentials?: { clientId: string; clientSecret: string };
-  token?: { accessToken: string; refreshToken?: string; expiresAt?: number };
+  token?: { accessToken: string; expiresAt?: number };
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -7,6 +7,7 @@ import { AuthzRpc } from '../authz/authz-rpc';
 import { type EventDefinition } from '../events/define-event';
 import { RequestEvents } from '../events/request-events';
 import { OrgEvents } from '../org/org-events';
+import { ServiceAccountEvents } from '../service-account/service-account-events';
 import { SharingEvents } from '../sharing/sharing-events';
 import { SharingRpc } from '../sharing/sharing-rpc';
 import { VolumeEvents } from '../volume/volume-events';
@@ -190,7 +191,7 @@ const gateway: NatsClientManifest = {
     VolumeRpc.update.subject,
     VolumeRpc.delete.subject,
     VolumeRpc.nameAvailability.subject,
-    // /api/v1/authorization (services/gateway/src/authorization); check: the batch's validate_delete.
+    // /api/v1/authorization (services/gateway/src/authorization).
     AuthzRpc.listRoles.subject,
     AuthzRpc.getRole.subject,
     AuthzRpc.createAccessRule.subject,
@@ -201,8 +202,12 @@ const gateway: NatsClientManifest = {
     AuthzRpc.myAccessRules.subject,
     AuthzRpc.myPermissions.subject,
     AuthzRpc.permittedScopes.subject,
+    // check: service accounts (who may manage them: `apps` at the system scope) and the access-rule batch's validate_delete.
     AuthzRpc.check.subject,
   ],
+  // Service accounts: their changes, which every replica follows to refuse a disabled account's tokens at once.
+  publishes: typesOf(ServiceAccountEvents),
+  follows: [STREAMS.domain.name],
   notes: ['Serves HTTP only; sets the dv-identity header of the requests it forwards, from the verified bearer token.'],
 };
 

@@ -1,3 +1,5 @@
+import { adminRequest } from './admin-request';
+
 /** The few calls of Hydra's admin API the login-and-consent app makes (https://www.ory.sh/docs/hydra/reference/api). */
 
 /** Hydra answered 4xx about a challenge (unknown, used or expired): the browser's request is at fault. */
@@ -64,16 +66,9 @@ export class HydraAdmin {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.adminUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    if (response.status >= 400 && response.status < 500)
-      throw new ChallengeRejectedError(`Hydra refused ${method} ${path.split('?')[0]}: ${response.status} ${text}`);
-    if (!response.ok) throw new Error(`Hydra failed ${method} ${path.split('?')[0]}: ${response.status} ${text}`);
+    const { status, text } = await adminRequest(this.adminUrl, method, path, body);
+    if (status >= 400 && status < 500) throw new ChallengeRejectedError(`Hydra refused ${method} ${path.split('?')[0]}: ${status} ${text}`);
+    if (status < 200 || status >= 300) throw new Error(`Hydra failed ${method} ${path.split('?')[0]}: ${status} ${text}`);
     return JSON.parse(text) as T;
   }
 }

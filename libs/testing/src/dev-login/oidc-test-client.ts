@@ -1,6 +1,7 @@
 // What a test needs to act as a client of the development identity provider: Hydra's admin API, and a
 // browser of sorts for the authorization-code flow through the login app. The identity provider's own
 // tests and the gateway's use them; nothing here is faked.
+import { adminRequest } from './admin-request';
 
 /** An OAuth2 client as Hydra's admin API answers it (the secret only when it made one). */
 export interface HydraClient {
@@ -8,15 +9,10 @@ export interface HydraClient {
   client_secret?: string;
 }
 
-/** A call to Hydra's admin API (`adminUrl`: the provider's); a non-2xx answer throws with its body. */
+/** A call to Hydra's admin API (`adminUrl`: the provider's, `unix:<socket>` or http); a non-2xx answer throws with its body. */
 export async function hydraAdmin<T>(adminUrl: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${adminUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  const { status, text } = await adminRequest(adminUrl, method, path, body);
+  if (status < 200 || status >= 300) throw new Error(`${method} ${path}: ${status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 

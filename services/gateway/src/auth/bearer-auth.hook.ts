@@ -1,9 +1,10 @@
+import { type Identity } from '@dv/contracts';
 import { type JsonLogger } from '@dv/telemetry';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { UNAUTHENTICATED_MESSAGE, UNAVAILABLE_MESSAGE } from '../http/http-error';
 import { type TokenVerifier } from './token-verifier';
 
-/** Every API path needs a bearer token; nothing else is served on this port. */
+/** Every API path needs a bearer token but the public ones (the token endpoints); nothing else is served on this port. */
 const API_PREFIX = '/api/';
 
 /**
@@ -12,22 +13,34 @@ const API_PREFIX = '/api/';
  * to the log only), and the identity of a valid one is put on the request for the handlers. When the
  * provider's keys cannot be fetched for a token not seen before, the answer is 503: not the caller's fault.
  */
-export function bearerAuthHook(verifier: TokenVerifier, logger: JsonLogger) {
+export function bearerAuthHook(
+  verifier: TokenVerifier,
+  logger: JsonLogger,
+  isPublic: (request: FastifyRequest) => boolean = () => false,
+  /**
+   * Why a verified caller is refused all the same (for the log), or undefined: a disabled or deleted
+   * service account, whose token the provider issued (and the cache may hold) before the change.
+   */
+  refusalOf: (identity: Identity) => string | undefined = () => undefined,
+) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!request.url.startsWith(API_PREFIX)) return;
+    // The token endpoints (descriptors with auth 'none'): no token.
+    if (isPublic(request)) return;
     const outcome = await verifier.verifyHeader(request.headers.authorization);
-    if (outcome.ok) {
+    const refusal = outcome.ok ? refusalOf(outcome.identity) : undefined;
+    if (outcome.ok && refusal === undefined) {
       request.dvIdentity = outcome.identity;
       return;
     }
-    if (outcome.refusal === 'keys-unavailable') {
+    if (!outcome.ok && outcome.refusal === 'keys-unavailable') {
       logger.warn('the identity provider key set is unavailable', { requestId: request.id });
       await reply.code(503).send({ code: 503, message: UNAVAILABLE_MESSAGE });
       return;
     }
-    logger.debug('bearer token refused', { refusal: outcome.refusal, requestId: request.id });
+    logger.debug('bearer token refused', { refusal: outcome.ok ? refusal : outcome.refusal, requestId: request.id });
     // RFC 6750: `error` only when a token was presented; which check failed is never said.
-    const challenge = outcome.refusal === 'missing' ? 'Bearer realm="dv"' : 'Bearer realm="dv", error="invalid_token"';
+    const challenge = !outcome.ok && outcome.refusal === 'missing' ? 'Bearer realm="dv"' : 'Bearer realm="dv", error="invalid_token"';
     await reply.code(401).header('www-authenticate', challenge).send({ code: 401, message: UNAUTHENTICATED_MESSAGE });
   };
 }

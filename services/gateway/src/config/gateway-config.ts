@@ -44,6 +44,19 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10_485_760, default: 65_536 }),
   /** How long a call to a service may take before the answer is 503. */
   GATEWAY_NATS_TIMEOUT_MS: envDurationMs(10_000),
+  /** The provider's token endpoint, where /api/v1/token and /api/v2/token forward; found through OpenID discovery when unset. */
+  GATEWAY_OIDC_TOKEN_URL: envUrl(['https', 'http']).optional(),
+  /**
+   * The provider's admin API (Ory Hydra's), where service accounts become OAuth2 clients: `unix:<socket>`
+   * (the test bed and `npm start`: a 0600 socket) or an https URL. Unset: the service-account calls answer 503.
+   */
+  GATEWAY_PROVIDER_ADMIN_URL: envUrl(['unix', 'https', 'http']).optional(),
+  /** Sent as `Authorization: Bearer <token>` to the admin API when set (a provider whose admin API takes an API key). */
+  GATEWAY_PROVIDER_ADMIN_TOKEN: z.string().min(1).max(4096).optional(),
+  /** How long a call to the provider (token endpoint, admin API) may take before the answer is 503. */
+  GATEWAY_PROVIDER_TIMEOUT_MS: envDurationMs(10_000),
+  /** How long start-up may take to read the service accounts' events (the disabled ones) before the gateway gives up. */
+  GATEWAY_SERVICE_ACCOUNTS_CATCH_UP_MS: envDurationMs(120_000),
 });
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 
