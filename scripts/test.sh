@@ -13,6 +13,8 @@ started=$(date +%s)
 bash scripts/install.sh
 echo "[test] building or finding the test bed's servers" >&2
 node -r ./scripts/ts-register.js test/testbed/bed.ts build >&2
+echo "[test] installing or finding Schemathesis (PyPI, a venv cached beside the servers)" >&2
+bash scripts/schemathesis-install.sh >/dev/null
 echo "[test] lint, type-check and build of every project" >&2
 NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t lint typecheck build --outputStyle=static --parallel=2
 echo "[test] formatting (prettier --check, .prettierrc.json)" >&2

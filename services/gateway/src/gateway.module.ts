@@ -3,6 +3,7 @@ import { JsonLogger } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type NatsConnection } from '@nats-io/nats-core';
+import { ApiDocsController } from './api/api-docs.controller';
 import { AUTHORIZATION_CONTROLLERS } from './authorization/authorization-controllers';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -29,6 +30,7 @@ export class GatewayModule {
       module: GatewayModule,
       // Static paths (count, name-availability) before `:id`: the router prefers them anyway, this keeps the reading order.
       controllers: [
+        ApiDocsController,
         ListVolumesController,
         NameAvailabilityController,
         GetVolumeController,

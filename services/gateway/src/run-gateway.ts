@@ -5,14 +5,17 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { ALL_OPERATIONS } from './api/all-operations';
+import { methodNotAllowedHook } from './api/method-not-allowed.hook';
+import { publicRoutes } from './api/public-routes';
 import { bearerAuthHook } from './auth/bearer-auth.hook';
 import { discoverJwksUrl } from './auth/discover-jwks-url';
 import { TokenVerifier } from './auth/token-verifier';
 import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { clientErrorHandler } from './http/client-error';
 import { HttpMetrics } from './http/http-metrics';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
-import { TOKEN_PATHS } from './tokens/operations';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -57,6 +60,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    clientErrorHandler,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -69,17 +73,16 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  // The token endpoints need no bearer token; a disabled or deleted service account's token is refused even when cached.
+  // The token endpoints and the API's description need no bearer token (descriptors with auth 'none'); a disabled or
+  // deleted service account's token is refused even when cached.
   const serviceAccounts = app.get(ServiceAccountStates);
   fastify.addHook(
     'onRequest',
-    bearerAuthHook(
-      verifier,
-      logger.child('auth'),
-      (request) => TOKEN_PATHS.has(request.url.split('?', 1)[0] ?? ''),
-      (identity) => (identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined),
+    bearerAuthHook(verifier, logger.child('auth'), publicRoutes(ALL_OPERATIONS), (identity) =>
+      identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined,
     ),
   );
+  fastify.addHook('onRequest', methodNotAllowedHook(ALL_OPERATIONS));
   fastify.addHook('onResponse', httpMetrics.onResponse);
   let stopping: Promise<void> | undefined;
   // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold

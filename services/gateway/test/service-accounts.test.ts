@@ -197,14 +197,19 @@ describe('a service account at work', () => {
     expect(disabled.body).toMatchObject({ id: account.id, enabled: false, updatedBy: 'oscar@acme.example' });
     expect(JSON.parse(disabled.headers.get('x-dv-revision') ?? '{}')).toEqual({ events: expect.any(Number) });
     // The replica that made the change has applied it before answering: the next call is refused, without a pause.
-    expect(await h.http('GET', '/api/v1/service-accounts', { token })).toMatchObject({ status: 401, body: { code: 401, message: 'Missing or invalid bearer token.' } });
+    expect(await h.http('GET', '/api/v1/service-accounts', { token })).toMatchObject({
+      status: 401,
+      body: { code: 401, message: 'Missing or invalid bearer token.' },
+    });
     // The other replica learns it from the event, within a NATS round trip.
     await waitFor(async () => ((await httpAt(other.url, 'GET', '/api/v1/service-accounts', token)) === 401 ? true : undefined), {
       timeoutMs: 5_000,
       intervalMs: 2,
       what: 'the other replica to refuse the disabled account',
     });
-    process.stdout.write(`service-accounts.test: the other replica refused the disabled account ${(performance.now() - answeredAt).toFixed(1)} ms after the PATCH answer\n`);
+    process.stdout.write(
+      `service-accounts.test: the other replica refused the disabled account ${(performance.now() - answeredAt).toFixed(1)} ms after the PATCH answer\n`,
+    );
     // The provider issues it nothing any more, through either endpoint.
     const refused = await v2Token(h.baseUrl, account.clientId, account.clientSecret ?? '');
     expect(refused).toEqual({ status: 400, body: expect.objectContaining({ code: 400, details: { error: 'unauthorized_client' } }) });
@@ -235,7 +240,9 @@ describe('a service account at work', () => {
     expect(answer.headers.get('cache-control')).toBe('no-store');
     const old = await v2Token(h.baseUrl, account.clientId, account.clientSecret ?? '');
     expect(old).toEqual({ status: 401, body: { code: 401, message: expect.any(String) } });
-    expect((await h.http('POST', '/api/v1/token', { body: { grantType: 'app_token', AppId: account.clientId, AppSecret: account.clientSecret } })).status).toBe(401);
+    expect((await h.http('POST', '/api/v1/token', { body: { grantType: 'app_token', AppId: account.clientId, AppSecret: account.clientSecret } })).status).toBe(
+      401,
+    );
     const fresh = await tokenOf(account.clientId, renewed.clientSecret ?? '');
     expect((await h.http('GET', '/api/v1/service-accounts', { token: fresh })).status).toBe(200);
     account = { ...account, clientSecret: renewed.clientSecret ?? '' };

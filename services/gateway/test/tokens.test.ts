@@ -55,6 +55,12 @@ function expectError(answer: HttpAnswer, status: number): void {
   expect({ status: answer.status, body: answer.body }).toEqual({ status, body: expect.objectContaining({ code: status, message: expect.any(String) }) });
 }
 
+/** 401 for the client's authentication (missing or unreadable), its message naming the field. */
+function expectInvalidClient(answer: HttpAnswer, field: string): void {
+  expectError(answer, 401);
+  expect((answer.body as { message: string }).message).toMatch(new RegExp(`^${field}: `));
+}
+
 function issues(answer: HttpAnswer): string[] {
   return ((answer.body as { details?: { issues?: { field: string }[] } }).details?.issues ?? []).map((i) => i.field);
 }
@@ -109,7 +115,7 @@ describe('POST /api/v2/token (form-encoded, OAuth2)', () => {
     await worksAtGateway(token);
   });
 
-  it('client_credentials with the credentials in the body: passed to the provider as Basic, the service accounts\' method', async () => {
+  it("client_credentials with the credentials in the body: passed to the provider as Basic, the service accounts' method", async () => {
     const client = await machineClient();
     const answer = await v2({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret ?? '' });
     expect(answer.status).toBe(200);
@@ -148,7 +154,12 @@ describe('POST /api/v2/token (form-encoded, OAuth2)', () => {
     // The older endpoint refreshes too, in its own shape.
     const v1Refreshed = await v1({ grantType: 'refresh_token', refreshToken: again.refresh_token, clientId: client.client_id });
     expect(v1Refreshed.status).toBe(200);
-    expect(v1Refreshed.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), idToken: expect.any(String), expiresIn: expect.any(Number) });
+    expect(v1Refreshed.body).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.any(String),
+      idToken: expect.any(String),
+      expiresIn: expect.any(Number),
+    });
     await worksAtGateway((v1Refreshed.body as { accessToken: string }).accessToken);
     // A refresh token used once is spent (rotation): the provider's invalid_grant, as 400.
     const reused = await v2({ grant_type: 'refresh_token', refresh_token: issued.refresh_token, client_id: client.client_id });
@@ -181,13 +192,15 @@ describe('POST /api/v2/token (form-encoded, OAuth2)', () => {
     expect(issues(await v2({ grant_type: 'implicit' }, auth))).toEqual(['grant_type']);
     expect(issues(await v2('grant_type=client_credentials&grant_type=refresh_token', auth))).toEqual(['grant_type']);
     expect(issues(await v2({ grant_type: 'client_credentials', audience: 'elsewhere' }, auth))).toEqual(['audience']);
-    expect(issues(await v2({ grant_type: 'client_credentials' }))).toEqual(['client_id']);
-    expect(issues(await v2({ grant_type: 'client_credentials', client_id: 'x' }))).toEqual(['client_secret']);
+    // No client authentication, or one that cannot be read: 401 invalid_client (RFC 6749 §5.2), the message naming what is missing.
+    expectInvalidClient(await v2({ grant_type: 'client_credentials' }), 'client_id');
+    expectInvalidClient(await v2({ grant_type: 'client_credentials', client_id: 'x' }), 'client_secret');
     expect(issues(await v2({ grant_type: 'client_credentials', client_id: 'x' }, auth))).toEqual(['client_id']);
-    expect(issues(await v2({ grant_type: 'client_credentials' }, { authorization: 'Basic !!!' }))).toEqual(['authorization']);
-    expect(issues(await v2({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` }))).toEqual([
+    expectInvalidClient(await v2({ grant_type: 'client_credentials' }, { authorization: 'Basic !!!' }), 'authorization');
+    expectInvalidClient(
+      await v2({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` }),
       'authorization',
-    ]);
+    );
     expect(issues(await v2({ grant_type: 'refresh_token', client_id: 'x' }))).toEqual(['refresh_token']);
     expect(issues(await v2({ grant_type: 'authorization_code', client_id: 'x', code: 'c' }))).toEqual(['redirect_uri']);
     expect(issues(await v2({ grant_type: 'client_credentials', scope: 'x'.repeat(2000) }, auth))).toEqual(['scope']);
@@ -230,13 +243,13 @@ describe('POST /api/v1/token (JSON)', () => {
     const client = await machineClient();
     expectError(await v1({ grantType: 'app_token', AppId: client.client_id, AppSecret: 'wrong' }), 401);
     expect(issues(await v1({}))).toEqual(['grantType']);
-    expect(issues(await v1({ grantType: 'app_token', AppId: 'x' }))).toEqual(['AppSecret']);
-    expect(issues(await v1({ grantType: 'app_token', AppSecret: 'x' }))).toEqual(['AppId']);
+    expectInvalidClient(await v1({ grantType: 'app_token', AppId: 'x' }), 'AppSecret');
+    expectInvalidClient(await v1({ grantType: 'app_token', AppSecret: 'x' }), 'AppId');
     expect(issues(await v1({ grantType: 'refresh_token', clientId: 'x' }))).toEqual(['refreshToken']);
     expect(issues(await v1({ grantType: 'client_credentials', clientId: 'x', clientSecret: 'y', audience: 'z' }))).toEqual(['audience']);
     expect(issues(await v1({ grantType: 'client_credentials', clientId: 42, clientSecret: 'y' }))).toEqual(['clientId']);
     expect(issues(await v1('{"grantType":'))).toEqual(['body']);
-    expect((await v1('grantType=app_token', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(400);
+    expect(issues(await v1('grantType=app_token', { 'content-type': 'application/x-www-form-urlencoded' }))).toEqual(['content-type']);
   });
 });
 

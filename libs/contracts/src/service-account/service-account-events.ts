@@ -35,7 +35,7 @@ export const ServiceAccountEvents = {
   deleted: defineEvent({
     type: 'dv.evt.service-account.deleted.v1',
     data: serviceAccountRef,
-    description: "A service account was deleted (its provider client removed); its tokens are refused from then on.",
+    description: 'A service account was deleted (its provider client removed); its tokens are refused from then on.',
   }),
 } as const;
 

@@ -29,7 +29,10 @@ export async function adminRequest(adminUrl: string, method: string, path: strin
         path,
         method,
         timeout: timeoutMs,
-        headers: { host: 'hydra-admin', ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) },
+        headers: {
+          host: 'hydra-admin',
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -3,7 +3,13 @@ import { type z } from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** The error statuses an operation may answer; each is documented with the platform's error body `{code, message, details?}`. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 429 | 431 | 500 | 503;
+
+export interface ApiHeader {
+  description: string;
+  /** The value's schema; an object schema means the header carries JSON. */
+  schema: z.ZodType;
+}
 
 export interface ApiResponse {
   description: string;
@@ -37,11 +43,15 @@ export interface ApiOperation {
   /** The request body (input side documented); `application/json` unless `bodyContentType` says otherwise. */
   body?: z.ZodType;
   bodyContentType?: string;
-  /** Request headers the operation reads beyond Authorization (e.g. `X-DV-At-Least`): their description. */
-  headers?: Readonly<Record<string, string>>;
+  /**
+   * Request headers the operation reads beyond Authorization (e.g. `X-DV-At-Least`): their description,
+   * or the description and the schema of their value (a JSON value is documented as JSON content). A
+   * header of API_HEADER_SCHEMAS (api-headers.ts) has its schema there.
+   */
+  headers?: Readonly<Record<string, string | ApiHeader>>;
   /** Success answers by status. */
   responses: Readonly<Partial<Record<number, ApiResponse>>>;
-  /** Error answers (401 and 500/503 are added to every authenticated operation by the generator). */
+  /** Error answers (the generator adds 401 and 503 to every authenticated operation, 431 and 500 to every one). */
   errors: readonly ErrorStatus[];
   /** The NATS subjects the operation calls (documentation, and the gateway's NATS permissions). */
   calls: readonly string[];

@@ -40,14 +40,25 @@ function isArrayField(schema: z.ZodType): boolean {
   return s instanceof z.ZodArray;
 }
 
-/** An integer query parameter (`offset`, `limit`): digits only, then the number's own bounds. */
+/**
+ * The integer query parameters and their bounds: on the wire they are strings of digits, but the API
+ * description says `integer` with these bounds (what a client sends), not the string pattern.
+ */
+export const queryIntegers = z.registry<{ min: number; max: number }>();
+
+/** The largest query integer: nine digits at most, so it is always a safe integer. */
+export const QUERY_INT_MAX = 999_999_999;
+
+/** An integer query parameter (`offset`, `limit`): digits only, then the number's own bounds (at most QUERY_INT_MAX). */
 export function queryInt(bounds: { min: number; max?: number }): z.ZodType<number, string> {
-  const n = z.number().int().min(bounds.min);
-  return z
+  const max = Math.min(bounds.max ?? QUERY_INT_MAX, QUERY_INT_MAX);
+  const schema = z
     .string()
-    .regex(/^\d{1,9}$/, 'must be a non-negative integer')
+    .regex(/^\d{1,9}$/, `must be an integer from ${bounds.min} to ${max}`)
     .transform(Number)
-    .pipe(bounds.max === undefined ? n : n.max(bounds.max));
+    .pipe(z.number().int().min(bounds.min).max(max));
+  queryIntegers.add(schema, { min: bounds.min, max });
+  return schema;
 }
 
 /** A boolean query parameter: `true` or `false`. */

@@ -25,7 +25,7 @@ export function bearerAuthHook(
 ) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!request.url.startsWith(API_PREFIX)) return;
-    // The token endpoints (descriptors with auth 'none'): no token.
+    // The token endpoints and the API's description (descriptors with auth 'none'): no token.
     if (isPublic(request)) return;
     const outcome = await verifier.verifyHeader(request.headers.authorization);
     const refusal = outcome.ok ? refusalOf(outcome.identity) : undefined;

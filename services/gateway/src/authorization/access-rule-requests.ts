@@ -3,7 +3,6 @@ import {
   AuthzRpc,
   MAX_BATCH_RULES,
   type RpcRequestInput,
-  FILTER_OPERATORS,
   idSchema,
   newAccessRuleSchema,
   roleIdSchema,
@@ -13,6 +12,7 @@ import {
 } from '@dv/contracts';
 import { z } from 'zod';
 import { queryBool, queryInt } from '../api/parse-query';
+import { queryFilterBy } from '../api/query-filter';
 import { parseOrThrow } from '../http/validate';
 
 /** The path parameters of `/access-rules/{id}`: the reference's integer id (our rule's number, docs/decisions/0022). */
@@ -26,26 +26,6 @@ export function accessRuleIdOf(raw: string): string {
 /** `POST /access-rules`: the reference's fields, nothing else (an unknown field is refused by name). */
 export const createAccessRuleBodySchema = z.strictObject(newAccessRuleSchema.shape);
 
-const operators = FILTER_OPERATORS.map((op) => op.replace(/[$^]/g, '\\$&')).join('|');
-
-/**
- * `filterBy` items `<field><op><value>` as a pattern the API description shows (the contract's check
- * is a refinement a client cannot read; Schemathesis sent items it then refused), fields those of
- * dv.authz.access-rules.list. The same as the openapi helper's `queryFilterBy`, which can replace it.
- */
-const accessRuleFilterBy = z
-  .array(
-    z
-      .string()
-      .max(512)
-      .regex(
-        new RegExp(`^(${ACCESS_RULE_FIELDS.join('|')})(${operators})`),
-        `must be <field><op><value> with field one of ${ACCESS_RULE_FIELDS.join(', ')} and op one of ${FILTER_OPERATORS.join(' ')}`,
-      ),
-  )
-  .max(50)
-  .describe(`Items <field><op><value>, op one of ${FILTER_OPERATORS.join(' ')}, field one of ${ACCESS_RULE_FIELDS.join(', ')}; once or repeated.`);
-
 /** The filters `GET /access-rules` and `/count` share (the contract's, as query strings). */
 const filterFields = {
   subjectType: subjectTypeSchema.optional(),
@@ -57,7 +37,8 @@ const filterFields = {
   clusterId: idSchema.optional(),
   includeDeleted: queryBool.optional(),
   lastUpdated: z.iso.datetime({ offset: true }).optional().describe('Only rules created or deleted at or after this time (ISO 8601).'),
-  filterBy: accessRuleFilterBy.optional(),
+  // Items as a pattern the API description shows (field and operator), not only the contract's refinement.
+  filterBy: queryFilterBy(ACCESS_RULE_FIELDS).optional(),
   search: z.string().max(256).optional().describe('Subject id, role name or scope name contains it.'),
 };
 

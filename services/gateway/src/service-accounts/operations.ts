@@ -81,7 +81,8 @@ export const updateServiceAccountOperation: ApiOperation = {
   method: 'PATCH',
   path: `${BASE}/{id}`,
   tags: TAGS,
-  summary: 'Enable or disable a service account. Disabled: its next call is 401 on every gateway replica, even with a token issued before, and it gets no new token.',
+  summary:
+    'Enable or disable a service account. Disabled: its next call is 401 on every gateway replica, even with a token issued before, and it gets no new token.',
   description: WHO,
   params: serviceAccountIdParamsSchema,
   body: updateServiceAccountBodySchema,

@@ -42,7 +42,11 @@ export class ServiceAccountsService {
     return { account: withSecret(this.shape(client), client), revision };
   }
 
-  async list(caller: Identity, request: FastifyRequest, page: { offset: number; limit: number }): Promise<{ next?: number; serviceAccounts: ServiceAccount[] }> {
+  async list(
+    caller: Identity,
+    request: FastifyRequest,
+    page: { offset: number; limit: number },
+  ): Promise<{ next?: number; serviceAccounts: ServiceAccount[] }> {
     const clients = await this.authorize(caller, request, 'read');
     const all = await clients.list();
     const serviceAccounts = all.slice(page.offset, page.offset + page.limit).map((c) => this.shape(c));

@@ -57,7 +57,8 @@ export class ProviderTokenEndpoint {
     }
     const refusal = providerErrorSchema.safeParse(body);
     const error = refusal.success ? refusal.data.error : 'invalid_request';
-    const message = refusal.success && refusal.data.error_description ? refusal.data.error_description : `The identity provider refused the request (${error}).`;
+    const message =
+      refusal.success && refusal.data.error_description ? refusal.data.error_description : `The identity provider refused the request (${error}).`;
     // 401: the client's credentials (invalid_client); everything else the provider refuses is the request's fault.
     if (response.status === 401) throw new UnauthorizedException(message);
     throw DvError.validation(message, { error });

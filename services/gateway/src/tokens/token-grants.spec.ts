@@ -1,4 +1,5 @@
 import { DvError } from '@dv/contracts';
+import { UnauthorizedException } from '@nestjs/common';
 import { providerTokenRequest, tokenV1GrantOf, tokenV2GrantOf } from './token-grants';
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -15,6 +16,17 @@ function refusal(run: () => unknown): { code: string; fields: string[]; error?: 
     return { code: e.code, fields: (details.issues ?? []).map((i) => i.field), ...(details.error === undefined ? {} : { error: details.error }) };
   }
   throw new Error('expected a refusal');
+}
+
+/** A refusal of the client's authentication (RFC 6749 invalid_client, 401): its message. */
+function invalidClient(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    if (!(e instanceof UnauthorizedException)) throw e;
+    return e.message;
+  }
+  throw new Error('expected a refusal of the client authentication');
 }
 
 describe('tokenV2GrantOf', () => {
@@ -36,7 +48,9 @@ describe('tokenV2GrantOf', () => {
       client: { id: 'console' },
       refreshToken: 'r',
     });
-    expect(tokenV2GrantOf({ grant_type: 'authorization_code', code: 'c', redirect_uri: 'http://x/cb', code_verifier: 'v', client_id: 'console' }, form(undefined))).toEqual({
+    expect(
+      tokenV2GrantOf({ grant_type: 'authorization_code', code: 'c', redirect_uri: 'http://x/cb', code_verifier: 'v', client_id: 'console' }, form(undefined)),
+    ).toEqual({
       grant: 'authorization_code',
       client: { id: 'console' },
       code: 'c',
@@ -53,13 +67,16 @@ describe('tokenV2GrantOf', () => {
     });
     expect(refusal(() => tokenV2GrantOf({ grant_type: ['client_credentials', 'password'] }, form(undefined))).fields).toEqual(['grant_type']);
     expect(refusal(() => tokenV2GrantOf({ grant_type: 'client_credentials', audience: 'x' }, form(basic('a', 'b')))).fields).toEqual(['audience']);
-    expect(refusal(() => tokenV2GrantOf({ grant_type: 'client_credentials', client_id: 'a' }, form(undefined))).fields).toEqual(['client_secret']);
+    // No client authentication, or one that cannot be read: 401 invalid_client (RFC 6749 §5.2), not a 400 of the request's shape.
+    expect(invalidClient(() => tokenV2GrantOf({ grant_type: 'client_credentials', client_id: 'a' }, form(undefined)))).toMatch(/^client_secret: /);
+    expect(invalidClient(() => tokenV2GrantOf({ grant_type: 'client_credentials' }, form(undefined)))).toMatch(/^client_id: /);
+    expect(invalidClient(() => tokenV2GrantOf({ grant_type: 'refresh_token', refresh_token: 'r' }, form(undefined)))).toMatch(/^client_id: /);
     expect(refusal(() => tokenV2GrantOf({ grant_type: 'client_credentials', client_secret: 'a' }, form(basic('a', 'b')))).fields).toEqual(['client_secret']);
     expect(refusal(() => tokenV2GrantOf({ grant_type: 'refresh_token', client_id: 'a' }, form(undefined))).fields).toEqual(['refresh_token']);
-    expect(refusal(() => tokenV2GrantOf({ grant_type: 'client_credentials' }, form('Basic bm8tY29sb24='))).fields).toEqual(['authorization']);
-    expect(refusal(() => tokenV2GrantOf({ grant_type: 'client_credentials' }, form(`Basic ${Buffer.from('%E0%A4%A:x').toString('base64')}`))).fields).toEqual([
-      'authorization',
-    ]);
+    expect(invalidClient(() => tokenV2GrantOf({ grant_type: 'client_credentials' }, form('Basic bm8tY29sb24=')))).toMatch(/^authorization: /);
+    expect(invalidClient(() => tokenV2GrantOf({ grant_type: 'client_credentials' }, form(`Basic ${Buffer.from('%E0%A4%A:x').toString('base64')}`)))).toMatch(
+      /^authorization: /,
+    );
     expect(refusal(() => tokenV2GrantOf('grant_type=client_credentials', form(undefined))).fields).toEqual(['body']);
     expect(refusal(() => tokenV2GrantOf(null, form(undefined))).fields).toEqual(['body']);
     expect(refusal(() => tokenV2GrantOf({ grant_type: 'client_credentials' }, { contentType: 'application/json' })).fields).toEqual(['content-type']);
@@ -80,7 +97,14 @@ describe('tokenV1GrantOf', () => {
 
   it('refuses password as unsupported and names missing or unknown fields', () => {
     expect(refusal(() => tokenV1GrantOf({ grantType: 'password', username: 'u', password: 'p' }, undefined)).error).toBe('unsupported_grant_type');
-    expect(refusal(() => tokenV1GrantOf({ grantType: 'app_token', AppId: 'a' }, undefined)).fields).toEqual(['AppSecret']);
+    expect(invalidClient(() => tokenV1GrantOf({ grantType: 'app_token', AppId: 'a' }, undefined))).toMatch(/^AppSecret: /);
+    // The server parses form bodies too (for v2): here only JSON is taken.
+    expect(
+      refusal(() => tokenV1GrantOf({ grantType: 'app_token', AppId: 'a', AppSecret: 's' }, undefined, 'application/x-www-form-urlencoded')).fields,
+    ).toEqual(['content-type']);
+    expect(tokenV1GrantOf({ grantType: 'app_token', AppId: 'a', AppSecret: 's' }, undefined, 'application/json; charset=utf-8')).toMatchObject({
+      grant: 'client_credentials',
+    });
     expect(refusal(() => tokenV1GrantOf({ grantType: 'app_token', AppId: 'a', AppSecret: 's', scope: 'x' }, undefined)).fields).toEqual(['scope']);
   });
 });

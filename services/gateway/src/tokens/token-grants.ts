@@ -1,4 +1,5 @@
 import { DvError } from '@dv/contracts';
+import { UnauthorizedException } from '@nestjs/common';
 import { z } from 'zod';
 import { type FieldIssue, parseOrThrow, validationError } from '../http/validate';
 
@@ -24,7 +25,8 @@ const field = (max: number) => z.string().min(1).max(max);
 /** `POST /api/v2/token`, form-encoded (RFC 6749 §4): each parameter once, unknown ones refused by name. */
 export const tokenV2FormSchema = z
   .object({
-    grant_type: z.enum(['client_credentials', 'password', 'refresh_token', 'authorization_code']),
+    // `password` is refused before the schema (passwordGrantRefused): the API description does not offer it.
+    grant_type: z.enum(['client_credentials', 'refresh_token', 'authorization_code']),
     client_id: field(255).optional(),
     client_secret: field(1024).optional(),
     scope: field(1024).optional(),
@@ -35,12 +37,20 @@ export const tokenV2FormSchema = z
     username: field(255).optional(),
     password: field(1024).optional(),
   })
-  .strict();
+  .strict()
+  // What each grant needs (checked below), said in JSON Schema for the API description.
+  .meta({
+    allOf: [
+      { if: { properties: { grant_type: { const: 'refresh_token' } }, required: ['grant_type'] }, then: { required: ['refresh_token'] } },
+      { if: { properties: { grant_type: { const: 'authorization_code' } }, required: ['grant_type'] }, then: { required: ['code', 'redirect_uri'] } },
+    ],
+  });
 
 /** `POST /api/v1/token`, JSON: app_token takes AppId/AppSecret (an application = a service account's client credentials). */
 export const tokenV1BodySchema = z
   .object({
-    grantType: z.enum(['app_token', 'client_credentials', 'refresh_token', 'password']),
+    // `password` is refused before the schema (passwordGrantRefused): the API description does not offer it.
+    grantType: z.enum(['app_token', 'client_credentials', 'refresh_token']),
     AppId: field(255).optional(),
     AppSecret: field(1024).optional(),
     clientId: field(255).optional(),
@@ -49,7 +59,9 @@ export const tokenV1BodySchema = z
     username: field(255).optional(),
     password: field(1024).optional(),
   })
-  .strict();
+  .strict()
+  // What the refresh grant needs (checked below), said in JSON Schema for the API description.
+  .meta({ if: { properties: { grantType: { const: 'refresh_token' } }, required: ['grantType'] }, then: { required: ['refreshToken'] } });
 
 /** The provider (Ory Hydra) has no resource-owner password grant (RFC 9700 deprecates it): refused as unsupported, never faked. */
 export function passwordGrantRefused(field: string): DvError {
@@ -76,8 +88,8 @@ export function tokenV2GrantOf(formBody: unknown, headers: { authorization?: str
     else form[key] = value;
   }
   if (repeated.length > 0) throw validationError(repeated);
+  if (form['grant_type'] === 'password') throw passwordGrantRefused('grant_type');
   const request = parseOrThrow(tokenV2FormSchema, form);
-  if (request.grant_type === 'password') throw passwordGrantRefused('grant_type');
   const client = clientAuthOf(authorization, request.client_id, request.client_secret, { id: 'client_id', secret: 'client_secret' });
   const scope = request.scope === undefined ? {} : { scope: request.scope };
   switch (request.grant_type) {
@@ -96,12 +108,17 @@ export function tokenV2GrantOf(formBody: unknown, headers: { authorization?: str
   }
 }
 
-/** A JSON body of `POST /api/v1/token` as the request. */
-export function tokenV1GrantOf(body: unknown, authorization: string | undefined): TokenGrant {
+/**
+ * A JSON body of `POST /api/v1/token` as the request. `contentType` (the controller passes the
+ * request's): the server parses form bodies too, for v2; here anything but JSON is 400.
+ */
+export function tokenV1GrantOf(body: unknown, authorization: string | undefined, contentType?: string): TokenGrant {
+  if (contentType !== undefined && (contentType.split(';', 1)[0] ?? '').trim().toLowerCase() !== 'application/json') {
+    throw validationError([{ field: 'content-type', message: 'must be application/json' }]);
+  }
+  if (typeof body === 'object' && body !== null && (body as Record<string, unknown>)['grantType'] === 'password') throw passwordGrantRefused('grantType');
   const request = parseOrThrow(tokenV1BodySchema, body);
   switch (request.grantType) {
-    case 'password':
-      throw passwordGrantRefused('grantType');
     case 'app_token':
       return {
         grant: 'client_credentials',
@@ -162,7 +179,7 @@ function clientAuthOf(
     const basic = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization)?.[1];
     const decoded = basic === undefined ? undefined : Buffer.from(basic, 'base64').toString('utf8');
     const at = decoded?.indexOf(':') ?? -1;
-    if (decoded === undefined || at <= 0) throw validationError([{ field: 'authorization', message: 'must be Basic with the client id and secret' }]);
+    if (decoded === undefined || at <= 0) throw invalidClient('authorization: must be Basic with the client id and secret');
     if (bodyId !== undefined || bodySecret !== undefined) {
       throw validationError([{ field: bodyId !== undefined ? names.id : names.secret, message: 'must not be given with an Authorization header' }]);
     }
@@ -172,13 +189,22 @@ function clientAuthOf(
       id = decodeURIComponent(decoded.slice(0, at).replace(/\+/g, ' '));
       secret = decodeURIComponent(decoded.slice(at + 1).replace(/\+/g, ' '));
     } catch {
-      throw validationError([{ field: 'authorization', message: 'must be Basic with the form-url-encoded client id and secret' }]);
+      throw invalidClient('authorization: must be Basic with the form-url-encoded client id and secret');
     }
-    if (id.length > 255 || secret.length > 1024) throw validationError([{ field: 'authorization', message: 'names a client id or secret that is too long' }]);
+    if (id.length > 255 || secret.length > 1024) throw invalidClient('authorization: names a client id or secret that is too long');
     return { id, secret };
   }
-  const id = required(bodyId, names.id);
-  return bodySecret === undefined ? { id } : { id, secret: bodySecret };
+  if (bodyId === undefined) throw invalidClient(`${names.id}: is required for this grant (or Authorization: Basic)`);
+  return bodySecret === undefined ? { id: bodyId } : { id: bodyId, secret: bodySecret };
+}
+
+/**
+ * No client authentication, or one that cannot be read: RFC 6749 §5.2 `invalid_client`, 401, like the
+ * provider's own refusal of a client's credentials (a request the API description allows, refused for
+ * its credentials, not its shape).
+ */
+function invalidClient(message: string): UnauthorizedException {
+  return new UnauthorizedException(message);
 }
 
 function isFormContentType(contentType: string | undefined): boolean {
@@ -186,7 +212,7 @@ function isFormContentType(contentType: string | undefined): boolean {
 }
 
 function requireSecret(client: ClientAuth, field: string): ClientAuth {
-  if (client.secret === undefined || client.secret === '') throw validationError([{ field, message: 'is required for this grant' }]);
+  if (client.secret === undefined || client.secret === '') throw invalidClient(`${field}: is required for this grant (or Authorization: Basic)`);
   return client;
 }
 

@@ -12,11 +12,11 @@ export const createVolumeBodySchema = z.strictObject({
   projectId: idSchema,
   originPvcName: kubeObjectNameSchema,
   useOriginalVolume: z.boolean().nullable().optional(),
+  // Only false (or null, or absent): the schema itself says so, so the API description does too.
   shouldDeleteOriginalVolume: z
-    .boolean()
+    .literal(false, { error: (issue) => (issue.input === true ? 'true is not supported: the origin PVC is kept' : 'must be false or null') })
     .nullable()
-    .optional()
-    .refine((v) => v !== true, 'true is not supported: the origin PVC is kept'),
+    .optional(),
 });
 
 /** `PATCH /api/v1/datavolumes/{id}`: the description only; name, PVC and project are immutable. */

@@ -13,7 +13,11 @@ export class ListServiceAccountsController {
   constructor(private readonly accounts: ServiceAccountsService) {}
 
   @Get()
-  async list(@Query() query: RawQuery, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<{ next?: number; serviceAccounts: ServiceAccount[] }> {
+  async list(
+    @Query() query: RawQuery,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+  ): Promise<{ next?: number; serviceAccounts: ServiceAccount[] }> {
     const { offset, limit } = parseQuery(listServiceAccountsQuerySchema, query);
     return this.accounts.list(caller, request, { offset: offset ?? 0, limit: limit ?? 50 });
   }

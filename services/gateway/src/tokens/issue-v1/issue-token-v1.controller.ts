@@ -12,7 +12,7 @@ export class IssueTokenV1Controller {
   @Post()
   @HttpCode(200)
   async issue(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenV1Answer> {
-    const grant = tokenV1GrantOf(body, request.headers.authorization);
+    const grant = tokenV1GrantOf(body, request.headers.authorization, request.headers['content-type'] ?? '');
     const token = await this.provider.exchange(grant);
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     return tokenV1AnswerOf(token);

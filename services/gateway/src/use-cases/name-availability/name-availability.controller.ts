@@ -1,12 +1,10 @@
-import { DvError, type Identity, VolumeRpc, dataVolumeNameSchema, idSchema } from '@dv/contracts';
+import { DvError, type Identity, VolumeRpc } from '@dv/contracts';
 import { Controller, Get, HttpCode, Query, Req } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { type RawQuery, parseQuery } from '../../api/parse-query';
 import { Caller } from '../../auth/request-identity';
 import { ServiceCalls } from '../../http/service-calls';
-import { parseOrThrow } from '../../http/validate';
-
-const querySchema = z.strictObject({ dataName: dataVolumeNameSchema, clusterId: idSchema });
+import { nameAvailabilityQuerySchema } from '../../volumes/name-availability-query';
 
 /** `GET /api/v1/datavolumes/name-availability?dataName=&clusterId=`: 204 free, 409 taken. */
 @Controller('api/v1/datavolumes')
@@ -15,8 +13,8 @@ export class NameAvailabilityController {
 
   @Get('name-availability')
   @HttpCode(204)
-  async check(@Query() query: Record<string, unknown>, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<void> {
-    const { dataName, clusterId } = parseOrThrow(querySchema, query, 'query');
+  async check(@Query() query: RawQuery, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<void> {
+    const { dataName, clusterId } = parseQuery(nameAvailabilityQuerySchema, query);
     try {
       await this.calls.call(VolumeRpc.nameAvailability, { name: dataName, clusterId }, caller, request);
     } catch (error) {

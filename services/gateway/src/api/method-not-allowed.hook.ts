@@ -1,0 +1,25 @@
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type ApiOperation } from './api-operation';
+import { documentedPathOf, documentedPaths, urlPathOf } from './documented-paths';
+
+/**
+ * A method the API does not have on a path it has: 405 with `Allow` (RFC 9110), not 404, which would
+ * say the resource does not exist, nor the answer of a route the path only looks like (PATCH
+ * `/datavolumes/count` is not an update of a volume whose id is "count"). Runs after the bearer hook,
+ * so a caller without a token learns nothing of the paths. Only requests no route takes, or taken by a
+ * route with parameters, are looked at: a static route is its own path.
+ */
+export function methodNotAllowedHook(operations: readonly ApiOperation[]) {
+  const paths = documentedPaths(operations);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const route = request.routeOptions.url;
+    if (request.method === 'OPTIONS' || (route !== undefined && !route.includes(':'))) return;
+    const documented = documentedPathOf(paths, urlPathOf(request.url));
+    if (documented === undefined || documented.methods.has(request.method)) return;
+    const allow = [...documented.methods].sort().join(', ');
+    await reply
+      .code(405)
+      .header('allow', allow)
+      .send({ code: 405, message: `${request.method} is not a method of this path; it allows ${allow}` });
+  };
+}
