@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { queryBool, queryInt } from '../api/parse-query';
 import { queryFilterBy } from '../api/query-filter';
 import { parseOrThrow } from '../http/validate';
+import { queryText } from './query-text';
 
 /** The path parameters of `/access-rules/{id}`: the reference's integer id (our rule's number, docs/decisions/0022). */
 export const accessRuleIdParamsSchema = z.object({ id: queryInt({ min: 1 }).describe('The access rule id (an integer).') });
@@ -29,7 +30,7 @@ export const createAccessRuleBodySchema = z.strictObject(newAccessRuleSchema.sha
 /** The filters `GET /access-rules` and `/count` share (the contract's, as query strings). */
 const filterFields = {
   subjectType: subjectTypeSchema.optional(),
-  subjectIdFilter: z.string().max(253).optional().describe('Subject ids containing this text (case-insensitive).'),
+  subjectIdFilter: queryText(253).optional().describe('Subject ids containing this text (case-insensitive).'),
   subjectIds: z.array(idSchema).max(100).optional().describe('Only these subjects (the parameter repeated).'),
   scopeType: scopeTypeSchema.optional(),
   scopeId: idSchema.optional(),
@@ -39,7 +40,7 @@ const filterFields = {
   lastUpdated: z.iso.datetime({ offset: true }).optional().describe('Only rules created or deleted at or after this time (ISO 8601).'),
   // Items as a pattern the API description shows (field and operator), not only the contract's refinement.
   filterBy: queryFilterBy(ACCESS_RULE_FIELDS).optional(),
-  search: z.string().max(256).optional().describe('Subject id, role name or scope name contains it.'),
+  search: queryText(256).optional().describe('Subject id, role name or scope name contains it.'),
 };
 
 export const accessRuleCountQuerySchema = z.object(filterFields);
@@ -91,6 +92,6 @@ export const accessRuleBatchCreateBodySchema = z.strictObject({
 export const myAccessRulesQuerySchema = z.object({
   limit: queryInt({ min: 1, max: 500 }).optional().describe('1 to 500, default 50.'),
   offset: queryInt({ min: 0 }).optional(),
-  search: z.string().max(256).optional().describe('Subject id, role name or scope name contains it (case-insensitive).'),
+  search: queryText(256).optional().describe('Subject id, role name or scope name contains it (case-insensitive).'),
 });
 export const myAccessRulesCountQuerySchema = myAccessRulesQuerySchema.pick({ search: true });

@@ -7,12 +7,13 @@ import { type RawQuery, parseQuery, queryInt } from '../../api/parse-query';
 import { ServiceCalls } from '../../http/service-calls';
 import { parseOrThrow } from '../../http/validate';
 import { type PublicRole, publicRole } from '../public-role';
+import { queryText } from '../query-text';
 
 /**
  * `GET /roles`: the whole catalog (18 roles) in one answer, as the reference does; `search` (ours, the
  * command line's `role list --search`) keeps the roles whose name or creator contains it.
  */
-export const rolesQuerySchema = z.object({ search: z.string().max(256).optional().describe('Role name or creator contains it (case-insensitive).') });
+export const rolesQuerySchema = z.object({ search: queryText(256).optional().describe('Role name or creator contains it (case-insensitive).') });
 /** `GET /roles/{id}`: the reference's integer id. */
 export const roleIdParamsSchema = z.object({ id: queryInt({ min: 1 }).describe('The role id (an integer).') });
 
