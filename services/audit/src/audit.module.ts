@@ -9,6 +9,7 @@ import { AUDIT_ARCHIVER, AUDIT_STORE } from './tokens';
 import { ArchiveController } from './use-cases/archive/archive.controller';
 import { Archiver } from './use-cases/archive/archiver';
 import { ExportController } from './use-cases/export/export.controller';
+import { HeadController } from './use-cases/head/head.controller';
 import { QueryController } from './use-cases/query/query.controller';
 import { VerifyController } from './use-cases/verify/verify.controller';
 
@@ -17,7 +18,7 @@ export class AuditModule {
   static register(ctx: ServiceContext<AuditConfig>): DynamicModule {
     return {
       module: AuditModule,
-      controllers: [QueryController, ExportController, VerifyController, ArchiveController],
+      controllers: [QueryController, ExportController, VerifyController, HeadController, ArchiveController],
       providers: [
         { provide: AUDIT_CONFIG, useValue: ctx.config },
         { provide: AUDIT_STORE, useFactory: () => new AuditStore(auditCollections(ctx.mongo)) },

@@ -15,6 +15,15 @@ import { DeleteVolumeController } from './use-cases/delete/delete-volume.control
 import { GetVolumeController } from './use-cases/get/get-volume.controller';
 import { ListVolumesController } from './use-cases/list/list-volumes.controller';
 import { NameAvailabilityController } from './use-cases/name-availability/name-availability.controller';
+import { VolumeSettingsController } from './use-cases/settings/volume-settings.controller';
+import { AdmissionReviewController } from './use-cases/admission-review/admission-review.controller';
+import { AuditChainController } from './use-cases/audit-chain/audit-chain.controller';
+import { AuditLogController } from './use-cases/audit-log/audit-log.controller';
+import { AuditLogFileController } from './use-cases/audit-log-file/audit-log-file.controller';
+import { CheckController } from './use-cases/check/check.controller';
+import { VolumeUsageController } from './use-cases/volume-usage/volume-usage.controller';
+import { WhoCanController } from './use-cases/who-can/who-can.controller';
+import { SharedScopesController } from './use-cases/shared-scopes/shared-scopes.controller';
 import { UpdateVolumeController } from './use-cases/update/update-volume.controller';
 
 export interface GatewayModuleContext {
@@ -33,11 +42,20 @@ export class GatewayModule {
         ApiDocsController,
         ListVolumesController,
         NameAvailabilityController,
+        VolumeSettingsController,
         GetVolumeController,
+        SharedScopesController,
         CreateVolumeController,
         UpdateVolumeController,
         DeleteVolumeController,
         ...AUTHORIZATION_CONTROLLERS,
+        AuditLogController,
+        AuditLogFileController,
+        CheckController,
+        WhoCanController,
+        VolumeUsageController,
+        AuditChainController,
+        AdmissionReviewController,
         ...TOKEN_CONTROLLERS,
         ...SERVICE_ACCOUNT_CONTROLLERS,
       ],

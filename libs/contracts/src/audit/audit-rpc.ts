@@ -34,9 +34,8 @@ const timeRange = z.object({ from: isoTime, to: isoTime });
 const rangeInOrder = (r: { from: string; to: string }): boolean => Date.parse(r.to) >= Date.parse(r.from);
 const rangeMessage = { message: 'the time range ends before it starts (to < from)', path: ['to'] };
 
-const queryRequest = listQuerySchema(AUDIT_FILTER_FIELDS, { maxLimit: AUDIT_MAX_QUERY_LIMIT, defaultLimit: 50 })
-  .extend(timeRange.shape)
-  .refine(rangeInOrder, rangeMessage);
+const auditListQuery = listQuerySchema(AUDIT_FILTER_FIELDS, { maxLimit: AUDIT_MAX_QUERY_LIMIT, defaultLimit: 50 });
+const queryRequest = auditListQuery.extend(timeRange.shape).refine(rangeInOrder, rangeMessage);
 
 const exportRequest = timeRange
   .extend({
@@ -44,6 +43,9 @@ const exportRequest = timeRange
     /** From the previous chunk's reply; absent for the first chunk. */
     cursor: z.string().regex(/^\d+$/).optional(),
     maxRecords: z.number().int().min(1).max(AUDIT_MAX_EXPORT_RECORDS).default(1000),
+    /** The query's filters and search (same semantics): an export of a filtered range streams only its records. */
+    filterBy: auditListQuery.shape.filterBy,
+    search: auditListQuery.shape.search,
   })
   .refine(rangeInOrder, rangeMessage);
 
@@ -60,7 +62,8 @@ export const AuditRpc = {
     subject: 'dv.audit.export',
     request: exportRequest,
     reply: z.object({ chunk: z.string(), records: z.number().int(), nextCursor: z.string().nullable() }),
-    description: 'One chunk of a range as JSON lines or CSV (header in the first chunk), in chain order; follow nextCursor until null.',
+    description:
+      'One chunk of a range as JSON lines or CSV (header in the first chunk), in chain order, optionally filtered and searched like query; follow nextCursor until null.',
   }),
   verify: defineRpc({
     subject: 'dv.audit.verify',
@@ -85,6 +88,19 @@ export const AuditRpc = {
       firstBad: z.object({ seq: z.number(), problem: z.enum(VERIFY_PROBLEMS), message: z.string(), id: z.string().optional() }).optional(),
     }),
     description: 'Recomputes the chain over a range of sequences and names the first record changed, removed or inserted (optionally held to DV_AUDIT).',
+  }),
+  head: defineRpc({
+    subject: 'dv.audit.head',
+    request: z.object({}).strict(),
+    reply: z.object({
+      /** The last sealed record in the store (the base when the log is empty). */
+      seq: z.number().int(),
+      hash: z.string(),
+      /** Where the chain starts: the genesis or the last archive's checkpoint. */
+      base: z.object({ seq: z.number().int(), hash: z.string() }),
+    }),
+    description:
+      "The chain's head: the last stored record's seq and hash (an outside verifier compares it with the last record on DV_AUDIT), and the base the chain starts from. A few point reads, whatever the log's size.",
   }),
   archive: defineRpc({
     subject: 'dv.audit.archive',

@@ -202,7 +202,18 @@ const gateway: NatsClientManifest = {
     AuthzRpc.myAccessRules.subject,
     AuthzRpc.myPermissions.subject,
     AuthzRpc.permittedScopes.subject,
-    // check: service accounts (who may manage them: `apps` at the system scope) and the access-rule batch's validate_delete.
+    // Data volumes' sharing lists, the audit log and the extensions (/api/dv/v1, decision 0022).
+    SharingRpc.list.subject,
+    SharingRpc.update.subject,
+    AuditRpc.query.subject,
+    AuditRpc.export.subject,
+    AuditRpc.verify.subject,
+    AuditRpc.head.subject,
+    AuthzRpc.checkBatch.subject,
+    AuthzRpc.whoCan.subject,
+    AdmissionRpc.usage.subject,
+    AdmissionRpc.review.subject,
+    // Service accounts: who may manage them (`apps` at the system scope); /api/dv/v1/check; the access-rule batch's validate_delete.
     AuthzRpc.check.subject,
   ],
   // Service accounts: their changes, which every replica follows to refuse a disabled account's tokens at once.

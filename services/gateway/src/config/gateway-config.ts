@@ -1,5 +1,6 @@
+import { AUDIT_MAX_EXPORT_RECORDS } from '@dv/contracts';
 import { baseConfigShape } from '@dv/runtime';
-import { envDurationMs, envInt, envPort, envUrl } from '@dv/telemetry';
+import { envBool, envDurationMs, envInt, envPort, envUrl } from '@dv/telemetry';
 import { z } from 'zod';
 
 /** A claim name, or a dotted path into nested claims (`ext.groups`). */
@@ -44,6 +45,10 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_BODY_LIMIT_BYTES: envInt({ min: 1024, max: 10_485_760, default: 65_536 }),
   /** How long a call to a service may take before the answer is 503. */
   GATEWAY_NATS_TIMEOUT_MS: envDurationMs(10_000),
+  /** `GET /api/v1/datavolumes/settings`: whether the console shows data volumes (one tenant per deployment, decision 0022). */
+  GATEWAY_ENABLE_DATA_VOLUMES: envBool(true),
+  /** Records per dv.audit.export chunk behind `GET /api/v1/audit/log/file` (the service also caps a chunk at 512 KiB). */
+  GATEWAY_AUDIT_EXPORT_CHUNK_RECORDS: envInt({ min: 1, max: AUDIT_MAX_EXPORT_RECORDS, default: 1000 }),
   /** The provider's token endpoint, where /api/v1/token and /api/v2/token forward; found through OpenID discovery when unset. */
   GATEWAY_OIDC_TOKEN_URL: envUrl(['https', 'http']).optional(),
   /**

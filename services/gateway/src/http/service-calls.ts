@@ -2,6 +2,7 @@ import { type Identity, type RpcDefinition, type RpcReply, type RpcRequestInput 
 import { RpcClient } from '@dv/messaging';
 import { Injectable } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
+import { atLeastRefusalNamed } from './revision-header';
 
 /**
  * The gateway's calls to the services: as the verified caller (the `dv-identity` header), with the
@@ -12,6 +13,8 @@ export class ServiceCalls {
   constructor(private readonly client: RpcClient) {}
 
   call<D extends RpcDefinition>(def: D, body: RpcRequestInput<D>, caller: Identity, request: FastifyRequest): Promise<RpcReply<D>> {
-    return this.client.call(def, body, { identity: caller, requestId: request.id });
+    return this.client.call(def, body, { identity: caller, requestId: request.id }).catch((error: unknown) => {
+      throw atLeastRefusalNamed(error);
+    });
   }
 }

@@ -6,7 +6,7 @@ import { parseRecordText } from '../../records/audit-record.model';
 import { type AuditStore } from '../../store/audit-store';
 import { eventTime } from '../../store/log-index';
 import { AUDIT_STORE } from '../../tokens';
-import { normalizeTime } from '../query/record-matcher';
+import { fieldCondition, normalizeTime, searchCondition } from '../query/record-matcher';
 import { csvHeader, csvLine } from './format-records';
 
 /** Replies stay well under NATS's default 1 MiB payload whatever the records hold. */
@@ -31,6 +31,9 @@ export class ExportController {
     const from = Date.parse(normalizeTime(request.from));
     const to = Date.parse(normalizeTime(request.to));
     const after = request.cursor === undefined ? 0 : Number(request.cursor);
+    // The query's filters and search, with its semantics (a bad filter value is refused before any read).
+    const conditions = request.filterBy.map((item) => fieldCondition(item).test);
+    if (request.search !== undefined && request.search !== '') conditions.push(searchCondition(request.search));
     await this.store.refresh();
     const pages = this.store.index.pagesIn(from, to);
     let chunk = request.format === 'csv' && request.cursor === undefined ? csvHeader() : '';
@@ -51,7 +54,7 @@ export class ExportController {
         try {
           const record = parseRecordText(text);
           const time = eventTime(record);
-          if (time === undefined || time < from || time > to) {
+          if (time === undefined || time < from || time > to || !conditions.every((holds) => holds(record))) {
             lastSeq = seq;
             continue;
           }

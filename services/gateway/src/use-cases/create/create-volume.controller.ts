@@ -1,8 +1,9 @@
 import { type Identity, VolumeRpc } from '@dv/contracts';
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { type FastifyRequest } from 'fastify';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
 import { ServiceCalls } from '../../http/service-calls';
+import { atLeastOf, writeRevision } from '../../http/revision-header';
 import { parseOrThrow } from '../../http/validate';
 import { type PublicVolume, publicVolume } from '../../volumes/public-volume';
 import { createVolumeBodySchema } from '../../volumes/volume-bodies';
@@ -14,14 +15,20 @@ export class CreateVolumeController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<PublicVolume> {
+  async create(
+    @Body() body: unknown,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PublicVolume> {
     const { shouldDeleteOriginalVolume: _kept, useOriginalVolume, ...fields } = parseOrThrow(createVolumeBodySchema, body);
-    const { volume } = await this.calls.call(
+    const { volume, revision } = await this.calls.call(
       VolumeRpc.create,
-      { ...fields, ...(useOriginalVolume === null || useOriginalVolume === undefined ? {} : { useOriginalVolume }) },
+      { ...fields, ...(useOriginalVolume === null || useOriginalVolume === undefined ? {} : { useOriginalVolume }), ...atLeastOf(request) },
       caller,
       request,
     );
+    writeRevision(reply, revision);
     return publicVolume(volume, { withSharedScopes: true });
   }
 }

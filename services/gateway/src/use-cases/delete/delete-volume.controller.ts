@@ -1,7 +1,8 @@
 import { type Identity, VolumeRpc } from '@dv/contracts';
-import { Controller, Delete, HttpCode, Param, Req } from '@nestjs/common';
-import { type FastifyRequest } from 'fastify';
+import { Controller, Delete, HttpCode, Param, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
+import { atLeastOf, writeRevision } from '../../http/revision-header';
 import { ServiceCalls } from '../../http/service-calls';
 import { volumeIdOf } from '../../volumes/volume-id';
 
@@ -16,8 +17,14 @@ export class DeleteVolumeController {
 
   @Delete(':id')
   @HttpCode(202)
-  async remove(@Param('id') id: string, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<{ code: number; message: string }> {
-    const { volume } = await this.calls.call(VolumeRpc.delete, { id: volumeIdOf(id) }, caller, request);
+  async remove(
+    @Param('id') id: string,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ code: number; message: string }> {
+    const { volume, revision } = await this.calls.call(VolumeRpc.delete, { id: volumeIdOf(id), ...atLeastOf(request) }, caller, request);
+    writeRevision(reply, revision);
     return { code: 202, message: `Data volume ${volume.name} is being deleted.` };
   }
 }

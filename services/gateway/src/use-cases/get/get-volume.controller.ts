@@ -2,6 +2,7 @@ import { type Identity, VolumeRpc } from '@dv/contracts';
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
+import { atLeastOf } from '../../http/revision-header';
 import { ServiceCalls } from '../../http/service-calls';
 import { type PublicVolume, publicVolume } from '../../volumes/public-volume';
 import { volumeIdOf } from '../../volumes/volume-id';
@@ -13,6 +14,6 @@ export class GetVolumeController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<PublicVolume> {
-    return publicVolume(await this.calls.call(VolumeRpc.get, { id: volumeIdOf(id) }, caller, request), { withSharedScopes: true });
+    return publicVolume(await this.calls.call(VolumeRpc.get, { id: volumeIdOf(id), ...atLeastOf(request) }, caller, request), { withSharedScopes: true });
   }
 }

@@ -9,6 +9,9 @@ import { type VolumeDoc, toDataVolume } from '../../volumes/volume.model';
 import { VolumeRepository } from '../../volumes/volume.repository';
 import { type RefusalTarget, volumeRefusal } from '../../volumes/volume-refusals';
 
+/** Rounds of read-and-write a patch gets before a version CONFLICT is answered (one writer wins each round). */
+const MAX_ATTEMPTS = 16;
+
 /** Patching a data volume: the description only (the contract refuses any other field, naming it). */
 @Controller()
 export class UpdateVolumeController {
@@ -32,7 +35,27 @@ export class UpdateVolumeController {
     );
   }
 
+  /**
+   * A description patch is a blind write: when the volume changed between our read and our write (the
+   * reconciler writing its status, another patch), it is read again and applied again, not refused
+   * with the version's CONFLICT. Each round has at least one winner, so a few rounds do.
+   */
   private async updateFor(
+    caller: Principal,
+    request: RpcRequest<typeof VolumeRpc.update>,
+    ctx: RpcCallContext,
+    target: RefusalTarget,
+  ): Promise<RpcReplyInput<typeof VolumeRpc.update>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.updateOnce(caller, request, ctx, target);
+      } catch (error) {
+        if (!(error instanceof DvError) || error.code !== 'CONFLICT' || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async updateOnce(
     caller: Principal,
     request: RpcRequest<typeof VolumeRpc.update>,
     ctx: RpcCallContext,

@@ -1,0 +1,37 @@
+import { AuthzRpc, type Decision, type Identity } from '@dv/contracts';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { type FastifyRequest } from 'fastify';
+import { Caller } from '../../auth/request-identity';
+import { type CheckItemBody, checkBatchBodySchema, checkBodySchema } from '../../extensions/extension-bodies';
+import { subjectOrCaller } from '../../extensions/caller-principal';
+import { atLeastOf } from '../../http/revision-header';
+import { ServiceCalls } from '../../http/service-calls';
+import { parseOrThrow } from '../../http/validate';
+
+function item(body: CheckItemBody, caller: Identity) {
+  return { subject: subjectOrCaller(body.subject, caller), action: body.action, resourceType: body.resourceType, scope: body.scope };
+}
+
+/**
+ * `POST /api/dv/v1/check` and `/check-batch`: dv.authz.check with the explanation. About the caller
+ * by default; about another subject only where authz lets the caller ask (access-rule read rights in
+ * the scope, or a service account): the service's rule, kept.
+ */
+@Controller('api/dv/v1')
+export class CheckController {
+  constructor(private readonly calls: ServiceCalls) {}
+
+  @Post('check')
+  @HttpCode(200)
+  async check(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<Decision> {
+    const parsed = parseOrThrow(checkBodySchema, body);
+    return this.calls.call(AuthzRpc.check, { ...item(parsed, caller), ...atLeastOf(request) }, caller, request);
+  }
+
+  @Post('check-batch')
+  @HttpCode(200)
+  async checkBatch(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<{ decisions: Decision[] }> {
+    const { checks } = parseOrThrow(checkBatchBodySchema, body);
+    return this.calls.call(AuthzRpc.checkBatch, { checks: checks.map((c) => item(c, caller)), ...atLeastOf(request) }, caller, request);
+  }
+}

@@ -1,0 +1,197 @@
+import { type DevIdentityProvider, startDevIdentityProvider, waitFor } from '@dv/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatewayHarness } from './gateway-harness';
+import { type PublicVolume, expectBadFields, expectErrorBody, readyVolume } from './http-expect';
+import { userToken } from './oidc-client';
+
+/**
+ * The extensions under /api/dv/v1 (decision 0022): check, batch check and who-can with authz's rules
+ * for asking about others, a volume's usage and bindings, and admission review (dry run and real).
+ */
+const h = new GatewayHarness();
+let idp: DevIdentityProvider;
+let dir: string;
+let dana: string; // data-admins: Data volume administrator in t1
+let alice: string; // researchers, vision-team: L1 researcher in p1 once granted below
+let oscar: string; // Cloud support at system: may read access rules, hence ask about others
+
+const DATA_VOLUME_ADMINISTRATOR = 2256;
+const L1_RESEARCHER = 5;
+const CLOUD_SUPPORT = 1709;
+const P1 = { scopeType: 'project', scopeId: 'p1' };
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+interface Decision {
+  allowed: boolean;
+  reason: string;
+  grantedBy?: { roleName?: string };
+  scopePath: { scopeId: string }[];
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dv-gateway-extensions-'));
+  idp = await startDevIdentityProvider({ dir });
+  await h.startWithGateway(idp);
+  await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
+  await h.grant('user', 'oscar@acme.example', CLOUD_SUPPORT, 'system', 'system');
+  dana = await userToken(idp, 'dana@acme.example');
+  alice = await userToken(idp, 'alice@acme.example');
+  oscar = await userToken(idp, 'oscar@acme.example');
+}, 30 * 60_000);
+
+afterAll(async () => {
+  await h.stopPlatform();
+  await idp?.stop();
+  await rm(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('POST /api/dv/v1/check and /check-batch', () => {
+  it("checks the caller (with its token's groups) and explains the decision", async () => {
+    const answer = await h.http('POST', '/api/dv/v1/check', { token: dana, body: { action: 'create', resourceType: 'datavolumes', scope: P1 } });
+    expect(answer.status).toBe(200);
+    const decision = answer.body as Decision;
+    expect(decision).toMatchObject({ allowed: true, reason: 'granted', grantedBy: expect.objectContaining({ roleName: 'Data volume administrator' }) });
+    expect(decision.scopePath.map((s) => s.scopeId)).toEqual(['system', 't1', 'c1', 'd1', 'p1']);
+    const no = await h.http('POST', '/api/dv/v1/check', { token: alice, body: { action: 'read', resourceType: 'datavolumes', scope: P1 } });
+    expect(no).toMatchObject({ status: 200, body: { allowed: false, reason: 'no-matching-rule' } });
+  });
+
+  it('sees a rule just granted when asked with X-DV-At-Least its revision', async () => {
+    const { revision } = await h.grant('user', 'alice@acme.example', L1_RESEARCHER, 'project', 'p1');
+    const answer = await h.http('POST', '/api/dv/v1/check', {
+      token: alice,
+      body: { action: 'read', resourceType: 'datavolumes', scope: P1 },
+      headers: { 'x-dv-at-least': JSON.stringify(revision) },
+    });
+    expect(answer).toMatchObject({ status: 200, body: { allowed: true } });
+  });
+
+  it("asks about another subject only with the right to read access rules there (authz's rule)", async () => {
+    const aboutDana = {
+      subject: { subjectId: 'dana@acme.example', subjectType: 'user', groups: ['data-admins'] },
+      action: 'delete',
+      resourceType: 'datavolumes',
+      scope: P1,
+    };
+    expectErrorBody(await h.http('POST', '/api/dv/v1/check', { token: alice, body: aboutDana }), 403);
+    expect(await h.http('POST', '/api/dv/v1/check', { token: oscar, body: aboutDana })).toMatchObject({ status: 200, body: { allowed: true } });
+  });
+
+  it('answers a batch in request order, all or nothing', async () => {
+    const checks = [
+      { action: 'create', resourceType: 'datavolumes', scope: P1 },
+      { action: 'create', resourceType: 'access_rules', scope: P1 },
+    ];
+    const answer = await h.http('POST', '/api/dv/v1/check-batch', { token: dana, body: { checks } });
+    expect(answer.status).toBe(200);
+    expect((answer.body as { decisions: Decision[] }).decisions.map((d) => d.allowed)).toEqual([true, false]);
+    const aboutOther = [...checks, { ...checks[0], subject: { subjectId: 'bob@acme.example', subjectType: 'user' } }];
+    expectErrorBody(await h.http('POST', '/api/dv/v1/check-batch', { token: dana, body: { checks: aboutOther } }), 403);
+  });
+
+  it('refuses bad bodies naming the field, and unknown scopes with 404', async () => {
+    const check = (body: unknown) => h.http('POST', '/api/dv/v1/check', { token: dana, body });
+    expectBadFields(await check({ action: 'fly', resourceType: 'datavolumes', scope: P1 }), ['action']);
+    expectBadFields(await check({ action: 'read', resourceType: 'datavolumes', scope: P1, why: 1 }), ['why']);
+    expectBadFields(await check({ action: 'read', resourceType: 'datavolumes', scope: { ...P1, extra: 1 } }), ['scope.extra']);
+    expectBadFields(await check({ action: 'read', resourceType: 'datavolumes', scope: P1, subject: { subjectId: 'g', subjectType: 'group' } }), [
+      'subject.subjectType',
+    ]);
+    expectBadFields(await check({ action: 'read', resourceType: 'datavolumes' }), ['scope']);
+    expectErrorBody(await check({ action: 'read', resourceType: 'datavolumes', scope: { scopeType: 'project', scopeId: 'nowhere' } }), 404);
+    const many = Array.from({ length: 101 }, () => ({ action: 'read', resourceType: 'datavolumes', scope: P1 }));
+    expectBadFields(await h.http('POST', '/api/dv/v1/check-batch', { token: dana, body: { checks: many } }), ['checks']);
+    expectBadFields(await h.http('POST', '/api/dv/v1/check-batch', { token: dana, body: { checks: [] } }), ['checks']);
+  });
+});
+
+describe('POST /api/dv/v1/who-can', () => {
+  it('names the subjects and their rules, for holders of access-rule read rights', async () => {
+    const body = { action: 'create', resourceType: 'datavolumes', scope: P1 };
+    const answer = await h.http('POST', '/api/dv/v1/who-can', { token: oscar, body });
+    expect(answer.status).toBe(200);
+    const subjects = (answer.body as { subjects: { subjectType: string; subjectId: string }[] }).subjects.map((s) => `${s.subjectType}:${s.subjectId}`);
+    expect(subjects).toEqual(expect.arrayContaining(['group:data-admins', 'user:alice@acme.example']));
+    expectErrorBody(await h.http('POST', '/api/dv/v1/who-can', { token: alice, body }), 403);
+    expectBadFields(await h.http('POST', '/api/dv/v1/who-can', { token: oscar, body: { ...body, subject: { subjectId: 'x', subjectType: 'user' } } }), [
+      'subject',
+    ]);
+  });
+});
+
+describe('admission review, usage and bindings', () => {
+  let volume: PublicVolume;
+  const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } });
+
+  beforeAll(async () => {
+    volume = await readyVolume(h, dana, 'imagenet');
+  }, 60_000);
+
+  it('reviews a dry run: admitted with the patch, nothing bound or recorded', async () => {
+    const answer = await h.http('POST', '/api/dv/v1/admission/review', {
+      token: alice,
+      body: { projectId: 'p1', workload: pod('try-1'), dataVolumes: [{ id: volume.id, mountPath: '/data' }], dryRun: true },
+    });
+    expect(answer).toMatchObject({ status: 200, body: { allowed: true, reasons: [], patch: expect.any(Array) } });
+    expect(await h.http('GET', `/api/dv/v1/datavolumes/${volume.id}/usage`, { token: dana })).toMatchObject({
+      status: 200,
+      body: { volumeId: volume.id, workloads: [] },
+    });
+  });
+
+  it('reviews for real: the workload is recorded as using the volume, which is bound in its namespace', async () => {
+    const answer = await h.http('POST', '/api/dv/v1/admission/review', {
+      token: alice,
+      body: { projectId: 'p1', workload: pod('train-1'), workloadId: 'train-1-id', dataVolumes: [{ id: volume.id, mountPath: '/data' }] },
+    });
+    expect(answer).toMatchObject({ status: 200, body: { allowed: true } });
+    // Usage is recorded from the admitted event (a durable consumer): wait for it.
+    const usage = await waitFor(
+      async () => {
+        const answer = await h.http('GET', `/api/dv/v1/datavolumes/${volume.id}/usage`, { token: alice });
+        return (answer.body as { workloads?: unknown[] }).workloads?.length ? answer : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'the usage of train-1 to be recorded' },
+    );
+    expect(usage).toMatchObject({
+      status: 200,
+      body: { volumeId: volume.id, workloads: [expect.objectContaining({ name: 'train-1', kind: 'Pod', projectId: 'p1' })] },
+    });
+    const bindings = await h.http('GET', `/api/dv/v1/datavolumes/${volume.id}/bindings`, { token: dana });
+    expect(bindings).toMatchObject({ status: 200, body: { volumeId: volume.id, bindings: [expect.objectContaining({ namespace: h.namespaceOf('p1') })] } });
+  });
+
+  it('denies with every reason (200), and refuses reviewing for someone else (403) or bad bodies (400)', async () => {
+    const denied = await h.http('POST', '/api/dv/v1/admission/review', {
+      token: dana,
+      body: { projectId: 'p1', workload: pod('nope'), dataVolumes: [{ id: volume.id, mountPath: '/data' }] },
+    });
+    expect(denied).toMatchObject({ status: 200, body: { allowed: false, reasons: [expect.objectContaining({ code: 'NOT_PERMITTED' })] } });
+    expectErrorBody(
+      await h.http('POST', '/api/dv/v1/admission/review', {
+        token: dana,
+        body: {
+          projectId: 'p1',
+          workload: pod('x'),
+          subject: { subjectId: 'alice@acme.example', subjectType: 'user' },
+          dataVolumes: [{ id: volume.id, mountPath: '/data' }],
+        },
+      }),
+      403,
+    );
+    const review = (body: unknown) => h.http('POST', '/api/dv/v1/admission/review', { token: alice, body });
+    expectBadFields(await review({ workload: pod('x'), dataVolumes: [{ id: volume.id, mountPath: '/data' }] }), ['projectId']);
+    expectBadFields(await review({ projectId: 'p1', workload: pod('x'), dataVolumes: [{ id: volume.id, mountPath: 'data' }] }), ['dataVolumes[0].mountPath']);
+    expectBadFields(await review({ projectId: 'p1', workload: pod('x'), dataVolumes: [{ id: volume.id, mountPath: '/data' }], dryrun: true }), ['dryrun']);
+    expectBadFields(await review({ projectId: 'p1', workload: 'pod', dataVolumes: [{ id: volume.id, mountPath: '/data' }] }), ['workload']);
+  });
+
+  it('answers usage and bindings 404 for an unknown volume, 400 for a bad id, 403 without read rights', async () => {
+    expectErrorBody(await h.http('GET', `/api/dv/v1/datavolumes/${UNKNOWN_ID}/usage`, { token: dana }), 404);
+    expectBadFields(await h.http('GET', '/api/dv/v1/datavolumes/nope/bindings', { token: dana }), ['id']);
+    const carol = await userToken(idp, 'carol@acme.example');
+    expectErrorBody(await h.http('GET', `/api/dv/v1/datavolumes/${volume.id}/usage`, { token: carol }), 403);
+  });
+});
