@@ -7,6 +7,7 @@ import { AUTHZ_CONFIG, type AuthzConfig } from './config/authz-config';
 import { RequestAuthorizer } from './decisions/request-authorizer';
 import { AccessRuleWriter } from './rules/access-rule-writer';
 import { type AccessRuleDoc } from './rules/access-rule.model';
+import { AccessRuleNumberRepository } from './rules/access-rule-number.repository';
 import { AccessRuleRepository } from './rules/access-rule.repository';
 import { BootstrapAdmins } from './rules/bootstrap-admins';
 import { RuleRetirement } from './rules/rule-retirement';
@@ -18,6 +19,7 @@ import { ACCESS_RULE_RELAY } from './tokens';
 import { AccessRuleCommandsController } from './use-cases/access-rules/access-rule-commands.controller';
 import { AccessRuleQueriesController } from './use-cases/access-rules/access-rule-queries.controller';
 import { CheckController } from './use-cases/check/check.controller';
+import { MyPermissionsController } from './use-cases/permissions/my-permissions.controller';
 import { PermittedScopesController } from './use-cases/permitted-scopes/permitted-scopes.controller';
 import { RolesController } from './use-cases/roles/roles.controller';
 import { WhoCanController } from './use-cases/who-can/who-can.controller';
@@ -42,6 +44,7 @@ export class AuthzModule {
       controllers: [
         CheckController,
         PermittedScopesController,
+        MyPermissionsController,
         WhoCanController,
         RolesController,
         AccessRuleCommandsController,
@@ -53,6 +56,7 @@ export class AuthzModule {
         // The projection renders its applied sequences and sizes there (StreamProjection).
         { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: AccessRuleRepository, useValue: rules },
+        { provide: AccessRuleNumberRepository, useValue: new AccessRuleNumberRepository(ctx.mongo) },
         { provide: ScopeRepository, useValue: new ScopeRepository(ctx.mongo) },
         { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => rules.relay(publisher), inject: [EventPublisher] },
         AuthzState,

@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { ApiDocsController } from './api/api-docs.controller';
+import { AUTHORIZATION_CONTROLLERS } from './authorization/authorization-controllers';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { ServiceCalls } from './http/service-calls';
@@ -47,6 +48,7 @@ export class GatewayModule {
         CreateVolumeController,
         UpdateVolumeController,
         DeleteVolumeController,
+        ...AUTHORIZATION_CONTROLLERS,
         AuditLogController,
         AuditLogFileController,
         CheckController,

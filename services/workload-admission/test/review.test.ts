@@ -195,6 +195,52 @@ describe('reviews', () => {
     expect(reply.workload).toBeUndefined();
   });
 
+  it('denies a mount list that repeats a volume or a path (MOUNT_PATH_COLLISION), making nothing', async () => {
+    const before = await h.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=dv-workload-admission' });
+    const rita = { subjectId: 'rita', subjectType: 'user' };
+    const twice = await review({
+      workload: pod('twice'),
+      subject: rita,
+      dataVolumes: [
+        { id: shared.id, mountPath: '/a' },
+        { id: shared.id, mountPath: '/b' },
+      ],
+    });
+    const samePath = await review({
+      workload: pod('same-path'),
+      subject: rita,
+      dataVolumes: [
+        { id: shared.id, mountPath: '/a' },
+        { id: notShared.id, mountPath: '/a/' },
+      ],
+    });
+    expect([twice.allowed, twice.reasons.map((r) => [r.code, r.volumeId, r.message])]).toEqual([
+      false,
+      [['MOUNT_PATH_COLLISION', shared.id, `data volume ${shared.id} is requested twice (also at index 0)`]],
+    ]);
+    expect([samePath.allowed, samePath.reasons.map((r) => [r.code, r.volumeId, r.message])]).toEqual([
+      false,
+      [['MOUNT_PATH_COLLISION', notShared.id, 'mount path /a is requested twice (also at index 0)']],
+    ]);
+    expect([twice.bindings, samePath.bindings, twice.workload]).toEqual([[], [], undefined]);
+    const after = await h.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=dv-workload-admission' });
+    expect(after.items.length).toBe(before.items.length);
+  });
+
+  it('admits a workload that asks for no data volume as it is, unless it names a data volume PVC writable', async () => {
+    const rita = { subjectId: 'rita', subjectType: 'user' };
+    const plain = await review({ workload: pod('plain'), subject: rita });
+    expect(plain).toMatchObject({ allowed: true, reasons: [], bindings: [], patch: [], workload: pod('plain') });
+    // The copy of `shared` bound in p2 by the workspace admitted above, named without readOnly.
+    const { pvcName } = copyNames(shared.id, shared.name, h.namespaceOf('p2'));
+    const writable = {
+      ...pod('writable'),
+      spec: { containers: [{ name: 'main', image: 'busybox' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: pvcName } }] },
+    };
+    const refused = await review({ workload: writable, subject: rita });
+    expect([refused.allowed, refused.reasons.map((r) => r.code)]).toEqual([false, ['NOT_READ_ONLY']]);
+  });
+
   it('refuses a volume that is not Ready', async () => {
     // A volume that mounts its origin PVC directly is NotReady once that PVC is gone.
     const fading = await h.readyVolume('fading', true);
@@ -431,29 +477,6 @@ describe('bad input', () => {
     ['no subject', { workload: pod('x'), dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
     ['a relative mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: 'data' }] }],
     ['a .. in a mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/data/../etc' }] }],
-    [
-      'the same volume twice',
-      {
-        workload: pod('x'),
-        subject,
-        dataVolumes: [
-          { id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' },
-          { id: '11111111-1111-4111-8111-111111111111', mountPath: '/b' },
-        ],
-      },
-    ],
-    [
-      'the same path twice',
-      {
-        workload: pod('x'),
-        subject,
-        dataVolumes: [
-          { id: '11111111-1111-4111-8111-111111111111', mountPath: '/a' },
-          { id: '21111111-1111-4111-8111-111111111111', mountPath: '/a/' },
-        ],
-      },
-    ],
-    ['no volume at all', { workload: pod('x'), subject }],
     ['a workload that is not an object', { workload: 'pod', subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
     ['an unknown field', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }], extra: 1 }],
     [

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { defineRpc } from '../rpc/define-rpc';
 import { revisionSchema } from '../authz/authz-schemas';
 import { idSchema } from '../rpc/identity';
-import { bindingSchema, dataVolumeMountsSchema, denialReasonSchema, jsonPatchOpSchema, reviewSubjectSchema, reviewedWorkloadSchema } from './admission-schemas';
+import {
+  bindingSchema,
+  dataVolumeMountListSchema,
+  denialReasonSchema,
+  jsonPatchOpSchema,
+  reviewSubjectSchema,
+  reviewedWorkloadSchema,
+} from './admission-schemas';
 import { dataVolumeIdSchema } from '../volume/volume-schemas';
 
 /** Any JSON object: the workload as its author wrote it (size-checked by the service). */
@@ -22,8 +29,12 @@ export const AdmissionRpc = {
          * behalf of anyone; anybody else only for themselves.
          */
         subject: reviewSubjectSchema,
-        /** For Kubernetes objects: the volumes to mount (else the `dv.platform/data-volumes` annotation). Native kinds list them in their spec. */
-        dataVolumes: dataVolumeMountsSchema.optional(),
+        /**
+         * For Kubernetes objects: the volumes to mount (else the `dv.platform/data-volumes` annotation).
+         * Native kinds list them in their spec. A volume or a path asked twice is a denial
+         * (MOUNT_PATH_COLLISION), like any other reason the workload cannot be admitted as asked.
+         */
+        dataVolumes: dataVolumeMountListSchema.optional(),
         workloadId: idSchema.optional(),
         /** Decide and patch, but make no binding, record no usage and publish no event. */
         dryRun: z.boolean().default(false),

@@ -29,25 +29,37 @@ export function normalizeMountPath(path: string): string {
 export const dataVolumeMountSchema = z.object({ id: dataVolumeIdSchema, mountPath: mountPathSchema }).strict();
 export type DataVolumeMount = z.output<typeof dataVolumeMountSchema>;
 
-/** The requested mounts: distinct volumes, distinct paths (after normalization), at most MAX_WORKLOAD_VOLUMES. */
-export const dataVolumeMountsSchema = z
-  .array(dataVolumeMountSchema)
-  .min(1)
-  .max(MAX_WORKLOAD_VOLUMES)
-  .superRefine((mounts, ctx) => {
-    const ids = new Map<string, number>();
-    const paths = new Map<string, number>();
-    mounts.forEach((m, i) => {
-      const sameId = ids.get(m.id);
-      if (sameId !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `data volume ${m.id} is requested twice (also at index ${sameId})` });
-      else ids.set(m.id, i);
-      const normalized = normalizeMountPath(m.mountPath);
-      const samePath = paths.get(normalized);
-      if (samePath !== undefined)
-        ctx.addIssue({ code: 'custom', path: [i, 'mountPath'], message: `mount path ${normalized} is requested twice (also at index ${samePath})` });
-      else paths.set(normalized, i);
-    });
+/** A mount list as asked for: 1 to MAX_WORKLOAD_VOLUMES mounts (whether they are distinct is `mountDuplicates`). */
+export const dataVolumeMountListSchema = z.array(dataVolumeMountSchema).min(1).max(MAX_WORKLOAD_VOLUMES);
+
+export interface MountDuplicate {
+  index: number;
+  field: 'id' | 'mountPath';
+  message: string;
+}
+
+/** The mounts that repeat a volume or a (normalized) path of an earlier one: a workload mounts each volume once, one per path. */
+export function mountDuplicates(mounts: readonly DataVolumeMount[]): MountDuplicate[] {
+  const ids = new Map<string, number>();
+  const paths = new Map<string, number>();
+  const found: MountDuplicate[] = [];
+  mounts.forEach((m, i) => {
+    const sameId = ids.get(m.id);
+    if (sameId !== undefined) found.push({ index: i, field: 'id', message: `data volume ${m.id} is requested twice (also at index ${sameId})` });
+    else ids.set(m.id, i);
+    const normalized = normalizeMountPath(m.mountPath);
+    const samePath = paths.get(normalized);
+    if (samePath !== undefined)
+      found.push({ index: i, field: 'mountPath', message: `mount path ${normalized} is requested twice (also at index ${samePath})` });
+    else paths.set(normalized, i);
   });
+  return found;
+}
+
+/** The requested mounts: distinct volumes, distinct paths (after normalization), at most MAX_WORKLOAD_VOLUMES. */
+export const dataVolumeMountsSchema = dataVolumeMountListSchema.superRefine((mounts, ctx) => {
+  for (const d of mountDuplicates(mounts)) ctx.addIssue({ code: 'custom', path: [d.index, d.field], message: d.message });
+});
 
 /** Why a review was denied: one entry per problem, each with a code a program can act on. */
 export const DENIAL_CODES = [

@@ -9,6 +9,7 @@ import {
   checkItemSchema,
   decisionSchema,
   newAccessRuleSchema,
+  permissionSchema,
   permittedScopeSetSchema,
   principalSchema,
   revisionSchema,
@@ -148,13 +149,18 @@ export const AuthzRpc = {
   }),
   getAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.get',
+    /** The rule's id, or its number (digits). */
     request: z.object({ id: z.string().min(1).max(64), atLeast: revisionSchema.optional() }),
-    reply: accessRuleSchema,
-    description: 'One access rule.',
+    reply: accessRuleSchema.extend({
+      /** The ids of the rule's scope and its ancestors below the system, `/`-separated: `t1/c1/d1/p1` (empty for the system). */
+      scopePath: z.string().optional(),
+    }),
+    description: 'One access rule, with its scope path.',
   }),
   deleteAccessRule: defineRpc({
     subject: 'dv.authz.access-rules.delete',
     audit: { operation: 'delete' },
+    /** The rule's id, or its number (digits). */
     request: z.object({ id: z.string().min(1).max(64) }),
     reply: writeReply(accessRuleSchema),
     description: 'Deletes a rule; it stops granting on every replica that has applied the returned revision.',
@@ -176,6 +182,12 @@ export const AuthzRpc = {
     }),
     reply: z.object({ totalRecords: z.number().int(), displayRecords: z.number().int(), accessRules: z.array(accessRuleSchema) }),
     description: 'Access rules the caller may view, filtered, sorted and paged.',
+  }),
+  myPermissions: defineRpc({
+    subject: 'dv.authz.permissions.mine',
+    request: z.object({ atLeast: revisionSchema.optional() }),
+    reply: z.object({ permissions: z.array(permissionSchema) }),
+    description: "The caller's permissions summary: per resource type, the actions some live scope grants it (its rules and its groups').",
   }),
   myAccessRules: defineRpc({
     subject: 'dv.authz.access-rules.mine',

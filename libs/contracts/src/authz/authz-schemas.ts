@@ -87,6 +87,11 @@ export const ACCESS_RULE_STATUSES = ['active', 'deleted'] as const;
 
 export const accessRuleSchema = z.object({
   id: z.string(),
+  /**
+   * The rule's number: unique, given at creation in increasing order (gaps possible), never reused; the
+   * REST API's integer rule id. Every rule made by this version has one.
+   */
+  number: z.number().int().positive().optional(),
   subjectType: subjectTypeSchema,
   subjectId: idSchema,
   roleId: roleIdSchema,

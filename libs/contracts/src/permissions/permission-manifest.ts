@@ -191,6 +191,17 @@ const gateway: NatsClientManifest = {
     VolumeRpc.update.subject,
     VolumeRpc.delete.subject,
     VolumeRpc.nameAvailability.subject,
+    // /api/v1/authorization (services/gateway/src/authorization).
+    AuthzRpc.listRoles.subject,
+    AuthzRpc.getRole.subject,
+    AuthzRpc.createAccessRule.subject,
+    AuthzRpc.batchCreateAccessRules.subject,
+    AuthzRpc.listAccessRules.subject,
+    AuthzRpc.getAccessRule.subject,
+    AuthzRpc.deleteAccessRule.subject,
+    AuthzRpc.myAccessRules.subject,
+    AuthzRpc.myPermissions.subject,
+    AuthzRpc.permittedScopes.subject,
     // Data volumes' sharing lists, the audit log and the extensions (/api/dv/v1, decision 0022).
     SharingRpc.list.subject,
     SharingRpc.update.subject,
@@ -202,7 +213,7 @@ const gateway: NatsClientManifest = {
     AuthzRpc.whoCan.subject,
     AdmissionRpc.usage.subject,
     AdmissionRpc.review.subject,
-    // Service accounts: who may manage them (`apps` at the system scope); and /api/dv/v1/check.
+    // Service accounts: who may manage them (`apps` at the system scope); /api/dv/v1/check; the access-rule batch's validate_delete.
     AuthzRpc.check.subject,
   ],
   // Service accounts: their changes, which every replica follows to refuse a disabled account's tokens at once.

@@ -64,4 +64,15 @@ describe('RoleCatalog', () => {
     const badLetters = { ...rolesJson, roles: [{ id: 1, name: 'x', description: '', permissions: { jobs: 'rx' } }] };
     expect(() => RoleCatalog.load(badLetters)).toThrow();
   });
+  it("shows a permission with its resource type's display name and group, as the roles do", () => {
+    const catalog = RoleCatalog.load();
+    expect(catalog.permission('datavolumes', ['read'])).toEqual({
+      resourceType: 'datavolumes',
+      displayName: 'Data volumes',
+      groupId: 'workload-asset',
+      actions: ['read'],
+    });
+    const shown = catalog.roles.flatMap((r) => r.view.permissions);
+    for (const p of shown) expect(catalog.permission(p.resourceType, p.actions)).toEqual(p);
+  });
 });

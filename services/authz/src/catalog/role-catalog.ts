@@ -43,7 +43,11 @@ export class RoleCatalog {
   private readonly byId = new Map<number, CatalogRole>();
   private readonly byName = new Map<string, CatalogRole>();
 
-  private constructor(readonly roles: readonly CatalogRole[]) {
+  private constructor(
+    readonly roles: readonly CatalogRole[],
+    /** Each resource type's display name and group, as the roles' permissions show them. */
+    private readonly entities: ReadonlyMap<ResourceType, { displayName: string; groupId: string }>,
+  ) {
     for (const role of roles) {
       this.byId.set(role.id, role);
       this.byName.set(role.name.toLowerCase(), role);
@@ -96,7 +100,16 @@ export class RoleCatalog {
         },
       };
     });
-    return new RoleCatalog(roles);
+    const entities = new Map(
+      RESOURCE_TYPES.map((r) => [r, { displayName: file.entities[r]?.displayName ?? r, groupId: file.entities[r]?.group ?? 'other' }] as const),
+    );
+    return new RoleCatalog(roles, entities);
+  }
+
+  /** A permission as roles show it: the resource type with its display name and group, and the actions. */
+  permission(resourceType: ResourceType, actions: readonly Action[]): Role['permissions'][number] {
+    const entity = this.entities.get(resourceType) ?? { displayName: resourceType, groupId: 'other' };
+    return { resourceType, displayName: entity.displayName, groupId: entity.groupId, actions: [...actions] };
   }
 
   get(id: number): CatalogRole | undefined {

@@ -136,6 +136,32 @@ describe('DecisionEngine', () => {
     expect(sharing).toEqual({ create: { system: false, tenants: [], clusters: [], departments: [], projects: [] } });
   });
 
+  it("sums up a principal's actions per resource type over its own and its groups' rules, live scopes only", () => {
+    const { tree, engine, grant } = setup();
+    const carol = { subjectId: 'carol', subjectType: 'user' as const, groups: ['viewers'] };
+    expect(engine.actionsAnywhere(carol).size).toBe(0);
+    grant('r1', 'user', 'carol', 8, tree.live('project', 'c2bx') as ScopeNode); // L2 researcher
+    grant('r2', 'group', 'viewers', 2256, tree.live('department', 'c1a') as ScopeNode); // Data volume administrator
+    const summary = engine.actionsAnywhere(carol);
+    const expected = new Map<string, string[]>();
+    for (const id of [8, 2256]) {
+      const raw = rolesJson.roles.find((r) => r.id === id);
+      for (const [resourceType, letters] of Object.entries((raw?.permissions ?? {}) as Record<string, string>)) {
+        const actions = new Set([...(expected.get(resourceType) ?? []), ...[...letters].map((l) => ACTIONS['crud'.indexOf(l)] as string)]);
+        expected.set(
+          resourceType,
+          ACTIONS.filter((a) => actions.has(a)),
+        );
+      }
+    }
+    expect(Object.fromEntries(summary)).toEqual(Object.fromEntries(expected));
+    expect(summary.get('datavolumes')).toEqual(['create', 'read', 'update', 'delete']);
+    // The group's department deleted: its rule grants nothing any more.
+    tree.remove('department', 'c1a', 100);
+    expect(engine.actionsAnywhere(carol).get('datavolumes')).toEqual(['read']);
+    expect(engine.actionsAnywhere({ ...carol, groups: [] }).has('datavolumes/sharedscopes')).toBe(false);
+  });
+
   it('says who can act in a scope, through which rules', () => {
     const { tree, engine, grant } = setup();
     grant('r1', 'user', 'dana', 2256, tree.live('cluster', 'c1') as ScopeNode);

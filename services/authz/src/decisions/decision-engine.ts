@@ -199,6 +199,23 @@ export class DecisionEngine {
     return out;
   }
 
+  /**
+   * The actions the principal may do on each resource type in at least one live scope (its rules and
+   * its groups'): the caller's permissions summary. Reads only the principal's own grant entries.
+   */
+  actionsAnywhere(principal: Principal): Map<ResourceType, Action[]> {
+    const entries = [
+      ...this.index.grants.entries(principal.subjectType, principal.subjectId),
+      ...principal.groups.flatMap((g) => this.index.grants.entries('group', g)),
+    ].filter(([scopeId]) => this.tree.isLive(this.index.scopes.node(scopeId)));
+    const out = new Map<ResourceType, Action[]>();
+    for (const [resourceType, r] of RESOURCE_INDEX) {
+      const actions = ACTIONS.filter((a) => entries.some(([, mask]) => this.index.masks.grants(mask, r, ACTION_BIT[a])));
+      if (actions.length > 0) out.set(resourceType, actions);
+    }
+    return out;
+  }
+
   /** Subjects (users, groups, apps, service accounts) with a rule granting the action at the scope or above. */
   whoCan(
     action: Action,

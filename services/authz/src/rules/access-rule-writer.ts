@@ -8,9 +8,13 @@ import { RequestAuthorizer } from '../decisions/request-authorizer';
 import { AuthzState } from '../state/authz-state';
 import { ACCESS_RULE_RELAY } from '../tokens';
 import { type AccessRuleDoc, activeKeyOf, toAccessRule } from './access-rule.model';
+import { AccessRuleNumberRepository } from './access-rule-number.repository';
 import { AccessRuleRepository } from './access-rule.repository';
 
 export type NewAccessRule = z.output<typeof newAccessRuleSchema>;
+
+/** Claims of a rule number tried before giving up (each collision means another writer just took one). */
+const MAX_NUMBER_ATTEMPTS = 30;
 
 /** Who is writing: a caller (authorized) or the service itself (bootstrap). */
 export type Writer = { kind: 'caller'; principal: Principal; requestId?: string } | { kind: 'system'; name: string };
@@ -28,12 +32,15 @@ export interface WriteResult {
 @Injectable()
 export class AccessRuleWriter {
   private readonly logger = new Logger('AccessRuleWriter');
+  /** The last number this replica tried to claim (its index may not have applied it yet). */
+  private lastTried = 0;
 
   constructor(
     private readonly state: AuthzState,
     private readonly authorizer: RequestAuthorizer,
     private readonly publisher: EventPublisher,
     private readonly rules: AccessRuleRepository,
+    private readonly numbers: AccessRuleNumberRepository,
     @Inject(ACCESS_RULE_RELAY) private readonly relay: OutboxRelay<AccessRuleDoc>,
   ) {}
 
@@ -70,6 +77,7 @@ export class AccessRuleWriter {
     const id = randomUUID();
     const rule: AccessRule = {
       id,
+      number: await this.claimNumber(id),
       subjectType: input.subjectType,
       subjectId: input.subjectId,
       roleId: role.id,
@@ -92,9 +100,11 @@ export class AccessRuleWriter {
     return { rule, revision: await this.publish(id) };
   }
 
-  async delete(id: string, writer: Writer): Promise<WriteResult> {
-    const doc = await this.rules.read(id);
-    if (!doc) throw DvError.notFound(`access rule ${id} does not exist`);
+  /** Deletes a rule given by id or by number (digits: looked up in the store, so a replica that has not applied the rule yet finds it). */
+  async delete(idOrNumber: string, writer: Writer): Promise<WriteResult> {
+    const id = /^\d{1,15}$/.test(idOrNumber) ? await this.numbers.ruleIdOf(Number(idOrNumber)) : idOrNumber;
+    const doc = id === undefined ? null : await this.rules.read(id);
+    if (id === undefined || !doc) throw DvError.notFound(`access rule ${idOrNumber} does not exist`);
     if (doc.status === 'deleted') throw DvError.precondition(`access rule ${id} was already deleted at ${doc.deletedAt ?? 'an earlier time'}`);
     if (writer.kind === 'caller') {
       this.authorizer.require(writer.principal, 'delete', 'access_rules', this.state.tree.ensure(doc.scopeType, doc.scopeId));
@@ -109,6 +119,21 @@ export class AccessRuleWriter {
     );
     this.state.applyRule(deleted, doc.version + 1);
     return { rule: deleted, revision: await this.publish(id) };
+  }
+
+  /**
+   * The next free rule number, after the highest this replica knows or has tried: taken synchronously,
+   * so this replica's concurrent writes never try the same one. A number another replica claimed
+   * meanwhile is skipped; every few collisions the store's highest claim moves the start. A claim whose
+   * rule is never written (a refused duplicate, a crash) leaves a gap: numbers are unique, not dense.
+   */
+  private async claimNumber(ruleId: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const candidate = (this.lastTried = Math.max(this.state.index.highestNumber, this.lastTried) + 1);
+      if (await this.numbers.claim(candidate, ruleId)) return candidate;
+      if (attempt >= MAX_NUMBER_ATTEMPTS) throw DvError.unavailable(`no free access rule number after ${attempt} attempts (writers racing): try again`);
+      if (attempt % 3 === 0) this.lastTried = Math.max(this.lastTried, await this.numbers.highest());
+    }
   }
 
   private actorId(writer: Writer): string {

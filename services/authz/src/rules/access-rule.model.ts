@@ -19,6 +19,7 @@ export function accessRuleModel(connection: Connection): Model<AccessRuleDoc> {
     {
       ...aggregateFields,
       activeKey: { type: String, required: true },
+      number: { type: Number },
       subjectType: { type: String, required: true },
       subjectId: { type: String, required: true },
       roleId: { type: Number, required: true },
@@ -54,6 +55,7 @@ export function toAccessRule(doc: AccessRuleDoc): AccessRule {
     createdBy: doc.createdBy,
     status: doc.status,
   };
+  if (doc.number !== undefined) rule.number = doc.number;
   if (doc.clusterId) rule.clusterId = doc.clusterId;
   if (doc.tenantId) rule.tenantId = doc.tenantId;
   if (doc.deletedAt) rule.deletedAt = doc.deletedAt;

@@ -37,6 +37,10 @@ function isList(held: Held): held is readonly IndexedRule[] {
  */
 export class RuleIndex {
   readonly byId = new Map<string, IndexedRule>();
+  /** The same rules by number (those that have one). */
+  readonly byNumber = new Map<number, IndexedRule>();
+  /** The highest rule number seen: where a new rule's number is looked for first. */
+  highestNumber = 0;
   readonly scopes = new ScopeIds();
   readonly masks = new MaskTable();
   readonly grants = new GrantTable();
@@ -68,6 +72,11 @@ export class RuleIndex {
     if (held && held.version >= entry.version) return false;
     if (held && held.rule.status === 'active') this.unlink(held);
     this.byId.set(entry.rule.id, entry);
+    const { number } = entry.rule;
+    if (number !== undefined) {
+      this.byNumber.set(number, entry);
+      this.highestNumber = Math.max(this.highestNumber, number);
+    }
     if (entry.rule.status === 'active') this.link(entry);
     return true;
   }

@@ -1,4 +1,5 @@
 import { type ApiOperation } from './api-operation';
+import { AUTHORIZATION_OPERATIONS } from '../authorization/operations';
 import { SERVICE_ACCOUNT_OPERATIONS } from '../service-accounts/operations';
 import { TOKEN_OPERATIONS } from '../tokens/operations';
 import { VOLUME_OPERATIONS } from '../volumes/operations';
@@ -16,6 +17,8 @@ export const ALL_OPERATIONS: readonly ApiOperation[] = [
   ...API_DOC_OPERATIONS,
   // Data volumes: /api/v1/datavolumes.
   ...VOLUME_OPERATIONS,
+  // Authorization: /api/v1/authorization.
+  ...AUTHORIZATION_OPERATIONS,
   // sharedScopes and settings; the audit log; our extensions under /api/dv/v1 (decision 0022).
   ...VOLUME_SHARING_OPERATIONS,
   ...AUDIT_OPERATIONS,

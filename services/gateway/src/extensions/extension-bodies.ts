@@ -9,6 +9,7 @@ import {
   scopeRefSchema,
 } from '@dv/contracts';
 import { z } from 'zod';
+import { nameApiSchema } from '../api/api-schema-names';
 import { queryBool, queryInt } from '../api/parse-query';
 
 /** Whom a check is about; absent: the caller, with the groups of its token. */
@@ -29,28 +30,45 @@ export const checkBatchBodySchema = z.strictObject({ checks: z.array(checkItemSc
 /** `POST /api/dv/v1/who-can`. */
 export const whoCanBodySchema = z.strictObject({ action: actionSchema, resourceType: resourceTypeSchema, scope: scopeSchema });
 
-// The contract's `^\/[^\0:]*$` written so that the description carries it in a form Schemathesis can use (`\0` it dropped).
+/**
+ * The contract's mount path (absolute; no NUL, no `:`; no `.` or `..` segment) as one pattern without
+ * lookaheads, so the API description carries the whole rule in a form a generating client (Schemathesis)
+ * can follow: each segment is empty, starts with a character other than `.`, or is `.x…` or `..x…`.
+ */
 // eslint-disable-next-line no-control-regex -- NUL is what the pattern refuses, on purpose
-const ABSOLUTE_PATH = /^\/[^\u0000:]*$/;
+const MOUNT_PATH = /^(\/([^/\u0000:.][^/\u0000:]*|\.[^/\u0000:.][^/\u0000:]*|\.\.[^/\u0000:]+)?)+$/;
 
 /**
- * The mounts of a review: the contract's shape with its path rule written as one pattern the API
- * description can carry (absolute; no NUL, no `:`). The service then checks the rest (no `.` or `..`
- * segment, no volume or path twice) and names what is wrong.
+ * The mounts of a review: the contract's shape with its path rule as one pattern. The service then
+ * checks what no schema says (no volume or path twice: a denial, MOUNT_PATH_COLLISION).
  */
 const mountsSchema = z
   .array(
     z.strictObject({
       id: dataVolumeIdSchema,
-      mountPath: z.string().min(2).max(1024).regex(ABSOLUTE_PATH, 'must be an absolute path (start with /)'),
+      mountPath: z.string().min(2).max(1024).regex(MOUNT_PATH, 'must be an absolute path (start with /) without . or .. segments'),
     }),
   )
   .min(1)
   .max(MAX_WORKLOAD_VOLUMES);
 
+// eslint-disable-next-line no-control-regex -- NUL is what the pattern refuses, on purpose
+const NO_NUL = /^[^\u0000]*$/;
+const jsonText = z.string().regex(NO_NUL, 'must not hold a NUL character');
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/**
+ * Any JSON value as the platform's transport takes it (decision 0015): no NUL in a string or a key
+ * (and no `__proto__` key, at most 64 levels deep, which no pattern can say; the service names them).
+ * Named, so the description refers to it recursively.
+ */
+const jsonValueSchema: z.ZodType<JsonValue> = nameApiSchema(
+  z.lazy(() => z.union([jsonText, z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(jsonText, jsonValueSchema)])),
+  'JsonValue',
+);
+
 /** `POST /api/dv/v1/admission/review`: dv.workload-admission.review's request; `subject` absent is the caller. */
 export const reviewBodySchema = z.strictObject({
-  workload: z.record(z.string(), z.unknown()),
+  workload: z.record(jsonText, jsonValueSchema),
   projectId: idSchema,
   subject: subjectSchema.optional(),
   dataVolumes: mountsSchema.optional(),

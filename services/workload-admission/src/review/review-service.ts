@@ -1,4 +1,4 @@
-import { type Binding, type DataVolumeMount, type DenialCode, type DenialReason, DvError, type Principal, type Revision } from '@dv/contracts';
+import { type Binding, type DataVolumeMount, type DenialCode, type DenialReason, DvError, type Principal, type Revision, mountDuplicates } from '@dv/contracts';
 import { StreamHeads, isTransientError } from '@dv/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -113,6 +113,17 @@ export class ReviewService {
       // API server shows, and like every denial it is an event (the audit log keeps it).
       return this.deny(input, reviewId, this.placeOfGuard(input), [], [{ code: 'INVALID_ANNOTATION', message: error.message }]);
     }
+    // A list given beside the workload may repeat a volume or a path (the annotation and native specs are
+    // refused as malformed for it): the workload cannot be admitted as asked, which is a denial.
+    const duplicates = input.dataVolumes === undefined ? [] : mountDuplicates(mounts);
+    if (duplicates.length > 0)
+      return this.deny(
+        input,
+        reviewId,
+        this.placeOfGuard(input),
+        mounts,
+        duplicates.map((d) => ({ code: 'MOUNT_PATH_COLLISION', message: d.message, volumeId: mounts[d.index]?.id ?? '' })),
+      );
     await this.state.revisions.waitFor(input.atLeast, this.config.ADMISSION_CALL_TIMEOUT_MS);
     if (mounts.length === 0) return this.guardOnly(input, reviewId, undefined);
 

@@ -23,6 +23,8 @@ const ACCESSORS: FieldAccessors<AccessRule, RuleField> = {
   status: (r) => r.status,
 };
 const SEARCHED: readonly RuleField[] = ['subjectId', 'roleName', 'scopeName'];
+/** A rule asked for by number (the REST API's integer id) rather than by id (a uuid). */
+const RULE_NUMBER = /^\d{1,15}$/;
 
 /** Reading access rules, from memory: one, a filtered page, or the caller's own. */
 @Controller()
@@ -64,10 +66,15 @@ export class AccessRuleQueriesController {
   async get(request: RpcRequest<typeof AuthzRpc.getAccessRule>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof AuthzRpc.getAccessRule>> {
     const caller = ctx.principal;
     await this.state.waitFor(request.atLeast, this.config.AUTHZ_REVISION_WAIT_MS);
-    const entry = this.state.index.byId.get(request.id);
+    const entry = RULE_NUMBER.test(request.id) ? this.state.index.byNumber.get(Number(request.id)) : this.state.index.byId.get(request.id);
     // Not visible and not there answer the same, so ids cannot be probed.
     if (!entry || !this.visible(caller, entry)) throw DvError.notFound(`access rule ${request.id} does not exist`);
-    return this.present(entry);
+    const scopePath = this.state.tree
+      .path(entry.scope)
+      .filter((p) => p.scopeType !== 'system')
+      .map((p) => p.scopeId)
+      .join('/');
+    return { ...this.present(entry), scopePath };
   }
 
   @RpcHandler(AuthzRpc.listAccessRules)
