@@ -8,7 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p audit,authz,sharing,volume,workload-admission,runtime --outputStyle=static
+RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p audit,authz,gateway,sharing,volume,workload-admission,runtime --outputStyle=static
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -17,6 +17,18 @@ interface Manifest {
   spec?: { template?: { spec?: { containers?: { env?: { name: string; valueFrom?: { secretKeyRef?: { key: string } } }[] }[] } } };
 }
 
+interface GatewayContainer {
+  env?: { name: string; value?: string }[];
+  ports?: { name: string; containerPort: number }[];
+  readinessProbe?: { httpGet?: unknown };
+  livenessProbe?: { httpGet?: unknown };
+}
+
+/** The Deployments of the services (30-services.yaml) and of the gateway (40-gateway.yaml). */
+async function deployments(): Promise<Manifest[]> {
+  return [...(await manifests('30-services.yaml')), ...(await manifests('40-gateway.yaml'))].filter((m) => m.kind === 'Deployment');
+}
+
 async function manifests(file: string): Promise<Manifest[]> {
   return parseAllDocuments(await readFile(join(DEPLOY, file), 'utf8'))
     .map((d) => d.toJSON() as Manifest)
@@ -43,7 +55,7 @@ describe('deploy/kubernetes', () => {
 
   it('is accepted by the API server, file by file in name order (server-side dry run after the namespace)', async () => {
     const files = (await readdir(DEPLOY)).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['00-namespace.yaml', '10-nats.yaml', '20-mongodb.yaml', '30-services.yaml', 'workload-admission.yaml']);
+    expect(files).toEqual(['00-namespace.yaml', '10-nats.yaml', '20-mongodb.yaml', '30-services.yaml', '40-gateway.yaml', 'workload-admission.yaml']);
     // The namespace for real (the dry run of namespaced objects needs it), the rest as a server-side dry run.
     await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', join(DEPLOY, '00-namespace.yaml')]);
     for (const file of files.slice(1)) {
@@ -58,9 +70,9 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('runs every service with its own NATS user, whose password the secret the NATS pods load also holds', async () => {
-    const services = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
-    expect(services.map((d) => d.metadata.name).sort()).toEqual(['audit', 'authz', 'sharing', 'volume', 'workload-admission']);
+  it('runs every service, the gateway included, with its own NATS user, whose password the secret the NATS pods load also holds', async () => {
+    const services = (await deployments()).filter((m) => m.kind === 'Deployment');
+    expect(services.map((d) => d.metadata.name).sort()).toEqual(['audit', 'authz', 'gateway', 'sharing', 'volume', 'workload-admission']);
     for (const deployment of services) {
       const env = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
       const user = env.find((e) => e.name === 'NATS_USER') as { value?: string } | undefined;
@@ -99,17 +111,40 @@ describe('deploy/kubernetes', () => {
     const dockerfile = await readFile(join(repoRoot(), 'Dockerfile'), 'utf8');
     expect(dockerfile.trim().split('\n').at(-1)).toBe('CMD ["sh", "-c", "exec node --enable-source-maps dist/services/${SERVICE}/main.js"]');
     expect(dockerfile).not.toMatch(/ts-register|\.ts\b/);
-    const deployments = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
     const services: string[] = [];
-    for (const deployment of deployments) {
+    for (const deployment of await deployments()) {
       const container = deployment.spec?.template?.spec?.containers?.[0] as
         { command?: string[]; args?: string[]; env?: { name: string; value?: string }[] } | undefined;
       expect({ command: container?.command, args: container?.args }).toEqual({ command: undefined, args: undefined });
       services.push(container?.env?.find((e) => e.name === 'SERVICE')?.value ?? 'none');
     }
+    expect(services).toContain('gateway');
+    // The image builds every service a Deployment runs.
+    const built = /nx run-many -t build -p ([a-z,-]+)/.exec(dockerfile)?.[1]?.split(',') ?? [];
+    expect(services.filter((s) => !built.includes(s))).toEqual([]);
     await buildProjects(services);
     for (const service of services) await expect(readFile(join(repoRoot(), 'dist/services', service, 'main.js'), 'utf8')).resolves.toContain('require(');
-  }, 60_000);
+  }, 120_000);
+
+  it('runs the gateway with its API port apart from the health port, probes on the health port, and a grace period that covers the drain', async () => {
+    const objects = await manifests('40-gateway.yaml');
+    const deployment = objects.find((m) => m.kind === 'Deployment') as
+      { spec: { template: { spec: { terminationGracePeriodSeconds?: number; containers: GatewayContainer[] } } } } | undefined;
+    const container = deployment?.spec.template.spec.containers[0];
+    const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+    const ports = Object.fromEntries((container?.ports ?? []).map((p) => [p.name, p.containerPort]));
+    // HEALTH_PORT is 8080 in the image (Dockerfile): the API must listen elsewhere, on all interfaces.
+    expect(ports).toEqual({ http: Number(env['GATEWAY_PORT']), health: 8080 });
+    expect(env['GATEWAY_HOST']).toBe('0.0.0.0');
+    expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(container?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    const config = objects.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dv-gateway')?.data ?? {};
+    const requestTimeoutS = Number(/^(\d+)s$/.exec(config['GATEWAY_REQUEST_TIMEOUT_MS'] ?? '')?.[1]);
+    expect(deployment?.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(requestTimeoutS + 5);
+    const service = objects.find((m) => m.kind === 'Service' && m.metadata.name === 'gateway') as
+      { spec: { ports: { port: number; targetPort: string }[] } } | undefined;
+    expect(service?.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http' }]);
+  });
 
   it('mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dv-nats-conf-'));

@@ -13,8 +13,14 @@ import { discoverJwksUrl } from './auth/discover-jwks-url';
 import { TokenVerifier } from './auth/token-verifier';
 import { type GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { accessLogHook } from './http/access-log';
+import { BatchedLineSink } from './http/batched-line-sink';
 import { clientErrorHandler } from './http/client-error';
+import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
+import { RateLimitHooks } from './http/rate-limit.hooks';
+import { securityHeadersHook } from './http/security-headers';
+import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
 
 export interface RunningGateway {
@@ -61,6 +67,11 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     clientErrorHandler,
+    // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503), and receiving it too (Node answers 408).
+    handlerTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    // The client IP (rate limit, access log) from X-Forwarded-For only when the peer is a proxy we were told to trust.
+    ...(config.GATEWAY_TRUSTED_PROXIES.length > 0 ? { trustProxy: config.GATEWAY_TRUSTED_PROXIES } : {}),
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -70,9 +81,20 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const fastify = app.getHttpAdapter().getInstance();
   const httpMetrics = new HttpMetrics(metrics);
   fastify.decorateRequest('dvIdentity', null);
+  fastify.decorateRequest('dvSpan', null);
+  fastify.decorateRequest('dvTraceContext', null);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Hook order matters: CORS answers preflights before authentication (browsers send them without a
+  // token); an IP over its limit is refused before a token is verified; the caller's own limit after.
+  fastify.addHook('onRequest', traceContextHook);
+  fastify.addHook('onRequest', new CorsPolicy(config.GATEWAY_CORS_ORIGINS, config.GATEWAY_CORS_CREDENTIALS).onRequest);
+  const rateLimit =
+    config.GATEWAY_RATE_LIMIT_PER_S > 0
+      ? new RateLimitHooks({ ratePerS: config.GATEWAY_RATE_LIMIT_PER_S, burst: config.GATEWAY_RATE_LIMIT_BURST, maxClients: config.GATEWAY_RATE_LIMIT_CLIENTS })
+      : undefined;
+  if (rateLimit !== undefined) fastify.addHook('onRequest', rateLimit.beforeAuth);
   // The token endpoints and the API's description need no bearer token (descriptors with auth 'none'); a disabled or
   // deleted service account's token is refused even when cached.
   const serviceAccounts = app.get(ServiceAccountStates);
@@ -82,8 +104,16 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
       identity.subjectType === 'service-account' ? serviceAccounts.refusalOf(identity.subjectId) : undefined,
     ),
   );
+  if (rateLimit !== undefined) {
+    fastify.addHook('onRequest', rateLimit.afterAuth);
+    fastify.addHook('onResponse', rateLimit.onResponse);
+  }
   fastify.addHook('onRequest', methodNotAllowedHook(ALL_OPERATIONS));
+  fastify.addHook('onSend', securityHeadersHook({ hstsMaxAgeS: config.GATEWAY_HSTS_MAX_AGE_S }));
   fastify.addHook('onResponse', httpMetrics.onResponse);
+  fastify.addHook('onResponse', endTraceSpan);
+  const accessLogSink = new BatchedLineSink();
+  if (config.GATEWAY_ACCESS_LOG && logger.isLevelEnabled('info')) fastify.addHook('onResponse', accessLogHook(options.name, accessLogSink));
   let stopping: Promise<void> | undefined;
   // While draining, an answer closes its connection: an idle keep-alive connection would otherwise hold
   // the server's close (and the process) until its keep-alive timeout.
@@ -108,6 +138,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     (stopping ??= (async () => {
       logger.info('service stopping');
       await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
+      accessLogSink.flush();
       await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
       await health.close();
       processMetrics.stop();

@@ -12,7 +12,7 @@ import {
   summarizeIssues,
 } from '@dv/contracts';
 import { type Msg, RequestError, TimeoutError, headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { injectTraceContext } from '../trace/trace-headers';
 
@@ -22,6 +22,8 @@ export interface RpcCallOptions {
   /** Passed along from the incoming request, or generated. */
   requestId?: string;
   timeoutMs?: number;
+  /** The trace this call belongs to (its span's parent); the active context by default. */
+  traceContext?: Context;
 }
 
 const tracer = trace.getTracer('@dv/messaging');
@@ -72,15 +74,20 @@ export class RpcClient {
   private async send(subject: string, payload: Uint8Array, options: RpcCallOptions): Promise<unknown> {
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs;
     // startSpan + an explicit context (not startActiveSpan): one promise hop less per request.
-    const span = tracer.startSpan(`${subject} send`, {
-      kind: SpanKind.CLIENT,
-      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject },
-    });
+    const parent = options.traceContext ?? context.active();
+    const span = tracer.startSpan(
+      `${subject} send`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject },
+      },
+      parent,
+    );
     try {
       const h = natsHeaders();
       h.set(HEADERS.requestId, options.requestId ?? randomUUID());
       if (options.identity !== undefined) h.set(HEADERS.identity, JSON.stringify(identitySchema.parse(options.identity)));
-      injectTraceContext(h, trace.setSpan(context.active(), span));
+      injectTraceContext(h, trace.setSpan(parent, span));
       let msg: Msg;
       try {
         msg = await this.nc.request(subject, payload, { timeout, headers: h });

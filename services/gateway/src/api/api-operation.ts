@@ -51,7 +51,7 @@ export interface ApiOperation {
   headers?: Readonly<Record<string, string | ApiHeader>>;
   /** Success answers by status. */
   responses: Readonly<Partial<Record<number, ApiResponse>>>;
-  /** Error answers (the generator adds 401 and 503 to every authenticated operation, 431 and 500 to every one). */
+  /** Error answers (the generator adds 401 and 503 to every authenticated operation, 429, 431 and 500 to every one). */
   errors: readonly ErrorStatus[];
   /** The NATS subjects the operation calls (documentation, and the gateway's NATS permissions). */
   calls: readonly string[];

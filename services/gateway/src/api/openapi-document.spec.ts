@@ -32,11 +32,11 @@ describe('the OpenAPI document', () => {
     expect(operation('/api/v1/datavolumes', 'get').security).toBeUndefined();
   });
 
-  it("answers every error status with the platform's error body; 401 and 503 on every authenticated operation, 500 everywhere", () => {
+  it("answers every error status with the platform's error body; 401 and 503 on every authenticated operation, 429 (rate limits) and 500 everywhere", () => {
     for (const op of ALL_OPERATIONS) {
       const responses = operation(op.path, op.method.toLowerCase()).responses;
       const errors = Object.keys(responses).filter((status) => Number(status) >= 400);
-      expect(errors).toEqual(expect.arrayContaining([...op.errors.map(String), '500', ...(op.auth === 'none' ? [] : ['401', '503'])]));
+      expect(errors).toEqual(expect.arrayContaining([...op.errors.map(String), '429', '500', ...(op.auth === 'none' ? [] : ['401', '503'])]));
       for (const status of errors)
         expect(responses[status]).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
     }

@@ -12,8 +12,11 @@ export const API_DOCUMENT_VERSION = '1.0.0';
 
 /** What every operation may answer besides its own statuses: the gateway's, not the operation's. */
 const BEARER_ERRORS: readonly ErrorStatus[] = [401, 503];
-/** 431: a request line and headers larger than the server reads (a long query string), before any route. */
-const ANY_ERRORS: readonly ErrorStatus[] = [431, 500];
+/**
+ * 429: the per-client rate limit (decision 0025), on every path; 431: a request line and headers larger
+ * than the server reads (a long query string), before any route.
+ */
+const ANY_ERRORS: readonly ErrorStatus[] = [429, 431, 500];
 
 const ERROR_DESCRIPTIONS: Readonly<Record<ErrorStatus, string>> = {
   400: 'Bad input: the message and `details.issues` name each bad field.',

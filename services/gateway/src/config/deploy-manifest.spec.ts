@@ -1,0 +1,32 @@
+import { loadConfig } from '@dv/telemetry';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { gatewayConfigSchema } from './gateway-config';
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string };
+  data?: Record<string, string>;
+  spec?: { template?: { spec?: { containers?: { envFrom?: { configMapRef: { name: string } }[]; env?: { name: string; value?: string }[] }[] } } };
+}
+
+const DEPLOY = join(__dirname, '../../../../deploy/kubernetes');
+const objects = (file: string): Manifest[] =>
+  parseAllDocuments(readFileSync(join(DEPLOY, file), 'utf8'))
+    .map((d) => d.toJSON() as Manifest)
+    .filter((m) => m !== null);
+
+describe('deploy/kubernetes/40-gateway.yaml', () => {
+  it("gives the gateway an environment its configuration accepts (the ConfigMaps it loads, then the container's own variables)", () => {
+    const all = [...objects('30-services.yaml'), ...objects('40-gateway.yaml')];
+    const container = all.find((m) => m.kind === 'Deployment' && m.metadata.name === 'gateway')?.spec?.template?.spec?.containers?.[0];
+    const env: Record<string, string> = {};
+    for (const ref of container?.envFrom ?? []) Object.assign(env, all.find((m) => m.kind === 'ConfigMap' && m.metadata.name === ref.configMapRef.name)?.data);
+    // A secret's value (the NATS password) is not in the file: any string does.
+    for (const e of container?.env ?? []) env[e.name] = e.value ?? 'from-a-secret';
+    const config = loadConfig(gatewayConfigSchema, env);
+    expect(config).toMatchObject({ NATS_USER: 'gateway', GATEWAY_HOST: '0.0.0.0', GATEWAY_HSTS_MAX_AGE_S: 31_536_000, GATEWAY_CORS_ORIGINS: [] });
+    expect(config.GATEWAY_PORT).not.toBe(8080); // the image's HEALTH_PORT
+  });
+});
