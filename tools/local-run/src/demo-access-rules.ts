@@ -3,9 +3,12 @@ import { type RpcClient } from '@dv/messaging';
 import { KUBE_ADMIN_USER } from '@dv/testing';
 import { LOCAL_ADMIN } from './services';
 
+/** The predefined role a data admin holds (roles.json). */
+export const DATA_VOLUME_ADMINISTRATOR = 2256;
+
 /** Access rules for the example org, granted by the operator, so the local system can be tried at once. */
 const RULES = [
-  { subjectType: 'user', subjectId: 'dana@acme.example', roleId: 2256, scopeType: 'tenant', scopeId: 'tenant-acme' },
+  { subjectType: 'user', subjectId: 'dana@acme.example', roleId: DATA_VOLUME_ADMINISTRATOR, scopeType: 'tenant', scopeId: 'tenant-acme' },
   { subjectType: 'group', subjectId: 'vision-team', roleId: 5, scopeType: 'department', scopeId: 'dept-vision' },
   { subjectType: 'group', subjectId: 'researchers', roleId: 8, scopeType: 'cluster', scopeId: 'cluster-east' },
   { subjectType: 'user', subjectId: 'carol@acme.example', roleId: 5, scopeType: 'project', scopeId: 'proj-c' },

@@ -16,6 +16,7 @@ import {
   type TestBed,
   createCertificateAuthority,
   freePort,
+  hydraAdmin,
   issueServingCertificate,
   natsUserOf,
   nodeEntryArgs,
@@ -27,9 +28,10 @@ import {
 } from '@dv/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { grantDemoAccessRules } from './demo-access-rules';
+import { DATA_VOLUME_ADMINISTRATOR, grantDemoAccessRules } from './demo-access-rules';
 import { LOCAL_ADMIN, LOCAL_GATEWAY_AUDIENCE, LOCAL_SERVICES } from './services';
 
 function say(line: string): void {
@@ -160,6 +162,27 @@ async function main(): Promise<void> {
     { identity: { subjectId: LOCAL_ADMIN, subjectType: 'user' } },
   );
   say(`example decision: ${decision.message}`);
+  // A service account to try the REST API and the command line with at once: a client of the provider
+  // (as the gateway makes them), Data volume administrator in the tenant. Its secret goes to tmp/local.env (0600) only.
+  const demo = await hydraAdmin<{ client_id: string; client_secret: string }>(idp.adminUrl, 'POST', '/admin/clients', {
+    client_name: 'local-demo',
+    client_secret: randomBytes(24).toString('base64url'),
+    owner: 'dv-service-account',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    audience: [LOCAL_GATEWAY_AUDIENCE],
+    metadata: { dv: { createdBy: LOCAL_ADMIN, updatedBy: LOCAL_ADMIN } },
+  });
+  await client.call(
+    AuthzRpc.createAccessRule,
+    { subjectType: 'service-account', subjectId: demo.client_id, roleId: DATA_VOLUME_ADMINISTRATOR, scopeType: 'tenant', scopeId: 'tenant-acme' },
+    { identity: { subjectId: LOCAL_ADMIN, subjectType: 'user' } },
+  );
+  await appendFile(localEnvPath, `DV_DEMO_CLIENT_ID=${demo.client_id}\nDV_DEMO_CLIENT_SECRET=${demo.client_secret}\n`);
+  say(
+    `service account local-demo (${demo.client_id}), Data volume administrator in tenant-acme: its client id and secret are DV_DEMO_CLIENT_ID and DV_DEMO_CLIENT_SECRET in tmp/local.env (try: set -a; . tmp/local.env; set +a; DV_CLIENT_SECRET=$DV_DEMO_CLIENT_SECRET npx dv login --url $GATEWAY_URL --client-id $DV_DEMO_CLIENT_ID && npx dv datavolume list -A)`,
+  );
   await drainNats(nc);
 
   say(
