@@ -186,6 +186,11 @@ describe('admission review, usage and bindings', () => {
     expectBadFields(await review({ projectId: 'p1', workload: pod('x'), dataVolumes: [{ id: volume.id, mountPath: 'data' }] }), ['dataVolumes[0].mountPath']);
     expectBadFields(await review({ projectId: 'p1', workload: pod('x'), dataVolumes: [{ id: volume.id, mountPath: '/data' }], dryrun: true }), ['dryrun']);
     expectBadFields(await review({ projectId: 'p1', workload: 'pod', dataVolumes: [{ id: volume.id, mountPath: '/data' }] }), ['workload']);
+    // Without dataVolumes the workload must be a native one listing its mounts in its spec.
+    expectBadFields(await review({ projectId: 'p1', workload: pod('x') }), ['workload.kind', 'workload.spec.storage']);
+    expectBadFields(await review({ projectId: 'p1', workload: { kind: 'Workspace', spec: { storage: { dataVolume: [{ id: 'nope', mountPath: '/d' }] } } } }), [
+      'workload.spec.storage.dataVolume[0].id',
+    ]);
   });
 
   it('answers usage and bindings 404 for an unknown volume, 400 for a bad id, 403 without read rights', async () => {

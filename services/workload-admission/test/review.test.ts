@@ -222,23 +222,25 @@ describe('reviews', () => {
       false,
       [['MOUNT_PATH_COLLISION', notShared.id, 'mount path /a is requested twice (also at index 0)']],
     ]);
+    const nativeTwice = await review({
+      workload: {
+        kind: 'Workspace',
+        name: 'twice',
+        spec: {
+          storage: {
+            dataVolume: [
+              { id: shared.id, mountPath: '/x' },
+              { id: notShared.id, mountPath: '/x' },
+            ],
+          },
+        },
+      },
+      subject: rita,
+    });
+    expect([nativeTwice.allowed, nativeTwice.reasons.map((r) => r.code)]).toEqual([false, ['MOUNT_PATH_COLLISION']]);
     expect([twice.bindings, samePath.bindings, twice.workload]).toEqual([[], [], undefined]);
     const after = await h.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: 'app.kubernetes.io/managed-by=dv-workload-admission' });
     expect(after.items.length).toBe(before.items.length);
-  });
-
-  it('admits a workload that asks for no data volume as it is, unless it names a data volume PVC writable', async () => {
-    const rita = { subjectId: 'rita', subjectType: 'user' };
-    const plain = await review({ workload: pod('plain'), subject: rita });
-    expect(plain).toMatchObject({ allowed: true, reasons: [], bindings: [], patch: [], workload: pod('plain') });
-    // The copy of `shared` bound in p2 by the workspace admitted above, named without readOnly.
-    const { pvcName } = copyNames(shared.id, shared.name, h.namespaceOf('p2'));
-    const writable = {
-      ...pod('writable'),
-      spec: { containers: [{ name: 'main', image: 'busybox' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: pvcName } }] },
-    };
-    const refused = await review({ workload: writable, subject: rita });
-    expect([refused.allowed, refused.reasons.map((r) => r.code)]).toEqual([false, ['NOT_READ_ONLY']]);
   });
 
   it('refuses a volume that is not Ready', async () => {
@@ -477,6 +479,7 @@ describe('bad input', () => {
     ['no subject', { workload: pod('x'), dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
     ['a relative mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: 'data' }] }],
     ['a .. in a mount path', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/data/../etc' }] }],
+    ['no volume at all', { workload: pod('x'), subject }],
     ['a workload that is not an object', { workload: 'pod', subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }] }],
     ['an unknown field', { workload: pod('x'), subject, dataVolumes: [{ id: '11111111-1111-4111-8111-111111111111', mountPath: '/d' }], extra: 1 }],
     [

@@ -67,14 +67,32 @@ const jsonValueSchema: z.ZodType<JsonValue> = nameApiSchema(
 );
 
 /** `POST /api/dv/v1/admission/review`: dv.workload-admission.review's request; `subject` absent is the caller. */
-export const reviewBodySchema = z.strictObject({
-  workload: z.record(jsonText, jsonValueSchema),
-  projectId: idSchema,
-  subject: subjectSchema.optional(),
-  dataVolumes: mountsSchema.optional(),
-  workloadId: idSchema.optional(),
-  dryRun: z.boolean().optional(),
-});
+const jsonObjectSchema = z.record(jsonText, jsonValueSchema);
+
+/** The platform's own kinds, which list their data volumes in `spec.storage.dataVolume` (never beside the workload). */
+const NATIVE_KINDS = ['Workspace', 'Training', 'DistributedTraining', 'Inference'] as const;
+
+/** A native workload: any JSON object whose kind is a native one and whose spec lists the mounts. */
+const nativeWorkloadSchema = z.intersection(
+  jsonObjectSchema,
+  z.object({
+    kind: z.enum(NATIVE_KINDS),
+    spec: z.intersection(jsonObjectSchema, z.object({ storage: z.intersection(jsonObjectSchema, z.object({ dataVolume: mountsSchema })) })),
+  }),
+);
+
+const reviewFields = { projectId: idSchema, subject: subjectSchema.optional(), workloadId: idSchema.optional(), dryRun: z.boolean().optional() };
+
+/**
+ * `POST /api/dv/v1/admission/review`: dv.workload-admission.review's request; `subject` absent is the
+ * caller. The mounts are asked for in one of two ways, and the body says which: beside any workload
+ * (`dataVolumes`), or in a native workload's `spec.storage.dataVolume`. (The webhook's annotation is
+ * the Kubernetes API server's way, not this call's.)
+ */
+export const reviewBesideBodySchema = z.strictObject({ workload: jsonObjectSchema, dataVolumes: mountsSchema, ...reviewFields });
+export const reviewNativeBodySchema = z.strictObject({ workload: nativeWorkloadSchema, ...reviewFields });
+/** What the description says (either form); the controller parses the one the body chose, so a 400 names the field. */
+export const reviewBodySchema = z.union([reviewBesideBodySchema, reviewNativeBodySchema]);
 
 /** `GET /api/dv/v1/audit/verify`: a range of sequences (the whole chain by default), optionally held to DV_AUDIT; toSeq before fromSeq is an empty range. */
 export const verifyQuerySchema = z.object({

@@ -20,13 +20,16 @@ export function validationError(issues: readonly FieldIssue[]): DvError {
 
 /** zod's issues with the field named: an unknown key becomes an issue of that key, not of the object. */
 export function fieldIssues(error: z.ZodError, whole: string): FieldIssue[] {
-  return error.issues.flatMap((issue): FieldIssue[] => {
+  const all = error.issues.flatMap((issue): FieldIssue[] => {
     const at = formatPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: at === '' ? key : `${at}.${key}`, message: 'is not a field of this call' }));
     }
     return [{ field: at === '' ? whole : at, message: issue.message }];
   });
+  // One issue per field, the first (both sides of an intersection report a missing member, in their own words).
+  const seen = new Set<string>();
+  return all.filter((i) => !seen.has(i.field) && seen.add(i.field) !== undefined);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -1,4 +1,4 @@
-import { DATA_VOLUMES_ANNOTATION, type DataVolumeMount, dataVolumeMountsSchema, summarizeIssues } from '@dv/contracts';
+import { DATA_VOLUMES_ANNOTATION, type DataVolumeMount, dataVolumeMountListSchema, dataVolumeMountsSchema, summarizeIssues } from '@dv/contracts';
 
 export type MountsOutcome = { ok: true; mounts: DataVolumeMount[] } | { ok: false; message: string };
 
@@ -8,7 +8,8 @@ export function nativeMounts(workload: Record<string, unknown>): MountsOutcome {
   const storage = asObject(spec?.['storage']);
   const list = storage?.['dataVolume'];
   if (list === undefined) return { ok: true, mounts: [] };
-  return parseMounts(list, 'spec.storage.dataVolume');
+  // A volume or a path given twice is a denial of the review (MOUNT_PATH_COLLISION), not a malformed list.
+  return parseMounts(list, 'spec.storage.dataVolume', dataVolumeMountListSchema);
 }
 
 /** The webhook annotation: a JSON list of `{id, mountPath}`. Absent: nothing to do. */
@@ -26,8 +27,8 @@ export function annotationMounts(workload: Record<string, unknown>): MountsOutco
   return parseMounts(parsed, `annotation ${DATA_VOLUMES_ANNOTATION}`);
 }
 
-function parseMounts(value: unknown, where: string): MountsOutcome {
-  const result = dataVolumeMountsSchema.safeParse(value);
+function parseMounts(value: unknown, where: string, schema: typeof dataVolumeMountListSchema = dataVolumeMountsSchema): MountsOutcome {
+  const result = schema.safeParse(value);
   if (result.success) return { ok: true, mounts: result.data };
   return { ok: false, message: `${where}: ${summarizeIssues(result.error)}` };
 }

@@ -113,9 +113,10 @@ export class ReviewService {
       // API server shows, and like every denial it is an event (the audit log keeps it).
       return this.deny(input, reviewId, this.placeOfGuard(input), [], [{ code: 'INVALID_ANNOTATION', message: error.message }]);
     }
-    // A list given beside the workload may repeat a volume or a path (the annotation and native specs are
-    // refused as malformed for it): the workload cannot be admitted as asked, which is a denial.
-    const duplicates = input.dataVolumes === undefined ? [] : mountDuplicates(mounts);
+    // A list asked for over NATS (beside the workload, or in a native spec) may repeat a volume or a path:
+    // the workload cannot be admitted as asked, which is a denial (the webhook's annotation is refused as
+    // malformed for it: INVALID_ANNOTATION).
+    const duplicates = input.via === 'webhook' ? [] : mountDuplicates(mounts);
     if (duplicates.length > 0)
       return this.deny(
         input,

@@ -49,10 +49,10 @@ export class ReviewController {
       requestId,
       atLeast: request.atLeast,
     });
-    // A workload that asks for no data volume has nothing to bind: it is admitted as it is (after the
-    // guard: it may not name a data volume's PVC writable), as the webhook admits such objects.
-    if (!outcome.requested && outcome.allowed)
-      return { reviewId: outcome.reviewId, allowed: true, reasons: [], workload: request.workload, patch: [], bindings: [] };
+    if (!outcome.requested)
+      throw DvError.validation('the workload asks for no data volume (dataVolumes, spec.storage.dataVolume or the dv.platform/data-volumes annotation)', {
+        field: 'dataVolumes',
+      });
     return {
       reviewId: outcome.reviewId,
       allowed: outcome.allowed,

@@ -3,7 +3,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
 import { subjectOrCaller } from '../../extensions/caller-principal';
-import { reviewBodySchema } from '../../extensions/extension-bodies';
+import { reviewBesideBodySchema, reviewNativeBodySchema } from '../../extensions/extension-bodies';
 import { atLeastOf } from '../../http/revision-header';
 import { ServiceCalls } from '../../http/service-calls';
 import { parseOrThrow } from '../../http/validate';
@@ -21,13 +21,17 @@ export class AdmissionReviewController {
   @Post('review')
   @HttpCode(200)
   async review(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<RpcReply<typeof AdmissionRpc.review>> {
-    const { subject, dryRun, dataVolumes, workloadId, ...rest } = parseOrThrow(reviewBodySchema, body);
+    // The form the body chose: `dataVolumes` beside the workload, or none and a native workload's spec.
+    const beside = typeof body === 'object' && body !== null && 'dataVolumes' in body;
+    const parsed = beside ? parseOrThrow(reviewBesideBodySchema, body) : parseOrThrow(reviewNativeBodySchema, body);
+    const { subject, dryRun, workloadId, workload, projectId } = parsed;
     return this.calls.call(
       AdmissionRpc.review,
       {
-        ...rest,
+        workload,
+        projectId,
         subject: subjectOrCaller(subject, caller),
-        ...(dataVolumes === undefined ? {} : { dataVolumes }),
+        ...('dataVolumes' in parsed ? { dataVolumes: parsed.dataVolumes } : {}),
         ...(workloadId === undefined ? {} : { workloadId }),
         ...(dryRun === undefined ? {} : { dryRun }),
         ...atLeastOf(request),
