@@ -56,11 +56,21 @@ export class OutboxRelay<T extends Aggregate> {
     this.timer = undefined;
   }
 
-  /** Publishes one aggregate's pending events now (right after its write). */
-  async flush(id: string): Promise<FlushResult> {
+  /** Publishes one aggregate's pending events now (right after its write); `own`: the events the caller's write added, whose sequence is the revision. */
+  async flush(id: string, own: readonly EventEnvelope[] = []): Promise<FlushResult> {
     const doc = await this.store.read(id);
-    if (!doc) return { published: [], revision: undefined };
-    return this.publishPending(doc._id, doc.outbox);
+    const result = doc ? await this.publishPending(doc._id, doc.outbox) : { published: [], revision: undefined };
+    if (own.length === 0) return result;
+    // With the writer's own events, the revision is theirs exactly: the sequence of the last of them.
+    // Another writer's flush (or a sweep) may have published them already: published again, JetStream's
+    // duplicate window answers their sequence.
+    const seqOf = new Map((doc?.outbox ?? []).map((e, i) => [e.id, result.published[i]?.seq]));
+    let revision: number | undefined;
+    for (const envelope of own) {
+      const seq = seqOf.get(envelope.id) ?? (await this.publisher.publishEnvelope(envelope)).seq;
+      revision = revision === undefined || seq > revision ? seq : revision;
+    }
+    return { published: result.published, revision };
   }
 
   /** Publishes the events of every aggregate that still has some; returns how many were published. */

@@ -77,7 +77,8 @@ export class UpdateVolumeController {
       { $set: { description: request.description, updatedAt: now, updatedBy: caller.subjectId } },
       this.events.of(VolumeEvents.updated, after, actor),
     );
-    const { revision } = await this.relay.flush(doc._id);
+    // Our event is the last in the outbox our write left.
+    const { revision } = await this.relay.flush(doc._id, updated.outbox.slice(-1));
     return { volume: toDataVolume(updated), revision: revision === undefined ? {} : { events: revision } };
   }
 }
