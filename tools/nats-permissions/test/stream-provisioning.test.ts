@@ -1,4 +1,15 @@
-import { AUDIT_STREAM, AuthzRpc, NATS_PERMISSION_MANIFEST, type NatsClientName, OrgEvents, STREAMS, SharingRpc, VolumeEvents, VolumeRpc } from '@dv/contracts';
+import {
+  AUDIT_STREAM,
+  AuditRpc,
+  AuthzRpc,
+  NATS_PERMISSION_MANIFEST,
+  type NatsClientName,
+  OrgEvents,
+  STREAMS,
+  SharingRpc,
+  VolumeEvents,
+  VolumeRpc,
+} from '@dv/contracts';
 import { EventPublisher, PLATFORM_STREAM_NAMES, awaitStreams, connectNats, provisionStreams } from '@dv/messaging';
 import { type StreamConfig, type StreamInfo, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/nats-core';
@@ -135,8 +146,17 @@ describe('stream provisioning under the generated NATS permissions (real nats-se
     expect(await publishOutcome(operator, VolumeRpc.create.subject)).toBe('no-responders');
     const gateway = await secured.connectAs('gateway');
     expect(await publishOutcome(gateway, VolumeRpc.create.subject)).toBe('no-responders');
-    // The gateway calls what it forwards and nothing else: no other service's subject, no event, no stream.
-    for (const subject of [AuthzRpc.createAccessRule.subject, SharingRpc.update.subject, 'dv.evt.volume.created.v1', `$JS.API.STREAM.MSG.GET.${DV_EVENTS}`]) {
+    // The gateway calls what it forwards and nothing else: not the archive, not the services' internal
+    // questions, no event but its service accounts', no stream management.
+    for (const subject of [
+      AuditRpc.archive.subject,
+      SharingRpc.resolve.subject,
+      SharingRpc.listMany.subject,
+      AuthzRpc.mutateRole.subject,
+      'dv.evt.volume.created.v1',
+      `$JS.API.STREAM.PURGE.${DV_EVENTS}`,
+      `$JS.API.STREAM.DELETE.${DV_EVENTS}`,
+    ]) {
       expect([subject, await publishOutcome(gateway, subject)]).toEqual([subject, 'denied']);
     }
   });
