@@ -89,6 +89,30 @@ describe('sharing service (two replicas, real NATS, MongoDB-wire server and auth
     for (let i = 0; i < 10; i++) expect(await resolve(v.id, 'p2', unshared.revision)).toMatchObject({ usable: false, reason: 'not-shared' });
   });
 
+  it('answers every one of concurrent shares with the revision of its own event, which reads then see', async () => {
+    const { v, seq } = await readyVolume('p1');
+    const dana = { subjectId: 'dana', subjectType: 'user' as const };
+    // Five scopes of the tenant, each with a project under it to ask about.
+    const scopes = [
+      { scopeType: 'project', scopeId: 'p2', project: 'p2' },
+      { scopeType: 'project', scopeId: 'p3', project: 'p3' },
+      { scopeType: 'project', scopeId: 'p4', project: 'p4' },
+      { scopeType: 'department', scopeId: 'd2', project: 'p3' },
+      { scopeType: 'department', scopeId: 'd3', project: 'p4' },
+    ] as const;
+    const outcomes = await Promise.allSettled(
+      scopes.map(({ scopeType, scopeId }) =>
+        h.client.call(SharingRpc.update, { volumeId: v.id, add: [{ scopeType, scopeId }], atLeast: { events: seq } }, { identity: dana }),
+      ),
+    );
+    const done = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [{ project: scopes[i]?.project ?? '', revision: o.value.revision }] : []));
+    expect(done.length).toBeGreaterThan(0);
+    // Each its own: defined, distinct (another share's flush may publish it first; the answer is still its own).
+    expect(done.every((d) => typeof d.revision.events === 'number')).toBe(true);
+    expect(new Set(done.map((d) => d.revision.events)).size).toBe(done.length);
+    for (const d of done) expect(await resolve(v.id, d.project, d.revision)).toMatchObject({ usable: true });
+  });
+
   it('lets exactly the roles of the seed share and unshare (L1 manages volumes but may not share)', async () => {
     const { v, seq } = await readyVolume('p1');
     await resolve(v.id, 'p1', { events: seq });

@@ -1,4 +1,14 @@
-import { ACTIONS, type AccessRule, AuthzEvents, DvError, type Principal, RESOURCE_TYPES, type Revision, type newAccessRuleSchema } from '@dv/contracts';
+import {
+  ACTIONS,
+  type AccessRule,
+  AuthzEvents,
+  DvError,
+  type EventEnvelope,
+  type Principal,
+  RESOURCE_TYPES,
+  type Revision,
+  type newAccessRuleSchema,
+} from '@dv/contracts';
 import { type z } from 'zod';
 import { EventPublisher } from '@dv/messaging';
 import { type OutboxRelay } from '@dv/persistence';
@@ -93,11 +103,11 @@ export class AccessRuleWriter {
     const tenant = this.state.tree.ancestorOfType(node, 'tenant');
     if (tenant) rule.tenantId = tenant.id;
     const { id: _id, ...fields } = rule;
-    await this.rules.insert({ _id: id, ...fields, activeKey: activeKeyOf(rule) }, (version) => [
+    const stored = await this.rules.insert({ _id: id, ...fields, activeKey: activeKeyOf(rule) }, (version) => [
       this.publisher.envelope(AuthzEvents.accessRuleCreated, rule, this.meta(writer, rule, version)),
     ]);
     this.state.applyRule(rule, 1);
-    return { rule, revision: await this.publish(id) };
+    return { rule, revision: await this.publish(id, stored.outbox) };
   }
 
   /** Deletes a rule given by id or by number (digits: looked up in the store, so a replica that has not applied the rule yet finds it). */
@@ -111,14 +121,14 @@ export class AccessRuleWriter {
     }
     const deletedAt = new Date().toISOString();
     const deleted: AccessRule = { ...toAccessRule(doc), status: 'deleted', deletedAt, deletedBy: this.actorId(writer) };
-    await this.rules.update(
+    const updated = await this.rules.update(
       id,
       doc.version,
       { $set: { status: 'deleted', deletedAt, deletedBy: deleted.deletedBy, activeKey: `deleted:${id}` } },
       (version) => [this.publisher.envelope(AuthzEvents.accessRuleDeleted, deleted, this.meta(writer, deleted, version))],
     );
     this.state.applyRule(deleted, doc.version + 1);
-    return { rule: deleted, revision: await this.publish(id) };
+    return { rule: deleted, revision: await this.publish(id, updated.outbox.slice(-1)) };
   }
 
   /**
@@ -151,9 +161,10 @@ export class AccessRuleWriter {
   }
 
   /** Publishes the write's event now; if NATS is away the relay's sweep publishes it later. */
-  private async publish(id: string): Promise<Revision> {
+  /** `own`: the write's events, whose sequence is its revision (whoever publishes them). */
+  private async publish(id: string, own: readonly EventEnvelope[]): Promise<Revision> {
     try {
-      const { revision } = await this.relay.flush(id);
+      const { revision } = await this.relay.flush(id, own);
       return revision === undefined ? {} : { events: revision };
     } catch (error) {
       this.logger.warn(`event of rule ${id} not published yet (the relay will retry): ${error instanceof Error ? error.message : String(error)}`);

@@ -2,6 +2,7 @@ import {
   AuthzRpc,
   type CheckItem,
   DvError,
+  type EventEnvelope,
   type Principal,
   type Revision,
   SharingEvents,
@@ -111,14 +112,12 @@ export class SharingWriter {
           meta(version),
         ),
       );
-    let version: number;
-    if (doc) {
-      version = (await this.lists.update(change.volumeId, doc.version, { $set: { scopes } }, envelopes)).version;
-    } else {
-      version = (await this.lists.insert({ _id: change.volumeId, scopes }, envelopes)).version;
-    }
-    this.state.index.applyList(change.volumeId, scopes, version);
-    return { sharedScopes: scopes, revision: await this.publish(change.volumeId) };
+    const written = doc
+      ? await this.lists.update(change.volumeId, doc.version, { $set: { scopes } }, envelopes)
+      : await this.lists.insert({ _id: change.volumeId, scopes }, envelopes);
+    this.state.index.applyList(change.volumeId, scopes, written.version);
+    // The write's revision is its own events' (the last ones of the outbox it left), whoever publishes them.
+    return { sharedScopes: scopes, revision: await this.publish(change.volumeId, written.outbox.slice(-events.length)) };
   }
 
   /**
@@ -219,9 +218,9 @@ export class SharingWriter {
     return removed.length;
   }
 
-  private async publish(volumeId: string): Promise<Revision> {
+  private async publish(volumeId: string, own: readonly EventEnvelope[]): Promise<Revision> {
     try {
-      const { revision } = await this.relay.flush(volumeId);
+      const { revision } = await this.relay.flush(volumeId, own);
       return revision === undefined ? {} : { events: revision };
     } catch (error) {
       this.logger.warn(`events of ${volumeId} not published yet (the relay will retry): ${error instanceof Error ? error.message : String(error)}`);

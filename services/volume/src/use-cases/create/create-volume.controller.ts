@@ -111,7 +111,7 @@ export class CreateVolumeController {
       throw error;
     }
     this.failpoints.hit('crash-after-record');
-    const { revision } = await this.relay.flush(id);
+    const { revision } = await this.relay.flush(id, stored.outbox);
     void this.reconciler.reconcile(id);
     return { volume: toDataVolume(stored), revision: revision === undefined ? {} : { events: revision } };
   }

@@ -61,7 +61,7 @@ export class DeleteVolumeController {
       { $set: { status, updatedAt: now, updatedBy: caller.subjectId, nextAttemptAt: now, attempts: 0 } },
       this.events.of(VolumeEvents.deleting, after, actor),
     );
-    const { revision } = await this.relay.flush(doc._id);
+    const { revision } = await this.relay.flush(doc._id, updated.outbox.slice(-1));
     void this.reconciler.reconcile(doc._id);
     return { volume: toDataVolume(updated), revision: revision === undefined ? {} : { events: revision } };
   }
