@@ -29,6 +29,7 @@ import { runClosedLoop, scaled } from './harness/load';
 import { processUsage } from './harness/proc';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
 import { generateOrg, publishOrg, seedVolumes, volumeDoc } from './volume-sharing/seed';
+import { until } from './harness/until';
 
 const REQUIRED_FLOOR_RATIO = 0.8;
 const REQUIRED_CACHE_HIT_P50_US = 50;
@@ -60,21 +61,6 @@ interface RunResult {
   errors: number;
   /** CPU microseconds per request of the HTTP server process (gateway or floor); absent for NATS. */
   server_cpu_us: number | undefined;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** A process of ours whose stdout goes to a file (the gateway's access log must not pile up in this process's memory). */

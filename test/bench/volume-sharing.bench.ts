@@ -16,6 +16,7 @@ import { ownUsage, processUsage } from './harness/proc';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
 import { metricsMemoryMb, residentMb } from './volume-sharing/memory';
 import { generateOrg, publishOrg, seedSharing, seedSharingDirect, seedVolumes, volumeDoc } from './volume-sharing/seed';
+import { until } from './harness/until';
 
 const REQUIRED_RESOLVE_RATIO = 0.5;
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
@@ -35,21 +36,6 @@ const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
 const READER: IdentityInput = { subjectId: 'reader', subjectType: 'user' };
 const VIEWER_ROLE = 7;
 const LOGS = {};
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 interface Measured {
   op: Op;

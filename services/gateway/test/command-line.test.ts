@@ -1,10 +1,8 @@
-import { type DevIdentityProvider, startDevIdentityProvider, waitFor } from '@dv/testing';
+import { waitFor } from '@dv/testing';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GatewayHarness } from './gateway-harness';
-import { userToken } from './oidc-client';
 
 /**
  * `dv`, the command line (apps/cli), as a person runs it: the real binary in a child process against
@@ -15,7 +13,6 @@ import { userToken } from './oidc-client';
  */
 const DV = resolve(__dirname, '../../../apps/cli/bin/dv.js');
 const h = new GatewayHarness();
-let idp: DevIdentityProvider;
 let dir: string;
 let config: string;
 let dana: string;
@@ -64,25 +61,22 @@ function json<T>(run: Run): T {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dv-cli-test-'));
+  ({ dana, bob, carol, oscar } = (await h.startAll({
+    name: 'cli',
+    gatewayEnv: (provider) => ({ GATEWAY_PROVIDER_ADMIN_URL: provider.adminUrl }), // service accounts are the provider's clients
+    rules: [
+      ['group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'department', 'd1'],
+      ['user', 'bob@acme.example', L1_RESEARCHER, 'project', 'p2'],
+      ['user', 'carol@acme.example', L2_RESEARCHER, 'project', 'p3'],
+      ['user', 'oscar@acme.example', SYSTEM_ADMINISTRATOR, 'system', 'system'],
+    ],
+    users: ['dana', 'bob', 'carol', 'oscar'],
+  })) as { dana: string; bob: string; carol: string; oscar: string });
+  dir = h.providerDir;
   config = join(dir, 'dv', 'config.json');
-  idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp, { GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl }); // service accounts are the provider's clients
-  await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'department', 'd1');
-  await h.grant('user', 'bob@acme.example', L1_RESEARCHER, 'project', 'p2');
-  await h.grant('user', 'carol@acme.example', L2_RESEARCHER, 'project', 'p3');
-  await h.grant('user', 'oscar@acme.example', SYSTEM_ADMINISTRATOR, 'system', 'system');
-  dana = await userToken(idp, 'dana@acme.example');
-  bob = await userToken(idp, 'bob@acme.example');
-  carol = await userToken(idp, 'carol@acme.example');
-  oscar = await userToken(idp, 'oscar@acme.example');
 }, 30 * 60_000);
 
-afterAll(async () => {
-  await h.stopPlatform();
-  await idp?.stop();
-  await rm(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => h.stopAll(), 60_000);
 
 interface Volume {
   id: string;

@@ -1,18 +1,13 @@
-import { type DevIdentityProvider, startDevIdentityProvider, waitFor } from '@dv/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { waitFor } from '@dv/testing';
 import { GatewayHarness } from './gateway-harness';
-import { type PublicVolume, expectBadFields, expectErrorBody, readyVolume } from './http-expect';
 import { userToken } from './oidc-client';
+import { type PublicVolume, expectBadFields, expectErrorBody, readyVolume } from './http-expect';
 
 /**
  * The extensions under /api/dv/v1 (decision 0022): check, batch check and who-can with authz's rules
  * for asking about others, a volume's usage and bindings, and admission review (dry run and real).
  */
 const h = new GatewayHarness();
-let idp: DevIdentityProvider;
-let dir: string;
 let dana: string; // data-admins: Data volume administrator in t1
 let alice: string; // researchers, vision-team: L1 researcher in p1 once granted below
 let oscar: string; // Cloud support at system: may read access rules, hence ask about others
@@ -31,21 +26,17 @@ interface Decision {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dv-gateway-extensions-'));
-  idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp);
-  await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
-  await h.grant('user', 'oscar@acme.example', CLOUD_SUPPORT, 'system', 'system');
-  dana = await userToken(idp, 'dana@acme.example');
-  alice = await userToken(idp, 'alice@acme.example');
-  oscar = await userToken(idp, 'oscar@acme.example');
+  ({ dana, alice, oscar } = (await h.startAll({
+    name: 'extensions',
+    rules: [
+      ['group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1'],
+      ['user', 'oscar@acme.example', CLOUD_SUPPORT, 'system', 'system'],
+    ],
+    users: ['dana', 'alice', 'oscar'],
+  })) as { dana: string; alice: string; oscar: string });
 }, 30 * 60_000);
 
-afterAll(async () => {
-  await h.stopPlatform();
-  await idp?.stop();
-  await rm(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => h.stopAll(), 60_000);
 
 describe('POST /api/dv/v1/check and /check-batch', () => {
   it("checks the caller (with its token's groups) and explains the decision", async () => {
@@ -196,7 +187,7 @@ describe('admission review, usage and bindings', () => {
   it('answers usage and bindings 404 for an unknown volume, 400 for a bad id, 403 without read rights', async () => {
     expectErrorBody(await h.http('GET', `/api/dv/v1/datavolumes/${UNKNOWN_ID}/usage`, { token: dana }), 404);
     expectBadFields(await h.http('GET', '/api/dv/v1/datavolumes/nope/bindings', { token: dana }), ['id']);
-    const carol = await userToken(idp, 'carol@acme.example');
+    const carol = await userToken(h.idp, 'carol@acme.example');
     expectErrorBody(await h.http('GET', `/api/dv/v1/datavolumes/${volume.id}/usage`, { token: carol }), 403);
   });
 });

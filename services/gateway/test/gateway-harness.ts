@@ -1,5 +1,11 @@
-import { type DevIdentityProvider, type HarnessService, KubePlatformHarness, type ServiceProcess } from '@dv/testing';
-import { AUDIENCE } from './oidc-client';
+import { type DevIdentityProvider, type HarnessService, KubePlatformHarness, type ServiceProcess, startDevIdentityProvider } from '@dv/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUDIENCE, userToken } from './oidc-client';
+
+/** An access rule the test's org starts with: `[subjectType, subjectId, roleId, scopeType, scopeId]`. */
+export type OrgRule = readonly ['user' | 'group' | 'service-account', string, number, 'system' | 'tenant' | 'cluster' | 'department' | 'project', string];
 
 export interface HttpAnswer {
   status: number;
@@ -26,6 +32,36 @@ export class GatewayHarness extends KubePlatformHarness {
     const port = /"msg":"service ready".*?"httpPort":(\d+)/.exec(this.gateway.output())?.[1];
     if (port === undefined) throw new Error(`the gateway did not log its HTTP port:\n${this.gateway.output().slice(-2000)}`);
     this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  /** The provider made by `startAll` and its folder. */
+  idp!: DevIdentityProvider;
+  providerDir = '';
+
+  /**
+   * A test file's setup in one call: the development identity provider in a folder of its own, the
+   * platform with the gateway trusting it, the org's access rules, and a token (signed in through the
+   * provider's login app) for each user named, by user name. `stopAll` undoes it.
+   */
+  async startAll(options: {
+    name: string;
+    rules: readonly OrgRule[];
+    users: readonly string[];
+    gatewayEnv?: (idp: DevIdentityProvider) => Record<string, string>;
+  }): Promise<Record<string, string>> {
+    this.providerDir = await mkdtemp(join(tmpdir(), `dv-gateway-${options.name}-`));
+    this.idp = await startDevIdentityProvider({ dir: this.providerDir });
+    await this.startWithGateway(this.idp, options.gatewayEnv?.(this.idp) ?? {});
+    for (const [subjectType, subjectId, roleId, scopeType, scopeId] of options.rules) await this.grant(subjectType, subjectId, roleId, scopeType, scopeId);
+    const tokens: Record<string, string> = {};
+    for (const user of options.users) tokens[user] = await userToken(this.idp, `${user}@acme.example`);
+    return tokens;
+  }
+
+  async stopAll(): Promise<void> {
+    await this.stopPlatform();
+    await this.idp?.stop();
+    if (this.providerDir !== '') await rm(this.providerDir, { recursive: true, force: true });
   }
 
   /** A GET whose answer is not JSON (a download): the text as it came. */

@@ -1,10 +1,6 @@
-import { type DevIdentityProvider, startDevIdentityProvider, waitFor } from '@dv/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { waitFor } from '@dv/testing';
 import { GatewayHarness } from './gateway-harness';
 import { type PublicVolume, expectErrorBody, revisionOf } from './http-expect';
-import { userToken } from './oidc-client';
 
 /**
  * The seed's story over HTTP only (issue 14, "What must be shown"), every token from the real
@@ -15,8 +11,6 @@ import { userToken } from './oidc-client';
  * Only the access rules (the org's setup) are granted over NATS by the harness.
  */
 const h = new GatewayHarness();
-let idp: DevIdentityProvider;
-let dir: string;
 let dana: string; // data-admins
 let bob: string; // L1 researcher in p2
 let carol: string; // L2 researcher in p3
@@ -38,26 +32,21 @@ interface AuditLog {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dv-gateway-story-'));
-  idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp);
   // The org's access rules: dana's group administers data volumes in department d1 (p1, p2), bob
   // researches in p2 (d1), carol is an L2 researcher in p3 (department d2), oscar reads the audit log.
-  await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'department', 'd1');
-  await h.grant('user', 'bob@acme.example', L1_RESEARCHER, 'project', 'p2');
-  await h.grant('user', 'carol@acme.example', L2_RESEARCHER, 'project', 'p3');
-  await h.grant('user', 'oscar@acme.example', CLOUD_SUPPORT, 'system', 'system');
-  dana = await userToken(idp, 'dana@acme.example');
-  bob = await userToken(idp, 'bob@acme.example');
-  carol = await userToken(idp, 'carol@acme.example');
-  oscar = await userToken(idp, 'oscar@acme.example');
+  ({ dana, bob, carol, oscar } = (await h.startAll({
+    name: 'story',
+    rules: [
+      ['group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'department', 'd1'],
+      ['user', 'bob@acme.example', L1_RESEARCHER, 'project', 'p2'],
+      ['user', 'carol@acme.example', L2_RESEARCHER, 'project', 'p3'],
+      ['user', 'oscar@acme.example', CLOUD_SUPPORT, 'system', 'system'],
+    ],
+    users: ['dana', 'bob', 'carol', 'oscar'],
+  })) as { dana: string; bob: string; carol: string; oscar: string });
 }, 30 * 60_000);
 
-afterAll(async () => {
-  await h.stopPlatform();
-  await idp?.stop();
-  await rm(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => h.stopAll(), 60_000);
 
 describe("the seed's story, over HTTP only", () => {
   let volume: PublicVolume;

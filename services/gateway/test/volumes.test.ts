@@ -1,10 +1,5 @@
-import { type DevIdentityProvider, startDevIdentityProvider } from '@dv/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GatewayHarness } from './gateway-harness';
 import { type PublicVolume, expectBadFields, expectErrorBody, readyVolume, revisionOf } from './http-expect';
-import { userToken } from './oidc-client';
 
 /**
  * The data-volume remainder over HTTP (decision 0022): sharedScopes get and patch, settings, and the
@@ -12,8 +7,6 @@ import { userToken } from './oidc-client';
  * provider, NATS, FerretDB and the kube-apiserver.
  */
 const h = new GatewayHarness();
-let idp: DevIdentityProvider;
-let dir: string;
 let dana: string; // data-admins: Data volume administrator in tenant t1
 let alice: string; // no access rule
 let bob: string; // L1 researcher in p2 (granted below)
@@ -23,20 +16,14 @@ const L1_RESEARCHER = 5;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dv-gateway-volumes-'));
-  idp = await startDevIdentityProvider({ dir });
-  await h.startWithGateway(idp);
-  await h.grant('group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1');
-  dana = await userToken(idp, 'dana@acme.example');
-  alice = await userToken(idp, 'alice@acme.example');
-  bob = await userToken(idp, 'bob@acme.example');
+  ({ dana, alice, bob } = (await h.startAll({
+    name: 'volumes',
+    rules: [['group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1']],
+    users: ['dana', 'alice', 'bob'],
+  })) as { dana: string; alice: string; bob: string });
 }, 30 * 60_000);
 
-afterAll(async () => {
-  await h.stopPlatform();
-  await idp?.stop();
-  await rm(dir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => h.stopAll(), 60_000);
 
 describe('read-your-writes headers', () => {
   it('answers every volume write with X-DV-Revision, and reads with X-DV-At-Least wait for it', async () => {
