@@ -5,7 +5,8 @@
 # runs the services from it), runs the unit tier (every project's *.spec.ts through `nx run-many -t
 # test`: no servers, cached per project), then the integration and system tests in one jest run
 # against real servers started once by jest's global setup (nats-server, FerretDB, etcd +
-# kube-apiserver). Its closing line, `jest: N passed, N failed, N skipped`, counts both tiers.
+# kube-apiserver). Its closing line, `jest: N passed, N failed, N skipped`, counts both tiers and is the
+# last line it prints.
 # Arguments go to that jest run (e.g. a path filter); the unit tier always runs whole.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,9 @@ unit=0
 NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t test --outputStyle=static --parallel=2 || unit=$?
 echo "[test] jest: integration and system tests" >&2
 tests=0
-DV_JEST_TIERS=integration DV_UNIT_RESULTS=tmp/jest-unit npx jest --ci "$@" || tests=$?
+rm -f tmp/jest-closing-line.txt
+DV_JEST_TIERS=integration DV_UNIT_RESULTS=tmp/jest-unit DV_CLOSING_LINE=tmp/jest-closing-line.txt npx jest --ci "$@" || tests=$?
 echo "[test] done in $(( $(date +%s) - started )) s" >&2
+# The closing line (both tiers counted) is the last thing printed, on stdout, so a CI reader finds it.
+if [[ -f tmp/jest-closing-line.txt ]]; then echo; cat tmp/jest-closing-line.txt; else tests=1; fi
 if [[ $unit -ne 0 || $tests -ne 0 ]]; then exit 1; fi
