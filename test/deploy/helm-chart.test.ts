@@ -402,8 +402,7 @@ describe('deploy/helm/data-volumes', () => {
         '--create-namespace',
         '--values',
         FULL_VALUES,
-        '--set',
-        'workloadAdmission.webhook.namespaceSelector.matchExpressions=null',
+        // Added to the default expression (both must hold): only a namespace with this run's label would match.
         '--set',
         `workloadAdmission.webhook.namespaceSelector.matchLabels.${selectorLabel}=on`,
       ]);
@@ -415,7 +414,7 @@ describe('deploy/helm/data-volumes', () => {
       await kubectlRun(['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);
     }, 120_000);
 
-    it('is deployed, every object of the chart stored by the API server', async () => {
+    it('is deployed, every object of the chart stored by the API server; its webhook sees no namespace of the other tests', async () => {
       const status = JSON.parse(await runHelm(['status', release, '--kubeconfig', kubeconfig, '--namespace', namespace, '--output', 'json'])) as {
         info: { status: string };
       };
@@ -426,6 +425,11 @@ describe('deploy/helm/data-volumes', () => {
       await writeFile(file, await runHelm(['get', 'manifest', release, '--kubeconfig', kubeconfig, '--namespace', namespace]));
       const stored = (await kubectlRun(['get', '-f', file, '-o', 'name'])).trim().split('\n');
       expect(stored).toHaveLength(manifest.length);
+      const webhook = JSON.parse(await kubectlRun(['get', 'mutatingwebhookconfiguration', `${release}-workload-admission`, '-o', 'json'])) as K8sObject;
+      expect(webhook.webhooks?.[0]?.namespaceSelector).toEqual({
+        matchExpressions: [{ key: 'dv.platform/project-id', operator: 'Exists' }],
+        matchLabels: { [selectorLabel]: 'on' },
+      });
       const kinds = new Set(manifest.map((o) => o.kind));
       for (const kind of [
         'Deployment',
@@ -475,7 +479,8 @@ describe('deploy/helm/data-volumes', () => {
       expect(await caBundle()).toBe(first);
       expect(await secretCa()).toBe(first);
       const jobs = (await kubectlRun(['get', 'jobs', '-n', namespace, '-o', 'name'])).trim().split('\n').sort();
-      expect(jobs).toEqual([`job.batch/${release}-streams-2`, `job.batch/${release}-streams-3`]);
+      // Each revision has a Job of its own (the streams are made again); Helm removes the previous one.
+      expect(jobs).toEqual([`job.batch/${release}-streams-3`]);
     }, 120_000);
 
     it('gives volume exactly the Kubernetes calls its code makes', async () => {
