@@ -52,4 +52,20 @@ describe('dv (no server)', () => {
     expect(() => execFileSync('bash', ['-n', file])).not.toThrow();
     expect(() => completion('fish')).toThrow('completion: bash or zsh');
   });
+
+  it('refuses the device flow with exit 2 before any network call, and a browser sign-in without a provider', async () => {
+    const c = capture();
+    const ctx = { ...c.ctx, env: { ...c.ctx.env, DV_API_URL: 'http://127.0.0.1:9' } };
+    expect(await runCli(['login', '--device'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toMatch(/^dv: the device flow \(RFC 8628\) is not available/);
+    c.err.length = 0;
+    expect(await runCli(['login'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toContain('give --issuer <url> and --oidc-client-id');
+    c.err.length = 0;
+    expect(await runCli(['login', '--browser', '--client-id', 'x'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toBe('dv: --browser, --client-id and --token-stdin exclude each other\n');
+    c.err.length = 0;
+    expect(await runCli(['login', '--issuer', 'ftp://x/', '--oidc-client-id', 'c'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toBe('dv: --issuer ftp://x/: the provider is reached over http or https\n');
+  });
 });
