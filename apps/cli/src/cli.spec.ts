@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completion, runCli } from './cli';
@@ -67,5 +67,15 @@ describe('dv (no server)', () => {
     c.err.length = 0;
     expect(await runCli(['login', '--issuer', 'ftp://x/', '--oidc-client-id', 'c'], ctx)).toBe(EXIT.usage);
     expect(c.err.join('')).toBe('dv: --issuer ftp://x/: the provider is reached over http or https\n');
+  });
+
+  it('signs out here even when the provider cannot be reached to revoke the sign-in, and says so (exit 7)', async () => {
+    const c = capture();
+    const path = c.ctx.env['DV_CONFIG'] ?? '';
+    const oidc = { issuer: 'http://127.0.0.1:9/', clientId: 'dv-cli', audience: 'dv-gateway' };
+    writeFileSync(path, JSON.stringify({ url: 'http://127.0.0.1:9', oidc, token: { accessToken: 'a.b.c', refreshToken: 'r' } }));
+    expect(await runCli(['logout'], c.ctx)).toBe(EXIT.unavailable);
+    expect(c.err.join('')).toMatch(/^dv: signed out here, but cannot reach the identity provider at http:\/\/127\.0\.0\.1:9\/: /);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ url: 'http://127.0.0.1:9', oidc });
   });
 });

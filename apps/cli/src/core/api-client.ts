@@ -1,5 +1,6 @@
 import { CliError, EXIT, exitCodeOfStatus } from './cli-error';
 import { type CliConfig, type Env, type OidcSettings, configPath, readConfig, writeConfig } from './config-file';
+import { withFileLock } from './file-lock';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -133,17 +134,26 @@ export class ApiClient {
 
   private async token(): Promise<string> {
     if (this.envToken !== undefined) return this.envToken;
-    const token = this.config.token;
-    if (token !== undefined && (token.expiresAt === undefined || token.expiresAt - RENEW_BEFORE_MS > Date.now())) return token.accessToken;
-    if (token?.refreshToken !== undefined && this.config.oidc !== undefined) return this.refresh(this.config.oidc, token.refreshToken);
-    // A service account signs in again with its client credentials; a token given with --token-stdin
-    // comes with no way to renew it (no refresh token, no client of ours at the provider).
-    if (this.config.credentials === undefined) throw new CliError('the token has expired: run `dv login` again', EXIT.unauthenticated);
-    const { clientId, clientSecret } = this.config.credentials;
-    const renewed = await this.tokenCall({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
-    this.config = { ...this.config, token: renewed };
-    await writeConfig(this.path, this.config);
-    return renewed.accessToken;
+    const fresh = freshToken(this.config);
+    if (fresh !== undefined) return fresh;
+    if (this.config.token === undefined && this.config.credentials === undefined) throw new CliError('not signed in: run `dv login`', EXIT.unauthenticated);
+    // One renewal at a time across dv processes: a refresh token is single-use.
+    return withFileLock(`${this.path}.lock`, async () => {
+      // Another dv may have renewed the token while this one waited for the lock.
+      this.config = await readConfig(this.path);
+      const renewedMeanwhile = freshToken(this.config);
+      if (renewedMeanwhile !== undefined) return renewedMeanwhile;
+      const token = this.config.token;
+      if (token?.refreshToken !== undefined && this.config.oidc !== undefined) return this.refresh(this.config.oidc, token.refreshToken);
+      // A service account signs in again with its client credentials; a token given with --token-stdin
+      // comes with no way to renew it (no refresh token, no client of ours at the provider).
+      if (this.config.credentials === undefined) throw new CliError('the token has expired: run `dv login` again', EXIT.unauthenticated);
+      const { clientId, clientSecret } = this.config.credentials;
+      const renewed = await this.tokenCall({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+      this.config = { ...this.config, token: renewed };
+      await writeConfig(this.path, this.config);
+      return renewed.accessToken;
+    });
   }
 
   /**
@@ -190,6 +200,12 @@ export class ApiClient {
       throw new CliError(`cannot reach the gateway at ${this.url}: ${cause}`, EXIT.unavailable);
     }
   }
+}
+
+/** The configuration's access token unless it expires within RENEW_BEFORE_MS. */
+function freshToken(config: CliConfig): string | undefined {
+  const token = config.token;
+  return token !== undefined && (token.expiresAt === undefined || token.expiresAt - RENEW_BEFORE_MS > Date.now()) ? token.accessToken : undefined;
 }
 
 function checkUrl(url: string): void {
