@@ -71,3 +71,4 @@ export {
 } from './dev-login/start-dev-identity-provider';
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
+export { CLI_REDIRECT_URI, CLI_SCOPE, type RegisterCliClientOptions, registerCliClient } from './dev-login/cli-client';
