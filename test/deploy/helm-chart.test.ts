@@ -307,7 +307,7 @@ describe('deploy/helm/data-volumes', () => {
     expect(`${stdout}${stderr}`).toMatch(/configuration file .* is valid/);
   });
 
-  it("ships the generated NATS permissions: the chart's copy is deploy/nats/nats-server.conf", async () => {
+  it("ships the generated NATS permissions: the chart's copy is deploy/nats/nats-server.conf (regenerate: test/deploy/plain-manifests.ts)", async () => {
     const shipped = await readFile(join(CHART_DIR, 'files', 'nats-server.conf'), 'utf8');
     expect(shipped).toBe(await readFile(join(repoRoot(), 'deploy', 'nats', 'nats-server.conf'), 'utf8'));
   });

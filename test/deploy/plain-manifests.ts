@@ -1,8 +1,10 @@
 // The plain manifests (deploy/kubernetes/data-volumes.yaml) are the chart rendered with
-// deploy/kubernetes/values.yaml; test/deploy/helm-chart.test.ts fails when the file is stale.
-//   node -r ./scripts/ts-register.js test/deploy/plain-manifests.ts    rewrites it (builds Helm first if the cache lacks it)
+// deploy/kubernetes/values.yaml; test/deploy/helm-chart.test.ts fails when the file is stale, or when the
+// chart's copy of the generated NATS permissions differs from deploy/nats/nats-server.conf.
+//   node -r ./scripts/ts-register.js test/deploy/plain-manifests.ts    copies the NATS permissions into the
+//   chart and rewrites the plain manifests (builds Helm first if the cache lacks it)
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureHelmBinary, repoRoot } from '../testbed/testing-lib';
@@ -32,6 +34,8 @@ export async function renderPlainManifests(helm: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // Helm reads no file outside the chart: the chart carries a copy of the generated configuration.
+  await copyFile(join(repoRoot(), 'deploy', 'nats', 'nats-server.conf'), join(CHART_DIR, 'files', 'nats-server.conf'));
   await writeFile(PLAIN_MANIFESTS, await renderPlainManifests(await ensureHelmBinary()));
   process.stdout.write(`wrote ${PLAIN_MANIFESTS}\n`);
 }
