@@ -9,6 +9,7 @@ import {
   projectionMetrics,
   waitFor,
 } from '@dv/testing';
+import { RpcClient } from '@dv/messaging';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { performance } from 'node:perf_hooks';
 /* eslint-disable @nx/enforce-module-boundaries -- the gateway's own test harness: its provider, tokens and platform */
@@ -37,6 +38,14 @@ const BALANCER_CHECK_MS = 1000;
 /** How long a stopping gateway keeps serving: longer than the balancer takes to notice. */
 const GATEWAY_DRAIN_DELAY_MS = String(BALANCER_CHECK_MS + 500);
 let dana = '';
+/**
+ * The load's patience, over NATS and through the gateway: 30 s. A request that is lost never gets an
+ * answer however long one waits; one that is merely slow does. On this machine (2 cores that other
+ * engineers' test runs share, load averages of 40 seen) a volume create has taken 12 s while an audit
+ * replica started, past the harness client's 15 s and the gateway's 10 s defaults.
+ */
+const CALL_TIMEOUT_MS = 30_000;
+let client: RpcClient;
 /** The environment each service was started with, to start it again the same way. */
 const envOf = new Map<string, Record<string, string>>();
 
@@ -133,27 +142,27 @@ async function natsPipeline(): Promise<void> {
   const name = `roll-${h.run}-${counter++}`;
   await h.originPvc(h.namespaceOf('p1'), name);
   const created = await timed('volume.create', () =>
-    h.client.call(VolumeRpc.create, { name, projectId: 'p1', originPvcName: name, useOriginalVolume: true }, { identity: HARNESS_ROOT }),
+    client.call(VolumeRpc.create, { name, projectId: 'p1', originPvcName: name, useOriginalVolume: true }, { identity: HARNESS_ROOT }),
   );
   if (!created) return;
   const id = created.volume.id;
   for (let ready = false; !ready;) {
     await new Promise((r) => setTimeout(r, 150));
-    const got = await timed('volume.get', () => h.client.call(VolumeRpc.get, { id, atLeast: created.revision }, { identity: HARNESS_ROOT }));
+    const got = await timed('volume.get', () => client.call(VolumeRpc.get, { id, atLeast: created.revision }, { identity: HARNESS_ROOT }));
     if (!got) return;
     ready = got.status.phase === 'Ready';
   }
   // The sharing service must have seen the volume Ready: every event up to now.
   const atLeast: Revision = { events: await domainHead() };
   const shared = await timed('sharing.update', () =>
-    h.client.call(SharingRpc.update, { volumeId: id, add: [{ scopeType: 'project', scopeId: 'p2' }], remove: [], atLeast }, { identity: HARNESS_ROOT }),
+    client.call(SharingRpc.update, { volumeId: id, add: [{ scopeType: 'project', scopeId: 'p2' }], remove: [], atLeast }, { identity: HARNESS_ROOT }),
   );
   if (!shared) return;
   sharedVolumes.push(id);
   await timed(
     'admission.review',
     () =>
-      h.client.call(
+      client.call(
         AdmissionRpc.review,
         {
           projectId: 'p2',
@@ -174,7 +183,7 @@ async function checks(): Promise<void> {
   await timed(
     'authz.check',
     () =>
-      h.client.call(
+      client.call(
         AuthzRpc.check,
         {
           subject: { subjectId: 'dana', subjectType: 'user', groups: ['data-admins'] },
@@ -190,11 +199,11 @@ async function checks(): Promise<void> {
   if (volumeId !== undefined) {
     await timed(
       'sharing.resolve',
-      () => h.client.call(SharingRpc.resolve, { volumeId, projectId: 'p2' }, { identity: HARNESS_ROOT }),
+      () => client.call(SharingRpc.resolve, { volumeId, projectId: 'p2' }, { identity: HARNESS_ROOT }),
       (r) => (r.usable ? undefined : `not usable: ${JSON.stringify(r)}`),
     );
   }
-  await timed('audit.head', () => h.client.call(AuditRpc.head, {}, { identity: HARNESS_ROOT }));
+  await timed('audit.head', () => client.call(AuditRpc.head, {}, { identity: HARNESS_ROOT }));
 }
 
 /** Over the gateway with dana's token: a create, then the volume read back at its revision. */
@@ -270,6 +279,13 @@ async function restart(service: string, p: ServiceProcess): Promise<{ exit: numb
   timeline.push({ at: now(), what: `${service} pid ${fresh.child.pid ?? '?'} started` });
   await waitFor(async () => ((await isReady(fresh)) ? true : undefined), { timeoutMs: 60_000, intervalMs: 100, what: `${service} to be ready again` });
   timeline.push({ at: now(), what: `${service} pid ${fresh.child.pid ?? '?'} ready` });
+  // As a rolling update does, the next gateway is stopped only once the balancer sends this one requests.
+  if (service === 'gateway')
+    await waitFor(async () => (balancer.ready.has(fresh) ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      what: 'the balancer to use the new gateway',
+    });
   return { exit, drainMs };
 }
 
@@ -281,20 +297,28 @@ function summary(list: readonly Outcome[]): { requests: number; failed: number; 
 
 beforeAll(async () => {
   await buildProjects(SERVICES);
+  const gatewayTimeouts = { GATEWAY_NATS_TIMEOUT_MS: String(CALL_TIMEOUT_MS), GATEWAY_REQUEST_TIMEOUT_MS: String(CALL_TIMEOUT_MS + 5000) };
   const admissionEnv = { ADMISSION_CALL_TIMEOUT_MS: '5000' };
   ({ dana } = (await h.startAll({
     name: 'rolling',
     rules: [['group', 'data-admins', DATA_VOLUME_ADMINISTRATOR, 'tenant', 't1']],
     users: ['dana'],
-    gatewayEnv: () => ({ GATEWAY_DRAIN_DELAY_MS }),
+    gatewayEnv: () => ({ GATEWAY_DRAIN_DELAY_MS, ...gatewayTimeouts }),
   })) as { dana: string });
+  client = new RpcClient(h.nc, { timeoutMs: CALL_TIMEOUT_MS });
   // The environment of the first replica of each, for the second and for every restart.
   envOf.set('authz', { AUTHZ_BOOTSTRAP_ADMINS: 'user:root' });
   envOf.set('volume', { VOLUME_RECONCILE_INTERVAL_MS: '300', VOLUME_RESYNC_INTERVAL_MS: '1000', VOLUME_USAGE_CHECK: 'required' });
   envOf.set('workload-admission', admissionEnv);
   envOf.set('sharing', {});
   envOf.set('audit', {});
-  envOf.set('gateway', { GATEWAY_PORT: '0', GATEWAY_OIDC_ISSUER: h.idp.issuer, GATEWAY_OIDC_AUDIENCE: 'dv-gateway', GATEWAY_DRAIN_DELAY_MS });
+  envOf.set('gateway', {
+    GATEWAY_PORT: '0',
+    GATEWAY_OIDC_ISSUER: h.idp.issuer,
+    GATEWAY_OIDC_AUDIENCE: 'dv-gateway',
+    GATEWAY_DRAIN_DELAY_MS,
+    ...gatewayTimeouts,
+  });
   for (const service of SERVICES) await h.addReplica({ name: service, env: envOf.get(service) ?? {} } satisfies HarnessService);
 }, 30 * 60_000);
 
@@ -395,7 +419,7 @@ it(
     // Every admission acknowledged is in the volume's usage, whichever replica answers.
     for (const volumeId of sharedVolumes.slice(-5)) {
       for (let i = 0; i < 4; i++) {
-        const usage = await h.client.call(AdmissionRpc.usage, { volumeId }, { identity: HARNESS_ROOT });
+        const usage = await client.call(AdmissionRpc.usage, { volumeId }, { identity: HARNESS_ROOT });
         expect(usage.workloads.length).toBe(1);
       }
     }
@@ -407,11 +431,11 @@ it(
       },
       { timeoutMs: 60_000, intervalMs: 250, what: 'audit to have sealed every event' },
     );
-    const verified = await h.client.call(AuditRpc.verify, { againstStream: true }, { identity: HARNESS_ROOT });
+    const verified = await client.call(AuditRpc.verify, { againstStream: true }, { identity: HARNESS_ROOT });
     expect(verified.firstBad).toBeUndefined();
     expect(verified.ok).toBe(true);
     const headsSeen = new Set<string>();
-    for (let i = 0; i < 6; i++) headsSeen.add(JSON.stringify(await h.client.call(AuditRpc.head, {}, { identity: HARNESS_ROOT })));
+    for (let i = 0; i < 6; i++) headsSeen.add(JSON.stringify(await client.call(AuditRpc.head, {}, { identity: HARNESS_ROOT })));
     expect(headsSeen.size).toBe(1);
     // Nothing was dead-lettered along the way.
     expect((await jsm.streams.info(STREAMS.deadLetter.name)).state.messages).toBe(0);
