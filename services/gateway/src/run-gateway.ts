@@ -1,4 +1,4 @@
-import { connectNats, drainNats } from '@dv/messaging';
+import { coalesceWrites, connectNats, drainNats } from '@dv/messaging';
 import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registerProcessMetrics, startHealthServer } from '@dv/telemetry';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -63,6 +63,8 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     name: options.name,
     ...(config.NATS_USER !== undefined ? { user: config.NATS_USER, pass: config.NATS_PASSWORD ?? '' } : {}),
   });
+  // Its many concurrent requests leave in one socket write per turn of the event loop, not one each (docs/decisions/0033).
+  if (!coalesceWrites(nc)) logger.warn('the NATS socket was not found: every request is written on its own');
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
