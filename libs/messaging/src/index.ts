@@ -1,5 +1,4 @@
 export * from './connection/connect-nats';
-export * from './connection/coalesce-writes';
 export * from './trace/trace-headers';
 export * from './concurrency/semaphore';
 export * from './errors/to-error-body';

@@ -1,4 +1,4 @@
-import { coalesceWrites, connectNats, drainNats } from '@dv/messaging';
+import { connectNats, drainNats } from '@dv/messaging';
 import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registerProcessMetrics, startHealthServer } from '@dv/telemetry';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -19,6 +19,7 @@ import { clientErrorHandler } from './http/client-error';
 import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
 import { RateLimitHooks } from './http/rate-limit.hooks';
+import { RequestDeadlines } from './http/request-deadlines';
 import { securityHeadersHook } from './http/security-headers';
 import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
@@ -63,14 +64,11 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     name: options.name,
     ...(config.NATS_USER !== undefined ? { user: config.NATS_USER, pass: config.NATS_PASSWORD ?? '' } : {}),
   });
-  // Its many concurrent requests leave in one socket write per turn of the event loop, not one each (docs/decisions/0033).
-  if (!coalesceWrites(nc)) logger.warn('the NATS socket was not found: every request is written on its own');
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     clientErrorHandler,
-    // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503), and receiving it too (Node answers 408).
-    handlerTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    // Receiving the request within GATEWAY_REQUEST_TIMEOUT_MS (Node answers 408); the whole request, hooks and handler: RequestDeadlines (503).
     requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
     // The client IP (rate limit, access log) from X-Forwarded-For only when the peer is a proxy we were told to trust.
     ...(config.GATEWAY_TRUSTED_PROXIES.length > 0 ? { trustProxy: config.GATEWAY_TRUSTED_PROXIES } : {}),
@@ -85,6 +83,10 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.decorateRequest('dvIdentity', null);
   fastify.decorateRequest('dvSpan', null);
   fastify.decorateRequest('dvTraceContext', null);
+  // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503): its deadline runs from the first hook.
+  const deadlines = new RequestDeadlines(config.GATEWAY_REQUEST_TIMEOUT_MS);
+  fastify.addHook('onRequest', deadlines.onRequest);
+  fastify.addHook('onResponse', deadlines.onResponse);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -141,6 +143,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
       logger.info('service stopping');
       await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
       accessLogSink.flush();
+      deadlines.stop();
       await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
       await health.close();
       processMetrics.stop();
