@@ -2,3 +2,4 @@
 export const NATS_SERVER_VERSION = 'v2.15.2';
 export const FERRETDB_VERSION = 'v1.24.2';
 export const HYDRA_VERSION = 'v2.3.0';
+export const HELM_VERSION = 'v4.3.2';
