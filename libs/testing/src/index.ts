@@ -70,3 +70,5 @@ export {
 } from './dev-login/start-dev-identity-provider';
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
+export { JAEGER_VERSION } from './server-versions';
+export { type RunningJaeger, type StartJaegerOptions, ensureJaegerBinary, startJaeger } from './start-jaeger';

@@ -12,6 +12,8 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
+import { type ConsumerMetrics, consumerMetrics, trackPending } from '@dv/messaging';
+import { type MetricsRegistry } from '@dv/telemetry';
 import { type ChainWriter, type PreparedDraft, type SealedBatch, type SealedRecord, prepareDraft } from './chain-writer';
 import { isEventEnvelope } from './envelope-check';
 import { eventToDraft } from './event-to-record';
@@ -40,6 +42,8 @@ export interface StreamIntakeOptions {
   batchSize: number;
   /** Called after every batch sealed, in chain order (the relay follows the chain). */
   onSealed: (records: readonly SealedRecord[]) => void;
+  /** The service's metrics: each stream's pending events and dead letters (consumerMetrics, as every durable consumer). */
+  metrics?: MetricsRegistry;
 }
 
 /** A delivered event, parsed, mapped and rendered as it arrived, waiting for its batch. */
@@ -80,6 +84,8 @@ export class StreamIntake {
   private running = false;
   private loop: Promise<void> | undefined;
   private loopAlive = false;
+  private readonly metrics: ConsumerMetrics | undefined;
+  private readonly stopTracking: (() => void)[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -87,6 +93,7 @@ export class StreamIntake {
     private readonly options: StreamIntakeOptions,
   ) {
     this.js = jetstream(nc);
+    this.metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
   }
 
   /** Every source is being consumed and the sealing loop runs. */
@@ -100,10 +107,16 @@ export class StreamIntake {
     for (const stream of SOURCES) await this.ensureConsumer(stream);
     for (const stream of SOURCES) this.followers.push(this.follow(stream));
     this.loop = this.superviseLoop();
+    if (this.metrics) {
+      const jsm = await jetstreamManager(this.nc);
+      for (const stream of SOURCES)
+        this.stopTracking.push(trackPending(this.metrics.pending, { stream, consumer: AUDIT_DURABLE }, () => jsm.consumers.info(stream, AUDIT_DURABLE)));
+    }
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    for (const stop of this.stopTracking.splice(0)) stop();
     for (const messages of this.consuming.values()) await messages.close().catch(() => undefined);
     this.wake?.();
     await Promise.all(this.followers);
@@ -266,6 +279,7 @@ export class StreamIntake {
         msgID: `${AUDIT_DURABLE}:${msg.info.stream}:${msg.info.streamSequence}`,
       });
       msg.term(reason.slice(0, 200));
+      this.metrics?.deadLettered.inc({ stream: msg.info.stream, consumer: AUDIT_DURABLE });
       this.logger.warn(`event ${msg.subject} #${msg.info.streamSequence} dead-lettered: ${reason}`);
     } catch (error) {
       // Not dead-lettered: left unacknowledged, it comes back after ack_wait and is tried again.
