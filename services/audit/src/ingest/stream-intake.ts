@@ -12,8 +12,9 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
-import { type ConsumerMetrics, consumerMetrics, trackPending } from '@dv/messaging';
+import { type ConsumerMetrics, consumerMetrics, extractTraceContext, trackPending } from '@dv/messaging';
 import { type MetricsRegistry } from '@dv/telemetry';
+import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ChainWriter, type PreparedDraft, type SealedBatch, type SealedRecord, prepareDraft } from './chain-writer';
 import { isEventEnvelope } from './envelope-check';
 import { eventToDraft } from './event-to-record';
@@ -51,6 +52,8 @@ interface QueuedEvent extends PreparedDraft {
   readonly msg: JsMsg;
   /** `<stream>:<stream seq>`: a redelivery of an event still queued here is not queued twice. */
   readonly key: string;
+  /** From delivery to sealed (or refused): the audit hop of the trace that published the event. */
+  readonly span: Span;
 }
 
 /** A batch stored, waiting to be acknowledged. */
@@ -59,8 +62,13 @@ interface Written {
   result: SealedBatch<QueuedEvent>;
 }
 
+const tracer = trace.getTracer('audit');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const endWithError = (span: Span, message: string): void => {
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.end();
+};
 
 /**
  * Durable pull consumers over DV_EVENTS and PLATFORM_EVENTS. Each event is parsed, validated, mapped
@@ -173,15 +181,24 @@ export class StreamIntake {
     const key = `${msg.info.stream}:${msg.info.streamSequence}`;
     // Redelivered while still waiting here (a long stall): the queued copy is acknowledged for both.
     if (this.queued.has(key)) return;
+    const span = tracer.startSpan(
+      `${msg.subject} record`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': AUDIT_DURABLE },
+      },
+      extractTraceContext(msg.headers),
+    );
     let prepared: PreparedDraft;
     try {
       prepared = this.prepare(msg);
     } catch (error) {
       void this.deadLetter(msg, messageOf(error));
+      endWithError(span, 'dead-lettered');
       return;
     }
     this.queued.add(key);
-    this.queue.push({ draft: prepared.draft, text: prepared.text, msg, key });
+    this.queue.push({ draft: prepared.draft, text: prepared.text, msg, key, span });
     this.wake?.();
   }
 
@@ -262,9 +279,18 @@ export class StreamIntake {
 
   /** After the batch is stored: acknowledge, dead-letter what the database refused, hand the records to the relay. */
   private finish({ batch, result }: Written): void {
-    for (const { item } of result.sealed) item.msg.ack();
-    for (const item of result.duplicates) item.msg.ack();
-    for (const { item, reason } of result.refused) void this.deadLetter(item.msg, reason);
+    for (const { item } of result.sealed) {
+      item.msg.ack();
+      item.span.end();
+    }
+    for (const item of result.duplicates) {
+      item.msg.ack();
+      item.span.end();
+    }
+    for (const { item, reason } of result.refused) {
+      void this.deadLetter(item.msg, reason);
+      endWithError(item.span, 'dead-lettered');
+    }
     for (const item of batch) this.queued.delete(item.key);
     if (result.sealed.length > 0) this.options.onSealed(result.sealed.map((s) => s.record));
   }
