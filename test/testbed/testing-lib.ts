@@ -11,3 +11,6 @@ export { repoRoot } from '../../libs/testing/src/repo-root';
 export { stderrProgressLog } from '../../libs/testing/src/progress-log';
 export { type TestBed, startTestBed } from '../../libs/testing/src/test-bed';
 /* eslint-enable no-restricted-imports, @nx/enforce-module-boundaries */
+/* eslint-disable no-restricted-imports, @nx/enforce-module-boundaries -- see above: no path aliases here */
+export { ensureHelmBinary } from '../../libs/testing/src/helm-build';
+/* eslint-enable no-restricted-imports, @nx/enforce-module-boundaries */
