@@ -72,3 +72,5 @@ export {
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
 export { CLI_REDIRECT_URI, CLI_SCOPE, type RegisterCliClientOptions, registerCliClient } from './dev-login/cli-client';
+export { JAEGER_VERSION } from './server-versions';
+export { type RunningJaeger, type StartJaegerOptions, ensureJaegerBinary, startJaeger } from './start-jaeger';
