@@ -76,7 +76,7 @@ describe('NATS permission manifest', () => {
   it('lets the gateway call only what the services serve, the operator all of it, and nobody publish platform events but the publisher', () => {
     const served = NATS_PERMISSION_MANIFEST.flatMap((e) => e.serves);
     expect(manifestOf('gateway').calls.filter((s) => !served.includes(s))).toEqual([]);
-    expect(manifestOf('gateway').calls).toEqual(expect.arrayContaining(['dv.volume.list', 'dv.volume.create', 'dv.volume.get']));
+    expect(manifestOf('gateway').calls).toEqual(expect.arrayContaining(['dv.volume.list-page', 'dv.volume.create', 'dv.volume.get']));
     expect(manifestOf('operator').calls).toEqual(NATS_PERMISSION_MANIFEST.filter((e) => e.status === 'running').flatMap((e) => e.serves));
     for (const entry of NATS_PERMISSION_MANIFEST) {
       if (entry.client === 'platform-publisher') continue;
