@@ -108,7 +108,7 @@ benchMain(async () => {
               {
                 projectId: 'p2',
                 workload: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
-                subject: ROOT,
+                subject: { subjectId: 'root', subjectType: 'user' },
                 dataVolumes: [{ id: p.volumeId, mountPath: '/data' }],
                 workloadId: `${p.run}-${name}`,
               },
