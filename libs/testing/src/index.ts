@@ -58,7 +58,8 @@ export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
 export { type RestartableNats, startRestartableNats } from './restartable-nats';
 export { type NatsCluster, type NatsClusterNode, type StartNatsClusterOptions, startNatsCluster } from './nats-cluster';
-export { HYDRA_VERSION } from './server-versions';
+export { HELM_VERSION, HYDRA_VERSION } from './server-versions';
+export { ensureHelmBinary, helmBuild } from './helm-build';
 export { type RunningHydra, type StartHydraOptions, ensureHydraBinary, startHydra } from './start-hydra';
 export { type DevUser, findDevUser, parseDevUsers, readDevUsers } from './dev-login/dev-users';
 export { type RunningDevLogin, type StartDevLoginOptions, startDevLogin } from './dev-login/dev-login-app';
@@ -71,3 +72,6 @@ export {
 } from './dev-login/start-dev-identity-provider';
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
+export { CLI_REDIRECT_URI, CLI_SCOPE, type RegisterCliClientOptions, registerCliClient } from './dev-login/cli-client';
+export { JAEGER_VERSION } from './server-versions';
+export { type RunningJaeger, type StartJaegerOptions, ensureJaegerBinary, startJaeger } from './start-jaeger';
