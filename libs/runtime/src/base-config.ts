@@ -1,9 +1,10 @@
-import { envEnum, envPort, envUrl } from '@dv/telemetry';
+import { envEnum, envPort, envUrl, envUrlList } from '@dv/telemetry';
 import { z } from 'zod';
 
 /** What every service reads from its environment. */
 export const baseConfigShape = {
-  NATS_URL: envUrl(['nats', 'tls']),
+  /** One server, or every server of a cluster, comma-separated (the client fails over between them). */
+  NATS_URL: envUrlList(['nats', 'tls']),
   /**
    * The service's NATS user and password (deploy/nats/nats-server.conf: one user per client, deny by
    * default; on in deployments, the local run and the tests). Unset only for a server of one's own

@@ -24,6 +24,7 @@ export { ConfigError, type ConfigProblem } from './config/config-error';
 export { exitOnConfigError } from './config/exit-on-config-error';
 export { envField, type EnvField, type FieldParse } from './config/env-field';
 export { envUrl } from './config/env-url';
+export { envUrlList } from './config/env-url-list';
 export { envPort } from './config/env-port';
 export { envInt, type EnvIntOptions } from './config/env-int';
 export { envBool } from './config/env-bool';

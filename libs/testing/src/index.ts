@@ -57,6 +57,7 @@ export { KubePlatformHarness, testBedEnv } from './kube-platform-harness';
 export { WORKLOAD_CRDS, installWorkloadCrds } from './workload-crds';
 export { type BoundPvcOptions, createBoundPvc } from './bound-pvc';
 export { type RestartableNats, startRestartableNats } from './restartable-nats';
+export { type NatsCluster, type NatsClusterNode, type StartNatsClusterOptions, startNatsCluster } from './nats-cluster';
 export { HELM_VERSION, HYDRA_VERSION } from './server-versions';
 export { ensureHelmBinary, helmBuild } from './helm-build';
 export { type RunningHydra, type StartHydraOptions, ensureHydraBinary, startHydra } from './start-hydra';

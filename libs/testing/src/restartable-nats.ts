@@ -73,9 +73,9 @@ export async function startRestartableNats(
       if (!server) throw new Error('nats-server is not started');
       return server;
     },
-    kill: (killOptions) => end(server, killOptions?.graceful ?? false),
+    kill: (killOptions) => endNatsServer(server, killOptions?.graceful ?? false),
     restart: async (restartOptions) => {
-      await end(server, restartOptions?.graceful ?? false);
+      await endNatsServer(server, restartOptions?.graceful ?? false);
       if (restartOptions?.downMs) await sleep(restartOptions.downMs);
       await launch();
     },
@@ -87,7 +87,7 @@ export async function startRestartableNats(
 }
 
 /** SIGTERM (its own shutdown), or SIGKILL (none: what a crash or `kill -9` does); then waits for the exit. */
-async function end(server: ServerProcess | undefined, graceful: boolean): Promise<void> {
+export async function endNatsServer(server: ServerProcess | undefined, graceful: boolean): Promise<void> {
   if (!server) return;
   if (!graceful && server.exitReason() === undefined) {
     try {

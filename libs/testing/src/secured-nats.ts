@@ -47,6 +47,8 @@ export interface StartSecuredNatsOptions {
   testUsers?: readonly TestNatsUser[];
   /** Starts the server with these settings instead of a fresh isolated one (e.g. `startRestartableNats`, for a fault test); not with `dir`. */
   server?: (settings: { configFile: string; env: Record<string, string> }) => Promise<RunningNats>;
+  /** Copies of every stream the provisioner makes (NATS_STREAM_REPLICAS of the provisioning step): 3 on a three-node cluster; 1 by default. */
+  streamReplicas?: number;
 }
 
 const testPasswordVariable = (user: string): string => `DV_TEST_NATS_${user.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
@@ -96,6 +98,7 @@ export class SecuredNats {
     readonly nats: RunningNats,
     private readonly passwords: Record<string, string>,
     private readonly configDir: string | undefined,
+    private readonly streamReplicas: number,
   ) {}
 
   static async start(options: StartSecuredNatsOptions = {}): Promise<SecuredNats> {
@@ -110,7 +113,7 @@ export class SecuredNats {
       nats = await startNats({ ...settings, binary, dir: options.dir });
     } else if (options.server !== undefined) nats = await options.server(settings);
     else nats = await startIsolatedNats(settings);
-    const secured = new SecuredNats(nats, passwords, config?.dir);
+    const secured = new SecuredNats(nats, passwords, config?.dir, options.streamReplicas ?? 1);
     if (options.provision !== false)
       await secured.provision().catch(async (error: unknown) => {
         await nats.stop();
@@ -178,7 +181,7 @@ export class SecuredNats {
   async provision(): Promise<void> {
     const nc = await connectNats({ url: this.url, name: 'provisioner', user: 'provisioner', pass: this.password('provisioner') });
     try {
-      await provisionStreams(nc);
+      await provisionStreams(nc, { replicas: this.streamReplicas });
     } finally {
       await drainNats(nc);
     }

@@ -30,7 +30,12 @@ export async function ensureStreams(nc: NatsConnection, settings: StreamSettings
     };
     try {
       await jsm.streams.info(stream.name);
-      await jsm.streams.update(stream.name, { subjects: config.subjects, duplicate_window: duplicateWindow });
+      // Replicas only when asked: a re-run with NATS_STREAM_REPLICAS=3 scales an existing stream up (JetStream copies it).
+      await jsm.streams.update(stream.name, {
+        subjects: config.subjects,
+        duplicate_window: duplicateWindow,
+        ...(settings.replicas !== undefined ? { num_replicas: settings.replicas } : {}),
+      });
     } catch (error) {
       if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
       try {

@@ -8,10 +8,11 @@ import {
   type SubjectType,
   summarizeIssues,
 } from '@dv/contracts';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders, type NatsConnection, TimeoutError } from '@nats-io/nats-core';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { contextFromTraceFields, currentTraceFields, injectTraceContext } from '../trace/trace-headers';
 
 export interface EventMeta {
@@ -35,7 +36,20 @@ export interface PublishResult {
   duplicate: boolean;
 }
 
+export interface EventPublisherOptions {
+  /**
+   * How long a publish may keep trying while its stream has no leader (on a cluster, the seconds of
+   * an election after the leader's node died: the server answers "no responders") or an attempt gets
+   * no ack; then it fails with UNAVAILABLE. 3000 ms by default: below a caller's usual 5 s deadline.
+   */
+  retryForMs?: number;
+}
+
 const tracer = trace.getTracer('@dv/messaging');
+/** Between attempts while a stream elects its leader. */
+const RETRY_PAUSE_MS = 250;
+/** The least an attempt waits for its ack. */
+const MIN_ATTEMPT_MS = 500;
 const encoder = new TextEncoder();
 
 /**
@@ -49,6 +63,7 @@ export class EventPublisher {
     nc: NatsConnection,
     /** CloudEvents `source`: `dv/<service>`. */
     private readonly source: string,
+    private readonly options: EventPublisherOptions = {},
   ) {
     this.js = jetstream(nc);
   }
@@ -95,7 +110,7 @@ export class EventPublisher {
           const h = natsHeaders();
           injectTraceContext(h);
           if (envelope.requestid) h.set(HEADERS.requestId, envelope.requestid);
-          const ack = await this.js.publish(envelope.type, encoder.encode(JSON.stringify(envelope)), { msgID: envelope.id, headers: h });
+          const ack = await this.publishWithRetry(envelope, h);
           return { seq: ack.seq, duplicate: ack.duplicate };
         } catch (error) {
           span.setStatus({ code: SpanStatusCode.ERROR });
@@ -105,5 +120,33 @@ export class EventPublisher {
         }
       },
     );
+  }
+
+  /**
+   * Publishes until acked or `retryForMs` is spent: a stream without a leader for now ("no
+   * responders": nats.js names it JetStreamNotEnabled) or an attempt without an ack is tried again;
+   * the same `Nats-Msg-Id` makes a repeat land once. Out of time: UNAVAILABLE, a typed error the
+   * caller may retry (an outbox keeps the event and its sweep publishes it later).
+   */
+  private async publishWithRetry(envelope: EventEnvelope, h: ReturnType<typeof natsHeaders>): Promise<PubAck> {
+    const deadline = Date.now() + (this.options.retryForMs ?? 3000);
+    const payload = encoder.encode(JSON.stringify(envelope));
+    for (;;) {
+      const timeout = Math.max(MIN_ATTEMPT_MS, deadline - Date.now());
+      try {
+        return await this.js.publish(envelope.type, payload, { msgID: envelope.id, headers: h, timeout });
+      } catch (error) {
+        // nats.js turns a publish's 503 (no responders) into JetStreamNotEnabled, a class it does not export.
+        const noLeader = error instanceof Error && error.name === 'JetStreamNotEnabled';
+        if (!noLeader && !(error instanceof TimeoutError)) throw error;
+        if (Date.now() + RETRY_PAUSE_MS >= deadline) {
+          throw DvError.unavailable(`event ${envelope.type} not stored: ${noLeader ? 'its stream has no leader right now' : 'no ack from JetStream'}`, {
+            eventId: envelope.id,
+            reason: noLeader ? 'no-stream-leader' : 'timeout',
+          });
+        }
+        if (noLeader) await sleep(RETRY_PAUSE_MS);
+      }
+    }
   }
 }

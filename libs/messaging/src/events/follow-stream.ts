@@ -85,8 +85,15 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
         // nats.js made a new consumer but may pull nothing from it: ours starts right after what was applied.
         if (status.type === 'ordered_consumer_recreated')
           restarting ??= restart()
-            .catch((error: unknown) => logger.warn(`following ${options.stream} again failed: ${messageOf(error)}`))
+            .catch((error: unknown) => {
+              // E.g. the stream has no leader yet: the progress check tries again until it is followed.
+              logger.warn(`following ${options.stream} again failed, retrying: ${messageOf(error)}`);
+              recover();
+            })
             .finally(() => (restarting = undefined));
+        // On a cluster the consumer's node may die while our connection (to another node) stays up:
+        // no reconnect tells us, only the missing heartbeats; nats.js then backs off for 30 s and more.
+        else if (status.type === 'heartbeats_missed') recover();
       }
     })().catch(() => undefined);
     return { consumer, messages, pending };
@@ -170,12 +177,17 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
     }
     recovering = false;
   };
+  /** Checks progress until up to date, starting a new consumer while it is stalled. */
+  function recover(): void {
+    if (stopped) return;
+    recovering = true;
+    checking ??= checkProgress().finally(() => (checking = undefined));
+  }
   const reconnects = watchReconnects(nc, {
     onDisconnect: () => (recovering = true),
     onReconnect: () => {
-      recovering = true;
       lastMessageAt = Date.now();
-      checking ??= checkProgress().finally(() => (checking = undefined));
+      recover();
     },
   });
 

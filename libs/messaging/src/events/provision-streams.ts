@@ -22,7 +22,11 @@ export async function provisionStreams(nc: NatsConnection, settings: StreamSetti
   const duplicateWindow = nanos(settings.duplicateWindowMs ?? 10 * 60_000);
   try {
     await jsm.streams.info(AUDIT_STREAM.name);
-    await jsm.streams.update(AUDIT_STREAM.name, { subjects: [...AUDIT_STREAM.subjects], duplicate_window: duplicateWindow });
+    await jsm.streams.update(AUDIT_STREAM.name, {
+      subjects: [...AUDIT_STREAM.subjects],
+      duplicate_window: duplicateWindow,
+      ...(settings.replicas !== undefined ? { num_replicas: settings.replicas } : {}),
+    });
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
     await jsm.streams

@@ -1,4 +1,4 @@
-import { envEnum, envInt, envUrl } from '@dv/telemetry';
+import { envEnum, envInt, envUrlList } from '@dv/telemetry';
 import { z } from 'zod';
 
 /**
@@ -6,7 +6,7 @@ import { z } from 'zod';
  * identity that may create and update the streams (deploy/nats/nats-server.conf).
  */
 export const provisioningConfigSchema = z.object({
-  NATS_URL: envUrl(['nats', 'tls']),
+  NATS_URL: envUrlList(['nats', 'tls']),
   NATS_USER: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)')
