@@ -22,7 +22,10 @@ beforeAll(async () => {
   mnist = await readyVolume(h.gateway, dana, 'mnist', 'p1');
   await readyVolume(h.gateway, dana, 'imagenet', 'p1');
   await readyVolume(h.gateway, dana, 'coco', 'p2');
-  const shared = await h.gateway.http('PATCH', `/api/v1/datavolumes/${mnist.id}/sharedScopes`, { token: dana, body: { add: [{ scopeType: 'project', scopeId: 'p3' }] } });
+  const shared = await h.gateway.http('PATCH', `/api/v1/datavolumes/${mnist.id}/sharedScopes`, {
+    token: dana,
+    body: { add: [{ scopeType: 'project', scopeId: 'p3' }] },
+  });
   expect(shared.status).toBe(200);
   page = await h.signIn('dana');
 }, 30 * 60_000);

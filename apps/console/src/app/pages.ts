@@ -19,23 +19,3 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/roles', title: 'Roles', component: lazy(() => import('../pages/roles/RolesPage')) },
   { path: '/roles/:id', title: 'Role', component: lazy(() => import('../pages/roles/RolePage')), nav: false },
 ];
-
-/** The page a path shows, with its parameters. */
-export function matchPage(pages: readonly PageEntry[], path: string): { page: PageEntry; params: Record<string, string> } | undefined {
-  const parts = path.split('/').filter((p) => p !== '');
-  for (const page of pages) {
-    const pattern = page.path.split('/').filter((p) => p !== '');
-    if (pattern.length !== parts.length) continue;
-    const params: Record<string, string> = {};
-    const ok = pattern.every((segment, i) => {
-      const part = parts[i] ?? '';
-      if (segment.startsWith(':')) {
-        params[segment.slice(1)] = decodeURIComponent(part);
-        return true;
-      }
-      return segment === part;
-    });
-    if (ok) return { page, params };
-  }
-  return undefined;
-}
