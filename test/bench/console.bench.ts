@@ -108,7 +108,7 @@ async function run(): Promise<object> {
   const idp = await startDevIdentityProvider({ dir });
   const services: ServiceProcess[] = [];
   let nc: NatsConnection | undefined;
-  const browser = await launchChromium();
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
     nc = await connectNats({ url: bed.natsUrl, name: 'bench-console' });
     await ensureStreams(nc);
@@ -151,6 +151,7 @@ async function run(): Promise<object> {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     const clientId = await registerConsoleClient(idp.adminUrl, origin, AUDIENCE);
+    progress(`starting the gateway at ${origin} (log ${join(dir, 'gateway.log')})`);
     services.push(
       await startServiceProcess({
         service: 'gateway',
@@ -163,11 +164,14 @@ async function run(): Promise<object> {
           GATEWAY_CONSOLE_CLIENT_ID: clientId,
           GATEWAY_ACCESS_LOG: 'false',
         },
-        timeoutMs: 60_000,
+        logPath: join(dir, 'gateway.log'),
+        timeoutMs: 120_000,
       }),
     );
     const consoleUrl = `${origin}/console/`;
+    browser = await launchChromium();
 
+    progress('signing in through the provider');
     // Sign in once through the provider's page; the tokens stay in this tab's sessionStorage.
     const page = await browser.context.newPage();
     await page.goto(consoleUrl);
@@ -254,7 +258,7 @@ async function run(): Promise<object> {
       },
     };
   } finally {
-    await browser.close();
+    await browser?.close();
     for (const service of services.reverse()) await service.stop().catch(() => undefined);
     if (nc !== undefined) await drainNats(nc).catch(() => undefined);
     await idp.stop();
