@@ -270,7 +270,12 @@ async function run(): Promise<object> {
     throw error;
   } finally {
     await browser?.close();
-    for (const service of services.reverse()) await service.stop().catch(() => undefined);
+    // A service still draining after 20 s is killed: the figures are taken, the clean-up must not hold the report.
+    for (const service of services.reverse()) {
+      const stopped = service.stop().catch(() => undefined);
+      const late = await Promise.race([stopped.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 20_000).unref())]);
+      if (late) await service.kill().catch(() => undefined);
+    }
     if (nc !== undefined) await drainNats(nc).catch(() => undefined);
     await idp.stop();
     await bed.stop();
