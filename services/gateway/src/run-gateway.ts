@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ALL_OPERATIONS } from './api/all-operations';
 import { methodNotAllowedHook } from './api/method-not-allowed.hook';
 import { publicRoutes } from './api/public-routes';
@@ -19,6 +20,7 @@ import { clientErrorHandler } from './http/client-error';
 import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
 import { RateLimitHooks } from './http/rate-limit.hooks';
+import { RequestDeadlines } from './http/request-deadlines';
 import { securityHeadersHook } from './http/security-headers';
 import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
@@ -36,8 +38,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Starts the gateway as every service starts (NATS as its own user, health/readiness/metrics on a
  * port of their own, a graceful stop on SIGTERM/SIGINT), but with an HTTP server instead of a NATS
- * microservice and no MongoDB: it owns no data. Stopping: readiness goes false, the HTTP server stops
- * taking connections and lets in-flight requests finish (their NATS calls included), then NATS drains.
+ * microservice and no MongoDB: it owns no data. Stopping: readiness goes false, requests go on being
+ * served for GATEWAY_DRAIN_DELAY_MS (a load balancer's time to notice), then the HTTP server stops taking
+ * connections and lets in-flight requests finish (their NATS calls included), then NATS drains.
  */
 export async function runGateway(options: { name: string; config: GatewayConfig; telemetry: Telemetry }): Promise<RunningGateway> {
   const { config } = options;
@@ -68,8 +71,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     clientErrorHandler,
-    // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503), and receiving it too (Node answers 408).
-    handlerTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    // Receiving the request within GATEWAY_REQUEST_TIMEOUT_MS (Node answers 408); the whole request, hooks and handler: RequestDeadlines (503).
     requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
     // The client IP (rate limit, access log) from X-Forwarded-For only when the peer is a proxy we were told to trust.
     ...(config.GATEWAY_TRUSTED_PROXIES.length > 0 ? { trustProxy: config.GATEWAY_TRUSTED_PROXIES } : {}),
@@ -84,6 +86,10 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.decorateRequest('dvIdentity', null);
   fastify.decorateRequest('dvSpan', null);
   fastify.decorateRequest('dvTraceContext', null);
+  // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503): its deadline runs from the first hook.
+  const deadlines = new RequestDeadlines(config.GATEWAY_REQUEST_TIMEOUT_MS);
+  fastify.addHook('onRequest', deadlines.onRequest);
+  fastify.addHook('onResponse', deadlines.onResponse);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -139,9 +145,12 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   });
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      logger.info('service stopping');
+      logger.info('service stopping', { drainDelayMs: config.GATEWAY_DRAIN_DELAY_MS });
+      // Readiness is false from here; requests the balancer still sends meanwhile are served, not refused.
+      if (config.GATEWAY_DRAIN_DELAY_MS > 0) await sleep(config.GATEWAY_DRAIN_DELAY_MS);
       await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
       accessLogSink.flush();
+      deadlines.stop();
       await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
       await health.close();
       processMetrics.stop();
