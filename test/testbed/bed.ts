@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSecuredTestBed } from '@dv/testing';
-import { ensureBinaries, ensureHelmBinary, ensureHydraBinary, ensureJaegerBinary, repoRoot, stderrProgressLog } from './testing-lib';
+import { ensureBinaries, ensureChromium, ensureHelmBinary, ensureHydraBinary, ensureJaegerBinary, repoRoot, stderrProgressLog } from './testing-lib';
 
 const USAGE = 'usage: node -r ./scripts/ts-register.js test/testbed/bed.ts <build|up|env>';
 
@@ -19,7 +19,14 @@ async function build(): Promise<void> {
   // Helm (only the chart's test runs it) starts at once beside the servers: its Go build is the longest.
   const helm = ensureHelmBinary();
   helm.catch(() => undefined); // its failure is reported by the await below, not as an unhandled rejection
-  const paths = { ...(await ensureBinaries()), hydra: await ensureHydraBinary(), jaeger: await ensureJaegerBinary(), helm: await helm };
+  // Debian's Chromium for the console's browser tests: installed by apt-get when missing (as root, as CI runs).
+  const paths = {
+    ...(await ensureBinaries()),
+    hydra: await ensureHydraBinary(),
+    jaeger: await ensureJaegerBinary(),
+    helm: await helm,
+    chromium: await ensureChromium(),
+  };
   for (const [name, path] of Object.entries(paths)) process.stdout.write(`${name}=${path}\n`);
 }
 

@@ -72,6 +72,8 @@ export {
 } from './dev-login/start-dev-identity-provider';
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './chromium';
+export { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, registerConsoleClient } from './dev-login/console-client';
 export { CLI_REDIRECT_URI, CLI_SCOPE, type RegisterCliClientOptions, registerCliClient } from './dev-login/cli-client';
 export { JAEGER_VERSION } from './server-versions';
 export { type RunningJaeger, type StartJaegerOptions, ensureJaegerBinary, startJaeger } from './start-jaeger';

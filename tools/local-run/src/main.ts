@@ -18,6 +18,7 @@ import {
   createCertificateAuthority,
   freePort,
   hydraAdmin,
+  registerConsoleClient,
   issueServingCertificate,
   natsUserOf,
   registerCliClient,
@@ -31,6 +32,7 @@ import {
 import { jetstreamManager } from '@nats-io/jetstream';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_VOLUME_ADMINISTRATOR, grantDemoAccessRules } from './demo-access-rules';
@@ -103,7 +105,15 @@ async function main(): Promise<void> {
     GATEWAY_OIDC_ISSUER: idp.issuer,
     GATEWAY_OIDC_AUDIENCE: LOCAL_GATEWAY_AUDIENCE,
     GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl,
+    // The web console (dist/apps/console, built by npm start; `npx nx build console` in ts mode) at /console/, signing people in as its own public client.
+    ...(existsSync(join(root, 'dist', 'apps', 'console', 'index.html'))
+      ? {
+          GATEWAY_CONSOLE_DIR: join(root, 'dist', 'apps', 'console'),
+          GATEWAY_CONSOLE_CLIENT_ID: await registerConsoleClient(idp.adminUrl, gatewayUrl, LOCAL_GATEWAY_AUDIENCE),
+        }
+      : {}),
   };
+  if (!('GATEWAY_CONSOLE_DIR' in gatewayEnv)) say('the web console is not built (npx nx build console): the gateway serves no console');
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
   const localEnv = {
     ...env,
@@ -154,6 +164,8 @@ async function main(): Promise<void> {
       say(
         `the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}, or from ${gatewayUrl}/api/v2/token; GATEWAY_URL in tmp/local.env)`,
       );
+    if (service.name === 'gateway' && 'GATEWAY_CONSOLE_DIR' in gatewayEnv)
+      say(`the web console: ${gatewayUrl}/console/ (sign in as a user of deploy/examples/org.yaml, password "${idp.password}")`);
   }
 
   say('publishing the example org (deploy/examples/org.yaml) and creating its namespaces…');
