@@ -3,15 +3,16 @@
 // scope (which service a project belongs to, or shared) and type (app, feature, data, contracts, util, testing).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
-const services = ['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'gateway', 'tools', 'cli'];
+const services = ['authz', 'volume', 'sharing', 'workload-admission', 'audit', 'gateway', 'tools', 'cli', 'console'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/.nx/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -55,4 +56,6 @@ export default tseslint.config(
     files: ['services/**/*.ts', 'libs/messaging/**/*.ts', 'libs/telemetry/**/*.ts', 'libs/persistence/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
+  // The web console (React): the rules of hooks.
+  { files: ['apps/console/**/*.tsx', 'apps/console/**/*.ts'], ...reactHooks.configs.flat['recommended-latest'] },
 );

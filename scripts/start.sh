@@ -10,6 +10,6 @@ export DV_SERVICE_MODE="${DV_SERVICE_MODE:-dist}"
 if [[ "$DV_SERVICE_MODE" == "ts" ]]; then
   exec node -r ./scripts/ts-register.js tools/local-run/src/main.ts
 fi
-echo "[start] nx build of the services, the local run and the platform publisher (cached)" >&2
-NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p audit,authz,sharing,volume,workload-admission,gateway,local-run,platform-publisher --outputStyle=static >&2
+echo "[start] nx build of the services, the web console, the local run and the platform publisher (cached)" >&2
+NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p audit,authz,sharing,volume,workload-admission,gateway,local-run,platform-publisher,console --outputStyle=static >&2
 exec node --enable-source-maps dist/tools/local-run/main.js

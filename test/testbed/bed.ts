@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSecuredTestBed } from '@dv/testing';
-import { ensureBinaries, ensureHydraBinary, repoRoot, stderrProgressLog } from './testing-lib';
+import { ensureBinaries, ensureChromium, ensureHydraBinary, repoRoot, stderrProgressLog } from './testing-lib';
 
 const USAGE = 'usage: node -r ./scripts/ts-register.js test/testbed/bed.ts <build|up|env>';
 
@@ -16,7 +16,8 @@ function bedEnvPath(): string {
 
 async function build(): Promise<void> {
   // Hydra is not part of the bed jest starts (only the tests that need it start it), but CI builds it here too.
-  const paths = { ...(await ensureBinaries()), hydra: await ensureHydraBinary() };
+  // Debian's Chromium for the console's browser tests: installed by apt-get when missing (as root, as CI runs).
+  const paths = { ...(await ensureBinaries()), hydra: await ensureHydraBinary(), chromium: await ensureChromium() };
   for (const [name, path] of Object.entries(paths)) process.stdout.write(`${name}=${path}\n`);
 }
 

@@ -6,6 +6,7 @@
 /* eslint-disable no-restricted-imports, @nx/enforce-module-boundaries -- see above: no path aliases here */
 export { ensureBinaries } from '../../libs/testing/src/ensure-binaries';
 export { ensureHydraBinary } from '../../libs/testing/src/start-hydra';
+export { ensureChromium } from '../../libs/testing/src/chromium';
 export { repoRoot } from '../../libs/testing/src/repo-root';
 export { stderrProgressLog } from '../../libs/testing/src/progress-log';
 export { type TestBed, startTestBed } from '../../libs/testing/src/test-bed';

@@ -70,3 +70,5 @@ export {
 } from './dev-login/start-dev-identity-provider';
 export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test-client';
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './chromium';
+export { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, registerConsoleClient } from './dev-login/console-client';

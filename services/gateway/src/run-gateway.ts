@@ -22,6 +22,7 @@ import { RateLimitHooks } from './http/rate-limit.hooks';
 import { securityHeadersHook } from './http/security-headers';
 import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
+import { serveConsole } from './console/serve-console';
 
 export interface RunningGateway {
   readonly httpPort: number;
@@ -120,6 +121,8 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onSend', async (_request, reply) => {
     if (stopping !== undefined) void reply.header('connection', 'close');
   });
+  // The web console's files at /console/ (decision 0027), when a build folder is configured.
+  serveConsole(fastify, config);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   const httpPort = (fastify.server.address() as AddressInfo).port;
 

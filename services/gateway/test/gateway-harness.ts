@@ -47,11 +47,12 @@ export class GatewayHarness extends KubePlatformHarness {
     name: string;
     rules: readonly OrgRule[];
     users: readonly string[];
-    gatewayEnv?: (idp: DevIdentityProvider) => Record<string, string>;
+    /** The gateway's env; may register clients at the provider first (the console's). */
+    gatewayEnv?: (idp: DevIdentityProvider) => Record<string, string> | Promise<Record<string, string>>;
   }): Promise<Record<string, string>> {
     this.providerDir = await mkdtemp(join(tmpdir(), `dv-gateway-${options.name}-`));
     this.idp = await startDevIdentityProvider({ dir: this.providerDir });
-    await this.startWithGateway(this.idp, options.gatewayEnv?.(this.idp) ?? {});
+    await this.startWithGateway(this.idp, (await options.gatewayEnv?.(this.idp)) ?? {});
     for (const [subjectType, subjectId, roleId, scopeType, scopeId] of options.rules) await this.grant(subjectType, subjectId, roleId, scopeType, scopeId);
     const tokens: Record<string, string> = {};
     for (const user of options.users) tokens[user] = await userToken(this.idp, `${user}@acme.example`);

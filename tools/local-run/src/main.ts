@@ -17,6 +17,7 @@ import {
   createCertificateAuthority,
   freePort,
   hydraAdmin,
+  registerConsoleClient,
   issueServingCertificate,
   natsUserOf,
   nodeEntryArgs,
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     GATEWAY_OIDC_ISSUER: idp.issuer,
     GATEWAY_OIDC_AUDIENCE: LOCAL_GATEWAY_AUDIENCE,
     GATEWAY_PROVIDER_ADMIN_URL: idp.adminUrl,
+    // The web console (dist/apps/console, built by npm start) at /console/, signing people in as its own public client.
+    GATEWAY_CONSOLE_DIR: join(root, 'dist', 'apps', 'console'),
+    GATEWAY_CONSOLE_CLIENT_ID: await registerConsoleClient(idp.adminUrl, gatewayUrl, LOCAL_GATEWAY_AUDIENCE),
   };
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
   const localEnv = { ...env, ...natsAs('operator'), ...idpEnv, GATEWAY_URL: gatewayUrl, GATEWAY_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
       say(
         `the REST API: ${gatewayUrl}/api/v1/datavolumes (bearer tokens of ${idp.issuer} for the audience ${LOCAL_GATEWAY_AUDIENCE}, or from ${gatewayUrl}/api/v2/token; GATEWAY_URL in tmp/local.env)`,
       );
+    if (service.name === 'gateway') say(`the web console: ${gatewayUrl}/console/ (sign in as a user of deploy/examples/org.yaml, password "${idp.password}")`);
   }
 
   say('publishing the example org (deploy/examples/org.yaml) and creating its namespaces…');

@@ -1,6 +1,8 @@
 import { AUDIT_MAX_EXPORT_RECORDS } from '@dv/contracts';
 import { baseConfigShape } from '@dv/runtime';
 import { envBool, envDurationMs, envInt, envPort, envUrl } from '@dv/telemetry';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { corsOriginsSchema } from './cors-origins';
 import { trustedProxiesSchema } from './trusted-proxies';
@@ -90,6 +92,27 @@ export const gatewayConfigSchema = z
     GATEWAY_HSTS_MAX_AGE_S: envInt({ min: 0, max: 63_072_000, default: 0 }),
     /** One JSON line per request on stdout (method, route, status, duration, caller, request and trace ids). */
     GATEWAY_ACCESS_LOG: envBool(true),
+    /**
+     * The web console's build folder (`dist/apps/console`), served at /console/ from memory; unset: no console.
+     * It must hold index.html (checked at start: a wrong folder stops the gateway with this message).
+     */
+    GATEWAY_CONSOLE_DIR: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((dir) => existsSync(join(dir, 'index.html')), 'expected the console build folder, holding index.html (npx nx build console)')
+      .optional(),
+    /** The console's OAuth2 client at the provider: a public client (no secret, PKCE), whose redirect URI is <origin>/console/callback. */
+    GATEWAY_CONSOLE_CLIENT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:@-]{1,255}$/, 'expected an OAuth2 client id')
+      .optional(),
+    /** The scopes the console asks for: offline_access for a refresh token (refreshed before the access token expires). */
+    GATEWAY_CONSOLE_SCOPES: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v === '' ? 'openid offline_access dv.api' : v))
+      .pipe(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'expected scopes separated by one space (RFC 6749 3.3)')),
   })
   .superRefine((config, ctx) => {
     if (config.GATEWAY_CORS_CREDENTIALS && config.GATEWAY_CORS_ORIGINS === '*') {
@@ -97,6 +120,13 @@ export const gatewayConfigSchema = z
         code: 'custom',
         path: ['GATEWAY_CORS_CREDENTIALS'],
         message: 'must not be true when GATEWAY_CORS_ORIGINS is * (credentials only for exact origins)',
+      });
+    }
+    if (config.GATEWAY_CONSOLE_DIR !== undefined && config.GATEWAY_CONSOLE_CLIENT_ID === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEWAY_CONSOLE_CLIENT_ID'],
+        message: 'is required with GATEWAY_CONSOLE_DIR (the console signs people in as this client)',
       });
     }
     if (config.GATEWAY_REQUEST_TIMEOUT_MS < config.GATEWAY_NATS_TIMEOUT_MS) {

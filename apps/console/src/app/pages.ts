@@ -1,0 +1,41 @@
+import { type ComponentType, lazy } from 'react';
+
+/**
+ * The console's pages: one line each. `path` is under /console; a path with `:name` segments passes
+ * them as `params`. `nav: false` keeps a page out of the navigation (a detail page); `dataVolumes: true`
+ * hides it when the tenant's data-volume setting is off. Pages load lazily: each is its own chunk.
+ */
+export interface PageEntry {
+  path: string;
+  title: string;
+  component: ComponentType<{ params: Readonly<Record<string, string>> }>;
+  nav?: boolean;
+  dataVolumes?: boolean;
+}
+
+export const PAGES: readonly PageEntry[] = [
+  { path: '/datavolumes', title: 'Data volumes', component: lazy(() => import('../pages/datavolumes/DataVolumesPage')), dataVolumes: true },
+  { path: '/datavolumes/:id', title: 'Data volume', component: lazy(() => import('../pages/datavolumes/DataVolumePage')), dataVolumes: true, nav: false },
+  { path: '/roles', title: 'Roles', component: lazy(() => import('../pages/roles/RolesPage')) },
+  { path: '/roles/:id', title: 'Role', component: lazy(() => import('../pages/roles/RolePage')), nav: false },
+];
+
+/** The page a path shows, with its parameters. */
+export function matchPage(pages: readonly PageEntry[], path: string): { page: PageEntry; params: Record<string, string> } | undefined {
+  const parts = path.split('/').filter((p) => p !== '');
+  for (const page of pages) {
+    const pattern = page.path.split('/').filter((p) => p !== '');
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = pattern.every((segment, i) => {
+      const part = parts[i] ?? '';
+      if (segment.startsWith(':')) {
+        params[segment.slice(1)] = decodeURIComponent(part);
+        return true;
+      }
+      return segment === part;
+    });
+    if (ok) return { page, params };
+  }
+  return undefined;
+}
