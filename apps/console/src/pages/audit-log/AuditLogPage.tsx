@@ -1,7 +1,7 @@
-import { type FormEvent, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useApi } from '../../app/console-context';
 import { type Column, DataTable } from '../../table/DataTable';
-import { type AuditQuery, auditFileSearch, isoOfLocal, localOfIso } from './audit-query';
+import { auditFileSearch, isoOfLocal, localOfIso } from './audit-query';
 import { type AuditRecord, auditSource } from './audit-source';
 import './audit-log.css';
 
@@ -56,8 +56,7 @@ export default function AuditLogPage() {
   const [endText, setEndText] = useState(() => localOfIso(new Date(Date.now() + 3_600_000).toISOString()));
   const [range, setRange] = useState(() => ({ start: isoOfLocal(startText) ?? '', end: isoOfLocal(endText) ?? '' }));
   const [rangeError, setRangeError] = useState('');
-  const lastQuery = useRef<AuditQuery | undefined>(undefined);
-  const source = useMemo(() => auditSource(api, range, (q) => (lastQuery.current = q)), [api, range]);
+  const source = useMemo(() => auditSource(api, range), [api, range]);
   const [exporting, setExporting] = useState('');
   const [verdict, setVerdict] = useState<{ verdict?: Verdict; error?: string; busy: boolean }>({ busy: false });
 
@@ -71,7 +70,7 @@ export default function AuditLogPage() {
     setRange({ start, end });
   };
   const exportAs = (fileType: 'CSV' | 'JSON') => {
-    const q = lastQuery.current ?? { ...range, filters: [], search: '', sortOrder: 'asc' as const, offset: 0, pageSize: 0 };
+    const q = source.lastQuery() ?? { ...range, filters: [], search: '', sortOrder: 'asc' as const, offset: 0, pageSize: 0 };
     setExporting(`Exporting ${fileType}…`);
     api
       .text(`/api/v1/audit/log/file?${auditFileSearch(q, fileType)}`)

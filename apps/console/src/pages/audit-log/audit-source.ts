@@ -18,12 +18,16 @@ export interface AuditRecord {
   metadata: { seq: number; scope_type: string | null; scope_id: string | null; related_ids: string[]; event_type: string; source: string; hash: string };
 }
 
-/**
- * The table's rows from the audit log: the table's page, sort, filters and search with the range
- * (required by the API); `onQuery` learns each query asked, so the export sends the same filters.
- */
-export function auditSource(api: ApiClient, range: { start: string; end: string }, onQuery: (q: AuditQuery) => void): TableSource<AuditRecord> {
+export interface AuditSource extends TableSource<AuditRecord> {
+  /** The last query the table asked (the export sends the same range and filters), or undefined before the first. */
+  lastQuery(): AuditQuery | undefined;
+}
+
+/** The table's rows from the audit log: the table's page, sort, filters and search with the range (required by the API). */
+export function auditSource(api: ApiClient, range: { start: string; end: string }): AuditSource {
+  let last: AuditQuery | undefined;
   return {
+    lastQuery: () => last,
     async fetch(query: TableQuery, signal?: AbortSignal): Promise<TablePage<AuditRecord>> {
       const q: AuditQuery = {
         ...range,
@@ -34,7 +38,7 @@ export function auditSource(api: ApiClient, range: { start: string; end: string 
         offset: query.offset,
         pageSize: query.limit,
       };
-      onQuery(q);
+      last = q;
       const answer = await api.get<{ total: number; next?: number; audit_logs: AuditRecord[] }>(`/api/v1/audit/log?${auditLogSearch(q)}`, {}, signal);
       return { rows: answer.audit_logs, total: answer.total, hasMore: answer.next !== undefined };
     },

@@ -60,26 +60,34 @@ export default function CreateVolumePage() {
   );
 
   const typed = useDebounced(name, 350);
-  const [availability, setAvailability] = useState<Availability>({ state: 'idle' });
+  // Only the API's answer is state (set when it comes); idle, invalid and checking follow from the name typed.
+  const checkKey = project === undefined || typed === '' || !NAME_PATTERN.test(typed) ? undefined : `${project.clusterId}/${typed}`;
+  const [answered, setAnswered] = useState<{ key: string; availability: Availability } | undefined>(undefined);
   useEffect(() => {
-    if (typed === '' || project === undefined) return setAvailability({ state: 'idle' });
-    if (!NAME_PATTERN.test(typed)) {
-      return setAvailability({ state: 'invalid', message: 'Use lowercase letters, digits and dashes, starting and ending with a letter or digit.' });
-    }
+    if (checkKey === undefined || project === undefined) return;
     const abort = new AbortController();
-    setAvailability({ state: 'checking' });
+    const settle = (availability: Availability) => {
+      if (!abort.signal.aborted) setAnswered({ key: checkKey, availability });
+    };
     api
       .get<undefined>('/api/v1/datavolumes/name-availability', { dataName: typed, clusterId: project.clusterId }, abort.signal)
-      .then(() => setAvailability({ state: 'free' }))
+      .then(() => settle({ state: 'free' }))
       .catch((error: unknown) => {
-        if (abort.signal.aborted) return;
-        if (error instanceof ApiError && error.status === 409) setAvailability({ state: 'taken', message: `The name ${typed} is taken in this cluster.` });
+        if (error instanceof ApiError && error.status === 409) settle({ state: 'taken', message: `The name ${typed} is taken in this cluster.` });
         else if (error instanceof ApiError && error.status === 400)
-          setAvailability({ state: 'invalid', message: apiFieldErrors(error, ['dataName'])['dataName'] ?? error.message });
-        else setAvailability({ state: 'unknown', message: 'The name could not be checked now; it is checked again on create.' });
+          settle({ state: 'invalid', message: apiFieldErrors(error, ['dataName'])['dataName'] ?? error.message });
+        else settle({ state: 'unknown', message: 'The name could not be checked now; it is checked again on create.' });
       });
     return () => abort.abort();
-  }, [api, typed, project]);
+  }, [api, checkKey, typed, project]);
+  const availability: Availability =
+    typed === '' || project === undefined
+      ? { state: 'idle' }
+      : !NAME_PATTERN.test(typed)
+        ? { state: 'invalid', message: 'Use lowercase letters, digits and dashes, starting and ending with a letter or digit.' }
+        : typed !== name || answered?.key !== checkKey
+          ? { state: 'checking' }
+          : answered.availability;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
