@@ -80,7 +80,12 @@ it('signed in through the provider, shows the Roles table sorted by role, 18 rol
 
 it('sorts by any column, both ways', async () => {
   await page.getByRole('button', { name: 'Role', exact: true }).click();
-  await eventually(roleCells, ROLES.map((r) => r.name).sort(byName).reverse());
+  await eventually(
+    roleCells,
+    ROLES.map((r) => r.name)
+      .sort(byName)
+      .reverse(),
+  );
   await expect(page.locator('th[aria-sort="descending"]').innerText()).resolves.toContain('Role');
   await page.getByRole('button', { name: 'Role', exact: true }).click();
   await eventually(roleCells, ROLES.map((r) => r.name).sort(byName));
@@ -159,7 +164,11 @@ it('reviews a role: every entity with View / Edit / Create / Delete as the catal
   expect(Object.fromEntries(Object.entries(shown).map(([k, v]) => [k, normalised(v)]))).toEqual(
     Object.fromEntries(Object.entries(role.permissions).map(([k, v]) => [k, normalised(v)])),
   );
-  expect(await rows.locator('th').allInnerTexts()).toEqual(Object.keys(role.permissions).map((k) => ENTITIES[k]?.displayName ?? k).sort(byName));
+  expect(await rows.locator('th').allInnerTexts()).toEqual(
+    Object.keys(role.permissions)
+      .map((k) => ENTITIES[k]?.displayName ?? k)
+      .sort(byName),
+  );
   const kinds = await page.getByTestId('workload-kinds').locator('li').allInnerTexts();
   expect(kinds).toContain('kubeflow.org: PyTorchJob');
   expect(kinds).toContain('argoproj.io: Workflow');

@@ -1,51 +1,46 @@
 import { waitFor } from '@dv/testing';
-import { join } from 'node:path';
-import { type Page } from 'playwright-core';
-import { GatewayHarness } from '../../../services/gateway/test/gateway-harness';
-import { type RunningChromium, launchChromium } from './chromium-browser';
-import { CONSOLE_STORY_RULES, consoleGatewayEnv, screenshotDir, signIn } from './console-story-setup';
+import { type Locator, type Page } from 'playwright-core';
+import { ConsoleHarness } from './console-harness';
+import { STORY_RULES } from './story-org';
 
 /**
  * The seed's story in a real browser (issue 15, "What must be shown"), on the real system and the real
  * provider's sign-in page: a data admin creates a volume from a Bound PVC and shares it with her
  * department (preview first); a researcher of a project there sees it as usable in his project; an L2
  * researcher of another department does not see it and is refused its page; the audit log shows the
- * story and Verify says the chain holds. A screenshot of each page goes to the test's output folder.
+ * story and Verify says the chain holds. A screenshot of each page goes to tmp/console-screenshots/.
  */
-const h = new GatewayHarness();
-const browsers: RunningChromium[] = [];
-let shots = '';
+// A browser on a shared 2-core machine: steps take seconds, not milliseconds.
+jest.setTimeout(90_000);
+
+const h = new ConsoleHarness();
+let dana: Page;
 let volumeId = '';
 
+/** Each person in a tab of their own, signed in afresh (the provider's session cookie of the previous person cleared). */
 async function personPage(user: string): Promise<Page> {
-  const browser = await launchChromium();
-  browsers.push(browser);
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await signIn(page, h.baseUrl, user);
-  return page;
+  await h.browser.context.clearCookies();
+  return h.signIn(user);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  await h.screenshot(page, `story-${name}`);
 }
 
 beforeAll(async () => {
-  shots = await screenshotDir('story');
-  await h.startAll({ name: 'console-story', rules: CONSOLE_STORY_RULES, users: [], gatewayEnv: consoleGatewayEnv });
-  await h.originPvc(h.namespaceOf('p1'), 'coco');
-  await h.originPvc(h.namespaceOf('p1'), 'pending-scans', { bound: false });
+  await h.start({ name: 'console-story', rules: STORY_RULES, users: [] });
+  await h.gateway.originPvc(h.gateway.namespaceOf('p1'), 'coco');
+  await h.gateway.originPvc(h.gateway.namespaceOf('p1'), 'pending-scans', { bound: false });
 }, 30 * 60_000);
 
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await h.stopAll();
-}, 60_000);
+afterAll(() => h.stop(), 60_000);
 
 describe("the seed's story, in the browser", () => {
   it('a data admin creates a volume from a Bound PVC of her project (only Bound PVCs offered, the name checked as typed)', async () => {
-    const page = await personPage('dana@acme.example');
-    await page.goto(`${h.baseUrl}/console/create-volume`);
-    await page.getByLabel('Project').selectOption('p1');
+    dana = await personPage('dana');
+    const page = dana;
+    await page.goto(`${h.consoleUrl}create-volume`);
+    await page.getByLabel('Project', { exact: true }).selectOption('p1');
     const pvc = page.getByLabel("PVC (Bound, in the project's namespace)");
     await expectOptions(pvc, ['coco']);
     expect(await pvc.locator('option[value="coco"]').textContent()).toMatch(/coco — 5Gi, nfs-data/);
@@ -62,22 +57,22 @@ describe("the seed's story, in the browser", () => {
     await waitFor(
       async () => {
         await page.reload();
-        return (await page.getByText('Ready', { exact: true }).count()) > 0 ? true : undefined;
+        return (await page.getByText(/Status:\s*Ready/).count()) > 0 ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the volume page to show Ready' },
     );
     await shot(page, '02-volume-ready');
 
     // The name is now taken: typing it again says so next to the field.
-    await page.goto(`${h.baseUrl}/console/create-volume`);
-    await page.getByLabel('Project').selectOption('p1');
+    await page.goto(`${h.consoleUrl}create-volume`);
+    await page.getByLabel('Project', { exact: true }).selectOption('p1');
     await page.getByLabel('Name', { exact: true }).fill('coco');
     await expect(page.locator('[data-testid="name-note"][data-availability="taken"]').textContent()).resolves.toMatch(/taken/);
   });
 
   it('she shares it with department d1, seeing first which projects gain it', async () => {
-    const page = browsers[0]?.context.pages()[0] as Page;
-    await page.goto(`${h.baseUrl}/console/sharing/${volumeId}`);
+    const page = dana;
+    await page.goto(`${h.consoleUrl}sharing/${volumeId}`);
     await page.locator('input[value="department:d1"]').check();
     await page.getByRole('button', { name: 'Preview the change' }).click();
     const preview = page.getByTestId('sharing-preview');
@@ -90,32 +85,33 @@ describe("the seed's story, in the browser", () => {
   });
 
   it('a researcher of p2 (in d1) sees it as usable in his project', async () => {
-    const page = await personPage('bob@acme.example');
-    await page.goto(`${h.baseUrl}/console/datavolumes`);
+    const page = await personPage('bob');
+    await page.goto(`${h.consoleUrl}datavolumes`);
     await page.getByTestId('project-picker').selectOption('p2');
     await page.getByRole('link', { name: 'coco' }).waitFor();
     await shot(page, '05-researcher-usable');
   });
 
   it('an L2 researcher of p3 (department d2) does not see it, and is refused its page', async () => {
-    const page = await personPage('carol@acme.example');
-    await page.goto(`${h.baseUrl}/console/datavolumes`);
+    const page = await personPage('carol');
+    await page.goto(`${h.consoleUrl}datavolumes`);
     await page.getByTestId('project-picker').selectOption('p3');
     await page.getByText('No data volume here yet.').waitFor();
     expect(await page.getByRole('link', { name: 'coco' }).count()).toBe(0);
     await shot(page, '06-l2-researcher-empty');
-    await page.goto(`${h.baseUrl}/console/datavolumes/${volumeId}`);
+    await page.goto(`${h.consoleUrl}datavolumes/${volumeId}`);
     await page.locator('[data-state="403"]').waitFor();
     await shot(page, '07-l2-researcher-refused');
   });
 
   it('the audit log shows the story, and Verify says the chain holds', async () => {
-    const page = await personPage('oscar@acme.example');
-    await page.goto(`${h.baseUrl}/console/audit-log`);
+    const page = await personPage('oscar');
+    await page.goto(`${h.consoleUrl}audit-log`);
     const table = page.getByRole('table');
     await waitFor(
       async () => {
-        await page.getByRole('button', { name: 'Show range' }).click();
+        await page.reload();
+        await page.getByTestId('table-status').filter({ hasNotText: 'Loading' }).waitFor();
         const text = (await table.textContent()) ?? '';
         return /dana@acme\.example.*share/s.test(text) ? true : undefined;
       },
@@ -129,10 +125,11 @@ describe("the seed's story, in the browser", () => {
     await page.locator('[data-testid="verify-verdict"][data-ok="true"]').waitFor();
     await expect(page.getByTestId('verify-verdict').textContent()).resolves.toMatch(/The chain holds/);
     await shot(page, '08-audit-log-verified');
+    expect(h.cspViolations).toEqual([]);
   });
 });
 
-async function expectOptions(select: ReturnType<Page['getByLabel']>, values: string[]): Promise<void> {
+async function expectOptions(select: Locator, values: string[]): Promise<void> {
   await select.locator(`option[value="${values[0] ?? ''}"]`).waitFor({ state: 'attached' });
   const all = await select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''));
   expect(all).toEqual(values);

@@ -85,7 +85,7 @@ export default function CreateVolumePage() {
       ? { state: 'idle' }
       : !NAME_PATTERN.test(typed)
         ? { state: 'invalid', message: 'Use lowercase letters, digits and dashes, starting and ending with a letter or digit.' }
-        : typed !== name || answered?.key !== checkKey
+        : typed !== name || answered === undefined || answered.key !== checkKey
           ? { state: 'checking' }
           : answered.availability;
 

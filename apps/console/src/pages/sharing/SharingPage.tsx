@@ -51,8 +51,7 @@ export default function SharingPage({ params }: { params: Readonly<Record<string
 
 function VolumeSharing({ volumeId }: { volumeId: string }) {
   const api = useApi();
-  const [round, setRound] = useState(0);
-  const loaded = useLoad(`${volumeId}:${round}`, async (signal) => {
+  const loaded = useLoad(volumeId, async (signal) => {
     const path = `${VOLUMES_PATH}/${encodeURIComponent(volumeId)}`;
     const [volume, shared, tree, usage] = await Promise.all([
       api.get<DataVolume>(path, {}, signal),
@@ -71,11 +70,14 @@ function VolumeSharing({ volumeId }: { volumeId: string }) {
   const [preview, setPreview] = useState<SharingPreview | undefined>(undefined);
   const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [applying, setApplying] = useState(false);
+  // The list the PATCH answered: the truth after the change (a read right after might not have seen it yet).
+  const [applied, setApplied] = useState<SharedScope[] | undefined>(undefined);
   const change: SharingChange = useMemo(() => ({ add: [...add.values()], remove: [...remove.values()] }), [add, remove]);
 
   if (loaded.error !== undefined) return <ErrorState error={loaded.error} />;
   if (loaded.data === undefined) return <p aria-busy="true">Loading the sharing list…</p>;
-  const { volume, shared, tree, workloads } = loaded.data;
+  const { volume, tree, workloads } = loaded.data;
+  const shared = applied ?? loaded.data.shared;
   const sharedKeys = new Set(shared.map(scopeKey));
   const checked = new Set([...sharedKeys, ...add.keys()].filter((k) => !remove.has(k)));
   const canAdd = tree.permitted.create ?? new Set<string>();
@@ -100,10 +102,10 @@ function VolumeSharing({ volumeId }: { volumeId: string }) {
       .patch<SharedScope[]>(`${VOLUMES_PATH}/${encodeURIComponent(volumeId)}/sharedScopes`, change)
       .then((list) => {
         setResult({ ok: true, text: `Applied. ${volume.name} is now shared with ${list.length} scope(s).` });
+        setApplied(list);
         setAdd(new Map());
         setRemove(new Map());
         setPreview(undefined);
-        setRound((r) => r + 1);
       })
       .catch((error: unknown) => setResult({ ok: false, text: error instanceof Error ? error.message : String(error) }))
       .finally(() => setApplying(false));
