@@ -95,11 +95,8 @@ const FIELDS = ['subjectType', 'subjectId', 'roleId', 'scopeType', 'scopeId'];
 function CreateRuleForm({ onCreated }: { onCreated: (rule: AccessRule) => void }) {
   const api = useApi();
   const loaded = useLoad('create-rule', async (signal) => {
-    const [roles, tree] = await Promise.all([
-      api.get<{ roles: Role[] }>(ROLES_PATH, { limit: 500, sortBy: 'name', sortOrder: 'asc' }, signal),
-      loadScopeTree(api, 'access_rules', ['create'], signal),
-    ]);
-    return { roles: roles.roles, tree };
+    const [roles, tree] = await Promise.all([api.get<Role[]>(ROLES_PATH, {}, signal), loadScopeTree(api, 'access_rules', ['create'], signal)]);
+    return { roles: [...roles].sort((a, b) => a.name.localeCompare(b.name)), tree };
   });
   const [subjectType, setSubjectType] = useState<string>('user');
   const [subjectId, setSubjectId] = useState('');

@@ -33,10 +33,10 @@ type Answer<T> = { data: T } | { error: unknown };
 export default function WhyCantIPage() {
   const api = useApi();
   // The resource types are the entities of the role catalog: the console keeps no list of its own.
-  const roles = useLoad('why-roles', (signal) => api.get<{ roles: Role[] }>(ROLES_PATH, { limit: 500 }, signal));
+  const roles = useLoad('why-roles', (signal) => api.get<Role[]>(ROLES_PATH, {}, signal));
   const resourceTypes = useMemo(() => {
     const names = new Map<string, string>();
-    for (const role of roles.data?.roles ?? []) for (const p of role.permissions) names.set(p.resourceType, p.displayName);
+    for (const role of roles.data ?? []) for (const p of role.permissions) names.set(p.resourceType, p.displayName);
     return [...names.entries()].sort((a, b) => a[1].localeCompare(b[1]));
   }, [roles.data]);
   const [who, setWho] = useState<'me' | 'other'>('me');
@@ -78,12 +78,6 @@ export default function WhyCantIPage() {
     });
   };
 
-  if (roles.error !== undefined)
-    return (
-      <Page>
-        <ErrorState error={roles.error} />
-      </Page>
-    );
   return (
     <Page>
       <form className="why-form" onSubmit={ask} noValidate aria-label="Ask why">
@@ -123,7 +117,7 @@ export default function WhyCantIPage() {
         <div className="row">
           <label className="field">
             <span>Action</span>
-            <select value={action} onChange={(e) => setAction(e.target.value)}>
+            <select id="why-action" value={action} onChange={(e) => setAction(e.target.value)}>
               {ACTIONS.map((a) => (
                 <option key={a}>{a}</option>
               ))}
@@ -131,18 +125,23 @@ export default function WhyCantIPage() {
           </label>
           <label className="field">
             <span>Resource type</span>
-            <select value={resourceType} onChange={(e) => setResourceType(e.target.value)} disabled={roles.loading}>
-              {resourceTypes.length === 0 && <option value="datavolumes">Data volumes</option>}
-              {resourceTypes.map(([type, name]) => (
-                <option key={type} value={type}>
-                  {name} ({type})
-                </option>
-              ))}
-            </select>
+            {roles.error !== undefined ? (
+              // Whoever may not read the role catalog types the resource type (datavolumes, access_rules…).
+              <input id="why-resource-type" value={resourceType} onChange={(e) => setResourceType(e.target.value)} />
+            ) : (
+              <select id="why-resource-type" value={resourceType} onChange={(e) => setResourceType(e.target.value)} disabled={roles.loading}>
+                {resourceTypes.length === 0 && <option value="datavolumes">Data volumes</option>}
+                {resourceTypes.map(([type, name]) => (
+                  <option key={type} value={type}>
+                    {name} ({type})
+                  </option>
+                ))}
+              </select>
+            )}
           </label>
           <label className="field">
             <span>Scope type</span>
-            <select value={scopeType} onChange={(e) => setScopeType(e.target.value)}>
+            <select id="why-scope-type" value={scopeType} onChange={(e) => setScopeType(e.target.value)}>
               {SCOPE_TYPES.map((t) => (
                 <option key={t}>{t}</option>
               ))}
@@ -151,6 +150,7 @@ export default function WhyCantIPage() {
           <label className="field">
             <span>Scope id</span>
             <input
+              id="why-scope-id"
               value={scopeId}
               onChange={(e) => setScopeId(e.target.value)}
               aria-invalid={errors['scope.scopeId'] !== undefined}
