@@ -19,7 +19,7 @@ bash scripts/schemathesis-install.sh >/dev/null
 echo "[test] lint, type-check and build of every project" >&2
 NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t lint typecheck build --outputStyle=static --parallel=2
 echo "[test] formatting (prettier --check, .prettierrc.json)" >&2
-npx prettier --check --log-level=warn 'apps/**/*.ts' 'services/**/*.ts' 'libs/**/*.ts' 'tools/**/*.ts' 'test/**/*.ts' 'scripts/**/*.js' '*.mjs' '*.js'
+npx prettier --check --log-level=warn 'apps/**/*.ts' 'apps/**/*.tsx' 'services/**/*.ts' 'libs/**/*.ts' 'tools/**/*.ts' 'test/**/*.ts' 'scripts/**/*.js' '*.mjs' '*.js'
 echo "[test] unit tests of every project (nx test, no servers)" >&2
 # Each project's results land in tmp/jest-unit/<project>.json (restored from Nx's cache when unchanged);
 # a failing unit test does not stop the run: it is counted in the closing line and fails the command.

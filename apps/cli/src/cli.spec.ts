@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completion, runCli } from './cli';
@@ -51,5 +51,31 @@ describe('dv (no server)', () => {
     writeFileSync(file, script);
     expect(() => execFileSync('bash', ['-n', file])).not.toThrow();
     expect(() => completion('fish')).toThrow('completion: bash or zsh');
+  });
+
+  it('refuses the device flow with exit 2 before any network call, and a browser sign-in without a provider', async () => {
+    const c = capture();
+    const ctx = { ...c.ctx, env: { ...c.ctx.env, DV_API_URL: 'http://127.0.0.1:9' } };
+    expect(await runCli(['login', '--device'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toMatch(/^dv: the device flow \(RFC 8628\) is not available/);
+    c.err.length = 0;
+    expect(await runCli(['login'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toContain('give --issuer <url> and --oidc-client-id');
+    c.err.length = 0;
+    expect(await runCli(['login', '--browser', '--client-id', 'x'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toBe('dv: --browser, --client-id and --token-stdin exclude each other\n');
+    c.err.length = 0;
+    expect(await runCli(['login', '--issuer', 'ftp://x/', '--oidc-client-id', 'c'], ctx)).toBe(EXIT.usage);
+    expect(c.err.join('')).toBe('dv: --issuer ftp://x/: the provider is reached over http or https\n');
+  });
+
+  it('signs out here even when the provider cannot be reached to revoke the sign-in, and says so (exit 7)', async () => {
+    const c = capture();
+    const path = c.ctx.env['DV_CONFIG'] ?? '';
+    const oidc = { issuer: 'http://127.0.0.1:9/', clientId: 'dv-cli', audience: 'dv-gateway' };
+    writeFileSync(path, JSON.stringify({ url: 'http://127.0.0.1:9', oidc, token: { accessToken: 'a.b.c', refreshToken: 'r' } }));
+    expect(await runCli(['logout'], c.ctx)).toBe(EXIT.unavailable);
+    expect(c.err.join('')).toMatch(/^dv: signed out here, but cannot reach the identity provider at http:\/\/127\.0\.0\.1:9\/: /);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ url: 'http://127.0.0.1:9', oidc });
   });
 });

@@ -72,3 +72,4 @@ export { type HydraClient, TestBrowser, hydraAdmin } from './dev-login/oidc-test
 export { type AdminAnswer, adminRequest } from './dev-login/admin-request';
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './chromium';
 export { CONSOLE_CALLBACK_PATH, CONSOLE_SIGNED_OUT_PATH, registerConsoleClient } from './dev-login/console-client';
+export { CLI_REDIRECT_URI, CLI_SCOPE, type RegisterCliClientOptions, registerCliClient } from './dev-login/cli-client';

@@ -1,15 +1,19 @@
-import { waitFor } from '@dv/testing';
-import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { TestBrowser, registerCliClient, waitFor } from '@dv/testing';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayHarness } from './gateway-harness';
+import { AUDIENCE } from './oidc-client';
 
 /**
  * `dv`, the command line (apps/cli), as a person runs it: the real binary in a child process against
  * the real gateway, tokens from the real provider. The seed's story again (create from a PVC, share
  * with a department, seen as a researcher there, refused to an L2 researcher elsewhere, deletion
  * refused in use, the audit log told and verified), `--json` compared with the API's own answer, the
- * exit codes scripts rely on, and a service account signing in with client credentials.
+ * exit codes scripts rely on, a service account signing in with client credentials, and a person
+ * signing in through the browser (authorization code with PKCE, back to dv's loopback listener: the
+ * provider's pages driven with plain HTTP requests in place of a browser), refreshing, signing out.
  */
 const DV = resolve(__dirname, '../../../apps/cli/bin/dv.js');
 const h = new GatewayHarness();
@@ -31,28 +35,46 @@ interface Run {
   stderr: string;
 }
 
-/** One `dv` invocation with its own configuration file (and a token in DV_TOKEN when given). */
-function dv(args: string[], options: { token?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [DV, ...args], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOME: dir,
-        DV_CONFIG: config,
-        DV_API_URL: h.baseUrl,
-        ...(options.token === undefined ? {} : { DV_TOKEN: options.token }),
-        ...options.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
+interface DvOptions {
+  token?: string;
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
+/** A running `dv`: its output so far, and its end. */
+interface RunningDv {
+  child: ChildProcessWithoutNullStreams;
+  stderrSoFar(): string;
+  done: Promise<Run>;
+}
+
+/** Starts one `dv` invocation with its own configuration file (and a token in DV_TOKEN when given). */
+function startDv(args: string[], options: DvOptions = {}): RunningDv {
+  const child = spawn(process.execPath, [DV, ...args], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: dir,
+      DV_CONFIG: config,
+      DV_API_URL: h.baseUrl,
+      ...(options.token === undefined ? {} : { DV_TOKEN: options.token }),
+      ...options.env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const done = new Promise<Run>((resolveRun, fail) => {
+    child.on('error', fail);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+  child.stdin.end(options.stdin ?? '');
+  return { child, stderrSoFar: () => stderr, done };
+}
+
+function dv(args: string[], options: DvOptions = {}): Promise<Run> {
+  return startDv(args, options).done;
 }
 
 function json<T>(run: Run): T {
@@ -188,6 +210,17 @@ describe('dv, the command line, against the real gateway', () => {
     expect(shown.stdout).toMatch(new RegExp(`^Role:\\s+${roles[0]?.name ?? ''}\\n`));
   });
 
+  it("prints the API's own answers with --json: a volume, a role, the access rules", async () => {
+    const got = json<Volume>(await dv(['datavolume', 'get', 'coco', '--json']));
+    expect(got).toEqual((await h.http('GET', `/api/v1/datavolumes/${volume.id}`, { token: dana })).body);
+    const role = json<{ id: number; permissions: unknown[] }>(await dv(['role', 'show', String(DATA_VOLUME_ADMINISTRATOR), '--json'], { token: oscar }));
+    expect(role).toEqual((await h.http('GET', `/api/v1/authorization/roles/${DATA_VOLUME_ADMINISTRATOR}`, { token: oscar })).body);
+    expect(role.permissions.length).toBeGreaterThan(0);
+    const rules = json<{ accessRules: { subjectId: string }[] }>(await dv(['access-rule', 'list', '--json'], { token: oscar }));
+    expect(rules).toEqual((await h.http('GET', '/api/v1/authorization/access-rules?limit=500', { token: oscar })).body);
+    expect(rules.accessRules.map((r) => r.subjectId)).toEqual(expect.arrayContaining(['data-admins', 'bob@acme.example', 'carol@acme.example']));
+  });
+
   it('tells the story from the audit log, exports it with progress, and verifies the chain', async () => {
     const records = await waitFor(
       async () => {
@@ -240,5 +273,156 @@ describe('dv, the command line, against the real gateway', () => {
     expect((await dv(['datavolume', 'share', 'coco'])).stderr).toBe('dv: --scope <type>:<id> is required (e.g. --scope department:dept-vision)\n');
     const away = await dv(['role', 'list'], { env: { DV_API_URL: 'http://127.0.0.1:9' } });
     expect([away.code, away.stderr.startsWith('dv: cannot reach the gateway at http://127.0.0.1:9')]).toEqual([7, true]);
+  });
+});
+
+interface SavedConfig {
+  url?: string;
+  oidc?: { issuer: string; clientId: string; audience: string };
+  token?: { accessToken: string; expiresAt?: number; refreshToken?: string };
+}
+
+describe('dv login: a person through the browser (authorization code with PKCE, loopback redirect)', () => {
+  const ACCESS_TOKEN_LIFESPAN_S = 35;
+  let clientId: string;
+  let env: Record<string, string>;
+  let personConfig: string;
+  const saved = async (): Promise<SavedConfig> => JSON.parse(await readFile(personConfig, 'utf8')) as SavedConfig;
+
+  beforeAll(async () => {
+    // The command line's public client, as the test bed and `npm start` register it; short-lived access tokens so refreshing is seen.
+    clientId = await registerCliClient(h.idp.adminUrl, { audience: AUDIENCE, accessTokenLifespan: `${ACCESS_TOKEN_LIFESPAN_S}s` });
+    personConfig = join(dir, 'person', 'config.json');
+    env = { DV_CONFIG: personConfig };
+  });
+
+  it("signs bob in through the provider's pages, back to dv's listener; --json is then what the API answers him", async () => {
+    const login = startDv(['login', '--no-browser', '--issuer', h.idp.issuer, '--oidc-client-id', clientId], { env });
+    const address = await waitFor(() => /^ {2}(http:\S+)$/m.exec(login.stderrSoFar())?.[1], {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: 'the sign-in address on stderr',
+    });
+    const authorize = new URL(address);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${h.idp.publicUrl}/oauth2/auth`);
+    const params = Object.fromEntries(authorize.searchParams);
+    expect(params).toMatchObject({
+      response_type: 'code',
+      client_id: clientId,
+      scope: 'openid offline_access dv.api',
+      audience: AUDIENCE,
+      code_challenge_method: 'S256',
+    });
+    expect(params['code_challenge']).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const redirectUri = params['redirect_uri'] ?? '';
+    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+
+    // A redirect that does not carry dv's state is refused, and dv keeps waiting for its own.
+    const forged = await fetch(`${redirectUri}?code=stolen&state=not-the-state`);
+    expect(forged.status).toBe(400);
+
+    // The browser: the provider sends it to the dev login app's form, then (consent granted) back to dv's listener.
+    const browser = new TestBrowser();
+    const toLogin = await browser.request(address);
+    expect(toLogin.location).toMatch(new RegExp(`^${h.idp.login.loginUrl}\\?login_challenge=`));
+    const challenge = new URL(toLogin.location ?? '').searchParams.get('login_challenge') ?? '';
+    const signedIn = await browser.request(h.idp.login.loginUrl, {
+      form: { login_challenge: challenge, username: 'bob@acme.example', password: h.idp.password },
+    });
+    const callback = await browser.followUntil(signedIn.location ?? '', redirectUri);
+    expect(new URL(callback).searchParams.get('state')).toBe(params['state']);
+    const landed = await browser.request(callback);
+    expect([landed.status, landed.body]).toEqual([200, expect.stringContaining('dv is signed in')]);
+
+    expect(await login.done).toMatchObject({ code: 0, stdout: `signed in to ${h.baseUrl} as bob@acme.example\n` });
+    expect((await stat(personConfig)).mode & 0o777).toBe(0o600);
+    const kept = await saved();
+    expect(kept).toMatchObject({ url: h.baseUrl, oidc: { issuer: h.idp.issuer, clientId, audience: AUDIENCE } });
+    expect(kept.token?.refreshToken).toEqual(expect.any(String));
+    expect(kept.token?.expiresAt).toBeLessThanOrEqual(Date.now() + ACCESS_TOKEN_LIFESPAN_S * 1000);
+
+    // No DV_TOKEN: the signed-in token, which is bob's (the volume shared into p2 is his to see).
+    const listed = json<Volume[]>(await dv(['datavolume', 'list', '-p', 'p2', '--json'], { env }));
+    const api = await h.http('GET', '/api/v1/datavolumes?requestType=UsableInProject&usableInProjectId=p2&limit=500', { token: kept.token?.accessToken ?? '' });
+    expect(api.status).toBe(200);
+    expect(listed).toEqual((api.body as { datavolumes: unknown[] }).datavolumes);
+    expect(listed.map((v) => v.name)).toEqual(['coco']);
+    expect((await saved()).token?.accessToken).toBe(kept.token?.accessToken); // still fresh: not renewed
+  });
+
+  it('refreshes the access token once it has expired, once for concurrent commands, keeping the rotated refresh token', async () => {
+    const before = await saved();
+    const expiresAt = before.token?.expiresAt ?? 0;
+    await sleep(Math.max(0, expiresAt - Date.now() + 1000));
+    // The gateway refuses the expired token itself…
+    expect(
+      (await h.http('GET', '/api/v1/datavolumes?requestType=UsableInProject&usableInProjectId=p2', { token: before.token?.accessToken ?? '' })).status,
+    ).toBe(401);
+    // …and dv, signed in with it, renews it by the refresh token and goes on: three at once, of which
+    // one renews (a refresh token is single-use: two renewals would make Hydra revoke the sign-in).
+    const runs = await Promise.all([1, 2, 3].map(() => dv(['datavolume', 'list', '-p', 'p2', '--json'], { env })));
+    const [listed = []] = runs.map((run) => json<Volume[]>(run));
+    for (const run of runs) expect(JSON.parse(run.stdout)).toEqual(listed);
+    expect(listed.map((v) => v.name)).toEqual(['coco']);
+    const after = await saved();
+    expect(after.token?.accessToken).not.toBe(before.token?.accessToken);
+    expect(after.token?.refreshToken).not.toBe(before.token?.refreshToken); // Hydra rotates it
+    expect(after.token?.expiresAt).toBeGreaterThan(Date.now());
+    const api = await h.http('GET', '/api/v1/datavolumes?requestType=UsableInProject&usableInProjectId=p2&limit=500', {
+      token: after.token?.accessToken ?? '',
+    });
+    expect(listed).toEqual((api.body as { datavolumes: unknown[] }).datavolumes);
+  }, 90_000);
+
+  it('signs out revoking the refresh token at the provider; the next command asks to sign in (exit 3)', async () => {
+    const before = await saved();
+    const refreshToken = before.token?.refreshToken ?? '';
+    expect(await dv(['logout'], { env })).toEqual({ code: 0, stdout: `signed out of ${h.baseUrl}; the sign-in is revoked at ${h.idp.issuer}\n`, stderr: '' });
+    const after = await saved();
+    expect(after.token).toBeUndefined();
+    expect(after.oidc).toEqual(before.oidc); // the provider is remembered: `dv login` alone signs in again
+    // The provider no longer honours the refresh token.
+    const reuse = await fetch(`${h.baseUrl}/api/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken }).toString(),
+    });
+    expect(reuse.status).toBe(400);
+    expect(((await reuse.json()) as { details?: { error?: string } }).details?.error).toBe('invalid_grant');
+    const list = await dv(['datavolume', 'list', '-p', 'p2'], { env });
+    expect([list.code, list.stderr]).toEqual([3, 'dv: not signed in: run `dv login`\n']);
+    // A copy of the file made before logout is no way back in: its expired token cannot be renewed.
+    await writeFile(personConfig, JSON.stringify({ ...before, token: { ...before.token, expiresAt: Date.now() - 1000 } }), { mode: 0o600 });
+    const stale = await dv(['datavolume', 'list', '-p', 'p2'], { env });
+    expect(stale.code).toBe(3);
+    expect(stale.stderr).toMatch(/^dv: your sign-in has ended \(.*\): run `dv login` again\n$/);
+    await writeFile(personConfig, JSON.stringify(after), { mode: 0o600 });
+  });
+
+  it('ends the sign-in when the person turns it down at the provider (exit 3), keeping no token', async () => {
+    const login = startDv(['login', '--no-browser'], { env }); // the provider and client of the last sign-in
+    const address = await waitFor(() => /^ {2}(http:\S+)$/m.exec(login.stderrSoFar())?.[1], {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      what: 'the sign-in address',
+    });
+    // The provider's answer when the person refuses (RFC 6749 §4.1.2.1), as it would redirect the browser.
+    const params = new URL(address).searchParams;
+    const refused = await fetch(`${params.get('redirect_uri') ?? ''}?error=access_denied&error_description=refused&state=${params.get('state') ?? ''}`);
+    expect(refused.status).toBe(400);
+    const run = await login.done;
+    expect([run.code, run.stdout]).toEqual([3, '']);
+    expect(run.stderr).toMatch(/dv: the identity provider refused the sign-in: access_denied \(refused\)\n$/);
+    expect((await saved()).token).toBeUndefined();
+  });
+
+  it('refuses the device flow (exit 2), which the provider does not offer, and says so in --help', async () => {
+    const discovery = (await (await fetch(`${h.idp.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery['device_authorization_endpoint']).toBeUndefined(); // Ory Hydra v2.3.0: no RFC 8628
+    const device = await dv(['login', '--device'], { env });
+    expect([device.code, device.stdout]).toEqual([2, '']);
+    expect(device.stderr).toMatch(/^dv: the device flow \(RFC 8628\) is not available: Ory Hydra v2\.3\.0.*\n$/);
+    const help = await dv(['login', '--help'], { env });
+    expect(help.stdout).toContain('--device is refused (exit 2)');
   });
 });

@@ -20,6 +20,7 @@ import {
   registerConsoleClient,
   issueServingCertificate,
   natsUserOf,
+  registerCliClient,
   nodeEntryArgs,
   repoRoot,
   serviceModeFromEnv,
@@ -68,7 +69,16 @@ async function main(): Promise<void> {
   say(
     `identity provider: issuer ${idp.issuer} (admin API on the 0600 socket ${idp.adminSocket}, log tmp/hydra/hydra.log); sign in as a user of deploy/examples/org.yaml with password "${idp.password}", groups in the "${DEV_GROUPS_CLAIM}" claim`,
   );
+  // The command line's public client (browser sign-in of people, decision 0028): `dv login` reads it from DV_OIDC_*.
+  const cliClientId = await registerCliClient(idp.adminUrl, { audience: LOCAL_GATEWAY_AUDIENCE }).catch(async (error: unknown) => {
+    await idp.stop();
+    await bed.stop();
+    throw error;
+  });
   const idpEnv = {
+    DV_OIDC_ISSUER: idp.issuer,
+    DV_OIDC_CLIENT_ID: cliClientId,
+    DV_OIDC_AUDIENCE: LOCAL_GATEWAY_AUDIENCE,
     OIDC_ISSUER: idp.issuer,
     OIDC_JWKS_URL: `${idp.publicUrl}/.well-known/jwks.json`,
     HYDRA_ADMIN_URL: idp.adminUrl,
@@ -190,6 +200,9 @@ async function main(): Promise<void> {
   );
   await drainNats(nc);
 
+  say(
+    `a person signs in from the command line through the browser: set -a; . tmp/local.env; set +a; npx dv login --url $GATEWAY_URL (the provider and the client ${cliClientId} come from DV_OIDC_ISSUER and DV_OIDC_CLIENT_ID)`,
+  );
   say(
     'the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER, GATEWAY_URL). Ctrl-C stops everything.',
   );

@@ -1,5 +1,6 @@
 import { CliError, EXIT, exitCodeOfStatus } from './cli-error';
-import { type CliConfig, type Env, configPath, readConfig, writeConfig } from './config-file';
+import { type CliConfig, type Env, type OidcSettings, configPath, readConfig, writeConfig } from './config-file';
+import { withFileLock } from './file-lock';
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
@@ -13,6 +14,7 @@ export interface ApiRequest {
 interface TokenAnswer {
   access_token: string;
   expires_in?: number;
+  refresh_token?: string;
 }
 
 /** A token is renewed this long before it expires, so a call never leaves with a token about to lapse. */
@@ -21,7 +23,9 @@ const TIMEOUT_MS = 30_000;
 
 /**
  * The gateway as `dv` talks to it: the base URL and the token from the configuration (or `DV_API_URL`
- * and `DV_TOKEN`), a new token by client credentials when the last one is about to expire, and every non-2xx answer as a CliError with the API's message and an exit code by status.
+ * and `DV_TOKEN`), a new token when the last one is about to expire (by client credentials for a service
+ * account, by the refresh token for a person), and every non-2xx answer as a CliError with the API's
+ * message and an exit code by status.
  */
 export class ApiClient {
   private constructor(
@@ -78,6 +82,36 @@ export class ApiClient {
     await writeConfig(this.path, this.config);
   }
 
+  /**
+   * A person's sign-in: the authorization code the browser brought back to the loopback listener,
+   * exchanged with its PKCE verifier at the gateway's token endpoint (which forwards to the provider).
+   * The refresh token is kept (owner-only file) to renew the access token on later commands.
+   */
+  async loginWithAuthorizationCode(oidc: OidcSettings, grant: { code: string; redirectUri: string; codeVerifier: string }): Promise<string> {
+    const token = await this.tokenCall({
+      grant_type: 'authorization_code',
+      client_id: oidc.clientId,
+      code: grant.code,
+      redirect_uri: grant.redirectUri,
+      code_verifier: grant.codeVerifier,
+    });
+    const { credentials: _dropped, ...rest } = this.config;
+    this.config = { ...rest, url: this.url, oidc, token };
+    await writeConfig(this.path, this.config);
+    return token.accessToken;
+  }
+
+  /** The provider and refresh token of a person's sign-in, if that is how `dv` is signed in. */
+  get personSession(): { oidc: OidcSettings; refreshToken: string } | undefined {
+    const refreshToken = this.config.token?.refreshToken;
+    return this.config.oidc === undefined || refreshToken === undefined ? undefined : { oidc: this.config.oidc, refreshToken };
+  }
+
+  /** The provider `dv login` used last (so a later `dv login` needs no flags). */
+  get oidc(): OidcSettings | undefined {
+    return this.config.oidc;
+  }
+
   /** Keeps a token obtained elsewhere (e.g. the console's); it is used until it expires. */
   async loginWithToken(accessToken: string): Promise<void> {
     const expiresAt = expiryOf(accessToken);
@@ -100,14 +134,43 @@ export class ApiClient {
 
   private async token(): Promise<string> {
     if (this.envToken !== undefined) return this.envToken;
-    const token = this.config.token;
-    if (token !== undefined && (token.expiresAt === undefined || token.expiresAt - RENEW_BEFORE_MS > Date.now())) return token.accessToken;
-    // A service account signs in again with its client credentials; a token given with --token-stdin
-    // comes with no way to renew it (no refresh token, no client of ours at the provider).
-    if (this.config.credentials === undefined) throw new CliError('the token has expired: run `dv login` again', EXIT.unauthenticated);
-    const { clientId, clientSecret } = this.config.credentials;
-    const renewed = await this.tokenCall({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
-    this.config = { ...this.config, token: renewed };
+    const fresh = freshToken(this.config);
+    if (fresh !== undefined) return fresh;
+    if (this.config.token === undefined && this.config.credentials === undefined) throw new CliError('not signed in: run `dv login`', EXIT.unauthenticated);
+    // One renewal at a time across dv processes: a refresh token is single-use.
+    return withFileLock(`${this.path}.lock`, async () => {
+      // Another dv may have renewed the token while this one waited for the lock.
+      this.config = await readConfig(this.path);
+      const renewedMeanwhile = freshToken(this.config);
+      if (renewedMeanwhile !== undefined) return renewedMeanwhile;
+      const token = this.config.token;
+      if (token?.refreshToken !== undefined && this.config.oidc !== undefined) return this.refresh(this.config.oidc, token.refreshToken);
+      // A service account signs in again with its client credentials; a token given with --token-stdin
+      // comes with no way to renew it (no refresh token, no client of ours at the provider).
+      if (this.config.credentials === undefined) throw new CliError('the token has expired: run `dv login` again', EXIT.unauthenticated);
+      const { clientId, clientSecret } = this.config.credentials;
+      const renewed = await this.tokenCall({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+      this.config = { ...this.config, token: renewed };
+      await writeConfig(this.path, this.config);
+      return renewed.accessToken;
+    });
+  }
+
+  /**
+   * A new access token for a person by the refresh token (the provider rotates it: the new one is kept).
+   * A refused refresh token (revoked, expired, used twice) means signing in again.
+   */
+  private async refresh(oidc: OidcSettings, refreshToken: string): Promise<string> {
+    let renewed: NonNullable<CliConfig['token']>;
+    try {
+      renewed = await this.tokenCall({ grant_type: 'refresh_token', client_id: oidc.clientId, refresh_token: refreshToken });
+    } catch (error) {
+      if (error instanceof CliError && (error.exitCode === EXIT.usage || error.exitCode === EXIT.unauthenticated))
+        throw new CliError(`your sign-in has ended (${error.message}): run \`dv login\` again`, EXIT.unauthenticated);
+      throw error;
+    }
+    // A provider that does not rotate refresh tokens answers without one: the old one still holds.
+    this.config = { ...this.config, token: { refreshToken, ...renewed } };
     await writeConfig(this.path, this.config);
     return renewed.accessToken;
   }
@@ -122,7 +185,11 @@ export class ApiClient {
     const answer = (await response.json()) as Partial<TokenAnswer>;
     if (typeof answer.access_token !== 'string') throw new CliError('the token endpoint answered without an access token', EXIT.failed);
     const expiresAt = typeof answer.expires_in === 'number' ? Date.now() + answer.expires_in * 1000 : expiryOf(answer.access_token);
-    return { accessToken: answer.access_token, ...(expiresAt === undefined ? {} : { expiresAt }) };
+    return {
+      accessToken: answer.access_token,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(typeof answer.refresh_token === 'string' && answer.refresh_token !== '' ? { refreshToken: answer.refresh_token } : {}),
+    };
   }
 
   private async fetch(url: string, init: RequestInit): Promise<Response> {
@@ -133,6 +200,12 @@ export class ApiClient {
       throw new CliError(`cannot reach the gateway at ${this.url}: ${cause}`, EXIT.unavailable);
     }
   }
+}
+
+/** The configuration's access token unless it expires within RENEW_BEFORE_MS. */
+function freshToken(config: CliConfig): string | undefined {
+  const token = config.token;
+  return token !== undefined && (token.expiresAt === undefined || token.expiresAt - RENEW_BEFORE_MS > Date.now()) ? token.accessToken : undefined;
 }
 
 function checkUrl(url: string): void {

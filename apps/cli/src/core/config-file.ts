@@ -11,7 +11,17 @@ export interface CliConfig {
   project?: string;
   /** A service account's client credentials (`dv login --client-id`): a new token is fetched when the last one expires. */
   credentials?: { clientId: string; clientSecret: string };
-  token?: { accessToken: string; expiresAt?: number };
+  /** The identity provider a person signs in with (`dv login --browser`): the CLI's public client there, and the audience asked for. */
+  oidc?: OidcSettings;
+  /** `refreshToken`: a person's (browser sign-in), used to get a new access token before the last one expires. */
+  token?: { accessToken: string; expiresAt?: number; refreshToken?: string };
+}
+
+export interface OidcSettings {
+  issuer: string;
+  /** The command line's public client at the provider (no secret: PKCE protects the code). */
+  clientId: string;
+  audience: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

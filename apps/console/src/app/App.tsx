@@ -4,7 +4,8 @@ import { type ApiError } from '../api/api-error';
 import { CALLBACK_PATH, SIGNED_OUT_PATH, type Session } from '../auth/session';
 import { ConsoleContext, type ConsoleServices } from './console-context';
 import { Layout } from './Layout';
-import { PAGES, matchPage } from './pages';
+import { matchPage } from './match-page';
+import { PAGES } from './pages';
 import { navigate, usePath } from './router';
 import { ErrorState } from './states';
 

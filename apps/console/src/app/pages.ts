@@ -26,23 +26,3 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/audit-log', title: 'Audit log', component: lazy(() => import('../pages/audit-log/AuditLogPage')) },
   { path: '/why-cant-i', title: "Why can't I?", component: lazy(() => import('../pages/why-cant-i/WhyCantIPage')) },
 ];
-
-/** The page a path shows, with its parameters. */
-export function matchPage(pages: readonly PageEntry[], path: string): { page: PageEntry; params: Record<string, string> } | undefined {
-  const parts = path.split('/').filter((p) => p !== '');
-  for (const page of pages) {
-    const pattern = page.path.split('/').filter((p) => p !== '');
-    if (pattern.length !== parts.length) continue;
-    const params: Record<string, string> = {};
-    const ok = pattern.every((segment, i) => {
-      const part = parts[i] ?? '';
-      if (segment.startsWith(':')) {
-        params[segment.slice(1)] = decodeURIComponent(part);
-        return true;
-      }
-      return segment === part;
-    });
-    if (ok) return { page, params };
-  }
-  return undefined;
-}

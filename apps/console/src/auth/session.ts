@@ -1,6 +1,7 @@
 import { type ConsoleConfig } from './console-config';
 import { checkIdToken, jwtClaims } from './jwt-claims';
 import { randomToken, s256Challenge } from './pkce';
+import { refreshDelayMs } from './refresh-delay';
 
 /** A signed-in person's tokens, in this tab's sessionStorage (never localStorage: gone with the tab). */
 export interface Tokens {
@@ -30,13 +31,6 @@ export const SIGNED_OUT_PATH = 'signed-out';
 
 export class SignInError extends Error {
   override readonly name = 'SignInError';
-}
-
-/** When to refresh: a minute before expiry, or at three quarters of a short lifetime. */
-export function refreshDelayMs(tokens: Pick<Tokens, 'issuedAt' | 'expiresAt'>, nowMs: number): number {
-  const lifetime = tokens.expiresAt - tokens.issuedAt;
-  const margin = Math.min(60_000, lifetime / 4);
-  return Math.max(0, tokens.expiresAt - margin - nowMs);
 }
 
 interface TokenAnswer {
@@ -73,7 +67,7 @@ export class Session {
   constructor(
     readonly config: ConsoleConfig,
     private readonly storage: Storage = sessionStorage,
-    private readonly base: string = `${location.origin}${import.meta.env.BASE_URL}`,
+    private readonly base = `${location.origin}${import.meta.env.BASE_URL}`,
   ) {
     this.tokens = this.readStored();
     if (this.tokens !== undefined) this.schedule();

@@ -37,3 +37,11 @@ export interface VolumeList {
 }
 
 export const VOLUMES_PATH = '/api/v1/datavolumes';
+
+/** `GET /api/dv/v1/datavolumes/{id}/usage`: the workloads that mount it. */
+export interface VolumeUsage {
+  volumeId: string;
+  workloads: readonly { apiVersion?: string; kind: string; name: string; namespace: string; projectId: string; workloadId?: string }[];
+}
+
+export const USAGE_PATH = (id: string) => `/api/dv/v1/datavolumes/${encodeURIComponent(id)}/usage`;

@@ -47,7 +47,7 @@ export default function RolePage({ params }: { params: Readonly<Record<string, s
       <form className="review" aria-label={`Review of the role ${role.name}`} onSubmit={(e) => e.preventDefault()}>
         <label className="field">
           <span>Role name</span>
-          <input value={role.name} readOnly data-testid="role-name" />
+          <input value={role.name} readOnly size={40} data-testid="role-name" />
         </label>
         <p>{role.description}</p>
         <table data-testid="role-permissions">
