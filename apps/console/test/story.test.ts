@@ -57,7 +57,7 @@ describe("the seed's story, in the browser", () => {
     await waitFor(
       async () => {
         await page.reload();
-        return (await page.getByText(/Status:\s*Ready/).count()) > 0 ? true : undefined;
+        return (await page.getByTestId('volume-phase').textContent()) === 'Ready' ? true : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 1000, what: 'the volume page to show Ready' },
     );
