@@ -1,7 +1,7 @@
 import { NATS_CLIENTS, natsPasswordVariable } from '@dv/contracts';
 import { buildProjects, ensureBinaries, repoRoot, silentProgressLog } from '@dv/testing';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,9 @@ import { parseAllDocuments } from 'yaml';
 
 const run = promisify(execFile);
 const DEPLOY = join(repoRoot(), 'deploy', 'kubernetes');
+// Rendered from the Helm chart (test/deploy/plain-manifests.ts; helm-chart.test.ts fails when it is stale).
+const PLAIN = join(DEPLOY, 'data-volumes.yaml');
+const CERT_MANAGER_CRDS = join(__dirname, 'helm', 'cert-manager-crds.yaml');
 
 interface Manifest {
   kind: string;
@@ -24,13 +27,13 @@ interface GatewayContainer {
   livenessProbe?: { httpGet?: unknown };
 }
 
-/** The Deployments of the services (30-services.yaml) and of the gateway (40-gateway.yaml). */
+/** The Deployments of the services and of the gateway. */
 async function deployments(): Promise<Manifest[]> {
-  return [...(await manifests('30-services.yaml')), ...(await manifests('40-gateway.yaml'))].filter((m) => m.kind === 'Deployment');
+  return (await manifests()).filter((m) => m.kind === 'Deployment');
 }
 
-async function manifests(file: string): Promise<Manifest[]> {
-  return parseAllDocuments(await readFile(join(DEPLOY, file), 'utf8'))
+async function manifests(): Promise<Manifest[]> {
+  return parseAllDocuments(await readFile(PLAIN, 'utf8'))
     .map((d) => d.toJSON() as Manifest)
     .filter((m) => m !== null);
 }
@@ -53,39 +56,50 @@ describe('deploy/kubernetes', () => {
     expect(kubeconfig).not.toBe('');
   });
 
-  it('is accepted by the API server, file by file in name order (server-side dry run after the namespace)', async () => {
-    const files = (await readdir(DEPLOY)).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['00-namespace.yaml', '10-nats.yaml', '20-mongodb.yaml', '30-services.yaml', '40-gateway.yaml', 'workload-admission.yaml']);
-    // The namespace for real (the dry run of namespaced objects needs it), the rest as a server-side dry run.
-    await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', join(DEPLOY, '00-namespace.yaml')]);
-    for (const file of files.slice(1)) {
-      const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--dry-run=server', '-f', join(DEPLOY, file)]);
-      const objects = (await manifests(file)).length;
-      expect(
-        stdout
-          .trim()
-          .split('\n')
-          .filter((l) => l.includes('(server dry run)')),
-      ).toHaveLength(objects);
-    }
+  it('is accepted by the API server (server-side dry run after the namespace and the CRDs of cert-manager)', async () => {
+    expect((await readdir(DEPLOY)).filter((f) => f.endsWith('.yaml')).sort()).toEqual(['data-volumes.yaml', 'values.yaml']);
+    // The namespace for real (the dry run of namespaced objects needs it), and stand-ins for cert-manager's
+    // CRDs (the webhook's Certificate and Issuer); the rest as a server-side dry run.
+    await run(kubectl, ['--kubeconfig', kubeconfig, 'create', 'namespace', 'dv-system']).catch((error: unknown) => {
+      if (!String((error as { stderr?: string }).stderr).includes('AlreadyExists')) throw error;
+    });
+    await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', CERT_MANAGER_CRDS]);
+    await run(kubectl, [
+      '--kubeconfig',
+      kubeconfig,
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/certificates.cert-manager.io',
+      'crd/issuers.cert-manager.io',
+    ]);
+    const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--dry-run=server', '-f', PLAIN]);
+    const objects = (await manifests()).length;
+    expect(objects).toBeGreaterThan(40);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('(server dry run)')),
+    ).toHaveLength(objects);
   });
 
   it('runs every service, the gateway included, with its own NATS user, whose password the secret the NATS pods load also holds', async () => {
     const services = (await deployments()).filter((m) => m.kind === 'Deployment');
-    expect(services.map((d) => d.metadata.name).sort()).toEqual(['audit', 'authz', 'gateway', 'sharing', 'volume', 'workload-admission']);
+    expect(services.map((d) => d.metadata.name).sort()).toEqual(['dv-audit', 'dv-authz', 'dv-gateway', 'dv-sharing', 'dv-volume', 'dv-workload-admission']);
     for (const deployment of services) {
       const env = deployment.spec?.template?.spec?.containers?.[0]?.env ?? [];
       const user = env.find((e) => e.name === 'NATS_USER') as { value?: string } | undefined;
-      expect(user?.value).toBe(deployment.metadata.name);
+      expect(`dv-${user?.value}`).toBe(deployment.metadata.name);
       const password = env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef?.key;
-      expect(password).toBe(natsPasswordVariable(deployment.metadata.name as (typeof NATS_CLIENTS)[number]));
+      expect(password).toBe(natsPasswordVariable(user?.value as (typeof NATS_CLIENTS)[number]));
     }
   });
 
   it('gives the services that replay the streams into memory before they serve (StreamProjection) their catch-up time before liveness counts', async () => {
     type Probe = { httpGet?: { path: string }; periodSeconds?: number; failureThreshold?: number; initialDelaySeconds?: number };
-    const services = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Deployment');
-    for (const name of ['authz', 'sharing', 'volume', 'workload-admission']) {
+    const services = await deployments();
+    for (const name of ['dv-authz', 'dv-sharing', 'dv-volume', 'dv-workload-admission']) {
       const container = (services.find((d) => d.metadata.name === name)?.spec?.template?.spec?.containers?.[0] ?? {}) as { startupProbe?: Probe };
       const startup = container.startupProbe;
       expect(startup?.httpGet?.path).toBe('/healthz');
@@ -95,8 +109,9 @@ describe('deploy/kubernetes', () => {
   });
 
   it('makes the streams with a Job as the provisioner, the one NATS user that may, before and apart from the services', async () => {
-    const jobs = (await manifests('30-services.yaml')).filter((m) => m.kind === 'Job');
-    expect(jobs.map((j) => j.metadata.name)).toEqual(['dv-streams']);
+    const jobs = (await manifests()).filter((m) => m.kind === 'Job');
+    // Its name carries the release's revision: an upgrade runs it again.
+    expect(jobs.map((j) => j.metadata.name)).toEqual(['dv-streams-1']);
     const env = jobs[0]?.spec?.template?.spec?.containers?.[0]?.env ?? [];
     expect((env.find((e) => e.name === 'NATS_USER') as { value?: string } | undefined)?.value).toBe('provisioner');
     expect(env.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef?.key).toBe(natsPasswordVariable('provisioner'));
@@ -127,8 +142,8 @@ describe('deploy/kubernetes', () => {
   }, 120_000);
 
   it('runs the gateway with its API port apart from the health port, probes on the health port, and a grace period that covers the drain', async () => {
-    const objects = await manifests('40-gateway.yaml');
-    const deployment = objects.find((m) => m.kind === 'Deployment') as
+    const objects = await manifests();
+    const deployment = objects.find((m) => m.kind === 'Deployment' && m.metadata.name === 'dv-gateway') as
       { spec: { template: { spec: { terminationGracePeriodSeconds?: number; containers: GatewayContainer[] } } } } | undefined;
     const container = deployment?.spec.template.spec.containers[0];
     const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
@@ -138,10 +153,9 @@ describe('deploy/kubernetes', () => {
     expect(env['GATEWAY_HOST']).toBe('0.0.0.0');
     expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
     expect(container?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
-    const config = objects.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dv-gateway')?.data ?? {};
-    const requestTimeoutS = Number(/^(\d+)s$/.exec(config['GATEWAY_REQUEST_TIMEOUT_MS'] ?? '')?.[1]);
+    const requestTimeoutS = Number(/^(\d+)s$/.exec(env['GATEWAY_REQUEST_TIMEOUT_MS'] ?? '')?.[1]);
     expect(deployment?.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(requestTimeoutS + 5);
-    const service = objects.find((m) => m.kind === 'Service' && m.metadata.name === 'gateway') as
+    const service = objects.find((m) => m.kind === 'Service' && m.metadata.name === 'dv-gateway') as
       { spec: { ports: { port: number; targetPort: string }[] } } | undefined;
     expect(service?.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http' }]);
   });
@@ -149,12 +163,15 @@ describe('deploy/kubernetes', () => {
   it('mounts a NATS configuration that nats-server accepts: the cluster file including the generated permissions', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dv-nats-conf-'));
     try {
-      const cluster = (await manifests('10-nats.yaml')).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'nats-cluster');
+      const objects = await manifests();
+      const cluster = objects.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dv-nats-cluster');
       const clusterConf = cluster?.data?.['nats-cluster.conf'];
       expect(clusterConf).toContain('include ./nats-server.conf');
       await writeFile(join(dir, 'nats-cluster.conf'), clusterConf ?? '');
-      // The ConfigMap `nats-config` is made from this very file (README.md).
-      await copyFile(join(repoRoot(), 'deploy', 'nats', 'nats-server.conf'), join(dir, 'nats-server.conf'));
+      // The ConfigMap `dv-nats-config` holds the generated permissions, as deploy/nats/nats-server.conf has them.
+      const permissions = objects.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'dv-nats-config')?.data?.['nats-server.conf'] ?? '';
+      expect(permissions).toBe(await readFile(join(repoRoot(), 'deploy', 'nats', 'nats-server.conf'), 'utf8'));
+      await writeFile(join(dir, 'nats-server.conf'), permissions);
       const passwords = Object.fromEntries(NATS_CLIENTS.map((c) => [natsPasswordVariable(c), `p${c.replace(/-/g, '')}x`]));
       const { stdout, stderr } = await run(natsServer, ['-c', join(dir, 'nats-cluster.conf'), '-t'], { env: { ...process.env, ...passwords } });
       expect(`${stdout}${stderr}`).toMatch(/configuration file .* is valid/);

@@ -1,12 +1,12 @@
 // The test bed from the command line, for the local dev run and for CI caches:
-//   node -r ./scripts/ts-register.js test/testbed/bed.ts build   builds (or finds cached) all server binaries, Ory Hydra too
+//   node -r ./scripts/ts-register.js test/testbed/bed.ts build   builds (or finds cached) all server binaries, Ory Hydra, Helm and Jaeger too
 //   node -r ./scripts/ts-register.js test/testbed/bed.ts up   starts the bed, writes tmp/bed.env (mode 0600, with the
 //                                                              NATS users' passwords of this run), runs until SIGINT/SIGTERM
 //   node -r ./scripts/ts-register.js test/testbed/bed.ts env     prints tmp/bed.env of a running bed as shell exports
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSecuredTestBed } from '@dv/testing';
-import { ensureBinaries, ensureChromium, ensureHydraBinary, repoRoot, stderrProgressLog } from './testing-lib';
+import { ensureBinaries, ensureChromium, ensureHelmBinary, ensureHydraBinary, ensureJaegerBinary, repoRoot, stderrProgressLog } from './testing-lib';
 
 const USAGE = 'usage: node -r ./scripts/ts-register.js test/testbed/bed.ts <build|up|env>';
 
@@ -15,9 +15,18 @@ function bedEnvPath(): string {
 }
 
 async function build(): Promise<void> {
-  // Hydra is not part of the bed jest starts (only the tests that need it start it), but CI builds it here too.
+  // Hydra and Jaeger are not part of the bed jest starts (only the tests that need them start them), but CI builds them here too.
+  // Helm (only the chart's test runs it) starts at once beside the servers: its Go build is the longest.
   // Debian's Chromium for the console's browser tests: installed by apt-get when missing (as root, as CI runs).
-  const paths = { ...(await ensureBinaries()), hydra: await ensureHydraBinary(), chromium: await ensureChromium() };
+  const helm = ensureHelmBinary();
+  helm.catch(() => undefined); // its failure is reported by the await below, not as an unhandled rejection
+  const paths = {
+    ...(await ensureBinaries()),
+    hydra: await ensureHydraBinary(),
+    jaeger: await ensureJaegerBinary(),
+    chromium: await ensureChromium(),
+    helm: await helm,
+  };
   for (const [name, path] of Object.entries(paths)) process.stdout.write(`${name}=${path}\n`);
 }
 

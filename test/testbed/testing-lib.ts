@@ -7,7 +7,11 @@
 export { ensureBinaries } from '../../libs/testing/src/ensure-binaries';
 export { ensureHydraBinary } from '../../libs/testing/src/start-hydra';
 export { ensureChromium } from '../../libs/testing/src/chromium';
+export { ensureJaegerBinary } from '../../libs/testing/src/start-jaeger';
 export { repoRoot } from '../../libs/testing/src/repo-root';
 export { stderrProgressLog } from '../../libs/testing/src/progress-log';
 export { type TestBed, startTestBed } from '../../libs/testing/src/test-bed';
+/* eslint-enable no-restricted-imports, @nx/enforce-module-boundaries */
+/* eslint-disable no-restricted-imports, @nx/enforce-module-boundaries -- see above: no path aliases here */
+export { ensureHelmBinary } from '../../libs/testing/src/helm-build';
 /* eslint-enable no-restricted-imports, @nx/enforce-module-boundaries */

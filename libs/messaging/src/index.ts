@@ -14,6 +14,7 @@ export * from './events/provision-streams';
 export * from './events/event-publisher';
 export * from './events/event-context';
 export * from './events/consume-events';
+export * from './events/consumer-metrics';
 export * from './events/follow-stream';
 export * from './events/revision-tracker';
 export * from './events/stream-heads';

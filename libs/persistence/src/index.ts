@@ -5,6 +5,7 @@ export * from './guarded/guarded-store';
 export * from './outbox/aggregate';
 export * from './outbox/write-with-events';
 export * from './outbox/outbox-relay';
+export * from './outbox/outbox-metrics';
 export * from './idempotency/idempotent-writes';
 export * from './repository/filter';
 export * from './repository/document-repository';

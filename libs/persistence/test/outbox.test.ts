@@ -1,5 +1,6 @@
 import { STREAMS } from '@dv/contracts';
 import { EventPublisher, connectNats, consumeEvents, drainNats, ensureStreams, on } from '@dv/messaging';
+import { MetricsRegistry } from '@dv/telemetry';
 import { OutboxRelay, connectMongo, insertWithEvents, updateWithEvents } from '../src';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
@@ -76,6 +77,31 @@ describe('in-document outbox (real MongoDB-wire server and nats-server)', () => 
     expect(flushed.published).toHaveLength(1);
     expect(flushed.revision).toBe(flushed.published[0]?.seq);
     expect((await model.findById(id).lean())?.outbox).toEqual([]);
+  });
+
+  it('tells on /metrics what a sweep found unpublished, and how long the oldest had waited', async () => {
+    const collection = `widgets_${randomUUID().slice(0, 8)}`;
+    const model = widgetModel(connection, collection);
+    await model.init();
+    const id = randomUUID();
+    // Written 30 s ago and never flushed: a writer that died before publishing.
+    const time = new Date(Date.now() - 30_000);
+    await insertWithEvents(model, { _id: id, name: 'stale', color: 'grey' }, (version) => [
+      publisher.envelope(widgetCreated, { widgetId: id, name: 'stale', color: 'grey' }, { actor, subject: id, aggregateVersion: version, time }),
+      publisher.envelope(widgetRecolored, { widgetId: id, color: 'blue' }, { actor, subject: id, aggregateVersion: version, time }),
+    ]);
+    const metrics = new MetricsRegistry();
+    const relay = new OutboxRelay(model, publisher, { metrics });
+    const sample = (name: string): number => Number(new RegExp(`^${name}\\{collection="${collection}"\\} (\\S+)$`, 'm').exec(metrics.render())?.[1]);
+
+    expect(await relay.sweep()).toBe(2);
+    expect(sample('dv_outbox_pending_events')).toBe(2);
+    expect(sample('dv_outbox_oldest_pending_seconds')).toBeGreaterThanOrEqual(30);
+    // Published by that sweep: the next one finds nothing.
+    expect(await relay.sweep()).toBe(0);
+    expect(sample('dv_outbox_pending_events')).toBe(0);
+    expect(sample('dv_outbox_oldest_pending_seconds')).toBe(0);
+    expect(metrics.render()).toContain('# TYPE dv_outbox_sweep_failures_total counter');
   });
 
   it('maps a unique-index violation to CONFLICT and writes nothing', async () => {

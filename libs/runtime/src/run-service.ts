@@ -60,7 +60,8 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     nc,
     service: options.name,
     logger,
-    ...(options.events ? { events: options.events } : {}),
+    // The durable consumers' pending events and dead letters go to the service's /metrics.
+    events: { ...options.events, metrics },
   });
   await app.listen();
   const health = await startHealthServer({

@@ -42,7 +42,13 @@ export class KubePlatformHarness extends PlatformHarness {
   private dir = '';
   private readonly createdPvs: string[] = [];
 
-  async startPlatform(options: { webhook: boolean; admissionEnv?: Record<string, string>; alsoRun?: readonly HarnessService[] }): Promise<void> {
+  /** `env`: set in every service's environment (e.g. where to export spans). */
+  async startPlatform(options: {
+    webhook: boolean;
+    admissionEnv?: Record<string, string>;
+    alsoRun?: readonly HarnessService[];
+    env?: Record<string, string>;
+  }): Promise<void> {
     this.admin = new KubeConfig();
     this.admin.loadFromFile(testBedEnv('KUBECONFIG'));
     this.core = this.admin.makeApiClient(CoreV1Api);
@@ -78,12 +84,15 @@ export class KubePlatformHarness extends PlatformHarness {
         ADMISSION_WEBHOOK_NAMESPACE_LABEL: `dv-admission-run=${this.run}`,
       });
     }
-    await this.start([
-      { name: 'sharing' },
-      { name: 'volume', env: { VOLUME_RECONCILE_INTERVAL_MS: '300', VOLUME_RESYNC_INTERVAL_MS: '1000', VOLUME_USAGE_CHECK: 'required' } },
-      { name: 'workload-admission', env: admissionEnv },
-      ...(options.alsoRun ?? []),
-    ]);
+    await this.start(
+      [
+        { name: 'sharing' },
+        { name: 'volume', env: { VOLUME_RECONCILE_INTERVAL_MS: '300', VOLUME_RESYNC_INTERVAL_MS: '1000', VOLUME_USAGE_CHECK: 'required' } },
+        { name: 'workload-admission', env: admissionEnv },
+        ...(options.alsoRun ?? []),
+      ],
+      options.env,
+    );
     for (const projectId of ['p1', 'p2', 'p3']) {
       await this.core.createNamespace({
         body: { metadata: { name: this.namespaceOf(projectId), labels: { 'dv.platform/project-id': projectId, 'dv-admission-run': this.run } } },

@@ -1,4 +1,5 @@
 import { type ServiceContext } from '@dv/runtime';
+import { MetricsRegistry } from '@dv/telemetry';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ReaderAuthorizer } from './access/reader-authorizer';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
@@ -21,6 +22,8 @@ export class AuditModule {
       controllers: [QueryController, ExportController, VerifyController, HeadController, ArchiveController],
       providers: [
         { provide: AUDIT_CONFIG, useValue: ctx.config },
+        // The intake's pending events and dead letters are rendered there.
+        { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: AUDIT_STORE, useFactory: () => new AuditStore(auditCollections(ctx.mongo)) },
         {
           provide: AUDIT_ARCHIVER,

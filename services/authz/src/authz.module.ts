@@ -58,7 +58,7 @@ export class AuthzModule {
         { provide: AccessRuleRepository, useValue: rules },
         { provide: AccessRuleNumberRepository, useValue: new AccessRuleNumberRepository(ctx.mongo) },
         { provide: ScopeRepository, useValue: new ScopeRepository(ctx.mongo) },
-        { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => rules.relay(publisher), inject: [EventPublisher] },
+        { provide: ACCESS_RULE_RELAY, useFactory: (publisher: EventPublisher) => rules.relay(publisher, { metrics: ctx.metrics }), inject: [EventPublisher] },
         AuthzState,
         AuthzSync,
         RequestAuthorizer,

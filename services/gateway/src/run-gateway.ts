@@ -19,6 +19,7 @@ import { clientErrorHandler } from './http/client-error';
 import { CorsPolicy } from './http/cors-policy';
 import { HttpMetrics } from './http/http-metrics';
 import { RateLimitHooks } from './http/rate-limit.hooks';
+import { RequestDeadlines } from './http/request-deadlines';
 import { securityHeadersHook } from './http/security-headers';
 import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
@@ -68,8 +69,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
     clientErrorHandler,
-    // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503), and receiving it too (Node answers 408).
-    handlerTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    // Receiving the request within GATEWAY_REQUEST_TIMEOUT_MS (Node answers 408); the whole request, hooks and handler: RequestDeadlines (503).
     requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
     // The client IP (rate limit, access log) from X-Forwarded-For only when the peer is a proxy we were told to trust.
     ...(config.GATEWAY_TRUSTED_PROXIES.length > 0 ? { trustProxy: config.GATEWAY_TRUSTED_PROXIES } : {}),
@@ -84,6 +84,10 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.decorateRequest('dvIdentity', null);
   fastify.decorateRequest('dvSpan', null);
   fastify.decorateRequest('dvTraceContext', null);
+  // The whole request, hooks and handler, within GATEWAY_REQUEST_TIMEOUT_MS (then 503): its deadline runs from the first hook.
+  const deadlines = new RequestDeadlines(config.GATEWAY_REQUEST_TIMEOUT_MS);
+  fastify.addHook('onRequest', deadlines.onRequest);
+  fastify.addHook('onResponse', deadlines.onResponse);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -142,6 +146,7 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
       logger.info('service stopping');
       await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
       accessLogSink.flush();
+      deadlines.stop();
       await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
       await health.close();
       processMetrics.stop();

@@ -38,7 +38,7 @@ export class SharingModule {
         // The projection renders its applied sequences and sizes there (StreamProjection).
         { provide: MetricsRegistry, useValue: ctx.metrics },
         { provide: SharingListRepository, useValue: lists },
-        { provide: SHARING_LIST_RELAY, useFactory: (publisher: EventPublisher) => lists.relay(publisher), inject: [EventPublisher] },
+        { provide: SHARING_LIST_RELAY, useFactory: (publisher: EventPublisher) => lists.relay(publisher, { metrics: ctx.metrics }), inject: [EventPublisher] },
         SharingState,
         SharingSync,
         SharingWriter,

@@ -48,7 +48,7 @@ export class VolumeModule {
         { provide: ProjectRepository, useValue: new ProjectRepository(ctx.mongo) },
         { provide: ClusterRepository, useValue: new ClusterRepository(ctx.mongo) },
         { provide: KUBE_CLIENTS, useValue: kube },
-        { provide: VOLUME_RELAY, useFactory: (publisher: EventPublisher) => volumes.relay(publisher), inject: [EventPublisher] },
+        { provide: VOLUME_RELAY, useFactory: (publisher: EventPublisher) => volumes.relay(publisher, { metrics: ctx.metrics }), inject: [EventPublisher] },
         LiveProjects,
         VolumePlacement,
         VolumeAuthorizer,

@@ -244,6 +244,23 @@ describe('volume service (real NATS, FerretDB, authz and kube-apiserver)', () =>
     expect(filtered.datavolumes.map((v) => v.name)).toEqual(['b-set']);
     const prefixed = await h.client.call(VolumeRpc.list, { filterBy: ['name=^image', 'name!@net-'], atLeast }, { identity: DVA });
     expect(prefixed.datavolumes.map((v) => v.name)).toEqual(['imagenet']);
+
+    // The public page (what the gateway forwards): the same volumes, pages and refusals, without the internal fields, sharedScopes and totalRecords.
+    const pageOf = (request: RpcRequestInput<typeof VolumeRpc.list>, identity: IdentityInput) =>
+      Promise.all([h.client.call(VolumeRpc.list, request, { identity }), h.client.call(VolumeRpc.listPage, request, { identity })]);
+    for (const [request, identity] of [
+      [{ sortBy: 'name', sortOrder: 'desc', limit: 2, atLeast }, DVA],
+      [{ sortBy: 'name', limit: 500, atLeast }, DVA],
+      [{ requestType: 'UsableInProject', usableInProjectId: 'p2', atLeast }, pb],
+    ] as const) {
+      const [full, page] = await pageOf(request, identity);
+      expect(page).toEqual({
+        ...(full.next !== undefined ? { next: full.next } : {}),
+        datavolumes: full.datavolumes.map(({ namespace: _n, storage: _s, version: _v, sharedScopes: _sc, ...shown }) => shown),
+      });
+    }
+    const pageA = await codeOf(h.client.call(VolumeRpc.listPage, { requestType: 'UsableInProject', usableInProjectId: 'p1', atLeast }, { identity: pb }));
+    expect(pageA.code).toBe('FORBIDDEN');
   });
 
   it('patches the description (event, revision), deletes (Deleting → gone), releasing only its own PV copy and PVC', async () => {

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       // The query's parameters as they are, but `limit`/`offset` as numbers (the contract's types): no other check.
       const query: Record<string, string | number> = {};
       for (const [key, value] of new URLSearchParams(url.slice(url.indexOf('?') + 1))) query[key] = key === 'limit' || key === 'offset' ? Number(value) : value;
-      forward('dv.volume.list', JSON.stringify(query)).then(answer, fail);
+      forward('dv.volume.list-page', JSON.stringify(query)).then(answer, fail);
     } else if (req.method === 'POST' && url === '/api/dv/v1/check') {
       let body = '';
       req.setEncoding('utf8');

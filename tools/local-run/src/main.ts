@@ -5,7 +5,8 @@
 // process connects as its own user with a password made for this run, the streams are made by the
 // provisioner, and this script calls as the operator. The identity provider (Ory Hydra, with our
 // login-and-consent app for the org file's development users) runs beside them; its issuer URL is
-// printed and written to tmp/local.env.
+// printed and written to tmp/local.env. Every service sends its spans to a Jaeger started beside them (its UI
+// address is printed; DV_TRACING=off or OTEL_EXPORTER_OTLP_ENDPOINT say otherwise: see tracing.ts).
 import { AuthzRpc, type NatsClientName, STREAMS, natsPasswordVariable } from '@dv/contracts';
 import { RpcClient, connectNats, drainNats } from '@dv/messaging';
 import { provisionPlatformStreams } from '@dv/runtime';
@@ -35,6 +36,7 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DATA_VOLUME_ADMINISTRATOR, grantDemoAccessRules } from './demo-access-rules';
 import { LOCAL_ADMIN, LOCAL_GATEWAY_AUDIENCE, LOCAL_SERVICES } from './services';
+import { startLocalTracing } from './tracing';
 
 function say(line: string): void {
   process.stdout.write(`[local-run] ${line}\n`);
@@ -61,8 +63,16 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'info',
     });
   }
+  say('starting Jaeger for the traces (built once on first use: many minutes)…');
+  const tracing = await startLocalTracing(root).catch(async (error: unknown) => {
+    await bed.stop();
+    throw error;
+  });
+  Object.assign(env, tracing.env);
+  say(tracing.summary);
   say('starting the identity provider (Ory Hydra, built once on first use) and the development login app…');
   const idp = await startDevIdentityProvider({ dir: join(root, 'tmp', 'hydra') }).catch(async (error: unknown) => {
+    await tracing.stop();
     await bed.stop();
     throw error;
   });
@@ -99,7 +109,14 @@ async function main(): Promise<void> {
     GATEWAY_CONSOLE_CLIENT_ID: await registerConsoleClient(idp.adminUrl, gatewayUrl, LOCAL_GATEWAY_AUDIENCE),
   };
   // The run's own folder (git-ignored), readable by its owner only: the operator's password of this run, for the nats CLI.
-  const localEnv = { ...env, ...natsAs('operator'), ...idpEnv, GATEWAY_URL: gatewayUrl, GATEWAY_AUDIENCE: LOCAL_GATEWAY_AUDIENCE };
+  const localEnv = {
+    ...env,
+    ...natsAs('operator'),
+    ...idpEnv,
+    GATEWAY_URL: gatewayUrl,
+    GATEWAY_AUDIENCE: LOCAL_GATEWAY_AUDIENCE,
+    ...(tracing.uiUrl !== undefined ? { JAEGER_UI_URL: tracing.uiUrl } : {}),
+  };
   const localEnvPath = join(root, 'tmp', 'local.env');
   await rm(localEnvPath, { force: true }); // an earlier run's file would keep its mode through writeFile
   await writeFile(
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
     say('stopping…');
     for (const s of running.reverse()) await s.process.stop();
     await idp.stop();
+    await tracing.stop();
     await bed.stop();
     process.exit(0);
   };
@@ -204,8 +222,9 @@ async function main(): Promise<void> {
     `a person signs in from the command line through the browser: set -a; . tmp/local.env; set +a; npx dv login --url $GATEWAY_URL (the provider and the client ${cliClientId} come from DV_OIDC_ISSUER and DV_OIDC_CLIENT_ID)`,
   );
   say(
-    'the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER, GATEWAY_URL). Ctrl-C stops everything.',
+    'the system is up. Servers: see tmp/local.env (NATS_URL, MONGO_URL, KUBECONFIG, NATS_USER/NATS_PASSWORD of the operator, OIDC_ISSUER, GATEWAY_URL, JAEGER_UI_URL). Ctrl-C stops everything.',
   );
+  say(tracing.summary);
 }
 
 /**

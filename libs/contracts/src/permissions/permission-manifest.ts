@@ -184,7 +184,7 @@ const gateway: NatsClientManifest = {
   status: 'running',
   summary: 'The REST API (bearer tokens) in front of the services: it calls their RPCs on behalf of the caller.',
   calls: [
-    VolumeRpc.list.subject,
+    VolumeRpc.listPage.subject,
     VolumeRpc.count.subject,
     VolumeRpc.get.subject,
     VolumeRpc.create.subject,

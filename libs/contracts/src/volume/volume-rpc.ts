@@ -3,7 +3,14 @@ import { defineRpc } from '../rpc/define-rpc';
 import { idSchema } from '../rpc/identity';
 import { listQuerySchema } from '../query/list-query';
 import { revisionSchema } from '../authz/authz-schemas';
-import { dataVolumeDescriptionSchema, dataVolumeIdSchema, dataVolumeNameSchema, dataVolumeSchema, kubeObjectNameSchema } from './volume-schemas';
+import {
+  dataVolumeDescriptionSchema,
+  dataVolumeIdSchema,
+  dataVolumeNameSchema,
+  dataVolumeSchema,
+  kubeObjectNameSchema,
+  publicDataVolumeSchema,
+} from './volume-schemas';
 
 /** The reference's sort and filter fields of data volume lists. */
 export const DATA_VOLUME_FIELDS = ['name', 'projectId', 'clusterId', 'departmentId', 'projectName', 'createdAt', 'createdBy', 'phase'] as const;
@@ -75,6 +82,13 @@ export const VolumeRpc = {
     reply: z.object({ next: z.number().int().optional(), totalRecords: z.number().int(), datavolumes: z.array(dataVolumeSchema) }),
     description:
       'Originated: volumes whose origin project lies in the scopes where the caller may read data volumes. UsableInProject: volumes originating in (later: shared with) the project.',
+  }),
+  listPage: defineRpc({
+    subject: 'dv.volume.list-page',
+    request: listQuery,
+    reply: z.object({ next: z.number().int().min(0).optional(), datavolumes: z.array(publicDataVolumeSchema) }),
+    description:
+      'The same list as dv.volume.list, as the public API answers it (GET /api/v1/datavolumes): the volumes without their internal fields nor sharedScopes, no totalRecords. The gateway forwards its bytes (docs/decisions/0033).',
   }),
   count: defineRpc({
     subject: 'dv.volume.count',

@@ -89,3 +89,12 @@ export const dataVolumeSchema = z.object({
   version: z.number().int().positive(),
 });
 export type DataVolume = z.output<typeof dataVolumeSchema>;
+
+/**
+ * A data volume as the public API shows it: without the project's namespace, the origin PV's storage
+ * and the aggregate version (internal, docs/decisions/0020), and without `sharedScopes` (lists and
+ * patch answers; get and create add them back). The gateway's list page is served in this shape by the
+ * volume service itself (`dv.volume.list-page`), so the gateway forwards its bytes (docs/decisions/0033).
+ */
+export const publicDataVolumeSchema = dataVolumeSchema.omit({ namespace: true, storage: true, version: true, sharedScopes: true });
+export type PublicDataVolume = z.output<typeof publicDataVolumeSchema>;

@@ -23,8 +23,10 @@ import {
 import { nanos } from '@nats-io/nats-core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type MetricsRegistry } from '@dv/telemetry';
 import { Semaphore } from '../concurrency/semaphore';
 import { extractTraceContext } from '../trace/trace-headers';
+import { consumerMetrics, trackPending } from './consumer-metrics';
 import { type EventHandlingContext } from './event-context';
 import { watchReconnects } from './reconnect-watch';
 import { isTransientError } from './transient-error';
@@ -74,6 +76,8 @@ export interface ConsumeEventsOptions {
    * read as an ack would otherwise be parsed, validated and handled before the request resumes.
    */
   yieldToRequests?: boolean;
+  /** The service's metrics: the consumer's pending events and dead letters are rendered there (consumerMetrics). */
+  metrics?: MetricsRegistry;
 }
 
 export interface EventConsumerHandle {
@@ -140,6 +144,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const consumeOptions = { max_messages: Math.max(maxConcurrent * 2, 16) };
   let messages: ConsumerMessages = await consumer.consume(consumeOptions);
   let stopped = false;
+  const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
+  const labels = { stream: options.stream, consumer: options.durable };
+  const stopTracking = metrics ? trackPending(metrics.pending, labels, () => consumer.info()) : () => undefined;
   let lastDeliveryAt = Date.now();
   const delayOf = (failures: number): number => backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1000;
 
@@ -166,6 +173,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     const dlq = deadLetterSubject(options.durable, msg.subject);
     await js.publish(dlq, msg.data, { headers: h, msgID: `${options.durable}:${options.stream}:${msg.info.streamSequence}` });
     msg.term(reason.slice(0, 200));
+    metrics?.deadLettered.inc(labels);
     logger.warn(`event ${msg.subject} #${msg.info.streamSequence} dead-lettered: ${reason}`);
   };
 
@@ -336,6 +344,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   return {
     stop: async () => {
       stopped = true;
+      stopTracking();
       reconnects.stop();
       await checking;
       await messages.close();

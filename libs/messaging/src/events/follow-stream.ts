@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import { type EventEnvelope, eventEnvelopeSchema } from '@dv/contracts';
 import { type Consumer, type ConsumerMessages, DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { extractTraceContext } from '../trace/trace-headers';
 import { watchReconnects } from './reconnect-watch';
 
 export interface FollowStreamOptions {
@@ -44,6 +46,7 @@ export interface StreamFollower {
  * pulls again. Its default (15 s) is what a stalled follower waited after a NATS restart.
  */
 const HEARTBEAT_MS = 1000;
+const tracer = trace.getTracer('@dv/messaging');
 /** After a reconnect: how often progress is checked, and how long without a message counts as stalled. */
 const CHECK_MS = 250;
 const STALLED_MS = 750;
@@ -102,10 +105,19 @@ export async function followStream(nc: NatsConnection, options: FollowStreamOpti
       if (msg.seq < next) continue;
       lastMessageAt = Date.now();
       if ((!types || types.has(msg.subject)) && (!options.include || options.include(msg.subject, msg.seq))) {
+        // The event's trace goes on here: applying it is a hop of the request that caused it (one span, ended at once: apply is synchronous).
+        const span = tracer.startSpan(
+          `${msg.subject} apply`,
+          { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'dv.stream_sequence': msg.seq } },
+          extractTraceContext(msg.headers),
+        );
         try {
           options.apply(eventEnvelopeSchema.parse(msg.json()), msg.seq);
         } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'skipped' });
           logger.warn(`skipping event #${msg.seq} on ${msg.subject}: ${messageOf(error)}`);
+        } finally {
+          span.end();
         }
       }
       next = msg.seq + 1;

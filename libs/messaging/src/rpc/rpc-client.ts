@@ -15,6 +15,7 @@ import { type Msg, RequestError, TimeoutError, headers as natsHeaders, type Nats
 import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { injectTraceContext } from '../trace/trace-headers';
+import { replyDataBytes } from './reply-data-bytes';
 
 export interface RpcCallOptions {
   /** The caller on whose behalf the request is made. */
@@ -53,11 +54,19 @@ export class RpcClient {
 
   /** The reply's data, or a DvError carrying the error reply's code. */
   async call<D extends RpcDefinition>(def: D, body: RpcRequestInput<D>, options: RpcCallOptions = {}): Promise<RpcReply<D>> {
+    this.checkRequest(def, body);
+    const raw = await this.send(def.subject, encoder.encode(JSON.stringify(body)), options);
+    return this.replyData(def, raw);
+  }
+
+  private checkRequest<D extends RpcDefinition>(def: D, body: RpcRequestInput<D>): void {
     const checked = def.request.safeParse(body);
     if (!checked.success) {
       throw DvError.validation(`invalid ${def.subject} request: ${summarizeIssues(checked.error)}`, { issues: describeIssues(checked.error) });
     }
-    const raw = await this.send(def.subject, encoder.encode(JSON.stringify(body)), options);
+  }
+
+  private replyData<D extends RpcDefinition>(def: D, raw: unknown): RpcReply<D> {
     const envelope = replyEnvelopeSchema.safeParse(raw);
     if (!envelope.success) throw new DvError('INTERNAL', `malformed reply on ${def.subject}`);
     if (!envelope.data.ok) throw DvError.fromBody(envelope.data.error);
@@ -66,12 +75,31 @@ export class RpcClient {
     return data.data as RpcReply<D>;
   }
 
+  /**
+   * The reply's data as the JSON bytes the service wrote, unparsed and not validated again: for a caller
+   * that forwards them as they are (the gateway's list page, docs/decisions/0033). The serving side
+   * validated them against `def.reply` before sending (serveRpc); the request is validated here as in
+   * call(). An error reply is a DvError as in call(); an envelope in another form is parsed, validated
+   * and written again.
+   */
+  async callForBytes<D extends RpcDefinition>(def: D, body: RpcRequestInput<D>, options: RpcCallOptions = {}): Promise<Uint8Array> {
+    this.checkRequest(def, body);
+    const raw = await this.sendForBytes(def.subject, encoder.encode(JSON.stringify(body)), options);
+    const data = replyDataBytes(raw);
+    if (data !== undefined) return data;
+    return encoder.encode(JSON.stringify(this.replyData(def, parseReply(def.subject, raw))));
+  }
+
   /** Sends raw bytes on a subject and parses the JSON answer: for tests of malformed input. */
   async sendRaw(subject: string, payload: Uint8Array, options: RpcCallOptions = {}): Promise<unknown> {
     return this.send(subject, payload, options);
   }
 
   private async send(subject: string, payload: Uint8Array, options: RpcCallOptions): Promise<unknown> {
+    return parseReply(subject, await this.sendForBytes(subject, payload, options));
+  }
+
+  private async sendForBytes(subject: string, payload: Uint8Array, options: RpcCallOptions): Promise<Uint8Array> {
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs;
     // startSpan + an explicit context (not startActiveSpan): one promise hop less per request.
     const parent = options.traceContext ?? context.active();
@@ -94,17 +122,21 @@ export class RpcClient {
       } catch (error) {
         throw toUnavailable(error, subject, timeout);
       }
-      try {
-        return JSON.parse(decoder.decode(msg.data)) as unknown;
-      } catch {
-        throw new DvError('INTERNAL', `reply on ${subject} is not JSON`);
-      }
+      return msg.data;
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof DvError ? error.code : 'error' });
       throw error;
     } finally {
       span.end();
     }
+  }
+}
+
+function parseReply(subject: string, data: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(data)) as unknown;
+  } catch {
+    throw new DvError('INTERNAL', `reply on ${subject} is not JSON`);
   }
 }
 

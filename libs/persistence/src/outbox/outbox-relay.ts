@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DvError, type EventEnvelope } from '@dv/contracts';
 import { type EventPublisher, type PublishResult } from '@dv/messaging';
+import { type MetricsRegistry } from '@dv/telemetry';
 import { type Model } from 'mongoose';
 import { type GuardedStore, guardedStore } from '../guarded/guarded-store';
 import { type Aggregate } from './aggregate';
+import { type OutboxMetrics, outboxMetrics } from './outbox-metrics';
 
 export interface OutboxRelayOptions {
   /** How often pending events are swept up (those whose writer died before publishing). */
@@ -12,6 +14,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often revision claims are folded into their documents and pruned (GuardedStore.maintain). */
   maintainEveryMs?: number;
+  /** The service's metrics: what each sweep finds still waiting, and failed sweeps (outboxMetrics). */
+  metrics?: MetricsRegistry;
 }
 
 export interface FlushResult {
@@ -32,21 +36,28 @@ export class OutboxRelay<T extends Aggregate> {
   private readonly logger: Logger;
   private readonly store: GuardedStore<T>;
   private maintainedAt = 0;
+  private readonly metrics: OutboxMetrics | undefined;
+  private readonly collection: string;
 
   constructor(
     private readonly model: Model<T>,
     private readonly publisher: EventPublisher,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.logger = new Logger(`Outbox ${model.collection.collectionName}`);
+    this.collection = model.collection.collectionName;
+    this.logger = new Logger(`Outbox ${this.collection}`);
     this.store = guardedStore(model);
+    this.metrics = options.metrics ? outboxMetrics(options.metrics) : undefined;
   }
 
   /** Publishes what is pending now, then keeps sweeping on a timer. */
   async start(): Promise<void> {
     await this.sweep();
     this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+      this.sweep().catch((error: unknown) => {
+        this.metrics?.sweepFailures.inc({ collection: this.collection });
+        this.logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
     }, this.options.intervalMs ?? 1000);
     this.timer.unref();
   }
@@ -83,6 +94,7 @@ export class OutboxRelay<T extends Aggregate> {
         .limit(this.options.batchSize ?? 100)
         .lean<Pick<T, '_id' | 'outbox'>[]>()
         .exec();
+      this.measure(docs);
       for (const doc of docs) count += (await this.publishPending(doc._id, doc.outbox)).published.length;
       if (Date.now() - this.maintainedAt >= (this.options.maintainEveryMs ?? 15_000)) {
         this.maintainedAt = Date.now();
@@ -93,6 +105,24 @@ export class OutboxRelay<T extends Aggregate> {
       this.sweeping = undefined;
     });
     return this.sweeping;
+  }
+
+  /**
+   * What the sweep found: events still waiting to be published (a flush publishes right after each write,
+   * so these are a writer that died, or NATS away), and how long the oldest has waited. Counted over the
+   * sweep's batch (batchSize aggregates): a backlog larger than that reads as at least this much.
+   */
+  private measure(docs: readonly Pick<T, 'outbox'>[]): void {
+    if (!this.metrics) return;
+    let pending = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const doc of docs) {
+      pending += doc.outbox.length;
+      for (const envelope of doc.outbox) oldest = Math.min(oldest, Date.parse(envelope.time));
+    }
+    const labels = { collection: this.collection };
+    this.metrics.pending.set(labels, pending);
+    this.metrics.oldestAge.set(labels, Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
   }
 
   private async publishPending(id: string, outbox: EventEnvelope[]): Promise<FlushResult> {

@@ -1,4 +1,4 @@
-// The provisioning step as a command (the Kubernetes Job of deploy/kubernetes/25-streams.yaml):
+// The provisioning step as a command (the streams Job of the Helm chart deploy/helm/data-volumes):
 //   NATS_URL=… NATS_USER=provisioner NATS_PASSWORD=… node -r ./scripts/ts-register.js libs/runtime/src/provisioning/provision-main.ts
 import { JsonLogger, exitOnConfigError, loadConfig } from '@dv/telemetry';
 import { provisionPlatformStreams } from './provision-platform-streams';

@@ -12,7 +12,7 @@ export const provisioningConfigSchema = z.object({
     .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected a NATS client name (lower case, digits, -)')
     .optional(),
   NATS_PASSWORD: z.string().optional(),
-  /** Copies JetStream keeps of each stream: 3 on a clustered NATS (deploy/kubernetes), 1 on a single server. */
+  /** Copies JetStream keeps of each stream: 3 on a clustered NATS (the Helm chart), 1 on a single server. */
   NATS_STREAM_REPLICAS: envInt({ min: 1, max: 5, default: 1 }),
   LOG_LEVEL: envEnum(['error', 'warn', 'info', 'debug'] as const, 'info'),
 });

@@ -1,5 +1,6 @@
 import { natsInboxPrefix } from '@dv/contracts';
 import { NATS_CONNECTION } from '@dv/messaging';
+import { MetricsRegistry } from '@dv/telemetry';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type TailProblem } from '../chain/tail-check';
@@ -34,6 +35,7 @@ export class AuditPipeline implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(AUDIT_STORE) c: AuditStore,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
     @Inject(AUDIT_ARCHIVER) private readonly archiver: Archiver,
+    metrics: MetricsRegistry,
   ) {
     this.writer = new ChainWriter(c);
     // The inbox connectNats gives the service's NATS user (the only one it may read replies on).
@@ -42,6 +44,7 @@ export class AuditPipeline implements OnApplicationBootstrap, OnModuleDestroy {
     this.intake = new StreamIntake(nc, this.writer, {
       batchSize: config.AUDIT_BATCH_SIZE,
       onSealed: (records) => this.relay.sealed(records),
+      metrics,
     });
     // An archive covers what was relayed: this process's relay saves its checkpoint first (it is
     // otherwise saved by a timer, up to a second behind what DV_AUDIT holds).

@@ -12,6 +12,9 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection } from '@nats-io/nats-core';
+import { type ConsumerMetrics, consumerMetrics, extractTraceContext, trackPending } from '@dv/messaging';
+import { type MetricsRegistry } from '@dv/telemetry';
+import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type ChainWriter, type PreparedDraft, type SealedBatch, type SealedRecord, prepareDraft } from './chain-writer';
 import { isEventEnvelope } from './envelope-check';
 import { eventToDraft } from './event-to-record';
@@ -40,6 +43,8 @@ export interface StreamIntakeOptions {
   batchSize: number;
   /** Called after every batch sealed, in chain order (the relay follows the chain). */
   onSealed: (records: readonly SealedRecord[]) => void;
+  /** The service's metrics: each stream's pending events and dead letters (consumerMetrics, as every durable consumer). */
+  metrics?: MetricsRegistry;
 }
 
 /** A delivered event, parsed, mapped and rendered as it arrived, waiting for its batch. */
@@ -47,6 +52,8 @@ interface QueuedEvent extends PreparedDraft {
   readonly msg: JsMsg;
   /** `<stream>:<stream seq>`: a redelivery of an event still queued here is not queued twice. */
   readonly key: string;
+  /** From delivery to sealed (or refused): the audit hop of the trace that published the event. */
+  readonly span: Span;
 }
 
 /** A batch stored, waiting to be acknowledged. */
@@ -55,8 +62,13 @@ interface Written {
   result: SealedBatch<QueuedEvent>;
 }
 
+const tracer = trace.getTracer('audit');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const endWithError = (span: Span, message: string): void => {
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.end();
+};
 
 /**
  * Durable pull consumers over DV_EVENTS and PLATFORM_EVENTS. Each event is parsed, validated, mapped
@@ -80,6 +92,8 @@ export class StreamIntake {
   private running = false;
   private loop: Promise<void> | undefined;
   private loopAlive = false;
+  private readonly metrics: ConsumerMetrics | undefined;
+  private readonly stopTracking: (() => void)[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -87,6 +101,7 @@ export class StreamIntake {
     private readonly options: StreamIntakeOptions,
   ) {
     this.js = jetstream(nc);
+    this.metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
   }
 
   /** Every source is being consumed and the sealing loop runs. */
@@ -100,10 +115,16 @@ export class StreamIntake {
     for (const stream of SOURCES) await this.ensureConsumer(stream);
     for (const stream of SOURCES) this.followers.push(this.follow(stream));
     this.loop = this.superviseLoop();
+    if (this.metrics) {
+      const jsm = await jetstreamManager(this.nc);
+      for (const stream of SOURCES)
+        this.stopTracking.push(trackPending(this.metrics.pending, { stream, consumer: AUDIT_DURABLE }, () => jsm.consumers.info(stream, AUDIT_DURABLE)));
+    }
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    for (const stop of this.stopTracking.splice(0)) stop();
     for (const messages of this.consuming.values()) await messages.close().catch(() => undefined);
     this.wake?.();
     await Promise.all(this.followers);
@@ -160,15 +181,24 @@ export class StreamIntake {
     const key = `${msg.info.stream}:${msg.info.streamSequence}`;
     // Redelivered while still waiting here (a long stall): the queued copy is acknowledged for both.
     if (this.queued.has(key)) return;
+    const span = tracer.startSpan(
+      `${msg.subject} record`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': AUDIT_DURABLE },
+      },
+      extractTraceContext(msg.headers),
+    );
     let prepared: PreparedDraft;
     try {
       prepared = this.prepare(msg);
     } catch (error) {
       void this.deadLetter(msg, messageOf(error));
+      endWithError(span, 'dead-lettered');
       return;
     }
     this.queued.add(key);
-    this.queue.push({ draft: prepared.draft, text: prepared.text, msg, key });
+    this.queue.push({ draft: prepared.draft, text: prepared.text, msg, key, span });
     this.wake?.();
   }
 
@@ -249,9 +279,18 @@ export class StreamIntake {
 
   /** After the batch is stored: acknowledge, dead-letter what the database refused, hand the records to the relay. */
   private finish({ batch, result }: Written): void {
-    for (const { item } of result.sealed) item.msg.ack();
-    for (const item of result.duplicates) item.msg.ack();
-    for (const { item, reason } of result.refused) void this.deadLetter(item.msg, reason);
+    for (const { item } of result.sealed) {
+      item.msg.ack();
+      item.span.end();
+    }
+    for (const item of result.duplicates) {
+      item.msg.ack();
+      item.span.end();
+    }
+    for (const { item, reason } of result.refused) {
+      void this.deadLetter(item.msg, reason);
+      endWithError(item.span, 'dead-lettered');
+    }
     for (const item of batch) this.queued.delete(item.key);
     if (result.sealed.length > 0) this.options.onSealed(result.sealed.map((s) => s.record));
   }
@@ -266,6 +305,7 @@ export class StreamIntake {
         msgID: `${AUDIT_DURABLE}:${msg.info.stream}:${msg.info.streamSequence}`,
       });
       msg.term(reason.slice(0, 200));
+      this.metrics?.deadLettered.inc({ stream: msg.info.stream, consumer: AUDIT_DURABLE });
       this.logger.warn(`event ${msg.subject} #${msg.info.streamSequence} dead-lettered: ${reason}`);
     } catch (error) {
       // Not dead-lettered: left unacknowledged, it comes back after ack_wait and is tried again.

@@ -1,6 +1,7 @@
 import { DvError } from '@dv/contracts';
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { httpErrorOf } from './http-error';
+import { RequestDeadlineError } from './request-deadlines';
 
 class FastifyLikeError extends Error {
   constructor(
@@ -57,9 +58,10 @@ describe('httpErrorOf', () => {
     expect(httpErrorOf(new FastifyLikeError('FST_ERR_CTP_BODY_TOO_LARGE', 413)).status).toBe(413);
   });
 
-  it("answers a request that outlived GATEWAY_REQUEST_TIMEOUT_MS (Fastify's handler timeout) with the platform's 503", () => {
+  it("answers a request that outlived GATEWAY_REQUEST_TIMEOUT_MS (RequestDeadlines, or Fastify's handler timeout) with the platform's 503", () => {
     const answer = { status: 503, body: { code: 503, message: 'Please try again in few minutes.' }, ours: true };
     expect(httpErrorOf(new FastifyLikeError('FST_ERR_HANDLER_TIMEOUT', 503))).toEqual(answer);
+    expect(httpErrorOf(new RequestDeadlineError(1500))).toEqual(answer);
     // As Nest hands it to the filter: an HttpException of the Fastify error's status and message.
     expect(httpErrorOf(new HttpException("Request timed out after 1500 ms on route '/api/v1/datavolumes'", 503))).toEqual(answer);
   });

@@ -1,5 +1,6 @@
 import { DvError, httpStatusOf } from '@dv/contracts';
 import { HttpException } from '@nestjs/common';
+import { RequestDeadlineError } from './request-deadlines';
 import { validationError } from './validate';
 
 /** The platform's error body on every non-2xx answer: the HTTP status again, a message, and details. */
@@ -32,11 +33,12 @@ export function httpErrorOf(error: unknown): HttpError {
     const status = error.getStatus();
     // Nest's only 400 here is an unreadable body (Fastify's parser error, mapped by Nest): our own 400s are DvErrors.
     if (status === 400) return fromDvError(validationError([{ field: 'body', message: 'must be a JSON document' }]));
-    // Nest's only 503 here is Fastify's handler timeout (mapped by Nest, its code lost): GATEWAY_REQUEST_TIMEOUT_MS ran out.
+    // Nest's only 503 here is the request's deadline (RequestDeadlines, mapped by Nest, its class lost): GATEWAY_REQUEST_TIMEOUT_MS ran out.
     if (status === 503) return requestTimedOut();
     return status >= 500 ? internal() : { status, body: { code: status, message: error.message }, ours: false };
   }
-  // The whole request took longer than GATEWAY_REQUEST_TIMEOUT_MS (Fastify's handlerTimeout): the platform's 503.
+  // The whole request took longer than GATEWAY_REQUEST_TIMEOUT_MS (RequestDeadlines; Fastify's handlerTimeout before): the platform's 503.
+  if (error instanceof RequestDeadlineError) return requestTimedOut();
   if (error instanceof Error && 'code' in error && error.code === 'FST_ERR_HANDLER_TIMEOUT') return requestTimedOut();
   const fastify = fastifyClientError(error);
   if (fastify !== undefined) return fastify;

@@ -36,7 +36,7 @@ export const VOLUME_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: { description: 'A page of data volumes.', schema: volumeListAnswerSchema } },
     // 404: UsableInProject names a project that does not exist.
     errors: [400, 403, 404],
-    calls: [VolumeRpc.list.subject],
+    calls: [VolumeRpc.listPage.subject],
   },
   {
     operationId: 'countDataVolumes',

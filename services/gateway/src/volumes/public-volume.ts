@@ -1,4 +1,4 @@
-import { type DataVolume, dataVolumeSchema } from '@dv/contracts';
+import { type DataVolume, dataVolumeSchema, publicDataVolumeSchema } from '@dv/contracts';
 import { z } from 'zod';
 
 /**
@@ -6,7 +6,7 @@ import { z } from 'zod';
  * origin PV's storage and the aggregate version: internal, left out at the edge (docs/decisions/0020).
  * `sharedScopes` only where the reference has it (get and create), not in lists or patch answers.
  */
-export const publicVolumeSchema = dataVolumeSchema.omit({ namespace: true, storage: true, version: true, sharedScopes: true });
+export const publicVolumeSchema = publicDataVolumeSchema;
 export const publicVolumeWithScopesSchema = publicVolumeSchema.extend({ sharedScopes: dataVolumeSchema.shape.sharedScopes });
 
 export type PublicVolume = z.output<typeof publicVolumeSchema> & { sharedScopes?: DataVolume['sharedScopes'] };

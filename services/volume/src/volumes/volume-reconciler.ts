@@ -6,6 +6,7 @@ import { VolumeKube } from '../kube/volume-kube';
 import { LiveProjects } from '../projects/live-projects';
 import { ProjectRepository } from '../projects/project.repository';
 import { type Failpoints } from '@dv/runtime';
+import { type Counter, MetricsRegistry } from '@dv/telemetry';
 import { VOLUME_CONFIG, type VolumeConfig, type VolumeFailpoint } from '../config/volume-config';
 import { FAILPOINTS, VOLUME_RELAY } from '../tokens';
 import { type RetryPolicy, scheduleAfter, retryPolicyOf } from './reconcile-schedule';
@@ -38,6 +39,8 @@ export class VolumeReconciler {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly policy: RetryPolicy;
+  /** Every attempt's outcome: `ok` (observed and recorded), `unreachable` (the API server could not be asked), `error` (failed, retried later). */
+  private readonly attempts: Counter<'outcome'>;
 
   constructor(
     private readonly volumes: VolumeRepository,
@@ -48,8 +51,14 @@ export class VolumeReconciler {
     private readonly live: LiveProjects,
     private readonly events: VolumeEventFactory,
     @Inject(FAILPOINTS) private readonly failpoints: Failpoints<VolumeFailpoint>,
+    metrics: MetricsRegistry,
   ) {
     this.policy = retryPolicyOf(config);
+    this.attempts = metrics.counter({
+      name: 'dv_volume_reconciles_total',
+      help: 'Reconcile attempts of data volumes, by outcome: ok, unreachable (the Kubernetes API server could not be asked), error.',
+      labelNames: ['outcome'],
+    });
   }
 
   /** Reconciles one volume; concurrent calls for the same volume in this process run one after the other. Never throws. */
@@ -62,22 +71,33 @@ export class VolumeReconciler {
     const run = (async () => {
       do {
         this.again.delete(id);
-        await this.once(id).catch((error: unknown) => {
-          this.logger.warn(`reconciling volume ${id} failed (retried later): ${error instanceof Error ? error.message : String(error)}`);
-        });
+        await this.once(id).then(
+          (outcome) => this.attempts.inc({ outcome }),
+          (error: unknown) => {
+            this.attempts.inc({ outcome: 'error' });
+            this.logger.warn(`reconciling volume ${id} failed (retried later): ${error instanceof Error ? error.message : String(error)}`);
+          },
+        );
       } while (this.again.has(id));
     })().finally(() => this.running.delete(id));
     this.running.set(id, run);
     return run;
   }
 
-  private async once(id: string): Promise<void> {
+  private async once(id: string): Promise<'ok' | 'unreachable'> {
     const doc = await this.volumes.read(id);
-    if (!doc) return;
-    if (doc.status.phase === 'Deleting') return this.release(doc);
+    if (!doc) return 'ok';
+    if (doc.status.phase === 'Deleting') {
+      await this.release(doc);
+      return 'ok';
+    }
     const observed = await this.observe(doc);
-    if ('unreachable' in observed) return this.retryLater(doc, observed.unreachable);
+    if ('unreachable' in observed) {
+      await this.retryLater(doc, observed.unreachable);
+      return 'unreachable';
+    }
     await this.record(doc, observed);
+    return 'ok';
   }
 
   /**

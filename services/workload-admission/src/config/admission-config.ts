@@ -42,7 +42,7 @@ export const admissionConfigSchema = z
      * Development and tests: the webhook registers itself under this MutatingWebhookConfiguration
      * name at start-up (and removes it at shutdown), pointing the API server at
      * ADMISSION_WEBHOOK_PUBLIC_URL with ADMISSION_WEBHOOK_CA_FILE as the CA bundle. In a cluster,
-     * ship deploy/kubernetes/workload-admission.yaml instead.
+     * the Helm chart (deploy/helm/data-volumes) ships the configuration instead.
      */
     ADMISSION_WEBHOOK_REGISTER_AS: z
       .string()

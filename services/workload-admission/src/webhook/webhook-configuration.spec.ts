@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { WORKLOAD_KINDS } from '../patching/workload-kinds';
 import { webhookConfiguration, webhookRules } from './webhook-configuration';
 import { namespaceSelectorOf } from './webhook-registration';
@@ -16,15 +16,17 @@ describe('the webhook configuration', () => {
     expect(webhookRules().every((r) => r.operations?.join() === 'CREATE,UPDATE')).toBe(true);
   });
 
-  it('is what deploy/kubernetes/workload-admission.yaml ships (regenerate the file when the kinds change)', () => {
-    const docs = parseAllDocuments(readFileSync(join(__dirname, '../../../../deploy/kubernetes/workload-admission.yaml'), 'utf8')).map(
-      (d) => d.toJS() as { kind?: string; webhooks?: unknown[] },
+  it('is what the Helm chart ships (deploy/helm/data-volumes/files/webhook-rules.yaml: change it with the kinds; rendered into deploy/kubernetes/data-volumes.yaml)', () => {
+    const rules = parse(readFileSync(join(__dirname, '../../../../deploy/helm/data-volumes/files/webhook-rules.yaml'), 'utf8')) as unknown;
+    expect(rules).toEqual(webhookRules());
+    const docs = parseAllDocuments(readFileSync(join(__dirname, '../../../../deploy/kubernetes/data-volumes.yaml'), 'utf8')).map(
+      (d) => d.toJS() as { kind?: string; webhooks?: unknown[] } | null,
     );
-    const shipped = docs.find((d) => d.kind === 'MutatingWebhookConfiguration');
-    const built = webhookConfiguration({ service: { namespace: 'dv-system', name: 'workload-admission', port: 443 }, caBundlePem: '' });
+    const shipped = docs.find((d) => d?.kind === 'MutatingWebhookConfiguration');
+    const built = webhookConfiguration({ service: { namespace: 'dv-system', name: 'dv-workload-admission', port: 443 }, caBundlePem: '' });
     const [webhook] = built.webhooks ?? [];
     expect(shipped?.webhooks).toEqual([
-      { ...webhook, clientConfig: { service: { namespace: 'dv-system', name: 'workload-admission', port: 443, path: '/mutate' } } },
+      { ...webhook, clientConfig: { service: { namespace: 'dv-system', name: 'dv-workload-admission', port: 443, path: '/mutate' } } },
     ]);
   });
 

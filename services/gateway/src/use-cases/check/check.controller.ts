@@ -1,11 +1,11 @@
-import { AuthzRpc, type Decision, type Identity } from '@dv/contracts';
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { type FastifyRequest } from 'fastify';
+import { AuthzRpc, type Identity } from '@dv/contracts';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
 import { type CheckItemBody, checkBatchBodySchema, checkBodySchema } from '../../extensions/extension-bodies';
 import { subjectOrCaller } from '../../extensions/caller-principal';
 import { atLeastOf } from '../../http/revision-header';
-import { ServiceCalls } from '../../http/service-calls';
+import { JSON_TYPE, ServiceCalls } from '../../http/service-calls';
 import { parseOrThrow } from '../../http/validate';
 
 function item(body: CheckItemBody, caller: Identity) {
@@ -21,17 +21,37 @@ function item(body: CheckItemBody, caller: Identity) {
 export class CheckController {
   constructor(private readonly calls: ServiceCalls) {}
 
+  // The answer is authz's reply as it is (validated there): its bytes are forwarded (docs/decisions/0033).
   @Post('check')
   @HttpCode(200)
-  async check(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<Decision> {
+  async check(
+    @Body() body: unknown,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Uint8Array> {
     const parsed = parseOrThrow(checkBodySchema, body);
-    return this.calls.call(AuthzRpc.check, { ...item(parsed, caller), ...atLeastOf(request) }, caller, request);
+    const decision = await this.calls.callForBytes(AuthzRpc.check, { ...item(parsed, caller), ...atLeastOf(request) }, caller, request);
+    void reply.type(JSON_TYPE);
+    return decision;
   }
 
   @Post('check-batch')
   @HttpCode(200)
-  async checkBatch(@Body() body: unknown, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<{ decisions: Decision[] }> {
+  async checkBatch(
+    @Body() body: unknown,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Uint8Array> {
     const { checks } = parseOrThrow(checkBatchBodySchema, body);
-    return this.calls.call(AuthzRpc.checkBatch, { checks: checks.map((c) => item(c, caller)), ...atLeastOf(request) }, caller, request);
+    const decisions = await this.calls.callForBytes(
+      AuthzRpc.checkBatch,
+      { checks: checks.map((c) => item(c, caller)), ...atLeastOf(request) },
+      caller,
+      request,
+    );
+    void reply.type(JSON_TYPE);
+    return decisions;
   }
 }

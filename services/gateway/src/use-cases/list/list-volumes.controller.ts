@@ -1,22 +1,30 @@
 import { type Identity, VolumeRpc } from '@dv/contracts';
-import { Controller, Get, Query, Req } from '@nestjs/common';
-import { type FastifyRequest } from 'fastify';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Caller } from '../../auth/request-identity';
 import { atLeastOf } from '../../http/revision-header';
-import { ServiceCalls } from '../../http/service-calls';
-import { type PublicVolume, publicVolume } from '../../volumes/public-volume';
+import { JSON_TYPE, ServiceCalls } from '../../http/service-calls';
 import { type RawQuery, volumeListQuery } from '../../volumes/volume-list-query';
 
-/** `GET /api/v1/datavolumes` and `/count`: dv.volume.list and dv.volume.count with the same query. */
+/** `GET /api/v1/datavolumes` and `/count`: dv.volume.list-page and dv.volume.count with the same query. */
 @Controller('api/v1/datavolumes')
 export class ListVolumesController {
   constructor(private readonly calls: ServiceCalls) {}
 
+  /**
+   * The volume service answers the page in the public shape (`dv.volume.list-page`, validated there):
+   * its bytes are the answer, neither parsed nor written again here (docs/decisions/0033).
+   */
   @Get()
-  async list(@Query() query: RawQuery, @Caller() caller: Identity, @Req() request: FastifyRequest): Promise<{ next?: number; datavolumes: PublicVolume[] }> {
-    const page = await this.calls.call(VolumeRpc.list, { ...volumeListQuery(query), ...atLeastOf(request) }, caller, request);
-    const datavolumes = page.datavolumes.map((v) => publicVolume(v, { withSharedScopes: false }));
-    return page.next === undefined ? { datavolumes } : { next: page.next, datavolumes };
+  async list(
+    @Query() query: RawQuery,
+    @Caller() caller: Identity,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Uint8Array> {
+    const page = await this.calls.callForBytes(VolumeRpc.listPage, { ...volumeListQuery(query), ...atLeastOf(request) }, caller, request);
+    void reply.type(JSON_TYPE);
+    return page;
   }
 
   @Get('count')

@@ -56,6 +56,20 @@ export class ReadVolumesController {
     return { ...(next !== undefined ? { next } : {}), totalRecords: total, datavolumes };
   }
 
+  /**
+   * The same page as `list`, in the public API's shape: the gateway forwards these bytes as its answer
+   * (docs/decisions/0033). The public list shows no sharing lists, so the sharing service is not asked.
+   */
+  @RpcHandler(VolumeRpc.listPage)
+  async listPage(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.listPage>> {
+    const atLeast = await this.sync.revisionFor(request.atLeast);
+    const [selector] = await Promise.all([this.selectorOf(request, ctx.principal, atLeast), this.sync.reached(atLeast)]);
+    const { total, page } = this.sync.volumes.query(selector, request);
+    const next = request.offset + page.length < total ? request.offset + page.length : undefined;
+    const datavolumes = page.map(({ namespace: _namespace, storage: _storage, version: _version, sharedScopes: _sharedScopes, ...shown }) => shown);
+    return next === undefined ? { datavolumes } : { next, datavolumes };
+  }
+
   @RpcHandler(VolumeRpc.count)
   async count(request: ListRequest, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeRpc.count>> {
     const atLeast = await this.sync.revisionFor(request.atLeast);
