@@ -64,17 +64,19 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     events: { ...options.events, metrics },
   });
   await app.listen();
+  let stopping: Promise<void> | undefined;
   const health = await startHealthServer({
     port: options.config.HEALTH_PORT,
     host: options.config.HEALTH_HOST,
     checks: {
       nats: () => !nc.isClosed() && !nc.isDraining(),
+      // Not ready from the first moment of a stop: whatever routes work here stops at once.
+      serving: () => stopping === undefined,
       mongo: () => mongo.readyState === 1,
       ...(options.readiness?.(app) ?? {}),
     },
     metrics: () => metrics.render(),
   });
-  let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('service stopping');
@@ -87,7 +89,8 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     })());
   if (options.handleSignals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
+      // `on`, not `once`: a second signal during the drain must not kill the process undrained.
+      process.on(signal, () => {
         void stop().then(() => process.exit(0));
       });
     }

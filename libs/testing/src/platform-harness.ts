@@ -89,8 +89,11 @@ export class PlatformHarness {
     return `${service.replace(/-/g, '_')}_test_${this.suffix}`;
   }
 
-  /** `serviceMode`: how the services run (DV_SERVICE_MODE when not given; `dist` needs their build, see buildProjects). */
-  constructor(readonly options: { serviceMode?: ServiceMode } = {}) {}
+  /**
+   * `serviceMode`: how the services run (DV_SERVICE_MODE when not given; `dist` needs their build, see buildProjects).
+   * `startTimeoutMs`: how long a service may take to say it is ready (30 s by default).
+   */
+  constructor(readonly options: { serviceMode?: ServiceMode; startTimeoutMs?: number } = {}) {}
 
   async start(services: readonly HarnessService[], extraEnv: Record<string, string> = {}): Promise<void> {
     this.nats = await this.startNats();
@@ -112,6 +115,7 @@ export class PlatformHarness {
     const proc = await startServiceProcess({
       service: service.name,
       ...(this.options.serviceMode !== undefined ? { mode: this.options.serviceMode } : {}),
+      ...(this.options.startTimeoutMs !== undefined ? { timeoutMs: this.options.startTimeoutMs } : {}),
       env: {
         ...this.nats.serviceEnv(natsUserOf(service.name)),
         MONGO_URL: mongoUrl,

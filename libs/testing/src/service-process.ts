@@ -68,10 +68,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const healthPort = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${options.service} not ready within ${options.timeoutMs ?? 30_000} ms:\n${out.slice(-4000)}`)),
-      options.timeoutMs ?? 30_000,
-    );
+    const timer = setTimeout(() => {
+      // Not left running: it would keep the test process (and its pipes) alive after the failure.
+      child.kill('SIGKILL');
+      reject(new Error(`${options.service} not ready within ${options.timeoutMs ?? 30_000} ms:\n${out.slice(-4000)}`));
+    }, options.timeoutMs ?? 30_000);
     const onData = (): void => {
       const match = /"msg":"service ready","healthPort":(\d+)/.exec(out);
       if (match) {

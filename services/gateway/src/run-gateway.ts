@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ALL_OPERATIONS } from './api/all-operations';
 import { methodNotAllowedHook } from './api/method-not-allowed.hook';
 import { publicRoutes } from './api/public-routes';
@@ -37,8 +38,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Starts the gateway as every service starts (NATS as its own user, health/readiness/metrics on a
  * port of their own, a graceful stop on SIGTERM/SIGINT), but with an HTTP server instead of a NATS
- * microservice and no MongoDB: it owns no data. Stopping: readiness goes false, the HTTP server stops
- * taking connections and lets in-flight requests finish (their NATS calls included), then NATS drains.
+ * microservice and no MongoDB: it owns no data. Stopping: readiness goes false, requests go on being
+ * served for GATEWAY_DRAIN_DELAY_MS (a load balancer's time to notice), then the HTTP server stops taking
+ * connections and lets in-flight requests finish (their NATS calls included), then NATS drains.
  */
 export async function runGateway(options: { name: string; config: GatewayConfig; telemetry: Telemetry }): Promise<RunningGateway> {
   const { config } = options;
@@ -143,7 +145,9 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   });
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      logger.info('service stopping');
+      logger.info('service stopping', { drainDelayMs: config.GATEWAY_DRAIN_DELAY_MS });
+      // Readiness is false from here; requests the balancer still sends meanwhile are served, not refused.
+      if (config.GATEWAY_DRAIN_DELAY_MS > 0) await sleep(config.GATEWAY_DRAIN_DELAY_MS);
       await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
       accessLogSink.flush();
       deadlines.stop();

@@ -32,6 +32,8 @@ export async function createNatsMicroservice(appModule: Type | DynamicModule, op
     },
   );
   app.useGlobalFilters(new RethrowExceptionFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: the caller's stop (runService) closes the app on SIGTERM. Nest's own hook ran
+  // the destroy hooks (followers, relays) before the transport stopped taking requests, beside that stop,
+  // and then re-raised SIGTERM, killing the process mid-drain (test/system/rolling-restart.test.ts).
   return app;
 }

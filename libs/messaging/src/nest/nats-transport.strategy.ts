@@ -1,13 +1,13 @@
 import { type EventDefinition, type RpcDefinition, STREAMS, type StreamName } from '@dv/contracts';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import { type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { consumeEvents, type ConsumeEventsOptions, type EventConsumerHandle, type EventSubscription } from '../events/consume-events';
 import { EventPublisher } from '../events/event-publisher';
 import { awaitStreams } from '../events/provision-streams';
 import { requestRefusalRecorder } from '../rpc/request-refusals';
-import { serveRpc } from '../rpc/serve-rpc';
+import { type RpcSubscription, serveRpc } from '../rpc/serve-rpc';
 import { CONTRACT_EXTRA, PUBLIC_EXTRA } from './handler-decorators';
 
 export interface NatsTransportOptions {
@@ -30,7 +30,7 @@ function streamOf(type: string): StreamName {
  * envelope and knows no JetStream, hence this one.
  */
 export class NatsTransportStrategy extends Server implements CustomTransportStrategy {
-  private readonly subscriptions: Subscription[] = [];
+  private readonly subscriptions: RpcSubscription[] = [];
   private readonly consumers: EventConsumerHandle[] = [];
   private readonly log = new Logger('NatsTransport');
 
@@ -98,8 +98,15 @@ export class NatsTransportStrategy extends Server implements CustomTransportStra
     return (await lastValueFrom(result, { defaultValue: undefined })) as never;
   }
 
+  /**
+   * The graceful stop's first step (decision 0031): every request subject is drained at once (the
+   * server stops sending this replica requests, its queue-group peers take the new ones, what was
+   * already delivered is handled), then every request taken is answered before the consumers stop
+   * (a handler may still be waiting for an event). The connection itself drains after (runService).
+   */
   async close(): Promise<void> {
-    for (const sub of this.subscriptions) await sub.drain().catch(() => undefined);
+    await Promise.all(this.subscriptions.map((sub) => sub.drain().catch(() => undefined)));
+    await Promise.all(this.subscriptions.map((sub) => sub.idle()));
     for (const consumer of this.consumers) await consumer.stop();
     this.subscriptions.length = 0;
     this.consumers.length = 0;

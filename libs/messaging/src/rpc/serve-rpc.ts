@@ -45,6 +45,15 @@ export interface ServeRpcOptions {
   public?: string;
 }
 
+/** An RPC subscription that can tell when every request it took has been answered. */
+export type RpcSubscription = Subscription & {
+  /**
+   * Resolves once no request this subscription took is still being handled (those waiting for a slot
+   * included). After `drain()`, that is every request it will ever take: the graceful stop's wait.
+   */
+  idle(): Promise<void>;
+};
+
 /** A request to an audited subject refused by the transport, before its handler. */
 export interface EarlyRefusal {
   readonly def: RpcDefinition;
@@ -65,26 +74,26 @@ const encoder = new TextEncoder();
  * validates the reply, and answers `{ok, data}` or `{ok: false, error}`. Nothing a caller sends can
  * stop the subscription.
  */
-export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): Subscription;
+export function serveRpc<D extends RpcDefinition>(nc: NatsConnection, def: D, handler: RpcHandlerFn<D>, options: ServeRpcOptions): RpcSubscription;
 export function serveRpc<D extends RpcDefinition>(
   nc: NatsConnection,
   def: D,
   handler: RpcHandlerFn<D, PublicRpcCallContext>,
   options: ServeRpcOptions & { public: string },
-): Subscription;
+): RpcSubscription;
 export function serveRpc<D extends RpcDefinition>(
   nc: NatsConnection,
   def: D,
   handler: RpcHandlerFn<D> | RpcHandlerFn<D, PublicRpcCallContext>,
   options: ServeRpcOptions,
-): Subscription {
+): RpcSubscription {
   const logger = new Logger(`Rpc ${def.subject}`);
   const slots = new Semaphore(options.maxConcurrent ?? 256);
   // Every reply carries the same header, naming this replica: built once (nothing else goes in reply
   // headers: the request id is the caller's own, and an error body repeats it).
   const replyHeaders = natsHeaders();
   replyHeaders.set(HEADERS.responder, `${options.queue}@${hostname()}:${process.pid}`);
-  return nc.subscribe(def.subject, {
+  const subscription = nc.subscribe(def.subject, {
     queue: options.queue,
     callback: (err, msg) => {
       if (err) {
@@ -98,6 +107,8 @@ export function serveRpc<D extends RpcDefinition>(
       else void slots.acquire().then(run);
     },
   });
+  // nats.js's drain ends once the callback has seen every message; the handlers it started run on.
+  return Object.assign(subscription, { idle: () => slots.idle() });
 }
 
 async function handleOne<D extends RpcDefinition>(

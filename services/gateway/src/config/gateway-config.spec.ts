@@ -14,7 +14,7 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('the gateway configuration (HTTP)', () => {
-  it('defaults: no CORS origin, rate limits on, access log on, no HSTS, request timeout 30 s', () => {
+  it('defaults: no CORS origin, rate limits on, access log on, no HSTS, request timeout 30 s, no drain delay', () => {
     const config = loadConfig(gatewayConfigSchema, BASE);
     expect(config).toMatchObject({
       GATEWAY_CORS_ORIGINS: [],
@@ -25,7 +25,10 @@ describe('the gateway configuration (HTTP)', () => {
       GATEWAY_HSTS_MAX_AGE_S: 0,
       GATEWAY_ACCESS_LOG: true,
       GATEWAY_REQUEST_TIMEOUT_MS: 30_000,
+      GATEWAY_DRAIN_DELAY_MS: 0,
     });
+    expect(problems({ GATEWAY_DRAIN_DELAY_MS: 'soon' })).toEqual(['GATEWAY_DRAIN_DELAY_MS']);
+    expect(loadConfig(gatewayConfigSchema, { ...BASE, GATEWAY_DRAIN_DELAY_MS: '5s' }).GATEWAY_DRAIN_DELAY_MS).toBe(5000);
   });
 
   it('takes exact origins or *, and refuses anything a browser would not send as Origin', () => {

@@ -73,6 +73,12 @@ export const gatewayConfigSchema = z
      * At least GATEWAY_NATS_TIMEOUT_MS, so one service call that times out answers its own 503.
      */
     GATEWAY_REQUEST_TIMEOUT_MS: envDurationMs(30_000),
+    /**
+     * On SIGTERM, how long the gateway keeps serving (readiness already false, every answer closing its
+     * connection) before it closes its listener: the time a load balancer takes to stop sending it
+     * requests (Kubernetes: the endpoint's removal reaching every node). 0 closes at once (decision 0031).
+     */
+    GATEWAY_DRAIN_DELAY_MS: envDurationMs(0),
     /** Requests per second each client may make on average (its token bucket's refill), in this replica; 0 turns the limit off. */
     GATEWAY_RATE_LIMIT_PER_S: envInt({ min: 0, max: 1_000_000, default: 100 }),
     /** How many requests a client may make at once after being idle (its bucket's size). */
