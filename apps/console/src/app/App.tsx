@@ -6,7 +6,7 @@ import { ConsoleContext, type ConsoleServices } from './console-context';
 import { Layout } from './Layout';
 import { matchPage } from './match-page';
 import { PAGES } from './pages';
-import { navigate, usePath } from './router';
+import { currentPath, navigate, usePath } from './router';
 import { ErrorState } from './states';
 
 function SignInPage({ session, message }: { session: Session; message?: string }) {
@@ -14,11 +14,17 @@ function SignInPage({ session, message }: { session: Session; message?: string }
     <main className="centered">
       <h1>Data volumes console</h1>
       {message !== undefined && <p role="status">{message}</p>}
-      <button type="button" className="primary" onClick={() => void session.signIn('/datavolumes')}>
+      <button type="button" className="primary" onClick={() => void session.signIn(returnPath())}>
         Sign in
       </button>
     </main>
   );
+}
+
+/** Where the callback returns: the page asked for, or the console's first page. */
+function returnPath(): string {
+  const path = currentPath();
+  return path === `/${SIGNED_OUT_PATH}` || path === `/${CALLBACK_PATH}` ? '/' : path;
 }
 
 function useSignedIn(session: Session): boolean {
@@ -70,24 +76,28 @@ export function App({ session }: { session: Session }) {
   const services: ConsoleServices = { api, session, dataVolumesEnabled: settings.enabled };
   const visible = PAGES.filter((p) => p.dataVolumes !== true || settings.enabled);
   const match = matchPage(visible, path);
-  if (match === undefined) {
-    const home = visible.find((p) => p.nav !== false);
-    if (home !== undefined && (path === '/' || path === `/${SIGNED_OUT_PATH}`)) navigate(home.path, { replace: true });
-  }
   return (
     <ConsoleContext.Provider value={services}>
       <Layout pages={visible} path={path}>
         <Suspense fallback={<p role="status">Loading…</p>}>
-          {match === undefined ? (
-            <section>
-              <h1>Not found</h1>
-              <p>No page here.</p>
-            </section>
-          ) : (
-            <match.page.component params={match.params} />
-          )}
+          {match === undefined ? <NoPage path={path} home={visible.find((p) => p.nav !== false)?.path} /> : <match.page.component params={match.params} />}
         </Suspense>
       </Layout>
     </ConsoleContext.Provider>
+  );
+}
+
+/** The console's root (and the page after sign-out) goes to the first page; any other unknown path, or a hidden page, is not found. */
+function NoPage({ path, home }: { path: string; home: string | undefined }) {
+  const toHome = home !== undefined && (path === '/' || path === `/${SIGNED_OUT_PATH}`);
+  useEffect(() => {
+    if (toHome) navigate(home, { replace: true });
+  }, [toHome, home]);
+  if (toHome) return <p role="status">Loading…</p>;
+  return (
+    <section>
+      <h1>Not found</h1>
+      <p>No page here{path.startsWith('/datavolumes') ? ': data volumes are turned off for this tenant' : ''}.</p>
+    </section>
   );
 }
