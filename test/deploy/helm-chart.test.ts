@@ -494,6 +494,7 @@ describe('deploy/helm/data-volumes', () => {
           'delete persistentvolumes',
           'get persistentvolumeclaims',
           'get persistentvolumes',
+          'list persistentvolumeclaims',
         ]
           .map((a) => (a.includes('claims') ? `${a} in ${project}` : a))
           .sort(),
@@ -501,7 +502,6 @@ describe('deploy/helm/data-volumes', () => {
       for (const access of code)
         expect({ access: describeAccess(access), allowed: await can(account, access) }).toEqual({ access: describeAccess(access), allowed: true });
       for (const access of [
-        { verb: 'list', group: '', resource: 'persistentvolumeclaims', namespace: project },
         { verb: 'update', group: '', resource: 'persistentvolumes' },
         { verb: 'get', group: '', resource: 'secrets', namespace: namespace },
         { verb: 'create', group: '', resource: 'pods', namespace: project },

@@ -16,16 +16,16 @@ function bedEnvPath(): string {
 
 async function build(): Promise<void> {
   // Hydra and Jaeger are not part of the bed jest starts (only the tests that need them start them), but CI builds them here too.
-  // Helm (only the chart's test runs it) starts at once beside the servers: its Go build is the longest.
-  const helm = ensureHelmBinary();
-  helm.catch(() => undefined); // its failure is reported by the await below, not as an unhandled rejection
-  // Debian's Chromium for the console's browser tests: installed by apt-get when missing (as root, as CI runs).
+  // Helm and Jaeger (the longest Go builds) and Debian's Chromium (apt-get when missing, as root, as CI runs) start at once
+  // beside the servers: their downloads overlap the other builds.
+  const started = { helm: ensureHelmBinary(), jaeger: ensureJaegerBinary(), chromium: ensureChromium() };
+  for (const pending of Object.values(started)) pending.catch(() => undefined); // a failure is reported by its await below
   const paths = {
     ...(await ensureBinaries()),
     hydra: await ensureHydraBinary(),
-    jaeger: await ensureJaegerBinary(),
-    helm: await helm,
-    chromium: await ensureChromium(),
+    jaeger: await started.jaeger,
+    helm: await started.helm,
+    chromium: await started.chromium,
   };
   for (const [name, path] of Object.entries(paths)) process.stdout.write(`${name}=${path}\n`);
 }

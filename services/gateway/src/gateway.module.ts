@@ -15,6 +15,7 @@ import { DeleteVolumeController } from './use-cases/delete/delete-volume.control
 import { GetVolumeController } from './use-cases/get/get-volume.controller';
 import { ListVolumesController } from './use-cases/list/list-volumes.controller';
 import { NameAvailabilityController } from './use-cases/name-availability/name-availability.controller';
+import { ProjectPvcsController } from './use-cases/project-pvcs/project-pvcs.controller';
 import { VolumeSettingsController } from './use-cases/settings/volume-settings.controller';
 import { AdmissionReviewController } from './use-cases/admission-review/admission-review.controller';
 import { AuditChainController } from './use-cases/audit-chain/audit-chain.controller';
@@ -54,6 +55,7 @@ export class GatewayModule {
         CheckController,
         WhoCanController,
         VolumeUsageController,
+        ProjectPvcsController,
         AuditChainController,
         AdmissionReviewController,
         ...TOKEN_CONTROLLERS,

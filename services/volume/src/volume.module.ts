@@ -16,6 +16,7 @@ import { VolumePlacement } from './projects/volume-placement';
 import { FAILPOINTS, KUBE_CLIENTS, VOLUME_RELAY } from './tokens';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
 import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
+import { OriginPvcsController } from './use-cases/origin-pvcs/origin-pvcs.controller';
 import { UsageGuard } from './use-cases/delete/usage-guard';
 import { ReadVolumesController } from './use-cases/read/read-volumes.controller';
 import { UpdateVolumeController } from './use-cases/update/update-volume.controller';
@@ -31,7 +32,14 @@ export class VolumeModule {
     const kube = createKubeClients(loadKubeConfig(ctx.config.KUBECONFIG !== undefined ? { kubeconfigPath: ctx.config.KUBECONFIG } : {}));
     return {
       module: VolumeModule,
-      controllers: [CreateVolumeController, ReadVolumesController, UpdateVolumeController, DeleteVolumeController, ProjectProjectionController],
+      controllers: [
+        CreateVolumeController,
+        ReadVolumesController,
+        UpdateVolumeController,
+        DeleteVolumeController,
+        OriginPvcsController,
+        ProjectProjectionController,
+      ],
       providers: [
         { provide: VOLUME_CONFIG, useValue: ctx.config },
         // The projection renders its applied sequences and sizes there (StreamProjection).

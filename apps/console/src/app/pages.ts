@@ -18,4 +18,11 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/datavolumes/:id', title: 'Data volume', component: lazy(() => import('../pages/datavolumes/DataVolumePage')), dataVolumes: true, nav: false },
   { path: '/roles', title: 'Roles', component: lazy(() => import('../pages/roles/RolesPage')) },
   { path: '/roles/:id', title: 'Role', component: lazy(() => import('../pages/roles/RolePage')), nav: false },
+  { path: '/create-volume', title: 'Create a data volume', component: lazy(() => import('../pages/create-volume/CreateVolumePage')), dataVolumes: true },
+  { path: '/sharing', title: 'Sharing', component: lazy(() => import('../pages/sharing/SharingPage')), dataVolumes: true },
+  { path: '/sharing/:id', title: 'Sharing', component: lazy(() => import('../pages/sharing/SharingPage')), dataVolumes: true, nav: false },
+  { path: '/access-rules', title: 'Access rules', component: lazy(() => import('../pages/access-rules/AccessRulesPage')) },
+  { path: '/my-access', title: 'My access', component: lazy(() => import('../pages/my-access/MyAccessPage')) },
+  { path: '/audit-log', title: 'Audit log', component: lazy(() => import('../pages/audit-log/AuditLogPage')) },
+  { path: '/why-cant-i', title: "Why can't I?", component: lazy(() => import('../pages/why-cant-i/WhyCantIPage')) },
 ];

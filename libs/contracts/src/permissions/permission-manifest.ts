@@ -191,6 +191,8 @@ const gateway: NatsClientManifest = {
     VolumeRpc.update.subject,
     VolumeRpc.delete.subject,
     VolumeRpc.nameAvailability.subject,
+    // The console's PVC picker (/api/dv/v1/projects/{projectId}/pvcs).
+    VolumeRpc.originPvcs.subject,
     // /api/v1/authorization (services/gateway/src/authorization).
     AuthzRpc.listRoles.subject,
     AuthzRpc.getRole.subject,

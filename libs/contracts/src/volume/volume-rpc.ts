@@ -48,6 +48,19 @@ export const createDataVolumeSchema = z.object({
   ...atLeast,
 });
 
+/**
+ * A PVC a data volume can be made from: Bound, in the project's namespace, not one of the platform's own
+ * copies. Size is the claim's bound capacity (status.capacity.storage).
+ */
+export const originPvcSchema = z.object({
+  name: kubeObjectNameSchema,
+  capacity: z.string(),
+  storageClassName: z.string(),
+  volumeName: z.string(),
+  createdAt: z.string().optional(),
+});
+export type OriginPvcSummary = z.infer<typeof originPvcSchema>;
+
 export const VolumeRpc = {
   create: defineRpc({
     subject: 'dv.volume.create',
@@ -88,6 +101,13 @@ export const VolumeRpc = {
     request: z.object({ name: dataVolumeNameSchema, clusterId: idSchema }),
     reply: z.object({ available: z.literal(true) }),
     description: 'Whether a name is free in a cluster: available, or CONFLICT.',
+  }),
+  originPvcs: defineRpc({
+    subject: 'dv.volume.origin-pvcs',
+    request: z.object({ projectId: idSchema, ...atLeast }),
+    reply: z.object({ projectId: idSchema, namespace: z.string(), pvcs: z.array(originPvcSchema) }),
+    description:
+      "The Bound PVCs of the project's namespace a data volume can be created from (datavolumes create in a scope containing the project), by name; the platform's own copies are left out.",
   }),
   update: defineRpc({
     subject: 'dv.volume.update',

@@ -100,3 +100,6 @@ export const verifyQuerySchema = z.object({
   toSeq: queryInt({ min: 1 }).optional(),
   againstStream: queryBool.optional(),
 });
+
+/** `{projectId}` of `/api/dv/v1/projects/{projectId}/pvcs`. */
+export const projectIdParamsSchema = z.object({ projectId: idSchema });

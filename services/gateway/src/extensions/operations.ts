@@ -1,9 +1,9 @@
-import { AdmissionRpc, AuditRpc, AuthzRpc, bindingSchema, dataVolumeIdSchema, reviewedWorkloadSchema } from '@dv/contracts';
+import { AdmissionRpc, AuditRpc, AuthzRpc, VolumeRpc, bindingSchema, dataVolumeIdSchema, reviewedWorkloadSchema } from '@dv/contracts';
 import { z } from 'zod';
 import { type ApiOperation } from '../api/api-operation';
 import { READS_YOUR_WRITES } from '../http/revision-header';
 import { volumeIdParamsSchema } from '../volumes/volume-id-param';
-import { checkBatchBodySchema, checkBodySchema, reviewBodySchema, verifyQuerySchema, whoCanBodySchema } from './extension-bodies';
+import { checkBatchBodySchema, checkBodySchema, projectIdParamsSchema, reviewBodySchema, verifyQuerySchema, whoCanBodySchema } from './extension-bodies';
 
 const TAGS = ['Extensions'];
 
@@ -66,6 +66,18 @@ export const EXTENSION_OPERATIONS: readonly ApiOperation[] = [
     responses: { 200: { description: 'The bindings.', schema: z.object({ volumeId: dataVolumeIdSchema, bindings: z.array(bindingSchema) }) } },
     errors: [400, 403, 404],
     calls: [AdmissionRpc.usage.subject],
+  },
+  {
+    operationId: 'listProjectPvcs',
+    method: 'GET',
+    path: '/api/dv/v1/projects/{projectId}/pvcs',
+    tags: TAGS,
+    summary: "The Bound PVCs of a project's namespace a data volume can be created from, with their size and storage class.",
+    description: "Authorized like creating a data volume (datavolumes create on the project). The platform's own copies are left out.",
+    params: projectIdParamsSchema,
+    responses: { 200: { description: 'The PVCs, by name.', schema: VolumeRpc.originPvcs.reply } },
+    errors: [400, 403, 404],
+    calls: [VolumeRpc.originPvcs.subject],
   },
   {
     operationId: 'verifyAuditChain',

@@ -1,5 +1,5 @@
-import { DvError, type DataVolumeStorage } from '@dv/contracts';
-import { type CopyTarget, KubeError, type KubeClients, VolumeCopies, claimBindingProblem, isNotFound, storageOf } from '@dv/kube';
+import { DvError, type DataVolumeStorage, type OriginPvcSummary } from '@dv/contracts';
+import { type CopyTarget, KubeError, type KubeClients, VOLUME_ID_LABEL, VolumeCopies, claimBindingProblem, isNotFound, storageOf } from '@dv/kube';
 import { Inject, Injectable } from '@nestjs/common';
 import { KUBE_CLIENTS } from '../tokens';
 
@@ -61,6 +61,35 @@ export class VolumeKube {
     const problem = claimBindingProblem(pv, { namespace, name: pvcName, uid: pvc.metadata?.uid ?? '' });
     if (problem) throw DvError.precondition(problem, { originPvcName: pvcName, namespace, pvName, reason: PV_BOUND_ELSEWHERE });
     return { pvName, storage: storageOf(pv) };
+  }
+
+  /**
+   * The PVCs of a namespace a volume can be made from, by name: Bound to a PV, and not one of the
+   * platform's own copies (labelled with a volume id), which are never an origin. Create still checks
+   * the PV's claimRef (inspectOrigin): this list is a picker, not the authority.
+   */
+  async boundClaims(namespace: string): Promise<OriginPvcSummary[]> {
+    let claims;
+    try {
+      claims = await this.kube.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector: `!${VOLUME_ID_LABEL}` });
+    } catch (error) {
+      throw KubeError.from(error, `list pvcs in ${namespace}`);
+    }
+    const bound: OriginPvcSummary[] = [];
+    for (const pvc of claims.items) {
+      const name = pvc.metadata?.name;
+      const volumeName = pvc.spec?.volumeName;
+      if (pvc.status?.phase !== 'Bound' || !name || !volumeName) continue;
+      const created = pvc.metadata?.creationTimestamp;
+      bound.push({
+        name,
+        capacity: String(pvc.status.capacity?.['storage'] ?? pvc.spec?.resources?.requests?.['storage'] ?? ''),
+        storageClassName: pvc.spec?.storageClassName ?? '',
+        volumeName,
+        ...(created ? { createdAt: new Date(created).toISOString() } : {}),
+      });
+    }
+    return bound.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**
