@@ -23,7 +23,9 @@ import { RateLimitHooks } from './http/rate-limit.hooks';
 import { RequestDeadlines } from './http/request-deadlines';
 import { securityHeadersHook } from './http/security-headers';
 import { endTraceSpan, traceContextHook } from './http/trace-context.hook';
+import { ServiceCalls } from './http/service-calls';
 import { ServiceAccountStates } from './service-accounts/service-account-states';
+import { registerCheckRoutes } from './use-cases/check/check.routes';
 import { serveConsole } from './console/serve-console';
 
 export interface RunningGateway {
@@ -127,6 +129,8 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onSend', async (_request, reply) => {
     if (stopping !== undefined) void reply.header('connection', 'close');
   });
+  // The check and check-batch outside Nest: the API's hottest calls, without Nest's per-request pipeline.
+  registerCheckRoutes(fastify, app.get(ServiceCalls), logger);
   // The web console's files at /console/ (decision 0027), when a build folder is configured.
   serveConsole(fastify, config);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
