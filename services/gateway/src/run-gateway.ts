@@ -129,10 +129,12 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
   fastify.addHook('onSend', async (_request, reply) => {
     if (stopping !== undefined) void reply.header('connection', 'close');
   });
-  // The check and check-batch outside Nest: the API's hottest calls, without Nest's per-request pipeline.
-  registerCheckRoutes(fastify, app.get(ServiceCalls), logger);
   // The web console's files at /console/ (decision 0027), when a build folder is configured.
   serveConsole(fastify, config);
+  // The check and check-batch outside Nest: the API's hottest calls, without Nest's per-request pipeline.
+  // After Nest's start, which sets the body parsers and the error handler (HttpErrorFilter) they share with the controllers.
+  await app.init();
+  registerCheckRoutes(fastify, app.get(ServiceCalls));
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   const httpPort = (fastify.server.address() as AddressInfo).port;
 

@@ -10,13 +10,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    answerError(this.logger, error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    const request = http.getRequest<FastifyRequest>();
+    const answer = httpErrorOf(error);
+    if (answer.ours) this.logger.error('request failed', error, { requestId: request.id, method: request.method, url: request.url, status: answer.status });
+    void http.getResponse<FastifyReply>().code(answer.status).send(answer.body);
   }
-}
-
-/** The filter's answer, also the error handler of the routes served outside Nest (use-cases/check/check.routes.ts). */
-export function answerError(logger: JsonLogger, error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const answer = httpErrorOf(error);
-  if (answer.ours) logger.error('request failed', error, { requestId: request.id, method: request.method, url: request.url, status: answer.status });
-  void reply.code(answer.status).send(answer.body);
 }

@@ -1,9 +1,7 @@
 import { AuthzRpc, DvError, type Identity } from '@dv/contracts';
-import { type JsonLogger } from '@dv/telemetry';
-import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type CheckItemBody, checkBatchBodySchema, checkBodySchema } from '../../extensions/extension-bodies';
 import { subjectOrCaller } from '../../extensions/caller-principal';
-import { answerError } from '../../http/http-error.filter';
 import { atLeastOf } from '../../http/revision-header';
 import { JSON_TYPE, type ServiceCalls } from '../../http/service-calls';
 import { parseOrThrow } from '../../http/validate';
@@ -25,22 +23,21 @@ function callerOf(request: FastifyRequest): Identity {
  *
  * The hottest calls of the API, so plain Fastify routes rather than Nest controllers (Nest's pipeline
  * was a fixed cost per request beside a call that takes authz tens of µs): the same hooks (auth, rate
- * limit, CORS, headers, deadline, access log) run on them, errors are answered by the same function as
- * the Nest filter's (`answerError`), and their descriptors are the extension operations `check` and
+ * limit, CORS, headers, deadline, access log) run on them; registered after Nest's start (run-gateway.ts),
+ * they have its parsers and its error handler, so a bad body or a thrown DvError is mapped and answered
+ * by the same HttpErrorFilter as every controller's; their descriptors are the extension operations `check` and
  * `checkBatch` like every other route's (api/route-coverage.ts). The answer is authz's reply as it is
  * (validated there): its bytes are forwarded (docs/decisions/0033).
  */
-export function registerCheckRoutes(fastify: FastifyInstance, calls: ServiceCalls, logger: JsonLogger): void {
-  const errorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply): void => answerError(logger, error, request, reply);
-
-  fastify.post('/api/dv/v1/check', { errorHandler }, async (request, reply) => {
+export function registerCheckRoutes(fastify: FastifyInstance, calls: ServiceCalls): void {
+  fastify.post('/api/dv/v1/check', async (request, reply) => {
     const caller = callerOf(request);
     const parsed = parseOrThrow(checkBodySchema, request.body);
     const decision = await calls.callForBytes(AuthzRpc.check, { ...item(parsed, caller), ...atLeastOf(request) }, caller, request);
     return reply.code(200).type(JSON_TYPE).send(decision);
   });
 
-  fastify.post('/api/dv/v1/check-batch', { errorHandler }, async (request, reply) => {
+  fastify.post('/api/dv/v1/check-batch', async (request, reply) => {
     const caller = callerOf(request);
     const { checks } = parseOrThrow(checkBatchBodySchema, request.body);
     const decisions = await calls.callForBytes(AuthzRpc.checkBatch, { checks: checks.map((c) => item(c, caller)), ...atLeastOf(request) }, caller, request);
