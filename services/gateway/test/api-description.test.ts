@@ -14,6 +14,8 @@ import { openApiDocument } from '../src/api/openapi-document';
 import { type ServedRoute, routeCoverage } from '../src/api/route-coverage';
 import { gatewayConfigSchema } from '../src/config/gateway-config';
 import { GatewayModule } from '../src/gateway.module';
+import { ServiceCalls } from '../src/http/service-calls';
+import { registerCheckRoutes } from '../src/use-cases/check/check.routes';
 import { GatewayHarness } from './gateway-harness';
 import { AUDIENCE, userToken } from './oidc-client';
 
@@ -111,7 +113,7 @@ describe('the API description, served', () => {
 });
 
 describe('every route has exactly one descriptor, and every descriptor a route', () => {
-  it('holds for the routes the gateway module registers', async () => {
+  it('holds for the routes the gateway module and runGateway register', async () => {
     const adapter = new FastifyAdapter();
     const routes: ServedRoute[] = [];
     adapter.getInstance().addHook('onRoute', (route) => {
@@ -123,6 +125,8 @@ describe('every route has exactly one descriptor, and every descriptor a route',
     const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, nc, logger }), adapter, { logger: false });
     try {
       await app.init();
+      // The routes served outside Nest, as runGateway registers them.
+      registerCheckRoutes(adapter.getInstance(), app.get(ServiceCalls));
     } finally {
       await app.close();
       await nc.close();
