@@ -107,6 +107,9 @@ describe('the API description, served', () => {
     const answer = await h.http('GET', `/api/v1/datavolumes?requestType=Originated&filterBy=${'name%3D%3D'.repeat(3000)}`, { token: dana });
     expect(answer).toMatchObject({ status: 431, body: { code: 431, message: expect.any(String) } });
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // A path parameter longer than any id is refused by validation, naming it, not by the router.
+    const longId = await h.http('GET', `/api/dv/v1/projects/${'0'.repeat(254)}/pvcs`, { token: dana });
+    expect(longId).toMatchObject({ status: 400, body: { code: 400, details: { issues: [{ field: 'projectId' }] } } });
     // The gateway still answers on other connections.
     expect((await h.http('GET', '/api/v1/datavolumes/count?requestType=Originated', { token: dana })).status).toBe(200);
   });
