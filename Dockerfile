@@ -8,7 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p audit,authz,gateway,sharing,volume,workload-admission,runtime --outputStyle=static
+RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx run-many -t build -p audit,authz,gateway,sharing,volume,workload-admission,runtime,console --outputStyle=static
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -16,7 +16,8 @@ ENV NODE_ENV=production HEALTH_HOST=0.0.0.0 HEALTH_PORT=8080
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # dist/services/<service>/main.js for each service; dist/libs/runtime/provisioning/provision-main.js (the
-# streams Job); dist/services/audit/cli/export-audit.js (the audit export).
+# streams Job); dist/services/audit/cli/export-audit.js (the audit export); dist/apps/console (the web console's
+# static files, served by the gateway when GATEWAY_CONSOLE_DIR points at them).
 COPY --from=build /app/dist dist
 EXPOSE 8080
 USER node

@@ -206,6 +206,8 @@ describe('deploy/helm/data-volumes', () => {
     const gateway = find(objects, 'Deployment', 'dv-gateway');
     expect(containerOf(gateway).ports).toContainEqual({ name: 'http', containerPort: 8081 });
     expect(gateway.spec?.template?.spec.terminationGracePeriodSeconds).toBeGreaterThan(30 + 5);
+    // No console unless its OAuth2 client is named (gateway.console.clientId).
+    expect(Object.keys(envOf(containerOf(gateway))).filter((name) => name.startsWith('GATEWAY_CONSOLE_'))).toEqual([]);
     expect(find(objects, 'Service', 'dv-gateway').spec).toMatchObject({ ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
   });
 
@@ -259,6 +261,10 @@ describe('deploy/helm/data-volumes', () => {
       GATEWAY_REQUEST_TIMEOUT_MS: '20s',
       GATEWAY_HSTS_MAX_AGE_S: '63072000',
       GATEWAY_ACCESS_LOG: 'false',
+      // The console's files are in the image (the Dockerfile builds `console`); the gateway serves them with this client.
+      GATEWAY_CONSOLE_DIR: '/app/dist/apps/console',
+      GATEWAY_CONSOLE_CLIENT_ID: 'dv-console',
+      GATEWAY_CONSOLE_SCOPES: 'openid offline_access dv.api',
     });
     expect(envOf(containerOf(find(objects, 'Deployment', 'dv-authz')))['AUTHZ_BOOTSTRAP_ADMINS']).toBe('user:alice@example.com,group:platform-admins');
     expect(containerOf(find(objects, 'Deployment', 'dv-sharing'))).toMatchObject({ image: 'registry.example.com/dv/data-volumes:0.1.0-test' });
@@ -346,6 +352,7 @@ describe('deploy/helm/data-volumes', () => {
     ],
     ['a NATS URL of another scheme', ['--set', 'nats.url=http://nats:4222'], /url/],
     ['replicas as text', ['--set-string', 'volume.replicas=two'], /replicas/],
+    ['a console client id with a space', ['--set', 'gateway.console.clientId=dv console'], /clientId/],
   ])('rejects %s at install (values.schema.json)', async (_what, args, mentions) => {
     const failure = await runHelm(['template', 'dv', CHART_DIR, ...args]).then(
       () => 'rendered',

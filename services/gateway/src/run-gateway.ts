@@ -72,6 +72,9 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
 
   const adapter = new FastifyAdapter({
     bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+    // A path parameter of any length reaches the operation's schema (400 naming it); the router's default cut at 100
+    // characters answered 414 in its own body. The request line itself is bounded by Node's header size (431).
+    maxParamLength: 16_384,
     clientErrorHandler,
     // Receiving the request within GATEWAY_REQUEST_TIMEOUT_MS (Node answers 408); the whole request, hooks and handler: RequestDeadlines (503).
     requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,

@@ -103,6 +103,17 @@ describe('the API description, served', () => {
     expect([trace.status, trace.headers.get('allow'), trace.body]).toEqual([405, 'GET, HEAD', { code: 405, message: expect.any(String) }]);
   });
 
+  it("answers a path parameter longer than its schema allows with 400 in the platform's error body, not the HTTP router's own 414", async () => {
+    for (const path of [`/api/dv/v1/projects/${'p'.repeat(300)}/pvcs`, `/api/v1/datavolumes/${'v'.repeat(300)}`]) {
+      const answer = await h.http('GET', path, { token: dana });
+      expect([path.slice(0, 24), answer.status, answer.body]).toEqual([
+        path.slice(0, 24),
+        400,
+        expect.objectContaining({ code: 400, message: expect.any(String) }),
+      ]);
+    }
+  });
+
   it('answers a request line too long to read with 431 and the error body, as documented on every operation', async () => {
     const answer = await h.http('GET', `/api/v1/datavolumes?requestType=Originated&filterBy=${'name%3D%3D'.repeat(3000)}`, { token: dana });
     expect(answer).toMatchObject({ status: 431, body: { code: 431, message: expect.any(String) } });

@@ -66,4 +66,12 @@
   value: {{ int $g.bodyLimitBytes | quote }}
 - name: GATEWAY_ACCESS_LOG
   value: {{ $g.accessLog | quote }}
+{{- if $g.console.clientId }}
+- name: GATEWAY_CONSOLE_DIR
+  value: /app/dist/apps/console
+- name: GATEWAY_CONSOLE_CLIENT_ID
+  value: {{ $g.console.clientId | quote }}
+- name: GATEWAY_CONSOLE_SCOPES
+  value: {{ $g.console.scopes | quote }}
+{{- end }}
 {{- end }}
