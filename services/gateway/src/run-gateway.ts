@@ -78,9 +78,6 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     clientErrorHandler,
     // Receiving the request within GATEWAY_REQUEST_TIMEOUT_MS (Node answers 408); the whole request, hooks and handler: RequestDeadlines (503).
     requestTimeout: config.GATEWAY_REQUEST_TIMEOUT_MS,
-    // A path parameter of any length the request line can have reaches validation (400 naming it), not
-    // the router's bare 414 (its default limit, 100 characters, is below the ids' 253).
-    maxParamLength: 16_384,
     // The client IP (rate limit, access log) from X-Forwarded-For only when the peer is a proxy we were told to trust.
     ...(config.GATEWAY_TRUSTED_PROXIES.length > 0 ? { trustProxy: config.GATEWAY_TRUSTED_PROXIES } : {}),
     genReqId: (request: IncomingMessage) => {
