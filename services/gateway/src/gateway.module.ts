@@ -21,7 +21,6 @@ import { AdmissionReviewController } from './use-cases/admission-review/admissio
 import { AuditChainController } from './use-cases/audit-chain/audit-chain.controller';
 import { AuditLogController } from './use-cases/audit-log/audit-log.controller';
 import { AuditLogFileController } from './use-cases/audit-log-file/audit-log-file.controller';
-import { CheckController } from './use-cases/check/check.controller';
 import { VolumeUsageController } from './use-cases/volume-usage/volume-usage.controller';
 import { WhoCanController } from './use-cases/who-can/who-can.controller';
 import { SharedScopesController } from './use-cases/shared-scopes/shared-scopes.controller';
@@ -52,7 +51,6 @@ export class GatewayModule {
         ...AUTHORIZATION_CONTROLLERS,
         AuditLogController,
         AuditLogFileController,
-        CheckController,
         WhoCanController,
         VolumeUsageController,
         ProjectPvcsController,

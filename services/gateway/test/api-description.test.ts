@@ -14,6 +14,8 @@ import { openApiDocument } from '../src/api/openapi-document';
 import { type ServedRoute, routeCoverage } from '../src/api/route-coverage';
 import { gatewayConfigSchema } from '../src/config/gateway-config';
 import { GatewayModule } from '../src/gateway.module';
+import { ServiceCalls } from '../src/http/service-calls';
+import { registerCheckRoutes } from '../src/use-cases/check/check.routes';
 import { GatewayHarness } from './gateway-harness';
 import { AUDIENCE, userToken } from './oidc-client';
 
@@ -116,13 +118,16 @@ describe('the API description, served', () => {
     const answer = await h.http('GET', `/api/v1/datavolumes?requestType=Originated&filterBy=${'name%3D%3D'.repeat(3000)}`, { token: dana });
     expect(answer).toMatchObject({ status: 431, body: { code: 431, message: expect.any(String) } });
     expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // A path parameter longer than any id is refused by validation, naming it, not by the router.
+    const longId = await h.http('GET', `/api/dv/v1/projects/${'0'.repeat(254)}/pvcs`, { token: dana });
+    expect(longId).toMatchObject({ status: 400, body: { code: 400, details: { issues: [{ field: 'projectId' }] } } });
     // The gateway still answers on other connections.
     expect((await h.http('GET', '/api/v1/datavolumes/count?requestType=Originated', { token: dana })).status).toBe(200);
   });
 });
 
 describe('every route has exactly one descriptor, and every descriptor a route', () => {
-  it('holds for the routes the gateway module registers', async () => {
+  it('holds for the routes the gateway module and runGateway register', async () => {
     const adapter = new FastifyAdapter();
     const routes: ServedRoute[] = [];
     adapter.getInstance().addHook('onRoute', (route) => {
@@ -134,6 +139,8 @@ describe('every route has exactly one descriptor, and every descriptor a route',
     const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ config, nc, logger }), adapter, { logger: false });
     try {
       await app.init();
+      // The routes served outside Nest, as runGateway registers them.
+      registerCheckRoutes(adapter.getInstance(), app.get(ServiceCalls));
     } finally {
       await app.close();
       await nc.close();

@@ -96,6 +96,46 @@ describe('POST /api/dv/v1/check and /check-batch', () => {
     expectBadFields(await h.http('POST', '/api/dv/v1/check-batch', { token: dana, body: { checks: many } }), ['checks']);
     expectBadFields(await h.http('POST', '/api/dv/v1/check-batch', { token: dana, body: { checks: [] } }), ['checks']);
   });
+
+  // check and check-batch are plain Fastify routes, who-can a Nest controller: the same bad input gets the same answer.
+  it('answers bad input, a missing token and a bad X-DV-At-Least exactly as the Nest routes do', async () => {
+    const valid = { action: 'read', resourceType: 'datavolumes', scope: P1 };
+    // batch: the body check-batch gets where a valid one is needed for the case to reach what it tests.
+    const cases: { name: string; token?: string; body?: string; batch?: string; headers?: Record<string, string> }[] = [
+      { name: 'not JSON', token: dana, body: '{"action":' },
+      { name: 'no body', token: dana, headers: { 'content-type': 'application/json' } },
+      { name: 'JSON null', token: dana, body: 'null' },
+      { name: 'not application/json', token: dana, body: 'action=read', headers: { 'content-type': 'text/plain' } },
+      { name: 'too large', token: dana, body: JSON.stringify({ ...valid, pad: 'x'.repeat(2_000_000) }) },
+      { name: 'no token', body: JSON.stringify(valid) },
+      { name: 'a bad token', token: 'not-a-token', body: JSON.stringify(valid) },
+      {
+        name: 'a bad X-DV-At-Least',
+        token: dana,
+        body: JSON.stringify(valid),
+        batch: JSON.stringify({ checks: [valid] }),
+        headers: { 'x-dv-at-least': 'x' },
+      },
+    ];
+    const varying = new Set(['date', 'x-request-id', 'traceparent', 'connection', 'keep-alive']);
+    const comparable = (answer: { status: number; headers: Headers; body: unknown }) => ({
+      status: answer.status,
+      body: answer.body,
+      headers: [...answer.headers.entries()].filter(([name]) => !varying.has(name)),
+    });
+    const call = (path: string, c: (typeof cases)[number], body: string | undefined) =>
+      h.http('POST', path, {
+        ...(c.token !== undefined ? { token: c.token } : {}),
+        ...(body !== undefined ? { body } : {}),
+        ...(c.headers !== undefined ? { headers: c.headers } : {}),
+      });
+    for (const c of cases) {
+      const nest = comparable(await call('/api/dv/v1/who-can', c, c.body));
+      expect(nest.status).toBeGreaterThanOrEqual(400);
+      expect({ case: c.name, ...comparable(await call('/api/dv/v1/check', c, c.body)) }).toEqual({ case: c.name, ...nest });
+      expect({ case: c.name, ...comparable(await call('/api/dv/v1/check-batch', c, c.batch ?? c.body)) }).toEqual({ case: c.name, ...nest });
+    }
+  });
 });
 
 describe('POST /api/dv/v1/who-can', () => {

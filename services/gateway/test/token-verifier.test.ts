@@ -78,4 +78,11 @@ it('answers a cached token without checking its signature again (the cost printe
   expect(cached.signatureChecks - checksBefore.cached).toBe(0);
   expect(uncached.signatureChecks - checksBefore.uncached).toBe(2_000);
   expect((await cached.verifyHeader(header)).ok).toBe(true);
+  // The bearer hook's path without a promise: the cached token's identity, and nothing for a token not (or no longer) cached.
+  expect(cached.cachedIdentityOf(header)).toEqual(await cached.verifyHeader(header).then((o) => (o.ok ? o.identity : undefined)));
+  expect(cached.cachedIdentityOf(header)?.subjectType).toBe('service-account');
+  expect(uncached.cachedIdentityOf(header)).toBeUndefined();
+  expect(cached.cachedIdentityOf(`${header}x`)).toBeUndefined();
+  expect(cached.cachedIdentityOf(header.replace('Bearer ', 'Basic '))).toBeUndefined();
+  expect(cached.cachedIdentityOf(undefined)).toBeUndefined();
 }, 120_000);

@@ -1,4 +1,4 @@
-import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import { type ApiOperation } from './api-operation';
 import { documentedPathOf, documentedPaths, urlPathOf } from './documented-paths';
 
@@ -11,13 +11,14 @@ import { documentedPathOf, documentedPaths, urlPathOf } from './documented-paths
  */
 export function methodNotAllowedHook(operations: readonly ApiOperation[]) {
   const paths = documentedPaths(operations);
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // A callback hook (no promise per request); an early answer does not call `done`.
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const route = request.routeOptions.url;
-    if (request.method === 'OPTIONS' || (route !== undefined && !route.includes(':'))) return;
+    if (request.method === 'OPTIONS' || (route !== undefined && !route.includes(':'))) return done();
     const documented = documentedPathOf(paths, urlPathOf(request.url));
-    if (documented === undefined || documented.methods.has(request.method)) return;
+    if (documented === undefined || documented.methods.has(request.method)) return done();
     const allow = [...documented.methods].sort().join(', ');
-    await reply
+    void reply
       .code(405)
       .header('allow', allow)
       .send({ code: 405, message: `${request.method} is not a method of this path; it allows ${allow}` });

@@ -1,8 +1,8 @@
 import { type Identity } from '@dv/contracts';
 import { type JsonLogger } from '@dv/telemetry';
-import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import { UNAUTHENTICATED_MESSAGE, UNAVAILABLE_MESSAGE } from '../http/http-error';
-import { type TokenVerifier } from './token-verifier';
+import { type TokenOutcome, type TokenVerifier } from './token-verifier';
 
 /** Every API path needs a bearer token but the public ones (the token endpoints); nothing else is served on this port. */
 const API_PREFIX = '/api/';
@@ -23,24 +23,33 @@ export function bearerAuthHook(
    */
   refusalOf: (identity: Identity) => string | undefined = () => undefined,
 ) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!request.url.startsWith(API_PREFIX)) return;
-    // The token endpoints and the API's description (descriptors with auth 'none'): no token.
-    if (isPublic(request)) return;
-    const outcome = await verifier.verifyHeader(request.headers.authorization);
+  /** Lets the request on (`done`) with its caller, or answers it (an early answer: `done` is not called). */
+  const settle = (outcome: TokenOutcome, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const refusal = outcome.ok ? refusalOf(outcome.identity) : undefined;
     if (outcome.ok && refusal === undefined) {
       request.dvIdentity = outcome.identity;
-      return;
+      return done();
     }
     if (!outcome.ok && outcome.refusal === 'keys-unavailable') {
       logger.warn('the identity provider key set is unavailable', { requestId: request.id });
-      await reply.code(503).send({ code: 503, message: UNAVAILABLE_MESSAGE });
+      void reply.code(503).send({ code: 503, message: UNAVAILABLE_MESSAGE });
       return;
     }
     logger.debug('bearer token refused', { refusal: outcome.ok ? refusal : outcome.refusal, requestId: request.id });
     // RFC 6750: `error` only when a token was presented; which check failed is never said.
     const challenge = !outcome.ok && outcome.refusal === 'missing' ? 'Bearer realm="dv"' : 'Bearer realm="dv", error="invalid_token"';
-    await reply.code(401).header('www-authenticate', challenge).send({ code: 401, message: UNAUTHENTICATED_MESSAGE });
+    void reply.code(401).header('www-authenticate', challenge).send({ code: 401, message: UNAUTHENTICATED_MESSAGE });
+  };
+  // A callback hook: a cached token (nearly every request) is settled at once, without a promise.
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (!request.url.startsWith(API_PREFIX)) return done();
+    // The token endpoints and the API's description (descriptors with auth 'none'): no token.
+    if (isPublic(request)) return done();
+    const cached = verifier.cachedIdentityOf(request.headers.authorization);
+    if (cached !== undefined) return settle({ ok: true, identity: cached }, request, reply, done);
+    verifier.verifyHeader(request.headers.authorization).then(
+      (outcome) => settle(outcome, request, reply, done),
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
   };
 }

@@ -55,6 +55,13 @@ export class TokenVerifier {
   }
 
   /** The identity of an `Authorization` header's bearer token, or why there is none. */
+  /** The identity of an `Authorization` header whose token is cached (verified, not expired), without a promise; else undefined. */
+  cachedIdentityOf(header: string | undefined): Identity | undefined {
+    if (header === undefined || header.length > MAX_TOKEN_LENGTH + 16) return undefined;
+    const token = BEARER.exec(header)?.[1];
+    return token === undefined ? undefined : this.cache.get(token);
+  }
+
   async verifyHeader(header: string | undefined): Promise<TokenOutcome> {
     if (header === undefined || header === '') return { ok: false, refusal: 'missing' };
     if (header.length > MAX_TOKEN_LENGTH + 16) return { ok: false, refusal: 'malformed' };

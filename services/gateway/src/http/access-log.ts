@@ -3,7 +3,7 @@ import { type LogSink } from '@dv/telemetry';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 
 /**
- * One JSON line per request (Fastify's onResponse hook), in the shape of the service's other log lines
+ * One JSON line per request (called by the gateway's onResponse hook), in the shape of the service's other log lines
  * (`time, level, service, context, msg, traceId, spanId`) plus `method, route, path, status,
  * durationMs, subject, subjectType, requestId, ip, bytesIn`. `route` is the matched pattern
  * (`/api/v1/datavolumes/:id`), `path` the URL without its query string: query values (search text,
@@ -11,7 +11,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
  * (every field is a plain string or number) and written through a batching sink: it runs on every request.
  */
 export function accessLogHook(service: string, sink: LogSink) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  return (request: FastifyRequest, reply: FastifyReply): void => {
     const caller = request.dvIdentity;
     const url = request.url;
     const query = url.indexOf('?');

@@ -1,4 +1,4 @@
-import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import { type CorsOrigins } from '../config/cors-origins';
 
 /** Methods and request headers a browser may use cross-origin. */
@@ -35,9 +35,10 @@ export class CorsPolicy {
     return this.origins.has(origin) ? origin : undefined;
   }
 
-  readonly onRequest = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // A callback hook (no promise per request); a preflight's answer does not call `done`.
+  readonly onRequest = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) return done();
     const allowed = this.allowOrigin(origin);
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     // The answer depends on Origin (except with `*`): caches must keep one per origin.
@@ -48,7 +49,7 @@ export class CorsPolicy {
     }
     if (!preflight) {
       if (allowed !== undefined) void reply.header('access-control-expose-headers', EXPOSED_HEADERS);
-      return;
+      return done();
     }
     if (allowed !== undefined) {
       void reply
@@ -56,6 +57,6 @@ export class CorsPolicy {
         .header('access-control-allow-headers', ALLOWED_HEADERS)
         .header('access-control-max-age', PREFLIGHT_MAX_AGE_S);
     }
-    await reply.code(204).send();
+    void reply.code(204).send();
   };
 }

@@ -19,8 +19,8 @@ export class HttpMetrics {
     });
   }
 
-  /** Fastify's onResponse hook. */
-  readonly onResponse = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  /** When the answer is sent (the gateway's onResponse hook). */
+  readonly record = (request: FastifyRequest, reply: FastifyReply): void => {
     const route = request.routeOptions.url ?? 'unmatched';
     this.requests.inc({ method: request.method, route, status: reply.statusCode });
     this.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);

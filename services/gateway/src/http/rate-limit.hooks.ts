@@ -1,4 +1,4 @@
-import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import { TokenBuckets } from './token-buckets';
 
 export const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests. Please try again later.';
@@ -20,18 +20,22 @@ export class RateLimitHooks {
     this.buckets = new TokenBuckets(options, now);
   }
 
-  readonly beforeAuth = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // Callback hooks, not async ones: no promise and no extra turn per request (they run on every call).
+  readonly beforeAuth = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const verdict = this.buckets.empty(ipKey(request));
-    if (!verdict.ok) await tooMany(reply, verdict.retryAfterMs);
+    if (verdict.ok) done();
+    else tooMany(reply, verdict.retryAfterMs);
   };
 
-  readonly afterAuth = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  readonly afterAuth = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const caller = request.dvIdentity;
     const verdict = this.buckets.take(caller === null ? ipKey(request) : `${caller.subjectType}:${caller.subjectId}`);
-    if (!verdict.ok) await tooMany(reply, verdict.retryAfterMs);
+    if (verdict.ok) done();
+    else tooMany(reply, verdict.retryAfterMs);
   };
 
-  readonly onResponse = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  /** When the answer is sent (the gateway's onResponse hook). */
+  readonly onResponse = (request: FastifyRequest, reply: FastifyReply): void => {
     if (reply.statusCode === 401 && request.dvIdentity === null) this.buckets.take(ipKey(request));
   };
 }
@@ -40,9 +44,10 @@ function ipKey(request: FastifyRequest): string {
   return `ip:${request.ip}`;
 }
 
-async function tooMany(reply: FastifyReply, retryAfterMs: number): Promise<void> {
+/** The answer of a hook that refuses: sent, and the hook's `done` not called (Fastify's early reply). */
+function tooMany(reply: FastifyReply, retryAfterMs: number): void {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  await reply
+  void reply
     .code(429)
     .header('retry-after', String(seconds))
     .send({ code: 429, message: TOO_MANY_REQUESTS_MESSAGE, details: { retryAfterSeconds: seconds } });

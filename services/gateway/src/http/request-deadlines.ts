@@ -42,9 +42,14 @@ export class RequestDeadlines {
 
   /** Fastify's onResponse hook: answered, no deadline any more. */
   readonly onResponse = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    this.inFlight.delete(reply);
+    this.forget(reply);
     done();
   };
+
+  /** Answered: no deadline any more (what `onResponse` does, for a hook that does more). */
+  forget(reply: DeadlineReply): void {
+    this.inFlight.delete(reply);
+  }
 
   track(reply: DeadlineReply): void {
     this.inFlight.set(reply, this.now() + this.timeoutMs);

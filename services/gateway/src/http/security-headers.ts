@@ -1,4 +1,4 @@
-import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type FastifyReply } from 'fastify';
 
 /** The API answers JSON only: nothing in it may load or run anything, nor be framed. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -14,10 +14,11 @@ export const DOCS_PAGE_CSP =
  * sniffing, no framing (X-Frame-Options for old browsers, frame-ancestors for the others), no Referer
  * leaving the console, nothing cached (answers carry per-caller data), a CSP (the docs page's when the
  * answer is HTML and brings none of its own), and HSTS when clients reach us over HTTPS (`GATEWAY_HSTS_MAX_AGE_S`).
+ * Called by the gateway's onSend hook (run-gateway.ts).
  */
-export function securityHeadersHook(options: { hstsMaxAgeS: number }) {
+export function securityHeaders(options: { hstsMaxAgeS: number }) {
   const hsts = options.hstsMaxAgeS > 0 ? `max-age=${options.hstsMaxAgeS}; includeSubDomains` : undefined;
-  return async (_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+  return (reply: FastifyReply): void => {
     const type = reply.getHeader('content-type');
     const html = typeof type === 'string' && type.startsWith('text/html');
     void reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
@@ -25,6 +26,5 @@ export function securityHeadersHook(options: { hstsMaxAgeS: number }) {
     if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', html ? DOCS_PAGE_CSP : API_CSP);
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     if (hsts !== undefined) void reply.header('strict-transport-security', hsts);
-    return payload;
   };
 }

@@ -18,9 +18,10 @@ const tracer = trace.getTracer('gateway');
  * on the request and handed explicitly to the NATS calls made for it (ServiceCalls), which carry it
  * onward in their headers; the answer carries the span's own `traceparent`, so the caller can link to
  * it. The span ends when the answer is sent (`endTraceSpan`). Without an OTLP endpoint spans are not
- * recorded, but their ids are real, so traces still join across the gateway and the services.
+ * recorded, but their ids are real, so traces still join across the gateway and the services. Called
+ * by the gateway's first onRequest hook (run-gateway.ts).
  */
-export async function traceContextHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export function startTraceSpan(request: FastifyRequest, reply: FastifyReply): void {
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const span = tracer.startSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`, { kind: SpanKind.SERVER }, parent);
   request.dvSpan = span;
@@ -29,8 +30,8 @@ export async function traceContextHook(request: FastifyRequest, reply: FastifyRe
   if (isSpanContextValid(ids)) void reply.header('traceparent', `00-${ids.traceId}-${ids.spanId}-0${ids.traceFlags & 1}`);
 }
 
-/** Fastify's onResponse hook: the request's span ends with its status. */
-export async function endTraceSpan(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** When the answer is sent (the gateway's onResponse hook): the request's span ends with its status. */
+export function endTraceSpan(request: FastifyRequest, reply: FastifyReply): void {
   const span = request.dvSpan;
   if (span === null) return;
   if (span.isRecording()) {
