@@ -144,6 +144,8 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const consumeOptions = { max_messages: Math.max(maxConcurrent * 2, 16) };
   let messages: ConsumerMessages = await consumer.consume(consumeOptions);
   let stopped = false;
+  /** Aborted when the consumer stops: handlers see it (ctx.signal), and a wait for a free slot ends. */
+  const stopping = new AbortController();
   const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
   const labels = { stream: options.stream, consumer: options.durable };
   const stopTracking = metrics ? trackPending(metrics.pending, labels, () => consumer.info()) : () => undefined;
@@ -257,6 +259,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
               subject: msg.subject,
               streamSequence: msg.info.streamSequence,
               deliveryCount: msg.info.deliveryCount,
+              signal: stopping.signal,
             }),
           ).finally(() => clearInterval(working));
           if (outcome.ok === true) {
@@ -285,10 +288,34 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     );
   };
 
+  /** A slot for a handler, or false once the consumer is stopping (a wait for one ends then too). */
+  const slot = async (): Promise<boolean> => {
+    if (stopped) return false;
+    if (slots.tryAcquire()) return true;
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<false>((resolve) => {
+      onAbort = () => resolve(false);
+      stopping.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const acquired = slots.acquire();
+    const got = await Promise.race([acquired.then(() => true), aborted]);
+    stopping.signal.removeEventListener('abort', onAbort);
+    // Given up for the stop: the slot, once it comes, is handed back at once.
+    if (!got) void acquired.then(() => slots.release());
+    else if (stopped) slots.release();
+    return got && !stopped;
+  };
+
   const run = async (from: ConsumerMessages): Promise<void> => {
     for await (const msg of from) {
       lastDeliveryAt = Date.now();
-      if (!slots.tryAcquire()) await slots.acquire();
+      // What nats.js fetched ahead (up to max_messages) but no handler started is not handled once the
+      // consumer stops: handling it would hold the stop for as long as the whole batch takes. It goes
+      // back at once (nak without delay), to another replica or to this one started again.
+      if (!(await slot())) {
+        settle({ msg, kind: 'nak', delayMs: 0, at: Date.now() });
+        continue;
+      }
       void handle(msg).finally(() => slots.release());
     }
   };
@@ -344,6 +371,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   return {
     stop: async () => {
       stopped = true;
+      stopping.abort();
       stopTracking();
       reconnects.stop();
       await checking;
