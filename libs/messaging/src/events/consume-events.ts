@@ -68,6 +68,11 @@ export interface ConsumeEventsOptions {
   ackWaitMs?: number;
   /** Handlers run at once. 1 keeps stream order. */
   maxConcurrent?: number;
+  /**
+   * How long a stop waits for the handlers running to finish (and be acked): the ack wait by default.
+   * Past it the stop goes on and says which events it left; they are delivered again (decision 0035).
+   */
+  stopWaitMs?: number;
   /** Where to start when the durable consumer is first created. */
   deliverPolicy?: 'all' | 'new';
   /**
@@ -135,6 +140,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const backoff = options.backoffMs ?? [250, 1000, 5000, 15000];
   const ackWaitMs = options.ackWaitMs ?? 5_000;
   const maxConcurrent = options.maxConcurrent ?? 16;
+  const stopWaitMs = options.stopWaitMs ?? ackWaitMs;
+  /** The events whose handlers are running: what a stop that cannot wait for them names. */
+  const running = new Set<JsMsg>();
   const byType = new Map(options.subscriptions.map((s) => [s.def.type, s]));
   await ensureConsumer(nc, options, ackWaitMs, maxConcurrent);
 
@@ -316,7 +324,11 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
         settle({ msg, kind: 'nak', delayMs: 0, at: Date.now() });
         continue;
       }
-      void handle(msg).finally(() => slots.release());
+      running.add(msg);
+      void handle(msg).finally(() => {
+        running.delete(msg);
+        slots.release();
+      });
     }
   };
   let loop = run(messages);
@@ -377,7 +389,12 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
       await checking;
       await messages.close();
       await loop.catch(() => undefined);
-      await slots.idle();
+      // The handlers running finish and are acked, within a bound: past it the stop goes on without them
+      // (what they hold is delivered again after the ack wait, and handlers are idempotent).
+      if (!(await slots.idle(stopWaitMs))) {
+        const left = [...running].map((m) => `${m.subject} #${m.info.streamSequence}`).join(', ');
+        logger.warn(`stopped after ${stopWaitMs} ms with ${running.size} handler(s) still running; their events are delivered again: ${left}`);
+      }
     },
   };
 }
