@@ -154,4 +154,47 @@ describe('stopping a durable consumer with a backlog (real nats-server)', () => 
       await r2.stop();
     }
   });
+
+  it("from the service's stop signal on, it starts no handler and fetches nothing more while the service still answers requests; what it had goes back once", async () => {
+    const url = requireEnv('NATS_URL');
+    const [nc1, nc2, ncPub] = await Promise.all(['s1', 's2', 'spub'].map((name) => connectNats({ url, name: `halt-${name}` })));
+    if (!nc1 || !nc2 || !ncPub) throw new Error('not connected');
+    connections.push(nc1, nc2, ncPub);
+    await ensureStreams(ncPub);
+    const durable = `halt-${uniquePrefix()}`;
+    const starts: Record<'s1' | 's2', number[]> = { s1: [], s2: [] };
+    const completed: number[] = [];
+    const deliveries: number[] = [];
+    const handler = (replica: 's1' | 's2') => async (data: { n: number }, ctx: EventHandlingContext) => {
+      starts[replica].push(data.n);
+      deliveries.push(ctx.deliveryCount);
+      for (let t = 0; t < HANDLER_MS; t += STEP_MS) {
+        if (ctx.signal.aborted) throw DvError.unavailable('the consumer is stopping');
+        await sleep(STEP_MS);
+      }
+      completed.push(data.n);
+    };
+    const common = { stream: STREAMS.domain.name, durable, deliverPolicy: 'new' as const, ackWaitMs: 60_000 };
+    const serviceStopping = new AbortController();
+    const s1 = await consumeEvents(nc1, { ...common, maxConcurrent: 1, stopping: serviceStopping.signal, subscriptions: [on(happened, handler('s1'))] });
+    const publisher = new EventPublisher(ncPub, 'dv/test');
+    for (let n = 0; n < EVENTS; n++) await publisher.publish(happened, { n }, { actor: { id: 'tester', type: 'user' }, subject: `thing-${n}` });
+    while (starts.s1.length === 0) await sleep(5);
+    const s2 = await consumeEvents(nc2, { ...common, maxConcurrent: 4, subscriptions: [on(happened, handler('s2'))] });
+    try {
+      // The service begins to stop (runService aborts ServiceContext.stopping); its consumer's stop() comes only later.
+      serviceStopping.abort();
+      const deadline = Date.now() + 15_000;
+      while (completed.length < EVENTS && Date.now() < deadline) await sleep(20);
+      expect([...completed].sort((a, b) => a - b)).toEqual(Array.from({ length: EVENTS }, (_, n) => n));
+      expect(starts.s1.length).toBeLessThanOrEqual(2);
+      // Halted, it pulled nothing more: an event went back at most once (no nak-and-fetch-again loop).
+      expect(Math.max(...deliveries)).toBeLessThanOrEqual(2);
+      const stopStarted = Date.now();
+      await s1.stop();
+      expect(Date.now() - stopStarted).toBeLessThan(HANDLER_MS);
+    } finally {
+      await s2.stop();
+    }
+  });
 });

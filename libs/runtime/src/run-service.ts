@@ -69,7 +69,7 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     service: options.name,
     logger,
     // The durable consumers' pending events and dead letters go to the service's /metrics.
-    events: { ...options.events, metrics },
+    events: { ...options.events, metrics, stopping: stopSignal.signal },
   });
   await app.listen();
   let stopping: Promise<void> | undefined;

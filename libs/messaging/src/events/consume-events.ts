@@ -83,6 +83,12 @@ export interface ConsumeEventsOptions {
   yieldToRequests?: boolean;
   /** The service's metrics: the consumer's pending events and dead letters are rendered there (consumerMetrics). */
   metrics?: MetricsRegistry;
+  /**
+   * The service's stop beginning (ServiceContext.stopping): from then on no handler starts (what is
+   * fetched goes back at once) and the running ones see `ctx.signal` aborted, while the service still
+   * answers its requests; `stop()` comes after those (decision 0035).
+   */
+  stopping?: AbortSignal;
 }
 
 export interface EventConsumerHandle {
@@ -152,8 +158,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const consumeOptions = { max_messages: Math.max(maxConcurrent * 2, 16) };
   let messages: ConsumerMessages = await consumer.consume(consumeOptions);
   let stopped = false;
-  /** Aborted when the consumer stops: handlers see it (ctx.signal), and a wait for a free slot ends. */
+  /** Aborted when the consumer stops or the service begins to: handlers see it (ctx.signal), no handler starts, a wait for a free slot ends. */
   const stopping = new AbortController();
+  const halted = (): boolean => stopping.signal.aborted;
   const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
   const labels = { stream: options.stream, consumer: options.durable };
   const stopTracking = metrics ? trackPending(metrics.pending, labels, () => consumer.info()) : () => undefined;
@@ -200,11 +207,11 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
       } catch (error) {
         const reason = error instanceof Error ? `${error instanceof DvError ? error.code + ': ' : ''}${error.message}` : String(error);
         if (!isTransientError(error)) return { ok: false, reason };
-        if (stopped) return { ok: 'stopped' };
+        if (halted()) return { ok: 'stopped' };
         const delay = delayOf(attempt);
         if (attempt === 1 || attempt % 10 === 0)
           logger.warn(`event ${msg.subject} #${msg.info.streamSequence} not handled yet (attempt ${attempt}), retry in ${delay} ms: ${reason}`);
-        for (let waited = 0; waited < delay && !stopped; waited += Math.min(1000, delay - waited)) {
+        for (let waited = 0; waited < delay && !halted(); waited += Math.min(1000, delay - waited)) {
           await sleep(Math.min(1000, delay - waited));
           if (!disconnected) msg.working();
         }
@@ -298,7 +305,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
 
   /** A slot for a handler, or false once the consumer is stopping (a wait for one ends then too). */
   const slot = async (): Promise<boolean> => {
-    if (stopped) return false;
+    if (halted()) return false;
     if (slots.tryAcquire()) return true;
     let onAbort = (): void => undefined;
     const aborted = new Promise<false>((resolve) => {
@@ -310,8 +317,8 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     stopping.signal.removeEventListener('abort', onAbort);
     // Given up for the stop: the slot, once it comes, is handed back at once.
     if (!got) void acquired.then(() => slots.release());
-    else if (stopped) slots.release();
-    return got && !stopped;
+    else if (halted()) slots.release();
+    return got && !halted();
   };
 
   const run = async (from: ConsumerMessages): Promise<void> => {
@@ -343,7 +350,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     consumer = await js.consumers.get(options.stream, options.durable);
     messages = await consumer.consume(consumeOptions);
     loop = run(messages);
-    logger.log(`consuming ${options.stream} again`);
+    // Halted meanwhile: the new pull goes too (halt closed the one before).
+    if (stopped) void messages.close().catch(() => undefined);
+    else logger.log(`consuming ${options.stream} again`);
   };
   const checkProgress = async (): Promise<void> => {
     const until = Date.now() + CHECK_FOR_MS;
@@ -380,15 +389,25 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     },
   });
 
-  return {
-    stop: async () => {
+  /** No more pulls and no handler starts (what was fetched goes back, see `run`); the running ones see ctx.signal. Once. */
+  let halting: Promise<void> | undefined;
+  const halt = (): Promise<void> =>
+    (halting ??= (async () => {
       stopped = true;
       stopping.abort();
       stopTracking();
       reconnects.stop();
       await checking;
-      await messages.close();
+      await messages.close().catch(() => undefined);
       await loop.catch(() => undefined);
+    })());
+  // The service's stop begins: halted now, while it still answers requests (stop() comes after them).
+  if (options.stopping?.aborted === true) void halt();
+  else options.stopping?.addEventListener('abort', () => void halt(), { once: true });
+
+  return {
+    stop: async () => {
+      await halt();
       // The handlers running finish and are acked, within a bound: past it the stop goes on without them
       // (what they hold is delivered again after the ack wait, and handlers are idempotent).
       if (!(await slots.idle(stopWaitMs))) {
