@@ -206,8 +206,10 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
         return { ok: true };
       } catch (error) {
         const reason = error instanceof Error ? `${error instanceof DvError ? error.code + ': ' : ''}${error.message}` : String(error);
-        if (!isTransientError(error)) return { ok: false, reason };
+        // Stopping: whatever failed may be the stop's doing (a client closed under a handler left running),
+        // so it never counts towards dead-lettering; the event goes back and its next delivery decides.
         if (halted()) return { ok: 'stopped' };
+        if (!isTransientError(error)) return { ok: false, reason };
         const delay = delayOf(attempt);
         if (attempt === 1 || attempt % 10 === 0)
           logger.warn(`event ${msg.subject} #${msg.info.streamSequence} not handled yet (attempt ${attempt}), retry in ${delay} ms: ${reason}`);
