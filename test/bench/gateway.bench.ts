@@ -171,6 +171,7 @@ async function run(): Promise<object> {
     const floorLog = join(dir, 'floor.log');
     floor = spawnLogged(
       [
+        ...(process.env['BENCH_FLOOR_NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== ''),
         '-r',
         join(repoRoot(), 'scripts', 'ts-register.js'),
         join(__dirname, 'gateway', 'floor-server.ts'),
