@@ -1,5 +1,6 @@
-import { AdmissionRpc, type DataVolume, DvError, STREAMS, VolumeRpc, WorkloadEvents } from '@dv/contracts';
+import { AdmissionRpc, DATA_VOLUMES_ANNOTATION, type DataVolume, DvError, STREAMS, VolumeRpc, WorkloadEvents } from '@dv/contracts';
 import { HARNESS_ROOT, SecuredNats, type TestNatsUser, waitFor } from '@dv/testing';
+import { type KubernetesObject } from '@kubernetes/client-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { AdmissionHarness } from './admission-harness';
@@ -10,8 +11,8 @@ import { AdmissionHarness } from './admission-harness';
  * usage consumer has written the workload's record. The window is held open on real servers: the
  * usage consumer (the durable `workload-admission` on DV_EVENTS) is paused through JetStream's own
  * API, and a backlog of events nobody acts on puts every replica's follower behind the stream's head
- * when the admission is acknowledged. One replica, then two (the check may land on the replica that
- * did not review).
+ * when the admission is acknowledged. Over the review RPC and through the webhook (a Pod created in
+ * the API server); one replica, then two (the check may land on the replica that did not review).
  */
 const USAGE_CONSUMER = 'workload-admission';
 const NOISE_TYPE = 'dv.evt.test-noise.v1';
@@ -30,6 +31,7 @@ class RaceHarness extends AdmissionHarness {
 
 const h = new RaceHarness();
 const PLATFORM = { subjectId: 'workloads', subjectType: 'service-account' as const };
+const ALICE = 'alice@acme.example'; // creates Pods in p2's namespace, reviewed by the webhook
 const ROUNDS = 8;
 /** Events in each backlog: followers need a few hundred milliseconds to pass them on this machine. */
 const BACKLOG = 1500;
@@ -38,9 +40,21 @@ let racer: NatsConnection;
 beforeAll(async () => {
   // The volume service waits longer than its default second for the answer: a replica catching up
   // with a backlog answers late, and this test is about the answer, not the deadline.
-  await h.startPlatform({ webhook: false, env: { VOLUME_USAGE_TIMEOUT_MS: '8000' } });
+  await h.startPlatform({ webhook: true, env: { VOLUME_USAGE_TIMEOUT_MS: '8000' } });
   racer = await h.nats.connectAs(RACER);
   await h.grant('user', 'rita', 5, 'project', 'p2');
+  await h.grant('user', ALICE, 5, 'project', 'p2');
+  await h.kubeUsers([ALICE]);
+  // The API server picks a new webhook configuration up within a moment: wait until ours answers.
+  await waitFor(
+    async () =>
+      (await h
+        .as(ALICE)
+        .create(annotatedPod(`probe-${Date.now()}`, 'not json'))
+        .then(() => false)
+        .catch((e: unknown) => String((e as { body?: string }).body ?? e).includes('INVALID_ANNOTATION'))) || undefined,
+    { timeoutMs: 30_000, intervalMs: 300, what: 'the webhook to be called' },
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -58,6 +72,15 @@ async function backlog(): Promise<void> {
   const payload = new TextEncoder().encode('{}');
   for (let i = 0; i < BACKLOG; i++) racer.publish(NOISE_TYPE, payload);
   await racer.flush();
+}
+
+function annotatedPod(name: string, annotation: string): KubernetesObject & { spec: unknown } {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: h.namespaceOf('p2'), annotations: { [DATA_VOLUMES_ANNOTATION]: annotation } },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
+  };
 }
 
 async function sharedVolume(name: string): Promise<DataVolume> {
@@ -133,6 +156,24 @@ describe('one replica', () => {
       expect(await admitThenDelete(volume, 'one', false)).toEqual([]);
       // Releases made while the admissions are still unrecorded end them: nothing keeps the volume in use.
       await releaseThenDelete(volume, 'one');
+    } finally {
+      await usageConsumer(false);
+    }
+  }, 120_000);
+
+  it('refuses it after a webhook admission (a Pod created in the API server), with the usage consumer paused', async () => {
+    const volume = await sharedVolume('race-webhook');
+    await usageConsumer(true);
+    try {
+      const wrong: string[] = [];
+      for (let round = 0; round < ROUNDS / 2; round++) {
+        const name = `web-${round}`;
+        await h.as(ALICE).create(annotatedPod(name, JSON.stringify([{ id: volume.id, mountPath: '/data' }])));
+        const outcome = await deleteOutcome(volume);
+        if (!/^PRECONDITION_FAILED in-use /.test(outcome) || !outcome.split(' ')[2]?.split(',').includes(name)) wrong.push(`${name}: ${outcome}`);
+        if (outcome === 'deleting') break;
+      }
+      expect(wrong).toEqual([]);
     } finally {
       await usageConsumer(false);
     }
