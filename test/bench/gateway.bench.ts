@@ -199,9 +199,8 @@ async function run(): Promise<object> {
     };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-    // What each answers, once: the same thing through all three (and whether the gateway serves the check yet).
+    // What each answers, once: the same thing through all three.
     const samples: Record<string, unknown> = {};
-    const served: Record<Op, boolean> = { get: true, list: true, check: true };
     for (const op of ['get', 'list', 'check'] as const) {
       const r = requests[op];
       const viaGateway = await fetch(`${base.gateway}${r.path}`, { method: r.method, headers, body: r.body ?? null });
@@ -209,13 +208,7 @@ async function run(): Promise<object> {
       const floorBody = (await viaFloor.json()) as { ok?: boolean };
       if (viaFloor.status !== 200 || floorBody.ok !== true) throw new Error(`floor ${op}: ${viaFloor.status} ${JSON.stringify(floorBody).slice(0, 300)}`);
       const gatewayText = await viaGateway.text();
-      if (op === 'check' && viaGateway.status === 404) {
-        // TODO(lead): POST /api/dv/v1/check is served on the branch of helper "volumes"; once merged this measures it.
-        served.check = false;
-        progress('the gateway does not serve POST /api/dv/v1/check on this build: the check is measured through the floor and NATS only');
-      } else if (viaGateway.status !== 200) {
-        throw new Error(`gateway ${op}: ${viaGateway.status} ${gatewayText.slice(0, 300)}`);
-      }
+      if (viaGateway.status !== 200) throw new Error(`gateway ${op}: ${viaGateway.status} ${gatewayText.slice(0, 300)}`);
       samples[op] = { gateway_status: viaGateway.status, gateway_bytes: gatewayText.length, floor_bytes: JSON.stringify(floorBody).length };
       await natsOps[op]();
     }
@@ -289,7 +282,7 @@ async function run(): Promise<object> {
     for (const op of OPS) {
       for (const connections of CONNECTIONS) {
         const amount = PLAN[op][connections];
-        const targets: Target[] = served[op] ? ['floor', 'gateway', 'nats'] : ['floor', 'nats'];
+        const targets: Target[] = ['floor', 'gateway', 'nats'];
         for (const target of targets) {
           const warmup = Math.max(connections, Math.ceil(amount / 5));
           if (target === 'nats') await nats(op, connections, warmup);
@@ -318,14 +311,14 @@ async function run(): Promise<object> {
           };
         }
         const tp = (t: Target): number => median((rounds.get(t) ?? []).map((r) => r.throughput));
-        const ratio = served[op] ? Math.round((tp('gateway') / tp('floor')) * 1000) / 1000 : Number.NaN;
-        if (served[op]) ratios[`${op}_c${connections}`] = ratio;
+        const ratio = Math.round((tp('gateway') / tp('floor')) * 1000) / 1000;
+        ratios[`${op}_c${connections}`] = ratio;
         results.push({
           op,
           connections,
           requests_per_round: amount,
           ...summary,
-          gateway_vs_floor: served[op] ? ratio : 'not served by the gateway on this build',
+          gateway_vs_floor: ratio,
         });
       }
     }
