@@ -11,7 +11,16 @@
 // Run: node -r ./scripts/ts-register.js test/bench/gateway.bench.ts   (BENCH_SCALE=0.1 for a smoke run)
 import { AuthzRpc, DvError, type IdentityInput, VolumeRpc } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, nodeEntryArgs, repoRoot, serviceModeFromEnv, startDevIdentityProvider, startServiceProcess, startTestBed } from '@dv/testing';
+import {
+  type ServiceProcess,
+  nodeEntryArgs,
+  repoRoot,
+  serviceModeFromEnv,
+  serviceNodeFlags,
+  startDevIdentityProvider,
+  startServiceProcess,
+  startTestBed,
+} from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -144,7 +153,8 @@ async function run(): Promise<object> {
     const gatewayLog = join(dir, 'gateway.log');
     gateway = spawnLogged(
       [
-        ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== ''),
+        // As deployed (the chart's NODE_OPTIONS), unless BENCH_GATEWAY_NODE_OPTIONS says otherwise.
+        ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? serviceNodeFlags('gateway').join(' ')).split(/\s+/).filter((a) => a !== ''),
         ...nodeEntryArgs('services/gateway', 'main.ts', serviceModeFromEnv()),
       ],
       {
@@ -356,7 +366,7 @@ async function run(): Promise<object> {
           'fresh test bed: nats-server with JetStream (open, no users), FerretDB, etcd + kube-apiserver; authz, sharing and volume as processes (startServiceProcess); Ory Hydra v2.3.0 as the identity provider',
         caller: `a service account of the provider (client credentials token, RS256 JWT), Viewer (role ${VIEWER_ROLE}) on the tenant`,
         volumes: `${VOLUMES} Ready volumes, ${IN_LISTED_PROJECT} in project ${listed.id} (the listed one), the rest over ${others.length} projects; seeded straight into the volume service's collection with their Ready events (test/bench/volume-sharing/seed.ts), ${seedMs} ms`,
-        gateway: `services/gateway as a process (${serviceModeFromEnv()} mode), its defaults but GATEWAY_RATE_LIMIT_PER_S/BURST 1,000,000 (the limiter runs, never refuses); access log on, to a file; changed for this run: ${JSON.stringify(gatewayEnvOverride())}`,
+        gateway: `services/gateway as a process (${serviceModeFromEnv()} mode), its defaults but GATEWAY_RATE_LIMIT_PER_S/BURST 1,000,000 (the limiter runs, never refuses); access log on, to a file; node flags: ${process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? serviceNodeFlags('gateway').join(' ')} (the chart's NODE_OPTIONS unless BENCH_GATEWAY_NODE_OPTIONS); changed for this run: ${JSON.stringify(gatewayEnvOverride())}`,
         floor: 'test/bench/gateway/floor-server.ts as a process: node:http, fixed dv-identity, the NATS reply bytes written back, nothing checked',
         nats: 'RpcClient.call in this process with the identity header (request validated before it leaves, reply validated), closed loop',
         http_load: `autocannon ${autocannonVersion()} in this process, keep-alive connections, ${HTTP_SECONDS} s per run`,
