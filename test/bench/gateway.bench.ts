@@ -11,7 +11,16 @@
 // Run: node -r ./scripts/ts-register.js test/bench/gateway.bench.ts   (BENCH_SCALE=0.1 for a smoke run)
 import { AuthzRpc, DvError, type IdentityInput, VolumeRpc } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, nodeEntryArgs, repoRoot, serviceModeFromEnv, startDevIdentityProvider, startServiceProcess, startTestBed } from '@dv/testing';
+import {
+  type ServiceProcess,
+  nodeEntryArgs,
+  repoRoot,
+  serviceModeFromEnv,
+  serviceNodeFlags,
+  startDevIdentityProvider,
+  startServiceProcess,
+  startTestBed,
+} from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -144,7 +153,8 @@ async function run(): Promise<object> {
     const gatewayLog = join(dir, 'gateway.log');
     gateway = spawnLogged(
       [
-        ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== ''),
+        // As deployed (the chart's NODE_OPTIONS), unless BENCH_GATEWAY_NODE_OPTIONS says otherwise.
+        ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? serviceNodeFlags('gateway').join(' ')).split(/\s+/).filter((a) => a !== ''),
         ...nodeEntryArgs('services/gateway', 'main.ts', serviceModeFromEnv()),
       ],
       {
@@ -171,6 +181,7 @@ async function run(): Promise<object> {
     const floorLog = join(dir, 'floor.log');
     floor = spawnLogged(
       [
+        ...(process.env['BENCH_FLOOR_NODE_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== ''),
         '-r',
         join(repoRoot(), 'scripts', 'ts-register.js'),
         join(__dirname, 'gateway', 'floor-server.ts'),
@@ -198,9 +209,8 @@ async function run(): Promise<object> {
     };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-    // What each answers, once: the same thing through all three (and whether the gateway serves the check yet).
+    // What each answers, once: the same thing through all three.
     const samples: Record<string, unknown> = {};
-    const served: Record<Op, boolean> = { get: true, list: true, check: true };
     for (const op of ['get', 'list', 'check'] as const) {
       const r = requests[op];
       const viaGateway = await fetch(`${base.gateway}${r.path}`, { method: r.method, headers, body: r.body ?? null });
@@ -208,13 +218,7 @@ async function run(): Promise<object> {
       const floorBody = (await viaFloor.json()) as { ok?: boolean };
       if (viaFloor.status !== 200 || floorBody.ok !== true) throw new Error(`floor ${op}: ${viaFloor.status} ${JSON.stringify(floorBody).slice(0, 300)}`);
       const gatewayText = await viaGateway.text();
-      if (op === 'check' && viaGateway.status === 404) {
-        // TODO(lead): POST /api/dv/v1/check is served on the branch of helper "volumes"; once merged this measures it.
-        served.check = false;
-        progress('the gateway does not serve POST /api/dv/v1/check on this build: the check is measured through the floor and NATS only');
-      } else if (viaGateway.status !== 200) {
-        throw new Error(`gateway ${op}: ${viaGateway.status} ${gatewayText.slice(0, 300)}`);
-      }
+      if (viaGateway.status !== 200) throw new Error(`gateway ${op}: ${viaGateway.status} ${gatewayText.slice(0, 300)}`);
       samples[op] = { gateway_status: viaGateway.status, gateway_bytes: gatewayText.length, floor_bytes: JSON.stringify(floorBody).length };
       await natsOps[op]();
     }
@@ -288,7 +292,7 @@ async function run(): Promise<object> {
     for (const op of OPS) {
       for (const connections of CONNECTIONS) {
         const amount = PLAN[op][connections];
-        const targets: Target[] = served[op] ? ['floor', 'gateway', 'nats'] : ['floor', 'nats'];
+        const targets: Target[] = ['floor', 'gateway', 'nats'];
         for (const target of targets) {
           const warmup = Math.max(connections, Math.ceil(amount / 5));
           if (target === 'nats') await nats(op, connections, warmup);
@@ -317,14 +321,14 @@ async function run(): Promise<object> {
           };
         }
         const tp = (t: Target): number => median((rounds.get(t) ?? []).map((r) => r.throughput));
-        const ratio = served[op] ? Math.round((tp('gateway') / tp('floor')) * 1000) / 1000 : Number.NaN;
-        if (served[op]) ratios[`${op}_c${connections}`] = ratio;
+        const ratio = Math.round((tp('gateway') / tp('floor')) * 1000) / 1000;
+        ratios[`${op}_c${connections}`] = ratio;
         results.push({
           op,
           connections,
           requests_per_round: amount,
           ...summary,
-          gateway_vs_floor: served[op] ? ratio : 'not served by the gateway on this build',
+          gateway_vs_floor: ratio,
         });
       }
     }
@@ -362,7 +366,7 @@ async function run(): Promise<object> {
           'fresh test bed: nats-server with JetStream (open, no users), FerretDB, etcd + kube-apiserver; authz, sharing and volume as processes (startServiceProcess); Ory Hydra v2.3.0 as the identity provider',
         caller: `a service account of the provider (client credentials token, RS256 JWT), Viewer (role ${VIEWER_ROLE}) on the tenant`,
         volumes: `${VOLUMES} Ready volumes, ${IN_LISTED_PROJECT} in project ${listed.id} (the listed one), the rest over ${others.length} projects; seeded straight into the volume service's collection with their Ready events (test/bench/volume-sharing/seed.ts), ${seedMs} ms`,
-        gateway: `services/gateway as a process (${serviceModeFromEnv()} mode), its defaults but GATEWAY_RATE_LIMIT_PER_S/BURST 1,000,000 (the limiter runs, never refuses); access log on, to a file; changed for this run: ${JSON.stringify(gatewayEnvOverride())}`,
+        gateway: `services/gateway as a process (${serviceModeFromEnv()} mode), its defaults but GATEWAY_RATE_LIMIT_PER_S/BURST 1,000,000 (the limiter runs, never refuses); access log on, to a file; node flags: ${process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? serviceNodeFlags('gateway').join(' ')} (the chart's NODE_OPTIONS unless BENCH_GATEWAY_NODE_OPTIONS); changed for this run: ${JSON.stringify(gatewayEnvOverride())}`,
         floor: 'test/bench/gateway/floor-server.ts as a process: node:http, fixed dv-identity, the NATS reply bytes written back, nothing checked',
         nats: 'RpcClient.call in this process with the identity header (request validated before it leaves, reply validated), closed loop',
         http_load: `autocannon ${autocannonVersion()} in this process, keep-alive connections, ${HTTP_SECONDS} s per run`,

@@ -1,5 +1,14 @@
 import { NATS_CLIENTS, natsPasswordVariable } from '@dv/contracts';
-import { FERRETDB_VERSION, HELM_VERSION, NATS_SERVER_VERSION, ensureBinaries, ensureHelmBinary, repoRoot, silentProgressLog } from '@dv/testing';
+import {
+  FERRETDB_VERSION,
+  HELM_VERSION,
+  NATS_SERVER_VERSION,
+  SERVICE_NODE_FLAGS,
+  ensureBinaries,
+  ensureHelmBinary,
+  repoRoot,
+  silentProgressLog,
+} from '@dv/testing';
 import { AuthorizationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -179,6 +188,8 @@ describe('deploy/helm/data-volumes', () => {
       expect(container.ports).toContainEqual({ name: 'health', containerPort: 8080 });
       const env = envOf(container);
       expect({ service, SERVICE: env['SERVICE'], NATS_USER: env['NATS_USER'] }).toEqual({ service, SERVICE: service, NATS_USER: service });
+      // Node's flags as the test bed, npm start and the benchmarks run the service (libs/testing/src/service-node-flags.ts).
+      expect({ service, NODE_OPTIONS: env['NODE_OPTIONS'] }).toEqual({ service, NODE_OPTIONS: SERVICE_NODE_FLAGS[service]?.join(' ') });
       const password = container.env?.find((e) => e.name === 'NATS_PASSWORD')?.valueFrom?.secretKeyRef;
       expect(password).toEqual({ name: 'dv-nats-passwords', key: natsPasswordVariable(service) });
       // The services that replay the streams before they serve get their catch-up time (2 min by default) before liveness counts.
@@ -337,6 +348,12 @@ describe('deploy/helm/data-volumes', () => {
     expect([compose.services['nats']?.image, compose.services['mongo']?.image]).toEqual([nats, ferretdb]);
     // The same six services as the chart, each as its own NATS user.
     for (const service of SERVICES) expect({ service, user: compose.services[service]?.environment?.['NATS_USER'] }).toEqual({ service, user: service });
+    for (const service of SERVICES) {
+      expect({ service, NODE_OPTIONS: compose.services[service]?.environment?.['NODE_OPTIONS'] }).toEqual({
+        service,
+        NODE_OPTIONS: SERVICE_NODE_FLAGS[service]?.join(' '),
+      });
+    }
   });
 
   it.each([

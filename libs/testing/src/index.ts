@@ -41,6 +41,7 @@ export {
 } from './tls-certificates';
 export { type WaitForOptions, waitFor } from './wait-for';
 export { type ServiceProcess, type ServiceProcessOptions, startIsolatedNats, startServiceProcess } from './service-process';
+export { SERVICE_NODE_FLAGS, serviceNodeFlags } from './service-node-flags';
 export { type ServiceMode, nodeEntryArgs, serviceModeFromEnv } from './node-entry';
 export { buildProjects } from './build-projects';
 export { HARNESS_ORG, HARNESS_ROOT, type HarnessService, PlatformHarness, natsUserOf } from './platform-harness';

@@ -7,6 +7,7 @@ import { ensureBinaries } from './ensure-binaries';
 import { type ServiceMode, nodeEntryArgs, serviceModeFromEnv } from './node-entry';
 import { repoRoot } from './repo-root';
 import { type RunningNats, startNats } from './start-nats';
+import { serviceNodeFlags } from './service-node-flags';
 
 export interface ServiceProcessOptions {
   /** The folder under services/ */
@@ -51,7 +52,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const root = repoRoot();
   const child = spawn(
     process.execPath,
-    [...profilingFlags(options.service), ...nodeEntryArgs(`services/${options.service}`, 'main.ts', options.mode ?? serviceModeFromEnv())],
+    [
+      ...serviceNodeFlags(options.service),
+      ...profilingFlags(options.service),
+      ...nodeEntryArgs(`services/${options.service}`, 'main.ts', options.mode ?? serviceModeFromEnv()),
+    ],
     {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', HEALTH_PORT: '0', LOG_LEVEL: 'info', ...options.env },

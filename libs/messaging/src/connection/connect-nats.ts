@@ -1,7 +1,7 @@
 import { natsInboxPrefix } from '@dv/contracts';
 import { Logger } from '@nestjs/common';
 import { type NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import { connectWithTransport } from './coalescing-transport';
 
 export interface NatsConnectOptions {
   /** One or more server URLs, comma-separated (`nats://127.0.0.1:4222`). */
@@ -17,6 +17,11 @@ export interface NatsConnectOptions {
    * (the generated nats-server permissions let only that user subscribe there), `_INBOX` otherwise.
    */
   inboxPrefix?: string;
+  /**
+   * Writes of one turn of the event loop leave in one system call (CoalescingNodeTransport): for a
+   * client that sends many requests at once, such as the gateway under HTTP load.
+   */
+  coalesceWrites?: boolean;
 }
 
 /**
@@ -26,7 +31,7 @@ export interface NatsConnectOptions {
 export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
   const logger = new Logger('Nats');
   const inboxPrefix = options.inboxPrefix ?? (options.user !== undefined ? natsInboxPrefix(options.user) : undefined);
-  const nc = await connect({
+  const nc = await connectWithTransport({
     servers: options.url.split(',').map((s) => s.trim()),
     name: options.name,
     maxReconnectAttempts: -1,
@@ -38,6 +43,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     ...(options.user !== undefined ? { user: options.user, pass: options.pass ?? '' } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(inboxPrefix !== undefined ? { inboxPrefix } : {}),
+    ...(options.coalesceWrites === true ? { dvCoalesceWrites: true } : {}),
   });
   void (async () => {
     for await (const status of nc.status()) {

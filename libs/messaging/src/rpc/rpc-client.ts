@@ -7,7 +7,6 @@ import {
   type RpcReply,
   type RpcRequestInput,
   describeIssues,
-  identitySchema,
   replyEnvelopeSchema,
   summarizeIssues,
 } from '@dv/contracts';
@@ -15,6 +14,7 @@ import { type Msg, RequestError, TimeoutError, headers as natsHeaders, type Nats
 import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { injectTraceContext } from '../trace/trace-headers';
+import { identityHeader } from './identity-header';
 import { replyDataBytes } from './reply-data-bytes';
 
 export interface RpcCallOptions {
@@ -114,7 +114,7 @@ export class RpcClient {
     try {
       const h = natsHeaders();
       h.set(HEADERS.requestId, options.requestId ?? randomUUID());
-      if (options.identity !== undefined) h.set(HEADERS.identity, JSON.stringify(identitySchema.parse(options.identity)));
+      if (options.identity !== undefined) h.set(HEADERS.identity, identityHeader(options.identity));
       injectTraceContext(h, trace.setSpan(parent, span));
       let msg: Msg;
       try {

@@ -86,8 +86,12 @@ export class TokenVerifier {
       return { ok: false, refusal: refusalOf(error) };
     }
     this.keysLoaded = true;
-    const identity = identityFromClaims(payload, this.options.claims);
-    if (identity === undefined) return { ok: false, refusal: 'identity' };
+    const made = identityFromClaims(payload, this.options.claims);
+    if (made === undefined) return { ok: false, refusal: 'identity' };
+    // Frozen, with its groups: the one object every request with this token shares (RpcClient keeps its header).
+    const identity: Identity = { ...made, groups: [...made.groups] };
+    Object.freeze(identity.groups);
+    Object.freeze(identity);
     this.cache.set(token, identity, (payload.exp ?? 0) * 1000);
     return { ok: true, identity };
   }

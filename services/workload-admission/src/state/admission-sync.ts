@@ -100,7 +100,12 @@ export class AdmissionSync extends StreamProjection {
       const admitted = AdmissionEvents.admitted.data.parse(envelope.data);
       this.state.usage.add(
         admitted.dataVolumes.map((m) => m.id),
-        { key: usageKey(admitted.workload, admitted.reviewId), reviewId: admitted.reviewId, admittedAtMs: Date.parse(envelope.time) },
+        {
+          key: usageKey(admitted.workload, admitted.reviewId),
+          reviewId: admitted.reviewId,
+          admittedAtMs: Date.parse(envelope.time),
+          workload: admitted.workload,
+        },
       );
     } else if (envelope.type === AdmissionEvents.bindingCreated.type) {
       this.state.bindings.add(AdmissionEvents.bindingCreated.data.parse(envelope.data));

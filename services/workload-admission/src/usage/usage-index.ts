@@ -1,9 +1,13 @@
+import { type ReviewedWorkload } from '@dv/contracts';
+
 /** One admission of a workload that uses a volume: the usage record it was (or will be) written as. */
 export interface UsageCandidate {
   /** The usage record's `_id` (usageKey). */
   key: string;
   reviewId: string;
   admittedAtMs: number;
+  /** The workload as its admitted event names it: what a usage answer says while the record is not written yet. */
+  workload: ReviewedWorkload;
 }
 
 /** What a usage record says about a candidate once read by `_id`. */
@@ -15,7 +19,8 @@ export type CandidateState = 'holds' | 'gone' | 'pending';
  * records it names, each by `_id` (the one lookup every store serves from an index; FerretDB on SQLite
  * scans for a query on `volumeIds`, which grew with every review). A superset: an admission whose
  * record is not written yet, or was released, replaced or expired, stays until a check reads its
- * record and finds it can no longer hold it (`gone`), or a workload event releases it here too.
+ * record and finds it can no longer hold it (`gone`), or a workload event releases it here too. An
+ * admission whose record is not written yet is in use all the same (`pending`): its event is stored.
  */
 export class UsageIndex {
   private readonly byVolume = new Map<string, Map<string, UsageCandidate>>();
@@ -70,15 +75,19 @@ export class UsageIndex {
  * What a usage record (read by `_id`; null when there is none) says about a candidate of a volume:
  * the workload uses the volume now (whichever of its admissions the record holds): `holds`; the
  * candidate's admission can never come to be recorded (this admission released, or a newer admission
- * or a later release recorded): `gone`; it may still be (no record yet, or an older admission whose
- * replacement is not written yet): `pending`.
+ * or a later release recorded): `gone`; it is admitted (its event is stored) but not recorded yet (no
+ * record yet, or an older admission whose replacement is not written yet): `pending`, which the usage
+ * answer counts as in use (decision 0034). No record at all for an admission older than
+ * `forgottenBeforeMs` (now minus the retention of released records) is `gone`: its record was
+ * released and has expired since.
  */
 export function candidateState(
   record: { reviewId: string; admittedAt: Date; releasedAt?: Date | undefined; volumeIds: readonly string[] } | null,
   candidate: UsageCandidate,
   volumeId: string,
+  forgottenBeforeMs: number,
 ): CandidateState {
-  if (!record) return 'pending';
+  if (!record) return candidate.admittedAtMs < forgottenBeforeMs ? 'gone' : 'pending';
   if (record.volumeIds.includes(volumeId)) return 'holds';
   const recordAt = record.admittedAt.getTime();
   if (record.reviewId === candidate.reviewId || recordAt > candidate.admittedAtMs) return 'gone';

@@ -1,7 +1,8 @@
-import { type EventData, type AdmissionEvents, type WorkloadRef } from '@dv/contracts';
-import { Injectable } from '@nestjs/common';
+import { type EventData, type AdmissionEvents, type ReviewedWorkload, type WorkloadRef } from '@dv/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
-import { candidateState } from './usage-index';
+import { type UsageCandidate, candidateState } from './usage-index';
 import { isNamed, releaseKeys, usageKey } from './usage-key';
 import { type UsageDoc } from './usage.model';
 import { UsageRepository } from './usage.repository';
@@ -14,6 +15,26 @@ const RELEASE_ATTEMPTS = 3;
 const LOOKUPS_AT_ONCE = 25;
 
 /**
+ * A workload using a volume: its usage record, or an admission whose event is stored but whose record
+ * the usage consumer has not written yet (decision 0034: in use all the same, named from its event).
+ */
+export type VolumeUser = { recorded: true; doc: UsageDoc } | { recorded: false; candidate: UsageCandidate };
+
+/** The workload a volume user names. */
+export function workloadOf(user: VolumeUser): ReviewedWorkload {
+  if (!user.recorded) return user.candidate.workload;
+  const d = user.doc;
+  return {
+    kind: d.kind,
+    name: d.name,
+    namespace: d.namespace,
+    projectId: d.projectId,
+    ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}),
+    ...(d.workloadId ? { workloadId: d.workloadId } : {}),
+  };
+}
+
+/**
  * The usage records and every write to them. Ordering between an admission and the release of the
  * same workload comes from the events' times (the review's, the platform's event): a release ends
  * every admission older than it, an admission replaces an older one unless a release came after it.
@@ -24,6 +45,7 @@ export class UsageRecords {
   constructor(
     private readonly usages: UsageRepository,
     private readonly state: AdmissionState,
+    @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
   ) {}
 
   /** At start: puts the records in use into this replica's usage index (one read of the collection); returns how many. */
@@ -32,7 +54,12 @@ export class UsageRecords {
     let inUse = 0;
     for (const doc of docs) {
       if (doc.volumeIds.length === 0) continue;
-      this.state.usage.add(doc.volumeIds, { key: doc._id, reviewId: doc.reviewId, admittedAtMs: doc.admittedAt.getTime() });
+      this.state.usage.add(doc.volumeIds, {
+        key: doc._id,
+        reviewId: doc.reviewId,
+        admittedAtMs: doc.admittedAt.getTime(),
+        workload: workloadOf({ recorded: true, doc }),
+      });
       inUse++;
     }
     return inUse;
@@ -56,7 +83,7 @@ export class UsageRecords {
       ...(w.workloadId ? { workloadId: w.workloadId } : {}),
     };
     // Every replica's follower adds it too; this one may answer a usage check before its follower gets there.
-    this.state.usage.add(doc.volumeIds, { key: doc._id, reviewId: doc.reviewId, admittedAtMs: admittedAt.getTime() });
+    this.state.usage.add(doc.volumeIds, { key: doc._id, reviewId: doc.reviewId, admittedAtMs: admittedAt.getTime(), workload: w });
     // The common case is a workload seen for the first time: an insert (the _id index answers it). A
     // taken key means the identity is known: admitted before (a resubmit, a retried create), released,
     // or this event redelivered; the guarded change then decides by the admission times.
@@ -114,31 +141,41 @@ export class UsageRecords {
     await this.usages.named(doc, name);
   }
 
-  /** The workloads using a volume (at most MAX_LISTED, in key order): the usage index's candidates, each record read by `_id`. */
-  async using(volumeId: string): Promise<UsageDoc[]> {
+  /**
+   * The workloads using a volume (at most MAX_LISTED, in key order): the usage index's candidates, each
+   * record read by `_id`; an admission not recorded yet counts (see VolumeUser).
+   */
+  async using(volumeId: string): Promise<VolumeUser[]> {
     return this.usersOf(volumeId, () => true, MAX_LISTED);
   }
 
+  /** Whether a workload in the namespace uses the volume (a binding there is still needed). */
   async anyIn(volumeId: string, namespace: string): Promise<boolean> {
-    return (await this.usersOf(volumeId, (doc) => doc.namespace === namespace, 1)).length > 0;
+    return (await this.usersOf(volumeId, (user) => workloadOf(user).namespace === namespace, 1)).length > 0;
   }
 
   /**
-   * The records (in key order, at most `limit` of those `accept` takes) that use the volume, found
-   * from the usage index (never a query on `volumeIds`, which FerretDB answers by scanning); a
-   * candidate whose record can no longer hold its admission leaves the index.
+   * The users (in key order, at most `limit` of those `accept` takes) of the volume, found from the
+   * usage index (never a query on `volumeIds`, which FerretDB answers by scanning): the records that
+   * hold it, and the admissions not recorded yet; a candidate whose record can no longer hold its
+   * admission leaves the index.
    */
-  private async usersOf(volumeId: string, accept: (doc: UsageDoc) => boolean, limit: number): Promise<UsageDoc[]> {
+  private async usersOf(volumeId: string, accept: (user: VolumeUser) => boolean, limit: number): Promise<VolumeUser[]> {
     const candidates = this.state.usage.candidates(volumeId);
-    const found: UsageDoc[] = [];
+    const forgottenBeforeMs = Date.now() - this.config.ADMISSION_RELEASE_RETENTION_MS;
+    const found: VolumeUser[] = [];
     for (let i = 0; i < candidates.length && found.length < limit; i += LOOKUPS_AT_ONCE) {
       const batch = candidates.slice(i, i + LOOKUPS_AT_ONCE);
       const docs = await Promise.all(batch.map((c) => this.usages.byKey(c.key)));
       for (const [j, candidate] of batch.entries()) {
         const doc = docs[j] ?? null;
-        const state = candidateState(doc, candidate, volumeId);
-        if (state === 'gone') this.state.usage.drop(volumeId, candidate);
-        else if (state === 'holds' && doc && found.length < limit && accept(doc)) found.push(doc);
+        const state = candidateState(doc, candidate, volumeId, forgottenBeforeMs);
+        if (state === 'gone') {
+          this.state.usage.drop(volumeId, candidate);
+          continue;
+        }
+        const user: VolumeUser = state === 'holds' && doc ? { recorded: true, doc } : { recorded: false, candidate };
+        if (found.length < limit && accept(user)) found.push(user);
       }
     }
     return found;

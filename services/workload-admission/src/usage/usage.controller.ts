@@ -5,19 +5,20 @@ import {
   DvError,
   type EventData,
   type RpcReplyInput,
+  type ReviewedWorkload,
   type RpcRequest,
   SharingEvents,
   VolumeEvents,
   VolumeUsageRpc,
   WorkloadEvents,
 } from '@dv/contracts';
-import { EventHandler, type EventHandlingContext, type RpcCallContext, RpcClient, RpcHandler } from '@dv/messaging';
+import { EventHandler, type EventHandlingContext, type RpcCallContext, RpcClient, RpcHandler, StreamHeads } from '@dv/messaging';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { BindingRepository } from '../bindings/binding.repository';
 import { BindingManager } from '../bindings/binding-manager';
 import { ADMISSION_CONFIG, type AdmissionConfig } from '../config/admission-config';
 import { AdmissionState } from '../state/admission-state';
-import { MAX_LISTED, UsageRecords } from './usage-records';
+import { MAX_LISTED, UsageRecords, type VolumeUser, workloadOf } from './usage-records';
 import { type UsageDoc } from './usage.model';
 import { WorkloadPresence } from './workload-presence';
 
@@ -31,6 +32,8 @@ const MAX_PAGES = 10;
  * nothing), released by the platform's workload finished/deleted events (in whichever order the two
  * arrive: see UsageRecords) and by the usage answers when a webhook-admitted object is gone. A
  * release, an unshare or a volume deletion lets the binding collector remove bindings nobody uses.
+ * A usage answer counts every admission acknowledged before the question, recorded or not yet
+ * (decision 0034).
  */
 @Controller()
 export class UsageController {
@@ -44,6 +47,7 @@ export class UsageController {
     private readonly presence: WorkloadPresence,
     private readonly bindingRecords: BindingRepository,
     @Inject(ADMISSION_CONFIG) private readonly config: AdmissionConfig,
+    private readonly heads: StreamHeads,
   ) {}
 
   @EventHandler(AdmissionEvents.admitted)
@@ -75,8 +79,8 @@ export class UsageController {
   @RpcHandler(VolumeUsageRpc.usage)
   async volumeUsage(request: RpcRequest<typeof VolumeUsageRpc.usage>, ctx: RpcCallContext): Promise<RpcReplyInput<typeof VolumeUsageRpc.usage>> {
     if (ctx.principal.subjectType !== 'service-account') throw DvError.forbidden('only the platform services ask this; people use dv.workload-admission.usage');
-    const docs = await this.inUse(request.volumeId);
-    return { inUse: docs.length > 0, workloads: docs.map((d) => ({ namespace: d.namespace, name: d.name, kind: d.kind })) };
+    const workloads = await this.inUse(request.volumeId);
+    return { inUse: workloads.length > 0, workloads: workloads.map((w) => ({ namespace: w.namespace, name: w.name, kind: w.kind })) };
   }
 
   /** For data volume administrators: who uses the volume, and where it is bound. Needs data volume read rights in its origin project. */
@@ -94,17 +98,10 @@ export class UsageController {
       if (!decision.allowed)
         throw DvError.forbidden(decision.message, { action: 'read', resourceType: 'datavolumes', scopeType: 'project', scopeId: volume.projectId });
     }
-    const [docs, bindings] = await Promise.all([this.inUse(request.volumeId), this.bindingRecords.boundOfVolume(request.volumeId)]);
+    const [workloads, bindings] = await Promise.all([this.inUse(request.volumeId), this.bindingRecords.boundOfVolume(request.volumeId)]);
     return {
       volumeId: request.volumeId,
-      workloads: docs.map((d) => ({
-        kind: d.kind,
-        name: d.name,
-        namespace: d.namespace,
-        projectId: d.projectId,
-        ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}),
-        ...(d.workloadId ? { workloadId: d.workloadId } : {}),
-      })),
+      workloads,
       bindings: [
         ...(volume.ownPvcName ? [{ volumeId: volume.id, namespace: volume.namespace, pvcName: volume.ownPvcName }] : []),
         ...bindings.map((b) => ({ volumeId: b.volumeId, namespace: b.namespace, pvcName: b.pvcName, pvName: b.pvName })),
@@ -113,34 +110,43 @@ export class UsageController {
   }
 
   /**
-   * The records of a volume whose workloads still exist: webhook admissions are checked in the
-   * Kubernetes API first, and a record whose object is gone is released here (its volumes' bindings
-   * collected), so an object that was never stored or was deleted without an event cannot block
-   * the volume's deletion forever. A page that lost records is read again, so records past the first
-   * page are never hidden behind released ones.
+   * The workloads of a volume that still exist: webhook admissions are checked in the Kubernetes API
+   * first, and a record whose object is gone is released here (its volumes' bindings collected), so
+   * an object that was never stored or was deleted without an event cannot block the volume's
+   * deletion forever. A page that lost records is read again, so records past the first page are
+   * never hidden behind released ones.
+   *
+   * First this replica applies the domain stream up to its head as it is now (one JetStream API round
+   * trip; UNAVAILABLE after the bound, which the volume service takes as 'usage-unknown'): every
+   * admission acknowledged before the question, on any replica, is then in the usage index, recorded
+   * or not yet (decision 0034).
    */
-  private async inUse(volumeId: string): Promise<UsageDoc[]> {
+  private async inUse(volumeId: string): Promise<ReviewedWorkload[]> {
+    await this.heads.reach(this.state.revisions, ['events'], this.config.ADMISSION_CALL_TIMEOUT_MS);
     const released = new Set<string>();
-    let docs: UsageDoc[] = [];
-    let live: UsageDoc[] = [];
+    let users: VolumeUser[] = [];
+    let live: VolumeUser[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      docs = await this.records.using(volumeId);
-      live = await this.present(docs, released);
-      if (live.length === docs.length || docs.length < MAX_LISTED) break;
+      users = await this.records.using(volumeId);
+      live = await this.present(users, released);
+      if (live.length === users.length || users.length < MAX_LISTED) break;
     }
     // The answer does not depend on the bindings: a failure to remove one now is retried by the next release.
     await this.collect([...released]).catch((e: unknown) =>
       this.logger.warn(`collecting bindings after a release failed: ${e instanceof Error ? e.message : String(e)}`),
     );
     // Still only gone records after every page (hardly possible): say in use rather than too little.
-    return live.length === 0 && docs.length === MAX_LISTED ? docs : live;
+    return (live.length === 0 && users.length === MAX_LISTED ? users : live).map(workloadOf);
   }
 
-  /** The records whose objects are present (or not checkable); releases the others, adding their volumes to `released`. */
-  private async present(docs: UsageDoc[], released: Set<string>): Promise<UsageDoc[]> {
+  /**
+   * The users whose objects are present (or not checkable: only recorded webhook admissions are);
+   * releases the others, adding their volumes to `released`.
+   */
+  private async present(users: VolumeUser[], released: Set<string>): Promise<VolumeUser[]> {
     const now = Date.now();
-    const checked = docs.filter((d) => this.presence.checkable(d, now));
-    if (checked.length === 0) return docs;
+    const checked = users.flatMap((u) => (u.recorded && this.presence.checkable(u.doc, now) ? [u.doc] : []));
+    if (checked.length === 0) return users;
     const presence = await this.presence.of(checked);
     const gone = new Set<UsageDoc>();
     for (const [i, doc] of checked.entries()) {
@@ -153,7 +159,7 @@ export class UsageController {
         doc.name = p.name;
       }
     }
-    return docs.filter((d) => !gone.has(d));
+    return users.filter((u) => !u.recorded || !gone.has(u.doc));
   }
 
   private async collect(volumeIds: readonly string[]): Promise<void> {

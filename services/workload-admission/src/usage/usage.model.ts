@@ -3,7 +3,8 @@ import { type Connection, type Model, Schema } from 'mongoose';
 /**
  * One workload's use of data volumes (`_id`: the workload's identity, `usageKey`), so admitting the
  * same workload again replaces its record. Written by the consumer of the admitted events (a review
- * does not wait for MongoDB); released by the workload's finished or deleted event, or when the
+ * does not wait for MongoDB; until it is written, the usage answer counts the admission from its event:
+ * decision 0034); released by the workload's finished or deleted event, or when the
  * usage answer finds a webhook-admitted object gone. A released record keeps its identity with no
  * volumes and `releasedAt`, so an admission handled after the release that ended it is recognized
  * as older; a release that finds no record leaves such a record too (a tombstone). Released records
