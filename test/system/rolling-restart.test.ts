@@ -444,7 +444,7 @@ it(
 );
 
 /** How long a replica may take from SIGTERM to its exit with work in flight (the stop's own deadline, SERVICE_STOP_TIMEOUT_MS, is 25 s). */
-const STOP_BOUND_MS = 15_000;
+const STOP_BOUND_MS = 20_000;
 
 it(
   'every service exits 0 within the bound after SIGTERM with a backlog of events and requests in flight',
