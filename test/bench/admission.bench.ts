@@ -22,7 +22,8 @@ import { type ClosedLoopResult, type OpenLoopResult, runClosedLoop, runOpenLoop,
 import { rawEchoSubject, runPrefix } from './harness/payload';
 import { ownUsage } from './harness/proc';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
-import { ROOT, readyVolume, setUpOrg, shareWithP2, until, webhookEnv } from './admission/platform';
+import { ROOT, readyVolume, setUpOrg, shareWithP2, webhookEnv } from './admission/platform';
+import { until } from './harness/until';
 import { kubePod, mountProblems, podObject } from './admission/pods';
 import { bedServerPids, cpuOf, residentMiB } from './admission/processes';
 import { type UsageRecords, usageRecords } from './admission/usages';

@@ -282,19 +282,7 @@ it('kill -9 of every service mid-load: every acknowledged write once, with one e
     .filter((x) => x.shared)
     .map((x) => x.id ?? '')
     .sort();
-  const usable = await waitFor(
-    async () => {
-      const list = await h.client.call(
-        VolumeRpc.list,
-        { requestType: 'UsableInProject', usableInProjectId: 'p2', filterBy: [`name=^crash-${h.run}-`], limit: 500, offset: 0 },
-        { identity: HARNESS_ROOT },
-      );
-      const ids = list.datavolumes.map((v) => v.id).sort();
-      return JSON.stringify(ids) === JSON.stringify(sharedIds) ? ids : undefined;
-    },
-    { timeoutMs: 15_000, intervalMs: 250, what: "p2's usable volumes to be the shared ones" },
-  );
-  expect(usable).toEqual(sharedIds);
+  expect(await h.usableInProjectBecomes('p2', `crash-${h.run}-`, sharedIds)).toEqual(sharedIds);
 
   // The audit log caught up through its own crash, and its chain holds against DV_AUDIT.
   const domainLast = (await jsm.streams.info(STREAMS.domain.name)).state.last_seq;

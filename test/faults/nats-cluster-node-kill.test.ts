@@ -320,19 +320,7 @@ it('one node killed and restarted, then another, under load: no acknowledged wri
     .filter((t) => t.shared)
     .map((t) => t.id ?? '')
     .sort();
-  const usable = await waitFor(
-    async () => {
-      const list = await h.client.call(
-        VolumeRpc.list,
-        { requestType: 'UsableInProject', usableInProjectId: 'p2', filterBy: [`name=^nc-${h.run}-`], limit: 500, offset: 0 },
-        { identity: HARNESS_ROOT },
-      );
-      const ids = list.datavolumes.map((v) => v.id).sort();
-      return JSON.stringify(ids) === JSON.stringify(sharedIds) ? ids : undefined;
-    },
-    { timeoutMs: 15_000, intervalMs: 250, what: "p2's usable volumes to be the shared ones" },
-  );
-  expect(usable).toEqual(sharedIds);
+  expect(await h.usableInProjectBecomes('p2', `nc-${h.run}-`, sharedIds)).toEqual(sharedIds);
 
   // Every acknowledged admission is one decision in the stream and one workload in the volume's usage.
   const decisions = await readEvents(STREAMS.domain.name, 'dv.evt.workload.>');

@@ -1,4 +1,4 @@
-import { AdmissionRpc, AuditRpc, AuthzRpc, type DvError, type Revision, STREAMS, SharingRpc, VolumeRpc } from '@dv/contracts';
+import { AdmissionRpc, AuditRpc, AuthzRpc, type DvError, OrgEvents, type Revision, STREAMS, SharingRpc, VolumeRpc } from '@dv/contracts';
 import {
   HARNESS_ROOT,
   type HarnessService,
@@ -441,4 +441,75 @@ it(
     expect((await jsm.streams.info(STREAMS.deadLetter.name)).state.messages).toBe(0);
   },
   10 * 60_000,
+);
+
+/** How long a replica may take from SIGTERM to its exit with work in flight (the stop's own deadline, SERVICE_STOP_TIMEOUT_MS, is 25 s). */
+const STOP_BOUND_MS = 20_000;
+
+it(
+  'every service exits 0 within the bound after SIGTERM with a backlog of events and requests in flight',
+  async () => {
+    // A backlog no handler finishes quickly: p1 renamed again and again. Each rename makes the volume
+    // replicas align every volume of p1 (hundreds by now: the load above made them there), one write
+    // and one publish each; 16 handlers at once per replica, and a fetched batch waiting behind them.
+    // Before decision 0035 a stopping replica handled all of that first: it took minutes to exit
+    // (seen at a benchmark's end), or, past its deadline, exited 1.
+    const RENAMES = 40;
+    for (let i = 0; i < RENAMES; i++)
+      await h.org(
+        OrgEvents.project.updated,
+        { projectId: 'p1', departmentId: 'd1', clusterId: 'c1', name: `Project p1 (rename ${i})`, namespace: h.namespaceOf('p1') },
+        'p1',
+      );
+    let polling = true;
+    const poller = pollGateways(() => polling);
+    phase = 'off';
+    const load = startLoad();
+    try {
+      // The volume replicas are in the middle of it: some of p1's volumes carry a new name already.
+      await waitFor(
+        async () => {
+          const { datavolumes } = await client.call(
+            VolumeRpc.list,
+            { requestType: 'Originated', filterBy: ['projectName=@rename'], limit: 1 },
+            { identity: HARNESS_ROOT },
+          );
+          return datavolumes.length > 0 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: "the volume replicas to be renaming p1's volumes" },
+      );
+      // One replica of every service at once, while the load and the renames run.
+      const stops = SERVICES.map(async (service) => {
+        const p = (h.processes.get(service) ?? [])[0];
+        if (p === undefined) throw new Error(`no ${service} replica`);
+        const started = performance.now();
+        p.child.kill('SIGTERM');
+        const exit = await Promise.race([
+          new Promise<number | string | null>((resolve) => p.child.once('exit', (code, signal) => resolve(code ?? signal))),
+          new Promise<string>((resolve) => setTimeout(() => resolve(`still running after ${STOP_BOUND_MS} ms`), STOP_BOUND_MS)),
+        ]);
+        const ms = Math.round(performance.now() - started);
+        const stopped = /"msg":"service stop(ped|gave up)".*/.exec(p.output())?.[0];
+        // What a replica that missed the bound was doing: the end of its log.
+        return { service, exit, ms, stopped, ...(exit === 0 && ms < STOP_BOUND_MS ? {} : { tail: p.output().split('\n').slice(-25) }) };
+      });
+      const results = await Promise.all(stops);
+      process.stdout.write(`${JSON.stringify({ stopWithBacklog: results })}\n`);
+      expect(results.map((r) => [r.service, r.exit])).toEqual(SERVICES.map((s) => [s, 0]));
+      for (const r of results) expect(r.ms).toBeLessThan(STOP_BOUND_MS);
+    } finally {
+      await load.stop();
+      polling = false;
+      await poller;
+      for (const service of SERVICES) {
+        const [first] = h.processes.get(service) ?? [];
+        // Whatever the outcome, nothing of this test outlives it; the other replica is stopped by afterAll.
+        if (first !== undefined) {
+          await first.kill();
+          h.processes.set(service, (h.processes.get(service) ?? []).slice(1));
+        }
+      }
+    }
+  },
+  3 * 60_000,
 );

@@ -1,4 +1,4 @@
-import { envEnum, envPort, envUrl, envUrlList } from '@dv/telemetry';
+import { envDurationMs, envEnum, envPort, envUrl, envUrlList } from '@dv/telemetry';
 import { z } from 'zod';
 
 /** What every service reads from its environment. */
@@ -24,6 +24,12 @@ export const baseConfigShape = {
     .optional()
     .transform((v) => (v === undefined || v === '' ? '127.0.0.1' : v)),
   LOG_LEVEL: envEnum(['error', 'warn', 'info', 'debug'] as const, 'info'),
+  /**
+   * How long a graceful stop (SIGTERM) may take before the process gives up on it: it logs the step it
+   * was waiting for and exits 1. Below the pod's terminationGracePeriodSeconds (30 s by default), so
+   * the log says why rather than a SIGKILL saying nothing (decision 0035).
+   */
+  SERVICE_STOP_TIMEOUT_MS: envDurationMs(25_000),
 };
 export const baseConfigSchema = z.object(baseConfigShape);
 export type BaseConfig = z.output<typeof baseConfigSchema>;

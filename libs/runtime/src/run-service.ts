@@ -5,6 +5,7 @@ import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registe
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type Connection } from 'mongoose';
 import { type BaseConfig } from './base-config';
+import { StopSteps, armStopDeadline } from './stop-steps';
 
 export interface ServiceContext<C extends BaseConfig> {
   readonly name: string;
@@ -13,6 +14,12 @@ export interface ServiceContext<C extends BaseConfig> {
   readonly mongo: Connection;
   readonly logger: JsonLogger;
   readonly metrics: MetricsRegistry;
+  /**
+   * Aborted at the first moment of a graceful stop, before the transport drains: background work that
+   * no request waits for (a reconcile sweep) stops taking new work here, rather than competing with the
+   * requests and events still being finished (decision 0035).
+   */
+  readonly stopping: AbortSignal;
 }
 
 export interface RunServiceOptions<C extends BaseConfig> {
@@ -55,13 +62,14 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
   // are the provisioner's to create (provisionStreams, before the services); a service only waits.
   await awaitStreams(nc, PLATFORM_STREAM_NAMES, { onWait: (stream) => logger.info('waiting for the provisioning step to create a stream', { stream }) });
   const mongo = await connectMongo({ url: options.config.MONGO_URL, dbName: options.mongoDb });
-  const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics };
+  const stopSignal = new AbortController();
+  const ctx: ServiceContext<C> = { name: options.name, config: options.config, nc, mongo, logger, metrics, stopping: stopSignal.signal };
   const app = await createNatsMicroservice(options.appModule(ctx), {
     nc,
     service: options.name,
     logger,
     // The durable consumers' pending events and dead letters go to the service's /metrics.
-    events: { ...options.events, metrics },
+    events: { ...options.events, metrics, stopping: stopSignal.signal },
   });
   await app.listen();
   let stopping: Promise<void> | undefined;
@@ -77,20 +85,25 @@ export async function runService<C extends BaseConfig>(options: RunServiceOption
     },
     metrics: () => metrics.render(),
   });
+  const steps = new StopSteps();
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('service stopping');
-      await app.close().catch((e: unknown) => logger.error('closing the app failed', e));
-      await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
-      await mongo.close().catch((e: unknown) => logger.error('closing MongoDB failed', e));
-      await health.close();
+      stopSignal.abort();
+      // Nest's close: the transport first (requests drained and answered, consumers stopped), then the destroy hooks.
+      await steps.run('requests and events', () => app.close(), logger);
+      await steps.run('nats drain', () => drainNats(nc), logger);
+      await steps.run('mongodb close', () => mongo.close(), logger);
+      await steps.run('health close', () => health.close(), logger);
       processMetrics.stop();
-      await options.telemetry.shutdown().catch(() => undefined);
+      await steps.run('spans flush', () => options.telemetry.shutdown(), logger);
+      logger.info('service stopped', steps.summary());
     })());
   if (options.handleSignals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       // `on`, not `once`: a second signal during the drain must not kill the process undrained.
       process.on(signal, () => {
+        if (stopping === undefined) armStopDeadline(logger, options.config.SERVICE_STOP_TIMEOUT_MS, steps);
         void stop().then(() => process.exit(0));
       });
     }

@@ -175,6 +175,26 @@ export class KubePlatformHarness extends PlatformHarness {
     );
   }
 
+  /**
+   * Waits until the project's UsableInProject list, among the volumes whose name starts with
+   * `namePrefix`, holds exactly `ids` (what a test shared with it); returns the ids it listed, sorted.
+   */
+  async usableInProjectBecomes(projectId: string, namePrefix: string, ids: readonly string[], timeoutMs = 15_000): Promise<string[]> {
+    const expected = [...ids].sort();
+    return waitFor(
+      async () => {
+        const list = await this.client.call(
+          VolumeRpc.list,
+          { requestType: 'UsableInProject', usableInProjectId: projectId, filterBy: [`name=^${namePrefix}`], limit: 500, offset: 0 },
+          { identity: HARNESS_ROOT },
+        );
+        const listed = list.datavolumes.map((v) => v.id).sort();
+        return JSON.stringify(listed) === JSON.stringify(expected) ? listed : undefined;
+      },
+      { timeoutMs, intervalMs: 250, what: `${projectId}'s usable volumes to be the shared ones` },
+    );
+  }
+
   /** Waits until the admission service's durable consumers (both streams) have handled every event published so far. */
   async settled(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);

@@ -1,4 +1,5 @@
 import { connectNats, drainNats } from '@dv/messaging';
+import { StopSteps, armStopDeadline } from '@dv/runtime';
 import { type HealthServer, JsonLogger, MetricsRegistry, type Telemetry, registerProcessMetrics, startHealthServer } from '@dv/telemetry';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -162,24 +163,28 @@ export async function runGateway(options: { name: string; config: GatewayConfig;
     },
     metrics: () => metrics.render(),
   });
+  const steps = new StopSteps();
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('service stopping', { drainDelayMs: config.GATEWAY_DRAIN_DELAY_MS });
       // Readiness is false from here; requests the balancer still sends meanwhile are served, not refused.
-      if (config.GATEWAY_DRAIN_DELAY_MS > 0) await sleep(config.GATEWAY_DRAIN_DELAY_MS);
-      await app.close().catch((e: unknown) => logger.error('closing the HTTP server failed', e));
+      if (config.GATEWAY_DRAIN_DELAY_MS > 0) await steps.run('drain delay', () => sleep(config.GATEWAY_DRAIN_DELAY_MS), logger);
+      await steps.run('http close', () => app.close(), logger);
       accessLogSink.flush();
       deadlines.stop();
-      await drainNats(nc).catch((e: unknown) => logger.error('draining NATS failed', e));
-      await health.close();
+      await steps.run('nats drain', () => drainNats(nc), logger);
+      await steps.run('health close', () => health.close(), logger);
       processMetrics.stop();
-      await options.telemetry.shutdown().catch(() => undefined);
+      await steps.run('spans flush', () => options.telemetry.shutdown(), logger);
+      logger.info('service stopped', steps.summary());
     })());
   // Before "service ready": whoever reads that line may signal at once, and a signal that arrives before
   // the handler is installed kills the process undrained. `on`, not `once`: a second signal during the
   // drain must not kill it either.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
+      // The drain delay is the stop's by design: the bound counts after it.
+      if (stopping === undefined) armStopDeadline(logger, config.GATEWAY_DRAIN_DELAY_MS + config.SERVICE_STOP_TIMEOUT_MS, steps);
       void stop().then(() => process.exit(0));
     });
   }

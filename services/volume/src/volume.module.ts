@@ -13,7 +13,7 @@ import { ProjectRepository } from './projects/project.repository';
 import { SharedScopesReader } from './sharing/shared-scopes';
 import { ProjectProjectionController } from './projects/project-projection.controller';
 import { VolumePlacement } from './projects/volume-placement';
-import { FAILPOINTS, KUBE_CLIENTS, VOLUME_RELAY } from './tokens';
+import { FAILPOINTS, KUBE_CLIENTS, STOPPING, VOLUME_RELAY } from './tokens';
 import { CreateVolumeController } from './use-cases/create/create-volume.controller';
 import { DeleteVolumeController } from './use-cases/delete/delete-volume.controller';
 import { OriginPvcsController } from './use-cases/origin-pvcs/origin-pvcs.controller';
@@ -56,6 +56,7 @@ export class VolumeModule {
         VolumeEventFactory,
         VolumeReconciler,
         { provide: FAILPOINTS, useValue: new Failpoints(ctx.config.VOLUME_FAILPOINT) },
+        { provide: STOPPING, useValue: ctx.stopping },
         UsageGuard,
         SharedScopesReader,
         ReconcileLoop,

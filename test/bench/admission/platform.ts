@@ -7,25 +7,10 @@ import { createBoundPvc, createCertificateAuthority, freePort, issueServingCerti
 import { type CoreV1Api } from '@kubernetes/client-node';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { until } from '../harness/until';
 
 export const ROOT: IdentityInput = { subjectId: 'root', subjectType: 'user' };
 const ORG_ACTOR = { id: 'bench-platform', type: 'system' } as const;
-
-/** Polls probe every 250 ms until it returns a value (errors count as "not yet"). */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : String(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 export interface BenchOrg {
   /** The run's label on the webhook's namespaces: `dv-bench-run=<run>`. */

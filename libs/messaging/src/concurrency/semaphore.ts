@@ -32,8 +32,13 @@ export class Semaphore {
     else this.active--;
   }
 
-  /** Resolves when nothing holds a slot. */
-  async idle(): Promise<void> {
-    while (this.active > 0) await new Promise((r) => setTimeout(r, 5));
+  /** Resolves true when nothing holds a slot, or false once `withinMs` has passed first. */
+  async idle(withinMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    while (this.active > 0) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return true;
   }
 }

@@ -68,6 +68,11 @@ export interface ConsumeEventsOptions {
   ackWaitMs?: number;
   /** Handlers run at once. 1 keeps stream order. */
   maxConcurrent?: number;
+  /**
+   * How long a stop waits for the handlers running to finish (and be acked): the ack wait by default.
+   * Past it the stop goes on and says which events it left; they are delivered again (decision 0035).
+   */
+  stopWaitMs?: number;
   /** Where to start when the durable consumer is first created. */
   deliverPolicy?: 'all' | 'new';
   /**
@@ -78,6 +83,12 @@ export interface ConsumeEventsOptions {
   yieldToRequests?: boolean;
   /** The service's metrics: the consumer's pending events and dead letters are rendered there (consumerMetrics). */
   metrics?: MetricsRegistry;
+  /**
+   * The service's stop beginning (ServiceContext.stopping): from then on no handler starts (what is
+   * fetched goes back at once) and the running ones see `ctx.signal` aborted, while the service still
+   * answers its requests; `stop()` comes after those (decision 0035).
+   */
+  stopping?: AbortSignal;
 }
 
 export interface EventConsumerHandle {
@@ -135,6 +146,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const backoff = options.backoffMs ?? [250, 1000, 5000, 15000];
   const ackWaitMs = options.ackWaitMs ?? 5_000;
   const maxConcurrent = options.maxConcurrent ?? 16;
+  const stopWaitMs = options.stopWaitMs ?? ackWaitMs;
+  /** The events whose handlers are running: what a stop that cannot wait for them names. */
+  const running = new Set<JsMsg>();
   const byType = new Map(options.subscriptions.map((s) => [s.def.type, s]));
   await ensureConsumer(nc, options, ackWaitMs, maxConcurrent);
 
@@ -144,6 +158,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
   const consumeOptions = { max_messages: Math.max(maxConcurrent * 2, 16) };
   let messages: ConsumerMessages = await consumer.consume(consumeOptions);
   let stopped = false;
+  /** Aborted when the consumer stops or the service begins to: handlers see it (ctx.signal), no handler starts, a wait for a free slot ends. */
+  const stopping = new AbortController();
+  const halted = (): boolean => stopping.signal.aborted;
   const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
   const labels = { stream: options.stream, consumer: options.durable };
   const stopTracking = metrics ? trackPending(metrics.pending, labels, () => consumer.info()) : () => undefined;
@@ -189,12 +206,14 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
         return { ok: true };
       } catch (error) {
         const reason = error instanceof Error ? `${error instanceof DvError ? error.code + ': ' : ''}${error.message}` : String(error);
+        // Stopping: whatever failed may be the stop's doing (a client closed under a handler left running),
+        // so it never counts towards dead-lettering; the event goes back and its next delivery decides.
+        if (halted()) return { ok: 'stopped' };
         if (!isTransientError(error)) return { ok: false, reason };
-        if (stopped) return { ok: 'stopped' };
         const delay = delayOf(attempt);
         if (attempt === 1 || attempt % 10 === 0)
           logger.warn(`event ${msg.subject} #${msg.info.streamSequence} not handled yet (attempt ${attempt}), retry in ${delay} ms: ${reason}`);
-        for (let waited = 0; waited < delay && !stopped; waited += Math.min(1000, delay - waited)) {
+        for (let waited = 0; waited < delay && !halted(); waited += Math.min(1000, delay - waited)) {
           await sleep(Math.min(1000, delay - waited));
           if (!disconnected) msg.working();
         }
@@ -257,6 +276,7 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
               subject: msg.subject,
               streamSequence: msg.info.streamSequence,
               deliveryCount: msg.info.deliveryCount,
+              signal: stopping.signal,
             }),
           ).finally(() => clearInterval(working));
           if (outcome.ok === true) {
@@ -285,11 +305,39 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     );
   };
 
+  /** A slot for a handler, or false once the consumer is stopping (a wait for one ends then too). */
+  const slot = async (): Promise<boolean> => {
+    if (halted()) return false;
+    if (slots.tryAcquire()) return true;
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<false>((resolve) => {
+      onAbort = () => resolve(false);
+      stopping.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const acquired = slots.acquire();
+    const got = await Promise.race([acquired.then(() => true), aborted]);
+    stopping.signal.removeEventListener('abort', onAbort);
+    // Given up for the stop: the slot, once it comes, is handed back at once.
+    if (!got) void acquired.then(() => slots.release());
+    else if (halted()) slots.release();
+    return got && !halted();
+  };
+
   const run = async (from: ConsumerMessages): Promise<void> => {
     for await (const msg of from) {
       lastDeliveryAt = Date.now();
-      if (!slots.tryAcquire()) await slots.acquire();
-      void handle(msg).finally(() => slots.release());
+      // What nats.js fetched ahead (up to max_messages) but no handler started is not handled once the
+      // consumer stops: handling it would hold the stop for as long as the whole batch takes. It goes
+      // back at once (nak without delay), to another replica or to this one started again.
+      if (!(await slot())) {
+        settle({ msg, kind: 'nak', delayMs: 0, at: Date.now() });
+        continue;
+      }
+      running.add(msg);
+      void handle(msg).finally(() => {
+        running.delete(msg);
+        slots.release();
+      });
     }
   };
   let loop = run(messages);
@@ -304,7 +352,9 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     consumer = await js.consumers.get(options.stream, options.durable);
     messages = await consumer.consume(consumeOptions);
     loop = run(messages);
-    logger.log(`consuming ${options.stream} again`);
+    // Halted meanwhile: the new pull goes too (halt closed the one before).
+    if (stopped) void messages.close().catch(() => undefined);
+    else logger.log(`consuming ${options.stream} again`);
   };
   const checkProgress = async (): Promise<void> => {
     const until = Date.now() + CHECK_FOR_MS;
@@ -341,15 +391,31 @@ export async function consumeEvents(nc: NatsConnection, options: ConsumeEventsOp
     },
   });
 
-  return {
-    stop: async () => {
+  /** No more pulls and no handler starts (what was fetched goes back, see `run`); the running ones see ctx.signal. Once. */
+  let halting: Promise<void> | undefined;
+  const halt = (): Promise<void> =>
+    (halting ??= (async () => {
       stopped = true;
+      stopping.abort();
       stopTracking();
       reconnects.stop();
       await checking;
-      await messages.close();
+      await messages.close().catch(() => undefined);
       await loop.catch(() => undefined);
-      await slots.idle();
+    })());
+  // The service's stop begins: halted now, while it still answers requests (stop() comes after them).
+  if (options.stopping?.aborted === true) void halt();
+  else options.stopping?.addEventListener('abort', () => void halt(), { once: true });
+
+  return {
+    stop: async () => {
+      await halt();
+      // The handlers running finish and are acked, within a bound: past it the stop goes on without them
+      // (what they hold is delivered again after the ack wait, and handlers are idempotent).
+      if (!(await slots.idle(stopWaitMs))) {
+        const left = [...running].map((m) => `${m.subject} #${m.info.streamSequence}`).join(', ');
+        logger.warn(`stopped after ${stopWaitMs} ms with ${running.size} handler(s) still running; their events are delivered again: ${left}`);
+      }
     },
   };
 }

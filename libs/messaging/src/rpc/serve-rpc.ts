@@ -108,7 +108,7 @@ export function serveRpc<D extends RpcDefinition>(
     },
   });
   // nats.js's drain ends once the callback has seen every message; the handlers it started run on.
-  return Object.assign(subscription, { idle: () => slots.idle() });
+  return Object.assign(subscription, { idle: async () => void (await slots.idle()) });
 }
 
 async function handleOne<D extends RpcDefinition>(

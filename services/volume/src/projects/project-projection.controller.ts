@@ -1,4 +1,4 @@
-import { type EventData, OrgEvents } from '@dv/contracts';
+import { DvError, type EventData, OrgEvents } from '@dv/contracts';
 import { type EventHandlingContext, EventHandler } from '@dv/messaging';
 import { Controller, Logger } from '@nestjs/common';
 import { VolumeReconciler } from '../volumes/volume-reconciler';
@@ -27,13 +27,13 @@ export class ProjectProjectionController {
   @EventHandler(OrgEvents.project.created)
   async projectCreated(data: EventData<typeof OrgEvents.project.created>, ctx: EventHandlingContext): Promise<void> {
     await this.upsertProject(data, ctx.streamSequence);
-    await this.alignVolumes(data.projectId);
+    await this.alignVolumes(data.projectId, ctx.signal);
   }
 
   @EventHandler(OrgEvents.project.updated)
   async projectUpdated(data: EventData<typeof OrgEvents.project.updated>, ctx: EventHandlingContext): Promise<void> {
     await this.upsertProject(data, ctx.streamSequence);
-    await this.alignVolumes(data.projectId);
+    await this.alignVolumes(data.projectId, ctx.signal);
   }
 
   @EventHandler(OrgEvents.project.deleted)
@@ -50,7 +50,11 @@ export class ProjectProjectionController {
     });
     // The reconciler marks each volume of the project NotReady (with its event). Idempotent on redelivery.
     const affected = await this.volumes.idsInProject(data.projectId);
-    for (const id of affected) await this.reconciler.reconcile(id);
+    for (const id of affected) {
+      // Stopping: the event goes back to another replica, which reconciles them all again (idempotent).
+      if (ctx.signal.aborted) throw DvError.unavailable(`stopping: project ${data.projectId}'s volumes are left to the next delivery`);
+      await this.reconciler.reconcile(id);
+    }
     if (affected.length > 0) this.logger.log(`project ${data.projectId} deleted: ${affected.length} volume(s) reconciled`);
   }
 
@@ -75,10 +79,10 @@ export class ProjectProjectionController {
    * now, not with the event: a redelivery after a crash between the two writes still finishes the job,
    * and an older event changes nothing.
    */
-  private async alignVolumes(projectId: string): Promise<void> {
+  private async alignVolumes(projectId: string, stopping: AbortSignal): Promise<void> {
     const project = await this.projects.find(projectId);
     if (!project || project.deleted) return;
-    const changed = await this.placement.align(project);
+    const changed = await this.placement.align(project, stopping);
     if (changed > 0) this.logger.log(`project ${projectId} renamed or moved: ${changed} volume(s) updated`);
   }
 

@@ -30,10 +30,14 @@ export class VolumePlacement {
   ) {}
 
   /** Brings every volume of the project in line with it; how many changed. */
-  async align(project: ProjectDoc): Promise<number> {
+  async align(project: ProjectDoc, stopping?: AbortSignal): Promise<number> {
     const docs = await this.volumes.inProject(project._id);
     let changed = 0;
-    for (const doc of docs) if (await this.alignOne(doc, project)) changed++;
+    for (const doc of docs) {
+      // The service is stopping: the event that asked for this goes back and the next delivery aligns them all (idempotent).
+      if (stopping?.aborted === true) throw DvError.unavailable(`stopping: project ${project._id}'s volumes are left to the next delivery`);
+      if (await this.alignOne(doc, project)) changed++;
+    }
     return changed;
   }
 

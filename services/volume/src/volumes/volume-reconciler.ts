@@ -1,6 +1,6 @@
 import { DvError, type DataVolumeStatus, VolumeEvents } from '@dv/contracts';
 import { type EventsOf, type OutboxRelay } from '@dv/persistence';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type CopyTarget, isKubeUnreachable } from '@dv/kube';
 import { VolumeKube } from '../kube/volume-kube';
 import { LiveProjects } from '../projects/live-projects';
@@ -34,7 +34,7 @@ interface Unobserved {
  * made (never the origin's), then writes the deleted event and removes the record.
  */
 @Injectable()
-export class VolumeReconciler {
+export class VolumeReconciler implements OnModuleDestroy {
   private readonly logger = new Logger('VolumeReconciler');
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -59,6 +59,14 @@ export class VolumeReconciler {
       help: 'Reconcile attempts of data volumes, by outcome: ok, unreachable (the Kubernetes API server could not be asked), error.',
       labelNames: ['outcome'],
     });
+  }
+
+  /**
+   * Destroy hook (after the transport has answered every request): the reconciles still running (a
+   * create's or a delete's, started after its answer) finish, their events flushed, before NATS drains.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.running.values()]);
   }
 
   /** Reconciles one volume; concurrent calls for the same volume in this process run one after the other. Never throws. */
