@@ -35,6 +35,7 @@ import { scaled } from './harness/load';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
 import { until } from './harness/until';
 import { generateOrg, publishOrg, seedVolumes, volumeDoc } from './volume-sharing/seed';
+import { startVolumeServices } from './volume-sharing/services';
 
 /**
  * The page's DOM, as far as the functions run in it use it (this file is compiled without the DOM's
@@ -123,18 +124,7 @@ async function run(): Promise<object> {
     const client = new RpcClient(nc, { timeoutMs: 30_000 });
     const org = generateOrg(ORG);
     const platform = await publishOrg(publisher, org);
-    const common = { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl };
-    services.push(
-      await startServiceProcess({ service: 'authz', env: { ...common, MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }),
-    );
-    services.push(await startServiceProcess({ service: 'sharing', env: { ...common, MONGO_DB: 'bench_sharing' }, timeoutMs: 60_000 }));
-    services.push(
-      await startServiceProcess({
-        service: 'volume',
-        env: { ...common, MONGO_DB: 'bench_volume', KUBECONFIG: bed.kubeconfigPath, VOLUME_RESYNC_INTERVAL_MS: '86400000', VOLUME_USAGE_CHECK: 'off' },
-        timeoutMs: 60_000,
-      }),
-    );
+    await startVolumeServices(bed, services);
     const user: IdentityInput = { subjectId: USER, subjectType: 'user' };
     const { revision: granted } = await client.call(
       AuthzRpc.createAccessRule,

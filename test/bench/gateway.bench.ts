@@ -11,16 +11,7 @@
 // Run: node -r ./scripts/ts-register.js test/bench/gateway.bench.ts   (BENCH_SCALE=0.1 for a smoke run)
 import { AuthzRpc, DvError, type IdentityInput, VolumeRpc } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import {
-  type ServiceProcess,
-  nodeEntryArgs,
-  repoRoot,
-  serviceModeFromEnv,
-  serviceNodeFlags,
-  startDevIdentityProvider,
-  startServiceProcess,
-  startTestBed,
-} from '@dv/testing';
+import { type ServiceProcess, nodeEntryArgs, repoRoot, serviceModeFromEnv, serviceNodeFlags, startDevIdentityProvider, startTestBed } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -39,6 +30,7 @@ import { processUsage } from './harness/proc';
 import { benchMain, machine, natsVersions, progress } from './harness/report';
 import { generateOrg, publishOrg, seedVolumes, volumeDoc } from './volume-sharing/seed';
 import { until } from './harness/until';
+import { startVolumeServices } from './volume-sharing/services';
 
 const REQUIRED_FLOOR_RATIO = 0.8;
 const REQUIRED_CACHE_HIT_P50_US = 50;
@@ -109,18 +101,7 @@ async function run(): Promise<object> {
     const client = new RpcClient(nc, { timeoutMs: 30_000 });
     const org = generateOrg(ORG);
     const platform = await publishOrg(publisher, org);
-    const common = { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl };
-    services.push(
-      await startServiceProcess({ service: 'authz', env: { ...common, MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }),
-    );
-    services.push(await startServiceProcess({ service: 'sharing', env: { ...common, MONGO_DB: 'bench_sharing' }, timeoutMs: 60_000 }));
-    services.push(
-      await startServiceProcess({
-        service: 'volume',
-        env: { ...common, MONGO_DB: 'bench_volume', KUBECONFIG: bed.kubeconfigPath, VOLUME_RESYNC_INTERVAL_MS: '86400000', VOLUME_USAGE_CHECK: 'off' },
-        timeoutMs: 60_000,
-      }),
-    );
+    await startVolumeServices(bed, services);
 
     // The caller: a service account of the provider (client credentials), Viewer on the tenant.
     const account = await serviceAccountClient(idp);

@@ -5,7 +5,7 @@
 // Run: node -r ./scripts/ts-register.js test/bench/volume-sharing.bench.ts   (BENCH_SCALE=0.1 for a smoke run)
 import { AuthzRpc, DvError, type IdentityInput, SharingRpc, VolumeRpc } from '@dv/contracts';
 import { EventPublisher, RpcClient, connectNats, drainNats, ensureStreams } from '@dv/messaging';
-import { type ServiceProcess, startServiceProcess, startTestBed } from '@dv/testing';
+import { type ServiceProcess, startTestBed } from '@dv/testing';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { type BenchChild, startBenchChild } from './harness/child';
 import { benchConnect } from './harness/connection';
@@ -17,6 +17,7 @@ import { benchMain, machine, natsVersions, progress } from './harness/report';
 import { metricsMemoryMb, residentMb } from './volume-sharing/memory';
 import { generateOrg, publishOrg, seedSharing, seedSharingDirect, seedVolumes, volumeDoc } from './volume-sharing/seed';
 import { until } from './harness/until';
+import { startVolumeServices } from './volume-sharing/services';
 
 const REQUIRED_RESOLVE_RATIO = 0.5;
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
@@ -74,19 +75,7 @@ async function run(): Promise<object> {
     progress(`org: 1 tenant, ${org.clusters.length} clusters, ${org.departments.length} departments, ${org.projects.length} projects`);
     const platform = await publishOrg(publisher, org);
 
-    const common = { NATS_URL: bed.natsUrl, MONGO_URL: bed.mongoUrl, ...LOGS };
-    services.push(
-      await startServiceProcess({ service: 'authz', env: { ...common, MONGO_DB: 'bench_authz', AUTHZ_BOOTSTRAP_ADMINS: 'user:root' }, timeoutMs: 60_000 }),
-    );
-    services.push(await startServiceProcess({ service: 'sharing', env: { ...common, MONGO_DB: 'bench_sharing' }, timeoutMs: 60_000 }));
-    services.push(
-      await startServiceProcess({
-        service: 'volume',
-        // Seeded volumes have no Kubernetes objects: no drift checks of Ready volumes during the run.
-        env: { ...common, MONGO_DB: 'bench_volume', KUBECONFIG: bed.kubeconfigPath, VOLUME_RESYNC_INTERVAL_MS: '86400000', VOLUME_USAGE_CHECK: 'off' },
-        timeoutMs: 60_000,
-      }),
-    );
+    await startVolumeServices(bed, services, LOGS);
     const [authzProc, sharingProc, volumeProc] = services;
     const volumeRss = { started_mb: residentMb(volumeProc?.child.pid), seeded_mb: Number.NaN, end_mb: Number.NaN };
     // The same moments from the process's own /metrics: resident vs V8 heap used and reserved, external.
